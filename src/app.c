@@ -1,0 +1,138 @@
+/*
+ * app.c: loading a Tonic app module.  An app is a shared object exporting one
+ * symbol, `tt_formula`; a libtool .la file is accepted and resolved to the
+ * shared object it names (in .libs/ beside it, as in a build tree, or beside
+ * it once installed).
+ */
+#include "tt-int.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct tt_app {
+    void *handle;
+    tt_formula_fn formula;
+    char *path;
+};
+
+/* Resolve a .la file to its shared object; returns a malloc'ed path. */
+static char *resolve_la(const char *la, tt_error *err)
+{
+    FILE *f = fopen(la, "r");
+    if (!f) {
+        tt__seterr(err, -TT_EDLOPEN, "%s: %s", la, strerror(errno));
+        return NULL;
+    }
+    char line[1024], dlname[512] = "";
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "dlname='%511[^']'", dlname) == 1)
+            break;
+    fclose(f);
+    if (!dlname[0]) {
+        tt__seterr(err, -TT_EDLOPEN,
+                   "%s: a libtool archive without a shared object (dlname is empty: build it "
+                   "with -module -shared)",
+                   la);
+        return NULL;
+    }
+    const char *slash = strrchr(la, '/');
+    int dirlen = slash ? (int)(slash - la + 1) : 0;
+    size_t n = strlen(la) + strlen(dlname) + 16;
+    char *p = malloc(n);
+    if (!p)
+        return NULL;
+    struct stat st;
+    snprintf(p, n, "%.*s.libs/%s", dirlen, la, dlname);
+    if (stat(p, &st) == 0)
+        return p;
+    snprintf(p, n, "%.*s%s", dirlen, la, dlname);
+    return p;
+}
+
+/* Load an app module. */
+int tt_app_load(const char *path, tt_app **out, tt_error *err)
+{
+    if (!path || !out)
+        return tt__seterr(err, -TT_EINVAL, "no app module given");
+    *out = NULL;
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return tt__seterr(err, -TT_EDLOPEN, "%s: %s", path, strerror(errno));
+    if (S_ISDIR(st.st_mode))
+        return tt__seterr(err, -TT_EDLOPEN, "%s: is a directory, not an app module", path);
+    size_t len = strlen(path);
+    char *so = len > 3 && strcmp(path + len - 3, ".la") == 0 ? resolve_la(path, err)
+                                                             : tt__strdup(path);
+    if (!so)
+        return err && err->code ? err->code : -TT_ENOMEM;
+    /* dlopen needs a slash to not search the library path */
+    char *open_path = so;
+    if (!strchr(so, '/')) {
+        open_path = malloc(strlen(so) + 3);
+        if (!open_path) {
+            free(so);
+            return -TT_ENOMEM;
+        }
+        sprintf(open_path, "./%s", so);
+    }
+    dlerror();
+    void *h = dlopen(open_path, RTLD_NOW | RTLD_LOCAL);
+    if (open_path != so)
+        free(open_path);
+    if (!h) {
+        const char *e = dlerror();
+        tt__seterr(err, -TT_EDLOPEN, "cannot load %s: %s", path,
+                   e ? e : "not a shared object");
+        free(so);
+        return -TT_EDLOPEN;
+    }
+    void *sym = dlsym(h, TT_FORMULA_SYMBOL);
+    if (!sym) {
+        dlclose(h);
+        free(so);
+        return tt__seterr(err, -TT_ENOFORMULA,
+                          "%s: no %s entry point (an app module defines TT_FORMULA(cat) { ... })",
+                          path, TT_FORMULA_SYMBOL);
+    }
+    tt_app *app = calloc(1, sizeof *app);
+    if (!app) {
+        dlclose(h);
+        free(so);
+        return -TT_ENOMEM;
+    }
+    app->handle = h;
+    app->path = so;
+    *(void **)&app->formula = sym;
+    *out = app;
+    if (err)
+        err->code = 0;
+    return 0;
+}
+
+/* Run the formula with source ["tt_main_catalyst", "__formula__", 0]. */
+int tt_app_formula(tt_app *app, tt_catalyst *cat)
+{
+    if (!app || !cat)
+        return -TT_EINVAL;
+    tt__frame saved = cat->frame;
+    cat->frame = (tt__frame){&cat->self->l, TT_N_FORMULA, 0, 0};
+    int rc = app->formula(cat);
+    cat->frame = saved;
+    if (rc < 0 && !cat->errmsg[0])
+        tt__err(cat, rc, "%s: the formula returned %s", app->path, tt_err_name(rc));
+    return rc;
+}
+
+const char *tt_app_path(const tt_app *app) { return app ? app->path : NULL; }
+
+void tt_app_close(tt_app *app)
+{
+    if (!app)
+        return;
+    dlclose(app->handle);
+    free(app->path);
+    free(app);
+}

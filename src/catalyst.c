@@ -1,0 +1,223 @@
+/*
+ * catalyst.c: creating and destroying the catalyst, its production loop, the
+ * inbox for posts from other threads, and the read-only queue view.
+ *
+ * The production loop pops one order at a time and runs it to completion with
+ * its extra sparkles, without recording anything.  It sleeps on the inbox
+ * condition variable until the next timer is due or another thread posts.
+ */
+#include "tt-int.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const tt_class catalyst_class = {.name = "ttCatalyst"};
+static const tt_class distiller_class = {.name = "ttDistiller"};
+
+/* Is the caller on the catalyst's thread? */
+bool tt__on_catalyst_thread(const tt_catalyst *cat)
+{
+    return pthread_equal(pthread_self(), cat->thread);
+}
+
+/* Move orders posted by other threads to the queue, in their order. */
+void tt__inbox_drain(tt_catalyst *cat)
+{
+    if (TT__LIKELY(!atomic_load_explicit(&cat->inbox_flag, memory_order_acquire)))
+        return;
+    pthread_mutex_lock(&cat->inbox_lock);
+    for (size_t i = 0; i < cat->n_inbox; i++) {
+        tt__order *o = &cat->inbox[i];
+        if (o->nargs <= TT__INLINE_ARGS)
+            o->args = o->inl;
+        if (tt__queue_push(&cat->queue, o) < 0)
+            tt__order_clear(o);
+    }
+    cat->n_inbox = 0;
+    atomic_store(&cat->inbox_flag, 0);
+    pthread_mutex_unlock(&cat->inbox_lock);
+}
+
+/* Create a catalyst. */
+int tt_catalyst_new(tt_catalyst **out, const tt_catalyst_options *opts)
+{
+    if (!out)
+        return -TT_EINVAL;
+    *out = NULL;
+    tt_catalyst *cat = calloc(1, sizeof *cat);
+    if (!cat)
+        return -TT_ENOMEM;
+    if (opts)
+        cat->opt = *opts;
+    if (cat->opt.wall_guard == 0)
+        cat->opt.wall_guard = 60;
+    cat->thread = pthread_self();
+    pthread_mutex_init(&cat->inbox_lock, NULL);
+    pthread_cond_init(&cat->inbox_cond, NULL);
+    cat->t0 = tt__mono();
+    cat->sparkling = true;
+    cat->frame = (tt__frame){NULL, 0, -1, TT_N_EMPTY};
+    tt__trace_init(&cat->trace, cat->opt.trace_ring);
+    int rc = tt__names_init(&cat->names);
+    if (rc == 0)
+        rc = tt__queue_init(&cat->queue, 1024);
+    if (rc == 0 && cat->opt.contain_crashes)
+        rc = tt__crash_install(cat);
+    if (rc < 0) {
+        tt_catalyst_free(cat);
+        return rc;
+    }
+    const tt_class *cls =
+        cat->opt.mode == TT_MODE_DISTILLER ? &distiller_class : &catalyst_class;
+    tt__klass *k = tt__klass_get(cat, cls, true);
+    if (!k || !(cat->self = tt__tonic_create(cat, k, "tt_main_catalyst", NULL, true))) {
+        tt_catalyst_free(cat);
+        return -TT_ENOMEM;
+    }
+    *out = cat;
+    return 0;
+}
+
+/* Destroy the catalyst and everything it holds. */
+void tt_catalyst_free(tt_catalyst *cat)
+{
+    if (!cat)
+        return;
+    if (cat->opt.contain_crashes)
+        tt__crash_uninstall(cat);
+    tt__queue_free(&cat->queue);
+    for (size_t i = cat->extras_head; i < cat->n_extras; i++)
+        tt__order_clear(&cat->extras[i]);
+    free(cat->extras);
+    for (size_t i = 0; i < cat->n_inbox; i++) {
+        if (cat->inbox[i].nargs <= TT__INLINE_ARGS)
+            cat->inbox[i].args = cat->inbox[i].inl;
+        tt__order_clear(&cat->inbox[i]);
+    }
+    free(cat->inbox);
+    tt__trace_free(&cat->trace);
+    for (size_t i = 0; i < cat->n_runs; i++)
+        tt__run_free(cat->runs[i]);
+    free(cat->runs);
+    tt__probes_reset(cat);
+    for (size_t i = cat->n_tonics; i-- > 0;)
+        tt__tonic_free(cat->tonics[i]);
+    free(cat->tonics);
+    for (size_t i = 0; i < cat->n_timers; i++)
+        tt__timer_free(cat->timers[i]);
+    free(cat->timers);
+    free(cat->active);
+    free(cat->ledger);
+    free(cat->ts);
+    tt__klass_free_all(cat);
+    if (cat->names.slots)
+        tt__names_free(&cat->names);
+    pthread_mutex_destroy(&cat->inbox_lock);
+    pthread_cond_destroy(&cat->inbox_cond);
+    free(cat);
+}
+
+const char *tt_catalyst_errmsg(const tt_catalyst *cat) { return cat ? cat->errmsg : ""; }
+tt_tonic *tt_catalyst_tonic(tt_catalyst *cat) { return cat ? cat->self : NULL; }
+bool tt_catalyst_finished(const tt_catalyst *cat) { return cat && cat->finished; }
+
+/* Catalyst clock: virtual time for a virtual distiller. */
+double tt_catalyst_now(const tt_catalyst *cat)
+{
+    if (cat->opt.mode == TT_MODE_DISTILLER && !cat->opt.real_time)
+        return cat->vt;
+    return tt__mono() - cat->t0;
+}
+
+/* Ask tt_catalyst_run to finish the catalyst (any thread). */
+int tt_catalyst_stop(tt_catalyst *cat)
+{
+    if (!cat)
+        return -TT_EINVAL;
+    pthread_mutex_lock(&cat->inbox_lock);
+    atomic_store(&cat->stop_flag, 1);
+    atomic_store(&cat->inbox_flag, 1);
+    pthread_cond_signal(&cat->inbox_cond);
+    pthread_mutex_unlock(&cat->inbox_lock);
+    return 0;
+}
+
+/* Sleep until a post arrives or the next timer is due. */
+static void wait_for_work(tt_catalyst *cat)
+{
+    double next = tt__timers_next(cat);
+    pthread_mutex_lock(&cat->inbox_lock);
+    if (!atomic_load(&cat->inbox_flag)) {
+        if (next < 0) {
+            pthread_cond_wait(&cat->inbox_cond, &cat->inbox_lock);
+        } else {
+            double wall = tt__wall() + (next - tt_catalyst_now(cat));
+            struct timespec ts = {(time_t)wall, (long)((wall - (double)(time_t)wall) * 1e9)};
+            pthread_cond_timedwait(&cat->inbox_cond, &cat->inbox_lock, &ts);
+        }
+    }
+    pthread_mutex_unlock(&cat->inbox_lock);
+}
+
+/* The production loop: run until the catalyst finishes. */
+int tt_catalyst_run(tt_catalyst *cat)
+{
+    if (!cat)
+        return -TT_EINVAL;
+    cat->thread = pthread_self();
+    tt__order o;
+    while (!cat->finished) {
+        tt__inbox_drain(cat);
+        if (TT__UNLIKELY(atomic_load(&cat->stop_flag))) {
+            atomic_store(&cat->stop_flag, 0);
+            tt__frame ext = {NULL, 0, -1, TT_N_EMPTY};
+            if (!cat->self->finishing)
+                tt__post(cat->self, TT_N_FINISH, NULL, 0, &ext);
+        }
+        if (cat->n_active)
+            tt__timers_fire(cat, tt_catalyst_now(cat));
+        if (!tt__queue_pop(&cat->queue, &o)) {
+            wait_for_work(cat);
+            continue;
+        }
+        cat->drain_src = (tt__frame){NULL, o.src_sparkle, o.src_id, o.src_sparkle};
+        if (o.src_obj != TT_SRC_NONE)
+            cat->drain_src.obj = (o.src_obj & TT_SRC_TIMER)
+                                     ? &cat->timers[o.src_obj & ~TT_SRC_TIMER]->l
+                                     : &cat->tonics[o.src_obj]->l;
+        tt__execute(cat, &o, NULL);
+        while (cat->extras_head < cat->n_extras) {
+            tt__order x = cat->extras[cat->extras_head++];
+            if (x.nargs <= TT__INLINE_ARGS)
+                x.args = x.inl;
+            tt__execute(cat, &x, NULL);
+        }
+        cat->n_extras = cat->extras_head = 0;
+    }
+    return 0;
+}
+
+/* --- queue view ---------------------------------------------------------- */
+
+size_t tt_queue_length(const tt_catalyst *cat) { return cat ? cat->queue.len : 0; }
+
+/* The i-th pending order. */
+int tt_queue_at(const tt_catalyst *cat, size_t i, tt_order_view *out)
+{
+    if (!cat || !out)
+        return -TT_EINVAL;
+    const tt__order *o = tt__queue_peek(&cat->queue, i);
+    if (!o)
+        return -TT_ERANGE;
+    out->tonic = o->tonic;
+    out->sparkle = cat->names.str[o->sparkle];
+    out->args = o->args;
+    out->nargs = o->nargs;
+    tt_trace_entry e = {.src_obj = o->src_obj, .src_sparkle = o->src_sparkle};
+    out->src_tonic = tt_entry_source_name(cat, &e);
+    out->src_sparkle = cat->names.str[o->src_sparkle];
+    out->src_id = o->src_id;
+    return 0;
+}

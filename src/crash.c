@@ -1,0 +1,124 @@
+/*
+ * crash.c: containing crashes and runaway sparkles in the Distiller.
+ *
+ * With contain_crashes, the catalyst installs handlers for SIGSEGV, SIGBUS,
+ * SIGFPE, SIGILL and SIGABRT (on an alternate stack, so that a stack overflow
+ * is caught too).  A sparkle runs after sigsetjmp; a fatal signal raised while
+ * it runs jumps back, and the run stops with `crashed: SIGNAL in TONIC.SPARKLE`.
+ * A signal outside a guarded sparkle gets the default action (the process dies
+ * as it would have).  The watchdog arms ITIMER_REAL for the length of one
+ * sparkle and jumps back the same way on SIGALRM.
+ *
+ * The process state after a contained crash cannot be trusted (the sparkle
+ * may have held locks or broken invariants), so the catalyst is marked tainted.
+ * Only one catalyst per process can contain crashes at a time.
+ */
+#include "tt-int.h"
+
+#include <setjmp.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+static const int fatal[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+static struct sigaction saved[TT_COUNTOF(fatal)];
+static struct sigaction saved_alrm;
+static tt_catalyst *owner;
+static sigjmp_buf *volatile guard_jmp;
+static void *altstack;
+
+/* The name of a signal: "SIGSEGV". */
+const char *tt__signame(int sig)
+{
+    switch (sig) {
+    case SIGSEGV: return "SIGSEGV";
+    case SIGBUS: return "SIGBUS";
+    case SIGFPE: return "SIGFPE";
+    case SIGILL: return "SIGILL";
+    case SIGABRT: return "SIGABRT";
+    case SIGALRM: return "SIGALRM";
+    default: return "signal";
+    }
+}
+
+static void on_signal(int sig)
+{
+    sigjmp_buf *j = guard_jmp;
+    if (j) {
+        guard_jmp = NULL;
+        siglongjmp(*j, sig == SIGALRM ? -1 : sig);
+    }
+    if (sig == SIGALRM)
+        return; /* a late watchdog tick outside a sparkle */
+    /* not ours: default action */
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+/* Install the handlers. */
+int tt__crash_install(tt_catalyst *cat)
+{
+    if (owner)
+        return tt__err(cat, -TT_EBUSY, "another catalyst already contains crashes");
+    size_t sz = 64 * 1024;
+    if (!altstack && !(altstack = malloc(sz)))
+        return -TT_ENOMEM;
+    stack_t ss = {.ss_sp = altstack, .ss_size = sz, .ss_flags = 0};
+    sigaltstack(&ss, NULL);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sa.sa_flags = SA_ONSTACK | SA_NODEFER;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < TT_COUNTOF(fatal); i++)
+        sigaction(fatal[i], &sa, &saved[i]);
+    sigaction(SIGALRM, &sa, &saved_alrm);
+    owner = cat;
+    return 0;
+}
+
+/* Restore the previous handlers. */
+void tt__crash_uninstall(tt_catalyst *cat)
+{
+    if (owner != cat)
+        return;
+    for (size_t i = 0; i < TT_COUNTOF(fatal); i++)
+        sigaction(fatal[i], &saved[i], NULL);
+    sigaction(SIGALRM, &saved_alrm, NULL);
+    stack_t ss = {.ss_flags = SS_DISABLE};
+    sigaltstack(&ss, NULL);
+    free(altstack);
+    altstack = NULL;
+    owner = NULL;
+}
+
+static void arm(double seconds)
+{
+    struct itimerval it = {{0, 0}, {(time_t)seconds, (suseconds_t)((seconds - (double)(time_t)seconds) * 1e6)}};
+    if (seconds > 0 && it.it_value.tv_sec == 0 && it.it_value.tv_usec == 0)
+        it.it_value.tv_usec = 1;
+    setitimer(ITIMER_REAL, &it, NULL);
+}
+
+/* Call the handler under the guard; 0, a signal number, or -1 (watchdog). */
+int tt__guarded_call(tt_catalyst *cat, const tt__impl *impl, size_t nargs, tt_tonic *self,
+                     const tt_value *args)
+{
+    sigjmp_buf jb;
+    volatile double wd = cat->opt.watchdog;
+    int sig = sigsetjmp(jb, 1);
+    if (sig != 0) {
+        if (wd > 0)
+            arm(0);
+        return sig;
+    }
+    guard_jmp = &jb;
+    if (wd > 0)
+        arm(wd);
+    tt__impl_call(impl, nargs, self, args);
+    if (wd > 0)
+        arm(0);
+    guard_jmp = NULL;
+    return 0;
+}

@@ -1,0 +1,466 @@
+/*
+ * distiller.c: the deterministic test engine.
+ *
+ * tt_distiller_sparkle() pops one order per loop pass, runs it, then drains
+ * the extra sparkles of state changes completely before it decides whether to
+ * stop.  Stop conditions are evaluated after every executed sparkle, extras
+ * included, in the reference's order: nothing once the contract is met; the
+ * legacy `till_sparkle_in` / `till_state_in` triggers (not de-duplicated),
+ * which skip the contract for that sparkle; then the contract's per-tonic
+ * rules.  After the drain `timeout` and `sparkle_count` are appended if they
+ * hold, and the loop ends when any condition was recorded or the catalyst
+ * finished.
+ *
+ * Time is virtual by default: with an empty queue the clock jumps to the next
+ * timer; with no timer either, nothing can ever happen and the run stops with
+ * `idle`.  A wall-clock guard stops runaway chains.
+ */
+#include "tt-int.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* A comma-separated list, parsed once per run. */
+typedef struct names_list {
+    char *buf;
+    const char *v[64];
+    size_t n;
+} names_list;
+
+static void list_parse(names_list *l, const char *s)
+{
+    l->n = 0;
+    l->buf = tt__strdup(s);
+    for (char *p = l->buf, *save = NULL, *tok; p && (tok = strtok_r(p, ",", &save)); p = NULL) {
+        while (*tok == ' ')
+            tok++;
+        size_t len = strlen(tok);
+        while (len && tok[len - 1] == ' ')
+            tok[--len] = '\0';
+        if (len && l->n < TT_COUNTOF(l->v))
+            l->v[l->n++] = tok;
+    }
+}
+
+static void list_from(names_list *l, const tt_strlist *s)
+{
+    l->buf = NULL;
+    l->n = 0;
+    for (size_t i = 0; i < s->n && l->n < TT_COUNTOF(l->v); i++)
+        l->v[l->n++] = s->v[i];
+}
+
+static bool list_has(const names_list *l, const char *s)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (strcmp(l->v[i], s) == 0)
+            return true;
+    return false;
+}
+
+/* Everything one run needs. */
+typedef struct run_ctx {
+    tt_catalyst *cat;
+    tt_run *run;
+    const tt_contract *c;
+    names_list till_state, till_sparkle;
+    long remaining;   /* sparkle_count left; meaningful when counting */
+    bool counting;
+    bool stop_now;    /* a crash: leave at once */
+} run_ctx;
+
+/* Live tonic named `name`, or NULL. */
+static tt_tonic *live_tonic(tt_catalyst *cat, const char *name)
+{
+    tt_tonic *t = tt_tonic_by_name(cat, name);
+    return t && t->l.id >= 0 ? t : NULL;
+}
+
+/* Record contract_details. */
+static void contract_met(run_ctx *rc, int match, int target, char **names, char ***reasons,
+                         size_t *nreasons, size_t n)
+{
+    tt_run *r = rc->run;
+    r->met = true;
+    r->match_count = match;
+    r->target_count = target;
+    r->matched = names;
+    r->reasons = reasons;
+    r->n_reasons = nreasons;
+    r->n_matched = n;
+    tt__run_add_stop(r, "contract_met");
+}
+
+/* Evaluate the contract's per-tonic rules after entry e. */
+static void eval_contract(run_ctx *rc, const tt_trace_entry *e)
+{
+    const tt_contract *c = rc->c;
+    tt_catalyst *cat = rc->cat;
+    size_t nt = c->n_tonics;
+    char **names = calloc(nt ? nt : 1, sizeof *names);
+    char ***reasons = calloc(nt ? nt : 1, sizeof *reasons);
+    size_t *nreasons = calloc(nt ? nt : 1, sizeof *nreasons);
+    size_t n = 0;
+    int match = 0;
+    if (!names || !reasons || !nreasons)
+        goto out;
+    for (size_t i = 0; i < nt; i++) {
+        const tt_contract_tonic *ct = &c->tonics[i];
+        tt_tonic *t = live_tonic(cat, ct->name);
+        if (!t)
+            continue;
+        char *rs[64];
+        size_t k = 0;
+        char buf[600];
+        const char *st = tt_tonic_state_name(t);
+        if (ct->has_till_state)
+            for (size_t j = 0; j < ct->till_state_in.n; j++)
+                if (strcmp(ct->till_state_in.v[j], st) == 0) {
+                    snprintf(buf, sizeof buf, "state: '%s'", st);
+                    rs[k++] = tt__strdup(buf);
+                    break;
+                }
+        if (ct->has_till_sparkle && e->tonic == t->l.serial) {
+            const char *sp = cat->names.str[e->sparkle];
+            for (size_t j = 0; j < ct->till_sparkle_in.n; j++)
+                if (strcmp(ct->till_sparkle_in.v[j], sp) == 0) {
+                    snprintf(buf, sizeof buf, "sparkle: '%s'", sp);
+                    rs[k++] = tt__strdup(buf);
+                    break;
+                }
+        }
+        for (size_t j = 0; j < ct->sop_names.n && k < TT_COUNTOF(rs); j++) {
+            tt_value v;
+            if (!tt__probe_read(t, ct->sop_names.v[j], &v))
+                continue;
+            bool eq = tt_value_equal(&v, &ct->sop_values[j]);
+            tt_value_clear(&v);
+            if (!eq)
+                continue;
+            char val[400];
+            tt_value_to_text(&ct->sop_values[j], val, sizeof val);
+            snprintf(buf, sizeof buf, "probe: %s == %s", ct->sop_names.v[j], val);
+            rs[k++] = tt__strdup(buf);
+        }
+        if (k == 0)
+            continue;
+        match++;
+        names[n] = tt__strdup(ct->name);
+        reasons[n] = malloc(k * sizeof **reasons);
+        if (reasons[n])
+            memcpy(reasons[n], rs, k * sizeof *rs);
+        nreasons[n] = reasons[n] ? k : 0;
+        n++;
+    }
+    int target = c->stop_match_count == TT_MATCH_ALL ? (int)nt : c->stop_match_count;
+    if (match > 0 && match >= target) {
+        contract_met(rc, match, target, names, reasons, nreasons, n);
+        return;
+    }
+out:
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < nreasons[i]; j++)
+            free(reasons[i][j]);
+        free(reasons[i]);
+        free(names[i]);
+    }
+    free(names);
+    free(reasons);
+    free(nreasons);
+}
+
+/* Evaluate every stop condition after entry e. */
+static void evaluate(run_ctx *rc, const tt_trace_entry *e)
+{
+    tt_catalyst *cat = rc->cat;
+    tt_run *r = rc->run;
+    if (cat->hook) {
+        const char *s = cat->hook(cat->hook_ud, cat, e->seq);
+        if (s)
+            tt__run_add_stop(r, s);
+    }
+    if (r->met)
+        return;
+    bool legacy = false;
+    char buf[600];
+    const char *sp = cat->names.str[e->sparkle];
+    if (rc->till_sparkle.n && list_has(&rc->till_sparkle, sp)) {
+        snprintf(buf, sizeof buf, "sparkle_trigger: [%s]", sp);
+        tt__run_add_stop(r, buf);
+        legacy = true;
+    }
+    if (rc->till_state.n) {
+        tt_tonic *t = cat->tonics[e->tonic];
+        if (t->l.id >= 0) {
+            const char *st = tt_tonic_state_name(t);
+            if (list_has(&rc->till_state, st)) {
+                snprintf(buf, sizeof buf, "state_trigger: [%s]", st);
+                tt__run_add_stop(r, buf);
+                legacy = true;
+            }
+        }
+    }
+    if (legacy || !rc->c || rc->c->n_tonics == 0)
+        return;
+    eval_contract(rc, e);
+}
+
+/* Run one order with a trace entry and evaluate; false on a crash. */
+static bool step(run_ctx *rc, tt__order *o)
+{
+    tt_catalyst *cat = rc->cat;
+    tt_trace_entry *e = tt__trace_append(&cat->trace);
+    if (!e) {
+        tt__execute(cat, o, NULL);
+        return true;
+    }
+    tt__execute(cat, o, e);
+    tt__order_clear(o);
+    rc->run->count++;
+    if (rc->counting && rc->remaining > 0)
+        rc->remaining--;
+    if (e->flags & TT_EF_CRASHED) {
+        char buf[600];
+        if (cat->crash_sig == -1)
+            snprintf(buf, sizeof buf, "watchdog: %s.%s ran longer than %gs",
+                     cat->tonics[e->tonic]->l.name, cat->names.str[e->sparkle],
+                     cat->opt.watchdog);
+        else
+            snprintf(buf, sizeof buf, "crashed: %s in %s.%s", tt__signame(cat->crash_sig),
+                     cat->tonics[e->tonic]->l.name, cat->names.str[e->sparkle]);
+        tt__run_add_stop(rc->run, buf);
+        cat->tainted = true;
+        rc->stop_now = true;
+        return false;
+    }
+    evaluate(rc, e);
+    return true;
+}
+
+/* Drop pending extras (after a crash). */
+static void extras_drop(tt_catalyst *cat)
+{
+    for (size_t i = cat->extras_head; i < cat->n_extras; i++)
+        tt__order_clear(&cat->extras[i]);
+    cat->n_extras = cat->extras_head = 0;
+}
+
+/* Real time: wait for a post or until `until` (monotonic seconds). */
+static void wait_real(tt_catalyst *cat, double until)
+{
+    double now_m = tt__mono();
+    if (until <= now_m)
+        return;
+    double wall = tt__wall() + (until - now_m);
+    struct timespec ts = {(time_t)wall, (long)((wall - (double)(time_t)wall) * 1e9)};
+    pthread_mutex_lock(&cat->inbox_lock);
+    while (!atomic_load(&cat->inbox_flag) && !cat->interrupt &&
+           pthread_cond_timedwait(&cat->inbox_cond, &cat->inbox_lock, &ts) != ETIMEDOUT)
+        ;
+    pthread_mutex_unlock(&cat->inbox_lock);
+}
+
+/* Run the queue until a stop condition holds. */
+int tt_distiller_sparkle(tt_catalyst *cat, const tt_sparkle_args *args, const tt_run **out)
+{
+    if (out)
+        *out = NULL;
+    if (!cat)
+        return -TT_EINVAL;
+    if (cat->opt.mode != TT_MODE_DISTILLER)
+        return tt__err(cat, -TT_ENOTDISTILLER, "sparkle() needs a distiller catalyst");
+    if (cat->in_sparkle)
+        return tt__err(cat, -TT_EBUSY, "sparkle() called from inside a sparkle");
+    static const tt_sparkle_args none = {0};
+    if (!args)
+        args = &none;
+    cat->thread = pthread_self();
+    run_ctx rc = {.cat = cat};
+    tt_run *r = rc.run = tt__run_new(cat);
+    if (!r)
+        return -TT_ENOMEM;
+    if (out)
+        *out = r;
+    r->start = tt__wall();
+    r->vt_start = tt_catalyst_now(cat);
+    if (!cat->sparkling) {
+        r->finished_status = true;
+        tt__run_add_stop(r, "catalyst finished");
+        r->end = tt__wall();
+        r->vt_end = r->vt_start;
+        return 0;
+    }
+    r->has_trace = true;
+    r->first_seq = cat->trace.last + 1;
+
+    const tt_contract *c = rc.c = args->contract;
+    double timeout = args->timeout > 0 ? args->timeout
+                     : c && c->has_timeout ? c->timeout
+                                           : 3600.0;
+    if (args->till_state_in)
+        list_parse(&rc.till_state, args->till_state_in);
+    else if (c && c->has_till_state)
+        list_from(&rc.till_state, &c->till_state_in);
+    if (args->till_sparkle_in)
+        list_parse(&rc.till_sparkle, args->till_sparkle_in);
+    else if (c && c->has_till_sparkle)
+        list_from(&rc.till_sparkle, &c->till_sparkle_in);
+    rc.counting = args->sparkle_count > 0;
+    rc.remaining = args->sparkle_count;
+    cat->probe_contract = c;
+    tt__probes_reset(cat);
+    cat->interrupt = 0;
+
+    bool virt = !cat->opt.real_time;
+    double deadline = tt_catalyst_now(cat) + timeout;
+    double guard = cat->opt.wall_guard;
+    double guard_at = guard > 0 ? tt__mono() + guard : 0;
+    unsigned pass = 0;
+
+    while (cat->sparkling && r->n_stops == 0) {
+        tt__inbox_drain(cat);
+        double now = tt_catalyst_now(cat);
+        tt__timers_fire(cat, now);
+        if (cat->queue.len == 0) {
+            double next = tt__timers_next(cat);
+            if (virt) {
+                if (next < 0) {
+                    tt__run_add_stop(r, "idle");
+                    break;
+                }
+                if (next > deadline) {
+                    cat->vt = deadline;
+                    tt__run_add_stop(r, "timeout");
+                    break;
+                }
+                if (next > cat->vt)
+                    cat->vt = next;
+                continue;
+            }
+            wait_real(cat, next >= 0 && next < deadline ? cat->t0 + next : cat->t0 + deadline);
+            if (cat->interrupt) {
+                tt__run_add_stop(r, "interrupted");
+                cat->interrupt = 0;
+                break;
+            }
+            if (tt_catalyst_now(cat) >= deadline)
+                tt__run_add_stop(r, "timeout");
+            continue;
+        }
+        tt__order o;
+        tt__queue_pop(&cat->queue, &o);
+        cat->drain_src = (tt__frame){NULL, o.src_sparkle, o.src_id, o.src_sparkle};
+        if (o.src_obj != TT_SRC_NONE)
+            cat->drain_src.obj = (o.src_obj & TT_SRC_TIMER)
+                                     ? &cat->timers[o.src_obj & ~TT_SRC_TIMER]->l
+                                     : &cat->tonics[o.src_obj]->l;
+        if (step(&rc, &o)) {
+            while (cat->extras_head < cat->n_extras) {
+                tt__order x = cat->extras[cat->extras_head++];
+                if (x.nargs <= TT__INLINE_ARGS)
+                    x.args = x.inl;
+                if (!step(&rc, &x))
+                    break;
+            }
+        }
+        if (rc.stop_now) {
+            extras_drop(cat);
+            break;
+        }
+        cat->n_extras = cat->extras_head = 0;
+        if (cat->interrupt) {
+            tt__run_add_stop(r, "interrupted");
+            cat->interrupt = 0;
+        }
+        if (tt_catalyst_now(cat) >= deadline)
+            tt__run_add_stop(r, "timeout");
+        if (rc.counting && rc.remaining <= 0)
+            tt__run_add_stop(r, "sparkle_count");
+        if (guard_at && (++pass & 1023) == 0 && tt__mono() >= guard_at) {
+            char buf[80];
+            snprintf(buf, sizeof buf, "wall_guard: %gs", guard);
+            tt__run_add_stop(r, buf);
+        }
+    }
+    if (!cat->sparkling) {
+        r->finished_status = true;
+        tt__run_add_stop(r, "catalyst finished");
+    }
+    free(rc.till_state.buf);
+    free(rc.till_sparkle.buf);
+    cat->probe_contract = NULL;
+    tt__probes_reset(cat);
+    r->end = tt__wall();
+    r->vt_end = tt_catalyst_now(cat);
+    return 0;
+}
+
+/* Queue ttsc__finish to every registered tonic (and finish timers), as
+ * Python's finish_distiller, then run. */
+int tt_distiller_finish(tt_catalyst *cat, const tt_sparkle_args *args, const tt_run **out)
+{
+    if (!cat)
+        return -TT_EINVAL;
+    if (cat->opt.mode != TT_MODE_DISTILLER)
+        return tt__err(cat, -TT_ENOTDISTILLER, "finish_distiller() needs a distiller catalyst");
+    if (cat->sparkling) {
+        tt__frame ext = {NULL, 0, -1, TT_N_EMPTY};
+        for (size_t i = 0; i < cat->n_ledger; i++) {
+            tt__liquid *l = cat->ledger[i];
+            if (!l)
+                continue;
+            if (l->kind == TT__K_TONIC) {
+                tt_tonic *t = (tt_tonic *)l;
+                if (!t->finishing)
+                    tt__post(t, TT_N_FINISH, NULL, 0, &ext);
+            } else {
+                tt_timer_finish((tt_timer *)l);
+            }
+        }
+    }
+    tt_sparkle_args a = args ? *args : (tt_sparkle_args){0};
+    if (!(a.timeout > 0) && !(a.contract && a.contract->has_timeout))
+        a.timeout = 0.5;
+    return tt_distiller_sparkle(cat, &a, out);
+}
+
+/* Move virtual time forward, firing timers in due order. */
+int tt_distiller_advance(tt_catalyst *cat, double seconds)
+{
+    if (!cat || !(seconds >= 0))
+        return -TT_EINVAL;
+    if (cat->opt.mode != TT_MODE_DISTILLER || cat->opt.real_time)
+        return tt__err(cat, -TT_ENOTDISTILLER, "advance needs a distiller with virtual time");
+    double target = cat->vt + seconds;
+    for (;;) {
+        double next = tt__timers_next(cat);
+        if (next < 0 || next > target)
+            break;
+        if (next > cat->vt)
+            cat->vt = next;
+        tt__timers_fire(cat, cat->vt);
+    }
+    cat->vt = target;
+    return 0;
+}
+
+void tt_distiller_interrupt(tt_catalyst *cat)
+{
+    if (cat)
+        cat->interrupt = 1;
+}
+
+void tt_distiller_set_hook(tt_catalyst *cat, tt_step_hook hook, void *ud)
+{
+    if (!cat)
+        return;
+    cat->hook = hook;
+    cat->hook_ud = ud;
+}
+
+bool tt_distiller_tainted(const tt_catalyst *cat)
+{
+    return cat && cat->tainted;
+}

@@ -1,0 +1,313 @@
+/*
+ * post.c: queuing sparkles.
+ *
+ * Calling a sparkle never runs it: it appends a work order (tonic, sparkle,
+ * args, source) to the catalyst's queue.  The source is the sparkle running on
+ * the catalyst's thread (the "frame"), or external [null, "", -1].  Orders from
+ * other threads go to a locked inbox that the catalyst moves to its queue at
+ * the top of each loop pass, so each thread's order is kept.  State changes
+ * append *extra* sparkles that run right after the current order.
+ */
+#include "tt-int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Encode a frame as the source fields of an order. */
+void tt__frame_to_src(const tt__frame *f, tt__order *o)
+{
+    if (!f->obj) {
+        o->src_obj = TT_SRC_NONE;
+        o->src_sparkle = f->label;
+        o->src_id = -1;
+        return;
+    }
+    o->src_obj = f->obj->kind == TT__K_TIMER ? (TT_SRC_TIMER | f->obj->serial) : f->obj->serial;
+    o->src_sparkle = f->sparkle;
+    o->src_id = f->id;
+}
+
+/* Copy args into the order (strings duplicated). */
+static int copy_args(tt__order *o, const tt_value *args, size_t nargs)
+{
+    o->nargs = (uint16_t)nargs;
+    if (nargs <= TT__INLINE_ARGS) {
+        o->args = o->inl;
+    } else if (!(o->args = malloc(nargs * sizeof *o->args))) {
+        o->nargs = 0;
+        o->args = o->inl;
+        return -TT_ENOMEM;
+    }
+    for (size_t i = 0; i < nargs; i++) {
+        if (args[i].type == TT_T_STR && args[i].u.s) {
+            o->args[i].type = TT_T_STR;
+            if (!(o->args[i].u.s = tt__strdup(args[i].u.s))) {
+                o->nargs = (uint16_t)i;
+                tt__order_clear(o);
+                return -TT_ENOMEM;
+            }
+        } else if (args[i].type == TT_T_LIST || args[i].type == TT_T_MAP) {
+            int rc = tt_value_copy(&o->args[i], &args[i]);
+            if (rc < 0) {
+                o->nargs = (uint16_t)i;
+                tt__order_clear(o);
+                return rc;
+            }
+        } else {
+            o->args[i] = args[i];
+        }
+    }
+    return 0;
+}
+
+/* Queue an order on the catalyst (from its thread) or its inbox. */
+static int enqueue(tt_catalyst *cat, tt__order *o, bool on_thread)
+{
+    if (TT__LIKELY(on_thread))
+        return tt__queue_push(&cat->queue, o);
+    pthread_mutex_lock(&cat->inbox_lock);
+    int rc = TT__PUSH(cat->inbox, cat->n_inbox, cat->cap_inbox, *o);
+    if (rc == 0 && o->nargs <= TT__INLINE_ARGS)
+        cat->inbox[cat->n_inbox - 1].args = cat->inbox[cat->n_inbox - 1].inl;
+    atomic_store(&cat->inbox_flag, 1);
+    pthread_cond_signal(&cat->inbox_cond);
+    pthread_mutex_unlock(&cat->inbox_lock);
+    return rc;
+}
+
+/* Queue an order with an explicit source, unchecked (runtime use). */
+int tt__post(tt_tonic *target, uint32_t sparkle, const tt_value *args, size_t nargs,
+             const tt__frame *src)
+{
+    tt__order o;
+    o.tonic = target;
+    o.sparkle = sparkle;
+    o.flags = 0;
+    tt__frame_to_src(src, &o);
+    int rc = copy_args(&o, args, nargs);
+    if (rc < 0)
+        return rc;
+    rc = enqueue(target->cat, &o, tt__on_catalyst_thread(target->cat));
+    if (rc < 0)
+        tt__order_clear(&o);
+    return rc;
+}
+
+/* Append an extra sparkle to the current drain. */
+int tt__post_extra(tt_tonic *target, uint32_t sparkle, const tt_value *args, size_t nargs)
+{
+    tt_catalyst *cat = target->cat;
+    tt__order o;
+    o.tonic = target;
+    o.sparkle = sparkle;
+    o.flags = TT_EF_EXTRA;
+    tt__frame_to_src(&cat->drain_src, &o);
+    int rc = copy_args(&o, args, nargs);
+    if (rc < 0)
+        return rc;
+    rc = TT__PUSH(cat->extras, cat->n_extras, cat->cap_extras, o);
+    if (rc < 0) {
+        tt__order_clear(&o);
+        return rc;
+    }
+    tt__order *slot = &cat->extras[cat->n_extras - 1];
+    if (slot->nargs <= TT__INLINE_ARGS)
+        slot->args = slot->inl;
+    return 0;
+}
+
+/* Check args against a sparkle's signature; converts ints to doubles and
+ * timers to timer info in the copy `out`. */
+static int check_args(tt_catalyst *cat, tt_tonic *target, const tt__sparkle *sp,
+                      const tt_value *args, size_t nargs, tt_value *out)
+{
+    const char *name = cat->names.str[sp->name];
+    if (nargs < sp->min_args || nargs > sp->nargs) {
+        char sig[256];
+        tt_tonic_sparkle_sig_text(target, name, sig, sizeof sig);
+        return tt__err(cat, -TT_EARGCOUNT, "%s.%s takes %s%u argument%s, got %zu: %s",
+                       target->l.name, name, sp->min_args < sp->nargs ? "at most " : "",
+                       sp->nargs, sp->nargs == 1 ? "" : "s", nargs, sig);
+    }
+    for (size_t i = 0; i < nargs; i++) {
+        tt_type want = (tt_type)sp->types[i], got = args[i].type;
+        out[i] = args[i];
+        if (got == want)
+            continue;
+        if (want == TT_T_DOUBLE && got == TT_T_INT) {
+            out[i].type = TT_T_DOUBLE;
+            out[i].u.d = (double)args[i].u.i;
+            continue;
+        }
+        if (want == TT_T_TIMERINFO && got == TT_T_TIMER) {
+            out[i].type = TT_T_TIMERINFO;
+            continue;
+        }
+        if (got == TT_T_NONE &&
+            (want == TT_T_TONIC || want == TT_T_TIMER || want == TT_T_STR || want == TT_T_PTR ||
+             want == TT_T_TIMERINFO)) {
+            out[i].type = want;
+            out[i].u.p = NULL;
+            continue;
+        }
+        char sig[256];
+        tt_tonic_sparkle_sig_text(target, name, sig, sizeof sig);
+        return tt__err(cat, -TT_EARGTYPE, "%s.%s argument %zu: expected %s, got %s: %s",
+                       target->l.name, name, i + 1, tt_type_name(want), tt_type_name(got), sig);
+    }
+    return 0;
+}
+
+/* Resolve the name and check everything a user post must satisfy. */
+static int post_checked(tt_tonic *target, const char *sparkle, const tt_value *args,
+                        size_t nargs, const char *label)
+{
+    if (!target || !sparkle || (nargs && !args))
+        return -TT_EINVAL;
+    tt_catalyst *cat = target->cat;
+    bool on_thread = tt__on_catalyst_thread(cat);
+    if (cat->finished)
+        return tt__err(cat, -TT_ECATFINISHED, "cannot queue %s.%s: the catalyst has finished",
+                       target->l.name, sparkle);
+    if (target->l.id < 0)
+        return tt__err(cat, -TT_EFINISHED, "cannot queue %s.%s: %s has finished",
+                       target->l.name, sparkle, target->l.name);
+    if (nargs > TT_MAX_ARGS)
+        return tt__err(cat, -TT_EARGCOUNT, "%s.%s: too many arguments (%zu)", target->l.name,
+                       sparkle, nargs);
+    int64_t id;
+    if (on_thread) {
+        id = tt__name_find(&cat->names, sparkle);
+    } else {
+        pthread_mutex_lock(&cat->names.lock);
+        id = tt__name_find(&cat->names, sparkle);
+        pthread_mutex_unlock(&cat->names.lock);
+    }
+    tt__sparkle *sp = id >= 0 ? tt__klass_sparkle(target->k, (uint32_t)id) : NULL;
+    if (!sp || strncmp(sparkle, "_ttinternal", 11) == 0) {
+        size_t n = target->k->n_sparkles;
+        const char *cands[256];
+        size_t m = 0;
+        for (size_t i = 0; i < n && m < 256; i++)
+            cands[m++] = cat->names.str[target->k->sparkles[i].name];
+        const char *s = tt_suggest(sparkle, cands, m);
+        return tt__err(cat, -TT_ENOSPARKLE, "%s has no sparkle \"%s\"%s%s%s", target->l.name,
+                       sparkle, s ? " (did you mean \"" : "", s ? s : "", s ? "\"?)" : "");
+    }
+    tt_value conv[TT_MAX_ARGS];
+    int rc = check_args(cat, target, sp, args, nargs, conv);
+    if (rc < 0)
+        return rc;
+    tt__frame src;
+    if (label) {
+        pthread_mutex_lock(&cat->names.lock);
+        int64_t lid = tt__intern(&cat->names, label);
+        pthread_mutex_unlock(&cat->names.lock);
+        if (lid < 0)
+            return -TT_ENOMEM;
+        src = (tt__frame){NULL, 0, -1, (uint32_t)lid};
+    } else if (on_thread) {
+        src = cat->frame;
+    } else {
+        src = (tt__frame){NULL, 0, -1, TT_N_EMPTY};
+    }
+    tt__order o;
+    o.tonic = target;
+    o.sparkle = sp->name;
+    o.flags = 0;
+    tt__frame_to_src(&src, &o);
+    rc = copy_args(&o, conv, nargs);
+    if (rc < 0)
+        return rc;
+    rc = enqueue(cat, &o, on_thread);
+    if (rc < 0)
+        tt__order_clear(&o);
+    return rc;
+}
+
+/* Queue target.sparkle(args) from the current source. */
+int tt_post(tt_tonic *target, const char *sparkle, const tt_value *args, size_t nargs)
+{
+    return post_checked(target, sparkle, args, nargs, NULL);
+}
+
+/* Queue with an external source labelled `label`. */
+int tt_post_from(tt_tonic *target, const char *sparkle, const tt_value *args, size_t nargs,
+                 const char *label)
+{
+    return post_checked(target, sparkle, args, nargs, label ? label : "");
+}
+
+/* Append the extras of a change to state idx (-1: stop the machine). */
+int tt__to_state_index(tt_tonic *self, int idx, bool force)
+{
+    if (idx == self->state && !force)
+        return 0;
+    int rc = 0;
+    if (self->state != -1)
+        rc = tt__post_extra(self, TT_N_ON_EXIT, NULL, 0);
+    if (rc == 0 && idx >= 0) {
+        tt_value v = TT_INT(idx);
+        rc = tt__post_extra(self, TT_N_STATE_CHANGE, &v, 1);
+        if (rc == 0)
+            rc = tt__post_extra(self, TT_N_ON_ENTER, NULL, 0);
+    } else if (rc == 0) {
+        rc = tt__post_extra(self, TT_N_MACHINE_STOP, NULL, 0);
+    }
+    return rc;
+}
+
+static int to_state(tt_tonic *self, const char *state, bool force)
+{
+    if (!self || !state)
+        return -TT_EINVAL;
+    int idx = tt_tonic_state_index(self, state);
+    if (idx < 0)
+        return tt__err(self->cat, -TT_ENOSTATE, "%s has no state \"%s\"", self->l.name, state);
+    return tt__to_state_index(self, idx, force);
+}
+
+/* Change state after the current sparkle. */
+int tt_to_state(tt_tonic *self, const char *state)
+{
+    return to_state(self, state, false);
+}
+
+/* Change state after the current sparkle, re-entering the current one. */
+int tt_to_state_force(tt_tonic *self, const char *state)
+{
+    return to_state(self, state, true);
+}
+
+/* Queue ttsc__finish on the tonic unless it is finishing. */
+int tt_finish(tt_tonic *self)
+{
+    if (!self)
+        return -TT_EINVAL;
+    if (self->finishing || self->l.id < 0)
+        return 0;
+    tt_catalyst *cat = self->cat;
+    tt__frame src = tt__on_catalyst_thread(cat) ? cat->frame
+                                                 : (tt__frame){NULL, 0, -1, TT_N_EMPTY};
+    return tt__post(self, TT_N_FINISH, NULL, 0, &src);
+}
+
+/* Queue ttsc__finish with the base as source, as the base's finishing would. */
+int tt_finish_from_base(tt_tonic *t)
+{
+    if (!t)
+        return -TT_EINVAL;
+    if (t->l.id < 0)
+        return tt__err(t->cat, -TT_EFINISHED, "%s has finished", t->l.name);
+    tt_tonic *base = t->l.base;
+    if (!base)
+        return tt_finish(t);
+    tt__frame src = {&base->l, TT_N_FINISH_LABEL, base->l.id, 0};
+    return tt__post(t, TT_N_FINISH, NULL, 0, &src);
+}
+
+/* The tonic whose sparkle runs. */
+tt_tonic *tt_current(tt_catalyst *cat)
+{
+    return cat && cat->in_sparkle ? cat->current : NULL;
+}

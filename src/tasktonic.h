@@ -1,0 +1,760 @@
+/*
+ * tasktonic.h: the public API of libtasktonic.
+ *
+ * TaskTonic is an actor model.  A *tonic* is an actor with a state machine; a
+ * *sparkle* is an atomic queued call on a tonic; the *catalyst* runs the queue
+ * one work order at a time.  The same catalyst object runs either in real time
+ * (production, tt_catalyst_run) or as the *Distiller* (tests and ttdb), which is
+ * cranked by hand with tt_distiller_sparkle and records a trace of every
+ * sparkle it runs.
+ *
+ * Conventions (as libuv): functions return 0 or a negative TT_E* code; the
+ * library never prints and never exits.  A longer message for the last error of
+ * a catalyst is in tt_catalyst_errmsg().  Objects are opaque; all strings passed
+ * in are copied.  Tonics, timers and trace entries live until the catalyst is
+ * destroyed, so pointers to them stay valid while the catalyst lives.
+ */
+#ifndef TASKTONIC_H
+#define TASKTONIC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define TT_EXTERN __attribute__((visibility("default")))
+#else
+#define TT_EXTERN
+#endif
+
+/* ===================================================================== */
+/* Errors                                                                */
+/* ===================================================================== */
+
+/* X(NAME, message): every error code of the library. */
+#define TT_ERRNO_MAP(X)                                                       \
+    X(NOMEM, "out of memory")                                                 \
+    X(INVAL, "invalid argument")                                              \
+    X(BADNAME, "handler name does not follow PREFIX[_STATE]__NAME")           \
+    X(DUPHANDLER, "two handlers for the same state and sparkle")              \
+    X(BADTYPE, "parameter type the runtime cannot carry")                     \
+    X(SIGMISMATCH, "handlers of one sparkle disagree on parameters")          \
+    X(NOSPARKLE, "unknown sparkle")                                           \
+    X(NOSTATE, "unknown state")                                               \
+    X(NOTONIC, "unknown tonic")                                               \
+    X(NOPROBE, "unknown probe")                                               \
+    X(ARGCOUNT, "wrong number of arguments")                                  \
+    X(ARGTYPE, "wrong argument type")                                         \
+    X(FINISHED, "tonic has finished")                                         \
+    X(CATFINISHED, "catalyst has finished")                                   \
+    X(NOTDISTILLER, "catalyst is not a distiller")                            \
+    X(BUSY, "catalyst is running")                                            \
+    X(DLOPEN, "cannot load module")                                           \
+    X(NOFORMULA, "module has no tt_formula entry point")                      \
+    X(FORMULA, "the module's formula failed")                                 \
+    X(JSON, "malformed JSON")                                                 \
+    X(CONTRACT, "invalid contract")                                           \
+    X(IO, "input/output error")                                               \
+    X(FFI, "libffi cannot prepare the call")                                  \
+    X(CRASHED, "a sparkle crashed; the session is no longer trustworthy")     \
+    X(RANGE, "value out of range")
+
+typedef enum tt_errno {
+    TT_OK = 0,
+#define TT__ERRENUM(name, msg) TT_E##name,
+    TT__ERRFIRST = 1000,
+    TT_ERRNO_MAP(TT__ERRENUM)
+#undef TT__ERRENUM
+} tt_errno;
+/* Codes are returned negated: `return -TT_ENOSPARKLE;`. */
+
+/* The message for a code (positive or negative). */
+TT_EXTERN const char *tt_strerror(int code);
+/* The symbolic name ("TT_ENOSPARKLE") for a code (positive or negative). */
+TT_EXTERN const char *tt_err_name(int code);
+/* The candidate nearest to `word` (edit distance, case-insensitive; a unique
+ * prefix wins), or NULL when none is close enough to suggest. */
+TT_EXTERN const char *tt_suggest(const char *word, const char *const *candidates,
+                                 size_t n);
+
+/* A detailed error for calls that parse text (contracts, arguments). */
+typedef struct tt_error {
+    int code;       /* 0 or a negative TT_E* code */
+    int line;       /* 1-based; 0 when not known */
+    int column;     /* 1-based; 0 when not known */
+    char msg[512];  /* one line, no trailing newline: what was wrong and where */
+} tt_error;
+
+/* ===================================================================== */
+/* Opaque types                                                          */
+/* ===================================================================== */
+
+typedef struct tt_catalyst tt_catalyst; /* the engine: Catalyst or Distiller */
+typedef struct tt_tonic tt_tonic;       /* an actor (the catalyst is one too) */
+typedef struct tt_timer tt_timer;       /* a timer; shares the id ledger */
+typedef struct tt_contract tt_contract; /* a parsed Distiller contract */
+
+/* ===================================================================== */
+/* Values: typed sparkle arguments and probe values                      */
+/* ===================================================================== */
+
+typedef enum tt_type {
+    TT_T_NONE = 0, /* "null": no value (Python None) */
+    TT_T_INT,      /* int64_t */
+    TT_T_DOUBLE,   /* double */
+    TT_T_BOOL,     /* bool */
+    TT_T_STR,      /* char *, owned (copied in) */
+    TT_T_TONIC,    /* tt_tonic *: a tonic reference, JSON {"$liquid": NAME} */
+    TT_T_TIMER,    /* tt_timer *: a timer reference, JSON {"$liquid": NAME} */
+    TT_T_TIMERINFO,/* tt_timer *: timer callback info, JSON {"id":, "name":} */
+    TT_T_PTR,      /* void *: opaque pointer, not owned */
+    TT_T_LIST,     /* probe values only: a list of values */
+    TT_T_MAP       /* probe values only: string keys to values, in order */
+} tt_type;
+
+typedef struct tt_value tt_value;
+typedef struct tt_list {
+    size_t n;
+    tt_value *items;
+} tt_list;
+typedef struct tt_map {
+    size_t n;
+    char **keys;
+    tt_value *vals;
+} tt_map;
+
+struct tt_value {
+    tt_type type;
+    union {
+        int64_t i;
+        double d;
+        bool b;
+        char *s;
+        tt_tonic *tonic;
+        tt_timer *timer;
+        void *p;
+        tt_list *list;
+        tt_map *map;
+    } u;
+};
+
+/* Constructors (no allocation: strings are copied when the value is queued). */
+#define TT_NONE ((tt_value){.type = TT_T_NONE})
+#define TT_INT(x) ((tt_value){.type = TT_T_INT, .u.i = (int64_t)(x)})
+#define TT_DOUBLE(x) ((tt_value){.type = TT_T_DOUBLE, .u.d = (double)(x)})
+#define TT_BOOL(x) ((tt_value){.type = TT_T_BOOL, .u.b = (bool)(x)})
+#define TT_STR(x) ((tt_value){.type = TT_T_STR, .u.s = (char *)(x)})
+#define TT_TONIC(x) ((tt_value){.type = TT_T_TONIC, .u.tonic = (x)})
+#define TT_TIMER(x) ((tt_value){.type = TT_T_TIMER, .u.timer = (x)})
+#define TT_PTR(x) ((tt_value){.type = TT_T_PTR, .u.p = (void *)(x)})
+
+/* Deep copy src into *dst (strings, lists, maps duplicated). */
+TT_EXTERN int tt_value_copy(tt_value *dst, const tt_value *src);
+/* Free what a value owns (strings, lists, maps); the value becomes NONE. */
+TT_EXTERN void tt_value_clear(tt_value *v);
+/* Deep equality (ints and doubles compare by numeric value). */
+TT_EXTERN bool tt_value_equal(const tt_value *a, const tt_value *b);
+/* Build list / map values (take ownership of nothing; copy items). */
+TT_EXTERN int tt_value_list(tt_value *dst, const tt_value *items, size_t n);
+TT_EXTERN int tt_value_map(tt_value *dst, const char *const *keys,
+                           const tt_value *vals, size_t n);
+/* Render as JSON text (as in traces) into buf; returns the length it needs. */
+TT_EXTERN size_t tt_value_to_json(const tt_value *v, char *buf, size_t size);
+/* Render as Python str() would (for contract reasons: "probe: x == 1"). */
+TT_EXTERN size_t tt_value_to_text(const tt_value *v, char *buf, size_t size);
+/* The name of a type as written in signatures: "int", "double", "bool",
+ * "str", "tonic", "timer", "timerinfo", "ptr", "none", "list", "map". */
+TT_EXTERN const char *tt_type_name(tt_type t);
+
+/* Parse one argument of type `want` from text, as ttdb's `call` does:
+ * ints (decimal, 0x.., with sign), doubles, true/false, strings (bare word or
+ * "double-quoted" with C escapes), tonics by name or id (needs cat), none.
+ * On error returns -TT_EARGTYPE and fills err (may be NULL). */
+TT_EXTERN int tt_value_parse(tt_catalyst *cat, tt_type want, const char *text,
+                             tt_value *out, tt_error *err);
+
+/* ===================================================================== */
+/* Tonic classes                                                         */
+/* ===================================================================== */
+
+/*
+ * A tonic class is a table of handlers.  Each handler is an ordinary C function
+ * named `CLASS_PREFIX[_STATE]__NAME` (PREFIX one of ttsc, ttse, tts, _tts,
+ * _ttss) whose first parameter is `tt_tonic *self`, followed by the sparkle's
+ * typed parameters.  TT_ON() stringizes the part after `CLASS_`, so the names in
+ * a trace are the names in the source, and checks the function's prototype
+ * against the listed parameter types at compile time:
+ *
+ *     static void Door_ttsc_locked__open(tt_tonic *self) { ... }
+ *     static void Child_ttsc_ready__work(tt_tonic *self, int64_t x) { ... }
+ *
+ *     static const tt_handler door_handlers[] = {
+ *         TT_ON(Door, ttsc_locked__open),
+ *         TT_ON(Child, ttsc_ready__work, int64_t),
+ *     };
+ *
+ * Parameter C types: int64_t, double, bool, const char *, tt_tonic *,
+ * tt_timer * (a timer reference) and void *.  A timer callback takes
+ * `const tt_timer_info *`.
+ *
+ * Interface names (`ttsc__open`), the state table (every STATE part, sorted)
+ * and the per-state handler tables are derived when the first tonic of the
+ * class is created.
+ */
+typedef void (*tt_fn)(void);
+typedef struct tt_timer_info tt_timer_info;
+
+#define TT_MAX_ARGS 8
+
+typedef struct tt_handler {
+    const char *name;    /* "ttsc_locked__open" */
+    tt_fn fn;            /* the function, cast to tt_fn */
+    uint8_t nargs;       /* parameters after self */
+    uint8_t types[TT_MAX_ARGS]; /* tt_type of each */
+} tt_handler;
+
+/* Maps a C parameter type to its tt_type code (via a null value of the type). */
+#define TT__TYPECODE(T)                                                       \
+    _Generic((T){0}, int64_t: TT_T_INT, double: TT_T_DOUBLE,                  \
+             bool: TT_T_BOOL, const char *: TT_T_STR, char *: TT_T_STR,       \
+             tt_tonic *: TT_T_TONIC, tt_timer *: TT_T_TIMER,                  \
+             const tt_timer_info *: TT_T_TIMERINFO, void *: TT_T_PTR)
+
+#define TT__NARGS(...) TT__NARGS_(__VA_OPT__(, ) __VA_ARGS__, 8, 7, 6, 5, 4, 3, 2, 1, 0)
+#define TT__NARGS_(z, a, b, c, d, e, f, g, h, n, ...) n
+#define TT__TYPES(...) TT__TYPES_N(TT__NARGS(__VA_ARGS__), __VA_ARGS__)
+#define TT__TYPES_N(n, ...) TT__TYPES_N_(n, __VA_ARGS__)
+#define TT__TYPES_N_(n, ...) TT__TYPES_##n(__VA_ARGS__)
+#define TT__TYPES_0(...) {0}
+#define TT__TYPES_1(a) {TT__TYPECODE(a)}
+#define TT__TYPES_2(a, b) {TT__TYPECODE(a), TT__TYPECODE(b)}
+#define TT__TYPES_3(a, b, c) {TT__TYPECODE(a), TT__TYPECODE(b), TT__TYPECODE(c)}
+#define TT__TYPES_4(a, b, c, d)                                               \
+    {TT__TYPECODE(a), TT__TYPECODE(b), TT__TYPECODE(c), TT__TYPECODE(d)}
+#define TT__TYPES_5(a, b, c, d, e)                                            \
+    {TT__TYPECODE(a), TT__TYPECODE(b), TT__TYPECODE(c), TT__TYPECODE(d),      \
+     TT__TYPECODE(e)}
+#define TT__TYPES_6(a, b, c, d, e, f)                                         \
+    {TT__TYPECODE(a), TT__TYPECODE(b), TT__TYPECODE(c), TT__TYPECODE(d),      \
+     TT__TYPECODE(e), TT__TYPECODE(f)}
+
+/* Register `CLASS_fn` with parameter types `...` (none for a plain sparkle).
+ * A prototype that does not match is a compile-time error (incompatible
+ * pointer types in the conditional expression). */
+#if defined(__GNUC__)
+#define TT__SIGCHECK(CLASS, fn, ...)                                          \
+    (0 * sizeof(struct {                                                      \
+         int tt_;                                                             \
+         _Static_assert(__builtin_types_compatible_p(                         \
+                            __typeof__(&CLASS##_##fn),                        \
+                            void (*)(tt_tonic * __VA_OPT__(, ) __VA_ARGS__)), \
+                        "TT_ON(" #CLASS ", " #fn "): the function's "         \
+                        "parameters differ from the listed types");           \
+     }))
+#else
+#define TT__SIGCHECK(CLASS, fn, ...) 0
+#endif
+#define TT_ON(CLASS, fn, ...)                                                 \
+    {#fn,                                                                     \
+     (tt_fn)(1 ? CLASS##_##fn                                                 \
+               : (void (*)(tt_tonic * __VA_OPT__(, ) __VA_ARGS__))0),         \
+     TT__NARGS(__VA_ARGS__) + TT__SIGCHECK(CLASS, fn, __VA_ARGS__),           \
+     TT__TYPES(__VA_ARGS__)}
+
+/* Probes: named values of a tonic, frozen before and after its sparkles. */
+typedef enum tt_probe_kind {
+    TT_PK_INT,    /* int field */
+    TT_PK_I64,    /* int64_t field */
+    TT_PK_DOUBLE, /* double field */
+    TT_PK_BOOL,   /* bool field */
+    TT_PK_STR,    /* char * field (NULL reads as none) */
+    TT_PK_TONIC,  /* tt_tonic * field (NULL reads as none) */
+    TT_PK_FN      /* computed by a callback */
+} tt_probe_kind;
+
+/* A probe callback fills *out (deep values allowed: it becomes the owner's).
+ * Return false to say the tonic lacks the probe right now (left out). */
+typedef bool (*tt_probe_fn)(tt_tonic *self, tt_value *out);
+
+typedef struct tt_probe_def {
+    const char *name;
+    tt_probe_kind kind;
+    size_t offset;    /* of the field in the tonic's data struct */
+    tt_probe_fn fn;   /* for TT_PK_FN */
+} tt_probe_def;
+
+#define TT__PKIND(S, f)                                                       \
+    _Generic(((S *)0)->f, int: TT_PK_INT, int64_t: TT_PK_I64,                 \
+             double: TT_PK_DOUBLE, bool: TT_PK_BOOL, char *: TT_PK_STR,       \
+             const char *: TT_PK_STR, tt_tonic *: TT_PK_TONIC)
+/* A field probe: TT_PROBE(DutData, cycle_count). The kind follows the type. */
+#define TT_PROBE(S, f) {#f, TT__PKIND(S, f), offsetof(S, f), NULL}
+/* A computed probe. */
+#define TT_PROBE_FN(name, fn) {name, TT_PK_FN, 0, fn}
+
+typedef struct tt_class {
+    const char *name;          /* class name, as in "01.ClassName" */
+    size_t data_size;          /* bytes of user data, zeroed; tt_data() */
+    /* Called at creation (inside tt_tonic_new) with its `arg`; may be NULL. */
+    void (*init)(tt_tonic *self, void *arg);
+    /* Called when the catalyst is destroyed; may be NULL. */
+    void (*destroy)(tt_tonic *self);
+    const tt_handler *handlers;
+    size_t n_handlers;
+    const tt_probe_def *probes;
+    size_t n_probes;
+} tt_class;
+
+#define TT_COUNTOF(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Check a class table without a catalyst: names, duplicates, types. */
+TT_EXTERN int tt_class_check(const tt_class *cls, tt_error *err);
+
+/* ===================================================================== */
+/* The catalyst                                                          */
+/* ===================================================================== */
+
+typedef enum tt_mode {
+    TT_MODE_CATALYST = 0, /* production: real time, tt_catalyst_run */
+    TT_MODE_DISTILLER     /* test engine: cranked with tt_distiller_sparkle */
+} tt_mode;
+
+typedef struct tt_catalyst_options {
+    tt_mode mode;
+    bool real_time;       /* distiller: wait in real time (default: virtual) */
+    double wall_guard;    /* distiller: wall-clock seconds a run may take before
+                             it stops with "timeout" (default 60; <0 = off) */
+    size_t trace_ring;    /* distiller: keep only the last N entries (0 = all) */
+    bool contain_crashes; /* distiller: turn SIGSEGV/SIGFPE/... in a sparkle into
+                             a "crashed: ..." stop (one catalyst per process) */
+    double watchdog;      /* distiller: seconds one sparkle may run (0 = off);
+                             needs contain_crashes */
+} tt_catalyst_options;
+
+/* Create a catalyst; it becomes tonic id 0, "tt_main_catalyst", and queues its
+ * own `_ttss__on_start` and `ttse__on_start`.  opts may be NULL (Catalyst). */
+TT_EXTERN int tt_catalyst_new(tt_catalyst **out, const tt_catalyst_options *opts);
+/* Destroy the catalyst, every tonic, timer and trace entry. */
+TT_EXTERN void tt_catalyst_free(tt_catalyst *cat);
+/* The last detailed error message of this catalyst ("" if none). */
+TT_EXTERN const char *tt_catalyst_errmsg(const tt_catalyst *cat);
+/* The catalyst as a tonic (id 0). */
+TT_EXTERN tt_tonic *tt_catalyst_tonic(tt_catalyst *cat);
+/* True once the catalyst has run its `_ttss__on_completion`. */
+TT_EXTERN bool tt_catalyst_finished(const tt_catalyst *cat);
+/* Production loop: run until the catalyst finishes.  Returns 0. */
+TT_EXTERN int tt_catalyst_run(tt_catalyst *cat);
+/* Ask a running tt_catalyst_run (from any thread) to finish the catalyst. */
+TT_EXTERN int tt_catalyst_stop(tt_catalyst *cat);
+/* Current time of the catalyst in seconds: virtual time for a virtual
+ * distiller, else CLOCK_MONOTONIC seconds since creation. */
+TT_EXTERN double tt_catalyst_now(const tt_catalyst *cat);
+
+/* ===================================================================== */
+/* Apps: loadable modules                                                */
+/* ===================================================================== */
+
+/* An app module exports exactly one symbol, its formula:
+ *     TT_FORMULA(cat) { tt_tonic_new(cat, &Door_class, "Door", NULL); return 0; }
+ * The formula creates the starting tonics (source ["tt_main_catalyst",
+ * "__formula__", 0] for what they queue) and returns 0 or a negative code. */
+#define TT_FORMULA_SYMBOL "tt_formula"
+typedef int (*tt_formula_fn)(tt_catalyst *cat);
+#define TT_FORMULA(cat)                                                       \
+    TT_EXTERN int tt_formula(tt_catalyst *cat);                               \
+    TT_EXTERN int tt_formula(tt_catalyst *cat)
+
+/* Load an app module (a .so, or a libtool .la naming one) with dlopen.
+ * On failure returns -TT_EDLOPEN or -TT_ENOFORMULA and a message in err. */
+typedef struct tt_app tt_app;
+TT_EXTERN int tt_app_load(const char *path, tt_app **out, tt_error *err);
+/* Run the app's formula on cat; returns the formula's result. */
+TT_EXTERN int tt_app_formula(tt_app *app, tt_catalyst *cat);
+TT_EXTERN const char *tt_app_path(const tt_app *app);
+TT_EXTERN void tt_app_close(tt_app *app);
+
+/* ===================================================================== */
+/* Tonics                                                                */
+/* ===================================================================== */
+
+/* Create a tonic of class cls.  Its base is the tonic whose sparkle is running
+ * (it becomes that tonic's infusion), else the catalyst.  name NULL gives
+ * "NN.ClassName".  Queues `_ttss__add_tonic_to_catalyst(id)`, `_ttss__on_start`,
+ * `ttse__on_start`.  Returns NULL on error (see tt_catalyst_errmsg). */
+TT_EXTERN tt_tonic *tt_tonic_new(tt_catalyst *cat, const tt_class *cls,
+                                 const char *name, void *init_arg);
+/* The user data block of the tonic (data_size bytes). */
+TT_EXTERN void *tt_data(tt_tonic *t);
+#define TT_DATA(T, self) ((T *)tt_data(self))
+TT_EXTERN tt_catalyst *tt_tonic_catalyst(const tt_tonic *t);
+TT_EXTERN const char *tt_tonic_name(const tt_tonic *t);
+TT_EXTERN const char *tt_tonic_class_name(const tt_tonic *t);
+/* Ledger id, or -1 once unregistered. */
+TT_EXTERN int tt_tonic_id(const tt_tonic *t);
+/* Unique creation number (never reused; the catalyst is 0). */
+TT_EXTERN uint32_t tt_tonic_serial(const tt_tonic *t);
+/* The base (creator) or NULL for the catalyst. */
+TT_EXTERN tt_tonic *tt_tonic_base(const tt_tonic *t);
+TT_EXTERN size_t tt_tonic_infusion_count(const tt_tonic *t);
+TT_EXTERN tt_tonic *tt_tonic_infusion(const tt_tonic *t, size_t i);
+TT_EXTERN bool tt_tonic_finishing(const tt_tonic *t);
+/* Current state index, -1 for none. */
+TT_EXTERN int tt_tonic_state(const tt_tonic *t);
+/* Current state name, "--" for none. */
+TT_EXTERN const char *tt_tonic_state_name(const tt_tonic *t);
+TT_EXTERN size_t tt_tonic_state_count(const tt_tonic *t);
+/* State name by index, "--" for -1, NULL when out of range. */
+TT_EXTERN const char *tt_tonic_state_at(const tt_tonic *t, int index);
+/* Index of a state name or -TT_ENOSTATE. */
+TT_EXTERN int tt_tonic_state_index(const tt_tonic *t, const char *state);
+
+/* Interface sparkles of a tonic, sorted by name. */
+TT_EXTERN size_t tt_tonic_sparkle_count(const tt_tonic *t);
+TT_EXTERN const char *tt_tonic_sparkle_at(const tt_tonic *t, size_t i);
+/* Parameter types of a sparkle; returns the count (or -TT_ENOSPARKLE). *min
+ * gets the number of required parameters (trailing ones may be optional). */
+TT_EXTERN int tt_tonic_sparkle_sig(const tt_tonic *t, const char *sparkle,
+                                   const tt_type **types, int *min);
+/* "ttsc__work(int x0)"-style text of the signature into buf. */
+TT_EXTERN int tt_tonic_sparkle_sig_text(const tt_tonic *t, const char *sparkle,
+                                        char *buf, size_t size);
+
+/* Probe names of a tonic (class probes, then built-ins "finishing",
+ * "infusions", and for the catalyst "tonics_sparkling"). */
+TT_EXTERN size_t tt_tonic_probe_count(const tt_tonic *t);
+TT_EXTERN const char *tt_tonic_probe_at(const tt_tonic *t, size_t i);
+/* Read a probe's current value (deep copy into *out; tt_value_clear it).
+ * -TT_ENOPROBE when the tonic lacks it. */
+TT_EXTERN int tt_tonic_probe_read(tt_tonic *t, const char *probe, tt_value *out);
+
+/* Lookup. */
+TT_EXTERN tt_tonic *tt_tonic_by_name(tt_catalyst *cat, const char *name);
+TT_EXTERN tt_tonic *tt_tonic_by_id(tt_catalyst *cat, int id);
+/* Every tonic ever created, by serial (0 = catalyst); finished ones included. */
+TT_EXTERN size_t tt_tonic_count(const tt_catalyst *cat);
+TT_EXTERN tt_tonic *tt_tonic_at(tt_catalyst *cat, size_t serial);
+
+/* --- queuing sparkles ------------------------------------------------ */
+
+/* Queue target.sparkle(args).  Never runs it.  The source is the sparkle that
+ * is running on the catalyst's thread, else external [null, "", -1].
+ * Arguments are checked against the registered signature (-TT_EARGCOUNT,
+ * -TT_EARGTYPE; ints convert to double) and copied.  Safe from any thread.
+ * -TT_ENOSPARKLE for an unknown name; -TT_EFINISHED when the tonic has been
+ * unregistered; -TT_ECATFINISHED after the catalyst finished. */
+TT_EXTERN int tt_post(tt_tonic *target, const char *sparkle,
+                      const tt_value *args, size_t nargs);
+/* The same with an explicit source label (ttdb uses "ttdb"): the source tonic
+ * is null, the sparkle name `label`, the id -1. */
+TT_EXTERN int tt_post_from(tt_tonic *target, const char *sparkle,
+                           const tt_value *args, size_t nargs,
+                           const char *label);
+/* Convenience: tt_send(target, "ttsc__work", TT_INT(21)). */
+#define tt_send(target, sparkle, ...)                                         \
+    tt_post((target), (sparkle), (const tt_value[]){TT_NONE __VA_OPT__(, ) __VA_ARGS__} + 1, \
+            TT__NARGS(__VA_ARGS__))
+
+/* Typed posters the compiler checks: TT_SPARKLE(Child, ttsc__work, int64_t)
+ * defines `static inline int Child_send_ttsc__work(tt_tonic *t, int64_t a0)`. */
+#define TT_SPARKLE(CLASS, iface, ...)                                         \
+    TT__SPARKLE_N(TT__NARGS(__VA_ARGS__), CLASS, iface, __VA_ARGS__)
+#define TT__SPARKLE_N(n, ...) TT__SPARKLE_N_(n, __VA_ARGS__)
+#define TT__SPARKLE_N_(n, ...) TT__SPARKLE_##n(__VA_ARGS__)
+#define TT__SPARKLE_0(C, s, ...)                                              \
+    static inline int C##_send_##s(tt_tonic *t) { return tt_post(t, #s, NULL, 0); }
+#define TT__SPARKLE_1(C, s, A)                                                \
+    static inline int C##_send_##s(tt_tonic *t, A a0)                         \
+    {                                                                         \
+        tt_value v[1];                                                        \
+        tt__value_of(&v[0], TT__TYPECODE(A), &a0);                            \
+        return tt_post(t, #s, v, 1);                                          \
+    }
+#define TT__SPARKLE_2(C, s, A, B)                                             \
+    static inline int C##_send_##s(tt_tonic *t, A a0, B a1)                   \
+    {                                                                         \
+        tt_value v[2];                                                        \
+        tt__value_of(&v[0], TT__TYPECODE(A), &a0);                            \
+        tt__value_of(&v[1], TT__TYPECODE(B), &a1);                            \
+        return tt_post(t, #s, v, 2);                                          \
+    }
+#define TT__SPARKLE_3(C, s, A, B, D)                                          \
+    static inline int C##_send_##s(tt_tonic *t, A a0, B a1, D a2)             \
+    {                                                                         \
+        tt_value v[3];                                                        \
+        tt__value_of(&v[0], TT__TYPECODE(A), &a0);                            \
+        tt__value_of(&v[1], TT__TYPECODE(B), &a1);                            \
+        tt__value_of(&v[2], TT__TYPECODE(D), &a2);                            \
+        return tt_post(t, #s, v, 3);                                          \
+    }
+/* Used by TT_SPARKLE: wrap a C object of type `type` at p into a value. */
+TT_EXTERN void tt__value_of(tt_value *v, tt_type type, const void *p);
+
+/* --- inside a sparkle -------------------------------------------------- */
+
+/* Change state after the current sparkle (deferred extra sparkles).  An
+ * unknown state, or the current one without force, is ignored (returns
+ * -TT_ENOSTATE for unknown, 0 otherwise). */
+TT_EXTERN int tt_to_state(tt_tonic *self, const char *state);
+TT_EXTERN int tt_to_state_force(tt_tonic *self, const char *state);
+/* Queue `ttsc__finish` on the tonic (unless it is already finishing). */
+TT_EXTERN int tt_finish(tt_tonic *self);
+/* Queue `ttsc__finish` on t with its base as source [base, "finish", id], as
+ * the base's `_ttss__on_finished` would (what ttdb's `finish TONIC` does).
+ * For a top-level tonic the base is the catalyst. */
+TT_EXTERN int tt_finish_from_base(tt_tonic *t);
+/* The tonic whose sparkle is running, NULL outside a sparkle. */
+TT_EXTERN tt_tonic *tt_current(tt_catalyst *cat);
+
+/* ===================================================================== */
+/* Timers                                                                */
+/* ===================================================================== */
+
+typedef enum tt_timer_kind {
+    TT_TIMER_SINGLE_SHOT, /* "ttTimerSingleShot": fires once, then finishes */
+    TT_TIMER_REPEAT,      /* "ttTimerRepeat": fires every period */
+    TT_TIMER_PAUSING      /* "ttTimerPausing": repeat that can pause/resume */
+} tt_timer_kind;
+
+/* What a timer callback receives. */
+struct tt_timer_info {
+    int id;
+    const char *name;
+    tt_timer *timer;
+    unsigned long expired_count;
+};
+
+/* Create and start a timer owned by `base` (an infusion of it).  name NULL
+ * gives "NN.ttTimerSingleShot" etc.  The callback sparkle of base is
+ * `sparkle` if given, else `ttse__on_<name>`, `ttse__on_tmr_<name>`,
+ * `ttse__on_timer`, the first that exists.  It is queued with one timer-info
+ * argument and source (<timer>, "expired", id).  Returns NULL on error. */
+TT_EXTERN tt_timer *tt_timer_new(tt_tonic *base, tt_timer_kind kind,
+                                 double seconds, const char *name,
+                                 const char *sparkle);
+TT_EXTERN int tt_timer_start(tt_timer *tm);
+TT_EXTERN int tt_timer_stop(tt_timer *tm);
+TT_EXTERN int tt_timer_restart(tt_timer *tm);
+TT_EXTERN int tt_timer_set_period(tt_timer *tm, double seconds);
+TT_EXTERN int tt_timer_pause(tt_timer *tm);  /* pausing timers only */
+TT_EXTERN int tt_timer_resume(tt_timer *tm); /* pausing timers only */
+/* Finish the timer (unregister it; it will not fire again). */
+TT_EXTERN int tt_timer_finish(tt_timer *tm);
+TT_EXTERN int tt_timer_id(const tt_timer *tm); /* -1 once finished */
+/* The info its callback gets: `id` is the id the timer had when it last
+ * fired (stays valid after a single-shot timer finished). */
+TT_EXTERN const tt_timer_info *tt_timer_get_info(const tt_timer *tm);
+TT_EXTERN const char *tt_timer_name(const tt_timer *tm);
+TT_EXTERN tt_timer_kind tt_timer_get_kind(const tt_timer *tm);
+TT_EXTERN tt_tonic *tt_timer_base(const tt_timer *tm);
+TT_EXTERN bool tt_timer_running(const tt_timer *tm);
+TT_EXTERN bool tt_timer_paused(const tt_timer *tm);
+/* Due time on the catalyst clock (tt_catalyst_now) */
+TT_EXTERN double tt_timer_due(const tt_timer *tm);
+TT_EXTERN double tt_timer_period(const tt_timer *tm);
+/* Every timer ever created, in creation order. */
+TT_EXTERN size_t tt_timer_count(const tt_catalyst *cat);
+TT_EXTERN tt_timer *tt_timer_at(tt_catalyst *cat, size_t i);
+
+/* ===================================================================== */
+/* The queue (read-only view, for debuggers)                             */
+/* ===================================================================== */
+
+/* One pending work order, in the order it will run. */
+typedef struct tt_order_view {
+    tt_tonic *tonic;
+    const char *sparkle;
+    const tt_value *args;
+    size_t nargs;
+    const char *src_tonic;   /* NULL for external */
+    const char *src_sparkle; /* "" for external */
+    int src_id;              /* -1 for external */
+} tt_order_view;
+
+TT_EXTERN size_t tt_queue_length(const tt_catalyst *cat);
+/* The i-th pending order (0 = next to run).  -TT_ERANGE past the end. */
+TT_EXTERN int tt_queue_at(const tt_catalyst *cat, size_t i, tt_order_view *out);
+
+/* ===================================================================== */
+/* Contracts                                                             */
+/* ===================================================================== */
+
+/* Parse a contract (the Python dictionary as JSON).  Strict: an unknown key or
+ * a wrong type is an error naming the key, its line and column and the nearest
+ * valid key.  `origin` names the text in messages ("contract.json"). */
+TT_EXTERN int tt_contract_parse(const char *json, const char *origin,
+                                tt_contract **out, tt_error *err);
+TT_EXTERN int tt_contract_load(const char *path, tt_contract **out, tt_error *err);
+TT_EXTERN void tt_contract_free(tt_contract *c);
+/* Build one in C (tonic NULL = the global level). */
+TT_EXTERN tt_contract *tt_contract_new(void);
+TT_EXTERN int tt_contract_set_timeout(tt_contract *c, double seconds);
+#define TT_MATCH_ALL (-1)
+TT_EXTERN int tt_contract_set_match_count(tt_contract *c, int n);
+TT_EXTERN int tt_contract_add_probe(tt_contract *c, const char *tonic,
+                                    const char *probe);
+TT_EXTERN int tt_contract_add_till_state(tt_contract *c, const char *tonic,
+                                         const char *state);
+TT_EXTERN int tt_contract_add_till_sparkle(tt_contract *c, const char *tonic,
+                                           const char *sparkle);
+TT_EXTERN int tt_contract_add_stop_on_probe(tt_contract *c, const char *tonic,
+                                            const char *probe,
+                                            const tt_value *value);
+/* The contract as JSON text (malloc'ed). */
+TT_EXTERN char *tt_contract_to_json(const tt_contract *c);
+
+/* ===================================================================== */
+/* The Distiller                                                         */
+/* ===================================================================== */
+
+/* Arguments of one sparkle() call.  Zero means "not given". */
+typedef struct tt_sparkle_args {
+    long sparkle_count;          /* stop after N executed sparkles (extras
+                                    count; never inside a transition) */
+    double timeout;              /* seconds (virtual by default); default 3600 */
+    const char *till_state_in;   /* comma-separated states: any tonic that just
+                                    ran and is now in one of them */
+    const char *till_sparkle_in; /* comma-separated sparkle names */
+    const tt_contract *contract; /* may be NULL */
+} tt_sparkle_args;
+
+typedef struct tt_run tt_run;
+
+/* Run the queue until a stop condition holds; *out (may be NULL) gets the run,
+ * owned by the catalyst (its session history).  Returns 0, or -TT_EBUSY when
+ * called from inside a sparkle, -TT_ENOTDISTILLER. After the catalyst finished
+ * it returns 0 with a run whose status is "catalyst finished" and no trace. */
+TT_EXTERN int tt_distiller_sparkle(tt_catalyst *cat, const tt_sparkle_args *args,
+                                   const tt_run **out);
+/* Queue ttsc__finish to the catalyst and to every registered tonic (external
+ * source, as Python's finish_distiller does), then sparkle(args). */
+TT_EXTERN int tt_distiller_finish(tt_catalyst *cat, const tt_sparkle_args *args,
+                                  const tt_run **out);
+/* Move virtual time forward by `seconds`, queuing timers that come due (in due
+ * order).  Runs nothing. */
+TT_EXTERN int tt_distiller_advance(tt_catalyst *cat, double seconds);
+/* Ask a running tt_distiller_sparkle to stop between two sparkles with stop
+ * condition `interrupted` (async-signal-safe: only sets a flag). */
+TT_EXTERN void tt_distiller_interrupt(tt_catalyst *cat);
+/* Hook called after every executed sparkle (extras included), before the stop
+ * conditions.  Return a non-NULL string to stop the run with that stop
+ * condition (copied): ttdb's breakpoints.  NULL hook removes it. */
+typedef const char *(*tt_step_hook)(void *ud, tt_catalyst *cat,
+                                    uint64_t seq);
+TT_EXTERN void tt_distiller_set_hook(tt_catalyst *cat, tt_step_hook hook, void *ud);
+/* True after a contained crash or watchdog stop, until the catalyst is freed. */
+TT_EXTERN bool tt_distiller_tainted(const tt_catalyst *cat);
+
+/* ===================================================================== */
+/* Traces and runs                                                       */
+/* ===================================================================== */
+
+enum {
+    TT_EF_SPARKLING = 1 << 0, /* at_exit.sparkling */
+    TT_EF_EXTRA = 1 << 1,     /* an extra sparkle of a state change */
+    TT_EF_IGNORED = 1 << 2,   /* recorded but not run (finishing, unregistered,
+                                 refused ttsc__finish, no handler) */
+    TT_EF_NOHANDLER = 1 << 3, /* no handler in this state: traced no-op */
+    TT_EF_CRASHED = 1 << 4    /* the sparkle crashed or was stopped by the
+                                 watchdog */
+};
+
+/* One executed sparkle.  Names are resolved with the functions below. */
+typedef struct tt_trace_entry {
+    uint64_t seq;           /* session-wide number, from 1 */
+    int32_t id;             /* tonic id when it started (-1: unregistered) */
+    uint32_t tonic;         /* tonic serial (tt_tonic_at) */
+    uint32_t sparkle;       /* name id (tt_name) */
+    int32_t src_id;         /* source id, -1 external */
+    uint32_t src_obj;       /* source object: TT_SRC_NONE, tonic serial, or
+                               TT_SRC_TIMER | timer index */
+    uint32_t src_sparkle;   /* name id of the source sparkle ("" external) */
+    int16_t state_enter;    /* state index at enter / exit (-1 none) */
+    int16_t state_exit;
+    uint16_t flags;         /* TT_EF_* */
+    uint16_t nargs;
+    double t_enter, t_exit; /* wall clock, seconds since the epoch */
+    double vt;              /* catalyst time (virtual) at enter */
+    tt_value *args;
+    tt_map *probes_enter;   /* NULL when no probes were taken */
+    tt_map *probes_exit;
+} tt_trace_entry;
+
+#define TT_SRC_NONE 0xffffffffu
+#define TT_SRC_TIMER 0x80000000u
+
+/* An interned name by id. */
+TT_EXTERN const char *tt_name(const tt_catalyst *cat, uint32_t id);
+/* The entry's tonic / source names. */
+TT_EXTERN const char *tt_entry_tonic_name(const tt_catalyst *cat, const tt_trace_entry *e);
+TT_EXTERN const char *tt_entry_sparkle_name(const tt_catalyst *cat, const tt_trace_entry *e);
+/* NULL for an external source. */
+TT_EXTERN const char *tt_entry_source_name(const tt_catalyst *cat, const tt_trace_entry *e);
+TT_EXTERN const char *tt_entry_source_sparkle(const tt_catalyst *cat, const tt_trace_entry *e);
+/* State names ("--" for -1). */
+TT_EXTERN const char *tt_entry_state_enter(const tt_catalyst *cat, const tt_trace_entry *e);
+TT_EXTERN const char *tt_entry_state_exit(const tt_catalyst *cat, const tt_trace_entry *e);
+
+/* Session-wide trace: entries seq first..last (first > 1 once a trace ring
+ * has dropped old ones). */
+TT_EXTERN uint64_t tt_trace_first_seq(const tt_catalyst *cat);
+TT_EXTERN uint64_t tt_trace_last_seq(const tt_catalyst *cat); /* 0 = empty */
+/* The entry with number seq, NULL if dropped or not yet run. */
+TT_EXTERN const tt_trace_entry *tt_trace_get(const tt_catalyst *cat, uint64_t seq);
+/* Bytes the trace holds (entries, args, probe snapshots). */
+TT_EXTERN size_t tt_trace_memory(const tt_catalyst *cat);
+
+/* Runs: one per tt_distiller_sparkle call, the session's history. */
+TT_EXTERN size_t tt_run_count(const tt_catalyst *cat);
+TT_EXTERN const tt_run *tt_run_at(const tt_catalyst *cat, size_t i);
+TT_EXTERN uint64_t tt_run_first_seq(const tt_run *r); /* first entry */
+TT_EXTERN uint64_t tt_run_entry_count(const tt_run *r); /* entries */
+/* "running" or "catalyst finished". */
+TT_EXTERN const char *tt_run_status(const tt_run *r);
+/* Stop conditions in order ("timeout", "state_trigger: [open]", ...).
+ * A run that had none (never the case) returns 0. */
+TT_EXTERN size_t tt_run_stop_count(const tt_run *r);
+TT_EXTERN const char *tt_run_stop_at(const tt_run *r, size_t i);
+/* Whether the run has a trace (false: sparkle() after the catalyst finished). */
+TT_EXTERN bool tt_run_has_trace(const tt_run *r);
+TT_EXTERN double tt_run_start(const tt_run *r); /* wall, epoch seconds */
+TT_EXTERN double tt_run_end(const tt_run *r);
+TT_EXTERN double tt_run_vt_start(const tt_run *r); /* virtual */
+TT_EXTERN double tt_run_vt_end(const tt_run *r);
+/* Contract details: false when the contract was not met. */
+TT_EXTERN bool tt_run_contract_met(const tt_run *r, int *match_count,
+                                   int *target_count);
+/* Matched tonics, in the contract's order, with their reasons. */
+TT_EXTERN size_t tt_run_matched_count(const tt_run *r);
+TT_EXTERN const char *tt_run_matched_tonic(const tt_run *r, size_t i);
+TT_EXTERN size_t tt_run_matched_reason_count(const tt_run *r, size_t i);
+TT_EXTERN const char *tt_run_matched_reason(const tt_run *r, size_t i, size_t j);
+
+/* --- writers ---------------------------------------------------------- */
+
+enum {
+    TT_JSON_EXTENSIONS = 1 << 0, /* add "seq" and "vt" to entries */
+    TT_JSON_PRETTY = 1 << 1      /* one entry per line */
+};
+/* Stream one run as the Python Distiller's dictionary. */
+TT_EXTERN int tt_run_write_json(const tt_catalyst *cat, const tt_run *r,
+                                FILE *f, unsigned flags);
+/* The whole session as a JSON array of run dictionaries. */
+TT_EXTERN int tt_session_write_json(const tt_catalyst *cat, FILE *f, unsigned flags);
+/* One entry as a JSON object (the sparkle_trace item). */
+TT_EXTERN int tt_entry_write_json(const tt_catalyst *cat, const tt_trace_entry *e,
+                                  FILE *f, unsigned flags);
+/* A readable report like Python's stat_print. */
+TT_EXTERN int tt_run_write_text(const tt_catalyst *cat, const tt_run *r, FILE *f);
+/* One line "seq tonic.sparkle(args) <- source  state -> state" into buf. */
+TT_EXTERN size_t tt_entry_format(const tt_catalyst *cat, const tt_trace_entry *e,
+                                 char *buf, size_t size);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* TASKTONIC_H */

@@ -1,0 +1,270 @@
+/*
+ * timer.c: single-shot, repeat and pausing timers.
+ *
+ * A timer is an infusion of its base tonic and takes an id from the same
+ * ledger.  When it expires (checked at the top of each catalyst loop pass, in
+ * due order) it queues its callback sparkle on the base with one timer-info
+ * argument and source (<timer>, "expired", id).  A single-shot timer then
+ * finishes at once: it leaves its base's infusions, frees its id and queues
+ * base._ttss__on_infusion_completed(timer) from outside.
+ */
+#include "tt-int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const kind_names[] = {"ttTimerSingleShot", "ttTimerRepeat", "ttTimerPausing"};
+
+const char *tt__timer_class_name(const tt_timer *tm)
+{
+    return kind_names[tm->kind];
+}
+
+static void activate(tt_timer *tm)
+{
+    tt_catalyst *cat = tm->cat;
+    for (size_t i = 0; i < cat->n_active; i++)
+        if (cat->active[i] == &tm->l)
+            return;
+    TT__PUSH(cat->active, cat->n_active, cat->cap_active, &tm->l);
+}
+
+static void deactivate(tt_timer *tm)
+{
+    tt_catalyst *cat = tm->cat;
+    for (size_t i = 0; i < cat->n_active; i++)
+        if (cat->active[i] == &tm->l) {
+            memmove(&cat->active[i], &cat->active[i + 1],
+                    (cat->n_active - i - 1) * sizeof *cat->active);
+            cat->n_active--;
+            return;
+        }
+}
+
+/* Find the callback sparkle of a timer on its base. */
+static int64_t resolve_callback(tt_tonic *base, const char *name, const char *sparkle)
+{
+    tt_catalyst *cat = base->cat;
+    char buf[300];
+    const char *cands[3];
+    size_t n = 0;
+    if (sparkle) {
+        cands[n++] = sparkle;
+    } else {
+        if (name) {
+            snprintf(buf, sizeof buf, "ttse__on_%s", name);
+            cands[n++] = tt__strdup(buf);
+            snprintf(buf, sizeof buf, "ttse__on_tmr_%s", name);
+            cands[n++] = tt__strdup(buf);
+        }
+        cands[n++] = "ttse__on_timer";
+    }
+    int64_t found = -1;
+    for (size_t i = 0; i < n && found < 0; i++) {
+        if (!cands[i])
+            continue;
+        int64_t id = tt__name_find(&cat->names, cands[i]);
+        if (id >= 0 && tt__klass_sparkle(base->k, (uint32_t)id))
+            found = id;
+    }
+    if (!sparkle && name) {
+        free((char *)cands[0]);
+        free((char *)cands[1]);
+    }
+    return found;
+}
+
+/* Create and start a timer. */
+tt_timer *tt_timer_new(tt_tonic *base, tt_timer_kind kind, double seconds, const char *name,
+                       const char *sparkle)
+{
+    if (!base)
+        return NULL;
+    tt_catalyst *cat = base->cat;
+    if ((unsigned)kind > TT_TIMER_PAUSING || !(seconds >= 0) ||
+        (kind != TT_TIMER_SINGLE_SHOT && !(seconds > 0))) {
+        tt__err(cat, -TT_EINVAL, "timer: bad kind or period %g", seconds);
+        return NULL;
+    }
+    int64_t cb = resolve_callback(base, name, sparkle);
+    if (cb < 0) {
+        tt__err(cat, -TT_ENOSPARKLE, "timer %s: %s has no callback sparkle %s%s", name ? name : "",
+                base->l.name, sparkle ? sparkle : "ttse__on_timer",
+                sparkle ? "" : " (nor ttse__on_<name>, ttse__on_tmr_<name>)");
+        return NULL;
+    }
+    const tt__sparkle *sp = tt__klass_sparkle(base->k, (uint32_t)cb);
+    if (sp->nargs != 1 || (sp->types[0] != TT_T_TIMERINFO && sp->types[0] != TT_T_TIMER)) {
+        tt__err(cat, -TT_EARGTYPE, "timer callback %s.%s must take one const tt_timer_info *",
+                base->l.name, cat->names.str[cb]);
+        return NULL;
+    }
+    tt_timer *tm = calloc(1, sizeof *tm);
+    if (!tm)
+        return NULL;
+    tm->l.kind = TT__K_TIMER;
+    tm->cat = cat;
+    tm->kind = kind;
+    tm->period = seconds;
+    tm->callback = (uint32_t)cb;
+    if (tt__ledger_add(cat, &tm->l) < 0) {
+        free(tm);
+        return NULL;
+    }
+    char buf[256];
+    if (!name)
+        snprintf(buf, sizeof buf, "%02d.%s", tm->l.id, kind_names[kind]);
+    tm->l.name = tt__strdup(name ? name : buf);
+    tm->l.base = base;
+    tm->l.serial = (uint32_t)cat->n_timers;
+    if (!tm->l.name || TT__PUSH(cat->timers, cat->n_timers, cat->cap_timers, tm) < 0) {
+        tt__ledger_remove(cat, &tm->l);
+        free(tm->l.name);
+        free(tm);
+        return NULL;
+    }
+    TT__PUSH(base->infusions, base->n_infusions, base->cap_infusions, &tm->l);
+    tm->info.id = tm->l.id;
+    tm->info.name = tm->l.name;
+    tm->info.timer = tm;
+    tt_timer_start(tm);
+    return tm;
+}
+
+/* Free a timer's memory (catalyst teardown). */
+void tt__timer_free(tt_timer *tm)
+{
+    free(tm->l.name);
+    free(tm);
+}
+
+int tt_timer_start(tt_timer *tm)
+{
+    if (!tm)
+        return -TT_EINVAL;
+    if (tm->finished)
+        return tt__err(tm->cat, -TT_EFINISHED, "timer %s has finished", tm->l.name);
+    tm->due = tt_catalyst_now(tm->cat) + tm->period;
+    tm->running = true;
+    tm->paused = false;
+    activate(tm);
+    return 0;
+}
+
+int tt_timer_restart(tt_timer *tm) { return tt_timer_start(tm); }
+
+int tt_timer_stop(tt_timer *tm)
+{
+    if (!tm)
+        return -TT_EINVAL;
+    tm->running = false;
+    tm->paused = false;
+    deactivate(tm);
+    return 0;
+}
+
+int tt_timer_set_period(tt_timer *tm, double seconds)
+{
+    if (!tm || !(seconds >= 0) || (tm->kind != TT_TIMER_SINGLE_SHOT && !(seconds > 0)))
+        return -TT_EINVAL;
+    tm->period = seconds;
+    if (tm->running && !tm->paused)
+        tm->due = tt_catalyst_now(tm->cat) + seconds;
+    return 0;
+}
+
+int tt_timer_pause(tt_timer *tm)
+{
+    if (!tm || tm->kind != TT_TIMER_PAUSING)
+        return -TT_EINVAL;
+    if (!tm->running || tm->paused)
+        return 0;
+    tm->remaining = tm->due - tt_catalyst_now(tm->cat);
+    tm->paused = true;
+    deactivate(tm);
+    return 0;
+}
+
+int tt_timer_resume(tt_timer *tm)
+{
+    if (!tm || tm->kind != TT_TIMER_PAUSING)
+        return -TT_EINVAL;
+    if (!tm->paused)
+        return 0;
+    tm->due = tt_catalyst_now(tm->cat) + tm->remaining;
+    tm->paused = false;
+    activate(tm);
+    return 0;
+}
+
+int tt_timer_finish(tt_timer *tm)
+{
+    if (!tm)
+        return -TT_EINVAL;
+    if (tm->finished)
+        return 0;
+    tt_timer_stop(tm);
+    tm->finished = true;
+    if (tm->l.base)
+        tt__infusion_remove(tm->l.base, &tm->l);
+    tt__ledger_remove(tm->cat, &tm->l);
+    return 0;
+}
+
+int tt_timer_id(const tt_timer *tm) { return tm ? tm->l.id : -1; }
+const tt_timer_info *tt_timer_get_info(const tt_timer *tm) { return tm ? &tm->info : NULL; }
+const char *tt_timer_name(const tt_timer *tm) { return tm ? tm->l.name : NULL; }
+tt_timer_kind tt_timer_get_kind(const tt_timer *tm) { return tm ? tm->kind : TT_TIMER_SINGLE_SHOT; }
+tt_tonic *tt_timer_base(const tt_timer *tm) { return tm ? tm->l.base : NULL; }
+bool tt_timer_running(const tt_timer *tm) { return tm && tm->running; }
+bool tt_timer_paused(const tt_timer *tm) { return tm && tm->paused; }
+double tt_timer_due(const tt_timer *tm) { return tm ? tm->due : -1; }
+double tt_timer_period(const tt_timer *tm) { return tm ? tm->period : -1; }
+size_t tt_timer_count(const tt_catalyst *cat) { return cat ? cat->n_timers : 0; }
+tt_timer *tt_timer_at(tt_catalyst *cat, size_t i)
+{
+    return cat && i < cat->n_timers ? cat->timers[i] : NULL;
+}
+
+/* The earliest due time of an active timer, or -1. */
+double tt__timers_next(const tt_catalyst *cat)
+{
+    double best = -1;
+    for (size_t i = 0; i < cat->n_active; i++) {
+        const tt_timer *tm = (const tt_timer *)cat->active[i];
+        if (best < 0 || tm->due < best)
+            best = tm->due;
+    }
+    return best;
+}
+
+/* Fire every timer due at `now`, earliest first. */
+void tt__timers_fire(tt_catalyst *cat, double now)
+{
+    for (;;) {
+        tt_timer *tm = NULL;
+        for (size_t i = 0; i < cat->n_active; i++) {
+            tt_timer *c = (tt_timer *)cat->active[i];
+            if (c->due <= now && (!tm || c->due < tm->due))
+                tm = c;
+        }
+        if (!tm)
+            return;
+        tt_tonic *base = tm->l.base;
+        tm->info.id = tm->l.id;
+        tm->info.expired_count++;
+        tt__frame src = {&tm->l, TT_N_EXPIRED, tm->l.id, 0};
+        tt_value v = {.type = TT_T_TIMERINFO, .u.timer = tm};
+        tt__post(base, tm->callback, &v, 1, &src);
+        if (tm->kind == TT_TIMER_SINGLE_SHOT) {
+            tt_timer_finish(tm);
+            tt__frame ext = {NULL, 0, -1, TT_N_EMPTY};
+            tt_value t = TT_TIMER(tm);
+            tt__post(base, TT_N_ON_INFUSION_DONE, &t, 1, &ext);
+        } else {
+            tm->due += tm->period;
+            if (tm->due <= now && cat->opt.mode == TT_MODE_CATALYST)
+                tm->due = now + tm->period; /* real time: skip missed periods */
+        }
+    }
+}

@@ -1,0 +1,409 @@
+/*
+ * tonic.c: creating tonics, the id ledger shared with timers, and what can be
+ * asked of a tonic (name, base, infusions, state, sparkles, probes).
+ *
+ * Ids come from one table: the lowest free slot is given, and a slot is freed
+ * when its tonic completes or its timer finishes.  Tonic objects themselves
+ * live until the catalyst is freed, so traces can always name them.
+ */
+#include "tt-int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Give l the lowest free id. */
+int tt__ledger_add(tt_catalyst *cat, tt__liquid *l)
+{
+    size_t i = 0;
+    while (i < cat->n_ledger && cat->ledger[i])
+        i++;
+    if (i == cat->n_ledger &&
+        TT__PUSH(cat->ledger, cat->n_ledger, cat->cap_ledger, (tt__liquid *)NULL) < 0)
+        return -TT_ENOMEM;
+    cat->ledger[i] = l;
+    l->id = l->last_id = (int)i;
+    return 0;
+}
+
+/* Free l's id. */
+void tt__ledger_remove(tt_catalyst *cat, tt__liquid *l)
+{
+    if (l->id >= 0 && (size_t)l->id < cat->n_ledger && cat->ledger[l->id] == l)
+        cat->ledger[l->id] = NULL;
+    l->id = -1;
+}
+
+/* Remove l from base's infusions. */
+void tt__infusion_remove(tt_tonic *base, tt__liquid *l)
+{
+    for (size_t i = 0; i < base->n_infusions; i++)
+        if (base->infusions[i] == l) {
+            memmove(&base->infusions[i], &base->infusions[i + 1],
+                    (base->n_infusions - i - 1) * sizeof *base->infusions);
+            base->n_infusions--;
+            return;
+        }
+}
+
+/* "<ID[01]B[00] Class name>", as Python's str() of a tonic. */
+void tt__liquid_str(const tt__liquid *l, char *buf, size_t size)
+{
+    const char *cls = l->kind == TT__K_TONIC ? ((const tt_tonic *)l)->k->def->name
+                                             : tt__timer_class_name((const tt_timer *)l);
+    snprintf(buf, size, "<ID[%02d]B[%02d] %s %s>", l->id, l->base ? l->base->l.id : -1, cls,
+             l->name);
+}
+
+/* Create a tonic (the catalyst too); queue its start-up orders. */
+tt_tonic *tt__tonic_create(tt_catalyst *cat, tt__klass *k, const char *name, void *arg,
+                           bool is_catalyst)
+{
+    tt_tonic *t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    t->cat = cat;
+    t->k = k;
+    t->state = -1;
+    t->is_catalyst = is_catalyst;
+    t->l.kind = TT__K_TONIC;
+    if (k->def->data_size && !(t->data = calloc(1, k->def->data_size))) {
+        free(t);
+        return NULL;
+    }
+    if (tt__ledger_add(cat, &t->l) < 0)
+        goto fail;
+    if (name) {
+        t->l.name = tt__strdup(name);
+    } else {
+        char buf[256];
+        snprintf(buf, sizeof buf, "%02d.%s", t->l.id, k->def->name);
+        t->l.name = tt__strdup(buf);
+    }
+    if (!t->l.name)
+        goto fail_ledger;
+    t->l.serial = (uint32_t)cat->n_tonics;
+    if (TT__PUSH(cat->tonics, cat->n_tonics, cat->cap_tonics, t) < 0)
+        goto fail_ledger;
+
+    if (!is_catalyst) {
+        tt__liquid *b = cat->frame.obj;
+        tt_tonic *base = b && b->kind == TT__K_TONIC ? (tt_tonic *)b : cat->self;
+        t->l.base = base;
+        TT__PUSH(base->infusions, base->n_infusions, base->cap_infusions, &t->l);
+    }
+
+    tt__frame saved = cat->frame;
+    cat->frame = (tt__frame){&t->l, TT_N_INIT, t->l.id, 0};
+    if (!is_catalyst) {
+        tt_value v = TT_INT(t->l.id);
+        tt__post(cat->self, TT_N_ADD_TONIC, &v, 1, &cat->frame);
+    }
+    tt__post(t, TT_N_ON_START_SYS, NULL, 0, &cat->frame);
+    tt__post(t, TT_N_ON_START, NULL, 0, &cat->frame);
+    if (k->def->init)
+        k->def->init(t, arg);
+    cat->frame = saved;
+    return t;
+
+fail_ledger:
+    tt__ledger_remove(cat, &t->l);
+fail:
+    free(t->l.name);
+    free(t->data);
+    free(t);
+    return NULL;
+}
+
+/* Free a tonic's memory (catalyst teardown). */
+void tt__tonic_free(tt_tonic *t)
+{
+    if (t->k && t->k->def->destroy)
+        t->k->def->destroy(t);
+    free(t->infusions);
+    free(t->l.name);
+    free(t->data);
+    free(t);
+}
+
+/* Create a tonic of class cls. */
+tt_tonic *tt_tonic_new(tt_catalyst *cat, const tt_class *cls, const char *name, void *init_arg)
+{
+    if (!cat || !cls) {
+        if (cat)
+            tt__err(cat, -TT_EINVAL, "tt_tonic_new: no class");
+        return NULL;
+    }
+    if (cat->finished) {
+        tt__err(cat, -TT_ECATFINISHED, "cannot create %s: the catalyst has finished",
+                name ? name : cls->name);
+        return NULL;
+    }
+    tt__klass *k = tt__klass_get(cat, cls, false);
+    if (!k)
+        return NULL;
+    tt_tonic *t = tt__tonic_create(cat, k, name, init_arg, false);
+    if (!t)
+        tt__err(cat, -TT_ENOMEM, "out of memory creating a %s", cls->name);
+    return t;
+}
+
+void *tt_data(tt_tonic *t) { return t ? t->data : NULL; }
+tt_catalyst *tt_tonic_catalyst(const tt_tonic *t) { return t ? t->cat : NULL; }
+const char *tt_tonic_name(const tt_tonic *t) { return t ? t->l.name : NULL; }
+const char *tt_tonic_class_name(const tt_tonic *t) { return t ? t->k->def->name : NULL; }
+int tt_tonic_id(const tt_tonic *t) { return t ? t->l.id : -1; }
+uint32_t tt_tonic_serial(const tt_tonic *t) { return t ? t->l.serial : 0; }
+tt_tonic *tt_tonic_base(const tt_tonic *t) { return t ? t->l.base : NULL; }
+bool tt_tonic_finishing(const tt_tonic *t) { return t && t->finishing; }
+int tt_tonic_state(const tt_tonic *t) { return t ? t->state : -1; }
+size_t tt_tonic_state_count(const tt_tonic *t) { return t ? t->k->n_states : 0; }
+
+/* Number of tonic infusions (timers are not counted). */
+size_t tt_tonic_infusion_count(const tt_tonic *t)
+{
+    size_t n = 0;
+    for (size_t i = 0; t && i < t->n_infusions; i++)
+        n += t->infusions[i]->kind == TT__K_TONIC;
+    return n;
+}
+
+/* The i-th tonic infusion. */
+tt_tonic *tt_tonic_infusion(const tt_tonic *t, size_t i)
+{
+    for (size_t j = 0; t && j < t->n_infusions; j++)
+        if (t->infusions[j]->kind == TT__K_TONIC && i-- == 0)
+            return (tt_tonic *)t->infusions[j];
+    return NULL;
+}
+
+/* State name by index ("--" for -1). */
+const char *tt_tonic_state_at(const tt_tonic *t, int index)
+{
+    if (!t)
+        return NULL;
+    if (index == -1)
+        return "--";
+    if (index < 0 || (size_t)index >= t->k->n_states)
+        return NULL;
+    return t->k->states[index];
+}
+
+const char *tt_tonic_state_name(const tt_tonic *t)
+{
+    return t ? tt_tonic_state_at(t, t->state) : NULL;
+}
+
+/* Index of a state name (binary search: states are sorted). */
+int tt_tonic_state_index(const tt_tonic *t, const char *state)
+{
+    if (!t || !state)
+        return -TT_EINVAL;
+    size_t lo = 0, hi = t->k->n_states;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(t->k->states[mid], state);
+        if (c == 0)
+            return (int)mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -TT_ENOSTATE;
+}
+
+/* Public sparkles exclude the _ttinternal extras. */
+static bool public_sparkle(const tt_tonic *t, size_t i)
+{
+    return strncmp(t->cat->names.str[t->k->sparkles[i].name], "_ttinternal", 11) != 0;
+}
+
+size_t tt_tonic_sparkle_count(const tt_tonic *t)
+{
+    size_t n = 0;
+    for (size_t i = 0; t && i < t->k->n_sparkles; i++)
+        n += public_sparkle(t, i);
+    return n;
+}
+
+const char *tt_tonic_sparkle_at(const tt_tonic *t, size_t i)
+{
+    for (size_t j = 0; t && j < t->k->n_sparkles; j++)
+        if (public_sparkle(t, j) && i-- == 0)
+            return t->cat->names.str[t->k->sparkles[j].name];
+    return NULL;
+}
+
+static const tt__sparkle *find_sparkle(const tt_tonic *t, const char *sparkle)
+{
+    int64_t id = tt__name_find(&t->cat->names, sparkle);
+    return id < 0 ? NULL : tt__klass_sparkle(t->k, (uint32_t)id);
+}
+
+/* Parameter types of a sparkle. */
+int tt_tonic_sparkle_sig(const tt_tonic *t, const char *sparkle, const tt_type **types, int *min)
+{
+    static tt_type tmp[TT_MAX_ARGS]; /* per-call copy: types are uint8_t inside */
+    if (!t || !sparkle)
+        return -TT_EINVAL;
+    const tt__sparkle *sp = find_sparkle(t, sparkle);
+    if (!sp)
+        return -TT_ENOSPARKLE;
+    for (int i = 0; i < sp->nargs; i++)
+        tmp[i] = (tt_type)sp->types[i];
+    if (types)
+        *types = tmp;
+    if (min)
+        *min = sp->min_args;
+    return sp->nargs;
+}
+
+/* "ttsc__work(int)" style text. */
+int tt_tonic_sparkle_sig_text(const tt_tonic *t, const char *sparkle, char *buf, size_t size)
+{
+    if (!t || !sparkle || !buf || !size)
+        return -TT_EINVAL;
+    const tt__sparkle *sp = find_sparkle(t, sparkle);
+    if (!sp) {
+        snprintf(buf, size, "%s: no such sparkle", sparkle);
+        return -TT_ENOSPARKLE;
+    }
+    size_t n = (size_t)snprintf(buf, size, "%s(", sparkle);
+    for (int i = 0; i < sp->nargs && n < size; i++)
+        n += (size_t)snprintf(buf + n, size - n, "%s%s%s%s", i ? ", " : "",
+                              i >= sp->min_args ? "[" : "", tt_type_name((tt_type)sp->types[i]),
+                              i >= sp->min_args ? "]" : "");
+    if (n < size)
+        snprintf(buf + n, size - n, ")");
+    return 0;
+}
+
+/* --- probes --------------------------------------------------------- */
+
+static const char *const builtin_probes[] = {"finishing", "infusions", "tonics_sparkling"};
+
+size_t tt_tonic_probe_count(const tt_tonic *t)
+{
+    return t ? t->k->def->n_probes + (t->is_catalyst ? 3 : 2) : 0;
+}
+
+const char *tt_tonic_probe_at(const tt_tonic *t, size_t i)
+{
+    if (!t || i >= tt_tonic_probe_count(t))
+        return NULL;
+    if (i < t->k->def->n_probes)
+        return t->k->def->probes[i].name;
+    return builtin_probes[i - t->k->def->n_probes];
+}
+
+/* Read probe `name` of t into out (a deep value). */
+bool tt__probe_read(tt_tonic *t, const char *name, tt_value *out)
+{
+    const tt_class *c = t->k->def;
+    *out = TT_NONE;
+    for (size_t i = 0; i < c->n_probes; i++) {
+        const tt_probe_def *p = &c->probes[i];
+        if (strcmp(p->name, name) != 0)
+            continue;
+        const char *f = (const char *)t->data + p->offset;
+        switch (p->kind) {
+        case TT_PK_INT: *out = TT_INT(*(const int *)f); return true;
+        case TT_PK_I64: *out = TT_INT(*(const int64_t *)f); return true;
+        case TT_PK_DOUBLE: *out = TT_DOUBLE(*(const double *)f); return true;
+        case TT_PK_BOOL: *out = TT_BOOL(*(const bool *)f); return true;
+        case TT_PK_STR: {
+            const char *s = *(const char *const *)f;
+            if (s && !(out->u.s = tt__strdup(s)))
+                return false;
+            out->type = s ? TT_T_STR : TT_T_NONE;
+            return true;
+        }
+        case TT_PK_TONIC: {
+            tt_tonic *r = *(tt_tonic *const *)f;
+            *out = r ? TT_TONIC(r) : TT_NONE;
+            return true;
+        }
+        case TT_PK_FN: return p->fn(t, out);
+        }
+        return false;
+    }
+    if (strcmp(name, "finishing") == 0) {
+        *out = TT_BOOL(t->finishing);
+        return true;
+    }
+    if (strcmp(name, "infusions") == 0) {
+        tt_value *items = t->n_infusions ? calloc(t->n_infusions, sizeof *items) : NULL;
+        for (size_t i = 0; items && i < t->n_infusions; i++) {
+            char buf[512];
+            tt__liquid_str(t->infusions[i], buf, sizeof buf);
+            items[i] = TT_STR(tt__strdup(buf));
+        }
+        tt_list *l = malloc(sizeof *l);
+        if (!l || (t->n_infusions && !items)) {
+            free(l);
+            free(items);
+            return false;
+        }
+        l->n = items ? t->n_infusions : 0;
+        l->items = items;
+        out->type = TT_T_LIST;
+        out->u.list = l;
+        return true;
+    }
+    if (t->is_catalyst && strcmp(name, "tonics_sparkling") == 0) {
+        tt_catalyst *cat = t->cat;
+        tt_value *items = cat->n_ts ? calloc(cat->n_ts, sizeof *items) : NULL;
+        tt_list *l = malloc(sizeof *l);
+        if (!l || (cat->n_ts && !items)) {
+            free(l);
+            free(items);
+            return false;
+        }
+        for (size_t i = 0; i < cat->n_ts; i++)
+            items[i] = TT_INT(cat->ts[i]);
+        l->n = cat->n_ts;
+        l->items = items;
+        out->type = TT_T_LIST;
+        out->u.list = l;
+        return true;
+    }
+    return false;
+}
+
+/* Read a probe's current value. */
+int tt_tonic_probe_read(tt_tonic *t, const char *probe, tt_value *out)
+{
+    if (!t || !probe || !out)
+        return -TT_EINVAL;
+    if (!tt__probe_read(t, probe, out))
+        return tt__err(t->cat, -TT_ENOPROBE, "%s has no probe \"%s\"", t->l.name, probe);
+    return 0;
+}
+
+/* --- lookup ----------------------------------------------------------- */
+
+tt_tonic *tt_tonic_by_name(tt_catalyst *cat, const char *name)
+{
+    if (!cat || !name)
+        return NULL;
+    /* newest first: a reused name refers to the live tonic */
+    for (size_t i = cat->n_tonics; i-- > 0;)
+        if (strcmp(cat->tonics[i]->l.name, name) == 0)
+            return cat->tonics[i];
+    return NULL;
+}
+
+tt_tonic *tt_tonic_by_id(tt_catalyst *cat, int id)
+{
+    if (!cat || id < 0 || (size_t)id >= cat->n_ledger || !cat->ledger[id] ||
+        cat->ledger[id]->kind != TT__K_TONIC)
+        return NULL;
+    return (tt_tonic *)cat->ledger[id];
+}
+
+size_t tt_tonic_count(const tt_catalyst *cat) { return cat ? cat->n_tonics : 0; }
+
+tt_tonic *tt_tonic_at(tt_catalyst *cat, size_t serial)
+{
+    return cat && serial < cat->n_tonics ? cat->tonics[serial] : NULL;
+}

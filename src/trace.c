@@ -1,0 +1,287 @@
+/*
+ * trace.c: the Distiller's record of executed sparkles, and its runs.
+ *
+ * Entries live in chunks of TT__CHUNK fixed-size records, numbered by a
+ * session-wide sequence number from 1, so entry `seq` is found in O(1) and
+ * pointers to entries stay valid.  Arguments and probe snapshots of a chunk's
+ * entries are allocated from that chunk's bump arena.  With a ring size, whole
+ * chunks are dropped from the front once more than `ring` entries are kept,
+ * which bounds memory for endless runs.
+ */
+#include "tt-int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define ARENA_BLOCK (64 * 1024)
+
+/* Initialise an empty trace. */
+void tt__trace_init(tt__trace *t, size_t ring)
+{
+    memset(t, 0, sizeof *t);
+    t->ring = ring;
+    t->first = 1;
+    t->first_chunk_seq = 1;
+}
+
+static void entry_clear(tt_trace_entry *e)
+{
+    for (size_t i = 0; e->args && i < e->nargs; i++)
+        tt_value_clear(&e->args[i]);
+    tt__probes_clear(e->probes_enter);
+    tt__probes_clear(e->probes_exit);
+}
+
+/* Free a chunk whose entries up to `used` are written. */
+static void chunk_free(tt__chunk *c, size_t used)
+{
+    for (size_t i = 0; i < used; i++)
+        entry_clear(&c->e[i]);
+    for (size_t i = 0; i < c->n_arenas; i++)
+        free(c->arenas[i]);
+    free(c->arenas);
+    free(c);
+}
+
+static size_t chunk_used(const tt__trace *t, size_t k)
+{
+    uint64_t start = t->first_chunk_seq + (uint64_t)k * TT__CHUNK;
+    if (t->last < start)
+        return 0;
+    uint64_t n = t->last - start + 1;
+    return n > TT__CHUNK ? TT__CHUNK : (size_t)n;
+}
+
+/* Free every entry. */
+void tt__trace_free(tt__trace *t)
+{
+    for (size_t k = 0; k < t->n_chunks; k++)
+        chunk_free(t->chunks[k], chunk_used(t, k));
+    free(t->chunks);
+    memset(t, 0, sizeof *t);
+}
+
+/* Drop the oldest chunk. */
+static void drop_front(tt__trace *t)
+{
+    tt__chunk *c = t->chunks[0];
+    t->bytes -= c->bytes + sizeof *c;
+    chunk_free(c, chunk_used(t, 0));
+    memmove(t->chunks, t->chunks + 1, (t->n_chunks - 1) * sizeof *t->chunks);
+    t->n_chunks--;
+    t->first_chunk_seq += TT__CHUNK;
+    if (t->first < t->first_chunk_seq)
+        t->first = t->first_chunk_seq;
+}
+
+/* A new zeroed entry with the next sequence number. */
+tt_trace_entry *tt__trace_append(tt__trace *t)
+{
+    uint64_t seq = t->last + 1;
+    size_t k = (size_t)((seq - t->first_chunk_seq) >> TT__CHUNK_BITS);
+    if (k == t->n_chunks) {
+        if (t->ring && t->n_chunks > 1 &&
+            (uint64_t)(t->n_chunks - 1) * TT__CHUNK >= t->ring) {
+            drop_front(t);
+            k--;
+        }
+        tt__chunk *c = malloc(sizeof *c);
+        if (!c)
+            return NULL;
+        c->arenas = NULL;
+        c->n_arenas = c->cap_arenas = 0;
+        c->bump = NULL;
+        c->bump_left = 0;
+        c->bytes = 0;
+        if (TT__PUSH(t->chunks, t->n_chunks, t->cap_chunks, c) < 0) {
+            free(c);
+            return NULL;
+        }
+        t->bytes += sizeof *c;
+    }
+    tt_trace_entry *e = &t->chunks[k]->e[(seq - t->first_chunk_seq) & (TT__CHUNK - 1)];
+    memset(e, 0, sizeof *e);
+    e->seq = seq;
+    t->last = seq;
+    return e;
+}
+
+/* Memory from the arena of the chunk holding seq (8-byte aligned). */
+void *tt__trace_alloc(tt__trace *t, uint64_t seq, size_t size)
+{
+    size_t k = (size_t)((seq - t->first_chunk_seq) >> TT__CHUNK_BITS);
+    tt__chunk *c = t->chunks[k];
+    size = (size + 7) & ~(size_t)7;
+    if (size > c->bump_left) {
+        size_t block = size > ARENA_BLOCK ? size : ARENA_BLOCK;
+        char *p = malloc(block);
+        if (!p || TT__PUSH(c->arenas, c->n_arenas, c->cap_arenas, p) < 0) {
+            free(p);
+            return NULL;
+        }
+        c->bump = p;
+        c->bump_left = block;
+        c->bytes += block;
+        t->bytes += block;
+    }
+    void *r = c->bump;
+    c->bump += size;
+    c->bump_left -= size;
+    return r;
+}
+
+/* The entry with number seq, NULL if dropped or not written. */
+const tt_trace_entry *tt__trace_get(const tt__trace *t, uint64_t seq)
+{
+    if (seq < t->first || seq > t->last || seq == 0)
+        return NULL;
+    size_t k = (size_t)((seq - t->first_chunk_seq) >> TT__CHUNK_BITS);
+    return &t->chunks[k]->e[(seq - t->first_chunk_seq) & (TT__CHUNK - 1)];
+}
+
+/* --- runs --------------------------------------------------------------- */
+
+/* A new run appended to the session. */
+tt_run *tt__run_new(tt_catalyst *cat)
+{
+    tt_run *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    if (TT__PUSH(cat->runs, cat->n_runs, cat->cap_runs, r) < 0) {
+        free(r);
+        return NULL;
+    }
+    return r;
+}
+
+/* Append a stop condition. */
+int tt__run_add_stop(tt_run *r, const char *s)
+{
+    char *c = tt__strdup(s);
+    if (!c || TT__PUSH(r->stops, r->n_stops, r->cap_stops, c) < 0) {
+        free(c);
+        return -TT_ENOMEM;
+    }
+    return 0;
+}
+
+/* Free a run. */
+void tt__run_free(tt_run *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->n_stops; i++)
+        free(r->stops[i]);
+    free(r->stops);
+    for (size_t i = 0; i < r->n_matched; i++) {
+        for (size_t j = 0; j < r->n_reasons[i]; j++)
+            free(r->reasons[i][j]);
+        free(r->reasons[i]);
+        free(r->matched[i]);
+    }
+    free(r->reasons);
+    free(r->n_reasons);
+    free(r->matched);
+    free(r);
+}
+
+/* --- public accessors -------------------------------------------------- */
+
+const char *tt_name(const tt_catalyst *cat, uint32_t id)
+{
+    return cat && id < cat->names.n ? cat->names.str[id] : NULL;
+}
+
+const char *tt_entry_tonic_name(const tt_catalyst *cat, const tt_trace_entry *e)
+{
+    return cat && e && e->tonic < cat->n_tonics ? cat->tonics[e->tonic]->l.name : NULL;
+}
+
+const char *tt_entry_sparkle_name(const tt_catalyst *cat, const tt_trace_entry *e)
+{
+    return e ? tt_name(cat, e->sparkle) : NULL;
+}
+
+const char *tt_entry_source_name(const tt_catalyst *cat, const tt_trace_entry *e)
+{
+    if (!cat || !e || e->src_obj == TT_SRC_NONE)
+        return NULL;
+    if (e->src_obj & TT_SRC_TIMER) {
+        uint32_t i = e->src_obj & ~TT_SRC_TIMER;
+        return i < cat->n_timers ? cat->timers[i]->l.name : NULL;
+    }
+    return e->src_obj < cat->n_tonics ? cat->tonics[e->src_obj]->l.name : NULL;
+}
+
+const char *tt_entry_source_sparkle(const tt_catalyst *cat, const tt_trace_entry *e)
+{
+    return e ? tt_name(cat, e->src_sparkle) : NULL;
+}
+
+const char *tt_entry_state_enter(const tt_catalyst *cat, const tt_trace_entry *e)
+{
+    if (!cat || !e || e->tonic >= cat->n_tonics)
+        return NULL;
+    return tt_tonic_state_at(cat->tonics[e->tonic], e->state_enter);
+}
+
+const char *tt_entry_state_exit(const tt_catalyst *cat, const tt_trace_entry *e)
+{
+    if (!cat || !e || e->tonic >= cat->n_tonics)
+        return NULL;
+    return tt_tonic_state_at(cat->tonics[e->tonic], e->state_exit);
+}
+
+uint64_t tt_trace_first_seq(const tt_catalyst *cat) { return cat ? cat->trace.first : 1; }
+uint64_t tt_trace_last_seq(const tt_catalyst *cat) { return cat ? cat->trace.last : 0; }
+const tt_trace_entry *tt_trace_get(const tt_catalyst *cat, uint64_t seq)
+{
+    return cat ? tt__trace_get(&cat->trace, seq) : NULL;
+}
+size_t tt_trace_memory(const tt_catalyst *cat) { return cat ? cat->trace.bytes : 0; }
+
+size_t tt_run_count(const tt_catalyst *cat) { return cat ? cat->n_runs : 0; }
+const tt_run *tt_run_at(const tt_catalyst *cat, size_t i)
+{
+    return cat && i < cat->n_runs ? cat->runs[i] : NULL;
+}
+uint64_t tt_run_first_seq(const tt_run *r) { return r ? r->first_seq : 0; }
+uint64_t tt_run_entry_count(const tt_run *r) { return r ? r->count : 0; }
+const char *tt_run_status(const tt_run *r)
+{
+    return r && r->finished_status ? "catalyst finished" : "running";
+}
+size_t tt_run_stop_count(const tt_run *r) { return r ? r->n_stops : 0; }
+const char *tt_run_stop_at(const tt_run *r, size_t i)
+{
+    return r && i < r->n_stops ? r->stops[i] : NULL;
+}
+bool tt_run_has_trace(const tt_run *r) { return r && r->has_trace; }
+double tt_run_start(const tt_run *r) { return r ? r->start : 0; }
+double tt_run_end(const tt_run *r) { return r ? r->end : 0; }
+double tt_run_vt_start(const tt_run *r) { return r ? r->vt_start : 0; }
+double tt_run_vt_end(const tt_run *r) { return r ? r->vt_end : 0; }
+
+bool tt_run_contract_met(const tt_run *r, int *match_count, int *target_count)
+{
+    if (!r || !r->met)
+        return false;
+    if (match_count)
+        *match_count = r->match_count;
+    if (target_count)
+        *target_count = r->target_count;
+    return true;
+}
+size_t tt_run_matched_count(const tt_run *r) { return r ? r->n_matched : 0; }
+const char *tt_run_matched_tonic(const tt_run *r, size_t i)
+{
+    return r && i < r->n_matched ? r->matched[i] : NULL;
+}
+size_t tt_run_matched_reason_count(const tt_run *r, size_t i)
+{
+    return r && i < r->n_matched ? r->n_reasons[i] : 0;
+}
+const char *tt_run_matched_reason(const tt_run *r, size_t i, size_t j)
+{
+    return r && i < r->n_matched && j < r->n_reasons[i] ? r->reasons[i][j] : NULL;
+}

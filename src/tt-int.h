@@ -1,0 +1,440 @@
+/*
+ * tt-int.h: private structures and tt__ functions of libtasktonic.
+ *
+ * The catalyst owns everything: interned names, compiled classes, every tonic
+ * and timer ever created (by serial, never freed before the catalyst), the id
+ * ledger (ids are reused), the work-order queue, the extra-sparkle list of the
+ * current drain, timers, the trace and the session's runs.
+ *
+ * Grouped by the file that defines the functions.
+ */
+#ifndef TT_INT_H
+#define TT_INT_H
+
+#include "tasktonic.h"
+#include "tt-contract.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+
+#if defined(__GNUC__)
+#define TT__INTERNAL __attribute__((visibility("hidden")))
+#define TT__LIKELY(x) __builtin_expect(!!(x), 1)
+#define TT__UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define TT__INTERNAL
+#define TT__LIKELY(x) (x)
+#define TT__UNLIKELY(x) (x)
+#endif
+
+/* --------------------------------------------------------------------- */
+/* util.c: growable arrays, allocation, clocks                           */
+/* --------------------------------------------------------------------- */
+
+/* Grow *arr (element size esz) so that it can hold `need` elements. */
+TT__INTERNAL int tt__grow(void **arr, size_t *cap, size_t need, size_t esz);
+#define TT__PUSH(arr, n, cap, val)                                            \
+    (((n) < (cap) || tt__grow((void **)&(arr), &(cap), (n) + 1,              \
+                              sizeof(*(arr))) == 0)                           \
+         ? ((arr)[(n)++] = (val), 0)                                          \
+         : -TT_ENOMEM)
+TT__INTERNAL char *tt__strdup(const char *s);
+TT__INTERNAL double tt__wall(void);      /* epoch seconds */
+TT__INTERNAL double tt__mono(void);      /* monotonic seconds */
+/* Set the catalyst's error message (printf style); returns code. */
+TT__INTERNAL int tt__err(tt_catalyst *cat, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Fill a tt_error (may be NULL); returns code. */
+TT__INTERNAL int tt__seterr(tt_error *err, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* --------------------------------------------------------------------- */
+/* names.c: interned strings                                             */
+/* --------------------------------------------------------------------- */
+
+typedef struct tt__names {
+    char **str;        /* id -> string */
+    uint32_t *hash;    /* id -> hash */
+    size_t n, cap;
+    uint32_t *slots;   /* open addressing: id + 1, 0 = empty */
+    size_t nslots;
+    pthread_mutex_t lock; /* for posts from other threads */
+} tt__names;
+
+TT__INTERNAL int tt__names_init(tt__names *nm);
+TT__INTERNAL void tt__names_free(tt__names *nm);
+/* Intern s; returns its id or a negative code. */
+TT__INTERNAL int64_t tt__intern(tt__names *nm, const char *s);
+/* Id of s if interned, else -1 (does not add). */
+TT__INTERNAL int64_t tt__name_find(const tt__names *nm, const char *s);
+
+/* Well-known names, interned first in this order (ids are the enum values). */
+enum {
+    TT_N_EMPTY = 0,           /* "" */
+    TT_N_INIT,                /* "__init__" */
+    TT_N_FORMULA,             /* "__formula__" */
+    TT_N_FINISH_LABEL,        /* "finish" */
+    TT_N_EXPIRED,             /* "expired" */
+    TT_N_ON_START_SYS,        /* "_ttss__on_start" */
+    TT_N_ON_START,            /* "ttse__on_start" */
+    TT_N_ADD_TONIC,           /* "_ttss__add_tonic_to_catalyst" */
+    TT_N_REMOVE_TONIC,        /* "_ttss__remove_tonic_from_catalyst" */
+    TT_N_MAIN_FINISHED,       /* "_ttss__main_catalyst_finished" */
+    TT_N_ON_COMPLETION,       /* "_ttss__on_completion" */
+    TT_N_ON_FINISHED_SYS,     /* "_ttss__on_finished" */
+    TT_N_ON_INFUSION_DONE,    /* "_ttss__on_infusion_completed" */
+    TT_N_ON_BASE_REMOVED,     /* "_ttss__on_service_base_removed" */
+    TT_N_FINISH,              /* "ttsc__finish" */
+    TT_N_TO_STATE,            /* "ttsc__to_state" */
+    TT_N_ON_ENTER,            /* "ttse__on_enter" */
+    TT_N_ON_EXIT,             /* "ttse__on_exit" */
+    TT_N_ON_FINISHED,         /* "ttse__on_finished" */
+    TT_N_STATE_CHANGE,        /* "_ttinternal_state_change_to" */
+    TT_N_MACHINE_STOP,        /* "_ttinternal_state_machine_stop" */
+    TT_N_ON_BASE_COMPLETED,   /* "ttse__on_service_base_completed" */
+    TT_N_ON_TIMER,            /* "ttse__on_timer" */
+    TT_N__COUNT
+};
+
+/* --------------------------------------------------------------------- */
+/* klass.c: compiled tonic classes                                       */
+/* --------------------------------------------------------------------- */
+
+/* How a handler is called: an exact C call through a thunk for the common
+ * signatures, else libffi. */
+typedef void (*tt__thunk)(tt_fn fn, tt_tonic *self, const tt_value *args);
+/* A built-in sparkle implemented by the runtime. */
+typedef void (*tt__builtin)(tt_tonic *self, const tt_value *args, size_t nargs);
+
+typedef struct tt__impl {
+    tt_fn fn;          /* user function, or NULL */
+    tt__thunk thunk;   /* exact caller, or NULL: use ffi */
+    void *cif;         /* ffi_cif * when thunk is NULL */
+} tt__impl;
+
+typedef struct tt__sparkle {
+    uint32_t name;          /* interned interface name "ttsc__open" */
+    uint8_t nargs, min_args;
+    uint8_t types[TT_MAX_ARGS];
+    bool user;              /* has user handlers */
+    bool state_aware;       /* has at least one state-specific handler */
+    tt__builtin builtin;    /* runtime implementation (system sparkles) */
+    tt__impl generic;       /* generic user handler (fn NULL if none) */
+    tt__impl *per_state;    /* [n_states]; fn NULL if none */
+} tt__sparkle;
+
+typedef struct tt__klass {
+    const tt_class *def;
+    bool is_catalyst;
+    char **states;          /* sorted */
+    size_t n_states;
+    tt__sparkle *sparkles;  /* sorted by name */
+    size_t n_sparkles;
+    /* name id -> sparkle index + 1 (0 = none), open addressing on name id */
+    uint32_t *map_key, *map_val;
+    size_t map_size;
+    struct tt__klass *next; /* catalyst's list */
+} tt__klass;
+
+/* The compiled class for def (compiled on first use). NULL + errmsg. */
+TT__INTERNAL tt__klass *tt__klass_get(tt_catalyst *cat, const tt_class *def,
+                                      bool is_catalyst);
+TT__INTERNAL void tt__klass_free_all(tt_catalyst *cat);
+/* Sparkle of class by name id, NULL if none. */
+static inline tt__sparkle *tt__klass_sparkle(const tt__klass *k, uint32_t name)
+{
+    size_t mask = k->map_size - 1, i = (name * 2654435761u) & mask;
+    for (;;) {
+        uint32_t v = k->map_val[i];
+        if (v == 0)
+            return NULL;
+        if (k->map_key[i] == name)
+            return &k->sparkles[v - 1];
+        i = (i + 1) & mask;
+    }
+}
+
+/* --------------------------------------------------------------------- */
+/* ffi.c: calling handlers                                               */
+/* --------------------------------------------------------------------- */
+
+/* Choose the thunk or prepare an ffi cif for a handler. */
+TT__INTERNAL int tt__impl_prepare(tt__impl *impl, tt_fn fn, const uint8_t *types,
+                                  size_t n);
+TT__INTERNAL void tt__impl_release(tt__impl *impl);
+/* Call a handler with args (already checked and padded to the signature). */
+TT__INTERNAL void tt__impl_call(const tt__impl *impl, size_t nargs, tt_tonic *self,
+                                const tt_value *args);
+
+/* --------------------------------------------------------------------- */
+/* Objects                                                               */
+/* --------------------------------------------------------------------- */
+
+enum { TT__K_TONIC = 1, TT__K_TIMER = 2 };
+
+/* What tonics and timers share: the ledger entry. */
+typedef struct tt__liquid {
+    uint8_t kind;
+    int id;            /* ledger id, -1 once unregistered */
+    int last_id;       /* the id it had while registered */
+    uint32_t serial;   /* index in cat->tonics or cat->timers */
+    char *name;
+    tt_tonic *base;
+} tt__liquid;
+
+struct tt_tonic {
+    tt__liquid l;
+    tt_catalyst *cat;
+    tt__klass *k;
+    void *data;
+    int state;         /* -1 = none */
+    bool finishing;
+    bool is_catalyst;
+    tt__liquid **infusions;   /* tonics and timers it created */
+    size_t n_infusions, cap_infusions;
+};
+
+struct tt_timer {
+    tt__liquid l;
+    tt_catalyst *cat;
+    tt_timer_kind kind;
+    double period;
+    double due;          /* catalyst clock */
+    double remaining;    /* while paused */
+    bool running, paused, finished;
+    uint32_t callback;   /* sparkle name id of base */
+    tt_timer_info info;
+};
+
+/* --------------------------------------------------------------------- */
+/* queue.c: work orders                                                  */
+/* --------------------------------------------------------------------- */
+
+#define TT__INLINE_ARGS 2
+
+typedef struct tt__order {
+    tt_tonic *tonic;
+    uint32_t sparkle;       /* interface name id */
+    uint16_t nargs;
+    uint16_t flags;         /* TT_EF_EXTRA */
+    uint32_t src_obj;       /* TT_SRC_* encoding as in trace entries */
+    uint32_t src_sparkle;
+    int32_t src_id;
+    tt_value *args;         /* == inl when nargs <= TT__INLINE_ARGS */
+    tt_value inl[TT__INLINE_ARGS];
+} tt__order;
+
+typedef struct tt__queue {
+    tt__order *ring;
+    size_t cap, head, len;  /* cap is a power of two */
+} tt__queue;
+
+TT__INTERNAL int tt__queue_init(tt__queue *q, size_t cap);
+TT__INTERNAL void tt__queue_free(tt__queue *q);
+/* Append an order (moved: the queue's copy owns the args). */
+TT__INTERNAL int tt__queue_push(tt__queue *q, const tt__order *o);
+/* Pop the oldest into *o (fixes args to point into *o). */
+TT__INTERNAL bool tt__queue_pop(tt__queue *q, tt__order *o);
+TT__INTERNAL tt__order *tt__queue_peek(const tt__queue *q, size_t i);
+/* Free what an order owns. */
+TT__INTERNAL void tt__order_clear(tt__order *o);
+
+/* --------------------------------------------------------------------- */
+/* trace.c: entries and runs                                             */
+/* --------------------------------------------------------------------- */
+
+#define TT__CHUNK_BITS 12
+#define TT__CHUNK (1u << TT__CHUNK_BITS)
+
+typedef struct tt__chunk {
+    tt_trace_entry e[TT__CHUNK];
+    /* bump arena for args and probe snapshots of this chunk's entries */
+    char **arenas;
+    size_t n_arenas, cap_arenas;
+    char *bump;
+    size_t bump_left;
+    size_t bytes;
+} tt__chunk;
+
+typedef struct tt__trace {
+    tt__chunk **chunks;     /* chunk k holds seqs base + k*CHUNK ... */
+    size_t n_chunks, cap_chunks;
+    uint64_t first_chunk_seq; /* seq of chunks[0]->e[0] */
+    uint64_t first;         /* first live seq */
+    uint64_t last;          /* last written seq (0 none) */
+    size_t ring;            /* keep at most this many (0 all) */
+    size_t bytes;
+} tt__trace;
+
+struct tt_run {
+    uint64_t first_seq, count;
+    bool has_trace;
+    bool finished_status;
+    char **stops;
+    size_t n_stops, cap_stops;
+    double start, end, vt_start, vt_end;
+    bool met;
+    int match_count, target_count;
+    char **matched;          /* tonic names */
+    char ***reasons;         /* per tonic, list */
+    size_t *n_reasons;
+    size_t n_matched;
+};
+
+TT__INTERNAL void tt__trace_init(tt__trace *t, size_t ring);
+TT__INTERNAL void tt__trace_free(tt__trace *t);
+/* A new entry (zeroed, seq set) or NULL. */
+TT__INTERNAL tt_trace_entry *tt__trace_append(tt__trace *t);
+/* Memory from the arena of the chunk that holds seq. */
+TT__INTERNAL void *tt__trace_alloc(tt__trace *t, uint64_t seq, size_t size);
+/* Deep-free one probe map/args kept in the arena (strings are malloc'ed). */
+TT__INTERNAL const tt_trace_entry *tt__trace_get(const tt__trace *t, uint64_t seq);
+TT__INTERNAL tt_run *tt__run_new(tt_catalyst *cat);
+TT__INTERNAL int tt__run_add_stop(tt_run *r, const char *s);
+TT__INTERNAL void tt__run_free(tt_run *r);
+
+/* --------------------------------------------------------------------- */
+/* The catalyst                                                          */
+/* --------------------------------------------------------------------- */
+
+typedef struct tt__frame {
+    tt__liquid *obj;     /* NULL: external */
+    uint32_t sparkle;
+    int32_t id;
+    uint32_t label;      /* for an external post_from label */
+} tt__frame;
+
+struct tt_catalyst {
+    tt_catalyst_options opt;
+    tt__names names;
+    tt__klass *klasses;
+    tt_tonic *self;          /* the catalyst as a tonic (serial 0) */
+
+    tt_tonic **tonics;       /* by serial */
+    size_t n_tonics, cap_tonics;
+    tt_timer **timers;       /* by creation */
+    size_t n_timers, cap_timers;
+    tt__liquid **ledger;     /* by id; NULL = free */
+    size_t n_ledger, cap_ledger;
+    int *ts;                 /* tonics_sparkling: ids added to the catalyst */
+    size_t n_ts, cap_ts;
+
+    tt__queue queue;
+    tt__order *extras;       /* extras of the current drain */
+    size_t n_extras, cap_extras, extras_head;
+
+    /* posts from other threads */
+    pthread_t thread;        /* the catalyst's thread */
+    pthread_mutex_t inbox_lock;
+    pthread_cond_t inbox_cond;
+    tt__order *inbox;
+    size_t n_inbox, cap_inbox;
+    atomic_int inbox_flag;
+    atomic_int stop_flag;
+
+    /* execution */
+    tt__frame frame;         /* source for posts right now */
+    tt_tonic *current;       /* tonic whose sparkle runs, or NULL */
+    tt__frame drain_src;     /* source of the order being drained */
+    const tt__order *exec;   /* the order running now */
+    uint16_t exec_flags;     /* TT_EF_* a builtin sets on the running entry */
+    tt__liquid **active;     /* running (or paused) timers */
+    size_t n_active, cap_active;
+    bool in_sparkle;
+    bool sparkling;          /* false after the catalyst's _ttss__on_completion */
+    bool finished;
+
+    /* time */
+    double t0;               /* monotonic at creation */
+    double vt;               /* virtual clock */
+
+    /* distiller */
+    tt__trace trace;
+    tt_run **runs;
+    size_t n_runs, cap_runs;
+    tt_step_hook hook;
+    void *hook_ud;
+    volatile sig_atomic_t interrupt;
+    bool tainted;
+    int crash_sig;           /* signal of the last contained crash, -1 watchdog */
+    const tt_contract *probe_contract; /* probes to take during a run */
+    struct tt__probe_plan *plan;       /* per tonic serial, resolved lazily */
+    size_t n_plan;
+
+    char errmsg[512];
+};
+
+/* catalyst.c */
+TT__INTERNAL bool tt__on_catalyst_thread(const tt_catalyst *cat);
+/* Move orders posted by other threads to the queue. */
+TT__INTERNAL void tt__inbox_drain(tt_catalyst *cat);
+
+/* tonic.c */
+TT__INTERNAL int tt__ledger_add(tt_catalyst *cat, tt__liquid *l);
+TT__INTERNAL void tt__ledger_remove(tt_catalyst *cat, tt__liquid *l);
+TT__INTERNAL void tt__infusion_remove(tt_tonic *base, tt__liquid *l);
+TT__INTERNAL tt_tonic *tt__tonic_create(tt_catalyst *cat, tt__klass *k,
+                                        const char *name, void *arg,
+                                        bool is_catalyst);
+TT__INTERNAL void tt__tonic_free(tt_tonic *t);
+/* "<ID[01]B[00] Class name>" into buf. */
+TT__INTERNAL void tt__liquid_str(const tt__liquid *l, char *buf, size_t size);
+/* Read a probe by name into out; false if the tonic lacks it. */
+TT__INTERNAL bool tt__probe_read(tt_tonic *t, const char *name, tt_value *out);
+
+/* post.c */
+/* Queue an order with explicit source; args are copied. */
+TT__INTERNAL int tt__post(tt_tonic *target, uint32_t sparkle, const tt_value *args,
+                          size_t nargs, const tt__frame *src);
+/* Like tt__post but appends to the extras list (not checked). */
+TT__INTERNAL int tt__post_extra(tt_tonic *target, uint32_t sparkle,
+                                const tt_value *args, size_t nargs);
+/* Encode a frame into order source fields. */
+TT__INTERNAL void tt__frame_to_src(const tt__frame *f, tt__order *o);
+
+/* dispatch.c */
+/* Run one order (already popped) with tracing (trace != NULL) or without. */
+TT__INTERNAL void tt__execute(tt_catalyst *cat, tt__order *o, tt_trace_entry *e);
+/* The handler that would run for this order right now. */
+TT__INTERNAL int tt__to_state_index(tt_tonic *self, int idx, bool force);
+
+/* lifecycle.c */
+/* Point the runtime-owned sparkles of a compiled class at their code. */
+TT__INTERNAL void tt__builtins_bind(tt__klass *k);
+
+/* probes.c */
+typedef struct tt__probe_plan {
+    bool resolved;
+    size_t n;
+    const char **keys;   /* interned probe names */
+} tt__probe_plan;
+/* Forget the per-tonic probe lists (a new run or contract). */
+TT__INTERNAL void tt__probes_reset(tt_catalyst *cat);
+/* Snapshot the probes the running contract asks for on tonic t (arena of seq);
+ * NULL when it asks for none. */
+TT__INTERNAL tt_map *tt__probes_snapshot(tt_catalyst *cat, tt_tonic *t, uint64_t seq);
+/* Free the values a snapshot owns (not the map: it is in the arena). */
+TT__INTERNAL void tt__probes_clear(tt_map *m);
+
+/* timer.c */
+/* Queue the callbacks of due timers (now = catalyst clock). */
+TT__INTERNAL void tt__timers_fire(tt_catalyst *cat, double now);
+/* "ttTimerSingleShot", "ttTimerRepeat" or "ttTimerPausing". */
+TT__INTERNAL const char *tt__timer_class_name(const tt_timer *tm);
+TT__INTERNAL void tt__timer_free(tt_timer *tm);
+/* The earliest due time of a running timer, or -1. */
+TT__INTERNAL double tt__timers_next(const tt_catalyst *cat);
+
+/* crash.c */
+typedef struct tt__guard tt__guard;
+/* Run the handler of o under crash containment; returns 0 or a signal number
+ * (-1 for the watchdog). */
+TT__INTERNAL int tt__guarded_call(tt_catalyst *cat, const tt__impl *impl, size_t nargs,
+                                  tt_tonic *self, const tt_value *args);
+TT__INTERNAL const char *tt__signame(int sig);
+/* Install / remove the process-wide handlers (contain_crashes). */
+TT__INTERNAL int tt__crash_install(tt_catalyst *cat);
+TT__INTERNAL void tt__crash_uninstall(tt_catalyst *cat);
+
+#endif /* TT_INT_H */
