@@ -464,7 +464,7 @@ static long hex4(const scan *sc, size_t p)
     if (p + 4 > sc->len)
         return -1;
     for (int i = 0; i < 4; i++) {
-        int h = hexval(sc->t[p + i]);
+        int h = hexval(sc->t[p + (size_t)i]);
         if (h < 0)
             return -1;
         v = v * 16 + h;

@@ -99,7 +99,7 @@ void tt__execute(tt_catalyst *cat, tt__order *o, tt_trace_entry *e)
         e->vt = tt_catalyst_now(cat);
         if (cat->probe_contract)
             e->probes_enter = tt__probes_snapshot(cat, t, e->seq);
-        e->t_enter = tt__wall();
+        e->t_enter = tt__clock_now(&cat->clock);
     }
 
     tt__frame saved = cat->frame;
@@ -118,7 +118,7 @@ void tt__execute(tt_catalyst *cat, tt__order *o, tt_trace_entry *e)
     flags |= cat->exec_flags | (o->flags & TT_EF_EXTRA);
 
     if (e) {
-        e->t_exit = tt__wall();
+        e->t_exit = tt__clock_now(&cat->clock);
         e->state_exit = (int16_t)t->state;
         if (cat->sparkling)
             flags |= TT_EF_SPARKLING;

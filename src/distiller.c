@@ -33,7 +33,9 @@ static void list_parse(names_list *l, const char *s)
 {
     l->n = 0;
     l->buf = tt__strdup(s);
-    for (char *p = l->buf, *save = NULL, *tok; p && (tok = strtok_r(p, ",", &save)); p = NULL) {
+    char *save = NULL;
+    for (char *tok = l->buf ? strtok_r(l->buf, ",", &save) : NULL; tok;
+         tok = strtok_r(NULL, ",", &save)) {
         while (*tok == ' ')
             tok++;
         size_t len = strlen(tok);
@@ -283,7 +285,8 @@ int tt_distiller_sparkle(tt_catalyst *cat, const tt_sparkle_args *args, const tt
         return -TT_ENOMEM;
     if (out)
         *out = r;
-    r->start = tt__wall();
+    tt__clock_anchor(&cat->clock);
+    r->start = cat->clock.wall;
     r->vt_start = tt_catalyst_now(cat);
     if (!cat->sparkling) {
         r->finished_status = true;

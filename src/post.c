@@ -177,14 +177,25 @@ static int post_checked(tt_tonic *target, const char *sparkle, const tt_value *a
                        sparkle, nargs);
     int64_t id;
     if (on_thread) {
-        id = tt__name_find(&cat->names, sparkle);
+        /* a hit still compares the text: the caller's buffer may have changed */
+        size_t slot = ((uintptr_t)sparkle >> 3) & (TT_COUNTOF(cat->name_cache) - 1);
+        if (cat->name_cache[slot].ptr == sparkle &&
+            strcmp(sparkle, cat->names.str[cat->name_cache[slot].id]) == 0) {
+            id = cat->name_cache[slot].id;
+        } else {
+            id = tt__name_find(&cat->names, sparkle);
+            if (id >= 0) {
+                cat->name_cache[slot].ptr = sparkle;
+                cat->name_cache[slot].id = (uint32_t)id;
+            }
+        }
     } else {
         pthread_mutex_lock(&cat->names.lock);
         id = tt__name_find(&cat->names, sparkle);
         pthread_mutex_unlock(&cat->names.lock);
     }
     tt__sparkle *sp = id >= 0 ? tt__klass_sparkle(target->k, (uint32_t)id) : NULL;
-    if (!sp || strncmp(sparkle, "_ttinternal", 11) == 0) {
+    if (!sp || sp->name == TT_N_STATE_CHANGE || sp->name == TT_N_MACHINE_STOP) {
         size_t n = target->k->n_sparkles;
         const char *cands[256];
         size_t m = 0;

@@ -6,8 +6,8 @@
  * case-insensitive prefix match, then the smallest Damerau-Levenshtein
  * distance (optimal string alignment: insert, delete, substitute, swap two
  * neighbours), compared case-insensitively.  A distance only counts as close
- * when it is at most max(2, len/3) and smaller than the word itself, so that
- * "x" never suggests "ab".
+ * when it is at most max(2, len/3), as in git, and also less than half the
+ * word's length, so that "any" does not suggest "all" nor "x" suggest "ab".
  */
 #include <stdlib.h>
 #include <string.h>
@@ -110,8 +110,8 @@ const char *tt_suggest(const char *word, const char *const *candidates,
 
     wlen = strlen(word);
     limit = wlen / 3 > 2 ? wlen / 3 : 2;
-    if (limit >= wlen)
-        limit = wlen - 1; /* closer than the word is long */
+    if (limit > (wlen - 1) / 2)
+        limit = (wlen - 1) / 2; /* fewer edits than half the word */
     if (maxlen > (size_t)-1 / sizeof(size_t) / 3 - 1)
         return NULL;
     rows = malloc(3 * (maxlen + 1) * sizeof *rows);

@@ -90,11 +90,25 @@ static void sb_printf(sbuf *b, const char *fmt, ...)
     }
 }
 
+/* A signed integer, without printf. */
+static void sb_int(sbuf *b, long long v)
+{
+    char tmp[24], *p = tmp + sizeof tmp;
+    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--p = '-';
+    sb_put(b, p, (size_t)(tmp + sizeof tmp - p));
+}
+
 /* A value as JSON. */
 static void sb_value(sbuf *b, const tt_value *v)
 {
     switch (v->type) {
-    case TT_T_INT: sb_printf(b, "%lld", (long long)v->u.i); return;
+    case TT_T_INT: sb_int(b, (long long)v->u.i); return;
     case TT_T_BOOL: sb_str(b, v->u.b ? "true" : "false"); return;
     case TT_T_NONE: sb_str(b, "null"); return;
     default: break;
@@ -131,12 +145,26 @@ static void sb_json_str(sbuf *b, const char *s)
     sb_value(b, &v);
 }
 
+/* A timestamp with microseconds ("1764140000.123456"), without printf. */
 static void sb_double(sbuf *b, double d)
 {
-    if (isfinite(d))
-        sb_printf(b, "%.6f", d);
-    else
-        sb_str(b, "null");
+    if (!isfinite(d) || d < 0 || d > 9e15) {
+        if (isfinite(d))
+            sb_printf(b, "%.6f", d);
+        else
+            sb_str(b, "null");
+        return;
+    }
+    long long us = llround(d * 1e6);
+    sb_int(b, us / 1000000);
+    char frac[8];
+    long long f = us % 1000000;
+    frac[0] = '.';
+    for (int i = 6; i >= 1; i--) {
+        frac[i] = (char)('0' + f % 10);
+        f /= 10;
+    }
+    sb_put(b, frac, 7);
 }
 
 static void sb_probes(sbuf *b, const tt_map *m)
@@ -155,7 +183,9 @@ static void sb_probes(sbuf *b, const tt_map *m)
 /* Format one entry as a sparkle_trace item. */
 static void sb_entry(sbuf *b, const tt_catalyst *cat, const tt_trace_entry *e, unsigned flags)
 {
-    sb_printf(b, "{\"id\": %d, \"tonic\": ", e->id);
+    sb_str(b, "{\"id\": ");
+    sb_int(b, e->id);
+    sb_str(b, ", \"tonic\": ");
     sb_json_str(b, tt_entry_tonic_name(cat, e));
     sb_str(b, ", \"sparkle\": ");
     sb_json_str(b, tt_entry_sparkle_name(cat, e));
@@ -169,7 +199,9 @@ static void sb_entry(sbuf *b, const tt_catalyst *cat, const tt_trace_entry *e, u
     sb_json_str(b, tt_entry_source_name(cat, e));
     sb_put(b, ", ", 2);
     sb_json_str(b, tt_entry_source_sparkle(cat, e));
-    sb_printf(b, ", %d], \"at_enter\": {\"@\": ", e->src_id);
+    sb_put(b, ", ", 2);
+    sb_int(b, e->src_id);
+    sb_str(b, "], \"at_enter\": {\"@\": ");
     sb_double(b, e->t_enter);
     sb_str(b, ", \"state\": ");
     sb_json_str(b, tt_entry_state_enter(cat, e));

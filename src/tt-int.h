@@ -42,6 +42,13 @@ TT__INTERNAL int tt__grow(void **arr, size_t *cap, size_t need, size_t esz);
 TT__INTERNAL char *tt__strdup(const char *s);
 TT__INTERNAL double tt__wall(void);      /* epoch seconds */
 TT__INTERNAL double tt__mono(void);      /* monotonic seconds */
+/* A fast wall clock for timestamps (TSC-based where it is invariant). */
+typedef struct tt__clock {
+    uint64_t tsc;
+    double wall;
+} tt__clock;
+TT__INTERNAL void tt__clock_anchor(tt__clock *c);
+TT__INTERNAL double tt__clock_now(const tt__clock *c);
 /* Set the catalyst's error message (printf style); returns code. */
 TT__INTERNAL int tt__err(tt_catalyst *cat, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -244,7 +251,7 @@ TT__INTERNAL void tt__order_clear(tt__order *o);
 /* trace.c: entries and runs                                             */
 /* --------------------------------------------------------------------- */
 
-#define TT__CHUNK_BITS 12
+#define TT__CHUNK_BITS 16
 #define TT__CHUNK (1u << TT__CHUNK_BITS)
 
 typedef struct tt__chunk {
@@ -348,6 +355,7 @@ struct tt_catalyst {
     /* time */
     double t0;               /* monotonic at creation */
     double vt;               /* virtual clock */
+    tt__clock clock;         /* trace timestamps */
 
     /* distiller */
     tt__trace trace;
@@ -361,6 +369,13 @@ struct tt_catalyst {
     const tt_contract *probe_contract; /* probes to take during a run */
     struct tt__probe_plan *plan;       /* per tonic serial, resolved lazily */
     size_t n_plan;
+
+    /* sparkle-name cache for posts on the catalyst's thread: callers pass
+     * the same string literal again and again */
+    struct {
+        const char *ptr;
+        uint32_t id;
+    } name_cache[64];
 
     char errmsg[512];
 };
