@@ -197,7 +197,8 @@ static tt__klass *compile(tt_catalyst *cat, const tt_class *def, bool is_catalys
         if (!k->states[k->n_states++])
             goto nomem;
     }
-    qsort(k->states, k->n_states, sizeof *k->states, cmp_str);
+    if (k->n_states)
+        qsort(k->states, k->n_states, sizeof *k->states, cmp_str);
 
     /* user handlers */
     for (size_t i = 0; i < def->n_handlers; i++) {

@@ -1,0 +1,131 @@
+/*
+ * test-crash.c: crash containment and the watchdog of the Distiller, on the
+ * `buggy` demo app.  A crashing sparkle stops the run with
+ * "crashed: SIGNAL in Buggy.SPARKLE", its entry stays in the trace marked
+ * crashed, the trace before it is intact, and the catalyst is tainted.  A
+ * sparkle that never returns is stopped by the watchdog.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "tasktonic.h"
+
+static tt_app *app;
+
+/* A distiller containing crashes, with the buggy app started. */
+static tt_catalyst *start(double watchdog)
+{
+    tt_catalyst *cat;
+    tt_catalyst_options o = {.mode = TT_MODE_DISTILLER, .contain_crashes = true,
+                             .watchdog = watchdog};
+    assert_int_equal(tt_catalyst_new(&cat, &o), 0);
+    assert_int_equal(tt_app_formula(app, cat), 0);
+    const tt_run *r;
+    assert_int_equal(tt_distiller_sparkle(cat, NULL, &r), 0);
+    assert_string_equal(tt_run_stop_at(r, 0), "idle");
+    return cat;
+}
+
+/* Queue Buggy.sparkle after one harmless sparkle and run. */
+static const tt_run *crash_run(tt_catalyst *cat, const char *sparkle)
+{
+    tt_tonic *b = tt_tonic_by_name(cat, "Buggy");
+    assert_non_null(b);
+    assert_int_equal(tt_send(b, "ttsc__ok"), 0);
+    assert_int_equal(tt_send(b, sparkle), 0);
+    assert_int_equal(tt_send(b, "ttsc__ok"), 0);
+    const tt_run *r;
+    assert_int_equal(tt_distiller_sparkle(cat, NULL, &r), 0);
+    return r;
+}
+
+static void check_crash(const char *sparkle, const char *signame)
+{
+    tt_catalyst *cat = start(0);
+    assert_false(tt_distiller_tainted(cat));
+    const tt_run *r = crash_run(cat, sparkle);
+    char want[128];
+    snprintf(want, sizeof want, "crashed: %s in Buggy.%s", signame, sparkle);
+    assert_int_equal(tt_run_stop_count(r), 1);
+    assert_string_equal(tt_run_stop_at(r, 0), want);
+    /* ok, then the crashing sparkle; the last ok never ran */
+    assert_int_equal(tt_run_entry_count(r), 2);
+    const tt_trace_entry *ok = tt_trace_get(cat, tt_run_first_seq(r));
+    const tt_trace_entry *bad = tt_trace_get(cat, tt_run_first_seq(r) + 1);
+    assert_string_equal(tt_entry_sparkle_name(cat, ok), "ttsc__ok");
+    assert_false(ok->flags & TT_EF_CRASHED);
+    assert_string_equal(tt_entry_sparkle_name(cat, bad), sparkle);
+    assert_true(bad->flags & TT_EF_CRASHED);
+    assert_true(tt_distiller_tainted(cat));
+    /* the trace can still be written */
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_int_equal(tt_session_write_json(cat, f, TT_JSON_EXTENSIONS), 0);
+    fclose(f);
+    assert_non_null(strstr(buf, want));
+    assert_non_null(strstr(buf, "\"ran\": \"crashed\""));
+    free(buf);
+    /* the queue survives: the remaining ok still runs */
+    assert_int_equal(tt_distiller_sparkle(cat, &(tt_sparkle_args){.sparkle_count = 1}, &r), 0);
+    assert_string_equal(tt_entry_sparkle_name(cat, tt_trace_get(cat, tt_run_first_seq(r))),
+                        "ttsc__ok");
+    tt_catalyst_free(cat);
+}
+
+static void test_segv(void **s) { (void)s; check_crash("ttsc__null_deref", "SIGSEGV"); }
+static void test_fpe(void **s) { (void)s; check_crash("ttsc__divide_by_zero", "SIGFPE"); }
+static void test_abort(void **s) { (void)s; check_crash("ttsc__abort", "SIGABRT"); }
+static void test_ill(void **s) { (void)s; check_crash("ttsc__illegal_instruction", "SIGILL"); }
+
+static void test_watchdog(void **s)
+{
+    (void)s;
+    tt_catalyst *cat = start(0.05);
+    const tt_run *r = crash_run(cat, "ttsc__loop_forever");
+    assert_int_equal(tt_run_stop_count(r), 1);
+    assert_string_equal(tt_run_stop_at(r, 0),
+                        "watchdog: Buggy.ttsc__loop_forever ran longer than 0.05s");
+    assert_true(tt_distiller_tainted(cat));
+    tt_catalyst_free(cat);
+}
+
+/* Only one catalyst at a time may own the signal handlers. */
+static void test_one_owner(void **s)
+{
+    (void)s;
+    tt_catalyst *a, *b;
+    tt_catalyst_options o = {.mode = TT_MODE_DISTILLER, .contain_crashes = true};
+    assert_int_equal(tt_catalyst_new(&a, &o), 0);
+    assert_int_equal(tt_catalyst_new(&b, &o), -TT_EBUSY);
+    tt_catalyst_free(a);
+    assert_int_equal(tt_catalyst_new(&b, &o), 0);
+    tt_catalyst_free(b);
+}
+
+int main(void)
+{
+    const char *dir = getenv("EXAMPLES");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/buggy.la", dir ? dir : "examples");
+    tt_error err;
+    if (tt_app_load(path, &app, &err) < 0) {
+        printf("Bail out! %s\n", err.msg);
+        return 1;
+    }
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_segv),     cmocka_unit_test(test_fpe),
+        cmocka_unit_test(test_abort),    cmocka_unit_test(test_ill),
+        cmocka_unit_test(test_watchdog), cmocka_unit_test(test_one_owner),
+    };
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    tt_app_close(app);
+    return rc;
+}
