@@ -123,16 +123,11 @@ tt_contract *tt_contract_new(void)
     return c;
 }
 
-/* The entry of tonic `name`, created at the end when missing; NULL when out
- * of memory. */
-static tt_contract_tonic *tonic_get(tt_contract *c, const char *name)
+/* Append a new entry for tonic `name`; NULL when out of memory. */
+static tt_contract_tonic *tonic_append(tt_contract *c, const char *name)
 {
-    tt_contract_tonic *t;
+    tt_contract_tonic *t = realloc(c->tonics, (c->n_tonics + 1) * sizeof *t);
 
-    for (size_t i = 0; i < c->n_tonics; i++)
-        if (strcmp(c->tonics[i].name, name) == 0)
-            return &c->tonics[i];
-    t = realloc(c->tonics, (c->n_tonics + 1) * sizeof *t);
     if (!t)
         return NULL;
     c->tonics = t;
@@ -144,22 +139,22 @@ static tt_contract_tonic *tonic_get(tt_contract *c, const char *name)
     return t;
 }
 
-/* Set (or replace) stop_on_probe[probe] = copy of value. */
-static int sop_set(tt_contract_tonic *t, const char *probe, const tt_value *value)
+/* The entry of tonic `name`, created at the end when missing; NULL when out
+ * of memory. */
+static tt_contract_tonic *tonic_get(tt_contract *c, const char *name)
 {
-    tt_value copy, *vals;
+    for (size_t i = 0; i < c->n_tonics; i++)
+        if (strcmp(c->tonics[i].name, name) == 0)
+            return &c->tonics[i];
+    return tonic_append(c, name);
+}
+
+/* Append stop_on_probe[probe] = copy of value (probe not there yet). */
+static int sop_append(tt_contract_tonic *t, const char *probe, const tt_value *value)
+{
+    tt_value *vals = realloc(t->sop_values, (t->sop_names.n + 1) * sizeof *vals);
     int rc;
 
-    for (size_t i = 0; i < t->sop_names.n; i++) {
-        if (strcmp(t->sop_names.v[i], probe) == 0) {
-            if ((rc = tt_value_copy(&copy, value)) < 0)
-                return rc;
-            tt_value_clear(&t->sop_values[i]);
-            t->sop_values[i] = copy;
-            return 0;
-        }
-    }
-    vals = realloc(t->sop_values, (t->sop_names.n + 1) * sizeof *vals);
     if (!vals)
         return -TT_ENOMEM;
     t->sop_values = vals;
@@ -172,14 +167,31 @@ static int sop_set(tt_contract_tonic *t, const char *probe, const tt_value *valu
     return 0;
 }
 
+/* Set (or replace) stop_on_probe[probe] = copy of value. */
+static int sop_set(tt_contract_tonic *t, const char *probe, const tt_value *value)
+{
+    for (size_t i = 0; i < t->sop_names.n; i++) {
+        if (strcmp(t->sop_names.v[i], probe) == 0) {
+            tt_value copy;
+            int rc = tt_value_copy(&copy, value);
+            if (rc < 0)
+                return rc;
+            tt_value_clear(&t->sop_values[i]);
+            t->sop_values[i] = copy;
+            return 0;
+        }
+    }
+    return sop_append(t, probe, value);
+}
+
 /* ===================================================================== */
 /* Builders                                                              */
 /* ===================================================================== */
 
-/* The run's timeout in seconds (>= 0). */
+/* The run's timeout in seconds (finite, >= 0). */
 int tt_contract_set_timeout(tt_contract *c, double seconds)
 {
-    if (!c || !(seconds >= 0))
+    if (!c || !(seconds >= 0) || isinf(seconds))
         return -TT_EINVAL;
     c->has_timeout = true;
     c->timeout = seconds;
@@ -761,8 +773,9 @@ static bool in_list(const char *key, const char *const *keys, size_t n)
 }
 
 /* "unknown key" at the current path (whose last step is the key), with the
- * nearest valid key or a hint when the key belongs to the other level. */
-static int fail_unknown_key(pctx *x, const char *key, bool top)
+ * nearest valid key, or a hint when the key belongs to the other level or
+ * looks like a tonic name written outside "tonics". */
+static int fail_unknown_key(pctx *x, const char *key, const json_t *val, bool top)
 {
     const char *const *keys = top ? top_keys : tonic_keys;
     size_t n = top ? TT_COUNTOF(top_keys) : TT_COUNTOF(tonic_keys);
@@ -779,6 +792,8 @@ static int fail_unknown_key(pctx *x, const char *key, bool top)
         char qbest[QUOTED];
         tt__quote(best, qbest, sizeof qbest);
         snprintf(hint, sizeof hint, " (did you mean %s?)", qbest);
+    } else if (top && json_is_object(val)) {
+        snprintf(hint, sizeof hint, " (rules for a tonic go in \"tonics\")");
     }
     return fail(x, true, "unknown key %s in %s%s", qkey, top ? "contract" : where,
                 hint);
@@ -829,7 +844,7 @@ static int read_stop_on_probe(pctx *x, const json_t *j, tt_contract_tonic *t)
         int rc;
         if (tt__value_from_json(val, &v) < 0)
             return fail_nomem(x);
-        rc = sop_set(t, probe, &v);
+        rc = sop_append(t, probe, &v); /* keys are unique in the text */
         tt_value_clear(&v);
         if (rc < 0)
             return fail_nomem(x);
@@ -847,7 +862,7 @@ static int read_tonic(pctx *x, const char *name, const json_t *j, tt_contract *c
     if (!json_is_object(j))
         return fail_type(x, j, "an object (till_state_in, till_sparkle_in, "
                                "probes, stop_on_probe)", NULL);
-    if (!(t = tonic_get(c, name)))
+    if (!(t = tonic_append(c, name))) /* names are unique in the text */
         return fail_nomem(x);
     json_object_foreach((json_t *)j, key, val) {
         int rc;
@@ -864,7 +879,7 @@ static int read_tonic(pctx *x, const char *name, const json_t *j, tt_contract *c
         } else if (strcmp(key, "stop_on_probe") == 0) {
             rc = read_stop_on_probe(x, val, t);
         } else {
-            rc = fail_unknown_key(x, key, false);
+            rc = fail_unknown_key(x, key, val, false);
         }
         pop(x);
         if (rc < 0)
@@ -938,7 +953,7 @@ static int read_contract(pctx *x, const json_t *root, tt_contract *c)
                         break;
                 }
         } else {
-            rc = fail_unknown_key(x, key, true);
+            rc = fail_unknown_key(x, key, val, true);
         }
         pop(x);
         if (rc < 0)

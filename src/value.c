@@ -457,9 +457,59 @@ static void round_digits(double x, int digits, decimal *out)
 /* Whether the decimal reads back as exactly x. */
 static bool round_trips(const decimal *dec, double x)
 {
-    char buf[64];
-    snprintf(buf, sizeof buf, "%c.%se%d", dec->d[0], dec->d + 1, dec->e);
+    char buf[48], *o = buf, exp[8];
+    int e = dec->e, k = 0;
+
+    *o++ = dec->d[0];
+    *o++ = '.';
+    memcpy(o, dec->d + 1, (size_t)dec->n - 1);
+    o += dec->n - 1;
+    *o++ = 'e';
+    if (e < 0) {
+        *o++ = '-';
+        e = -e;
+    }
+    do
+        exp[k++] = (char)('0' + e % 10);
+    while ((e /= 10) > 0);
+    while (k > 0)
+        *o++ = exp[--k];
+    *o = '\0';
     return tt__strtod(buf, NULL) == x;
+}
+
+/* Round the 17-digit decimal src to n digits into out.  False when src
+ * ends in an exact tie (5 then zeros): src itself was rounded, so only
+ * rounding x again decides. */
+static bool shorten(const decimal *src, int n, decimal *out)
+{
+    bool up;
+    int i;
+
+    if (src->d[n] != '5') {
+        up = src->d[n] > '5';
+    } else {
+        for (i = n + 1; i < src->n && src->d[i] == '0'; i++)
+            ;
+        if (i == src->n)
+            return false;
+        up = true;
+    }
+    memcpy(out->d, src->d, (size_t)n);
+    out->d[n] = '\0';
+    out->n = n;
+    out->e = src->e;
+    if (up) {
+        for (i = n - 1; i >= 0 && out->d[i] == '9'; i--)
+            out->d[i] = '0';
+        if (i >= 0) {
+            out->d[i]++;
+        } else {
+            out->d[0] = '1'; /* 99..9 -> 100..0 */
+            out->e++;
+        }
+    }
+    return true;
 }
 
 /* Add delta (+1 or -1) to the last digit of dec, keeping its length. */
@@ -482,10 +532,57 @@ static bool nudge(decimal *dec, int delta)
     return true;
 }
 
+/* Fast path for values with few decimals (0.5, 2.25, 1234.0): the first k
+ * for which m = round(x * 10^k) gives m / 10^k == x exactly.  Division by
+ * an exact power of ten is correctly rounded, so m x 10^-k reads back as x.
+ * While y = x * 10^k < 2^51, at most one integer m can read back as x (its
+ * window is narrower than y * 2^-52 < 1/2), the rounding error of y is
+ * below 1/4, so round(y) finds that m whenever it exists: the smallest k
+ * that works gives the fewest digits, and the closest decimal.  False when
+ * no k below that bound works. */
+static bool short_decimal(double x, decimal *dec)
+{
+    static const double p10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                 1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    char tmp[24];
+
+    for (int k = 0; k < (int)(sizeof p10 / sizeof p10[0]); k++) {
+        double y = x * p10[k], m;
+        uint64_t u;
+        int n = 0;
+        if (y >= 2251799813685248.0) /* 2^51 */
+            return false;
+        m = floor(y + 0.5);
+        if (m == 0 || m / p10[k] != x)
+            continue;
+        u = (uint64_t)m;
+        while (u) {
+            tmp[n++] = (char)('0' + u % 10);
+            u /= 10;
+        }
+        dec->e = n - 1 - k;
+        while (n > 1 && tmp[0] == '0') { /* trailing zeros (k == 0 only) */
+            memmove(tmp, tmp + 1, (size_t)--n);
+        }
+        for (int i = 0; i < n; i++)
+            dec->d[i] = tmp[n - 1 - i];
+        dec->n = n;
+        dec->d[n] = '\0';
+        return true;
+    }
+    return false;
+}
+
 /* The shortest decimal that reads back as x (finite, > 0), the closest one
  * when several have that length: what Python's repr() picks. */
 static void shortest_decimal(double x, decimal *dec)
 {
+    decimal d17;
+
+    if (x >= 1e-7 && short_decimal(x, dec))
+        return;
+
     if (x < DBL_MIN) {
         /* Subnormals carry fewer digits: search upwards from one. */
         for (int digits = 1; digits < 17; digits++) {
@@ -497,14 +594,18 @@ static void shortest_decimal(double x, decimal *dec)
         return;
     }
     /* Up to 15 digits a correctly rounded value is always the shortest
-     * (DBL_DIG): strip its trailing zeros. */
-    round_digits(x, 15, dec);
+     * (DBL_DIG): strip its trailing zeros.  The 15- and 16-digit roundings
+     * come from the 17-digit one unless that ends in a tie. */
+    round_digits(x, 17, &d17);
+    if (!shorten(&d17, 15, dec))
+        round_digits(x, 15, dec);
     if (round_trips(dec, x)) {
         while (dec->n > 1 && dec->d[dec->n - 1] == '0')
             dec->d[--dec->n] = '\0';
         return;
     }
-    round_digits(x, 16, dec);
+    if (!shorten(&d17, 16, dec))
+        round_digits(x, 16, dec);
     if (round_trips(dec, x))
         return;
     /* At a power of two the interval of x is lopsided: a 16-digit neighbour
@@ -516,7 +617,7 @@ static void shortest_decimal(double x, decimal *dec)
             return;
         }
     }
-    round_digits(x, 17, dec);
+    *dec = d17;
 }
 
 /* Python repr() of a double into out (at least 32 bytes).  nan/inf are

@@ -1,0 +1,101 @@
+# tests/local.mk: the test suite (`make check`), TAP under tap-driver.sh.
+# Included by the top Makefile.am; paths are relative to the top.
+#
+# cmocka programs are tests/test-NAME (run with CMOCKA_MESSAGE_OUTPUT=TAP);
+# shell tests are *.sh printing TAP.  The environment (AM_TESTS_ENVIRONMENT)
+# gives top_srcdir, top_builddir, TTDB, EXAMPLES, TTDB_PLUGIN_PATH and GOLDEN.
+# One block per test program: check_PROGRAMS, TESTS, then its variables.
+
+# Flags of a cmocka test program linked with the library.
+TESTS_CMOCKA_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(JANSSON_CFLAGS)
+TESTS_CMOCKA_LDADD = src/libtasktonic.la $(CMOCKA_LIBS) $(JANSSON_LIBS) $(LIBM)
+
+# Golden traces of the Python reference (copies; format tasktonic-golden-v1),
+# and the helpers that normalise and compare runs with them.
+EXTRA_DIST += \
+	tests/golden/single_dut.json \
+	tests/golden/state_fallback.json \
+	tests/golden/hierarchy.json \
+	tests/golden/chunked.json
+TESTS_GOLDEN_UTIL = tests/golden-util.c tests/golden-util.h
+
+# --- test-golden: the reference scenarios against the golden traces ---------
+check_PROGRAMS += tests/test-golden
+TESTS += tests/test-golden
+tests_test_golden_SOURCES = tests/test-golden.c $(TESTS_GOLDEN_UTIL)
+tests_test_golden_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/examples/reference
+tests_test_golden_CFLAGS = $(TESTS_CMOCKA_CFLAGS)
+tests_test_golden_LDADD = $(TESTS_CMOCKA_LDADD)
+# It dlopens the reference modules (built by plain `make` anyway).
+EXTRA_tests_test_golden_DEPENDENCIES = \
+	examples/reference/single_dut.la \
+	examples/reference/state_fallback.la \
+	examples/reference/hierarchy.la \
+	examples/reference/chunked.la
+
+# --- test-distiller: the ttDistiller seed-text examples, virtual time -------
+check_PROGRAMS += tests/test-distiller
+TESTS += tests/test-distiller
+tests_test_distiller_SOURCES = tests/test-distiller.c
+tests_test_distiller_CFLAGS = $(TESTS_CMOCKA_CFLAGS)
+tests_test_distiller_LDADD = $(TESTS_CMOCKA_LDADD)
+
+# --- test-value: error codes, suggestions, values (copy, equality, JSON/text, parsing)
+check_PROGRAMS += tests/test-value
+TESTS += tests/test-value
+tests_test_value_SOURCES = tests/test-value.c
+tests_test_value_CFLAGS = $(TESTS_CMOCKA_CFLAGS)
+tests_test_value_LDADD = $(TESTS_CMOCKA_LDADD)
+
+# --- test-contract: contracts from JSON, files and builders; error messages
+check_PROGRAMS += tests/test-contract
+TESTS += tests/test-contract
+tests_test_contract_SOURCES = tests/test-contract.c
+tests_test_contract_CFLAGS = $(TESTS_CMOCKA_CFLAGS)
+tests_test_contract_LDADD = $(TESTS_CMOCKA_LDADD)
+
+# --- test-crash: contained crashes and the watchdog, on examples/buggy ---------
+check_PROGRAMS += tests/test-crash
+TESTS += tests/test-crash
+tests_test_crash_SOURCES = tests/test-crash.c
+tests_test_crash_CFLAGS = $(TESTS_CMOCKA_CFLAGS)
+tests_test_crash_LDADD = $(TESTS_CMOCKA_LDADD)
+EXTRA_tests_test_crash_DEPENDENCIES = examples/buggy.la
+
+# ---------------------------------------------------------------------------
+# The runtime's rules, one program per area (tests/test-NAME.c), written
+# against the public API.  tests/check-util.[ch]: shared helpers (crank the
+# Distiller, describe a run as "Tonic.sparkle, ...", an event log).
+# ---------------------------------------------------------------------------
+TESTS_CHECK_UTIL = tests/check-util.c tests/check-util.h
+
+# Check modules (apps) loaded by the tests: built by `make check` only.
+# mod-countdown finishes on its own; mod-noformula lacks the formula symbol.
+check_LTLIBRARIES += tests/mod-countdown.la tests/mod-noformula.la
+tests_mod_countdown_la_SOURCES = tests/mod-countdown.c
+tests_mod_countdown_la_LDFLAGS = $(AM_LDFLAGS) $(TT_MODULE_FLAGS) -rpath /nowhere
+tests_mod_countdown_la_LIBADD = src/libtasktonic.la
+tests_mod_noformula_la_SOURCES = tests/mod-noformula.c
+tests_mod_noformula_la_LDFLAGS = $(AM_LDFLAGS) $(TT_MODULE_FLAGS) -rpath /nowhere
+
+# --- test-naming: handler names -> interface names, sorted states -----------
+check_PROGRAMS += tests/test-naming
+TESTS += tests/test-naming
+tests_test_naming_SOURCES = tests/test-naming.c $(TESTS_CHECK_UTIL)
+tests_test_naming_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_test_naming_LDADD = src/libtasktonic.la $(CMOCKA_LIBS) $(PTHREAD_LIBS)
+
+# --- test-dispatch: late state binding (fallback chain), transitions --------
+check_PROGRAMS += tests/test-dispatch
+TESTS += tests/test-dispatch
+tests_test_dispatch_SOURCES = tests/test-dispatch.c $(TESTS_CHECK_UTIL)
+tests_test_dispatch_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_test_dispatch_LDADD = src/libtasktonic.la $(CMOCKA_LIBS) $(PTHREAD_LIBS)
+
+# --- test-lifecycle: start-up orders, finishing, when the catalyst ends -----
+check_PROGRAMS += tests/test-lifecycle
+TESTS += tests/test-lifecycle
+tests_test_lifecycle_SOURCES = tests/test-lifecycle.c $(TESTS_CHECK_UTIL)
+tests_test_lifecycle_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_test_lifecycle_LDADD = src/libtasktonic.la $(CMOCKA_LIBS) $(PTHREAD_LIBS)
+EXTRA_tests_test_lifecycle_DEPENDENCIES = tests/mod-countdown.la
