@@ -2,9 +2,10 @@
  * bench-export.c: how fast, and in how little memory, each exporter writes
  * a session of a million trace entries.
  *
- * A chain tonic whose `ttsc__tick(n)` posts itself `ttsc__tick(n - 1)` until
- * 0 fills a virtual Distiller's trace (one run); then every exporter loaded
- * (TTDB_PLUGIN_PATH, else the installed plugin folder) writes it twice:
+ * The chain tonic of chain.h (`ttsc__tick(n)` posts itself `ttsc__tick(n - 1)`
+ * until 0, then finishes) fills a virtual Distiller's trace; then every
+ * exporter loaded (TTDB_PLUGIN_PATH, else the installed plugin folder)
+ * writes it twice:
  * straight to /dev/null (the exporter alone) and through ttdb_export_file to
  * a file in a temporary folder (temporary name, fsync, rename: what ttdb's
  * `export` does).  For each it prints the seconds, the output size and the
@@ -15,7 +16,7 @@
  * entries.  The exit status is 1 when a goal is missed.
  *
  * Usage: bench/bench-export [ENTRIES [FOLDER]]
- *   e.g. TTDB_PLUGIN_PATH=$PWD/plugins/.libs bench/bench-export 1000000
+ *   e.g. make bench && TTDB_PLUGIN_PATH=$PWD/plugins/.libs bench/bench-export
  */
 #include "tasktonic.h"
 #include "ttdb-plugin.h"
@@ -24,50 +25,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "chain.h"
 
 #define GOAL_SECONDS 2.0
 #define GOAL_MIB 32.0
-
-/* ttsc__tick(n): post ttsc__tick(n - 1) to itself until n is 0. */
-static void Chain_ttsc__tick(tt_tonic *self, int64_t n)
-{
-    if (n > 0)
-        tt_send(self, "ttsc__tick", TT_INT(n - 1));
-}
-
-static const tt_handler chain_handlers[] = {
-    TT_ON(Chain, ttsc__tick, int64_t),
-};
-static const tt_class Chain_class = {
-    .name = "Chain",
-    .handlers = chain_handlers,
-    .n_handlers = TT_COUNTOF(chain_handlers),
-};
-
-/* Monotonic seconds. */
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-/* A "VmXXX:" figure of /proc/self/status in KiB (0 if unknown). */
-static long status_kib(const char *key)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    long v = 0;
-    size_t n = strlen(key);
-    while (f && fgets(line, sizeof line, f))
-        if (strncmp(line, key, n) == 0 && line[n] == ':')
-            v = strtol(line + n + 1, NULL, 10);
-    if (f)
-        fclose(f);
-    return v;
-}
 
 /* Reset the peak RSS (VmHWM) to the current RSS; false if not possible. */
 static bool reset_peak(void)
@@ -93,16 +56,16 @@ static tt_catalyst *build(long entries, double *seconds)
     tt_catalyst *cat = NULL;
     if (tt_catalyst_new(&cat, &o) < 0)
         return NULL;
-    tt_tonic *chain = tt_tonic_new(cat, &Chain_class, "Chain", NULL);
+    tt_tonic *chain = tt_tonic_new(cat, &chain_class, "Chain", NULL);
     if (!chain)
         return NULL;
-    double t = now();
+    double t = bench_now();
     tt_sparkle_args a = {.timeout = 1e9};
     tt_distiller_sparkle(cat, &a, NULL); /* start-up: 5 entries */
     long start = (long)tt_trace_last_seq(cat);
     tt_send(chain, "ttsc__tick", TT_INT(entries - start - 1));
     tt_distiller_sparkle(cat, &a, NULL);
-    *seconds = now() - t;
+    *seconds = bench_now() - t;
     return cat;
 }
 
@@ -138,14 +101,14 @@ int main(int argc, char **argv)
         return 2;
     }
 
-    long rss0 = status_kib("VmRSS");
+    long rss0 = bench_rss_kib();
     double build_s;
     tt_catalyst *cat = build(entries, &build_s);
     if (!cat) {
         fprintf(stderr, "bench-export: cannot build the session\n");
         return 2;
     }
-    long rss1 = status_kib("VmRSS");
+    long rss1 = bench_rss_kib();
     printf("session: %llu entries in %zu runs, built in %.2f s; trace %.1f MiB "
            "(RSS +%.1f MiB)\n",
            (unsigned long long)tt_trace_last_seq(cat), tt_run_count(cat), build_s,
@@ -170,11 +133,11 @@ int main(int argc, char **argv)
         ttdb_export_ctx ctx = {cat, 0, tt_run_count(cat), NULL, false};
         tt_error err = {0};
         reset_peak();
-        long before = status_kib("VmRSS");
-        double t = now();
+        long before = bench_rss_kib();
+        double t = bench_now();
         int rc = x->write(&ctx, f, &err);
-        double null_s = now() - t;
-        long peak = status_kib("VmHWM");
+        double null_s = bench_now() - t;
+        long peak = bench_peak_kib();
         fclose(f);
         if (rc < 0) {
             fprintf(stderr, "bench-export: %s: %s\n", x->name, err.msg);
@@ -184,11 +147,11 @@ int main(int argc, char **argv)
 
         /* through ttdb_export_file */
         reset_peak();
-        long before2 = status_kib("VmRSS");
-        t = now();
+        long before2 = bench_rss_kib();
+        t = bench_now();
         rc = ttdb_export_file(plugins, cat, path, x->name, false, NULL, &err);
-        double file_s = now() - t;
-        long peak2 = status_kib("VmHWM");
+        double file_s = bench_now() - t;
+        long peak2 = bench_peak_kib();
         if (rc < 0) {
             fprintf(stderr, "bench-export: %s: %s\n", x->name, err.msg);
             status = 1;
