@@ -45,3 +45,46 @@ examples_reference_chunked_la_LIBADD = $(EXAMPLES_MODULE_LIBADD)
 # ---------------------------------------------------------------------------
 # Demo apps (added below by their owner, in the same form).
 # ---------------------------------------------------------------------------
+
+# ---------------------------------------------------------------------------
+# Demo apps (owner: demos).  Each has NAME.ttdb (a ttdb tour) and a section
+# in examples/README.md; tests/test-handshake.c dlopens handshake.la,
+# tests/test-parent-infusions.c compiles parent_infusions.c in, and
+# tests/test-crash.c drives buggy.la.
+# ---------------------------------------------------------------------------
+noinst_LTLIBRARIES += \
+	examples/traffic_light.la \
+	examples/handshake.la \
+	examples/chunked.la \
+	examples/parent_infusions.la \
+	examples/buggy.la
+
+examples_traffic_light_la_SOURCES = examples/traffic_light.c
+examples_traffic_light_la_LDFLAGS = $(EXAMPLES_MODULE_LDFLAGS)
+examples_traffic_light_la_LIBADD = $(EXAMPLES_MODULE_LIBADD)
+
+examples_handshake_la_SOURCES = examples/handshake.c
+examples_handshake_la_LDFLAGS = $(EXAMPLES_MODULE_LDFLAGS)
+examples_handshake_la_LIBADD = $(EXAMPLES_MODULE_LIBADD)
+
+examples_chunked_la_SOURCES = examples/chunked.c
+examples_chunked_la_LDFLAGS = $(EXAMPLES_MODULE_LDFLAGS)
+examples_chunked_la_LIBADD = $(EXAMPLES_MODULE_LIBADD)
+
+examples_parent_infusions_la_SOURCES = \
+	examples/parent_infusions.c examples/parent_infusions.h
+examples_parent_infusions_la_LDFLAGS = $(EXAMPLES_MODULE_LDFLAGS)
+examples_parent_infusions_la_LIBADD = $(EXAMPLES_MODULE_LIBADD)
+
+examples_buggy_la_SOURCES = examples/buggy.c
+examples_buggy_la_LDFLAGS = $(EXAMPLES_MODULE_LDFLAGS)
+examples_buggy_la_LIBADD = $(EXAMPLES_MODULE_LIBADD)
+
+EXTRA_DIST += \
+	examples/README.md \
+	examples/handshake-contract.json \
+	examples/traffic_light.ttdb \
+	examples/handshake.ttdb \
+	examples/chunked.ttdb \
+	examples/parent_infusions.ttdb \
+	examples/buggy.ttdb
