@@ -121,7 +121,7 @@ int tt_app_formula(tt_app *app, tt_catalyst *cat)
     cat->frame = (tt__frame){&cat->self->l, TT_N_FORMULA, 0, 0};
     int rc = app->formula(cat);
     cat->frame = saved;
-    if (rc < 0 && !cat->errmsg[0])
+    if (rc < 0 && !tt__errmsg(cat)[0])
         tt__err(cat, rc, "%s: the formula returned %s", app->path, tt_err_name(rc));
     return rc;
 }

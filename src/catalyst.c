@@ -19,7 +19,16 @@ static const tt_class distiller_class = {.name = "ttDistiller"};
 /* Is the caller on the catalyst's thread? */
 bool tt__on_catalyst_thread(const tt_catalyst *cat)
 {
-    return pthread_equal(pthread_self(), cat->thread);
+    return pthread_equal(pthread_self(), __atomic_load_n(&cat->thread, __ATOMIC_ACQUIRE));
+}
+
+/* Make the calling thread the catalyst's thread (published atomically:
+ * other threads read it when they post). */
+void tt__adopt_thread(tt_catalyst *cat)
+{
+    pthread_t me = pthread_self();
+    if (!pthread_equal(me, __atomic_load_n(&cat->thread, __ATOMIC_ACQUIRE)))
+        __atomic_store_n(&cat->thread, me, __ATOMIC_RELEASE);
 }
 
 /* Move orders posted by other threads to the queue, in their order. */
@@ -119,7 +128,7 @@ void tt_catalyst_free(tt_catalyst *cat)
     free(cat);
 }
 
-const char *tt_catalyst_errmsg(const tt_catalyst *cat) { return cat ? cat->errmsg : ""; }
+const char *tt_catalyst_errmsg(const tt_catalyst *cat) { return tt__errmsg(cat); }
 tt_tonic *tt_catalyst_tonic(tt_catalyst *cat) { return cat ? cat->self : NULL; }
 bool tt_catalyst_finished(const tt_catalyst *cat) { return cat && cat->finished; }
 
@@ -166,7 +175,7 @@ int tt_catalyst_run(tt_catalyst *cat)
 {
     if (!cat)
         return -TT_EINVAL;
-    cat->thread = pthread_self();
+    tt__adopt_thread(cat);
     tt__order o;
     while (!cat->finished) {
         tt__inbox_drain(cat);

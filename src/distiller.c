@@ -278,7 +278,7 @@ int tt_distiller_sparkle(tt_catalyst *cat, const tt_sparkle_args *args, const tt
     static const tt_sparkle_args none = {0};
     if (!args)
         args = &none;
-    cat->thread = pthread_self();
+    tt__adopt_thread(cat);
     run_ctx rc = {.cat = cat};
     tt_run *r = rc.run = tt__run_new(cat);
     if (!r)

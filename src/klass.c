@@ -9,6 +9,7 @@
  * state.  The built-in sparkles every tonic has (lifecycle, to_state, finish)
  * are added by lifecycle.c.
  */
+#define _GNU_SOURCE 1 /* qsort_r */
 #include "tt-int.h"
 
 #include <stdlib.h>
@@ -88,6 +89,14 @@ int tt_class_check(const tt_class *cls, tt_error *err)
             return tt__seterr(err, -TT_EBADNAME,
                               "class %s: handler \"%s\" defines %s, which the runtime owns",
                               cls->name, h->name, iface);
+        static const char *const hooks[] = {"ttse__on_start", "ttse__on_enter", "ttse__on_exit",
+                                            "ttse__on_finished"};
+        for (size_t k = 0; k < TT_COUNTOF(hooks); k++)
+            if (strcmp(iface, hooks[k]) == 0 && h->nargs != 0)
+                return tt__seterr(err, -TT_ESIGMISMATCH,
+                                  "class %s: handler \"%s\" must take no parameters: the runtime "
+                                  "calls %s without arguments",
+                                  cls->name, h->name, hooks[k]);
         if (h->nargs > TT_MAX_ARGS)
             return tt__seterr(err, -TT_EBADTYPE, "class %s: handler \"%s\" has %u parameters (at most %d)",
                               cls->name, h->name, h->nargs, TT_MAX_ARGS);
@@ -138,11 +147,11 @@ static tt__sparkle *add_sparkle(tt__sparkle **arr, size_t *n, size_t *cap, uint3
     return s;
 }
 
-static const tt_catalyst *sort_cat; /* qsort has no user pointer */
-static int cmp_sparkle(const void *a, const void *b)
+static int cmp_sparkle(const void *a, const void *b, void *cat_)
 {
     const tt__sparkle *x = a, *y = b;
-    return strcmp(sort_cat->names.str[x->name], sort_cat->names.str[y->name]);
+    const tt_catalyst *cat = cat_;
+    return strcmp(cat->names.str[x->name], cat->names.str[y->name]);
 }
 
 static void klass_free(tt__klass *k)
@@ -283,8 +292,7 @@ static tt__klass *compile(tt_catalyst *cat, const tt_class *def, bool is_catalys
     }
     tt__builtins_bind(k);
 
-    sort_cat = cat;
-    qsort(k->sparkles, k->n_sparkles, sizeof *k->sparkles, cmp_sparkle);
+    qsort_r(k->sparkles, k->n_sparkles, sizeof *k->sparkles, cmp_sparkle, cat);
     k->map_size = 16;
     while (k->map_size < k->n_sparkles * 2)
         k->map_size *= 2;

@@ -81,6 +81,10 @@ tt_timer *tt_timer_new(tt_tonic *base, tt_timer_kind kind, double seconds, const
     if (!base)
         return NULL;
     tt_catalyst *cat = base->cat;
+    if (base->l.id < 0 || base->finishing) {
+        tt__err(cat, -TT_EFINISHED, "timer: %s has finished", base->l.name);
+        return NULL;
+    }
     if ((unsigned)kind > TT_TIMER_PAUSING || !(seconds >= 0) ||
         (kind != TT_TIMER_SINGLE_SHOT && !(seconds > 0))) {
         tt__err(cat, -TT_EINVAL, "timer: bad kind or period %g", seconds);

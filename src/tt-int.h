@@ -52,6 +52,8 @@ TT__INTERNAL double tt__clock_now(const tt__clock *c);
 /* Set the catalyst's error message (printf style); returns code. */
 TT__INTERNAL int tt__err(tt_catalyst *cat, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* The calling thread's last message for cat ("" if none). */
+TT__INTERNAL const char *tt__errmsg(const tt_catalyst *cat);
 /* Fill a tt_error (may be NULL); returns code. */
 TT__INTERNAL int tt__seterr(tt_error *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -376,12 +378,11 @@ struct tt_catalyst {
         const char *ptr;
         uint32_t id;
     } name_cache[64];
-
-    char errmsg[512];
 };
 
 /* catalyst.c */
 TT__INTERNAL bool tt__on_catalyst_thread(const tt_catalyst *cat);
+TT__INTERNAL void tt__adopt_thread(tt_catalyst *cat);
 /* Move orders posted by other threads to the queue. */
 TT__INTERNAL void tt__inbox_drain(tt_catalyst *cat);
 

@@ -4,21 +4,27 @@
  *     ttrun APP.so|APP.la
  *
  * Loads the module, runs its formula and the production loop until the
- * catalyst finishes.  SIGINT and SIGTERM finish the catalyst cleanly.
+ * catalyst finishes.  SIGINT and SIGTERM finish the catalyst cleanly: they
+ * are blocked in every thread and taken by a thread that waits for them with
+ * sigwait, so the catalyst is stopped from ordinary code, not from a signal
+ * handler (tt_catalyst_stop takes a lock).
  */
 #include "tasktonic.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
-static tt_catalyst *running;
+static sigset_t stop_signals;
 
-static void on_stop(int sig)
+/* Wait for SIGINT/SIGTERM and finish the catalyst. */
+static void *signal_waiter(void *cat)
 {
-    (void)sig;
-    if (running)
-        tt_catalyst_stop(running);
+    int sig;
+    if (sigwait(&stop_signals, &sig) == 0)
+        tt_catalyst_stop(cat);
+    return NULL;
 }
 
 int main(int argc, char **argv)
@@ -29,6 +35,10 @@ int main(int argc, char **argv)
                 "Run a TaskTonic app module under the real-time Catalyst until it finishes.\n");
         return argc == 2 ? 0 : 2;
     }
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
     tt_error err = {0};
     tt_app *app;
     if (tt_app_load(argv[1], &app, &err) < 0) {
@@ -49,11 +59,13 @@ int main(int argc, char **argv)
         tt_app_close(app);
         return 1;
     }
-    running = cat;
-    signal(SIGINT, on_stop);
-    signal(SIGTERM, on_stop);
+    pthread_t waiter;
+    bool have_waiter = pthread_create(&waiter, NULL, signal_waiter, cat) == 0;
     tt_catalyst_run(cat);
-    running = NULL;
+    if (have_waiter) {
+        pthread_cancel(waiter); /* sigwait is a cancellation point */
+        pthread_join(waiter, NULL);
+    }
     tt_catalyst_free(cat);
     tt_app_close(app);
     return 0;

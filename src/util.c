@@ -55,10 +55,17 @@ double tt__wall(void)
  */
 #if defined(__x86_64__)
 #include <x86intrin.h>
-static int tsc_ok = -1;
+static int tsc_ok;
 static double tsc_scale;
+static pthread_once_t tsc_once = PTHREAD_ONCE_INIT;
 
-static int tsc_calibrate(void)
+static int tsc_measure(void);
+static void tsc_calibrate(void)
+{
+    tsc_ok = tsc_measure();
+}
+
+static int tsc_measure(void)
 {
     FILE *f = fopen("/proc/cpuinfo", "r");
     char line[4096];
@@ -87,8 +94,7 @@ static int tsc_calibrate(void)
 void tt__clock_anchor(tt__clock *c)
 {
 #if defined(__x86_64__)
-    if (tsc_ok < 0)
-        tsc_ok = tsc_calibrate();
+    pthread_once(&tsc_once, tsc_calibrate);
     c->tsc = tsc_ok ? __rdtsc() : 0;
 #endif
     c->wall = tt__wall();
@@ -113,16 +119,28 @@ double tt__mono(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* Error messages are kept per thread (like errno), with the catalyst they
+ * belong to, so that threads posting at once do not overwrite each other's. */
+static __thread char err_text[512];
+static __thread const tt_catalyst *err_cat;
+
 /* Record a message for the catalyst and return code. */
 int tt__err(tt_catalyst *cat, int code, const char *fmt, ...)
 {
     if (cat) {
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(cat->errmsg, sizeof cat->errmsg, fmt, ap);
+        vsnprintf(err_text, sizeof err_text, fmt, ap);
         va_end(ap);
+        err_cat = cat;
     }
     return code;
+}
+
+/* The calling thread's last message for cat. */
+const char *tt__errmsg(const tt_catalyst *cat)
+{
+    return cat && cat == err_cat ? err_text : "";
 }
 
 /* Fill a tt_error and return code. */

@@ -99,3 +99,79 @@ tests_test_lifecycle_SOURCES = tests/test-lifecycle.c $(TESTS_CHECK_UTIL)
 tests_test_lifecycle_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_test_lifecycle_LDADD = src/libtasktonic.la $(CMOCKA_LIBS) $(PTHREAD_LIBS)
 EXTRA_tests_test_lifecycle_DEPENDENCIES = tests/mod-countdown.la
+
+# --- test-ledger: one id table for tonics and timers, names, lookup ---------
+check_PROGRAMS += tests/test-ledger
+TESTS += tests/test-ledger
+tests_test_ledger_SOURCES = tests/test-ledger.c $(TESTS_CHECK_UTIL)
+tests_test_ledger_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_test_ledger_LDADD = src/libtasktonic.la $(CMOCKA_LIBS) $(PTHREAD_LIBS)
+
+# --- test-timers: every timer kind and callback rule, virtual time ----------
+check_PROGRAMS += tests/test-timers
+TESTS += tests/test-timers
+tests_test_timers_SOURCES = tests/test-timers.c $(TESTS_CHECK_UTIL)
+tests_test_timers_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_test_timers_LDADD = src/libtasktonic.la $(CMOCKA_LIBS) $(PTHREAD_LIBS) $(LIBM)
+
+# --- test-args: typed arguments, copying, conversions, libffi calls ---------
+check_PROGRAMS += tests/test-args
+TESTS += tests/test-args
+tests_test_args_SOURCES = tests/test-args.c $(TESTS_CHECK_UTIL)
+tests_test_args_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_test_args_LDADD = src/libtasktonic.la $(CMOCKA_LIBS) $(PTHREAD_LIBS)
+
+# --- test-threads: many threads post, none lost, order kept -----------------
+# Check it for data races with
+#   libtool --mode=execute valgrind --tool=helgrind tests/test-threads
+check_PROGRAMS += tests/test-threads
+TESTS += tests/test-threads
+tests_test_threads_SOURCES = tests/test-threads.c $(TESTS_CHECK_UTIL)
+tests_test_threads_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(PTHREAD_CFLAGS)
+tests_test_threads_LDADD = src/libtasktonic.la $(CMOCKA_LIBS) $(PTHREAD_LIBS)
+
+# --- test-badinput: registration, posting and loading mistakes --------------
+check_PROGRAMS += tests/test-badinput
+TESTS += tests/test-badinput
+tests_test_badinput_SOURCES = tests/test-badinput.c $(TESTS_CHECK_UTIL)
+tests_test_badinput_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_test_badinput_LDADD = src/libtasktonic.la $(CMOCKA_LIBS) $(PTHREAD_LIBS)
+EXTRA_tests_test_badinput_DEPENDENCIES = tests/mod-noformula.la
+
+# --- test-catalyst: the production Catalyst in real time, stop, wake-up -----
+check_PROGRAMS += tests/test-catalyst
+TESTS += tests/test-catalyst
+tests_test_catalyst_SOURCES = tests/test-catalyst.c $(TESTS_CHECK_UTIL)
+tests_test_catalyst_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(PTHREAD_CFLAGS)
+tests_test_catalyst_LDADD = src/libtasktonic.la $(CMOCKA_LIBS) $(PTHREAD_LIBS)
+EXTRA_tests_test_catalyst_DEPENDENCIES = tests/mod-countdown.la
+
+# --- ttrun.sh: ttrun on the check app (runs, fails cleanly, SIGTERM) --------
+TESTS += tests/ttrun.sh
+dist_check_SCRIPTS += tests/ttrun.sh
+tests/ttrun.sh.log: src/ttrun tests/mod-countdown.la tests/mod-noformula.la
+
+# --- compile-fail.sh: a TT_ON with the wrong parameter types must not compile
+TESTS += tests/compile-fail.sh
+dist_check_SCRIPTS += tests/compile-fail.sh
+
+# ---------------------------------------------------------------------------
+# Demo app tests (owner: demos): the Distiller used as a user's test would.
+# ---------------------------------------------------------------------------
+# --- test-handshake: dlopens examples/handshake.la, the contract file -------
+check_PROGRAMS += tests/test-handshake
+TESTS += tests/test-handshake
+tests_test_handshake_SOURCES = tests/test-handshake.c
+tests_test_handshake_CFLAGS = $(TESTS_CMOCKA_CFLAGS)
+tests_test_handshake_LDADD = $(TESTS_CMOCKA_LDADD)
+EXTRA_tests_test_handshake_DEPENDENCIES = examples/handshake.la
+
+# --- test-parent-infusions: parent_infusions.c compiled in; mocked children
+# (unit) and the whole tree (integration) -------------------------------------
+check_PROGRAMS += tests/test-parent-infusions
+TESTS += tests/test-parent-infusions
+tests_test_parent_infusions_SOURCES = tests/test-parent-infusions.c \
+	examples/parent_infusions.c examples/parent_infusions.h
+tests_test_parent_infusions_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/examples
+tests_test_parent_infusions_CFLAGS = $(TESTS_CMOCKA_CFLAGS)
+tests_test_parent_infusions_LDADD = $(TESTS_CMOCKA_LDADD)

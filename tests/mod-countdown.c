@@ -1,0 +1,105 @@
+/*
+ * mod-countdown.c: a check module (an app) that finishes on its own.
+ *
+ * Its formula creates one tonic, `Countdown`, and queues `ttsc__go(3)`
+ * directly (source ["tt_main_catalyst", "__formula__", 0]).  `ttsc__go(n)`
+ * starts a repeat timer named "tick" (period 10 ms); each tick counts down,
+ * and at zero the tonic finishes itself, which finishes the catalyst.
+ *
+ * Environment (for tests/ttrun.sh):
+ *   TT_COUNTDOWN_PRINT=1   print "countdown N", each number, "liftoff" and
+ *                          "finished" on stdout (flushed at once);
+ *   TT_COUNTDOWN_FOREVER=1 print "ready" and wait forever instead (to be
+ *                          stopped with a signal).
+ *
+ * Probes: remaining, ticks.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "tasktonic.h"
+
+#define TICK_S 0.01
+
+typedef struct Countdown {
+    int64_t remaining; /* numbers left to say */
+    int ticks;         /* timer callbacks seen */
+} Countdown;
+
+/* Print a line when TT_COUNTDOWN_PRINT is set. */
+static void say(const char *fmt, long n)
+{
+    if (!getenv("TT_COUNTDOWN_PRINT"))
+        return;
+    printf(fmt, n);
+    putchar('\n');
+    fflush(stdout);
+}
+
+/* Start counting down from n (or wait forever). */
+static void Countdown_ttsc__go(tt_tonic *self, int64_t n)
+{
+    Countdown *d = TT_DATA(Countdown, self);
+
+    if (getenv("TT_COUNTDOWN_FOREVER")) {
+        say("ready", 0);
+        return;
+    }
+    d->remaining = n;
+    say("countdown %ld", (long)n);
+    tt_timer_new(self, TT_TIMER_REPEAT, TICK_S, "tick", NULL);
+}
+
+/* One tick of the "tick" timer (found by name: ttse__on_<name>). */
+static void Countdown_ttse__on_tick(tt_tonic *self, const tt_timer_info *info)
+{
+    Countdown *d = TT_DATA(Countdown, self);
+
+    (void)info;
+    d->ticks++;
+    if (d->remaining <= 0)
+        return;
+    say("%ld", (long)d->remaining);
+    if (--d->remaining == 0) {
+        say("liftoff", 0);
+        tt_finish(self);
+    }
+}
+
+/* Finishing (also when the catalyst is stopped). */
+static void Countdown_ttse__on_finished(tt_tonic *self)
+{
+    (void)self;
+    say("finished", 0);
+}
+
+static const tt_handler countdown_handlers[] = {
+    TT_ON(Countdown, ttsc__go, int64_t),
+    TT_ON(Countdown, ttse__on_tick, const tt_timer_info *),
+    TT_ON(Countdown, ttse__on_finished),
+};
+
+static const tt_probe_def countdown_probes[] = {
+    TT_PROBE(Countdown, remaining),
+    TT_PROBE(Countdown, ticks),
+};
+
+static const tt_class Countdown_class = {
+    .name = "Countdown",
+    .data_size = sizeof(Countdown),
+    .handlers = countdown_handlers,
+    .n_handlers = TT_COUNTOF(countdown_handlers),
+    .probes = countdown_probes,
+    .n_probes = TT_COUNTOF(countdown_probes),
+};
+
+/* The app: one Countdown, told to go from 3. */
+TT_FORMULA(cat)
+{
+    tt_tonic *t = tt_tonic_new(cat, &Countdown_class, "Countdown", NULL);
+
+    if (!t)
+        return -TT_EFORMULA;
+    return tt_send(t, "ttsc__go", TT_INT(3));
+}

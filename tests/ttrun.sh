@@ -1,0 +1,87 @@
+#!/bin/sh
+# ttrun.sh: `ttrun APP` runs an app module under the real-time Catalyst.
+#
+# The app is the check module tests/mod-countdown.la (counts 3, 2, 1 with a
+# 10 ms repeat timer, then finishes itself); tests/mod-noformula.la has no
+# formula.  The stop test reads the app's "ready" line through a FIFO before
+# it sends SIGTERM, so nothing here sleeps.  Prints TAP.
+#
+# Environment: top_builddir (default: the current folder), VALGRIND (empty,
+# or a wrapper that runs the program under valgrind).
+top_builddir=${top_builddir:-$(pwd)}
+VALGRIND=${VALGRIND:-}
+ttrun=$top_builddir/src/ttrun
+mod=$top_builddir/tests/mod-countdown.la
+nof=$top_builddir/tests/mod-noformula.la
+
+if [ ! -x "$ttrun" ] || [ ! -f "$mod" ] || [ ! -f "$nof" ]; then
+  echo "1..0 # SKIP ttrun or the check modules are not built (make check builds them)"
+  exit 0
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/tt-ttrun.XXXXXX") || exit 99
+trap 'rm -rf "$tmp"' EXIT
+n=0
+OUT=$tmp/out
+ERR=$tmp/err
+
+# Run ttrun; stdout in $OUT, stderr in $ERR, status in $rc.
+run() {
+  $VALGRIND "$ttrun" "$@" >"$OUT" 2>"$ERR" </dev/null
+  rc=$?
+}
+
+# One TAP line: ok when the command succeeds, else the output as comments.
+check() {
+  desc=$1
+  shift
+  n=$((n + 1))
+  if "$@"; then
+    echo "ok $n - $desc"
+  else
+    echo "not ok $n - $desc (status $rc)"
+    sed 's/^/# stdout: /' "$OUT"
+    sed 's/^/# stderr: /' "$ERR"
+  fi
+}
+
+echo "1..7"
+
+run
+check "no argument: usage on stderr, status 2" \
+  eval '[ $rc -eq 2 ] && grep -q "usage: ttrun" "$ERR"'
+
+run --help
+check "--help: usage on stdout, status 0" \
+  eval '[ $rc -eq 0 ] && grep -q "usage: ttrun" "$OUT"'
+
+TT_COUNTDOWN_PRINT=1 run "$mod"
+check "the app runs to completion and ttrun exits 0" \
+  eval '[ $rc -eq 0 ] && [ "$(cat "$OUT")" = "$(printf "countdown 3\n3\n2\n1\nliftoff\nfinished")" ]'
+
+TT_COUNTDOWN_PRINT=1 run "$top_builddir/tests/.libs/mod-countdown.so"
+check "the shared object itself works as well as the .la" \
+  eval '[ $rc -eq 0 ] && grep -q "^liftoff$" "$OUT"'
+
+run "$tmp/no-such-app.so"
+check "a missing module: status 1, one line naming it" \
+  eval '[ $rc -eq 1 ] && grep -q "^ttrun: .*no-such-app.so" "$ERR" && [ "$(wc -l <"$ERR")" -eq 1 ]'
+
+run "$nof"
+check "a module without a formula: status 1, message names tt_formula" \
+  eval '[ $rc -eq 1 ] && grep -q "tt_formula" "$ERR"'
+
+# SIGTERM finishes the catalyst cleanly: wait for "ready", then signal.
+mkfifo "$tmp/fifo" || exit 99
+TT_COUNTDOWN_PRINT=1 TT_COUNTDOWN_FOREVER=1 \
+  $VALGRIND "$ttrun" "$mod" >"$tmp/fifo" 2>"$ERR" </dev/null &
+pid=$!
+exec 3<"$tmp/fifo"
+IFS= read -r line <&3
+kill -TERM "$pid" 2>/dev/null
+wait "$pid"
+rc=$?
+cat <&3 >"$OUT"
+exec 3<&-
+check "SIGTERM while it waits: the catalyst finishes, status 0" \
+  eval '[ "$line" = ready ] && [ $rc -eq 0 ]'
