@@ -15,6 +15,7 @@
  */
 #include "tt-int.h"
 
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -26,6 +27,7 @@ static struct sigaction saved[TT_COUNTOF(fatal)];
 static struct sigaction saved_alrm;
 static tt_catalyst *owner;
 static sigjmp_buf *volatile guard_jmp;
+static volatile sig_atomic_t abort_pending;
 static void *altstack;
 
 /* The name of a signal: "SIGSEGV". */
@@ -47,8 +49,13 @@ static void on_signal(int sig)
     sigjmp_buf *j = guard_jmp;
     if (j) {
         guard_jmp = NULL;
-        siglongjmp(*j, sig == SIGALRM ? -1 : sig);
+        int why = sig;
+        if (sig == SIGALRM)
+            why = abort_pending ? -2 : -1;
+        abort_pending = 0;
+        siglongjmp(*j, why);
     }
+    abort_pending = 0;
     if (sig == SIGALRM)
         return; /* a late watchdog tick outside a sparkle */
     /* not ours: default action */
@@ -101,7 +108,26 @@ static void arm(double seconds)
     setitimer(ITIMER_REAL, &it, NULL);
 }
 
-/* Call the handler under the guard; 0, a signal number, or -1 (watchdog). */
+/* Stop the guarded sparkle running now (async-signal-safe). */
+void tt_distiller_abort(tt_catalyst *cat)
+{
+    if (!cat || owner != cat || !guard_jmp)
+        return;
+    abort_pending = 1;
+    pthread_kill(__atomic_load_n(&cat->thread, __ATOMIC_ACQUIRE), SIGALRM);
+}
+
+/* Change the watchdog. */
+int tt_distiller_set_watchdog(tt_catalyst *cat, double seconds)
+{
+    if (!cat || !cat->opt.contain_crashes || !(seconds >= 0))
+        return -TT_EINVAL;
+    cat->opt.watchdog = seconds;
+    return 0;
+}
+
+/* Call the handler under the guard; 0, a signal number, -1 (watchdog) or
+ * -2 (tt_distiller_abort). */
 int tt__guarded_call(tt_catalyst *cat, const tt__impl *impl, size_t nargs, tt_tonic *self,
                      const tt_value *args)
 {

@@ -225,7 +225,10 @@ static bool step(run_ctx *rc, tt__order *o)
         rc->remaining--;
     if (e->flags & TT_EF_CRASHED) {
         char buf[600];
-        if (cat->crash_sig == -1)
+        if (cat->crash_sig == -2)
+            snprintf(buf, sizeof buf, "interrupted: %s.%s did not return",
+                     cat->tonics[e->tonic]->l.name, cat->names.str[e->sparkle]);
+        else if (cat->crash_sig == -1)
             snprintf(buf, sizeof buf, "watchdog: %s.%s ran longer than %gs",
                      cat->tonics[e->tonic]->l.name, cat->names.str[e->sparkle],
                      cat->opt.watchdog);

@@ -640,6 +640,14 @@ TT_EXTERN int tt_distiller_advance(tt_catalyst *cat, double seconds);
 /* Ask a running tt_distiller_sparkle to stop between two sparkles with stop
  * condition `interrupted` (async-signal-safe: only sets a flag). */
 TT_EXTERN void tt_distiller_interrupt(tt_catalyst *cat);
+/* Stop the sparkle that is running now and end the run with stop condition
+ * `interrupted: TONIC.SPARKLE did not return` (async-signal-safe: for a
+ * second Ctrl-C).  Needs contain_crashes; the catalyst becomes tainted.
+ * Does nothing between two sparkles. */
+TT_EXTERN void tt_distiller_abort(tt_catalyst *cat);
+/* Change the per-sparkle watchdog (seconds, 0 = off) of a distiller that
+ * contains crashes.  -TT_EINVAL otherwise. */
+TT_EXTERN int tt_distiller_set_watchdog(tt_catalyst *cat, double seconds);
 /* Hook called after every executed sparkle (extras included), before the stop
  * conditions.  Return a non-NULL string to stop the run with that stop
  * condition (copied): ttdb's breakpoints.  NULL hook removes it. */

@@ -59,7 +59,7 @@ check_PROGRAMS += tests/test-crash
 TESTS += tests/test-crash
 tests_test_crash_SOURCES = tests/test-crash.c
 tests_test_crash_CFLAGS = $(TESTS_CMOCKA_CFLAGS)
-tests_test_crash_LDADD = $(TESTS_CMOCKA_LDADD)
+tests_test_crash_LDADD = $(TESTS_CMOCKA_LDADD) $(PTHREAD_LIBS)
 EXTRA_tests_test_crash_DEPENDENCIES = examples/buggy.la
 
 # ---------------------------------------------------------------------------

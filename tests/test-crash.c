@@ -5,7 +5,9 @@
  * crashed, the trace before it is intact, and the catalyst is tainted.  A
  * sparkle that never returns is stopped by the watchdog.
  */
+#include <pthread.h>
 #include <setjmp.h>
+#include <unistd.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -97,6 +99,52 @@ static void test_watchdog(void **s)
     tt_catalyst_free(cat);
 }
 
+/* tt_distiller_abort from another thread stops a sparkle that never returns. */
+static volatile int abort_done;
+static void *aborter(void *cat)
+{
+    while (!abort_done) {
+        tt_distiller_abort(cat);
+        usleep(1000); /* polling until the run returns, not a timing assertion */
+    }
+    return NULL;
+}
+
+static void test_abort_running_sparkle(void **s)
+{
+    (void)s;
+    tt_catalyst *cat = start(0);
+    tt_tonic *b = tt_tonic_by_name(cat, "Buggy");
+    assert_int_equal(tt_send(b, "ttsc__loop_forever"), 0);
+    pthread_t th;
+    abort_done = 0;
+    assert_int_equal(pthread_create(&th, NULL, aborter, cat), 0);
+    const tt_run *r;
+    assert_int_equal(tt_distiller_sparkle(cat, NULL, &r), 0);
+    abort_done = 1;
+    pthread_join(th, NULL);
+    assert_string_equal(tt_run_stop_at(r, 0), "interrupted: Buggy.ttsc__loop_forever did not return");
+    assert_true(tt_distiller_tainted(cat));
+    tt_catalyst_free(cat);
+}
+
+/* The watchdog can be changed on a live distiller. */
+static void test_set_watchdog(void **s)
+{
+    (void)s;
+    tt_catalyst *cat = start(0);
+    assert_int_equal(tt_distiller_set_watchdog(cat, 0.02), 0);
+    assert_int_equal(tt_distiller_set_watchdog(cat, -1), -TT_EINVAL);
+    const tt_run *r = crash_run(cat, "ttsc__loop_forever");
+    assert_string_equal(tt_run_stop_at(r, 0),
+                        "watchdog: Buggy.ttsc__loop_forever ran longer than 0.02s");
+    tt_catalyst_free(cat);
+    tt_catalyst *plain;
+    assert_int_equal(tt_catalyst_new(&plain, &(tt_catalyst_options){.mode = TT_MODE_DISTILLER}), 0);
+    assert_int_equal(tt_distiller_set_watchdog(plain, 1), -TT_EINVAL);
+    tt_catalyst_free(plain);
+}
+
 /* Only one catalyst at a time may own the signal handlers. */
 static void test_one_owner(void **s)
 {
@@ -124,6 +172,7 @@ int main(void)
         cmocka_unit_test(test_segv),     cmocka_unit_test(test_fpe),
         cmocka_unit_test(test_abort),    cmocka_unit_test(test_ill),
         cmocka_unit_test(test_watchdog), cmocka_unit_test(test_one_owner),
+        cmocka_unit_test(test_abort_running_sparkle), cmocka_unit_test(test_set_watchdog),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     tt_app_close(app);

@@ -1,0 +1,67 @@
+#!/bin/sh
+# batch-basic.sh: options, batch mode, command lookup, help, exit status.
+. "${top_srcdir:-.}/tests/tui/lib.sh"
+plan 26
+
+run_ttdb --version
+check "--version prints the version" eval 'status 0 && out_has "ttdb"'
+run_ttdb --help
+check "--help prints the usage" eval 'status 0 && out_has "usage: ttdb" && out_has "-batch"'
+run_ttdb -batc "$COUNTER"
+check "an unknown option exits 2 with a suggestion" eval 'status 2 && err_has "unknown option -batc (did you mean -batch?)"'
+run_ttdb -x
+check "-x without a file is a usage error" eval 'status 2 && err_has "-x needs an argument"'
+
+run_ttdb_stdin "info tonics" "$COUNTER"
+check "commands from a non-terminal stdin" eval 'status 0 && out_has "1 Counter [--]"'
+
+printf 'echo two\n' >"$TMPD/s.ttdb"
+run_ttdb -batch -ex "echo one" -x "$TMPD/s.ttdb" -ex "echo three" "$COUNTER"
+check "-ex and -x run in the order given" \
+  eval '[ "$(cat "$OUT")" = "$(printf "one\ntwo\nthree")" ]'
+run_ttdb_stdin "echo from stdin" -batch -ex "echo only" "$COUNTER"
+check "-batch with commands does not read stdin" eval 'out_has only && out_lacks "from stdin"'
+run_ttdb_stdin "echo from stdin" -batch "$COUNTER"
+check "-batch without commands reads stdin" eval 'out_has "from stdin"'
+
+printf '# a comment\n\n   \necho after blank lines\n' >"$TMPD/c.ttdb"
+run_ttdb -batch -x "$TMPD/c.ttdb" "$COUNTER"
+check "comments and blank lines are skipped" eval 'status 0 && out_has "after blank lines" && err_empty'
+
+run_ttdb -batch -ex help "$COUNTER"
+check "help lists the commands" eval 'out_has "step (s)" && out_has "until (u)" && out_has "break (b)" && out_lacks bench-redraw'
+run_ttdb -batch -ex "help step" "$COUNTER"
+check "help CMD gives usage, aliases and text" eval 'out_has "usage: step [N]" && out_has "aliases: s" && out_has "sparkle_count"'
+run_ttdb -batch -ex "help until probe" "$COUNTER"
+check "help CMD SUB" eval 'out_has "usage: until probe TONIC.PROBE == VALUE"'
+run_ttdb -batch -ex "help keys" "$COUNTER"
+check "help keys lists the screen keys" eval 'out_has "Tab" && out_has "PgUp"'
+
+run_ttdb -batch -ex "inf ton" "$COUNTER"
+check "unique prefixes of a command and a subcommand" eval 'status 0 && out_has "1 Counter"'
+run_ttdb -batch -ex "s" -ex "i queue" "$COUNTER"
+check "aliases s and i" eval 'status 0 && out_has "1 sparkle (#1)" && out_has "1. tt_main_catalyst.ttse__on_start()"'
+run_ttdb -batch -ex "e" "$COUNTER"
+check "an ambiguous prefix names the candidates" eval 'status 1 && err_has "ambiguous \"e\": enable, export, echo"'
+run_ttdb -batch -ex "stpe" "$COUNTER"
+check "an unknown command suggests the closest" eval 'fails_with 1 "unknown command \"stpe\" (did you mean \"step\"?)"'
+
+run_ttdb -batch -ex "echo a" -ex "quit 7" -ex "echo b" "$COUNTER"
+check "quit N exits with N and stops there" eval 'status 7 && out_has a && out_lacks b'
+run_ttdb -batch -ex "set echo on" -ex "echo hi" "$COUNTER"
+check "set echo on echoes commands" eval 'out_has "(ttdb) echo hi"'
+run_ttdb -batch -ex "set entries off" -ex "step 2" "$COUNTER"
+check "set entries off prints only the summary" eval 'out_has "stopped: sparkle_count; 2 sparkles" && out_lacks "_ttss__on_start() <-"'
+run_ttdb -batch -ex "set" "$COUNTER"
+check "set alone lists the settings" eval 'out_has watchdog && out_has timeout && out_has keep-going'
+
+run_ttdb -batch -ex "info tonics"
+check "without an app: one clear error" eval 'fails_with 1 "no app loaded (use \`file APP\`)"'
+run_ttdb -batch -ex "file $COUNTER" -ex "info tonics"
+check "file APP loads an app" eval 'status 0 && out_has "loaded" && out_has "1 Counter"'
+run_ttdb -batch -ex "echo ok" "$COUNTER"
+check "exit status 0 when every command worked" eval 'status 0 && err_empty'
+run_ttdb -batch -ex "dump-screen $TMPD/d.txt" "$COUNTER"
+check "dump-screen needs the screen" eval 'fails_with 1 "no screen in batch mode"'
+run_ttdb -batch -ex "set entries off" -ex continue -ex "bench-redraw 3" "$COUNTER"
+check "bench-redraw (hidden) works in batch mode" eval 'status 0 && out_has "trace pane redraw:" && out_has "3 redraws each"'

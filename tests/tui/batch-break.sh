@@ -1,0 +1,49 @@
+#!/bin/sh
+# batch-break.sh: breakpoints (sparkle, state, probe, conditions, ignore
+# counts, enable/disable/delete) and watched probes.
+. "${top_srcdir:-.}/tests/tui/lib.sh"
+plan 20
+
+# Counter: start 1 makes a tick every virtual second; three ticks -> done.
+
+run_ttdb -batch -ex "set entries off" -ex "break sparkle Counter.ttse__on_tick" -ex "call Counter start 1" -ex continue -ex continue "$COUNTER"
+check "break sparkle TONIC.NAME stops continue after it ran" eval 'out_has "breakpoint 1: sparkle Counter.ttse__on_tick" && out_has "stopped: breakpoint 1: Counter.ttse__on_tick; 15 sparkles (#1-#15), time 0s -> 1s"'
+check "continue goes on to the next hit" out_has "stopped: breakpoint 1: Counter.ttse__on_tick; 1 sparkle (#16), time 1s -> 2s"
+run_ttdb -batch -ex "set entries off" -ex "b sparkle on_tick" -ex "call Counter start 1" -ex c "$COUNTER"
+check "break sparkle with a short name, any tonic" eval 'out_has "breakpoint 1: sparkle ttse__on_tick" && out_has "stopped: breakpoint 1: Counter.ttse__on_tick"'
+run_ttdb -batch -ex "set entries off" -ex "break sparkle on_tick if count >= 2" -ex "call Counter start 1" -ex c -ex "info probes Counter" "$COUNTER"
+check "break ... if PROBE OP VALUE" eval 'out_has "time 0s -> 2s" && out_has "count = 2"'
+run_ttdb -batch -ex "set entries off" -ex "break state Counter done" -ex "call Counter start 1" -ex c "$COUNTER"
+check "break state TONIC STATE" eval 'out_has "breakpoint 1: state Counter -> done" && out_has "stopped: breakpoint 1: Counter entered done" && out_has "time 0s -> 3s"'
+run_ttdb -batch -ex "set entries off" -ex "break state counting,done" -ex "call Counter start 1" -ex c -ex c "$COUNTER"
+check "break state STATE,STATE (any tonic)" eval 'out_has "stopped: breakpoint 1: Counter entered counting" && out_has "stopped: breakpoint 1: Counter entered done"'
+run_ttdb -batch -ex "set entries off" -ex "break probe Counter.count == 2" -ex "call Counter start 1" -ex c -ex c "$COUNTER"
+check "break probe stops when the value comes, not while it stays" eval 'out_has "stopped: breakpoint 1: Counter.count == 2; " && out_has "stopped: idle"'
+run_ttdb -batch -ex "set entries off" -ex "break probe Counter.label == \"hi there\"" -ex "call Counter label \"hi there\"" -ex c "$COUNTER"
+check "break probe with a quoted string value" out_has "stopped: breakpoint 1: Counter.label == \"hi there\""
+
+run_ttdb -batch -ex "set entries off" -ex "break sparkle on_tick" -ex "ignore 1 2" -ex "call Counter start 1" -ex c -ex "info breakpoints" "$COUNTER"
+check "ignore N COUNT skips hits" eval 'out_has "the next 2 hits will not stop" && out_has "time 0s -> 3s" && out_has "1   sparkle y   3    ttse__on_tick"'
+run_ttdb -batch -ex "set entries off" -ex "break sparkle on_tick" -ex "disable 1" -ex "call Counter start 1" -ex c -ex "info breakpoints" "$COUNTER"
+check "disable N" eval 'out_has "stopped: idle" && out_has "1   sparkle n   0"'
+run_ttdb -batch -ex "set entries off" -ex "break sparkle on_tick" -ex "disable" -ex "enable 1" -ex "call Counter start 1" -ex c "$COUNTER"
+check "enable N" out_has "stopped: breakpoint 1"
+run_ttdb -batch -ex "set entries off" -ex "break sparkle on_tick" -ex "break state done" -ex "delete 1" -ex "call Counter start 1" -ex c -ex "delete" -ex "info breakpoints" "$COUNTER"
+check "delete N and delete" eval 'out_has "stopped: breakpoint 2: Counter entered done" && out_has "deleted 1 breakpoint" && out_has "no breakpoints"'
+run_ttdb -batch -ex "set entries off" -ex "break sparkle on_tick if count == 9" -ex "condition 1 count == 1" -ex "call Counter start 1" -ex c -ex "condition 1" -ex "info breakpoints" "$COUNTER"
+check "condition N sets and clears a condition" eval 'out_has "time 0s -> 1s" && out_has "breakpoint 1: now unconditional"'
+run_ttdb -batch -ex "set entries off" -ex "break sparkle Ghost.ttsc__x" -ex "info breakpoints" "$COUNTER"
+check "a breakpoint on a tonic that does not exist is pending" eval 'status 0 && out_has "Ghost.ttsc__x (pending)"'
+run_ttdb -batch -ex "break sparkle Countr.ttsc__add" "$COUNTER"
+check "a typo in a breakpoint's tonic is an error with a suggestion" eval 'fails_with 1 "unknown tonic \"Countr\" (did you mean \"Counter\"?)"'
+run_ttdb -batch -ex "break sparkle on_tik" "$COUNTER"
+check "a typo in a sparkle name is suggested" eval 'fails_with 1 "(did you mean \"on_tick\"?)"'
+run_ttdb -batch -ex "break probe Counter.count == lots" "$COUNTER"
+check "break probe checks the value by the probe's type" eval 'fails_with 1 "Counter.count: expected int"'
+
+run_ttdb -batch -ex "set entries off" -ex "watch Counter.count" -ex "call Counter start 1" -ex c -ex "info watches" "$COUNTER"
+check "watch records one row per change" eval 'out_has "watching Counter.count = 0" && out_has "1.000s 1" && out_has "2.000s 2" && out_has "3.000s 3" && out_has "start      0.000s 0"'
+run_ttdb -batch -ex "set entries off" -ex "watch Worker.jobs" -ex "call Counter ping" -ex c -ex "info watches" -ex "unwatch Worker.jobs" -ex "info watches" "$COUNTER"
+check "watch on a tonic created later; unwatch" eval 'out_has "pending: no such tonic yet" && out_has "0.000s 1" && out_has "no watches"'
+run_ttdb -batch -ex "watch Counter.cont" "$COUNTER"
+check "watch with an unknown probe suggests" eval 'fails_with 1 "Counter has no probe \"cont\" (did you mean \"count\"?)"'

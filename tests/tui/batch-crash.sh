@@ -1,0 +1,56 @@
+#!/bin/sh
+# batch-crash.sh: crashing and runaway sparkles, Ctrl-C, exit status 3.
+. "${top_srcdir:-.}/tests/tui/lib.sh"
+plan 9
+
+# The NULL dereference is a deliberate invalid write: not under valgrind.
+vg=$VALGRIND
+VALGRIND=
+run_ttdb -batch -ex "set entries off" -ex "call Counter crash" -ex continue -ex "info trace 1" -ex "export $TMPD/crash.json" "$COUNTER"
+VALGRIND=$vg
+check "a NULL dereference stops the run as a crash" out_has "stopped: crashed: SIGSEGV in Counter.ttsc__crash"
+check "the trace up to the crash can be read and exported" eval 'out_has "Counter.ttsc__crash() <- ttdb  idle -> idle  [crashed]" && grep -q ttsc__crash "$TMPD/crash.json"'
+check "exit status 3 and a warning" eval 'status 3 && err_has "no longer trustworthy"'
+run_ttdb -batch -ex "set entries off" -ex "call Counter divide 0" -ex continue -ex restart -ex "call Counter add 1" -ex continue -ex "info probes Counter" "$COUNTER"
+check "SIGFPE; restart gives a fresh session" eval 'out_has "crashed: SIGFPE in Counter.ttsc__divide" && out_has "restarted" && out_has "count = 1"'
+check "the exit status remembers the crash" status 3
+run_ttdb -batch -ex "set watchdog 0.2" -ex "set entries off" -ex "call Counter spin" -ex continue "$COUNTER"
+check "the watchdog stops a sparkle that never returns" eval 'status 3 && out_has "stopped: watchdog: Counter.ttsc__spin ran longer than 0.2s"'
+
+# Ctrl-C: interrupt a long continue between two sparkles.
+$VALGRIND "$TTDB" -batch -ex "set echo on" -ex "set entries off" -ex "call Chain next 2000000000" \
+  -ex continue -ex "info runs" "$CHAIN" >"$OUT" 2>"$ERR" </dev/null &
+pid=$!
+i=0
+while ! grep -q "(ttdb) continue" "$OUT" 2>/dev/null && [ $i -lt 300 ]; do
+  sleep 0.05; i=$((i + 1))
+done
+kill -INT $pid 2>/dev/null
+wait $pid
+rc=$?
+check "SIGINT interrupts continue with stop condition interrupted" eval 'status 0 && out_has "stopped: interrupted;" && out_has "interrupted"'
+
+# A second Ctrl-C while one sparkle does not return stops it.
+$VALGRIND "$TTDB" -batch -ex "set echo on" -ex "set entries off" -ex "call Counter spin" \
+  -ex continue -ex "echo after" "$COUNTER" >"$OUT" 2>"$ERR" </dev/null &
+pid=$!
+i=0
+while ! grep -q "(ttdb) continue" "$OUT" 2>/dev/null && [ $i -lt 300 ]; do
+  sleep 0.05; i=$((i + 1))
+done
+# The first Ctrl-C asks to stop between sparkles, which the spin never
+# reaches; the next one stops the sparkle.  Send until ttdb goes on.
+i=0
+while kill -0 $pid 2>/dev/null && ! grep -q after "$OUT" && [ $i -lt 50 ]; do
+  kill -INT $pid 2>/dev/null
+  j=0
+  while kill -0 $pid 2>/dev/null && ! grep -q after "$OUT" && [ $j -lt 20 ]; do
+    sleep 0.02; j=$((j + 1))
+  done
+  i=$((i + 1))
+done
+wait $pid
+rc=$?
+check "a second SIGINT stops a sparkle that does not return" eval 'status 3 && out_has "interrupted: Counter.ttsc__spin did not return" && out_has after && err_has "second Ctrl-C"'
+run_ttdb -batch -ex "quit 0" "$COUNTER"
+check "quit 0 overrides the status" status 0

@@ -1,0 +1,59 @@
+#!/bin/sh
+# batch-errors.sh: bad input ends in one clear line and a non-zero exit
+# status; with -k the script goes on and no trace is lost.
+. "${top_srcdir:-.}/tests/tui/lib.sh"
+plan 22
+
+run_ttdb -batch -ex "info tonics" "$TMPD/missing.so"
+check "a missing app file" eval 'fails_with 1 "missing.so: No such file or directory" && [ ! -s "$OUT" ]'
+run_ttdb -batch -ex "info tonics" "$TMPD"
+check "a folder instead of an app" eval 'fails_with 1 "is a directory, not an app module"'
+echo "not a module" >"$TMPD/text.so"
+run_ttdb -batch -ex "info tonics" "$TMPD/text.so"
+check "a file that is not a module" eval 'fails_with 1 "cannot load $TMPD/text.so"'
+echo "garbage" >"$TMPD/bad.la"
+run_ttdb -batch -ex "info tonics" "$TMPD/bad.la"
+check "a .la without a shared object" eval 'fails_with 1 "bad.la"'
+run_ttdb -batch -ex "info tonics" "$APPS/noformula.la"
+check "a module without the formula entry point" eval 'fails_with 1 "no tt_formula entry point"'
+run_ttdb -batch -ex "info tonics" "$APPS/badformula.la"
+check "a formula that fails" eval 'fails_with 1 "the formula failed: invalid argument"'
+run_ttdb -batch -ex "file $TMPD/missing.so" -ex "info tonics"
+check "file with a missing app" eval 'fails_with 1 "missing.so: No such file or directory"'
+
+printf '{"tonics": {"Counter": {"till_stat_in": ["done"]}}}\n' >"$TMPD/c1.json"
+run_ttdb -batch -ex "until contract $TMPD/c1.json" "$COUNTER"
+check "a contract with an unknown key: file, line, column, suggestion" eval 'fails_with 1 "c1.json:1:" && err_has "unknown key \"till_stat_in\"" && err_has "(did you mean \"till_state_in\"?)"'
+printf '{"tonics":\n  {"Counter": [1,\n' >"$TMPD/c2.json"
+run_ttdb -batch -ex "until contract $TMPD/c2.json" "$COUNTER"
+check "a contract that is not JSON" eval 'fails_with 1 "c2.json:"'
+run_ttdb -batch -ex "until contract $TMPD/none.json" "$COUNTER"
+check "a missing contract file" eval 'fails_with 1 "none.json"'
+run_ttdb -batch -ex "sparkle contract='{\"timeout\": \"x\"}'" "$COUNTER"
+check "an inline contract with a wrong type" eval 'fails_with 1 "timeout must be a number"'
+
+printf 'echo one\nstpe\necho three\n' >"$TMPD/s.ttdb"
+run_ttdb -batch -x "$TMPD/s.ttdb" "$COUNTER"
+check "a script stops at its first error, named by file and line" eval 'status 1 && out_has one && out_lacks three && err_has "s.ttdb:2: unknown command \"stpe\" (did you mean \"step\"?)"'
+run_ttdb -batch -k -x "$TMPD/s.ttdb" "$COUNTER"
+check "-k keeps going; the exit status still says it failed" eval 'status 1 && out_has one && out_has three'
+run_ttdb -batch -ex "set keep-going on" -ex "set entries off" -ex "step 3" -ex "call Counter nope" -ex "info trace 2" "$COUNTER"
+check "no trace is lost after an error" eval 'status 1 && out_has "2 tt_main_catalyst.ttse__on_start()" && out_has "3 tt_main_catalyst._ttss__add_tonic_to_catalyst(1)"'
+
+run_ttdb -batch -ex "until state Counter idel" "$COUNTER"
+check "an unknown state is suggested" eval 'fails_with 1 "Counter has no state \"idel\" (did you mean \"idle\"?)"'
+run_ttdb -batch -ex "until probe Counter.cont == 1" "$COUNTER"
+check "an unknown probe is suggested" eval 'fails_with 1 "Counter has no probe \"cont\" (did you mean \"count\"?)"'
+run_ttdb -batch -ex "info tonix" "$COUNTER"
+check "an unknown subcommand is suggested" eval 'fails_with 1 "unknown info subcommand \"tonix\" (did you mean \"tonics\"?)"'
+run_ttdb -batch -ex "set watchdog soon" "$COUNTER"
+check "a bad setting value" eval 'fails_with 1 "set watchdog: expected seconds >= 0, not \"soon\""'
+run_ttdb -batch -ex "sparkle count=-2" "$COUNTER"
+check "a bad sparkle option value" eval 'fails_with 1 "count=-2: expected a whole number >= 0"'
+run_ttdb -batch -ex "sparkle cuont=2" "$COUNTER"
+check "an unknown sparkle option is suggested" eval 'fails_with 1 "unknown sparkle option \"cuont\" (did you mean \"count\"?)"'
+run_ttdb -batch -ex "call Counter label \"open" "$COUNTER"
+check "an unterminated quote" eval 'fails_with 1 "unterminated double quote"'
+printf 'echo a\000b\n' >"$TMPD/nul.ttdb"
+run_ttdb -batch -x "$TMPD/nul.ttdb" "$COUNTER"
+check "a NUL byte in a script line" eval 'fails_with 1 "nul.ttdb:1: a NUL byte"'

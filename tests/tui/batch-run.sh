@@ -1,0 +1,62 @@
+#!/bin/sh
+# batch-run.sh: the commands that run sparkles: step, continue, until,
+# sparkle, advance, finish, restart.
+. "${top_srcdir:-.}/tests/tui/lib.sh"
+plan 24
+
+run_ttdb -batch -ex step "$COUNTER"
+check "step runs one sparkle and lists it" eval 'status 0 && out_has "stopped: sparkle_count; 1 sparkle (#1), time 0s" && out_has "1 tt_main_catalyst._ttss__on_start()"'
+run_ttdb -batch -ex "step 5" "$COUNTER"
+check "step N: a transition's extras complete" eval 'out_has "stopped: sparkle_count; 7 sparkles (#1-#7)" && out_has "Counter._ttinternal_state_change_to(2)"'
+run_ttdb -batch -ex "step 0" "$COUNTER"
+check "step 0 is a usage error" eval 'fails_with 1 "usage: step [N]"'
+run_ttdb -batch -ex continue "$COUNTER"
+check "continue runs until idle" eval 'out_has "stopped: idle; 10 sparkles (#1-#10)"'
+run_ttdb -batch -ex c -ex c "$COUNTER"
+check "continue when idle runs nothing" eval 'out_has "stopped: idle; no sparkle ran"'
+
+run_ttdb -batch -ex "set entries off" -ex "until state idle" -ex "info states Counter" "$COUNTER"
+check "until state STATE (any tonic)" eval 'out_has "stopped: state_trigger: [idle], state_trigger: [idle]; 7 sparkles" && out_has "* 2 idle"'
+run_ttdb -batch -ex "set entries off" -ex "until state Counter idle" "$COUNTER"
+check "until state TONIC STATE uses a contract" eval 'out_has "stopped: contract_met" && out_has "contract met (1 of 1): Counter: state: '"'"'idle'"'"'"'
+run_ttdb -batch -ex "set entries off" -ex "until state Counter counting,done" -ex "call Counter start 1" -ex "u state Counter counting done" "$COUNTER"
+check "until state with several states" eval 'status 0 && out_has "Counter: state: '"'"'counting'"'"'"'
+run_ttdb -batch -ex "set entries off" -ex "until sparkle on_start" "$COUNTER"
+check "until sparkle with a short name (any tonic)" eval 'out_has "stopped: sparkle_trigger: [ttse__on_start]; 2 sparkles"'
+run_ttdb -batch -ex "set entries off" -ex "until sparkle Worker.ttse__on_start" "$COUNTER"
+check "until sparkle TONIC.NAME" eval 'out_has "stopped: contract_met; 10 sparkles" && out_has "Worker: sparkle: '"'"'ttse__on_start'"'"'"'
+
+run_ttdb -batch -ex "set entries off" -ex "until state Counter idle" -ex "call Counter start 0.5" -ex "until probe Counter.count == 2" -ex "info probes Counter" "$COUNTER"
+check "until probe TONIC.PROBE == VALUE" eval 'out_has "Counter: probe: count == 2" && out_has "count = 2" && out_has "time 0s -> 1s"'
+
+printf '{"tonics": {"Counter": {"till_state_in": ["done"]}}}\n' >"$TMPD/done.json"
+run_ttdb -batch -ex "set entries off" -ex "call Counter start 2" -ex "until contract $TMPD/done.json" "$COUNTER"
+check "until contract FILE" eval 'status 0 && out_has "Counter: state: '"'"'done'"'"'" && out_has "time 0s -> 6s"'
+
+run_ttdb -batch -ex "sparkle count=3 -json" "$COUNTER"
+check "sparkle -json prints one JSON line" eval '[ "$(wc -l <"$OUT")" -eq 1 ] && out_has "{\"status\": \"running\"" && out_has "\"stop_condition\": [\"sparkle_count\"]"'
+run_ttdb -batch -ex "set entries off" -ex "sparkle till_state_in=idle timeout=5" "$COUNTER"
+check "sparkle with till_state_in" eval 'out_has "stopped: state_trigger: [idle], state_trigger: [idle]"'
+run_ttdb -batch -ex "set entries off" -ex "sparkle till_sparkle_in=ttse__on_enter" "$COUNTER"
+check "sparkle with till_sparkle_in" eval 'out_has "stopped: sparkle_trigger: [ttse__on_enter]; 7 sparkles"'
+run_ttdb -batch -ex "set entries off" -ex "sparkle contract='{\"tonics\": {\"Worker\": {\"till_sparkle_in\": [\"ttse__on_start\"]}}}'" "$COUNTER"
+check "sparkle with an inline contract" eval 'out_has "Worker: sparkle: '"'"'ttse__on_start'"'"'"'
+run_ttdb -batch -ex "set entries off" -ex "call Counter start 1" -ex "sparkle timeout=2.5" "$COUNTER"
+check "sparkle timeout= in virtual seconds" eval 'out_has "stopped: timeout; " && out_has "time 0s -> 2.5s"'
+run_ttdb -batch -ex "set entries off" -ex "continue" -ex "sparkle -finish" -ex "sparkle -json" "$COUNTER"
+check "sparkle -finish ends the catalyst, then nothing runs" eval 'out_has "stopped: catalyst finished" && out_has "{\"status\": \"catalyst finished\", \"stop_condition\": [\"catalyst finished\"]"'
+
+run_ttdb -batch -ex "set entries off" -ex continue -ex "call Counter start 0.5" -ex step -ex "advance 1.2" -ex "info queue" "$COUNTER"
+check "advance SECONDS queues due timers" eval 'out_has "time is now 1.2s; 2 orders queued by timers" && out_has "Counter.ttse__on_tick({\"id\": 3, \"name\": \"tick\"}) <- tick.expired"'
+run_ttdb -batch -ex "advance -1" "$COUNTER"
+check "advance with a negative time is refused" eval 'fails_with 1 "usage: advance SECONDS"'
+
+run_ttdb -batch -ex "set entries off" -ex continue -ex "finish Worker" -ex "info queue" -ex continue -ex "info tonics" "$COUNTER"
+check "finish TONIC queues ttsc__finish from its base" eval 'out_has "queued Worker.ttsc__finish from Counter" && out_has "1. Worker.ttsc__finish() <- Counter.finish" && out_has "- Worker [--] finished"'
+run_ttdb -batch -ex "set entries off" -ex continue -ex "finish Counter" -ex continue "$COUNTER"
+check "finishing the top tonic finishes the catalyst" eval 'out_has "stopped: catalyst finished"'
+
+run_ttdb -batch -ex "set entries off" -ex continue -ex restart -ex "info trace" -ex "info queue" "$COUNTER"
+check "restart: a fresh session" eval 'out_has "restarted" && out_has "the trace is empty" && out_has "1. tt_main_catalyst._ttss__on_start()"'
+run_ttdb -batch -ex "set timeout 1.5" -ex "set entries off" -ex "call Counter start 1" -ex continue "$COUNTER"
+check "set timeout limits continue (virtual seconds)" eval 'out_has "stopped: timeout;" && out_has "time 0s -> 1.5s"'

@@ -1,0 +1,107 @@
+#!/bin/sh
+# tmux.sh: the real ttdb screen inside tmux at a fixed size: keys are typed
+# with send-keys and the captured screen is checked.  Each check polls the
+# screen (bounded) for the text it expects.
+. "${top_srcdir:-.}/tests/tui/lib.sh"
+plan 15
+
+if ! command -v tmux >/dev/null 2>&1; then
+  for i in $(seq 1 15); do skip "terminal test $i" "tmux is missing"; done
+  exit 0
+fi
+
+SOCK=ttdbtest-$$
+T="tmux -L $SOCK -f /dev/null"
+HOME=$TMPD/home
+mkdir -p "$HOME"
+export HOME
+trap '$T kill-server >/dev/null 2>&1; rm -rf "$TMPD"' EXIT
+SCREEN=$TMPD/screen
+
+# The screen as text.
+grab() { $T capture-pane -p -t ttdb >"$SCREEN" 2>/dev/null; }
+# Poll until the screen shows TEXT (up to about 10 s).
+wait_for() {
+  i=0
+  while [ $i -lt 200 ]; do
+    grab
+    grep -F -q -e "$1" "$SCREEN" && return 0
+    sleep 0.05
+    i=$((i + 1))
+  done
+  return 1
+}
+# Type keys.
+keys() { $T send-keys -t ttdb "$@"; }
+# A check that shows the screen when it fails.
+scheck() {
+  desc=$1
+  shift
+  tap_n=$((tap_n + 1))
+  if "$@"; then
+    echo "ok $tap_n - $desc"
+  else
+    echo "not ok $tap_n - $desc"
+    sed 's/^/# | /' "$SCREEN"
+  fi
+}
+
+$T new-session -d -s ttdb -x 100 -y 30 \
+  "env TERM=screen HOME='$HOME' TTDB_PLUGIN_PATH='$TTDB_PLUGIN_PATH' $VALGRIND '$TTDB' '$COUNTER'; echo TTDB-EXIT=\$?; sleep 600"
+
+scheck "start: panes, status line and prompt" eval 'wait_for "(ttdb)" && wait_for "5 pending" && grep -q "Tonics" "$SCREEN" && grep -q "1 Counter \[--\]" "$SCREEN" && grep -q "not started" "$SCREEN"'
+
+keys "step" Enter
+scheck "step runs one sparkle" eval 'wait_for "| 1 sparkles |" && grep -q "1    0.000   tt_main_catalyst._ttss__on_start()" "$SCREEN"'
+keys Enter
+scheck "Enter on an empty line repeats the step" wait_for "| 2 sparkles |"
+
+keys "until state Counter idle" Enter
+scheck "until state: the Tonics pane shows the state" eval 'wait_for "stop: contract_met" && grep -q "1 Counter \[idle\]" "$SCREEN"'
+
+keys 'call Counter mix 7 2.5 true "two words"' Enter
+scheck "call with arguments: the Queue pane shows the injected call" \
+  wait_for '4. Counter.ttsc__mix(7, 2.5, true, "two words") <- tt'
+
+keys "watch Counter.total" Enter
+scheck "watch: the Probes pane shows the value" wait_for "Counter.total = 0.0"
+
+keys "break sparkle Counter.mix" Enter "continue" Enter
+scheck "a breakpoint on a sparkle is hit during continue" \
+  eval 'wait_for "stop: breakpoint 1: Counter.ttsc__mix" && grep -q "Counter.ttsc__mix(7, 2.5, true, \"two words\") \[idle\]" "$SCREEN"'
+scheck "probe history: one row per change" eval 'wait_for "Counter.total = 9.5" && grep -q "Counter.total = 0.0" "$SCREEN"'
+
+keys "help" Enter
+scheck "help: the list opens in a popup" eval 'wait_for "Commands (unique prefixes" && grep -q "step (s)" "$SCREEN"'
+keys q
+scheck "q closes the popup" eval 'i=0; while grep -q "Commands (unique" "$SCREEN" && [ $i -lt 100 ]; do sleep 0.05; grab; i=$((i+1)); done; ! grep -q "Commands (unique" "$SCREEN"'
+
+keys Tab Tab Tab
+scheck "Tab moves the focus to the panes" wait_for "> Trace"
+keys End Enter
+scheck "Enter on a trace entry shows it as JSON" eval 'wait_for "entry #" && grep -q "\"sparkle\": \"ttsc__mix\"" "$SCREEN"'
+keys q Escape
+
+$T resize-window -t ttdb -x 80 -y 24
+scheck "resize: the screen is laid out again at 80x24" eval 'i=0; while [ $i -lt 200 ]; do grab; [ "$(wc -l <"$SCREEN")" -eq 24 ] && sed -n 23p "$SCREEN" | grep -q "ttdb counter.la" && grep -q "Trace" "$SCREEN" && break; sleep 0.05; i=$((i+1)); done; [ $i -lt 200 ]'
+
+keys "call Counter spin" Enter "continue" Enter
+wait_for "(ttdb) continue" >/dev/null
+# Ctrl-C until the sparkle that never returns is stopped (the first one
+# only asks to stop between sparkles).
+n=0
+while ! grep -q "CRASHED" "$SCREEN" && [ $n -lt 20 ]; do
+  keys C-c
+  i=0
+  while [ $i -lt 20 ]; do
+    grab
+    grep -q "CRASHED" "$SCREEN" && break
+    sleep 0.05
+    i=$((i + 1))
+  done
+  n=$((n + 1))
+done
+scheck "Ctrl-C twice stops a sparkle that never returns" eval 'wait_for "Counter.ttsc__spin() [idle]" && grep -q "CRASHED" "$SCREEN" && grep -q "the second Ctrl-C stopped" "$SCREEN"'
+
+keys "quit" Enter
+scheck "quit leaves with status 0" wait_for "TTDB-EXIT=0"

@@ -1,0 +1,425 @@
+/*
+ * breakpoint.c: breakpoints and watched probes, evaluated in the
+ * Distiller's step hook after every executed sparkle (extras included).
+ *
+ * A breakpoint names things by text (tonic, sparkle, state, probe), so it
+ * survives `restart` and may name a tonic that does not exist yet.  It
+ * stops the run by returning a stop condition ("breakpoint 1:
+ * Door.ttsc__open"); the Distiller finishes the current transition first.
+ * A state breakpoint fires on the transition into the state; a probe
+ * breakpoint when the comparison becomes true (not while it stays true).
+ * `ignore N COUNT` skips the next COUNT hits; `if PROBE OP VALUE` adds a
+ * condition read after the sparkle.  A watch records one history row per
+ * change of a probe, read after every sparkle of its tonic.
+ */
+#include "ttdb.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+bp_list g_bps = {.next_num = 1};
+
+/* Free one condition. */
+void bp_cond_free(bp_cond *c)
+{
+    if (!c)
+        return;
+    free(c->tonic);
+    free(c->probe);
+    free(c->value_text);
+    free(c);
+}
+
+/* Free one breakpoint. */
+static void bp_free_one(breakpoint *bp)
+{
+    free(bp->tonic);
+    free(bp->name);
+    sv_free(&bp->states);
+    free(bp->value_text);
+    bp_cond_free(bp->cond);
+    free(bp);
+}
+
+/* The operator word to its code; -1 if unknown. */
+static int op_parse(const char *s)
+{
+    static const char *const ops[] = {"==", "!=", "<", "<=", ">", ">="};
+    for (int i = 0; i < 6; i++)
+        if (strcmp(s, ops[i]) == 0)
+            return i;
+    if (strcmp(s, "=") == 0)
+        return OP_EQ;
+    return -1;
+}
+
+/* Text of an operator. */
+static const char *op_text(cond_op op)
+{
+    static const char *const ops[] = {"==", "!=", "<", "<=", ">", ">="};
+    return ops[op];
+}
+
+/* Parse `PROBE OP VALUE` from word `from` of a (VALUE: the remaining
+ * words as typed, a 'single quoted' one as a "double quoted" string). */
+bp_cond *bp_cond_parse(const cmd_args *a, int from)
+{
+    char **argv = a->argv + from;
+    int argc = a->argc - from;
+    if (argc < 3) {
+        out_error("a condition is PROBE OP VALUE (OP one of == != < <= > >=)");
+        return NULL;
+    }
+    int op = op_parse(argv[1]);
+    if (op < 0) {
+        out_error("unknown operator \"%s\" (use == != < <= > >=)", argv[1]);
+        return NULL;
+    }
+    bp_cond *c = xcalloc(1, sizeof *c);
+    if (!split_dotted(argv[0], &c->tonic, &c->probe)) {
+        c->tonic = NULL;
+        c->probe = xstrdup(argv[0]);
+    }
+    c->op = (cond_op)op;
+    strbuf v = {0};
+    for (int i = 2; i < argc; i++) {
+        char *w = cmd_arg_text(a, from + i);
+        sb_printf(&v, "%s%s", i > 2 ? " " : "", w);
+        free(w);
+    }
+    c->value_text = sb_take(&v);
+    return c;
+}
+
+/* Compare a and b with op (numbers by value, strings by text). */
+static bool value_compare(const tt_value *a, cond_op op, const tt_value *b)
+{
+    if (op == OP_EQ)
+        return tt_value_equal(a, b);
+    if (op == OP_NE)
+        return !tt_value_equal(a, b);
+    int c;
+    bool anum = a->type == TT_T_INT || a->type == TT_T_DOUBLE;
+    bool bnum = b->type == TT_T_INT || b->type == TT_T_DOUBLE;
+    if (anum && bnum) {
+        double x = a->type == TT_T_INT ? (double)a->u.i : a->u.d;
+        double y = b->type == TT_T_INT ? (double)b->u.i : b->u.d;
+        c = x < y ? -1 : x > y ? 1 : 0;
+    } else if (a->type == TT_T_STR && b->type == TT_T_STR) {
+        c = strcmp(a->u.s ? a->u.s : "", b->u.s ? b->u.s : "");
+    } else {
+        return false;
+    }
+    switch (op) {
+    case OP_LT:
+        return c < 0;
+    case OP_LE:
+        return c <= 0;
+    case OP_GT:
+        return c > 0;
+    case OP_GE:
+        return c >= 0;
+    default:
+        return false;
+    }
+}
+
+/* Read t.probe and compare it with the text value; false when absent or
+ * when the text does not parse as the probe's type. */
+static bool probe_test(tt_catalyst *cat, tt_tonic *t, const char *probe,
+                       cond_op op, const char *text)
+{
+    tt_value cur = TT_NONE, want = TT_NONE;
+    if (!t || tt_tonic_probe_read(t, probe, &cur) < 0)
+        return false;
+    char err[256];
+    bool r = false;
+    if (parse_probe_value(cat, &cur, text, &want, err, sizeof err) == 0)
+        r = value_compare(&cur, op, &want);
+    tt_value_clear(&cur);
+    tt_value_clear(&want);
+    return r;
+}
+
+/* Whether the condition holds after a sparkle of `ran`. */
+static bool cond_holds(tt_catalyst *cat, const bp_cond *c, tt_tonic *ran)
+{
+    tt_tonic *t = c->tonic ? find_tonic(cat, c->tonic, NULL) : ran;
+    return probe_test(cat, t, c->probe, c->op, c->value_text);
+}
+
+/* Add a breakpoint; returns its number. */
+int bp_add(bp_list *l, breakpoint *bp)
+{
+    bp->num = l->next_num++;
+    bp->enabled = true;
+    l->v = xrealloc(l->v, (l->n + 1) * sizeof *l->v);
+    l->v[l->n++] = bp;
+    if (bp->kind == BP_PROBE && g_session.cat) {
+        tt_tonic *t = find_tonic(g_session.cat, bp->tonic, NULL);
+        bp->was_true = probe_test(g_session.cat, t, bp->name, OP_EQ,
+                                  bp->value_text);
+    }
+    bp_install(l, g_session.cat);
+    return bp->num;
+}
+
+/* A breakpoint by number, or NULL. */
+breakpoint *bp_find(bp_list *l, int num)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (l->v[i]->num == num)
+            return l->v[i];
+    return NULL;
+}
+
+/* Delete one breakpoint (num > 0) or all. */
+int bp_delete(bp_list *l, int num)
+{
+    size_t j = 0;
+    int found = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        if (num == 0 || l->v[i]->num == num) {
+            bp_free_one(l->v[i]);
+            found++;
+        } else {
+            l->v[j++] = l->v[i];
+        }
+    }
+    l->n = j;
+    bp_install(l, g_session.cat);
+    return found;
+}
+
+/* Text for `info breakpoints`. */
+void bp_describe(const breakpoint *bp, strbuf *b)
+{
+    switch (bp->kind) {
+    case BP_SPARKLE:
+        sb_printf(b, "%s%s%s", bp->tonic ? bp->tonic : "",
+                  bp->tonic ? "." : "", bp->name);
+        break;
+    case BP_STATE:
+        sb_printf(b, "%s ->", bp->tonic ? bp->tonic : "any");
+        for (size_t i = 0; i < bp->states.n; i++)
+            sb_printf(b, "%s%s", i ? "," : " ", bp->states.v[i]);
+        break;
+    case BP_PROBE:
+        sb_printf(b, "%s.%s == %s", bp->tonic, bp->name, bp->value_text);
+        break;
+    }
+    if (bp->cond)
+        sb_printf(b, " if %s%s%s %s %s", bp->cond->tonic ? bp->cond->tonic : "",
+                  bp->cond->tonic ? "." : "", bp->cond->probe,
+                  op_text(bp->cond->op), bp->cond->value_text);
+}
+
+/* Append one watch history row. */
+static void watch_row_add(bp_list *l, unsigned w, uint64_t seq, double vt,
+                          char *text)
+{
+    if (l->nrows == l->caprows) {
+        l->caprows = l->caprows ? l->caprows * 2 : 64;
+        l->rows = xrealloc(l->rows, l->caprows * sizeof *l->rows);
+    }
+    l->rows[l->nrows++] = (watch_row){
+        .seq = seq, .vt = vt, .watch = w, .text = text, .run = g_run_number};
+}
+
+/* Read a watch's probe on t; record a row when it changed. */
+static void watch_sample(bp_list *l, unsigned wi, tt_catalyst *cat,
+                         tt_tonic *t, uint64_t seq, double vt)
+{
+    watch *w = &l->w[wi];
+    tt_value v = TT_NONE;
+    bool present = t && tt_tonic_probe_read(t, w->probe, &v) == 0;
+    if (!present) {
+        if (w->has_last && w->present)
+            watch_row_add(l, wi, seq, vt, xstrdup("(absent)"));
+        if (w->has_last)
+            tt_value_clear(&w->last);
+        w->present = false;
+        w->has_last = true;
+        return;
+    }
+    if (w->has_last && w->present && tt_value_equal(&w->last, &v)) {
+        tt_value_clear(&v);
+        return;
+    }
+    watch_row_add(l, wi, seq, vt, fmt_value(&v));
+    tt_value_clear(&w->last);
+    w->last = v;
+    w->has_last = true;
+    w->present = true;
+    (void)cat;
+}
+
+/* Add a watch on tonic.probe and record its current value. */
+int watch_add(bp_list *l, tt_catalyst *cat, const char *tonic,
+              const char *probe)
+{
+    for (size_t i = 0; i < l->nw; i++)
+        if (strcmp(l->w[i].tonic, tonic) == 0 &&
+            strcmp(l->w[i].probe, probe) == 0)
+            return (int)i;
+    l->w = xrealloc(l->w, (l->nw + 1) * sizeof *l->w);
+    l->w[l->nw] = (watch){.tonic = xstrdup(tonic), .probe = xstrdup(probe)};
+    unsigned wi = (unsigned)l->nw++;
+    if (cat) {
+        tt_tonic *t = find_tonic(cat, tonic, NULL);
+        if (t)
+            watch_sample(l, wi, cat, t, tt_trace_last_seq(cat),
+                         tt_catalyst_now(cat));
+    }
+    bp_install(l, cat);
+    return (int)wi;
+}
+
+/* Remove a watch and its rows. */
+int watch_delete(bp_list *l, unsigned idx)
+{
+    if (idx >= l->nw)
+        return -1;
+    size_t j = 0;
+    for (size_t i = 0; i < l->nrows; i++) {
+        watch_row r = l->rows[i];
+        if (r.watch == idx) {
+            free(r.text);
+            continue;
+        }
+        if (r.watch > idx)
+            r.watch--;
+        l->rows[j++] = r;
+    }
+    l->nrows = j;
+    free(l->w[idx].tonic);
+    free(l->w[idx].probe);
+    tt_value_clear(&l->w[idx].last);
+    memmove(&l->w[idx], &l->w[idx + 1], (l->nw - idx - 1) * sizeof *l->w);
+    l->nw--;
+    bp_install(l, g_session.cat);
+    return 0;
+}
+
+/* Forget the history: a new session starts. */
+void bp_session_reset(bp_list *l, tt_catalyst *cat)
+{
+    for (size_t i = 0; i < l->nrows; i++)
+        free(l->rows[i].text);
+    l->nrows = 0;
+    for (size_t i = 0; i < l->nw; i++) {
+        tt_value_clear(&l->w[i].last);
+        l->w[i].has_last = false;
+        l->w[i].present = false;
+        tt_tonic *t = cat ? find_tonic(cat, l->w[i].tonic, NULL) : NULL;
+        if (t)
+            watch_sample(l, (unsigned)i, cat, t, 0, tt_catalyst_now(cat));
+    }
+    for (size_t i = 0; i < l->n; i++) {
+        breakpoint *bp = l->v[i];
+        if (bp->kind == BP_PROBE && cat) {
+            tt_tonic *t = find_tonic(cat, bp->tonic, NULL);
+            bp->was_true =
+                probe_test(cat, t, bp->name, OP_EQ, bp->value_text);
+        }
+    }
+}
+
+/* Evaluate one breakpoint after entry e; true when it stops the run. */
+static bool bp_check(breakpoint *bp, tt_catalyst *cat,
+                     const tt_trace_entry *e, tt_tonic *ran,
+                     const char *tname, char *msg, size_t msz)
+{
+    if (bp->tonic && strcmp(bp->tonic, tname) != 0)
+        return false;
+    switch (bp->kind) {
+    case BP_SPARKLE:
+        if (strcmp(bp->name, tt_entry_sparkle_name(cat, e)) != 0)
+            return false;
+        snprintf(msg, msz, "breakpoint %d: %s.%s", bp->num, tname, bp->name);
+        break;
+    case BP_STATE: {
+        if (e->state_enter == e->state_exit)
+            return false;
+        const char *st = tt_entry_state_exit(cat, e);
+        if (!sv_has(&bp->states, st))
+            return false;
+        snprintf(msg, msz, "breakpoint %d: %s entered %s", bp->num, tname, st);
+        break;
+    }
+    case BP_PROBE: {
+        bool now = probe_test(cat, ran, bp->name, OP_EQ, bp->value_text);
+        bool edge = now && !bp->was_true;
+        bp->was_true = now;
+        if (!edge)
+            return false;
+        snprintf(msg, msz, "breakpoint %d: %s.%s == %s", bp->num, tname,
+                 bp->name, bp->value_text);
+        break;
+    }
+    }
+    if (bp->cond && !cond_holds(cat, bp->cond, ran))
+        return false;
+    bp->hits++;
+    if (bp->ignore > 0) {
+        bp->ignore--;
+        return false;
+    }
+    return true;
+}
+
+/* The Distiller's step hook: watches, then breakpoints. */
+static const char *bp_hook(void *ud, tt_catalyst *cat, uint64_t seq)
+{
+    bp_list *l = ud;
+    const tt_trace_entry *e = tt_trace_get(cat, seq);
+    if (!e)
+        return NULL;
+    tt_tonic *ran = tt_tonic_at(cat, e->tonic);
+    const char *tname = tt_entry_tonic_name(cat, e);
+    for (size_t i = 0; i < l->nw; i++)
+        if (strcmp(l->w[i].tonic, tname) == 0)
+            watch_sample(l, (unsigned)i, cat, ran, seq, e->vt);
+    const char *stop = NULL;
+    char msg[sizeof l->stop_msg];
+    for (size_t i = 0; i < l->n; i++) {
+        breakpoint *bp = l->v[i];
+        if (!bp->enabled)
+            continue;
+        if (bp_check(bp, cat, e, ran, tname, msg, sizeof msg) && !stop) {
+            snprintf(l->stop_msg, sizeof l->stop_msg, "%s", msg);
+            stop = l->stop_msg;
+        }
+    }
+    return stop;
+}
+
+/* Install the hook only while there is something to check. */
+void bp_install(bp_list *l, tt_catalyst *cat)
+{
+    if (!cat)
+        return;
+    if (l->n || l->nw)
+        tt_distiller_set_hook(cat, bp_hook, l);
+    else
+        tt_distiller_set_hook(cat, NULL, NULL);
+}
+
+/* Free every breakpoint and watch. */
+void bp_free(bp_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        bp_free_one(l->v[i]);
+    free(l->v);
+    for (size_t i = 0; i < l->nw; i++) {
+        free(l->w[i].tonic);
+        free(l->w[i].probe);
+        tt_value_clear(&l->w[i].last);
+    }
+    free(l->w);
+    for (size_t i = 0; i < l->nrows; i++)
+        free(l->rows[i].text);
+    free(l->rows);
+    memset(l, 0, sizeof *l);
+    l->next_num = 1;
+}

@@ -1,0 +1,507 @@
+/*
+ * cmd-break.c: break sparkle|state|probe, delete, disable, enable, ignore,
+ * condition, watch, unwatch.  The breakpoints themselves (and their
+ * evaluation) are in breakpoint.c.
+ *
+ * A name that is unknown now is an error when a close name exists (a typo),
+ * and a pending breakpoint otherwise (the tonic may be created later).
+ */
+#include "ttdb.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Index of the word "if" in a, or a->argc. */
+static int find_if(cmd_args *a)
+{
+    for (int i = 0; i < a->argc; i++)
+        if (strcmp(a->argv[i], "if") == 0)
+            return i;
+    return a->argc;
+}
+
+/* Parse the optional "if PROBE OP VALUE" from word k on. */
+static int parse_if(cmd_args *a, int k, bp_cond **out)
+{
+    *out = NULL;
+    if (k >= a->argc)
+        return 0;
+    bp_cond *c = bp_cond_parse(a, k + 1);
+    if (!c)
+        return -1;
+    if (c->tonic && g_session.cat) {
+        const char *sug;
+        if (!find_tonic(g_session.cat, c->tonic, &sug) && sug) {
+            out_error("unknown tonic \"%s\" (did you mean \"%s\"?)", c->tonic,
+                      sug);
+            bp_cond_free(c);
+            return -1;
+        }
+    }
+    *out = c;
+    return 0;
+}
+
+/* Report a new breakpoint. */
+static void announce(breakpoint *bp, bool pending)
+{
+    strbuf b = {0};
+    bp_describe(bp, &b);
+    static const char *const kinds[] = {"sparkle", "state", "probe"};
+    out_printf("breakpoint %d: %s %s%s\n", bp->num, kinds[bp->kind], b.s,
+               pending ? " (pending)" : "");
+    sb_free(&b);
+}
+
+/* A tonic named in a breakpoint: the name to keep, or NULL on error.
+ * *pending is set when the tonic does not exist (and no typo is likely). */
+static char *bp_tonic(tt_catalyst *cat, const char *name, tt_tonic **t,
+                      bool *pending)
+{
+    const char *sug = NULL;
+    *t = cat ? find_tonic(cat, name, &sug) : NULL;
+    if (*t)
+        return xstrdup(tt_tonic_name(*t));
+    if (sug) {
+        out_error("unknown tonic \"%s\" (did you mean \"%s\"?)", name, sug);
+        return NULL;
+    }
+    *pending = true;
+    return xstrdup(name);
+}
+
+/* break sparkle [TONIC.]NAME [if COND] */
+static int cmd_break_sparkle_exec(cmd_args *a)
+{
+    int k = find_if(a);
+    if (k != 1)
+        return cmd_usage_error(&cmd_break_entry);
+    tt_catalyst *cat = g_session.cat;
+    breakpoint *bp = xcalloc(1, sizeof *bp);
+    bp->kind = BP_SPARKLE;
+    bool pending = false;
+    char *tname, *sname;
+    if (split_dotted(a->argv[0], &tname, &sname)) {
+        tt_tonic *t;
+        bp->tonic = bp_tonic(cat, tname, &t, &pending);
+        free(tname);
+        if (!bp->tonic) {
+            free(sname);
+            free(bp);
+            return -1;
+        }
+        if (t) {
+            const char *full = resolve_sparkle(t, sname);
+            if (!full) {
+                free(sname);
+                free(bp->tonic);
+                free(bp);
+                return -1;
+            }
+            bp->name = xstrdup(full);
+            free(sname);
+        } else {
+            bp->name = sname;
+        }
+    } else {
+        const char *sug = NULL;
+        const char *full = cat ? find_sparkle_any(cat, a->argv[0], &sug) : NULL;
+        if (!full && sug) {
+            out_error("no tonic has a sparkle \"%s\" (did you mean \"%s\"?)",
+                      a->argv[0], sug);
+            free(bp);
+            return -1;
+        }
+        pending = !full;
+        bp->name = xstrdup(full ? full : a->argv[0]);
+    }
+    if (parse_if(a, k, &bp->cond) < 0) {
+        free(bp->tonic);
+        free(bp->name);
+        free(bp);
+        return -1;
+    }
+    bp_add(&g_bps, bp);
+    announce(bp, pending);
+    return 0;
+}
+
+/* break state [TONIC] STATE... [if COND] */
+static int cmd_break_state_exec(cmd_args *a)
+{
+    int k = find_if(a);
+    if (k < 1)
+        return cmd_usage_error(&cmd_break_entry);
+    tt_catalyst *cat = g_session.cat;
+    breakpoint *bp = xcalloc(1, sizeof *bp);
+    bp->kind = BP_STATE;
+    bool pending = false;
+    tt_tonic *t = NULL;
+    int first = 0;
+    if (k >= 2 && cat) {
+        const char *sug;
+        t = find_tonic(cat, a->argv[0], &sug);
+        if (t || !find_state_any(cat, a->argv[0], NULL)) {
+            bp->tonic = bp_tonic(cat, a->argv[0], &t, &pending);
+            if (!bp->tonic) {
+                free(bp);
+                return -1;
+            }
+            first = 1;
+        }
+    } else if (k >= 2) {
+        bp->tonic = xstrdup(a->argv[0]);
+        pending = true;
+        first = 1;
+    }
+    for (int i = first; i < k; i++) {
+        char *copy = xstrdup(a->argv[i]), *save = NULL;
+        for (char *s = strtok_r(copy, ",", &save); s;
+             s = strtok_r(NULL, ",", &save)) {
+            const char *sug = NULL;
+            bool ok = t ? tt_tonic_state_index(t, s) >= 0
+                        : cat && find_state_any(cat, s, &sug);
+            if (!ok && t) {
+                resolve_state(t, s);
+                free(copy);
+                goto fail;
+            }
+            if (!ok && sug) {
+                out_error("no tonic has a state \"%s\" (did you mean \"%s\"?)",
+                          s, sug);
+                free(copy);
+                goto fail;
+            }
+            if (!ok)
+                pending = true;
+            if (!sv_has(&bp->states, s))
+                sv_add(&bp->states, s);
+        }
+        free(copy);
+    }
+    if (parse_if(a, k, &bp->cond) < 0)
+        goto fail;
+    bp_add(&g_bps, bp);
+    announce(bp, pending);
+    return 0;
+fail:
+    free(bp->tonic);
+    sv_free(&bp->states);
+    free(bp);
+    return -1;
+}
+
+/* break probe TONIC.PROBE == VALUE [if COND] */
+static int cmd_break_probe_exec(cmd_args *a)
+{
+    int k = find_if(a);
+    if (k < 3 || strcmp(a->argv[1], "==") != 0)
+        return cmd_usage_error(&cmd_break_entry);
+    tt_catalyst *cat = g_session.cat;
+    char *tname, *probe;
+    if (!split_dotted(a->argv[0], &tname, &probe)) {
+        out_error("\"%s\": name the probe as TONIC.PROBE", a->argv[0]);
+        return -1;
+    }
+    breakpoint *bp = xcalloc(1, sizeof *bp);
+    bp->kind = BP_PROBE;
+    bool pending = false;
+    tt_tonic *t;
+    bp->tonic = bp_tonic(cat, tname, &t, &pending);
+    free(tname);
+    bp->name = probe;
+    if (!bp->tonic || (t && !resolve_probe(t, probe)))
+        goto fail;
+    /* VALUE: the words up to "if", as typed */
+    strbuf v = {0};
+    for (int i = 2; i < k; i++) {
+        char *w = cmd_arg_text(a, i);
+        sb_printf(&v, "%s%s", i > 2 ? " " : "", w);
+        free(w);
+    }
+    bp->value_text = sb_take(&v);
+    if (t) {
+        tt_value cur = TT_NONE, want = TT_NONE;
+        char err[256];
+        bool have = tt_tonic_probe_read(t, probe, &cur) == 0;
+        int rc = parse_probe_value(cat, have ? &cur : NULL, bp->value_text,
+                                   &want, err, sizeof err);
+        tt_value_clear(&cur);
+        tt_value_clear(&want);
+        if (rc < 0) {
+            out_error("%s.%s: %s", bp->tonic, probe, err);
+            goto fail;
+        }
+    }
+    if (parse_if(a, k, &bp->cond) < 0)
+        goto fail;
+    bp_add(&g_bps, bp);
+    announce(bp, pending);
+    return 0;
+fail:
+    free(bp->tonic);
+    free(bp->name);
+    free(bp->value_text);
+    free(bp);
+    return -1;
+}
+
+static const cmd_entry cmd_break_sparkle_entry = {
+    .name = "sparkle",
+    .usage = "break sparkle [TONIC.]NAME [if PROBE OP VALUE]",
+    .help = "Stop after the sparkle has run (on any tonic, or the named "
+            "one).",
+    .exec = cmd_break_sparkle_exec,
+    .complete = CC_DOTTED_SPARKLE,
+};
+static const cmd_entry cmd_break_state_entry = {
+    .name = "state",
+    .usage = "break state [TONIC] STATE... [if PROBE OP VALUE]",
+    .help = "Stop when a tonic (any, or the named one) changes into one of "
+            "the states.",
+    .exec = cmd_break_state_exec,
+    .complete = CC_TONIC_STATE,
+};
+static const cmd_entry cmd_break_probe_entry = {
+    .name = "probe",
+    .usage = "break probe TONIC.PROBE == VALUE [if PROBE OP VALUE]",
+    .help = "Stop when the probe comes to equal the value (not again while "
+            "it stays equal).",
+    .exec = cmd_break_probe_exec,
+    .complete = CC_DOTTED_PROBE,
+};
+static const cmd_entry *const break_subs[] = {
+    &cmd_break_sparkle_entry, &cmd_break_state_entry, &cmd_break_probe_entry,
+    NULL};
+
+const cmd_entry cmd_break_entry = {
+    .name = "break",
+    .aliases = "b br",
+    .usage = "break sparkle [TONIC.]NAME | state [TONIC] STATE... | "
+             "probe TONIC.PROBE == VALUE  [if PROBE OP VALUE]",
+    .help = "Set a breakpoint, checked after every executed sparkle. The "
+            "optional condition reads a probe of the tonic that just ran "
+            "(PROBE) or of a named tonic (TONIC.PROBE); OP is one of == != "
+            "< <= > >=. A breakpoint on a tonic that does not exist yet is "
+            "pending until it does. The Distiller finishes the current "
+            "state transition before it stops.",
+    .subs = break_subs,
+};
+
+/* Parse breakpoint numbers; none = all (returns 0 numbers). */
+static int parse_nums(cmd_args *a, int from, int **nums)
+{
+    *nums = xcalloc((size_t)a->argc + 1, sizeof **nums);
+    int n = 0;
+    for (int i = from; i < a->argc; i++) {
+        long v;
+        if (!parse_long(a->argv[i], &v) || v < 1) {
+            out_error("\"%s\" is not a breakpoint number", a->argv[i]);
+            free(*nums);
+            return -1;
+        }
+        if (!bp_find(&g_bps, (int)v)) {
+            out_error("no breakpoint number %ld (`info breakpoints`)", v);
+            free(*nums);
+            return -1;
+        }
+        (*nums)[n++] = (int)v;
+    }
+    return n;
+}
+
+/* delete [N...] */
+static int cmd_delete_exec(cmd_args *a)
+{
+    int *nums;
+    int n = parse_nums(a, 0, &nums);
+    if (n < 0)
+        return -1;
+    if (n == 0) {
+        int k = bp_delete(&g_bps, 0);
+        out_printf("deleted %d breakpoint%s\n", k, k == 1 ? "" : "s");
+    }
+    for (int i = 0; i < n; i++)
+        bp_delete(&g_bps, nums[i]);
+    free(nums);
+    return 0;
+}
+
+/* Enable or disable the listed (or all) breakpoints. */
+static int set_enabled(cmd_args *a, bool on)
+{
+    int *nums;
+    int n = parse_nums(a, 0, &nums);
+    if (n < 0)
+        return -1;
+    for (size_t i = 0; i < g_bps.n; i++) {
+        bool listed = n == 0;
+        for (int j = 0; j < n; j++)
+            listed |= g_bps.v[i]->num == nums[j];
+        if (listed)
+            g_bps.v[i]->enabled = on;
+    }
+    free(nums);
+    return 0;
+}
+
+/* disable [N...] */
+static int cmd_disable_exec(cmd_args *a)
+{
+    return set_enabled(a, false);
+}
+
+/* enable [N...] */
+static int cmd_enable_exec(cmd_args *a)
+{
+    return set_enabled(a, true);
+}
+
+/* ignore N COUNT */
+static int cmd_ignore_exec(cmd_args *a)
+{
+    long num, count;
+    if (a->argc != 2 || !parse_long(a->argv[0], &num) ||
+        !parse_long(a->argv[1], &count) || count < 0)
+        return cmd_usage_error(&cmd_ignore_entry);
+    breakpoint *bp = bp_find(&g_bps, (int)num);
+    if (!bp) {
+        out_error("no breakpoint number %ld (`info breakpoints`)", num);
+        return -1;
+    }
+    bp->ignore = (unsigned long)count;
+    out_printf("breakpoint %ld: the next %ld hit%s will not stop\n", num,
+               count, count == 1 ? "" : "s");
+    return 0;
+}
+
+/* condition N [PROBE OP VALUE] */
+static int cmd_condition_exec(cmd_args *a)
+{
+    long num;
+    if (a->argc < 1 || !parse_long(a->argv[0], &num))
+        return cmd_usage_error(&cmd_condition_entry);
+    breakpoint *bp = bp_find(&g_bps, (int)num);
+    if (!bp) {
+        out_error("no breakpoint number %ld (`info breakpoints`)", num);
+        return -1;
+    }
+    bp_cond *c = NULL;
+    if (a->argc > 1) {
+        c = bp_cond_parse(a, 1);
+        if (!c)
+            return -1;
+    }
+    bp_cond_free(bp->cond);
+    bp->cond = c;
+    out_printf("breakpoint %ld: %s\n", num,
+               c ? "condition set" : "now unconditional");
+    return 0;
+}
+
+const cmd_entry cmd_delete_entry = {
+    .name = "delete",
+    .aliases = "d",
+    .usage = "delete [N...]",
+    .help = "Delete the breakpoints (all of them without numbers).",
+    .exec = cmd_delete_exec,
+};
+const cmd_entry cmd_disable_entry = {
+    .name = "disable",
+    .usage = "disable [N...]",
+    .help = "Disable the breakpoints (all of them without numbers).",
+    .exec = cmd_disable_exec,
+};
+const cmd_entry cmd_enable_entry = {
+    .name = "enable",
+    .usage = "enable [N...]",
+    .help = "Enable the breakpoints (all of them without numbers).",
+    .exec = cmd_enable_exec,
+};
+const cmd_entry cmd_ignore_entry = {
+    .name = "ignore",
+    .usage = "ignore N COUNT",
+    .help = "Let breakpoint N pass its next COUNT hits without stopping.",
+    .exec = cmd_ignore_exec,
+};
+const cmd_entry cmd_condition_entry = {
+    .name = "condition",
+    .usage = "condition N [PROBE OP VALUE]",
+    .help = "Give breakpoint N a condition, or remove it (no condition "
+            "given).",
+    .exec = cmd_condition_exec,
+};
+
+/* watch TONIC.PROBE */
+static int cmd_watch_exec(cmd_args *a)
+{
+    if (a->argc != 1)
+        return cmd_usage_error(&cmd_watch_entry);
+    char *tname, *probe;
+    if (!split_dotted(a->argv[0], &tname, &probe)) {
+        out_error("\"%s\": name the probe as TONIC.PROBE", a->argv[0]);
+        return -1;
+    }
+    tt_catalyst *cat = g_session.cat;
+    tt_tonic *t;
+    bool pending = false;
+    char *keep = bp_tonic(cat, tname, &t, &pending);
+    int rc = -1;
+    if (keep && (!t || resolve_probe(t, probe))) {
+        int idx = watch_add(&g_bps, cat, keep, probe);
+        const watch *w = &g_bps.w[idx];
+        if (w->has_last && w->present) {
+            char *v = fmt_value(&w->last);
+            out_printf("watching %s.%s = %s\n", keep, probe, v);
+            free(v);
+        } else {
+            out_printf("watching %s.%s%s\n", keep, probe,
+                       pending ? " (pending: no such tonic yet)" : "");
+        }
+        rc = 0;
+    }
+    free(keep);
+    free(tname);
+    free(probe);
+    return rc;
+}
+
+/* unwatch [TONIC.PROBE] */
+static int cmd_unwatch_exec(cmd_args *a)
+{
+    if (a->argc > 1)
+        return cmd_usage_error(&cmd_unwatch_entry);
+    if (a->argc == 0) {
+        while (g_bps.nw)
+            watch_delete(&g_bps, 0);
+        return 0;
+    }
+    for (size_t i = 0; i < g_bps.nw; i++) {
+        char *name = xasprintf("%s.%s", g_bps.w[i].tonic, g_bps.w[i].probe);
+        bool hit = strcmp(name, a->argv[0]) == 0;
+        free(name);
+        if (hit)
+            return watch_delete(&g_bps, (unsigned)i);
+    }
+    out_error("no watch on \"%s\" (`info watches`)", a->argv[0]);
+    return -1;
+}
+
+const cmd_entry cmd_watch_entry = {
+    .name = "watch",
+    .aliases = "w",
+    .usage = "watch TONIC.PROBE",
+    .help = "Record the probe's value history: one row per change, read "
+            "after every sparkle of the tonic (the Probes pane, `info "
+            "watches`). A watch does not stop the run; use `break probe` "
+            "for that.",
+    .exec = cmd_watch_exec,
+    .complete = CC_DOTTED_PROBE,
+};
+const cmd_entry cmd_unwatch_entry = {
+    .name = "unwatch",
+    .usage = "unwatch [TONIC.PROBE]",
+    .help = "Stop watching the probe (every probe without an argument).",
+    .exec = cmd_unwatch_exec,
+    .complete = CC_DOTTED_PROBE,
+};

@@ -1,0 +1,197 @@
+/*
+ * cmd-export.c: `export FILE [FORMAT] [-last] [OPTION...]` writes the
+ * session's runs through an exporter plugin (plugins/ttdb-plugin.h), chosen
+ * by name or by the file's extension.  When no plugin provides JSON, the
+ * library's own writer does (so a build without plugins can still export).
+ */
+#include "ttdb.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "ttdb-plugin.h"
+
+static ttdb_plugins *plugins;
+static bool plugins_loaded;
+
+/* A module the loader skipped: one warning line. */
+static void plugin_warn(void *ud, const char *msg)
+{
+    (void)ud;
+    out_warn("%s", msg);
+}
+
+/* Load the plugins on first use. */
+void export_init(void)
+{
+    if (plugins_loaded)
+        return;
+    plugins_loaded = true;
+    if (ttdb_plugins_load(&plugins, plugin_warn, NULL) < 0) {
+        out_warn("cannot load the exporter plugins: %s",
+                 tt_strerror(-TT_ENOMEM));
+        plugins = NULL;
+    }
+}
+
+/* Unload the plugins. */
+void export_free(void)
+{
+    ttdb_plugins_free(plugins);
+    plugins = NULL;
+    plugins_loaded = false;
+}
+
+/* `info exporters`. */
+void export_list(void)
+{
+    export_init();
+    size_t n = plugins ? ttdb_plugins_count(plugins) : 0;
+    if (n == 0) {
+        out_printf("no exporter plugins found (TTDB_PLUGIN_PATH, %s); "
+                   "json is written by the library\n", PLUGINDIR);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const ttdb_exporter *e = ttdb_plugins_at(plugins, i);
+        out_printf("%-8s .%-11s %s\n         %s\n", e->name, e->extension,
+                   e->description, ttdb_plugins_path_at(plugins, i));
+    }
+}
+
+/* The library's JSON writer, to a temporary file renamed over path. */
+static int export_builtin_json(tt_catalyst *cat, const char *path,
+                               bool last_only)
+{
+    char *tmp = xasprintf("%s.tmpXXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        out_error("cannot write %s: %s", path, strerror(errno));
+        free(tmp);
+        return -1;
+    }
+    FILE *f = fdopen(fd, "w");
+    int rc;
+    size_t nruns = tt_run_count(cat);
+    if (last_only)
+        rc = tt_run_write_json(cat, tt_run_at(cat, nruns - 1), f, 0);
+    else
+        rc = tt_session_write_json(cat, f, 0);
+    if (fclose(f) != 0 && rc == 0)
+        rc = -TT_EIO;
+    if (rc == 0 && rename(tmp, path) != 0)
+        rc = -TT_EIO;
+    if (rc < 0) {
+        unlink(tmp);
+        out_error("cannot write %s: %s", path, tt_strerror(rc));
+        free(tmp);
+        return -1;
+    }
+    free(tmp);
+    return 0;
+}
+
+/* Whether path ends with ".ext". */
+static bool has_ext(const char *path, const char *ext)
+{
+    const char *dot = strrchr(path, '.');
+    return dot && strcasecmp(dot + 1, ext) == 0;
+}
+
+/* export FILE [FORMAT] [-last] [KEY=VALUE...] */
+static int cmd_export_exec(cmd_args *a)
+{
+    tt_catalyst *cat = cmd_cat();
+    if (!cat)
+        return -1;
+    const char *path = NULL, *format = NULL;
+    bool last = false;
+    strbuf opts = {0};
+    for (int i = 0; i < a->argc; i++) {
+        const char *w = a->argv[i];
+        if (strcmp(w, "-last") == 0)
+            last = true;
+        else if (!path)
+            path = w;
+        else if (strchr(w, '='))
+            sb_printf(&opts, "%s%s", opts.len ? " " : "", w);
+        else if (!format)
+            format = w;
+        else {
+            sb_free(&opts);
+            return cmd_usage_error(&cmd_export_entry);
+        }
+    }
+    if (!path) {
+        sb_free(&opts);
+        return cmd_usage_error(&cmd_export_entry);
+    }
+    if (tt_run_count(cat) == 0) {
+        out_error("nothing to export: no run yet (step or continue first)");
+        sb_free(&opts);
+        return -1;
+    }
+    export_init();
+    const ttdb_exporter *ex =
+        !plugins ? NULL
+        : format ? ttdb_plugins_find(plugins, format)
+                 : ttdb_plugins_for_file(plugins, path);
+    int rc = 0;
+    if (!ex && ((format && strcasecmp(format, "json") == 0) ||
+                (!format && has_ext(path, "json")))) {
+        rc = export_builtin_json(cat, path, last);
+        if (rc == 0)
+            out_printf("wrote %s (json, %s)\n", path,
+                       last ? "last run" : "whole session");
+    } else if (!ex) {
+        strvec names = {0};
+        size_t n = plugins ? ttdb_plugins_count(plugins) : 0;
+        for (size_t i = 0; i < n; i++)
+            sv_add(&names, ttdb_plugins_at(plugins, i)->name);
+        const char *sug = format ? tt_suggest(format,
+                                              (const char *const *)names.v,
+                                              names.n)
+                                 : NULL;
+        if (format && sug)
+            out_error("unknown export format \"%s\" (did you mean \"%s\"?)",
+                      format, sug);
+        else if (format)
+            out_error("unknown export format \"%s\" (`info exporters`)",
+                      format);
+        else
+            out_error("%s: no exporter for this file extension; name a "
+                      "FORMAT (`info exporters`)", path);
+        sv_free(&names);
+        rc = -1;
+    } else {
+        tt_error err = {0};
+        int r = ttdb_export_file(plugins, cat, path, format, last,
+                                 opts.s ? opts.s : "", &err);
+        if (r < 0) {
+            out_error("%s", err.msg[0] ? err.msg : tt_strerror(r));
+            rc = -1;
+        } else {
+            out_printf("wrote %s (%s, %s)\n", path, ex->name,
+                       last ? "last run" : "whole session");
+        }
+    }
+    sb_free(&opts);
+    return rc;
+}
+
+const cmd_entry cmd_export_entry = {
+    .name = "export",
+    .usage = "export FILE [FORMAT] [-last] [KEY=VALUE...]",
+    .help = "Write the session's trace (every run since the start, or only "
+            "the last with -last) to FILE through an exporter plugin: "
+            "FORMAT by name (json, chrome, csv, mermaid, dot), else by the "
+            "file's extension. KEY=VALUE words are options for the "
+            "exporter. The file is written under a temporary name and "
+            "renamed, so a failure never leaves half a file.",
+    .exec = cmd_export_exec,
+    .complete = CC_FILE,
+    .flags = CMD_SESSION,
+};

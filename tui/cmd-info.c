@@ -1,0 +1,447 @@
+/*
+ * cmd-info.c: `info` and its subcommands, read-only listings of the
+ * session: tonics, queue, timers, sparkles, states, probes, exporters,
+ * breakpoints, watches, runs, trace and one entry in full.
+ */
+#include "ttdb.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The tonic named by the only argument (errors printed). */
+static tt_tonic *arg_tonic(cmd_args *a, const cmd_entry *e)
+{
+    tt_catalyst *cat = cmd_cat();
+    if (!cat)
+        return NULL;
+    if (a->argc != 1) {
+        cmd_usage_error(e);
+        return NULL;
+    }
+    return resolve_tonic(cat, a->argv[0]);
+}
+
+/* info tonics */
+static int info_tonics_exec(cmd_args *a)
+{
+    (void)a;
+    tt_catalyst *cat = cmd_cat();
+    if (!cat)
+        return -1;
+    tonic_row *rows;
+    size_t n = tonic_tree(cat, &rows);
+    for (size_t i = 0; i < n; i++) {
+        strbuf b = {0};
+        fmt_tonic(&b, &rows[i]);
+        out_printf("%s\n", b.s);
+        sb_free(&b);
+    }
+    free(rows);
+    return 0;
+}
+
+/* info queue */
+static int info_queue_exec(cmd_args *a)
+{
+    (void)a;
+    tt_catalyst *cat = cmd_cat();
+    if (!cat)
+        return -1;
+    size_t n = tt_queue_length(cat);
+    if (n == 0)
+        out_printf("the queue is empty\n");
+    for (size_t i = 0; i < n; i++) {
+        tt_order_view o;
+        if (tt_queue_at(cat, i, &o) < 0)
+            break;
+        strbuf b = {0};
+        fmt_order(&b, &o);
+        out_printf("%4zu. %s\n", i + 1, b.s);
+        sb_free(&b);
+    }
+    return 0;
+}
+
+/* Kind of a timer as its class name. */
+static const char *timer_kind(const tt_timer *tm)
+{
+    switch (tt_timer_get_kind(tm)) {
+    case TT_TIMER_SINGLE_SHOT:
+        return "single-shot";
+    case TT_TIMER_REPEAT:
+        return "repeat";
+    case TT_TIMER_PAUSING:
+        return "pausing";
+    }
+    return "?";
+}
+
+/* info timers */
+static int info_timers_exec(cmd_args *a)
+{
+    (void)a;
+    tt_catalyst *cat = cmd_cat();
+    if (!cat)
+        return -1;
+    size_t n = tt_timer_count(cat), shown = 0;
+    for (size_t i = 0; i < n; i++) {
+        tt_timer *tm = tt_timer_at(cat, i);
+        if (!tm)
+            continue;
+        tt_tonic *base = tt_timer_base(tm);
+        int id = tt_timer_id(tm);
+        const char *st = id < 0                ? "finished"
+                         : tt_timer_paused(tm)  ? "paused"
+                         : tt_timer_running(tm) ? "running"
+                                                : "stopped";
+        strbuf b = {0};
+        if (id >= 0)
+            sb_printf(&b, "%d ", id);
+        else
+            sb_add(&b, "- ");
+        sb_printf(&b, "%s %s of %s, period %gs, %s", tt_timer_name(tm),
+                  timer_kind(tm), base ? tt_tonic_name(base) : "?",
+                  tt_timer_period(tm), st);
+        if (id >= 0 && tt_timer_running(tm) && !tt_timer_paused(tm))
+            sb_printf(&b, ", due at %gs", tt_timer_due(tm));
+        out_printf("%s\n", b.s);
+        sb_free(&b);
+        shown++;
+    }
+    if (!shown)
+        out_printf("no timers\n");
+    return 0;
+}
+
+static const cmd_entry info_sparkles_entry;
+static const cmd_entry info_states_entry;
+static const cmd_entry info_probes_entry;
+
+/* info sparkles TONIC */
+static int info_sparkles_exec(cmd_args *a)
+{
+    tt_tonic *t = arg_tonic(a, &info_sparkles_entry);
+    if (!t)
+        return -1;
+    size_t n = tt_tonic_sparkle_count(t);
+    for (size_t i = 0; i < n; i++) {
+        const char *s = tt_tonic_sparkle_at(t, i);
+        char sig[512];
+        if (tt_tonic_sparkle_sig_text(t, s, sig, sizeof sig) < 0)
+            snprintf(sig, sizeof sig, "%s", s);
+        out_printf("%s\n", sig);
+    }
+    return 0;
+}
+
+/* info states TONIC */
+static int info_states_exec(cmd_args *a)
+{
+    tt_tonic *t = arg_tonic(a, &info_states_entry);
+    if (!t)
+        return -1;
+    size_t n = tt_tonic_state_count(t);
+    int cur = tt_tonic_state(t);
+    if (n == 0)
+        out_printf("%s has no states\n", tt_tonic_name(t));
+    for (size_t i = 0; i < n; i++)
+        out_printf("%c %zu %s\n", (int)i == cur ? '*' : ' ', i,
+                   tt_tonic_state_at(t, (int)i));
+    if (n && cur < 0)
+        out_printf("(in no state: --)\n");
+    return 0;
+}
+
+/* info probes TONIC */
+static int info_probes_exec(cmd_args *a)
+{
+    tt_tonic *t = arg_tonic(a, &info_probes_entry);
+    if (!t)
+        return -1;
+    size_t n = tt_tonic_probe_count(t);
+    for (size_t i = 0; i < n; i++) {
+        const char *p = tt_tonic_probe_at(t, i);
+        tt_value v = TT_NONE;
+        if (tt_tonic_probe_read(t, p, &v) < 0) {
+            out_printf("%s (absent)\n", p);
+            continue;
+        }
+        char *s = fmt_value(&v);
+        out_printf("%s = %s\n", p, s);
+        free(s);
+        tt_value_clear(&v);
+    }
+    return 0;
+}
+
+/* info exporters */
+static int info_exporters_exec(cmd_args *a)
+{
+    (void)a;
+    export_list();
+    return 0;
+}
+
+/* The breakpoint table. */
+void info_breakpoints(void)
+{
+    static const char *const kinds[] = {"sparkle", "state", "probe"};
+    if (g_bps.n == 0) {
+        out_printf("no breakpoints\n");
+        return;
+    }
+    out_printf("Num Type    Enb Hits What\n");
+    for (size_t i = 0; i < g_bps.n; i++) {
+        breakpoint *bp = g_bps.v[i];
+        strbuf b = {0};
+        bp_describe(bp, &b);
+        out_printf("%-3d %-7s %-3s %-4lu %s\n", bp->num, kinds[bp->kind],
+                   bp->enabled ? "y" : "n", bp->hits, b.s);
+        if (bp->ignore)
+            out_printf("        next %lu hit%s ignored\n", bp->ignore,
+                       bp->ignore == 1 ? "" : "s");
+        sb_free(&b);
+    }
+}
+
+/* info breakpoints */
+static int info_breakpoints_exec(cmd_args *a)
+{
+    (void)a;
+    info_breakpoints();
+    return 0;
+}
+
+/* info watches */
+static int info_watches_exec(cmd_args *a)
+{
+    (void)a;
+    if (g_bps.nw == 0) {
+        out_printf("no watches\n");
+        return 0;
+    }
+    for (size_t i = 0; i < g_bps.nw; i++) {
+        const watch *w = &g_bps.w[i];
+        out_printf("%s.%s:\n", w->tonic, w->probe);
+        for (size_t j = 0; j < g_bps.nrows; j++) {
+            const watch_row *r = &g_bps.rows[j];
+            if (r->watch != i)
+                continue;
+            if (r->seq)
+                out_printf("  #%-6llu %8.3fs %s\n",
+                           (unsigned long long)r->seq, r->vt, r->text);
+            else
+                out_printf("  %-7s %8.3fs %s\n", "start", r->vt, r->text);
+        }
+    }
+    return 0;
+}
+
+/* info runs */
+static int info_runs_exec(cmd_args *a)
+{
+    (void)a;
+    tt_catalyst *cat = cmd_cat();
+    if (!cat)
+        return -1;
+    size_t n = tt_run_count(cat);
+    if (n == 0)
+        out_printf("nothing has run yet\n");
+    for (size_t i = 0; i < n; i++) {
+        const tt_run *r = tt_run_at(cat, i);
+        strbuf b = {0};
+        size_t ns = tt_run_stop_count(r);
+        for (size_t j = 0; j < ns; j++)
+            sb_printf(&b, "%s%s", j ? ", " : "", tt_run_stop_at(r, j));
+        uint64_t f = tt_run_first_seq(r), c = tt_run_entry_count(r);
+        double wall = tt_run_end(r) - tt_run_start(r);
+        if (c)
+            out_printf("%3zu  #%llu-#%llu  %s  (wall %.3fs%s", i + 1,
+                       (unsigned long long)f,
+                       (unsigned long long)(f + c - 1), b.s ? b.s : "", wall,
+                       wall > 0 ? ", " : ")\n");
+        else
+            out_printf("%3zu  (none)  %s\n", i + 1, b.s ? b.s : "");
+        if (c && wall > 0)
+            out_printf("%.0f sparkles/s)\n", (double)c / wall);
+        sb_free(&b);
+    }
+    return 0;
+}
+
+static const cmd_entry info_trace_entry;
+
+/* info trace [N | FROM-TO]: entries as one line each. */
+static int info_trace_exec(cmd_args *a)
+{
+    tt_catalyst *cat = cmd_cat();
+    if (!cat)
+        return -1;
+    uint64_t first = tt_trace_first_seq(cat), last = tt_trace_last_seq(cat);
+    uint64_t from, to = last;
+    long n = 20;
+    if (a->argc > 1)
+        return cmd_usage_error(&info_trace_entry);
+    if (a->argc == 1) {
+        unsigned long long x, y;
+        char c;
+        if (sscanf(a->argv[0], "%llu-%llu%c", &x, &y, &c) == 2 && x <= y) {
+            from = x;
+            to = y < last ? y : last;
+            goto print;
+        }
+        if (!parse_long(a->argv[0], &n) || n < 1)
+            return cmd_usage_error(&info_trace_entry);
+    }
+    from = last >= (uint64_t)n ? last - (uint64_t)n + 1 : 1;
+print:
+    if (from < first) {
+        out_printf("(entries before #%llu were dropped by the trace ring)\n",
+                   (unsigned long long)first);
+        from = first;
+    }
+    if (last == 0) {
+        out_printf("the trace is empty\n");
+        return 0;
+    }
+    char line[1024];
+    for (uint64_t s = from; s <= to && s >= 1; s++) {
+        const tt_trace_entry *e = tt_trace_get(cat, s);
+        if (!e)
+            continue;
+        tt_entry_format(cat, e, line, sizeof line);
+        out_printf("%s\n", line);
+    }
+    return 0;
+}
+
+static const cmd_entry info_entry_entry;
+
+/* info entry SEQ: the entry as JSON. */
+static int info_entry_exec(cmd_args *a)
+{
+    tt_catalyst *cat = cmd_cat();
+    long seq;
+    if (!cat)
+        return -1;
+    if (a->argc != 1 || !parse_long(a->argv[0], &seq) || seq < 1)
+        return cmd_usage_error(&info_entry_entry);
+    const tt_trace_entry *e = tt_trace_get(cat, (uint64_t)seq);
+    if (!e) {
+        out_error("no trace entry #%ld (the trace holds #%llu-#%llu)", seq,
+                  (unsigned long long)tt_trace_first_seq(cat),
+                  (unsigned long long)tt_trace_last_seq(cat));
+        return -1;
+    }
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    if (!m)
+        return -1;
+    tt_entry_write_json(cat, e, m, TT_JSON_EXTENSIONS);
+    fclose(m);
+    out_printf("%s\n", buf);
+    free(buf);
+    return 0;
+}
+
+static const cmd_entry info_tonics_entry = {
+    .name = "tonics",
+    .usage = "info tonics",
+    .help = "Every tonic as a tree by base: id, name, state.",
+    .exec = info_tonics_exec,
+    .flags = CMD_SESSION,
+};
+static const cmd_entry info_queue_entry = {
+    .name = "queue",
+    .usage = "info queue",
+    .help = "The pending orders, in the order they will run.",
+    .exec = info_queue_exec,
+    .flags = CMD_SESSION,
+};
+static const cmd_entry info_timers_entry = {
+    .name = "timers",
+    .usage = "info timers",
+    .help = "Every timer with its kind, base, period and due time.",
+    .exec = info_timers_exec,
+    .flags = CMD_SESSION,
+};
+static const cmd_entry info_sparkles_entry = {
+    .name = "sparkles",
+    .usage = "info sparkles TONIC",
+    .help = "The tonic's sparkles with their parameter types.",
+    .exec = info_sparkles_exec,
+    .complete = CC_TONIC,
+    .flags = CMD_SESSION,
+};
+static const cmd_entry info_states_entry = {
+    .name = "states",
+    .usage = "info states TONIC",
+    .help = "The tonic's states (* marks the current one).",
+    .exec = info_states_exec,
+    .complete = CC_TONIC,
+    .flags = CMD_SESSION,
+};
+static const cmd_entry info_probes_entry = {
+    .name = "probes",
+    .usage = "info probes TONIC",
+    .help = "The tonic's probes with their current values.",
+    .exec = info_probes_exec,
+    .complete = CC_TONIC,
+    .flags = CMD_SESSION,
+};
+static const cmd_entry info_exporters_entry = {
+    .name = "exporters",
+    .usage = "info exporters",
+    .help = "The exporter plugins found and the formats they write.",
+    .exec = info_exporters_exec,
+};
+static const cmd_entry info_breakpoints_entry = {
+    .name = "breakpoints",
+    .usage = "info breakpoints",
+    .help = "The breakpoints with their hit counts.",
+    .exec = info_breakpoints_exec,
+};
+static const cmd_entry info_watches_entry = {
+    .name = "watches",
+    .usage = "info watches",
+    .help = "The watched probes and their history (one row per change).",
+    .exec = info_watches_exec,
+};
+static const cmd_entry info_runs_entry = {
+    .name = "runs",
+    .usage = "info runs",
+    .help = "Every Distiller run of the session with its stop conditions.",
+    .exec = info_runs_exec,
+    .flags = CMD_SESSION,
+};
+static const cmd_entry info_trace_entry = {
+    .name = "trace",
+    .usage = "info trace [N | FROM-TO]",
+    .help = "The last N trace entries (default 20) or a range of them.",
+    .exec = info_trace_exec,
+    .flags = CMD_SESSION,
+};
+static const cmd_entry info_entry_entry = {
+    .name = "entry",
+    .usage = "info entry SEQ",
+    .help = "One trace entry in full, as JSON.",
+    .exec = info_entry_exec,
+    .flags = CMD_SESSION,
+};
+
+static const cmd_entry *const info_subs[] = {
+    &info_tonics_entry,   &info_queue_entry,       &info_timers_entry,
+    &info_sparkles_entry, &info_states_entry,      &info_probes_entry,
+    &info_exporters_entry, &info_breakpoints_entry, &info_watches_entry,
+    &info_runs_entry,     &info_trace_entry,       &info_entry_entry,
+    NULL};
+
+const cmd_entry cmd_info_entry = {
+    .name = "info",
+    .aliases = "i",
+    .usage = "info tonics|queue|timers|sparkles TONIC|states TONIC|"
+             "probes TONIC|exporters|breakpoints|watches|runs|trace|entry SEQ",
+    .help = "Show part of the session.",
+    .subs = info_subs,
+};

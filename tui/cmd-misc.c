@@ -1,0 +1,290 @@
+/*
+ * cmd-misc.c: help, quit, set, file, source, echo, and the two commands for
+ * tests and measurements: dump-screen and bench-redraw (hidden).
+ */
+#include "ttdb.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Print text wrapped at `width` columns with an indent. */
+static void print_wrapped(const char *text, int indent, int width)
+{
+    const char *p = text;
+    while (*p) {
+        int avail = width - indent;
+        const char *line = p, *brk = NULL;
+        int col = 0;
+        while (p[col] && p[col] != '\n' && col < avail) {
+            if (p[col] == ' ')
+                brk = p + col;
+            col++;
+        }
+        const char *end;
+        if (!p[col] || p[col] == '\n')
+            end = p + col;
+        else
+            end = brk ? brk : p + col;
+        out_printf("%*s%.*s\n", indent, "", (int)(end - line), line);
+        p = end;
+        while (*p == ' ' || *p == '\n')
+            p++;
+    }
+}
+
+/* The first sentence of a help text. */
+static void summary(const char *help, char *buf, size_t size)
+{
+    const char *dot = strstr(help, ". ");
+    size_t n = dot ? (size_t)(dot - help) : strlen(help);
+    if (n && help[n - 1] == '.')
+        n--;
+    snprintf(buf, size, "%.*s", (int)n, help);
+}
+
+/* help for one entry (and its subcommands). */
+static void help_entry(const cmd_entry *e)
+{
+    out_printf("usage: %s\n", e->usage);
+    if (e->aliases)
+        out_printf("aliases: %s\n", e->aliases);
+    print_wrapped(e->help, 0, 78);
+    if (e->subs) {
+        out_printf("\n");
+        for (size_t i = 0; e->subs[i]; i++) {
+            const cmd_entry *s = e->subs[i];
+            if (s->flags & CMD_HIDDEN)
+                continue;
+            out_printf("  %s\n", s->usage);
+            print_wrapped(s->help, 6, 78);
+        }
+    }
+}
+
+/* help [COMMAND [SUBCOMMAND]] | help keys */
+static int cmd_help_exec(cmd_args *a)
+{
+    if (a->argc == 0) {
+        out_printf("Commands (unique prefixes work; `help COMMAND` for "
+                   "more, `help keys` for the screen):\n");
+        for (size_t i = 0; cmd_table[i]; i++) {
+            const cmd_entry *e = cmd_table[i];
+            if (e->flags & CMD_HIDDEN)
+                continue;
+            char sum[200], name[64];
+            summary(e->help, sum, sizeof sum);
+            if (e->aliases) {
+                const char *sp = strchr(e->aliases, ' ');
+                int n = sp ? (int)(sp - e->aliases) : (int)strlen(e->aliases);
+                snprintf(name, sizeof name, "%s (%.*s)", e->name, n,
+                         e->aliases);
+            } else {
+                snprintf(name, sizeof name, "%s", e->name);
+            }
+            out_printf("  %-15s %s\n", name, sum);
+        }
+        return 0;
+    }
+    if (strcmp(a->argv[0], "keys") == 0) {
+        keys_help();
+        return 0;
+    }
+    char err[256];
+    const cmd_entry *e = cmd_lookup(cmd_table, a->argv[0], err, sizeof err);
+    if (!e) {
+        out_error("no command %s", err);
+        return -1;
+    }
+    if (a->argc >= 2 && e->subs) {
+        const cmd_entry *s = cmd_lookup(e->subs, a->argv[1], err, sizeof err);
+        if (!s) {
+            out_error("no %s subcommand %s", e->name, err);
+            return -1;
+        }
+        e = s;
+    }
+    help_entry(e);
+    return 0;
+}
+
+const cmd_entry cmd_help_entry = {
+    .name = "help",
+    .aliases = "h",
+    .usage = "help [COMMAND [SUBCOMMAND]] | help keys",
+    .help = "List the commands, or explain one. `help keys` lists the keys "
+            "of the screen.",
+    .exec = cmd_help_exec,
+    .complete = CC_COMMAND,
+};
+
+/* quit [STATUS] */
+static int cmd_quit_exec(cmd_args *a)
+{
+    long st = -1;
+    if (a->argc > 1 || (a->argc == 1 && (!parse_long(a->argv[0], &st) ||
+                                         st < 0 || st > 255)))
+        return cmd_usage_error(&cmd_quit_entry);
+    g_opts.quit = true;
+    g_opts.quit_status = (int)st;
+    return 0;
+}
+
+const cmd_entry cmd_quit_entry = {
+    .name = "quit",
+    .aliases = "q exit",
+    .usage = "quit [STATUS]",
+    .help = "Leave ttdb. In batch mode the exit status is STATUS when "
+            "given, else it says whether a command failed or a sparkle "
+            "crashed.",
+    .exec = cmd_quit_exec,
+};
+
+/* set [NAME [VALUE]] */
+static int cmd_set_exec(cmd_args *a)
+{
+    if (a->argc == 0) {
+        options_list();
+        return 0;
+    }
+    if (a->argc > 2)
+        return cmd_usage_error(&cmd_set_entry);
+    return options_set(a->argv[0], a->argc == 2 ? a->argv[1] : NULL);
+}
+
+const cmd_entry cmd_set_entry = {
+    .name = "set",
+    .aliases = "show",
+    .usage = "set [NAME [VALUE]]",
+    .help = "Show the settings, or change one: watchdog SECONDS, timeout "
+            "SECONDS, wall-guard SECONDS, trace-ring N, system on|off, "
+            "entries on|off, echo on|off, keep-going on|off. `set` alone "
+            "lists them with their values.",
+    .exec = cmd_set_exec,
+};
+
+/* file APP */
+static int cmd_file_exec(cmd_args *a)
+{
+    if (a->argc != 1)
+        return cmd_usage_error(&cmd_file_entry);
+    if (session_open(&g_session, a->argv[0]) < 0)
+        return -1;
+    tt_catalyst *cat = g_session.cat;
+    out_printf("loaded %s: %zu tonics, %zu orders queued\n", a->argv[0],
+               tt_tonic_count(cat), tt_queue_length(cat));
+    return 0;
+}
+
+const cmd_entry cmd_file_entry = {
+    .name = "file",
+    .usage = "file APP",
+    .help = "Load another app module (a .so, or the libtool .la naming "
+            "one) and start it; the current session ends. Breakpoints and "
+            "watches are kept.",
+    .exec = cmd_file_exec,
+    .complete = CC_FILE,
+};
+
+/* source FILE */
+static int cmd_source_exec(cmd_args *a)
+{
+    if (a->argc != 1)
+        return cmd_usage_error(&cmd_source_entry);
+    FILE *f = fopen(a->argv[0], "r");
+    if (!f) {
+        out_error("cannot read %s: %s", a->argv[0], strerror(errno));
+        return -1;
+    }
+    int rc = batch_run_file(a->argv[0], f);
+    fclose(f);
+    return rc;
+}
+
+const cmd_entry cmd_source_entry = {
+    .name = "source",
+    .usage = "source FILE",
+    .help = "Run the commands in FILE (one per line; # starts a comment), "
+            "stopping at the first that fails.",
+    .exec = cmd_source_exec,
+    .complete = CC_FILE,
+};
+
+/* echo TEXT */
+static int cmd_echo_exec(cmd_args *a)
+{
+    strbuf b = {0};
+    for (int i = 0; i < a->argc; i++)
+        sb_printf(&b, "%s%s", i ? " " : "", a->argv[i]);
+    out_printf("%s\n", b.s ? b.s : "");
+    sb_free(&b);
+    return 0;
+}
+
+const cmd_entry cmd_echo_entry = {
+    .name = "echo",
+    .usage = "echo TEXT...",
+    .help = "Print the text (useful in scripts).",
+    .exec = cmd_echo_exec,
+};
+
+/* dump-screen FILE */
+static int cmd_dump_screen_exec(cmd_args *a)
+{
+    if (a->argc != 1)
+        return cmd_usage_error(&cmd_dump_screen_entry);
+    if (!screen_active()) {
+        out_error("dump-screen: there is no screen in batch mode");
+        return -1;
+    }
+    FILE *f = fopen(a->argv[0], "w");
+    if (!f) {
+        out_error("cannot write %s: %s", a->argv[0], strerror(errno));
+        return -1;
+    }
+    screen_dump(f);
+    if (fclose(f) != 0) {
+        out_error("cannot write %s: %s", a->argv[0], strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+const cmd_entry cmd_dump_screen_entry = {
+    .name = "dump-screen",
+    .usage = "dump-screen FILE",
+    .help = "Write the text of the screen to FILE, one line per row (for "
+            "tests).",
+    .exec = cmd_dump_screen_exec,
+    .complete = CC_FILE,
+    .flags = CMD_HIDDEN,
+};
+
+/* bench-redraw N */
+static int cmd_bench_redraw_exec(cmd_args *a)
+{
+    long n = 100;
+    if (a->argc > 1 || (a->argc == 1 && (!parse_long(a->argv[0], &n) || n < 1)))
+        return cmd_usage_error(&cmd_bench_redraw_entry);
+    if (!cmd_cat())
+        return -1;
+    double newest, middle, index = 0;
+    if (screen_bench_redraw(n, &newest, &middle, &index) < 0)
+        return -1;
+    out_printf("trace pane redraw: %.3f ms (newest rows), %.3f ms (middle), "
+               "%llu entries, %ld redraws each\n", newest, middle,
+               (unsigned long long)tt_trace_last_seq(g_session.cat), n);
+    if (!screen_show_system())
+        out_printf("index of non-system entries rebuilt in %.3f ms\n", index);
+    return 0;
+}
+
+const cmd_entry cmd_bench_redraw_entry = {
+    .name = "bench-redraw",
+    .usage = "bench-redraw [N]",
+    .help = "Time N redraws of the Trace pane (newest rows visible, then "
+            "scrolled to the middle) and print the mean time of one. In "
+            "batch mode the screen is drawn to /dev/null.",
+    .exec = cmd_bench_redraw_exec,
+    .flags = CMD_HIDDEN,
+};

@@ -1,0 +1,566 @@
+/*
+ * cmd-run.c: the commands that run sparkles, each one Distiller call:
+ * step (sparkle_count), continue (until a breakpoint, idle or the end),
+ * until state|sparkle|probe|contract (till_state_in, till_sparkle_in or a
+ * contract), sparkle (the raw call, optionally printed as JSON), advance
+ * (virtual time), finish (as the tonic's base would), restart.
+ */
+#include "ttdb.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Run with the session's default timeout; prints the summary. */
+static int run(tt_sparkle_args *sa)
+{
+    if (sa->timeout == 0)
+        sa->timeout = g_session.timeout;
+    return session_run(&g_session, sa, false, false, NULL);
+}
+
+/* step [N]: run N sparkles (a transition's extras always complete). */
+static int cmd_step_exec(cmd_args *a)
+{
+    long n = 1;
+    if (a->argc > 1 || (a->argc == 1 && (!parse_long(a->argv[0], &n) || n < 1)))
+        return cmd_usage_error(&cmd_step_entry);
+    tt_sparkle_args sa = {.sparkle_count = n};
+    return run(&sa);
+}
+
+const cmd_entry cmd_step_entry = {
+    .name = "step",
+    .aliases = "s next n",
+    .usage = "step [N]",
+    .help = "Run the next N queued sparkles (default 1). A sparkle that "
+            "changes state is always followed by the extra sparkles of the "
+            "transition (on_exit, the state change, on_enter), as in the "
+            "Distiller's sparkle_count. Enter on an empty line repeats it.",
+    .exec = cmd_step_exec,
+    .flags = CMD_REPEAT | CMD_SESSION,
+};
+
+/* continue: run until a breakpoint, idle, the timeout or the end. */
+static int cmd_continue_exec(cmd_args *a)
+{
+    if (a->argc != 0)
+        return cmd_usage_error(&cmd_continue_entry);
+    tt_sparkle_args sa = {0};
+    return run(&sa);
+}
+
+const cmd_entry cmd_continue_entry = {
+    .name = "continue",
+    .aliases = "c cont",
+    .usage = "continue",
+    .help = "Run until a breakpoint stops it, nothing can happen any more "
+            "(idle: empty queue and no pending timer), the catalyst "
+            "finishes, the timeout (`set timeout`) passes or Ctrl-C "
+            "interrupts it between two sparkles. Enter on an empty line "
+            "repeats it.",
+    .exec = cmd_continue_exec,
+    .flags = CMD_REPEAT | CMD_SESSION,
+};
+
+/* Split "a,b" words into a list of names. */
+static void names_from(cmd_args *a, int from, strvec *out)
+{
+    for (int i = from; i < a->argc; i++) {
+        char *copy = xstrdup(a->argv[i]), *save = NULL;
+        for (char *t = strtok_r(copy, ",", &save); t;
+             t = strtok_r(NULL, ",", &save))
+            if (!sv_has(out, t))
+                sv_add(out, t);
+        free(copy);
+    }
+}
+
+/* Join names with commas (malloc'ed). */
+static char *join(const strvec *v)
+{
+    strbuf b = {0};
+    for (size_t i = 0; i < v->n; i++)
+        sb_printf(&b, "%s%s", i ? "," : "", v->v[i]);
+    return sb_take(&b);
+}
+
+/* Run with a contract, then free it. */
+static int run_contract(tt_contract *c)
+{
+    tt_sparkle_args sa = {.contract = c};
+    int rc = run(&sa);
+    tt_contract_free(c);
+    return rc;
+}
+
+/* A tonic named in an until that does not exist: pending (a warning)
+ * unless a close name suggests a typo (an error).  Returns the name. */
+static const char *until_pending_tonic(tt_catalyst *cat, const char *name)
+{
+    const char *sug;
+    if (find_tonic(cat, name, &sug))
+        return name;
+    if (sug) {
+        out_error("unknown tonic \"%s\" (did you mean \"%s\"?)", name, sug);
+        return NULL;
+    }
+    out_warn("no tonic \"%s\" yet: the condition holds once one exists",
+             name);
+    return name;
+}
+
+/* until state [TONIC] STATE... */
+static int cmd_until_state_exec(cmd_args *a)
+{
+    tt_catalyst *cat = cmd_cat();
+    if (!cat)
+        return -1;
+    if (a->argc < 1)
+        return cmd_usage_error(&cmd_until_entry);
+    /* The first word names a tonic when more words follow, unless every
+     * word is a known state. */
+    const char *tname = NULL;
+    tt_tonic *t = NULL;
+    if (a->argc >= 2) {
+        strvec all = {0};
+        names_from(a, 0, &all);
+        bool states = true;
+        for (size_t i = 0; i < all.n && states; i++)
+            states = find_state_any(cat, all.v[i], NULL);
+        sv_free(&all);
+        t = find_tonic(cat, a->argv[0], NULL);
+        if (t || !states) {
+            tname = until_pending_tonic(cat, a->argv[0]);
+            if (!tname)
+                return -1;
+        }
+    } else if (find_tonic(cat, a->argv[0], NULL) &&
+               !find_state_any(cat, a->argv[0], NULL)) {
+        out_error("until state %s: which state? (`info states %s`)",
+                  a->argv[0], a->argv[0]);
+        return -1;
+    }
+    strvec states = {0};
+    names_from(a, tname ? 1 : 0, &states);
+    for (size_t i = 0; i < states.n; i++) {
+        const char *sug;
+        bool ok = t ? resolve_state(t, states.v[i])
+                    : tname || find_state_any(cat, states.v[i], &sug);
+        if (!ok) {
+            if (!t) {
+                if (sug)
+                    out_error("no tonic has a state \"%s\" (did you mean "
+                              "\"%s\"?)", states.v[i], sug);
+                else
+                    out_error("no tonic has a state \"%s\"", states.v[i]);
+            }
+            sv_free(&states);
+            return -1;
+        }
+    }
+    int rc;
+    if (tname) {
+        tt_contract *c = tt_contract_new();
+        for (size_t i = 0; i < states.n; i++)
+            tt_contract_add_till_state(c, tname, states.v[i]);
+        rc = run_contract(c);
+    } else {
+        char *list = join(&states);
+        tt_sparkle_args sa = {.till_state_in = list};
+        rc = run(&sa);
+        free(list);
+    }
+    sv_free(&states);
+    return rc;
+}
+
+/* until sparkle [TONIC.]NAME */
+static int cmd_until_sparkle_exec(cmd_args *a)
+{
+    tt_catalyst *cat = cmd_cat();
+    if (!cat)
+        return -1;
+    if (a->argc != 1)
+        return cmd_usage_error(&cmd_until_entry);
+    char *tname, *sname;
+    if (split_dotted(a->argv[0], &tname, &sname)) {
+        int rc = -1;
+        tt_tonic *t = find_tonic(cat, tname, NULL);
+        const char *full = NULL;
+        if (t)
+            full = resolve_sparkle(t, sname);
+        else if (until_pending_tonic(cat, tname))
+            full = sname;
+        if (full) {
+            tt_contract *c = tt_contract_new();
+            tt_contract_add_till_sparkle(c, tname, full);
+            rc = run_contract(c);
+        }
+        free(tname);
+        free(sname);
+        return rc;
+    }
+    const char *sug;
+    const char *full = find_sparkle_any(cat, a->argv[0], &sug);
+    if (!full) {
+        if (sug)
+            out_error("no tonic has a sparkle \"%s\" (did you mean \"%s\"?)",
+                      a->argv[0], sug);
+        else
+            out_error("no tonic has a sparkle \"%s\"", a->argv[0]);
+        return -1;
+    }
+    tt_sparkle_args sa = {.till_sparkle_in = full};
+    return run(&sa);
+}
+
+/* Parse "TONIC.PROBE == VALUE" (VALUE: the rest of the line as typed,
+ * read by the probe's current type); errors printed. */
+static int parse_probe_eq(tt_catalyst *cat, cmd_args *a, tt_tonic **t,
+                          char **probe, tt_value *val)
+{
+    if (a->argc < 3 || strcmp(a->argv[1], "==") != 0) {
+        out_error("expected TONIC.PROBE == VALUE");
+        return -1;
+    }
+    char *tname;
+    if (!split_dotted(a->argv[0], &tname, probe)) {
+        out_error("\"%s\": name the probe as TONIC.PROBE", a->argv[0]);
+        return -1;
+    }
+    *t = resolve_tonic(cat, tname);
+    free(tname);
+    if (!*t || !resolve_probe(*t, *probe)) {
+        free(*probe);
+        return -1;
+    }
+    tt_value cur = TT_NONE;
+    const tt_value *like =
+        tt_tonic_probe_read(*t, *probe, &cur) == 0 ? &cur : NULL;
+    char err[256];
+    char *text = a->argc == 3 ? cmd_arg_text(a, 2) : xstrdup(a->starts[2]);
+    int rc = parse_probe_value(cat, like, text, val, err, sizeof err);
+    free(text);
+    tt_value_clear(&cur);
+    if (rc < 0) {
+        out_error("%s.%s: %s", tt_tonic_name(*t), *probe, err);
+        free(*probe);
+        return -1;
+    }
+    return 0;
+}
+
+/* until probe TONIC.PROBE == VALUE */
+static int cmd_until_probe_exec(cmd_args *a)
+{
+    tt_catalyst *cat = cmd_cat();
+    if (!cat)
+        return -1;
+    tt_tonic *t;
+    char *probe;
+    tt_value v;
+    if (parse_probe_eq(cat, a, &t, &probe, &v) < 0)
+        return -1;
+    tt_contract *c = tt_contract_new();
+    tt_contract_add_stop_on_probe(c, tt_tonic_name(t), probe, &v);
+    tt_value_clear(&v);
+    free(probe);
+    return run_contract(c);
+}
+
+/* until contract FILE */
+static int cmd_until_contract_exec(cmd_args *a)
+{
+    if (!cmd_cat())
+        return -1;
+    if (a->argc != 1)
+        return cmd_usage_error(&cmd_until_entry);
+    tt_contract *c = NULL;
+    tt_error err = {0};
+    if (tt_contract_load(a->argv[0], &c, &err) < 0) {
+        out_error("%s", err.msg[0] ? err.msg : tt_strerror(err.code));
+        return -1;
+    }
+    return run_contract(c);
+}
+
+static const cmd_entry cmd_until_state_entry = {
+    .name = "state",
+    .usage = "until state [TONIC] STATE...",
+    .help = "Run until a tonic enters one of the states (any tonic, or the "
+            "named one).",
+    .exec = cmd_until_state_exec,
+    .complete = CC_TONIC_STATE,
+};
+static const cmd_entry cmd_until_sparkle_entry = {
+    .name = "sparkle",
+    .usage = "until sparkle [TONIC.]NAME",
+    .help = "Run until the sparkle has run (on any tonic, or the named one).",
+    .exec = cmd_until_sparkle_exec,
+    .complete = CC_DOTTED_SPARKLE,
+};
+static const cmd_entry cmd_until_probe_entry = {
+    .name = "probe",
+    .usage = "until probe TONIC.PROBE == VALUE",
+    .help = "Run until the probe equals the value (a contract's "
+            "stop_on_probe). VALUE is read as the probe's type: 3, 2.5, "
+            "true, \"text\", [1, 2] or {\"k\": 1}.",
+    .exec = cmd_until_probe_exec,
+    .complete = CC_DOTTED_PROBE,
+};
+static const cmd_entry cmd_until_contract_entry = {
+    .name = "contract",
+    .usage = "until contract FILE",
+    .help = "Run until the contract in the JSON file is met (the Distiller's "
+            "contract format).",
+    .exec = cmd_until_contract_exec,
+    .complete = CC_FILE,
+};
+static const cmd_entry *const until_subs[] = {
+    &cmd_until_state_entry, &cmd_until_sparkle_entry, &cmd_until_probe_entry,
+    &cmd_until_contract_entry, NULL};
+
+const cmd_entry cmd_until_entry = {
+    .name = "until",
+    .aliases = "u",
+    .usage = "until state [TONIC] STATE... | sparkle [TONIC.]NAME | "
+             "probe TONIC.PROBE == VALUE | contract FILE",
+    .help = "Run until a condition holds: a tonic enters a state, a sparkle "
+            "has run, a probe has a value, or a contract file is met. "
+            "Breakpoints, idle, the timeout and Ctrl-C stop it too.",
+    .flags = CMD_SESSION,
+    .subs = until_subs,
+};
+
+/* ---------------------------------------------------------------------- */
+/* sparkle: the raw Distiller call                                        */
+/* ---------------------------------------------------------------------- */
+
+static const char *const sparkle_keys[] = {
+    "count", "sparkle_count", "timeout", "till_state_in", "till_sparkle_in",
+    "contract"};
+
+/* sparkle [count=N] [timeout=S] [till_state_in=A,B] [till_sparkle_in=X]
+ *         [contract=FILE|JSON] [-finish] [-json] [-pretty] */
+static int cmd_sparkle_exec(cmd_args *a)
+{
+    tt_catalyst *cat = cmd_cat();
+    if (!cat)
+        return -1;
+    tt_sparkle_args sa = {0};
+    tt_contract *c = NULL;
+    bool json = false, finish = false, pretty = false;
+    int rc = -1;
+    for (int i = 0; i < a->argc; i++) {
+        const char *w = a->argv[i];
+        if (strcmp(w, "-json") == 0) {
+            json = true;
+            continue;
+        }
+        if (strcmp(w, "-pretty") == 0) {
+            json = pretty = true;
+            continue;
+        }
+        if (strcmp(w, "-finish") == 0) {
+            finish = true;
+            continue;
+        }
+        const char *eq = strchr(w, '=');
+        if (!eq) {
+            out_error("\"%s\": expected KEY=VALUE, -json or -finish "
+                      "(usage: %s)", w, cmd_sparkle_entry.usage);
+            goto out;
+        }
+        size_t klen = (size_t)(eq - w);
+        char *key = xstrdup(w);
+        key[klen] = '\0';
+        const char *val = eq + 1;
+        int k = -1;
+        for (int j = 0; j < 6; j++)
+            if (strcmp(key, sparkle_keys[j]) == 0)
+                k = j;
+        if (k < 0) {
+            const char *sug = tt_suggest(key, sparkle_keys, 6);
+            if (sug)
+                out_error("unknown sparkle option \"%s\" (did you mean "
+                          "\"%s\"?)", key, sug);
+            else
+                out_error("unknown sparkle option \"%s\"", key);
+            free(key);
+            goto out;
+        }
+        free(key);
+        switch (k) {
+        case 0:
+        case 1:
+            if (!parse_long(val, &sa.sparkle_count) || sa.sparkle_count < 0) {
+                out_error("count=%s: expected a whole number >= 0", val);
+                goto out;
+            }
+            if (sa.sparkle_count == 0) /* the Distiller treats 0 as 1 */
+                sa.sparkle_count = 1;
+            break;
+        case 2:
+            if (!parse_double(val, &sa.timeout) || sa.timeout <= 0) {
+                out_error("timeout=%s: expected seconds > 0", val);
+                goto out;
+            }
+            break;
+        case 3:
+            sa.till_state_in = val;
+            break;
+        case 4:
+            sa.till_sparkle_in = val;
+            break;
+        case 5: {
+            tt_error err = {0};
+            if (c)
+                tt_contract_free(c);
+            c = NULL;
+            int r = val[0] == '{'
+                        ? tt_contract_parse(val, "contract", &c, &err)
+                        : tt_contract_load(val, &c, &err);
+            if (r < 0) {
+                out_error("%s", err.msg[0] ? err.msg : tt_strerror(r));
+                goto out;
+            }
+            sa.contract = c;
+            break;
+        }
+        }
+    }
+    const tt_run *r = NULL;
+    if (session_run(&g_session, &sa, finish, json, &r) < 0)
+        goto out;
+    if (json && r) {
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *m = open_memstream(&buf, &len);
+        if (!m) {
+            out_error("out of memory");
+            goto out;
+        }
+        tt_run_write_json(cat, r, m, pretty ? TT_JSON_PRETTY : 0);
+        fclose(m);
+        while (len && buf[len - 1] == '\n')
+            buf[--len] = '\0';
+        out_printf("%s\n", buf);
+        free(buf);
+    }
+    rc = 0;
+out:
+    if (c)
+        tt_contract_free(c);
+    return rc;
+}
+
+const cmd_entry cmd_sparkle_entry = {
+    .name = "sparkle",
+    .usage = "sparkle [count=N] [timeout=S] [till_state_in=A,B] "
+             "[till_sparkle_in=X,Y] [contract=FILE|JSON] [-finish] [-json]",
+    .help = "The Distiller call itself, with its own stop options (no "
+            "default timeout but the Distiller's 3600 s). contract= takes a "
+            "file or inline JSON ('{\"probes\": [\"x\"]}'). -finish queues "
+            "ttsc__finish to the catalyst and every tonic first, as "
+            "finish_distiller() does. -json prints the returned run as one "
+            "JSON object on one line (-pretty: one entry per line) instead "
+            "of the summary.",
+    .exec = cmd_sparkle_exec,
+    .flags = CMD_SESSION,
+};
+
+/* ---------------------------------------------------------------------- */
+/* advance, finish, restart                                               */
+/* ---------------------------------------------------------------------- */
+
+/* advance SECONDS: move virtual time; due timers queue their callbacks. */
+static int cmd_advance_exec(cmd_args *a)
+{
+    tt_catalyst *cat = cmd_cat();
+    double s;
+    if (!cat)
+        return -1;
+    if (a->argc != 1 || !parse_double(a->argv[0], &s) || s < 0)
+        return cmd_usage_error(&cmd_advance_entry);
+    size_t before = tt_queue_length(cat);
+    int rc = tt_distiller_advance(cat, s);
+    if (rc < 0) {
+        const char *m = tt_catalyst_errmsg(cat);
+        out_error("advance: %s", m && *m ? m : tt_strerror(rc));
+        return -1;
+    }
+    size_t after = tt_queue_length(cat);
+    out_printf("time is now %gs; %zu order%s queued by timers\n",
+               tt_catalyst_now(cat), after - before,
+               after - before == 1 ? "" : "s");
+    return 0;
+}
+
+const cmd_entry cmd_advance_entry = {
+    .name = "advance",
+    .usage = "advance SECONDS",
+    .help = "Move virtual time forward; timers that come due queue their "
+            "callbacks (in due order). Nothing runs.",
+    .exec = cmd_advance_exec,
+    .flags = CMD_SESSION,
+};
+
+/* finish TONIC: queue ttsc__finish with the tonic's base as source. */
+static int cmd_finish_exec(cmd_args *a)
+{
+    tt_catalyst *cat = cmd_cat();
+    if (!cat)
+        return -1;
+    if (a->argc != 1)
+        return cmd_usage_error(&cmd_finish_entry);
+    tt_tonic *t = resolve_tonic(cat, a->argv[0]);
+    if (!t)
+        return -1;
+    int rc = tt_finish_from_base(t);
+    if (rc < 0) {
+        const char *m = tt_catalyst_errmsg(cat);
+        out_error("finish %s: %s", tt_tonic_name(t),
+                  m && *m ? m : tt_strerror(rc));
+        return -1;
+    }
+    tt_tonic *base = tt_tonic_base(t);
+    out_printf("queued %s.ttsc__finish from %s\n", tt_tonic_name(t),
+               base ? tt_tonic_name(base) : "(external)");
+    return 0;
+}
+
+const cmd_entry cmd_finish_entry = {
+    .name = "finish",
+    .aliases = "fin",
+    .usage = "finish TONIC",
+    .help = "Queue TONIC.ttsc__finish as its base would send it, so that the "
+            "tonic accepts it (a ttsc__finish from outside is ignored by "
+            "every tonic but the catalyst). Use `step` or `continue` to run "
+            "it.",
+    .exec = cmd_finish_exec,
+    .complete = CC_TONIC,
+    .flags = CMD_SESSION,
+};
+
+/* restart: a fresh run of the same module. */
+static int cmd_restart_exec(cmd_args *a)
+{
+    if (a->argc != 0)
+        return cmd_usage_error(&cmd_restart_entry);
+    if (session_restart(&g_session) < 0)
+        return -1;
+    tt_catalyst *cat = g_session.cat;
+    out_printf("restarted %s: %zu tonics, %zu orders queued\n",
+               g_session.app_path, tt_tonic_count(cat), tt_queue_length(cat));
+    return 0;
+}
+
+const cmd_entry cmd_restart_entry = {
+    .name = "restart",
+    .aliases = "r run",
+    .usage = "restart",
+    .help = "Start the app afresh: reload the module, new Distiller, run "
+            "the formula again. Breakpoints, watches and settings are kept; "
+            "the trace and the watch history start empty.",
+    .exec = cmd_restart_exec,
+};

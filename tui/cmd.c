@@ -1,0 +1,472 @@
+/*
+ * cmd.c: the command table and everything that walks it: splitting a line
+ * into words, lookup by name, alias or unique prefix (with the closest
+ * command suggested for a typo), dispatch to a command or one of its
+ * subcommands, and completion candidates.  The commands themselves live in
+ * cmd-*.c, one file per family, each defining `const cmd_entry` values.
+ */
+#include "ttdb.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Every command, in the order `help` lists them. */
+const cmd_entry *const cmd_table[] = {
+    &cmd_step_entry,      &cmd_continue_entry, &cmd_until_entry,
+    &cmd_sparkle_entry,   &cmd_advance_entry,  &cmd_call_entry,
+    &cmd_finish_entry,    &cmd_restart_entry,  &cmd_break_entry,
+    &cmd_delete_entry,    &cmd_disable_entry,  &cmd_enable_entry,
+    &cmd_ignore_entry,    &cmd_condition_entry, &cmd_watch_entry,
+    &cmd_unwatch_entry,   &cmd_info_entry,     &cmd_export_entry,
+    &cmd_file_entry,      &cmd_source_entry,   &cmd_set_entry,
+    &cmd_echo_entry,      &cmd_help_entry,     &cmd_quit_entry,
+    &cmd_dump_screen_entry, &cmd_bench_redraw_entry, NULL};
+
+/* Free the words of a split line. */
+void cmd_args_free(cmd_args *a)
+{
+    for (int i = 0; i < a->argc; i++) {
+        free(a->argv[i]);
+        free(a->raw[i]);
+    }
+    free(a->argv);
+    free(a->raw);
+    free(a->starts);
+    memset(a, 0, sizeof *a);
+}
+
+/* Append one word. */
+static void args_push(cmd_args *a, char *word, char *raw, const char *start)
+{
+    a->argv = xrealloc(a->argv, (size_t)(a->argc + 2) * sizeof *a->argv);
+    a->raw = xrealloc(a->raw, (size_t)(a->argc + 2) * sizeof *a->raw);
+    a->starts = xrealloc(a->starts, (size_t)(a->argc + 2) * sizeof *a->starts);
+    a->argv[a->argc] = word;
+    a->raw[a->argc] = raw;
+    a->starts[a->argc] = start;
+    a->argc++;
+    a->argv[a->argc] = NULL;
+    a->raw[a->argc] = NULL;
+    a->starts[a->argc] = NULL;
+}
+
+/* Split a line into words: whitespace separates, quotes group. */
+int cmd_split(const char *line, cmd_args *a)
+{
+    memset(a, 0, sizeof *a);
+    const char *p = line;
+    for (;;) {
+        while (isspace((unsigned char)*p))
+            p++;
+        if (!*p)
+            break;
+        const char *start = p;
+        strbuf w = {0};
+        sb_add(&w, "");
+        while (*p && !isspace((unsigned char)*p)) {
+            if (*p == '\'' || *p == '"') {
+                char q = *p++;
+                while (*p && *p != q) {
+                    if (q == '"' && *p == '\\' && p[1]) {
+                        p++;
+                        switch (*p) {
+                        case 'n': sb_add(&w, "\n"); break;
+                        case 't': sb_add(&w, "\t"); break;
+                        default: sb_addn(&w, p, 1); break;
+                        }
+                        p++;
+                        continue;
+                    }
+                    sb_addn(&w, p++, 1);
+                }
+                if (!*p) {
+                    out_error("unterminated %s quote in: %s",
+                              q == '"' ? "double" : "single", line);
+                    sb_free(&w);
+                    cmd_args_free(a);
+                    return -1;
+                }
+                p++;
+                continue;
+            }
+            sb_addn(&w, p++, 1);
+        }
+        char *raw = xmalloc((size_t)(p - start) + 1);
+        memcpy(raw, start, (size_t)(p - start));
+        raw[p - start] = '\0';
+        args_push(a, sb_take(&w), raw, start);
+    }
+    return 0;
+}
+
+/* Word i as value parsers want it: as typed, except that a 'single
+ * quoted' word becomes a "double quoted" one (malloc'ed). */
+char *cmd_arg_text(const cmd_args *a, int i)
+{
+    if (a->raw[i][0] != '\'')
+        return xstrdup(a->raw[i]);
+    strbuf b = {0};
+    sb_add(&b, "\"");
+    for (const char *p = a->argv[i]; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            sb_add(&b, "\\");
+        sb_addn(&b, p, 1);
+    }
+    sb_add(&b, "\"");
+    return sb_take(&b);
+}
+
+/* Whether word names e exactly (name or alias). */
+static bool cmd_is(const cmd_entry *e, const char *word)
+{
+    if (strcmp(e->name, word) == 0)
+        return true;
+    if (!e->aliases)
+        return false;
+    const char *p = e->aliases;
+    size_t n = strlen(word);
+    while (*p) {
+        const char *end = strchr(p, ' ');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if (len == n && strncmp(p, word, n) == 0)
+            return true;
+        if (!end)
+            break;
+        p = end + 1;
+    }
+    return false;
+}
+
+/* Lookup by name, alias, then unique prefix; err gets a one-line message
+ * when nothing (or more than one) matches. */
+const cmd_entry *cmd_lookup(const cmd_entry *const *table, const char *word,
+                            char *err, size_t esz)
+{
+    for (size_t i = 0; table[i]; i++)
+        if (cmd_is(table[i], word))
+            return table[i];
+    const cmd_entry *hit = NULL;
+    strbuf amb = {0};
+    int nhit = 0;
+    for (size_t i = 0; table[i]; i++) {
+        if (table[i]->flags & CMD_HIDDEN)
+            continue;
+        if (str_starts(table[i]->name, word)) {
+            hit = table[i];
+            sb_printf(&amb, "%s%s", nhit ? ", " : "", table[i]->name);
+            nhit++;
+        }
+    }
+    if (nhit == 1) {
+        sb_free(&amb);
+        return hit;
+    }
+    if (nhit > 1) {
+        snprintf(err, esz, "ambiguous \"%s\": %s", word, amb.s);
+        sb_free(&amb);
+        return NULL;
+    }
+    sb_free(&amb);
+    strvec names = {0};
+    for (size_t i = 0; table[i]; i++)
+        if (!(table[i]->flags & CMD_HIDDEN))
+            sv_add(&names, table[i]->name);
+    const char *sug =
+        tt_suggest(word, (const char *const *)names.v, names.n);
+    if (sug)
+        snprintf(err, esz, "\"%s\" (did you mean \"%s\"?)", word, sug);
+    else
+        snprintf(err, esz, "\"%s\"", word);
+    sv_free(&names);
+    return NULL;
+}
+
+/* The arguments after the first k words. */
+static cmd_args args_shift(const cmd_args *a, int k)
+{
+    cmd_args s = {
+        .argc = a->argc - k,
+        .argv = a->argv + k,
+        .raw = a->raw + k,
+        .starts = a->starts + k,
+    };
+    return s;
+}
+
+/* Print the usage of a command as an error. */
+int cmd_usage_error(const cmd_entry *e)
+{
+    out_error("wrong arguments; usage: %s", e->usage);
+    return -1;
+}
+
+/* The session's catalyst for a command that needs one. */
+tt_catalyst *cmd_cat(void)
+{
+    return session_cat(&g_session);
+}
+
+/* Run entry e with its arguments a (a.argv[0] is the first argument). */
+static int cmd_run_entry(const cmd_entry *e, cmd_args *a)
+{
+    if ((e->flags & CMD_SESSION) && !session_cat(&g_session))
+        return -1;
+    if (!e->exec)
+        return cmd_dispatch_sub(e, a);
+    return e->exec(a);
+}
+
+/* Dispatch to a subcommand of parent (a.argv[0] is its name). */
+int cmd_dispatch_sub(const cmd_entry *parent, cmd_args *a)
+{
+    if (a->argc < 1) {
+        strbuf b = {0};
+        for (size_t i = 0; parent->subs[i]; i++)
+            if (!(parent->subs[i]->flags & CMD_HIDDEN))
+                sb_printf(&b, "%s%s", i ? ", " : "", parent->subs[i]->name);
+        out_error("\"%s\" needs a subcommand: %s", parent->name, b.s);
+        sb_free(&b);
+        return -1;
+    }
+    char err[256];
+    const cmd_entry *e = cmd_lookup(parent->subs, a->argv[0], err, sizeof err);
+    if (!e) {
+        out_error("unknown %s subcommand %s", parent->name, err);
+        return -1;
+    }
+    cmd_args s = args_shift(a, 1);
+    return cmd_run_entry(e, &s);
+}
+
+/* Execute one command line. */
+int cmd_execute(const char *line)
+{
+    const char *p = line;
+    while (isspace((unsigned char)*p))
+        p++;
+    if (!*p || *p == '#')
+        return 0;
+    cmd_args a;
+    if (cmd_split(p, &a) < 0)
+        return -1;
+    char err[256];
+    const cmd_entry *e = cmd_lookup(cmd_table, a.argv[0], err, sizeof err);
+    int rc;
+    if (!e) {
+        out_error("unknown command %s", err);
+        rc = -1;
+    } else {
+        cmd_args s = args_shift(&a, 1);
+        rc = cmd_run_entry(e, &s);
+    }
+    cmd_args_free(&a);
+    out_flush();
+    screen_mark_dirty();
+    return rc;
+}
+
+/* Whether Enter repeats the command on this line. */
+bool cmd_repeats(const char *line)
+{
+    cmd_args a;
+    if (cmd_split(line, &a) < 0 || a.argc == 0) {
+        cmd_args_free(&a);
+        return false;
+    }
+    char err[256];
+    const cmd_entry *e = cmd_lookup(cmd_table, a.argv[0], err, sizeof err);
+    cmd_args_free(&a);
+    return e && (e->flags & CMD_REPEAT);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Completion                                                             */
+/* ---------------------------------------------------------------------- */
+
+/* Add s when it starts with word. */
+static void cand(strvec *out, const char *word, const char *s)
+{
+    if (s && str_starts(s, word) && !sv_has(out, s))
+        sv_add(out, s);
+}
+
+/* Tonic names (optionally with a suffix such as "."). */
+static void cand_tonics(strvec *out, const char *word, const char *suffix)
+{
+    tt_catalyst *cat = g_session.cat;
+    if (!cat)
+        return;
+    size_t n = tt_tonic_count(cat);
+    for (size_t i = 0; i < n; i++) {
+        tt_tonic *t = tt_tonic_at(cat, i);
+        if (!t)
+            continue;
+        char *s = xasprintf("%s%s", tt_tonic_name(t), suffix);
+        cand(out, word, s);
+        free(s);
+    }
+}
+
+/* Sparkle names of t (or of every tonic), optionally prefixed. */
+static void cand_sparkles(strvec *out, const char *word, tt_tonic *t,
+                          const char *prefix)
+{
+    tt_catalyst *cat = g_session.cat;
+    if (!cat)
+        return;
+    size_t n = t ? 1 : tt_tonic_count(cat);
+    for (size_t i = 0; i < n; i++) {
+        tt_tonic *u = t ? t : tt_tonic_at(cat, i);
+        if (!u)
+            continue;
+        size_t m = tt_tonic_sparkle_count(u);
+        for (size_t j = 0; j < m; j++) {
+            const char *full = tt_tonic_sparkle_at(u, j);
+            char *s = xasprintf("%s%s", prefix, full);
+            cand(out, word, s);
+            free(s);
+            /* short names ("mix" for "ttsc__mix") once something is typed */
+            const char *us = strstr(full, "__");
+            if (us && !is_system_sparkle(full) &&
+                strlen(word) > strlen(prefix)) {
+                s = xasprintf("%s%s", prefix, us + 2);
+                cand(out, word, s);
+                free(s);
+            }
+        }
+    }
+}
+
+/* State names of t (or of every tonic). */
+static void cand_states(strvec *out, const char *word, tt_tonic *t)
+{
+    tt_catalyst *cat = g_session.cat;
+    if (!cat)
+        return;
+    size_t n = t ? 1 : tt_tonic_count(cat);
+    for (size_t i = 0; i < n; i++) {
+        tt_tonic *u = t ? t : tt_tonic_at(cat, i);
+        if (!u)
+            continue;
+        size_t m = tt_tonic_state_count(u);
+        for (size_t j = 0; j < m; j++)
+            cand(out, word, tt_tonic_state_at(u, (int)j));
+    }
+}
+
+/* Probe names of t, prefixed. */
+static void cand_probes(strvec *out, const char *word, tt_tonic *t,
+                        const char *prefix)
+{
+    size_t m = tt_tonic_probe_count(t);
+    for (size_t j = 0; j < m; j++) {
+        char *s = xasprintf("%s%s", prefix, tt_tonic_probe_at(t, j));
+        cand(out, word, s);
+        free(s);
+    }
+}
+
+/* "TONIC." then "TONIC.NAME" completions; sparkles or probes. */
+static void cand_dotted(strvec *out, const char *word, bool probes)
+{
+    tt_catalyst *cat = g_session.cat;
+    if (!cat)
+        return;
+    char *left;
+    const char *dot = strrchr(word, '.');
+    if (dot) {
+        left = xstrdup(word);
+        left[dot - word] = '\0';
+        tt_tonic *t = find_tonic(cat, left, NULL);
+        if (t) {
+            char *prefix = xasprintf("%s.", left);
+            if (probes)
+                cand_probes(out, word, t, prefix);
+            else
+                cand_sparkles(out, word, t, prefix);
+            free(prefix);
+        }
+        free(left);
+    }
+    cand_tonics(out, word, ".");
+    if (!probes)
+        cand_sparkles(out, word, NULL, "");
+}
+
+/* Candidates for the word being typed after the words of `line`. */
+void cmd_complete_words(const char *line, const char *word, strvec *out)
+{
+    cmd_args a;
+    if (cmd_split(line, &a) < 0)
+        return;
+    const cmd_entry *const *table = cmd_table;
+    const cmd_entry *e = NULL;
+    int k = 0;
+    while (k < a.argc) {
+        char err[256];
+        const cmd_entry *sub = cmd_lookup(table, a.argv[k], err, sizeof err);
+        if (!sub) {
+            cmd_args_free(&a);
+            return;
+        }
+        e = sub;
+        k++;
+        if (!e->subs)
+            break;
+        table = e->subs;
+    }
+    if (!e || (e->subs && k == a.argc)) {
+        for (size_t i = 0; table[i]; i++)
+            if (!(table[i]->flags & CMD_HIDDEN))
+                cand(out, word, table[i]->name);
+        cmd_args_free(&a);
+        return;
+    }
+    int pos = a.argc - k; /* index of the word being typed among args */
+    tt_catalyst *cat = g_session.cat;
+    switch (e->complete) {
+    case CC_COMMAND:
+        for (size_t i = 0; cmd_table[i]; i++)
+            if (!(cmd_table[i]->flags & CMD_HIDDEN))
+                cand(out, word, cmd_table[i]->name);
+        break;
+    case CC_TONIC:
+        if (pos == 0)
+            cand_tonics(out, word, "");
+        break;
+    case CC_TONIC_SPARKLE:
+        if (pos == 0)
+            cand_tonics(out, word, "");
+        else if (pos == 1 && cat) {
+            tt_tonic *t = find_tonic(cat, a.argv[k], NULL);
+            if (t)
+                cand_sparkles(out, word, t, "");
+        }
+        break;
+    case CC_TONIC_STATE: {
+        tt_tonic *t = NULL;
+        if (pos == 0)
+            cand_tonics(out, word, "");
+        else if (cat)
+            t = find_tonic(cat, a.argv[k], NULL);
+        cand_states(out, word, t);
+        break;
+    }
+    case CC_DOTTED_SPARKLE:
+        if (pos == 0)
+            cand_dotted(out, word, false);
+        break;
+    case CC_DOTTED_PROBE:
+        if (pos == 0)
+            cand_dotted(out, word, true);
+        break;
+    case CC_FILE:
+        sv_add(out, "\001file"); /* marker: complete file names */
+        break;
+    case CC_NONE:
+    case CC_SUBCOMMAND:
+        break;
+    }
+    cmd_args_free(&a);
+}

@@ -1,0 +1,165 @@
+/*
+ * format.c: text for values, pending orders and trace rows, shared by the
+ * batch listings and the screen panes.
+ */
+#include "ttdb.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* A value as JSON text (malloc'ed). */
+char *fmt_value(const tt_value *v)
+{
+    char buf[256];
+    size_t n = tt_value_to_json(v, buf, sizeof buf);
+    if (n < sizeof buf)
+        return xstrdup(buf);
+    char *big = xmalloc(n + 1);
+    tt_value_to_json(v, big, n + 1);
+    return big;
+}
+
+/* "1, 2.5, \"x\"". */
+void fmt_args(strbuf *b, const tt_value *args, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char *s = fmt_value(&args[i]);
+        if (i)
+            sb_add(b, ", ");
+        sb_add(b, s);
+        free(s);
+    }
+}
+
+/* Append a source "<- Tonic.sparkle", "<- ttdb" or "<- (external)". */
+static void fmt_source(strbuf *b, const char *tonic, const char *sparkle)
+{
+    if (tonic)
+        sb_printf(b, "<- %s.%s", tonic, sparkle ? sparkle : "");
+    else if (sparkle && *sparkle)
+        sb_printf(b, "<- %s", sparkle);
+    else
+        sb_add(b, "<- (external)");
+}
+
+/* One pending order. */
+void fmt_order(strbuf *b, const tt_order_view *o)
+{
+    sb_printf(b, "%s.%s(", o->tonic ? tt_tonic_name(o->tonic) : "?",
+              o->sparkle);
+    fmt_args(b, o->args, o->nargs);
+    sb_add(b, ") ");
+    fmt_source(b, o->src_tonic, o->src_sparkle);
+}
+
+/* Whether a sparkle is a system one (`_tt...`). */
+bool is_system_sparkle(const char *name)
+{
+    return name && name[0] == '_' && name[1] == 't' && name[2] == 't';
+}
+
+/* A trace row: "   12   0.200 i MyDevice.ttsc__x(1) [a->b] 3us <- src". */
+void fmt_trace_row(strbuf *b, tt_catalyst *cat, const tt_trace_entry *e)
+{
+    char mark = ' ';
+    if (e->flags & TT_EF_CRASHED)
+        mark = '!';
+    else if (e->flags & TT_EF_NOHANDLER)
+        mark = '-';
+    else if (e->flags & TT_EF_IGNORED)
+        mark = 'x';
+    sb_printf(b, "%7llu %8.3f %c %s.%s(", (unsigned long long)e->seq, e->vt,
+              mark, tt_entry_tonic_name(cat, e),
+              tt_entry_sparkle_name(cat, e));
+    fmt_args(b, e->args, e->nargs);
+    const char *s0 = tt_entry_state_enter(cat, e);
+    const char *s1 = tt_entry_state_exit(cat, e);
+    if (e->state_enter == e->state_exit)
+        sb_printf(b, ") [%s] ", s0);
+    else
+        sb_printf(b, ") [%s -> %s] ", s0, s1);
+    double us = (e->t_exit - e->t_enter) * 1e6;
+    if (us < 0)
+        us = 0;
+    if (us < 1000)
+        sb_printf(b, "%.0fus ", us);
+    else if (us < 1e6)
+        sb_printf(b, "%.1fms ", us / 1000);
+    else
+        sb_printf(b, "%.2fs ", us / 1e6);
+    fmt_source(b, tt_entry_source_name(cat, e),
+               tt_entry_source_sparkle(cat, e));
+    if (e->flags & TT_EF_CRASHED)
+        sb_add(b, " [CRASHED]");
+    else if (e->flags & TT_EF_NOHANDLER)
+        sb_add(b, " [no handler]");
+    else if (e->flags & TT_EF_IGNORED)
+        sb_add(b, " [ignored]");
+}
+
+/* Depth-first walk from serial i; children[first[i]..first[i+1]) lists
+ * the serials whose base is i, in serial order. */
+static void tree_walk(tt_catalyst *cat, size_t i, int depth,
+                      const size_t *first, const size_t *children,
+                      tonic_row *rows, size_t *n)
+{
+    rows[(*n)++] = (tonic_row){.tonic = tt_tonic_at(cat, i), .depth = depth};
+    for (size_t k = first[i]; k < first[i + 1]; k++)
+        tree_walk(cat, children[k], depth + 1, first, children, rows, n);
+}
+
+/* Every tonic, as a tree by base (the catalyst first).  Tonics whose
+ * base is unknown are listed at the top level. */
+size_t tonic_tree(tt_catalyst *cat, tonic_row **out)
+{
+    size_t count = tt_tonic_count(cat);
+    size_t *base = xcalloc(count, sizeof *base);
+    size_t *first = xcalloc(count + 2, sizeof *first);
+    size_t *children = xcalloc(count, sizeof *children);
+    tonic_row *rows = xcalloc(count, sizeof *rows);
+    /* base serial of each tonic; count == "none" */
+    for (size_t i = 0; i < count; i++) {
+        tt_tonic *t = tt_tonic_at(cat, i);
+        tt_tonic *b = t ? tt_tonic_base(t) : NULL;
+        size_t bs = b ? tt_tonic_serial(b) : count;
+        base[i] = bs < count && bs != i ? bs : count;
+        if (base[i] < count)
+            first[base[i] + 1]++;
+    }
+    for (size_t i = 0; i < count; i++)
+        first[i + 1] += first[i];
+    size_t *fill = xcalloc(count + 1, sizeof *fill);
+    for (size_t i = 0; i < count; i++)
+        if (base[i] < count)
+            children[first[base[i]] + fill[base[i]]++] = i;
+    size_t n = 0;
+    for (size_t i = 0; i < count; i++)
+        if (base[i] == count && tt_tonic_at(cat, i))
+            tree_walk(cat, i, 0, first, children, rows, &n);
+    free(fill);
+    free(base);
+    free(first);
+    free(children);
+    *out = rows;
+    return n;
+}
+
+/* "1 Door (Door) [closed] finishing" for a tonic row. */
+void fmt_tonic(strbuf *b, const tonic_row *r)
+{
+    tt_tonic *t = r->tonic;
+    int id = tt_tonic_id(t);
+    for (int i = 0; i < r->depth; i++)
+        sb_add(b, "  ");
+    if (id >= 0)
+        sb_printf(b, "%d ", id);
+    else
+        sb_add(b, "- ");
+    sb_printf(b, "%s [%s]", tt_tonic_name(t), tt_tonic_state_name(t));
+    if (strcmp(tt_tonic_name(t), tt_tonic_class_name(t)) != 0)
+        sb_printf(b, " (%s)", tt_tonic_class_name(t));
+    if (id < 0)
+        sb_add(b, " finished");
+    else if (tt_tonic_finishing(t))
+        sb_add(b, " finishing");
+}

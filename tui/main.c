@@ -1,0 +1,258 @@
+/*
+ * main.c: ttdb's entry point: options, start-up, the batch or screen loop,
+ * and teardown in the reverse order of setup.
+ *
+ *     ttdb [-batch] [-x FILE]... [-ex CMD]... [-k] [-q] [APP]
+ *
+ * Batch mode (plain text) is chosen by -batch or when stdin or stdout is
+ * not a terminal; the -x files and -ex commands run in the order given,
+ * then (without -batch, or when neither was given) the commands on stdin.
+ * Otherwise the curses screen runs them first and then reads the keyboard.
+ */
+#include "ttdb.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+
+/* One -x or -ex, in command-line order. */
+typedef struct startup_cmd {
+    bool is_file;
+    const char *text;
+} startup_cmd;
+
+static const char usage_text[] =
+    "usage: ttdb [options] [APP]\n"
+    "Debug a TaskTonic app module (APP.so, or the libtool APP.la) in the\n"
+    "Distiller: step sparkles, set breakpoints, watch probes, export traces.\n"
+    "\n"
+    "  -batch        plain-text mode: run the -x and -ex commands, then exit\n"
+    "  -x FILE       run the commands in FILE (repeatable)\n"
+    "  -ex CMD       run one command (repeatable; in order with -x)\n"
+    "  -k            batch: keep going after a failed command\n"
+    "  -q            no banner\n"
+    "  --version     print the version and exit\n"
+    "  --help        print this help and exit\n"
+    "\n"
+    "Commands are read from stdin when it is not a terminal. Exit status: 0,\n"
+    "1 a command failed (or APP could not be loaded), 2 bad options,\n"
+    "3 a sparkle crashed or the watchdog stopped one. `help` inside ttdb\n"
+    "lists the commands; see ttdb(1).\n";
+
+static const char *const option_names[] = {
+    "-batch", "-x", "-ex", "-k", "-q", "--version", "--help"};
+
+/* Print a usage error and return the usage status. */
+static int usage_error(const char *fmt, ...) TTDB_PRINTF(1, 2);
+static int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "ttdb: ");
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\n(ttdb --help lists the options)\n");
+    va_end(ap);
+    return TTDB_EXIT_USAGE;
+}
+
+/* SIGINT: interrupt a run, or tell the screen loop. */
+static void on_sigint(int sig)
+{
+    (void)sig;
+    session *s = &g_session;
+    if (s->running) {
+        if (s->interrupts >= 1) {
+            /* A second Ctrl-C while the same run is still going: the
+             * sparkle that runs does not return; stop it. */
+            s->interrupts++;
+            s->abandoned = 1;
+            tt_distiller_abort(s->cat);
+            return;
+        }
+        session_interrupt(s);
+        return;
+    }
+    if (screen_active()) {
+        screen_signal(SIGINT);
+        return;
+    }
+    signal(SIGINT, SIG_DFL);
+    raise(SIGINT);
+}
+
+/* SIGTERM/SIGHUP on the screen: leave cleanly. */
+static void on_term(int sig)
+{
+    if (screen_active()) {
+        screen_signal(sig);
+        return;
+    }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+/* Install the signal handlers. */
+static void signals_init(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = on_sigint;
+    sigaction(SIGINT, &sa, NULL);
+    sa.sa_handler = on_term;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+/* Run the -x / -ex commands; 0 or -1 (stopped at a failure). */
+static int run_startup(const startup_cmd *cmds, int n)
+{
+    int rc = 0;
+    for (int i = 0; i < n && !g_opts.quit; i++) {
+        int r;
+        if (cmds[i].is_file) {
+            FILE *f = fopen(cmds[i].text, "r");
+            if (!f) {
+                out_error("cannot read %s: %s", cmds[i].text,
+                          strerror(errno));
+                r = -1;
+            } else {
+                r = batch_run_file(cmds[i].text, f);
+                fclose(f);
+            }
+        } else {
+            r = batch_run_line(cmds[i].text);
+        }
+        if (r < 0) {
+            rc = -1;
+            if (g_opts.batch && !g_opts.keep_going)
+                break;
+        }
+    }
+    return rc;
+}
+
+/* The batch exit status. */
+static int batch_status(bool failed)
+{
+    if (g_opts.quit && g_opts.quit_status >= 0)
+        return g_opts.quit_status;
+    if (g_session.crashed_ever)
+        return TTDB_EXIT_CRASHED;
+    if (failed || out_error_count() > 0)
+        return TTDB_EXIT_FAILED;
+    return TTDB_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+    startup_cmd *cmds = xcalloc((size_t)argc + 1, sizeof *cmds);
+    int ncmds = 0;
+    bool opt_batch = false;
+    const char *app = NULL;
+    bool dashdash = false;
+
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (dashdash || a[0] != '-' || a[1] == '\0') {
+            if (app) {
+                free(cmds);
+                return usage_error("more than one APP: %s", a);
+            }
+            app = a;
+        } else if (strcmp(a, "--") == 0) {
+            dashdash = true;
+        } else if (!strcmp(a, "-batch") || !strcmp(a, "--batch")) {
+            opt_batch = true;
+        } else if (!strcmp(a, "-x") || !strcmp(a, "-ex") ||
+                   !strcmp(a, "--command") || !strcmp(a, "--eval-command")) {
+            if (i + 1 >= argc) {
+                free(cmds);
+                return usage_error("%s needs an argument", a);
+            }
+            cmds[ncmds].is_file = a[1] == 'x' || a[2] == 'c';
+            cmds[ncmds++].text = argv[++i];
+        } else if (!strcmp(a, "-k") || !strcmp(a, "--keep-going")) {
+            g_opts.keep_going = true;
+        } else if (!strcmp(a, "-q") || !strcmp(a, "-quiet") ||
+                   !strcmp(a, "--quiet")) {
+            g_opts.quiet = true;
+        } else if (!strcmp(a, "--version") || !strcmp(a, "-version")) {
+            printf("ttdb (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+            free(cmds);
+            return 0;
+        } else if (!strcmp(a, "--help") || !strcmp(a, "-help") ||
+                   !strcmp(a, "-h")) {
+            fputs(usage_text, stdout);
+            free(cmds);
+            return 0;
+        } else {
+            const char *sug = tt_suggest(
+                a, option_names, sizeof option_names / sizeof *option_names);
+            free(cmds);
+            if (sug) {
+                fprintf(stderr, "ttdb: unknown option %s (did you mean %s?)\n"
+                                "(ttdb --help lists the options)\n", a, sug);
+                return TTDB_EXIT_USAGE;
+            }
+            return usage_error("unknown option %s", a);
+        }
+    }
+
+    g_opts.batch = opt_batch || !isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO);
+    g_opts.print_entries = g_opts.batch;
+    signals_init();
+
+    int status = TTDB_EXIT_OK;
+    if (g_opts.batch) {
+        bool failed = false;
+        if (app && session_open(&g_session, app) < 0) {
+            status = TTDB_EXIT_FAILED;
+            goto out;
+        }
+        if (run_startup(cmds, ncmds) < 0)
+            failed = true;
+        if (!g_opts.quit && (!failed || g_opts.keep_going) &&
+            (!opt_batch || ncmds == 0)) {
+            if (batch_run_file("stdin", stdin) < 0)
+                failed = true;
+        }
+        status = batch_status(failed);
+    } else {
+        if (screen_start() < 0) {
+            fprintf(stderr, "ttdb: cannot use this terminal (TERM=%s); "
+                            "use -batch\n",
+                    getenv("TERM") ? getenv("TERM") : "");
+            status = TTDB_EXIT_FAILED;
+            goto out;
+        }
+        if (!g_opts.quiet)
+            out_printf("ttdb %s: `help` lists the commands, `help keys` "
+                       "the keys; Tab on an empty line moves to the panes.\n",
+                       PACKAGE_VERSION);
+        if (app && session_open(&g_session, app) == 0)
+            out_printf("%s: %zu tonics, %zu orders queued; nothing has run "
+                       "yet\n", app, tt_tonic_count(g_session.cat),
+                       tt_queue_length(g_session.cat));
+        run_startup(cmds, ncmds);
+        if (!g_opts.quit)
+            screen_loop();
+        screen_stop();
+        status = g_opts.quit && g_opts.quit_status >= 0
+                     ? g_opts.quit_status
+                     : TTDB_EXIT_OK;
+    }
+out:
+    out_flush();
+    export_free();
+    session_close(&g_session);
+    free(g_session.app_path);
+    g_session.app_path = NULL;
+    bp_free(&g_bps);
+    out_shutdown();
+    free(cmds);
+    return status;
+}

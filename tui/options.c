@@ -1,0 +1,180 @@
+/*
+ * options.c: the settings of `set`, as data (name, type, where the value
+ * lives, help).  Settings that shape the Distiller itself (watchdog,
+ * wall-guard, trace-ring) are fixed when a catalyst is created: set before
+ * anything ran, the session is started again at once (nothing is lost);
+ * later, they apply from the next `restart`.
+ */
+#include "ttdb.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef enum opt_type { OPT_BOOL, OPT_SECONDS, OPT_COUNT, OPT_CALL } opt_type;
+
+typedef struct option_def {
+    const char *name;
+    opt_type type;
+    void *ptr;         /* bool *, double *, size_t * */
+    bool distiller;    /* applies when a catalyst is created */
+    bool negative_ok;  /* seconds may be < 0 */
+    const char *help;
+} option_def;
+
+ttdb_opts g_opts;
+
+static bool show_system_dummy; /* read through screen_show_system() */
+
+static const option_def options[] = {
+    {"watchdog", OPT_SECONDS, &g_session.watchdog, true, false,
+     "seconds one sparkle may run before it is stopped (0: off)"},
+    {"timeout", OPT_SECONDS, &g_session.timeout, false, false,
+     "virtual seconds a step/continue/until may take (0: the Distiller's "
+     "3600)"},
+    {"wall-guard", OPT_SECONDS, &g_session.wall_guard, true, true,
+     "wall-clock seconds a run may take (0: 60, negative: off)"},
+    {"trace-ring", OPT_COUNT, &g_session.trace_ring, true, false,
+     "keep only the last N trace entries (0: all)"},
+    {"system", OPT_CALL, &show_system_dummy, false, false,
+     "show system sparkles (_tt*) in the Trace pane (dimmed) or hide them"},
+    {"entries", OPT_BOOL, &g_opts.print_entries, false, false,
+     "print the executed sparkles after each run (default: on in batch "
+     "mode)"},
+    {"echo", OPT_BOOL, &g_opts.echo, false, false,
+     "echo each command before its output (batch mode)"},
+    {"keep-going", OPT_BOOL, &g_opts.keep_going, false, false,
+     "batch mode: go on after a failed command (the exit status still "
+     "says it failed)"},
+};
+
+#define N_OPTIONS (sizeof options / sizeof options[0])
+
+/* Print one setting. */
+static void option_show(const option_def *o)
+{
+    switch (o->type) {
+    case OPT_BOOL:
+        out_printf("%-11s %-6s %s\n", o->name,
+                   *(bool *)o->ptr ? "on" : "off", o->help);
+        break;
+    case OPT_CALL:
+        out_printf("%-11s %-6s %s\n", o->name,
+                   screen_show_system() ? "on" : "off", o->help);
+        break;
+    case OPT_SECONDS:
+        out_printf("%-11s %-6g %s\n", o->name, *(double *)o->ptr, o->help);
+        break;
+    case OPT_COUNT:
+        out_printf("%-11s %-6zu %s\n", o->name, *(size_t *)o->ptr, o->help);
+        break;
+    }
+}
+
+/* Print every setting. */
+void options_list(void)
+{
+    for (size_t i = 0; i < N_OPTIONS; i++)
+        option_show(&options[i]);
+}
+
+/* A Distiller setting changed: restart now if nothing ran yet. */
+static int option_apply_distiller(const option_def *o)
+{
+    session *s = &g_session;
+    if (!s->cat)
+        return 0;
+    /* the watchdog can change on the live Distiller */
+    if (o->ptr == (void *)&g_session.watchdog &&
+        tt_distiller_set_watchdog(s->cat, s->watchdog) == 0)
+        return 0;
+    if (tt_run_count(s->cat) == 0 && !tt_distiller_tainted(s->cat)) {
+        if (session_restart(s) < 0)
+            return -1;
+        return 0;
+    }
+    s->settings_pending = true;
+    out_printf("%s applies from the next `restart`\n", o->name);
+    return 0;
+}
+
+/* set NAME [VALUE]: show or change a setting. */
+int options_set(const char *name, const char *value)
+{
+    const option_def *o = NULL;
+    for (size_t i = 0; i < N_OPTIONS; i++)
+        if (strcmp(options[i].name, name) == 0)
+            o = &options[i];
+    if (!o) {
+        int hits = 0;
+        for (size_t i = 0; i < N_OPTIONS; i++)
+            if (str_starts(options[i].name, name)) {
+                o = &options[i];
+                hits++;
+            }
+        if (hits != 1)
+            o = NULL;
+    }
+    if (!o) {
+        const char *names[N_OPTIONS];
+        for (size_t i = 0; i < N_OPTIONS; i++)
+            names[i] = options[i].name;
+        const char *sug = tt_suggest(name, names, N_OPTIONS);
+        if (sug)
+            out_error("unknown setting \"%s\" (did you mean \"%s\"?)", name,
+                      sug);
+        else
+            out_error("unknown setting \"%s\" (`set` lists them)", name);
+        return -1;
+    }
+    if (!value) {
+        option_show(o);
+        return 0;
+    }
+    switch (o->type) {
+    case OPT_BOOL:
+    case OPT_CALL: {
+        bool b;
+        if (!parse_bool(value, &b)) {
+            out_error("set %s: expected on or off, not \"%s\"", o->name,
+                      value);
+            return -1;
+        }
+        if (o->type == OPT_CALL)
+            screen_set_show_system(b);
+        else
+            *(bool *)o->ptr = b;
+        return 0;
+    }
+    case OPT_SECONDS: {
+        double d;
+        if (!parse_double(value, &d) || (d < 0 && !o->negative_ok)) {
+            out_error("set %s: expected seconds%s, not \"%s\"", o->name,
+                      o->negative_ok ? "" : " >= 0", value);
+            return -1;
+        }
+        *(double *)o->ptr = d;
+        break;
+    }
+    case OPT_COUNT: {
+        long n;
+        if (!parse_long(value, &n) || n < 0) {
+            out_error("set %s: expected a count >= 0, not \"%s\"", o->name,
+                      value);
+            return -1;
+        }
+        *(size_t *)o->ptr = (size_t)n;
+        break;
+    }
+    }
+    return o->distiller ? option_apply_distiller(o) : 0;
+}
+
+/* Names of the settings, for completion. */
+size_t options_names(const char ***out)
+{
+    static const char *names[N_OPTIONS];
+    for (size_t i = 0; i < N_OPTIONS; i++)
+        names[i] = options[i].name;
+    *out = names;
+    return N_OPTIONS;
+}

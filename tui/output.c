@@ -1,0 +1,155 @@
+/*
+ * output.c: every command prints through here.  Text is cut into lines;
+ * without a sink (batch mode) lines go to stdout and errors to stderr as
+ * "ttdb: MESSAGE"; with the screen running, the console pane is the sink.
+ */
+#include "ttdb.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static out_sink sink;
+static void *sink_ud;
+static strbuf pending; /* a partial line of OUT_TEXT */
+static unsigned long n_errors;
+static char *context; /* "script.ttdb:12" or NULL */
+
+/* Route output to a sink (NULL for stdout/stderr). */
+void out_set_sink(out_sink s, void *ud)
+{
+    out_flush();
+    sink = s;
+    sink_ud = ud;
+}
+
+/* Deliver one complete line. */
+static void emit(out_kind kind, const char *line)
+{
+    if (sink) {
+        sink(kind, line, sink_ud);
+        return;
+    }
+    switch (kind) {
+    case OUT_ERROR:
+        fflush(stdout);
+        fprintf(stderr, "ttdb: %s%s%s\n", context ? context : "",
+                context ? ": " : "", line);
+        fflush(stderr);
+        break;
+    case OUT_WARN:
+        fflush(stdout);
+        fprintf(stderr, "ttdb: %s%swarning: %s\n", context ? context : "",
+                context ? ": " : "", line);
+        fflush(stderr);
+        break;
+    default:
+        fprintf(stdout, "%s\n", line);
+        break;
+    }
+}
+
+/* Send the complete lines of the pending buffer. */
+static void emit_lines(out_kind kind, bool all)
+{
+    char *start = pending.s;
+    if (!start)
+        return;
+    char *nl;
+    while ((nl = strchr(start, '\n'))) {
+        *nl = '\0';
+        emit(kind, start);
+        start = nl + 1;
+    }
+    if (all && *start) {
+        emit(kind, start);
+        start += strlen(start);
+    }
+    size_t rest = strlen(start);
+    memmove(pending.s, start, rest + 1);
+    pending.len = rest;
+}
+
+/* Print formatted text of a kind. */
+void out_vprintf(out_kind kind, const char *fmt, va_list ap)
+{
+    char *s;
+    if (vasprintf(&s, fmt, ap) < 0)
+        return;
+    if (kind == OUT_TEXT) {
+        sb_add(&pending, s);
+        emit_lines(OUT_TEXT, false);
+    } else {
+        out_flush();
+        /* errors and warnings are one line each; keep only the first */
+        char *nl = strchr(s, '\n');
+        if (nl)
+            *nl = '\0';
+        if (kind == OUT_ERROR)
+            n_errors++;
+        emit(kind, s);
+    }
+    free(s);
+}
+
+/* Print normal output. */
+void out_printf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    out_vprintf(OUT_TEXT, fmt, ap);
+    va_end(ap);
+}
+
+/* Print one error line. */
+void out_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    out_vprintf(OUT_ERROR, fmt, ap);
+    va_end(ap);
+}
+
+/* Print one warning line. */
+void out_warn(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    out_vprintf(OUT_WARN, fmt, ap);
+    va_end(ap);
+}
+
+/* Flush a partial line. */
+void out_flush(void)
+{
+    if (pending.len)
+        emit_lines(OUT_TEXT, true);
+    if (!sink)
+        fflush(stdout);
+}
+
+/* Number of errors printed. */
+unsigned long out_error_count(void)
+{
+    return n_errors;
+}
+
+/* The location prefix of error lines (NULL for none). */
+const char *out_context(void)
+{
+    return context;
+}
+
+/* Set the location prefix of error lines. */
+void out_set_context(const char *where)
+{
+    free(context);
+    context = where ? xstrdup(where) : NULL;
+}
+
+/* Free what the output module holds. */
+void out_shutdown(void)
+{
+    out_flush();
+    sb_free(&pending);
+    out_set_context(NULL);
+}

@@ -1,0 +1,422 @@
+/*
+ * resolve.c: turn names typed by the user into the session's objects, with
+ * one clear line and a suggestion (tt_suggest) when a name is unknown.
+ * Sparkles may be typed in full ("ttsc__open") or by the part after "__"
+ * when that is unique ("open").
+ */
+#include "ttdb.h"
+
+#include <ctype.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Names of every tonic (the catalyst included), for suggestions. */
+static void tonic_names(tt_catalyst *cat, strvec *out)
+{
+    size_t n = tt_tonic_count(cat);
+    for (size_t i = 0; i < n; i++) {
+        tt_tonic *t = tt_tonic_at(cat, i);
+        if (t && !sv_has(out, tt_tonic_name(t)))
+            sv_add(out, tt_tonic_name(t));
+    }
+}
+
+/* The suggestion for word among names, copied into a static buffer. */
+static const char *suggest_from(const char *word, const strvec *names)
+{
+    static char buf[256];
+    const char *s = tt_suggest(word, (const char *const *)names->v, names->n);
+    if (!s)
+        return NULL;
+    snprintf(buf, sizeof buf, "%s", s);
+    return buf;
+}
+
+/* Whether the text is a (non-negative) decimal number. */
+static bool all_digits(const char *s)
+{
+    if (!*s)
+        return false;
+    for (; *s; s++)
+        if (!isdigit((unsigned char)*s))
+            return false;
+    return true;
+}
+
+/* A tonic by name or id; silent. */
+tt_tonic *find_tonic(tt_catalyst *cat, const char *name, const char **suggest)
+{
+    if (suggest)
+        *suggest = NULL;
+    tt_tonic *t = tt_tonic_by_name(cat, name);
+    if (t)
+        return t;
+    if (all_digits(name)) {
+        long id = strtol(name, NULL, 10);
+        t = tt_tonic_by_id(cat, (int)id);
+        if (t)
+            return t;
+    }
+    /* finished tonics keep their names in the serial table */
+    size_t n = tt_tonic_count(cat);
+    for (size_t i = 0; i < n; i++) {
+        tt_tonic *u = tt_tonic_at(cat, i);
+        if (u && strcmp(tt_tonic_name(u), name) == 0)
+            return u;
+    }
+    if (suggest) {
+        strvec names = {0};
+        tonic_names(cat, &names);
+        *suggest = suggest_from(name, &names);
+        sv_free(&names);
+    }
+    return NULL;
+}
+
+/* A tonic by name or id; prints an error with a suggestion. */
+tt_tonic *resolve_tonic(tt_catalyst *cat, const char *name)
+{
+    const char *sug;
+    tt_tonic *t = find_tonic(cat, name, &sug);
+    if (t)
+        return t;
+    if (sug)
+        out_error("unknown tonic \"%s\" (did you mean \"%s\"?)", name, sug);
+    else
+        out_error("unknown tonic \"%s\" (`info tonics` lists them)", name);
+    return NULL;
+}
+
+/* The short name of a sparkle: the part after "__" ("open"). */
+static const char *short_name(const char *full)
+{
+    const char *p = strstr(full, "__");
+    return p ? p + 2 : full;
+}
+
+/* Look name up among t's sparkles: exact (returned), else count the
+ * distinct sparkles whose short name matches in *nshort (the last in
+ * *short_hit); system sparkles (`_tt*`) count only when no other does. */
+static const char *match_sparkle(tt_tonic *t, const char *name, int *nshort,
+                                 const char **short_hit)
+{
+    size_t n = tt_tonic_sparkle_count(t);
+    for (size_t i = 0; i < n; i++) {
+        const char *s = tt_tonic_sparkle_at(t, i);
+        if (strcmp(s, name) == 0)
+            return s;
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < n; i++) {
+            const char *s = tt_tonic_sparkle_at(t, i);
+            if (is_system_sparkle(s) != (pass == 1))
+                continue;
+            if (strcmp(short_name(s), name) == 0) {
+                if (*nshort == 0 || strcmp(*short_hit, s) != 0)
+                    (*nshort)++;
+                *short_hit = s;
+            }
+        }
+        if (*nshort)
+            break;
+    }
+    return NULL;
+}
+
+/* Candidates for a sparkle suggestion: full and short names of t (a typo
+ * in a short name is suggested as the short name). */
+static void sparkle_names(tt_tonic *t, strvec *out)
+{
+    size_t n = tt_tonic_sparkle_count(t);
+    for (size_t i = 0; i < n; i++) {
+        const char *s = tt_tonic_sparkle_at(t, i);
+        if (!sv_has(out, s))
+            sv_add(out, s);
+        if (!sv_has(out, short_name(s)))
+            sv_add(out, short_name(s));
+    }
+}
+
+/* An interface sparkle of t (full or unique short name). */
+const char *resolve_sparkle(tt_tonic *t, const char *name)
+{
+    int nshort = 0;
+    const char *hit = NULL;
+    const char *s = match_sparkle(t, name, &nshort, &hit);
+    if (s)
+        return s;
+    if (nshort == 1)
+        return hit;
+    if (nshort > 1) {
+        out_error("ambiguous sparkle \"%s\" of %s: give the full name "
+                  "(`info sparkles %s`)", name, tt_tonic_name(t),
+                  tt_tonic_name(t));
+        return NULL;
+    }
+    strvec names = {0};
+    sparkle_names(t, &names);
+    const char *sug = suggest_from(name, &names);
+    sv_free(&names);
+    if (sug)
+        out_error("%s has no sparkle \"%s\" (did you mean \"%s\"?)",
+                  tt_tonic_name(t), name, sug);
+    else
+        out_error("%s has no sparkle \"%s\" (`info sparkles %s` lists them)",
+                  tt_tonic_name(t), name, tt_tonic_name(t));
+    return NULL;
+}
+
+/* A sparkle name known to any tonic (full or unique short name). */
+const char *find_sparkle_any(tt_catalyst *cat, const char *name,
+                             const char **suggest)
+{
+    if (suggest)
+        *suggest = NULL;
+    size_t n = tt_tonic_count(cat);
+    int nshort = 0;
+    const char *hit = NULL;
+    for (size_t i = 0; i < n; i++) {
+        tt_tonic *t = tt_tonic_at(cat, i);
+        if (!t)
+            continue;
+        const char *s = match_sparkle(t, name, &nshort, &hit);
+        if (s)
+            return s;
+    }
+    if (nshort == 1)
+        return hit;
+    if (suggest) {
+        strvec names = {0};
+        for (size_t i = 0; i < n; i++) {
+            tt_tonic *t = tt_tonic_at(cat, i);
+            if (t)
+                sparkle_names(t, &names);
+        }
+        *suggest = suggest_from(name, &names);
+        sv_free(&names);
+    }
+    return NULL;
+}
+
+/* State names of t. */
+static void state_names(tt_tonic *t, strvec *out)
+{
+    size_t n = tt_tonic_state_count(t);
+    for (size_t i = 0; i < n; i++) {
+        const char *s = tt_tonic_state_at(t, (int)i);
+        if (s && !sv_has(out, s))
+            sv_add(out, s);
+    }
+}
+
+/* Whether t has the state (error with a suggestion when not). */
+bool resolve_state(tt_tonic *t, const char *state)
+{
+    if (tt_tonic_state_index(t, state) >= 0)
+        return true;
+    strvec names = {0};
+    state_names(t, &names);
+    const char *sug = suggest_from(state, &names);
+    if (sug)
+        out_error("%s has no state \"%s\" (did you mean \"%s\"?)",
+                  tt_tonic_name(t), state, sug);
+    else if (names.n == 0)
+        out_error("%s has no states", tt_tonic_name(t));
+    else
+        out_error("%s has no state \"%s\" (`info states %s` lists them)",
+                  tt_tonic_name(t), state, tt_tonic_name(t));
+    sv_free(&names);
+    return false;
+}
+
+/* Whether some tonic has the state. */
+bool find_state_any(tt_catalyst *cat, const char *state, const char **suggest)
+{
+    if (suggest)
+        *suggest = NULL;
+    size_t n = tt_tonic_count(cat);
+    for (size_t i = 0; i < n; i++) {
+        tt_tonic *t = tt_tonic_at(cat, i);
+        if (t && tt_tonic_state_index(t, state) >= 0)
+            return true;
+    }
+    if (suggest) {
+        strvec names = {0};
+        for (size_t i = 0; i < n; i++) {
+            tt_tonic *t = tt_tonic_at(cat, i);
+            if (t)
+                state_names(t, &names);
+        }
+        *suggest = suggest_from(state, &names);
+        sv_free(&names);
+    }
+    return false;
+}
+
+/* Whether t has the probe (error with a suggestion when not). */
+bool resolve_probe(tt_tonic *t, const char *probe)
+{
+    size_t n = tt_tonic_probe_count(t);
+    strvec names = {0};
+    for (size_t i = 0; i < n; i++) {
+        const char *p = tt_tonic_probe_at(t, i);
+        if (strcmp(p, probe) == 0) {
+            sv_free(&names);
+            return true;
+        }
+        sv_add(&names, p);
+    }
+    const char *sug = suggest_from(probe, &names);
+    if (sug)
+        out_error("%s has no probe \"%s\" (did you mean \"%s\"?)",
+                  tt_tonic_name(t), probe, sug);
+    else
+        out_error("%s has no probe \"%s\" (`info probes %s` lists them)",
+                  tt_tonic_name(t), probe, tt_tonic_name(t));
+    sv_free(&names);
+    return false;
+}
+
+/* Split "TONIC.NAME" at the last dot. */
+bool split_dotted(const char *text, char **left, char **right)
+{
+    const char *dot = strrchr(text, '.');
+    if (!dot || dot == text || !dot[1])
+        return false;
+    *left = xstrdup(text);
+    (*left)[dot - text] = '\0';
+    *right = xstrdup(dot + 1);
+    return true;
+}
+
+/* Convert a jansson value into a tt_value (deep, owned). */
+static int value_from_jansson(json_t *j, tt_value *out)
+{
+    *out = TT_NONE;
+    switch (json_typeof(j)) {
+    case JSON_NULL:
+        return 0;
+    case JSON_TRUE:
+    case JSON_FALSE:
+        *out = TT_BOOL(json_is_true(j));
+        return 0;
+    case JSON_INTEGER:
+        *out = TT_INT(json_integer_value(j));
+        return 0;
+    case JSON_REAL:
+        *out = TT_DOUBLE(json_real_value(j));
+        return 0;
+    case JSON_STRING: {
+        tt_value s = TT_STR(json_string_value(j));
+        return tt_value_copy(out, &s) < 0 ? -1 : 0;
+    }
+    case JSON_ARRAY: {
+        size_t n = json_array_size(j);
+        tt_value *items = xcalloc(n, sizeof *items);
+        int rc = 0;
+        for (size_t i = 0; i < n && rc == 0; i++)
+            rc = value_from_jansson(json_array_get(j, i), &items[i]);
+        if (rc == 0 && tt_value_list(out, items, n) < 0)
+            rc = -1;
+        for (size_t i = 0; i < n; i++)
+            tt_value_clear(&items[i]);
+        free(items);
+        return rc;
+    }
+    case JSON_OBJECT: {
+        size_t n = json_object_size(j), i = 0;
+        const char **keys = xcalloc(n, sizeof *keys);
+        tt_value *vals = xcalloc(n, sizeof *vals);
+        const char *k;
+        json_t *v;
+        int rc = 0;
+        json_object_foreach(j, k, v)
+        {
+            keys[i] = k;
+            if (rc == 0)
+                rc = value_from_jansson(v, &vals[i]);
+            i++;
+        }
+        if (rc == 0 && tt_value_map(out, keys, vals, n) < 0)
+            rc = -1;
+        for (i = 0; i < n; i++)
+            tt_value_clear(&vals[i]);
+        free(vals);
+        free(keys);
+        return rc;
+    }
+    }
+    return -1;
+}
+
+/* JSON text -> value; -1 when the text is not JSON. */
+int value_from_json(const char *text, tt_value *out)
+{
+    json_error_t jerr;
+    json_t *j = json_loads(text, JSON_DECODE_ANY, &jerr);
+    if (!j)
+        return -1;
+    int rc = value_from_jansson(j, out);
+    json_decref(j);
+    return rc;
+}
+
+/* JSON text indented for reading (malloc'ed), NULL if not JSON. */
+char *json_reindent(const char *text)
+{
+    json_error_t jerr;
+    json_t *j = json_loads(text, JSON_DECODE_ANY, &jerr);
+    if (!j)
+        return NULL;
+    char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+                                JSON_ENCODE_ANY);
+    json_decref(j);
+    return s;
+}
+
+/* Whether a type is one tt_value_parse reads. */
+static bool parse_type_scalar(tt_type t)
+{
+    return t == TT_T_INT || t == TT_T_DOUBLE || t == TT_T_BOOL ||
+           t == TT_T_STR || t == TT_T_TONIC;
+}
+
+/* A value to compare with a probe: by the probe's current type if known. */
+int parse_probe_value(tt_catalyst *cat, const tt_value *like,
+                      const char *text, tt_value *out, char *err, size_t esz)
+{
+    if (like && parse_type_scalar(like->type)) {
+        tt_error e = {0};
+        if (tt_value_parse(cat, like->type, text, out, &e) == 0)
+            return 0;
+        if (strcmp(text, "null") == 0 || strcmp(text, "none") == 0) {
+            *out = TT_NONE;
+            return 0;
+        }
+        snprintf(err, esz, "%s", e.msg[0] ? e.msg : "bad value");
+        return -1;
+    }
+    if (value_from_json(text, out) == 0)
+        return 0;
+    if (like && (like->type == TT_T_LIST || like->type == TT_T_MAP)) {
+        snprintf(err, esz, "\"%s\" is not a JSON %s", text,
+                 like->type == TT_T_LIST ? "list" : "object");
+        return -1;
+    }
+    if (strcmp(text, "none") == 0) {
+        *out = TT_NONE;
+        return 0;
+    }
+    if (strcmp(text, "True") == 0 || strcmp(text, "False") == 0) {
+        *out = TT_BOOL(text[0] == 'T');
+        return 0;
+    }
+    /* a bare word is a string */
+    tt_value s = TT_STR(text);
+    if (tt_value_copy(out, &s) < 0) {
+        snprintf(err, esz, "out of memory");
+        return -1;
+    }
+    return 0;
+}

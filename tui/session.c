@@ -1,0 +1,246 @@
+/*
+ * session.c: the loaded app and the Distiller that runs it.
+ *
+ * A session is one app module plus one catalyst in Distiller mode with
+ * crash containment on.  Opening it loads the module and runs its formula,
+ * which creates the starting tonics and queues their start-up orders:
+ * nothing has run yet.  `restart` frees the catalyst, reloads the module (so
+ * its static data starts afresh too) and runs the formula again; breakpoints
+ * and watches live in breakpoint.c and survive it.
+ */
+#include "ttdb.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+session g_session = {.wall_guard = 0, .timeout = 0};
+unsigned g_run_number;
+
+/* Create the catalyst and run the formula; s->app is loaded. */
+static int session_start(session *s)
+{
+    tt_catalyst_options o = {
+        .mode = TT_MODE_DISTILLER,
+        .contain_crashes = true,
+        .watchdog = s->watchdog,
+        .wall_guard = s->wall_guard,
+        .trace_ring = s->trace_ring,
+    };
+    int rc = tt_catalyst_new(&s->cat, &o);
+    if (rc < 0) {
+        out_error("cannot create the Distiller: %s", tt_strerror(rc));
+        s->cat = NULL;
+        return -1;
+    }
+    s->generation++;
+    s->last_run = NULL;
+    s->last_stop[0] = '\0';
+    s->settings_pending = false;
+    g_run_number = 0;
+    rc = tt_app_formula(s->app, s->cat);
+    if (rc < 0) {
+        const char *m = tt_catalyst_errmsg(s->cat);
+        out_error("%s: the formula failed: %s%s%s", s->app_path,
+                  tt_strerror(rc), m && *m ? ": " : "", m ? m : "");
+        tt_catalyst_free(s->cat);
+        s->cat = NULL;
+        return -1;
+    }
+    bp_session_reset(&g_bps, s->cat);
+    bp_install(&g_bps, s->cat);
+    screen_mark_dirty();
+    return 0;
+}
+
+/* Load the module file. */
+static int session_load(session *s)
+{
+    tt_error err = {0};
+    int rc = tt_app_load(s->app_path, &s->app, &err);
+    if (rc < 0) {
+        s->app = NULL;
+        out_error("%s", err.msg[0] ? err.msg : tt_strerror(rc));
+        return -1;
+    }
+    return 0;
+}
+
+/* Free the catalyst and close the module. */
+void session_close(session *s)
+{
+    if (s->cat) {
+        tt_catalyst_free(s->cat);
+        s->cat = NULL;
+    }
+    if (s->app) {
+        tt_app_close(s->app);
+        s->app = NULL;
+    }
+    s->last_run = NULL;
+    screen_mark_dirty();
+}
+
+/* Open path as the session's app (closing any previous one). */
+int session_open(session *s, const char *path)
+{
+    session_close(s);
+    free(s->app_path);
+    s->app_path = xstrdup(path);
+    if (session_load(s) < 0)
+        return -1;
+    if (session_start(s) < 0) {
+        session_close(s);
+        return -1;
+    }
+    return 0;
+}
+
+/* A fresh run of the same app. */
+int session_restart(session *s)
+{
+    if (!s->app_path) {
+        out_error("no app loaded (use `file APP`)");
+        return -1;
+    }
+    session_close(s);
+    if (session_load(s) < 0)
+        return -1;
+    if (session_start(s) < 0) {
+        session_close(s);
+        return -1;
+    }
+    return 0;
+}
+
+/* The catalyst, or an error when no app is loaded. */
+tt_catalyst *session_cat(session *s)
+{
+    if (!s->cat) {
+        if (s->app_path)
+            out_error("no running session for %s (use `restart` or `file APP`)",
+                      s->app_path);
+        else
+            out_error("no app loaded (use `file APP`)");
+        return NULL;
+    }
+    return s->cat;
+}
+
+/* Whether the catalyst is tainted. */
+bool session_tainted(const session *s)
+{
+    return s->cat && tt_distiller_tainted(s->cat);
+}
+
+/* SIGINT during a run (async-signal-safe). */
+void session_interrupt(session *s)
+{
+    s->interrupts++;
+    if (s->cat)
+        tt_distiller_interrupt(s->cat);
+}
+
+/* Join the stop conditions of r into s->last_stop. */
+static void remember_stop(session *s, const tt_run *r)
+{
+    strbuf b = {0};
+    size_t n = tt_run_stop_count(r);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            sb_add(&b, ", ");
+        sb_add(&b, tt_run_stop_at(r, i));
+    }
+    snprintf(s->last_stop, sizeof s->last_stop, "%s", b.s ? b.s : "");
+    sb_free(&b);
+}
+
+/* Print the run summary and (optionally) its entries. */
+void session_print_run(session *s, const tt_run *r, bool entries)
+{
+    tt_catalyst *cat = s->cat;
+    uint64_t n = tt_run_entry_count(r);
+    uint64_t first = tt_run_first_seq(r);
+    strbuf b = {0};
+    if (!tt_run_has_trace(r) || n == 0)
+        sb_printf(&b, "no sparkle ran");
+    else if (n == 1)
+        sb_printf(&b, "1 sparkle (#%llu)", (unsigned long long)first);
+    else
+        sb_printf(&b, "%llu sparkles (#%llu-#%llu)", (unsigned long long)n,
+                  (unsigned long long)first,
+                  (unsigned long long)(first + n - 1));
+    double v0 = tt_run_vt_start(r), v1 = tt_run_vt_end(r);
+    if (v1 != v0)
+        sb_printf(&b, ", time %gs -> %gs", v0, v1);
+    else
+        sb_printf(&b, ", time %gs", v1);
+    out_printf("stopped: %s; %s\n", s->last_stop[0] ? s->last_stop : "?",
+               b.s);
+    sb_free(&b);
+    int mc, tc;
+    if (tt_run_contract_met(r, &mc, &tc)) {
+        strbuf m = {0};
+        size_t nt = tt_run_matched_count(r);
+        for (size_t i = 0; i < nt; i++) {
+            sb_printf(&m, "%s%s:", i ? "; " : "", tt_run_matched_tonic(r, i));
+            size_t nr = tt_run_matched_reason_count(r, i);
+            for (size_t j = 0; j < nr; j++)
+                sb_printf(&m, " %s", tt_run_matched_reason(r, i, j));
+        }
+        out_printf("contract met (%d of %d): %s\n", mc, tc, m.s ? m.s : "");
+        sb_free(&m);
+    }
+    if (entries && tt_run_has_trace(r) && cat) {
+        char line[1024];
+        for (uint64_t i = 0; i < n; i++) {
+            const tt_trace_entry *e = tt_trace_get(cat, first + i);
+            if (!e)
+                continue;
+            tt_entry_format(cat, e, line, sizeof line);
+            out_printf("  %s\n", line);
+        }
+    }
+}
+
+/* One Distiller call with the session's bookkeeping. */
+int session_run(session *s, const tt_sparkle_args *a, bool finish, bool quiet,
+                const tt_run **out)
+{
+    tt_catalyst *cat = session_cat(s);
+    if (!cat)
+        return -1;
+    bool was_tainted = tt_distiller_tainted(cat);
+    const tt_run *r = NULL;
+    g_run_number++;
+    s->interrupts = 0;
+    s->abandoned = 0;
+    s->running = 1;
+    screen_running();
+    int rc = finish ? tt_distiller_finish(cat, a, &r)
+                    : tt_distiller_sparkle(cat, a, &r);
+    s->running = 0;
+    s->interrupts = 0;
+    screen_mark_dirty();
+    if (rc < 0) {
+        const char *m = tt_catalyst_errmsg(cat);
+        out_error("%s", m && *m ? m : tt_strerror(rc));
+        return -1;
+    }
+    s->last_run = r;
+    if (r)
+        remember_stop(s, r);
+    if (tt_distiller_tainted(cat))
+        s->crashed_ever = true;
+    if (out)
+        *out = r;
+    if (!quiet && r)
+        session_print_run(s, r, g_opts.print_entries);
+    if (s->abandoned)
+        out_warn("the second Ctrl-C stopped a sparkle that did not return");
+    s->abandoned = 0;
+    if (!was_tainted && tt_distiller_tainted(cat))
+        out_warn("the session is no longer trustworthy; inspect or export "
+                 "the trace, then `restart`");
+    return 0;
+}

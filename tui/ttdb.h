@@ -1,0 +1,484 @@
+/*
+ * ttdb.h: the debugger's internal header, grouped by the file that defines
+ * each part.
+ *
+ * ttdb is a thin layer over the Distiller.  session.c owns the loaded app and
+ * its catalyst; cmd*.c turn command lines into Distiller calls; breakpoint.c
+ * decides, after every executed sparkle, whether to stop; output.c sends text
+ * to stdout (batch) or to the console pane (screen); view*.c paint the screen
+ * from the catalyst's own data (the trace is never copied).
+ */
+#ifndef TTDB_H
+#define TTDB_H
+
+/* asprintf, getline, strcasestr, wcwidth: included first by every file. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1
+#endif
+
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "tasktonic.h"
+
+#define TTDB_PROMPT "(ttdb) "
+
+#if defined(__GNUC__)
+#define TTDB_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define TTDB_PRINTF(f, a)
+#endif
+
+/* Exit statuses (documented in ttdb.1). */
+enum {
+    TTDB_EXIT_OK = 0,
+    TTDB_EXIT_FAILED = 1,  /* a command failed, or the app could not be loaded */
+    TTDB_EXIT_USAGE = 2,   /* bad command-line options */
+    TTDB_EXIT_CRASHED = 3  /* a sparkle crashed or the watchdog stopped one */
+};
+
+/* ===================================================================== */
+/* util.c: small helpers                                                 */
+/* ===================================================================== */
+
+/* malloc/calloc/realloc/strdup that abort on exhaustion (ttdb's own data). */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+/* asprintf that aborts on exhaustion. */
+char *xasprintf(const char *fmt, ...) TTDB_PRINTF(1, 2);
+
+/* A growable string. */
+typedef struct strbuf {
+    char *s;
+    size_t len, cap;
+} strbuf;
+void sb_add(strbuf *b, const char *s);
+void sb_addn(strbuf *b, const char *s, size_t n);
+void sb_printf(strbuf *b, const char *fmt, ...) TTDB_PRINTF(2, 3);
+/* Detach the string (caller frees); the buffer becomes empty. */
+char *sb_take(strbuf *b);
+void sb_free(strbuf *b);
+
+/* A growable vector of strings (owned). */
+typedef struct strvec {
+    char **v;
+    size_t n, cap;
+} strvec;
+void sv_add(strvec *sv, const char *s);
+bool sv_has(const strvec *sv, const char *s);
+void sv_free(strvec *sv);
+
+/* Parse a number; false if the text is not entirely one. */
+bool parse_double(const char *s, double *out);
+bool parse_long(const char *s, long *out);
+/* Parse on/off/yes/no/true/false/1/0. */
+bool parse_bool(const char *s, bool *out);
+/* Wall-clock seconds (CLOCK_MONOTONIC). */
+double now_mono(void);
+/* Whether `s` starts with `prefix`. */
+bool str_starts(const char *s, const char *prefix);
+/* Read a whole file (malloc'ed, NUL-terminated); NULL and errno on error. */
+char *read_file(const char *path, size_t *len);
+
+/* ===================================================================== */
+/* output.c: where command output goes                                   */
+/* ===================================================================== */
+
+/* Message kinds, so the screen can show them differently. */
+typedef enum out_kind {
+    OUT_TEXT,  /* normal output */
+    OUT_ERROR, /* a failed command: one line */
+    OUT_WARN,  /* a warning */
+    OUT_ECHO   /* the command line itself (screen console) */
+} out_kind;
+
+/* A sink receives complete lines (no newline). */
+typedef void (*out_sink)(out_kind kind, const char *line, void *ud);
+
+/* Route output to sink (NULL: plain stdout/stderr). */
+void out_set_sink(out_sink sink, void *ud);
+/* Print text; may contain newlines; a trailing partial line is kept until
+ * the next newline or out_flush. */
+void out_printf(const char *fmt, ...) TTDB_PRINTF(1, 2);
+void out_vprintf(out_kind kind, const char *fmt, va_list ap);
+/* Print one error line ("ttdb: " is added in batch mode). */
+void out_error(const char *fmt, ...) TTDB_PRINTF(1, 2);
+void out_warn(const char *fmt, ...) TTDB_PRINTF(1, 2);
+/* Send a pending partial line. */
+void out_flush(void);
+/* Errors printed so far (the batch exit status uses it). */
+unsigned long out_error_count(void);
+/* Prefix for error lines ("script.ttdb:12"), NULL for none (copied). */
+void out_set_context(const char *where);
+const char *out_context(void);
+/* Free the pending buffer (teardown). */
+void out_shutdown(void);
+
+/* ===================================================================== */
+/* session.c: the loaded app and its Distiller                           */
+/* ===================================================================== */
+
+typedef struct session {
+    char *app_path;      /* as given on the command line / `file` */
+    tt_app *app;
+    tt_catalyst *cat;
+    unsigned generation; /* bumped by every (re)start */
+    /* settings applied when a catalyst is created */
+    double watchdog;     /* seconds, 0 = off */
+    double wall_guard;   /* seconds, <0 = off, 0 = library default */
+    size_t trace_ring;   /* 0 = keep all */
+    /* settings of runs */
+    double timeout;      /* default timeout of step/continue/until; 0 = lib */
+    /* state */
+    volatile sig_atomic_t running;   /* inside tt_distiller_sparkle */
+    volatile sig_atomic_t interrupts;/* Ctrl-C presses during this run */
+    const tt_run *last_run;
+    char last_stop[512];  /* stop conditions of the last run, joined */
+    bool crashed_ever;    /* a run of this process was tainted */
+    bool settings_pending;/* a Distiller setting waits for a restart */
+    volatile sig_atomic_t abandoned; /* a second Ctrl-C stopped a sparkle */
+} session;
+
+extern session g_session;
+
+/* Load the app at path and start it (catalyst + formula).  On failure
+ * prints one line and returns -1; the previous session (if any) is gone. */
+int session_open(session *s, const char *path);
+/* A fresh run of the same module: new catalyst, formula again. */
+int session_restart(session *s);
+/* Free the catalyst and close the app. */
+void session_close(session *s);
+/* The catalyst, or NULL after printing "no app loaded" when there is none. */
+tt_catalyst *session_cat(session *s);
+/* Run the Distiller once (finish: tt_distiller_finish).  Prints a summary
+ * unless quiet; returns 0 or -1 (error printed). */
+int session_run(session *s, const tt_sparkle_args *a, bool finish,
+                bool quiet, const tt_run **out);
+/* Print the one-line summary of a run and, when asked, its entries. */
+void session_print_run(session *s, const tt_run *r, bool entries);
+/* Whether the current catalyst is tainted (crash or watchdog). */
+bool session_tainted(const session *s);
+/* Called from the SIGINT handler: interrupts a running continue. */
+void session_interrupt(session *s);
+
+/* ===================================================================== */
+/* resolve.c: names typed by the user, with suggestions                  */
+/* ===================================================================== */
+
+/* A tonic by name or id; prints `unknown tonic "X" (did you mean "Y"?)`. */
+tt_tonic *resolve_tonic(tt_catalyst *cat, const char *name);
+/* Like resolve_tonic but silent; *suggest gets a close name or NULL. */
+tt_tonic *find_tonic(tt_catalyst *cat, const char *name, const char **suggest);
+/* An interface sparkle of t: the full name or a unique short name ("open"
+ * for "ttsc__open").  Returns the library's name or NULL (error printed). */
+const char *resolve_sparkle(tt_tonic *t, const char *name);
+/* The same over every tonic (for `break sparkle NAME`); NULL if unknown.
+ * *suggest gets a close name when not found. */
+const char *find_sparkle_any(tt_catalyst *cat, const char *name,
+                             const char **suggest);
+/* Whether t has state; error with a suggestion when not. */
+bool resolve_state(tt_tonic *t, const char *state);
+/* Whether some tonic has the state; *suggest as above. */
+bool find_state_any(tt_catalyst *cat, const char *state, const char **suggest);
+/* Whether t has the probe; error with a suggestion when not. */
+bool resolve_probe(tt_tonic *t, const char *probe);
+/* Split "A.B" at the last dot (tonic names may hold dots: "02.Timer").
+ * Returns false when there is no dot. */
+bool split_dotted(const char *text, char **left, char **right);
+/* Parse a value typed by the user for comparing with a probe: by the type
+ * of `like` when given (tt_value_parse), else JSON, else a bare string. */
+int parse_probe_value(tt_catalyst *cat, const tt_value *like,
+                      const char *text, tt_value *out, char *err, size_t esz);
+/* JSON text -> value (lists and maps included); -1 when not JSON. */
+int value_from_json(const char *text, tt_value *out);
+/* JSON text indented for reading (malloc'ed), NULL if not JSON. */
+char *json_reindent(const char *text);
+
+/* ===================================================================== */
+/* format.c: text for values, entries and orders                         */
+/* ===================================================================== */
+
+/* "1, 2.5, \"x\"" into a strbuf. */
+void fmt_args(strbuf *b, const tt_value *args, size_t n);
+/* A value as JSON text (malloc'ed). */
+char *fmt_value(const tt_value *v);
+/* One pending order: "Door.ttsc__open(1) <- ttdb". */
+void fmt_order(strbuf *b, const tt_order_view *o);
+/* A trace row for the screen: seq, vt, tonic.sparkle(args), states,
+ * duration, source; flags marked. */
+void fmt_trace_row(strbuf *b, tt_catalyst *cat, const tt_trace_entry *e);
+/* Whether a sparkle name is a system one (`_tt*`). */
+bool is_system_sparkle(const char *name);
+/* One row of the tonic tree. */
+typedef struct tonic_row {
+    tt_tonic *tonic;
+    int depth;
+} tonic_row;
+/* Every tonic as a tree by base, depth first (malloc'ed array). */
+size_t tonic_tree(tt_catalyst *cat, tonic_row **out);
+/* "  2 Child [ready] finishing". */
+void fmt_tonic(strbuf *b, const tonic_row *r);
+
+/* ===================================================================== */
+/* breakpoint.c: breakpoints, watches and the step hook                  */
+/* ===================================================================== */
+
+typedef enum bp_kind { BP_SPARKLE, BP_STATE, BP_PROBE } bp_kind;
+
+typedef enum cond_op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE } cond_op;
+
+/* `PROBE OP VALUE` or `TONIC.PROBE OP VALUE`. */
+typedef struct bp_cond {
+    char *tonic;  /* NULL: the tonic whose sparkle just ran */
+    char *probe;
+    cond_op op;
+    char *value_text; /* parsed by the probe's type when evaluated */
+} bp_cond;
+
+typedef struct breakpoint {
+    int num;
+    bp_kind kind;
+    bool enabled;
+    char *tonic;        /* NULL: any tonic */
+    char *name;         /* sparkle or probe name */
+    strvec states;      /* BP_STATE */
+    char *value_text;   /* BP_PROBE: parsed by the probe's type */
+    bool was_true;      /* BP_PROBE: stop on the change to true only */
+    bp_cond *cond;
+    unsigned long hits;
+    unsigned long ignore;
+} breakpoint;
+
+/* One change of a watched probe. */
+typedef struct watch_row {
+    uint64_t seq;       /* sparkle after which it changed (0: at watch) */
+    double vt;
+    unsigned watch;     /* index into the watch list */
+    char *text;         /* the value as JSON */
+    unsigned run;       /* run number (to highlight the last run's rows) */
+} watch_row;
+
+typedef struct watch {
+    char *tonic;
+    char *probe;
+    bool has_last;
+    tt_value last;
+    bool present;       /* the probe was readable last time */
+} watch;
+
+typedef struct bp_list {
+    breakpoint **v;
+    size_t n;
+    int next_num;
+    watch *w;
+    size_t nw;
+    watch_row *rows;
+    size_t nrows, caprows;
+    char stop_msg[512];
+} bp_list;
+
+extern bp_list g_bps;
+
+/* Add (takes ownership of the fields); returns the new number. */
+int bp_add(bp_list *l, breakpoint *bp);
+breakpoint *bp_find(bp_list *l, int num);
+/* Delete one (num > 0) or all (num == 0). */
+int bp_delete(bp_list *l, int num);
+/* Parse "PROBE OP VALUE" / "TONIC.PROBE OP VALUE" from word `from` of a
+ * (VALUE: the remaining words as typed). */
+typedef struct cmd_args cmd_args;
+bp_cond *bp_cond_parse(const cmd_args *a, int from);
+void bp_cond_free(bp_cond *c);
+/* Describe a breakpoint for `info breakpoints` ("Door.ttsc__open"). */
+void bp_describe(const breakpoint *bp, strbuf *b);
+/* Add a watch and record its current value. */
+int watch_add(bp_list *l, tt_catalyst *cat, const char *tonic,
+              const char *probe);
+int watch_delete(bp_list *l, unsigned idx);
+/* A new session started: forget per-session state, keep definitions. */
+void bp_session_reset(bp_list *l, tt_catalyst *cat);
+/* Install the step hook on cat when needed. */
+void bp_install(bp_list *l, tt_catalyst *cat);
+/* Free everything. */
+void bp_free(bp_list *l);
+/* The run number the session is at (for highlighting watch rows). */
+extern unsigned g_run_number;
+
+/* ===================================================================== */
+/* cmd.c: the command table, lookup, dispatch                            */
+/* ===================================================================== */
+
+/* What the arguments of a command complete to. */
+typedef enum cmd_complete {
+    CC_NONE,
+    CC_COMMAND,       /* a command name (help) */
+    CC_TONIC,         /* a tonic name */
+    CC_TONIC_SPARKLE, /* TONIC then one of its sparkles */
+    CC_TONIC_STATE,   /* [TONIC] STATE... */
+    CC_DOTTED_SPARKLE,/* [TONIC.]SPARKLE */
+    CC_DOTTED_PROBE,  /* TONIC.PROBE */
+    CC_FILE,          /* a file name */
+    CC_SUBCOMMAND     /* a word of `subs` */
+} cmd_complete;
+
+enum {
+    CMD_REPEAT = 1 << 0,  /* Enter on an empty line repeats it (step) */
+    CMD_HIDDEN = 1 << 1,  /* not listed by `help` */
+    CMD_SESSION = 1 << 2  /* needs a loaded app */
+};
+
+struct cmd_args {
+    int argc;
+    char **argv;       /* unquoted words */
+    char **raw;        /* the same words as typed (quotes kept) */
+    const char **starts; /* where each word starts in the line */
+};
+
+typedef struct cmd_entry cmd_entry;
+struct cmd_entry {
+    const char *name;
+    const char *aliases;           /* space-separated, or NULL */
+    const char *usage;             /* "step [N]" */
+    const char *help;              /* first sentence = summary */
+    int (*exec)(cmd_args *a);      /* 0, or -1 after printing an error */
+    cmd_complete complete;
+    unsigned flags;
+    const cmd_entry *const *subs;  /* subcommands (NULL-terminated) */
+};
+
+extern const cmd_entry *const cmd_table[];
+
+/* Split a line into words (quotes '...' and "..." group; raw keeps them).
+ * Returns -1 with an error printed for an unterminated quote. */
+int cmd_split(const char *line, cmd_args *a);
+void cmd_args_free(cmd_args *a);
+/* Word i for a value parser: as typed, a 'single quoted' word turned into
+ * a "double quoted" one (malloc'ed). */
+char *cmd_arg_text(const cmd_args *a, int i);
+/* Find a command by exact name, alias or unique prefix in a table. */
+const cmd_entry *cmd_lookup(const cmd_entry *const *table, const char *word,
+                            char *err, size_t esz);
+/* Execute one line: 0, or -1 when the command failed (error printed).
+ * Blank lines and comments (#) do nothing. */
+int cmd_execute(const char *line);
+/* Run a subcommand table with the remaining words. */
+int cmd_dispatch_sub(const cmd_entry *parent, cmd_args *a);
+/* Whether the command on this line repeats on Enter (step, continue). */
+bool cmd_repeats(const char *line);
+/* Completion: candidate words for the word being typed.  `line` is the
+ * text before the word, `word` the partial word.  Returns a strvec the
+ * caller frees. */
+void cmd_complete_words(const char *line, const char *word, strvec *out);
+/* Command needs a session: the catalyst or NULL (error printed). */
+tt_catalyst *cmd_cat(void);
+/* "wrong arguments; usage: step [N]" */
+int cmd_usage_error(const cmd_entry *e);
+
+/* Entries defined in cmd-*.c. */
+extern const cmd_entry cmd_step_entry, cmd_continue_entry, cmd_until_entry,
+    cmd_sparkle_entry, cmd_advance_entry, cmd_finish_entry,
+    cmd_restart_entry;
+extern const cmd_entry cmd_break_entry, cmd_delete_entry, cmd_disable_entry,
+    cmd_enable_entry, cmd_ignore_entry, cmd_condition_entry,
+    cmd_watch_entry, cmd_unwatch_entry;
+extern const cmd_entry cmd_info_entry;
+extern const cmd_entry cmd_call_entry;
+extern const cmd_entry cmd_export_entry;
+extern const cmd_entry cmd_help_entry, cmd_quit_entry, cmd_set_entry,
+    cmd_file_entry, cmd_echo_entry, cmd_source_entry;
+extern const cmd_entry cmd_dump_screen_entry, cmd_bench_redraw_entry;
+
+/* cmd-info.c: shared listings (also used by views and tests). */
+void info_breakpoints(void);
+
+/* ===================================================================== */
+/* options.c: the settings of `set`, as data                             */
+/* ===================================================================== */
+
+/* Print every setting with its value and help. */
+void options_list(void);
+/* Show (value NULL) or change a setting; 0 or -1 (error printed). */
+int options_set(const char *name, const char *value);
+/* The setting names (static array). */
+size_t options_names(const char ***out);
+
+/* ===================================================================== */
+/* keys.c: the screen's key table, as data                               */
+/* ===================================================================== */
+
+/* Print the key table (`help keys`). */
+void keys_help(void);
+
+/* ===================================================================== */
+/* main.c: global flags                                                  */
+/* ===================================================================== */
+
+typedef struct ttdb_opts {
+    bool batch;          /* plain text, no screen */
+    bool screen;         /* the curses screen is active */
+    bool quiet;
+    bool keep_going;     /* batch: do not stop at the first error */
+    bool print_entries;  /* print executed entries after each run */
+    bool echo;           /* echo commands in batch output */
+    bool quit;           /* `quit` was given */
+    int quit_status;     /* `quit N` */
+} ttdb_opts;
+
+extern ttdb_opts g_opts;
+
+/* ===================================================================== */
+/* batch.c: the plain-text command loop                                  */
+/* ===================================================================== */
+
+/* Run the commands of a file ("-" = stdin); stops at the first error
+ * unless keep_going.  Returns 0 or -1. */
+int batch_run_file(const char *path, FILE *f);
+/* Run one command line (from -ex); 0 or -1. */
+int batch_run_line(const char *line);
+
+/* ===================================================================== */
+/* export.c glue: plugins (cmd-export.c)                                 */
+/* ===================================================================== */
+
+/* Load the exporter plugins once (warnings printed); safe to call again. */
+void export_init(void);
+void export_free(void);
+/* List exporters for `info exporters`. */
+void export_list(void);
+
+/* ===================================================================== */
+/* screen (view.c, prompt.c, status.c, screen-dump.c): the curses UI     */
+/* ===================================================================== */
+
+/* Start the screen; -1 if the terminal cannot be used. */
+int screen_start(void);
+/* Run the interactive loop until quit. */
+void screen_loop(void);
+/* Tear down (readline first, then curses), safe to call twice. */
+void screen_stop(void);
+/* Something changed: views re-read the session on the next paint. */
+void screen_mark_dirty(void);
+/* Text of the whole screen into f, one line per row. */
+int screen_dump(FILE *f);
+/* Time n redraws of the trace pane (newest rows; then the middle) and,
+ * with system sparkles hidden, one rebuild of their index (ms). */
+int screen_bench_redraw(long n, double *ms_newest, double *ms_middle,
+                        double *ms_index);
+/* A run starts: show "running..." now (the loop is blocked meanwhile). */
+void screen_running(void);
+/* A signal for the screen loop (SIGINT at the prompt, SIGTERM, SIGHUP);
+ * async-signal-safe. */
+void screen_signal(int sig);
+/* Whether the screen currently runs (output goes to the console pane). */
+bool screen_active(void);
+/* Hidden-system-sparkle toggle (`set system on|off`). */
+void screen_set_show_system(bool on);
+bool screen_show_system(void);
+
+#endif /* TTDB_H */

@@ -1,0 +1,157 @@
+/*
+ * view-detail.c: a popup over the panes showing one text in full (a trace
+ * entry as JSON, a tonic, a long console line).  Lines longer than the
+ * popup are wrapped.  Arrows and PgUp/PgDn/Home/End scroll it; any other
+ * key closes it.
+ */
+#include "screen.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static struct {
+    bool open;
+    char *title;
+    char *text;
+    strvec lines; /* wrapped to the popup's width */
+    int width;
+    size_t top;
+    WINDOW *win;
+} D;
+
+/* Cut the text into lines of at most w bytes (ASCII JSON mostly). */
+static void wrap(int w)
+{
+    sv_free(&D.lines);
+    D.width = w;
+    const char *p = D.text;
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        do {
+            size_t take = len > (size_t)w ? (size_t)w : len;
+            char *line = xmalloc(take + 1);
+            memcpy(line, p, take);
+            line[take] = '\0';
+            sv_add(&D.lines, line);
+            free(line);
+            p += take;
+            len -= take;
+        } while (len > 0);
+        if (!nl)
+            break;
+        p = nl + 1;
+    }
+}
+
+/* Open the popup with a copy of text. */
+void detail_open(const char *title, const char *text)
+{
+    detail_close();
+    D.open = true;
+    D.title = xstrdup(title);
+    D.text = xstrdup(text);
+    D.top = 0;
+    D.width = 0;
+    view_dirty_all();
+}
+
+/* Whether the popup is shown. */
+bool detail_is_open(void)
+{
+    return D.open;
+}
+
+/* Close the popup. */
+void detail_close(void)
+{
+    if (D.win)
+        delwin(D.win);
+    D.win = NULL;
+    free(D.title);
+    free(D.text);
+    D.title = D.text = NULL;
+    sv_free(&D.lines);
+    if (D.open)
+        view_dirty_all();
+    D.open = false;
+}
+
+/* Geometry: most of the screen above the status line. */
+static void geometry(int *y, int *x, int *h, int *w)
+{
+    *h = LINES - 4;
+    *w = COLS - 4;
+    if (*h < 3)
+        *h = LINES - 2 > 3 ? LINES - 2 : 3;
+    if (*w < 10)
+        *w = COLS;
+    *y = (LINES - 2 - *h) / 2;
+    *x = (COLS - *w) / 2;
+    if (*y < 0)
+        *y = 0;
+    if (*x < 0)
+        *x = 0;
+}
+
+/* Draw the popup (after the panes, before doupdate). */
+void detail_draw(void)
+{
+    int y, x, h, w;
+    geometry(&y, &x, &h, &w);
+    if (D.win)
+        delwin(D.win);
+    D.win = newwin(h, w, y, x);
+    if (!D.win)
+        return;
+    if (D.width != w - 4)
+        wrap(w - 4 > 1 ? w - 4 : 1);
+    size_t body = h > 2 ? (size_t)(h - 2) : 1;
+    if (D.top + body > D.lines.n)
+        D.top = D.lines.n > body ? D.lines.n - body : 0;
+    werase(D.win);
+    box(D.win, 0, 0);
+    char *t = xasprintf(" %s (%zu lines; q closes) ", D.title,
+                        D.lines.n);
+    view_put(D.win, 0, 2, t, w - 4, A_BOLD);
+    free(t);
+    for (size_t i = 0; i < body && D.top + i < D.lines.n; i++)
+        view_put(D.win, 1 + (int)i, 2, D.lines.v[D.top + i], w - 4, 0);
+    wnoutrefresh(D.win);
+}
+
+/* A key while open: scroll; q, Esc or Enter close; any other key closes
+ * and returns false, so that it goes on to the command line. */
+bool detail_key(int key)
+{
+    int y, x, h, w;
+    geometry(&y, &x, &h, &w);
+    size_t page = h > 3 ? (size_t)(h - 3) : 1;
+    switch (keys_lookup(key, true)) {
+    case KA_UP:
+        if (D.top)
+            D.top--;
+        break;
+    case KA_DOWN:
+        D.top++;
+        break;
+    case KA_PGUP:
+        D.top = D.top > page ? D.top - page : 0;
+        break;
+    case KA_PGDN:
+        D.top += page;
+        break;
+    case KA_HOME:
+        D.top = 0;
+        break;
+    case KA_END:
+        D.top = D.lines.n;
+        break;
+    default:
+        detail_close();
+        return key == 'q' || key == 27 || key == '\r' || key == '\n' ||
+               key == FKEY(KEY_ENTER);
+    }
+    view_dirty_all();
+    return true;
+}

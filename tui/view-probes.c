@@ -1,0 +1,64 @@
+/*
+ * view-probes.c: the Probes pane, the history of watched probes: one row
+ * per change ("#seq time Tonic.probe = value"), oldest first.  Rows that
+ * changed during the last run are highlighted.
+ */
+#include "screen.h"
+
+#include <stdlib.h>
+
+static size_t probes_rows(pane *p)
+{
+    (void)p;
+    return g_bps.nrows;
+}
+
+static void probes_draw_row(pane *p, int y, size_t row, int w, bool sel)
+{
+    const watch_row *r = &g_bps.rows[row];
+    const watch *wt = &g_bps.w[r->watch];
+    char *text;
+    if (r->seq)
+        text = xasprintf("#%-6llu %7.3f %s.%s = %s",
+                         (unsigned long long)r->seq, r->vt, wt->tonic,
+                         wt->probe, r->text);
+    else
+        text = xasprintf("%-7s %7.3f %s.%s = %s", "start", r->vt, wt->tonic,
+                         wt->probe, r->text);
+    bool fresh = g_run_number > 0 && r->run == g_run_number && r->seq;
+    view_row(p, y, text, w, fresh ? A_HILITE : 0, sel);
+    free(text);
+}
+
+static void probes_title(pane *p, char *buf, size_t size)
+{
+    (void)p;
+    if (g_bps.nw)
+        snprintf(buf, size, "%zu watched, %zu changes", g_bps.nw,
+                 g_bps.nrows);
+}
+
+/* Enter: the whole value. */
+static void probes_activate(pane *p, size_t row)
+{
+    (void)p;
+    if (row >= g_bps.nrows)
+        return;
+    const watch_row *r = &g_bps.rows[row];
+    const watch *wt = &g_bps.w[r->watch];
+    char *title = xasprintf("%s.%s after #%llu", wt->tonic, wt->probe,
+                            (unsigned long long)r->seq);
+    char *pretty = json_reindent(r->text);
+    detail_open(title, pretty ? pretty : r->text);
+    free(pretty);
+    free(title);
+}
+
+const pane_ops probes_ops = {
+    .title = "Probes",
+    .rows = probes_rows,
+    .draw_row = probes_draw_row,
+    .activate = probes_activate,
+    .title_extra = probes_title,
+    .empty_text = "no watches: watch TONIC.PROBE",
+};
