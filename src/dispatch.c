@@ -32,7 +32,7 @@ static uint16_t run(tt_catalyst *cat, tt__order *o, const tt_value *args, size_t
         return TT_EF_IGNORED;
     if (t->finishing && !runs_while_finishing(o->sparkle, cat->names.str[o->sparkle]))
         return TT_EF_IGNORED;
-    tt__sparkle *sp = tt__klass_sparkle(t->k, o->sparkle);
+    const tt__sparkle *sp = o->sp ? o->sp : tt__klass_sparkle(t->k, o->sparkle);
     if (!sp)
         return TT_EF_NOHANDLER;
 

@@ -81,6 +81,7 @@ int tt__post(tt_tonic *target, uint32_t sparkle, const tt_value *args, size_t na
 {
     tt__order o;
     o.tonic = target;
+    o.sp = NULL;
     o.sparkle = sparkle;
     o.flags = 0;
     tt__frame_to_src(src, &o);
@@ -99,6 +100,7 @@ int tt__post_extra(tt_tonic *target, uint32_t sparkle, const tt_value *args, siz
     tt_catalyst *cat = target->cat;
     tt__order o;
     o.tonic = target;
+    o.sp = NULL;
     o.sparkle = sparkle;
     o.flags = TT_EF_EXTRA;
     tt__frame_to_src(&cat->drain_src, &o);
@@ -224,12 +226,22 @@ static int post_checked(tt_tonic *target, const char *sparkle, const tt_value *a
     }
     tt__order o;
     o.tonic = target;
+    o.sp = sp;
     o.sparkle = sp->name;
     o.flags = 0;
     tt__frame_to_src(&src, &o);
-    rc = copy_args(&o, conv, nargs);
-    if (rc < 0)
+    bool plain = true; /* nothing to duplicate: move the converted values */
+    for (size_t i = 0; i < nargs; i++)
+        plain &= conv[i].type != TT_T_STR && conv[i].type != TT_T_LIST &&
+                 conv[i].type != TT_T_MAP;
+    if (plain && nargs <= TT__INLINE_ARGS) {
+        o.nargs = (uint16_t)nargs;
+        o.args = o.inl;
+        for (size_t i = 0; i < nargs; i++)
+            o.inl[i] = conv[i];
+    } else if ((rc = copy_args(&o, conv, nargs)) < 0) {
         return rc;
+    }
     rc = enqueue(cat, &o, on_thread);
     if (rc < 0)
         tt__order_clear(&o);

@@ -30,7 +30,8 @@ void tt__queue_free(tt__queue *q)
     memset(q, 0, sizeof *q);
 }
 
-static int grow(tt__queue *q)
+/* Double the ring. */
+int tt__queue_grow(tt__queue *q)
 {
     size_t n = q->cap * 2;
     tt__order *r = malloc(n * sizeof *r);
@@ -48,32 +49,6 @@ static int grow(tt__queue *q)
     return 0;
 }
 
-/* Append an order; the queue takes over what it owns. */
-int tt__queue_push(tt__queue *q, const tt__order *o)
-{
-    if (TT__UNLIKELY(q->len == q->cap) && grow(q) < 0)
-        return -TT_ENOMEM;
-    tt__order *slot = &q->ring[(q->head + q->len) & (q->cap - 1)];
-    *slot = *o;
-    if (o->nargs <= TT__INLINE_ARGS)
-        slot->args = slot->inl;
-    q->len++;
-    return 0;
-}
-
-/* Pop the oldest order into *o. */
-bool tt__queue_pop(tt__queue *q, tt__order *o)
-{
-    if (q->len == 0)
-        return false;
-    *o = q->ring[q->head];
-    if (o->nargs <= TT__INLINE_ARGS)
-        o->args = o->inl;
-    q->head = (q->head + 1) & (q->cap - 1);
-    q->len--;
-    return true;
-}
-
 /* The i-th pending order (0 = next), or NULL. */
 tt__order *tt__queue_peek(const tt__queue *q, size_t i)
 {
@@ -86,10 +61,13 @@ tt__order *tt__queue_peek(const tt__queue *q, size_t i)
 }
 
 /* Free the order's argument values. */
-void tt__order_clear(tt__order *o)
+void tt__order_clear_values(tt__order *o)
 {
-    for (size_t i = 0; i < o->nargs; i++)
-        tt_value_clear(&o->args[i]);
+    for (size_t i = 0; i < o->nargs; i++) {
+        tt_type t = o->args[i].type;
+        if (t == TT_T_STR || t == TT_T_LIST || t == TT_T_MAP)
+            tt_value_clear(&o->args[i]);
+    }
     if (o->nargs > TT__INLINE_ARGS)
         free(o->args);
     o->nargs = 0;

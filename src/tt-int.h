@@ -224,6 +224,7 @@ struct tt_timer {
 
 typedef struct tt__order {
     tt_tonic *tonic;
+    const struct tt__sparkle *sp; /* resolved at post time, or NULL */
     uint32_t sparkle;       /* interface name id */
     uint16_t nargs;
     uint16_t flags;         /* TT_EF_EXTRA */
@@ -241,13 +242,43 @@ typedef struct tt__queue {
 
 TT__INTERNAL int tt__queue_init(tt__queue *q, size_t cap);
 TT__INTERNAL void tt__queue_free(tt__queue *q);
-/* Append an order (moved: the queue's copy owns the args). */
-TT__INTERNAL int tt__queue_push(tt__queue *q, const tt__order *o);
-/* Pop the oldest into *o (fixes args to point into *o). */
-TT__INTERNAL bool tt__queue_pop(tt__queue *q, tt__order *o);
+TT__INTERNAL int tt__queue_grow(tt__queue *q);
 TT__INTERNAL tt__order *tt__queue_peek(const tt__queue *q, size_t i);
+/* Free what an order's argument values own (strings, lists, maps). */
+TT__INTERNAL void tt__order_clear_values(tt__order *o);
+
+/* Append an order (moved: the queue's copy owns the args). */
+static inline int tt__queue_push(tt__queue *q, const tt__order *o)
+{
+    if (TT__UNLIKELY(q->len == q->cap) && tt__queue_grow(q) < 0)
+        return -TT_ENOMEM;
+    tt__order *slot = &q->ring[(q->head + q->len) & (q->cap - 1)];
+    *slot = *o;
+    if (o->nargs <= TT__INLINE_ARGS)
+        slot->args = slot->inl;
+    q->len++;
+    return 0;
+}
+
+/* Pop the oldest into *o (fixes args to point into *o). */
+static inline bool tt__queue_pop(tt__queue *q, tt__order *o)
+{
+    if (q->len == 0)
+        return false;
+    *o = q->ring[q->head];
+    if (o->nargs <= TT__INLINE_ARGS)
+        o->args = o->inl;
+    q->head = (q->head + 1) & (q->cap - 1);
+    q->len--;
+    return true;
+}
+
 /* Free what an order owns. */
-TT__INTERNAL void tt__order_clear(tt__order *o);
+static inline void tt__order_clear(tt__order *o)
+{
+    if (o->nargs)
+        tt__order_clear_values(o);
+}
 
 /* --------------------------------------------------------------------- */
 /* trace.c: entries and runs                                             */
