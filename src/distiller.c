@@ -317,7 +317,8 @@ int tt_distiller_sparkle(tt_catalyst *cat, const tt_sparkle_args *args, const tt
     rc.remaining = args->sparkle_count;
     cat->probe_contract = c;
     tt__probes_reset(cat);
-    cat->interrupt = 0;
+    /* cat->interrupt is not cleared here: a Ctrl-C that arrives just before
+     * the run starts must still stop it.  It is cleared when the run ends. */
 
     bool virt = !cat->opt.real_time;
     double deadline = tt_catalyst_now(cat) + timeout;
@@ -396,6 +397,7 @@ int tt_distiller_sparkle(tt_catalyst *cat, const tt_sparkle_args *args, const tt
     }
     free(rc.till_state.buf);
     free(rc.till_sparkle.buf);
+    cat->interrupt = 0;
     cat->probe_contract = NULL;
     tt__probes_reset(cat);
     r->end = tt__wall();

@@ -638,7 +638,9 @@ TT_EXTERN int tt_distiller_finish(tt_catalyst *cat, const tt_sparkle_args *args,
  * order).  Runs nothing. */
 TT_EXTERN int tt_distiller_advance(tt_catalyst *cat, double seconds);
 /* Ask a running tt_distiller_sparkle to stop between two sparkles with stop
- * condition `interrupted` (async-signal-safe: only sets a flag). */
+ * condition `interrupted` (async-signal-safe: only sets a flag).  A request
+ * made just before a run starts stops that run after its first sparkle; the
+ * flag is cleared when a run ends. */
 TT_EXTERN void tt_distiller_interrupt(tt_catalyst *cat);
 /* Stop the sparkle that is running now and end the run with stop condition
  * `interrupted: TONIC.SPARKLE did not return` (async-signal-safe: for a

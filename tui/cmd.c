@@ -250,6 +250,8 @@ int cmd_execute(const char *line)
     cmd_args a;
     if (cmd_split(p, &a) < 0)
         return -1;
+    if (g_session.in_command++ == 0) /* nested for `source` */
+        g_session.pending = 0;
     char err[256];
     const cmd_entry *e = cmd_lookup(cmd_table, a.argv[0], err, sizeof err);
     int rc;
@@ -260,6 +262,8 @@ int cmd_execute(const char *line)
         cmd_args s = args_shift(&a, 1);
         rc = cmd_run_entry(e, &s);
     }
+    if (--g_session.in_command == 0)
+        g_session.pending = 0;
     cmd_args_free(&a);
     out_flush();
     screen_mark_dirty();

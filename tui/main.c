@@ -78,6 +78,11 @@ static void on_sigint(int sig)
         screen_signal(SIGINT);
         return;
     }
+    if (s->in_command) {
+        /* batch: the command has not started its run yet */
+        s->pending = 1;
+        return;
+    }
     signal(SIGINT, SIG_DFL);
     raise(SIGINT);
 }

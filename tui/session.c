@@ -216,6 +216,8 @@ int session_run(session *s, const tt_sparkle_args *a, bool finish, bool quiet,
     s->interrupts = 0;
     s->abandoned = 0;
     s->running = 1;
+    if (s->pending) /* Ctrl-C came while this command prepared its run */
+        tt_distiller_interrupt(cat);
     screen_running();
     int rc = finish ? tt_distiller_finish(cat, a, &r)
                     : tt_distiller_sparkle(cat, a, &r);

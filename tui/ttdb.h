@@ -143,6 +143,9 @@ typedef struct session {
     bool crashed_ever;    /* a run of this process was tainted */
     bool settings_pending;/* a Distiller setting waits for a restart */
     volatile sig_atomic_t abandoned; /* a second Ctrl-C stopped a sparkle */
+    volatile sig_atomic_t in_command;/* depth of commands executing */
+    volatile sig_atomic_t pending;   /* Ctrl-C during that command, before
+                                        its run started: interrupt the run */
 } session;
 
 extern session g_session;
