@@ -24,12 +24,30 @@ static void plugin_warn(void *ud, const char *msg)
     out_warn("%s", msg);
 }
 
+/* A ttdb run from its build tree (not installed) also finds the exporters
+ * built beside it, so that `export trace.chrome.json` works before
+ * `make install`.  TTDB_PLUGIN_PATH, when set, is used as it is. */
+static void add_build_tree_plugins(void)
+{
+#ifdef TTDB_BUILDDIR
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    size_t blen = strlen(TTDB_BUILDDIR);
+    if (getenv("TTDB_PLUGIN_PATH") || n <= 0)
+        return;
+    exe[n] = '\0';
+    if (strncmp(exe, TTDB_BUILDDIR, blen) == 0 && exe[blen] == '/')
+        setenv("TTDB_PLUGIN_PATH", TTDB_BUILDDIR "/plugins/.libs", 1);
+#endif
+}
+
 /* Load the plugins on first use. */
 void export_init(void)
 {
     if (plugins_loaded)
         return;
     plugins_loaded = true;
+    add_build_tree_plugins();
     if (ttdb_plugins_load(&plugins, plugin_warn, NULL) < 0) {
         out_warn("cannot load the exporter plugins: %s",
                  tt_strerror(-TT_ENOMEM));

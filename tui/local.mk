@@ -33,6 +33,8 @@ tui_ttdb_SOURCES = \
 	tui/view-probes.c \
 	tui/view-console.c \
 	tui/view-detail.c
+# An uninstalled ttdb finds the exporters of its build tree (cmd-export.c).
+tui_ttdb_CPPFLAGS = $(AM_CPPFLAGS) -DTTDB_BUILDDIR=\"$(abs_top_builddir)\"
 tui_ttdb_CFLAGS = $(AM_CFLAGS) $(CURSES_CFLAGS) $(READLINE_CFLAGS) \
 	$(JANSSON_CFLAGS)
 tui_ttdb_LDADD = src/libtasktonic.la plugins/libttdbplugins.la \
