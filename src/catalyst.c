@@ -60,6 +60,11 @@ int tt_catalyst_new(tt_catalyst **out, const tt_catalyst_options *opts)
         return -TT_ENOMEM;
     if (opts)
         cat->opt = *opts;
+    if (!(cat->opt.watchdog >= 0) || cat->opt.watchdog > TT__WATCHDOG_MAX ||
+        (unsigned)cat->opt.mode > TT_MODE_DISTILLER) {
+        free(cat);
+        return -TT_EINVAL;
+    }
     if (cat->opt.wall_guard == 0)
         cat->opt.wall_guard = 60;
     cat->thread = pthread_self();

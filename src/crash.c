@@ -120,7 +120,7 @@ void tt_distiller_abort(tt_catalyst *cat)
 /* Change the watchdog. */
 int tt_distiller_set_watchdog(tt_catalyst *cat, double seconds)
 {
-    if (!cat || !cat->opt.contain_crashes || !(seconds >= 0))
+    if (!cat || !cat->opt.contain_crashes || !(seconds >= 0) || seconds > TT__WATCHDOG_MAX)
         return -TT_EINVAL;
     cat->opt.watchdog = seconds;
     return 0;

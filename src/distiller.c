@@ -434,6 +434,8 @@ int tt_distiller_finish(tt_catalyst *cat, const tt_sparkle_args *args, const tt_
     return tt_distiller_sparkle(cat, &a, out);
 }
 
+#define TT__ADVANCE_MAX_ORDERS 1000000
+
 /* Move virtual time forward, firing timers in due order. */
 int tt_distiller_advance(tt_catalyst *cat, double seconds)
 {
@@ -442,10 +444,18 @@ int tt_distiller_advance(tt_catalyst *cat, double seconds)
     if (cat->opt.mode != TT_MODE_DISTILLER || cat->opt.real_time)
         return tt__err(cat, -TT_ENOTDISTILLER, "advance needs a distiller with virtual time");
     double target = cat->vt + seconds;
+    /* Each expiry queues an order that nothing runs until the next sparkle()
+     * call, so a fast repeat timer could fill memory: stop at a bound. */
+    size_t before = cat->queue.len;
     for (;;) {
         double next = tt__timers_next(cat);
         if (next < 0 || next > target)
             break;
+        if (cat->queue.len - before > TT__ADVANCE_MAX_ORDERS)
+            return tt__err(cat, -TT_ERANGE,
+                           "timers queued more than %d orders by %gs of virtual "
+                           "time; advance in smaller steps and run them",
+                           TT__ADVANCE_MAX_ORDERS, cat->vt);
         if (next > cat->vt)
             cat->vt = next;
         tt__timers_fire(cat, cat->vt);

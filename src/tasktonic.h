@@ -332,8 +332,8 @@ typedef struct tt_catalyst_options {
     size_t trace_ring;    /* distiller: keep only the last N entries (0 = all) */
     bool contain_crashes; /* distiller: turn SIGSEGV/SIGFPE/... in a sparkle into
                              a "crashed: ..." stop (one catalyst per process) */
-    double watchdog;      /* distiller: seconds one sparkle may run (0 = off);
-                             needs contain_crashes */
+    double watchdog;      /* distiller: seconds one sparkle may run (0 = off,
+                             at most 1e6); needs contain_crashes */
 } tt_catalyst_options;
 
 /* Create a catalyst; it becomes tonic id 0, "tt_main_catalyst", and queues its
@@ -635,7 +635,8 @@ TT_EXTERN int tt_distiller_sparkle(tt_catalyst *cat, const tt_sparkle_args *args
 TT_EXTERN int tt_distiller_finish(tt_catalyst *cat, const tt_sparkle_args *args,
                                   const tt_run **out);
 /* Move virtual time forward by `seconds`, queuing timers that come due (in due
- * order).  Runs nothing. */
+ * order).  Runs nothing.  -TT_ERANGE (virtual time stops where it got to)
+ * when the timers queue more than a million orders. */
 TT_EXTERN int tt_distiller_advance(tt_catalyst *cat, double seconds);
 /* Ask a running tt_distiller_sparkle to stop between two sparkles with stop
  * condition `interrupted` (async-signal-safe: only sets a flag).  A request

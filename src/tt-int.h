@@ -474,6 +474,7 @@ TT__INTERNAL void tt__timer_free(tt_timer *tm);
 TT__INTERNAL double tt__timers_next(const tt_catalyst *cat);
 
 /* crash.c */
+#define TT__WATCHDOG_MAX 1e6 /* seconds: far beyond any sparkle, fits setitimer */
 typedef struct tt__guard tt__guard;
 /* Run the handler of o under crash containment; returns 0 or a signal number
  * (-1 for the watchdog). */

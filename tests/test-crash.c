@@ -135,6 +135,7 @@ static void test_set_watchdog(void **s)
     tt_catalyst *cat = start(0);
     assert_int_equal(tt_distiller_set_watchdog(cat, 0.02), 0);
     assert_int_equal(tt_distiller_set_watchdog(cat, -1), -TT_EINVAL);
+    assert_int_equal(tt_distiller_set_watchdog(cat, 1e300), -TT_EINVAL); /* not a time_t */
     const tt_run *r = crash_run(cat, "ttsc__loop_forever");
     assert_string_equal(tt_run_stop_at(r, 0),
                         "watchdog: Buggy.ttsc__loop_forever ran longer than 0.02s");
@@ -143,6 +144,9 @@ static void test_set_watchdog(void **s)
     assert_int_equal(tt_catalyst_new(&plain, &(tt_catalyst_options){.mode = TT_MODE_DISTILLER}), 0);
     assert_int_equal(tt_distiller_set_watchdog(plain, 1), -TT_EINVAL);
     tt_catalyst_free(plain);
+    tt_catalyst *big;
+    tt_catalyst_options o = {.mode = TT_MODE_DISTILLER, .contain_crashes = true, .watchdog = 1e300};
+    assert_int_equal(tt_catalyst_new(&big, &o), -TT_EINVAL);
 }
 
 /* Only one catalyst at a time may own the signal handlers. */

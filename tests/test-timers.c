@@ -363,6 +363,21 @@ static void test_advance_queues_in_due_order(void **state)
     tt_catalyst_free(cat);
 }
 
+/* advance stops with -TT_ERANGE instead of queuing without bound. */
+static void test_advance_bounded(void **state)
+{
+    tt_tonic *clock;
+    tt_catalyst *cat = clock_setup(&clock);
+
+    (void)state;
+    assert_non_null(tt_timer_new(clock, TT_TIMER_REPEAT, 1e-7, "fast", "ttse__on_timer"));
+    assert_int_equal(tt_distiller_advance(cat, 100.0), -TT_ERANGE);
+    assert_non_null(strstr(tt_catalyst_errmsg(cat), "more than 1000000 orders"));
+    assert_true(tt_catalyst_now(cat) < 1.0); /* it stopped where it got to */
+    assert_true(tt_queue_length(cat) <= 1000002);
+    tt_catalyst_free(cat);
+}
+
 /* An hour of virtual time takes no wall time; a timeout stops in between. */
 static void test_virtual_clock(void **state)
 {
@@ -436,6 +451,7 @@ int main(void)
         cmocka_unit_test_setup(test_advance_queues_in_due_order, cu_setup),
         cmocka_unit_test_setup(test_virtual_clock, cu_setup),
         cmocka_unit_test_setup(test_advance_errors, cu_setup),
+        cmocka_unit_test_setup(test_advance_bounded, cu_setup),
         cmocka_unit_test_setup(test_timers_finish_with_base, cu_setup),
     };
 

@@ -152,6 +152,10 @@ int options_set(const char *name, const char *value)
                       o->negative_ok ? "" : " >= 0", value);
             return -1;
         }
+        if (d > 1e6) { /* the Distiller's watchdog limit; more is a typo */
+            out_error("set %s: %s seconds is more than the limit of 1e6", o->name, value);
+            return -1;
+        }
         *(double *)o->ptr = d;
         break;
     }

@@ -241,10 +241,11 @@ void screen_set_show_system(bool on)
     pane *p = &g_panes[PANE_TRACE];
     tt_catalyst *cat = g_session.cat;
     uint64_t seq = 0;
-    if (cat && trace_rows(p))
+    /* in batch mode the panes were never set up (p->ops is NULL) */
+    if (cat && p->ops && trace_rows(p))
         seq = row_seq(p->sel);
     T.hide_system = !on;
-    if (cat && seq) {
+    if (cat && p->ops && seq) {
         size_t n = trace_rows(p);
         size_t r = seq_row(seq);
         bool follow = p->follow;

@@ -1,0 +1,133 @@
+# fuzz/local.mk: fuzz targets for the contract parser, the typed-argument
+# parser and ttdb's command parser; their seeds (fuzz/corpus/TARGET/) and
+# kept crash inputs (fuzz/regress/TARGET/).  Included by the top Makefile.am;
+# paths are relative to the top.  See fuzz/README.md.
+#
+# - `make check` replays every seed and regression input through each target
+#   with fuzz/replay.c as main() (any compiler, no libFuzzer): fuzz/replay.sh.
+# - `make fuzz` (./configure CC=clang --enable-fuzzing) builds the libFuzzer
+#   targets and runs each for FUZZ_SECONDS on a copy of its corpus; crash
+#   inputs are copied to fuzz/regress/TARGET/ in the source tree.
+
+FUZZ_SECONDS = 60
+FUZZ_TARGETS = fuzz-contract fuzz-value-parse fuzz-command
+# Extra libFuzzer options for `make fuzz`, e.g. FUZZ_FLAGS=-jobs=2.
+FUZZ_FLAGS =
+
+# The parser sources the two parser targets are built from (without the
+# rest of the library; fuzz-stubs.c stands in for the catalyst functions).
+FUZZ_PARSER_SOURCES = src/value.c src/value-parse.c src/suggest.c src/error.c \
+	fuzz/fuzz-stubs.c
+FUZZ_PARSER_CFLAGS = $(AM_CFLAGS) $(FFI_CFLAGS) $(JANSSON_CFLAGS) $(PTHREAD_CFLAGS)
+FUZZ_PARSER_LIBS = $(JANSSON_LIBS) $(LIBM)
+
+# ttdb without main.c, for the command target (a convenience library, so
+# that the replay and the libFuzzer program share one compilation).
+check_LTLIBRARIES += fuzz/libttdbcmd.la
+fuzz_libttdbcmd_la_SOURCES = \
+	tui/batch.c \
+	tui/output.c \
+	tui/util.c \
+	tui/session.c \
+	tui/resolve.c \
+	tui/format.c \
+	tui/options.c \
+	tui/breakpoint.c \
+	tui/cmd.c \
+	tui/cmd-run.c \
+	tui/cmd-break.c \
+	tui/cmd-info.c \
+	tui/cmd-call.c \
+	tui/cmd-export.c \
+	tui/cmd-misc.c \
+	tui/screen.c \
+	tui/prompt.c \
+	tui/keys.c \
+	tui/status.c \
+	tui/screen-dump.c \
+	tui/view.c \
+	tui/view-tonics.c \
+	tui/view-queue.c \
+	tui/view-trace.c \
+	tui/view-probes.c \
+	tui/view-console.c \
+	tui/view-detail.c
+fuzz_libttdbcmd_la_CFLAGS = $(AM_CFLAGS) $(CURSES_CFLAGS) $(READLINE_CFLAGS) \
+	$(JANSSON_CFLAGS)
+
+# The app the command target opens sessions on (never installed).
+check_LTLIBRARIES += fuzz/fuzz-app.la
+fuzz_fuzz_app_la_SOURCES = fuzz/fuzz-app.c
+fuzz_fuzz_app_la_LDFLAGS = $(AM_LDFLAGS) $(TT_MODULE_FLAGS) -rpath /nowhere
+fuzz_fuzz_app_la_LIBADD = src/libtasktonic.la
+
+FUZZ_COMMAND_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tui \
+	-DFUZZ_APP_DEFAULT='"$(abs_top_builddir)/fuzz/fuzz-app.la"' \
+	-DFUZZ_PLUGIN_PATH_DEFAULT='"$(abs_top_builddir)/plugins/.libs"'
+FUZZ_COMMAND_CFLAGS = $(AM_CFLAGS) $(CURSES_CFLAGS) $(READLINE_CFLAGS) \
+	$(JANSSON_CFLAGS)
+FUZZ_COMMAND_LIBS = fuzz/libttdbcmd.la src/libtasktonic.la \
+	plugins/libttdbplugins.la $(CURSES_LIBS) $(READLINE_LIBS) \
+	$(JANSSON_LIBS) $(DL_LIBS)
+
+# --- Replay in `make check` ------------------------------------------------
+check_PROGRAMS += fuzz/replay-contract fuzz/replay-value-parse \
+	fuzz/replay-command
+fuzz_replay_contract_SOURCES = fuzz/replay.c fuzz/fuzz-contract.c \
+	src/contract.c $(FUZZ_PARSER_SOURCES)
+fuzz_replay_contract_CFLAGS = $(FUZZ_PARSER_CFLAGS)
+fuzz_replay_contract_LDADD = $(FUZZ_PARSER_LIBS)
+fuzz_replay_value_parse_SOURCES = fuzz/replay.c fuzz/fuzz-value-parse.c \
+	$(FUZZ_PARSER_SOURCES)
+fuzz_replay_value_parse_CFLAGS = $(FUZZ_PARSER_CFLAGS)
+fuzz_replay_value_parse_LDADD = $(FUZZ_PARSER_LIBS)
+fuzz_replay_command_SOURCES = fuzz/replay.c fuzz/fuzz-command.c
+fuzz_replay_command_CPPFLAGS = $(FUZZ_COMMAND_CPPFLAGS)
+fuzz_replay_command_CFLAGS = $(FUZZ_COMMAND_CFLAGS)
+fuzz_replay_command_LDADD = $(FUZZ_COMMAND_LIBS)
+fuzz_replay_command_LDFLAGS = $(AM_LDFLAGS) -no-install
+# It loads the app and the exporter plugins.
+EXTRA_fuzz_replay_command_DEPENDENCIES = fuzz/fuzz-app.la \
+	$(TTDB_EXPORTERS)
+
+TESTS += fuzz/replay.sh
+EXTRA_DIST += fuzz/replay.sh fuzz/run-fuzz.sh fuzz/README.md \
+	fuzz/fuzz-contract.dict fuzz/fuzz-value-parse.dict \
+	fuzz/fuzz-command.dict fuzz/corpus fuzz/regress
+
+# --- libFuzzer targets: `make fuzz` -----------------------------------------
+if ENABLE_FUZZING
+noinst_PROGRAMS += fuzz/fuzz-contract fuzz/fuzz-value-parse fuzz/fuzz-command
+fuzz_fuzz_contract_SOURCES = fuzz/fuzz-contract.c src/contract.c \
+	$(FUZZ_PARSER_SOURCES)
+fuzz_fuzz_contract_CFLAGS = $(FUZZ_PARSER_CFLAGS)
+fuzz_fuzz_contract_LDADD = $(FUZZ_PARSER_LIBS)
+fuzz_fuzz_contract_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
+fuzz_fuzz_value_parse_SOURCES = fuzz/fuzz-value-parse.c $(FUZZ_PARSER_SOURCES)
+fuzz_fuzz_value_parse_CFLAGS = $(FUZZ_PARSER_CFLAGS)
+fuzz_fuzz_value_parse_LDADD = $(FUZZ_PARSER_LIBS)
+fuzz_fuzz_value_parse_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
+fuzz_fuzz_command_SOURCES = fuzz/fuzz-command.c
+fuzz_fuzz_command_CPPFLAGS = $(FUZZ_COMMAND_CPPFLAGS)
+fuzz_fuzz_command_CFLAGS = $(FUZZ_COMMAND_CFLAGS)
+fuzz_fuzz_command_LDADD = $(FUZZ_COMMAND_LIBS)
+fuzz_fuzz_command_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS) -no-install
+EXTRA_fuzz_fuzz_command_DEPENDENCIES = fuzz/fuzz-app.la $(TTDB_EXPORTERS)
+
+fuzz: fuzz/fuzz-contract$(EXEEXT) fuzz/fuzz-value-parse$(EXEEXT) \
+	fuzz/fuzz-command$(EXEEXT) fuzz/fuzz-app.la $(TTDB_EXPORTERS)
+	FUZZ_SECONDS='$(FUZZ_SECONDS)' FUZZ_FLAGS='$(FUZZ_FLAGS)' \
+	  $(SHELL) $(srcdir)/fuzz/run-fuzz.sh '$(abs_top_srcdir)' \
+	  '$(abs_top_builddir)' $(FUZZ_TARGETS)
+else
+fuzz:
+	@echo "make fuzz: needs a build configured with clang and libFuzzer:" >&2
+	@echo "  ./configure CC=clang --enable-fuzzing   (apt-get install clang)" >&2
+	@exit 1
+endif
+
+clean-local: clean-local-fuzz
+clean-local-fuzz:
+	-rm -rf fuzz/run
+
+.PHONY: fuzz clean-local-fuzz
