@@ -28,6 +28,7 @@ static struct sigaction saved_alrm;
 static tt_catalyst *owner;
 static sigjmp_buf *volatile guard_jmp;
 static volatile sig_atomic_t abort_pending;
+static sigset_t base_mask; /* the catalyst thread's mask, restored on a jump */
 static void *altstack;
 
 /* The name of a signal: "SIGSEGV". */
@@ -53,6 +54,9 @@ static void on_signal(int sig)
         if (sig == SIGALRM)
             why = abort_pending ? -2 : -1;
         abort_pending = 0;
+        /* leave as from an ordinary return: e.g. ttdb's SIGINT handler,
+         * which raised the abort, had SIGINT blocked */
+        pthread_sigmask(SIG_SETMASK, &base_mask, NULL);
         siglongjmp(*j, why);
     }
     abort_pending = 0;
@@ -81,6 +85,7 @@ int tt__crash_install(tt_catalyst *cat)
     for (size_t i = 0; i < TT_COUNTOF(fatal); i++)
         sigaction(fatal[i], &sa, &saved[i]);
     sigaction(SIGALRM, &sa, &saved_alrm);
+    pthread_sigmask(SIG_SETMASK, NULL, &base_mask);
     owner = cat;
     return 0;
 }
@@ -133,7 +138,9 @@ int tt__guarded_call(tt_catalyst *cat, const tt__impl *impl, size_t nargs, tt_to
 {
     sigjmp_buf jb;
     volatile double wd = cat->opt.watchdog;
-    int sig = sigsetjmp(jb, 1);
+    /* The mask is not saved here (that is a system call per sparkle): the
+     * handler restores the catalyst thread's mask before it jumps. */
+    int sig = sigsetjmp(jb, 0);
     if (sig != 0) {
         if (wd > 0)
             arm(0);

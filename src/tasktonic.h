@@ -329,7 +329,9 @@ typedef struct tt_catalyst_options {
     bool real_time;       /* distiller: wait in real time (default: virtual) */
     double wall_guard;    /* distiller: wall-clock seconds a run may take before
                              it stops with "timeout" (default 60; <0 = off) */
-    size_t trace_ring;    /* distiller: keep only the last N entries (0 = all) */
+    size_t trace_ring;    /* distiller: bound the trace: keep the last N entries
+                             at least, dropping whole chunks of 65536 from the
+                             front (0 = keep all) */
     bool contain_crashes; /* distiller: turn SIGSEGV/SIGFPE/... in a sparkle into
                              a "crashed: ..." stop (one catalyst per process) */
     double watchdog;      /* distiller: seconds one sparkle may run (0 = off,
