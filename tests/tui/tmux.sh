@@ -3,10 +3,10 @@
 # with send-keys and the captured screen is checked.  Each check polls the
 # screen (bounded) for the text it expects.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 15
+plan 17
 
 if ! command -v tmux >/dev/null 2>&1; then
-  for i in $(seq 1 15); do skip "terminal test $i" "tmux is missing"; done
+  for i in $(seq 1 17); do skip "terminal test $i" "tmux is missing"; done
   exit 0
 fi
 
@@ -105,3 +105,22 @@ scheck "Ctrl-C twice stops a sparkle that never returns" eval 'wait_for "Counter
 
 keys "quit" Enter
 scheck "quit leaves with status 0" wait_for "TTDB-EXIT=0"
+
+# The history: the commands typed above were saved in ~/.ttdb_history.
+tap_n=$((tap_n + 1))
+if grep -q "^until state Counter idle$" "$HOME/.ttdb_history" 2>/dev/null; then
+  echo "ok $tap_n - the command history is saved in ~/.ttdb_history"
+else
+  echo "not ok $tap_n - the command history is saved in ~/.ttdb_history"
+fi
+
+# An unwritable history (a folder where the file should be): one warning
+# line, and ttdb still quits with status 0.
+rm -f "$HOME/.ttdb_history"
+mkdir -p "$HOME/.ttdb_history"
+$T kill-session -t ttdb >/dev/null 2>&1
+$T new-session -d -s ttdb -x 100 -y 30 \
+  "env TERM=screen HOME='$HOME' TTDB_PLUGIN_PATH='$TTDB_PLUGIN_PATH' $VALGRIND '$TTDB' '$COUNTER'; echo TTDB-EXIT=\$?; sleep 600"
+wait_for "(ttdb)" >/dev/null
+keys "quit" Enter
+scheck "an unwritable history file: one warning, exit status 0" eval 'wait_for "TTDB-EXIT=0" && grep -q "ttdb_history" "$SCREEN"'
