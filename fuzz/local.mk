@@ -24,34 +24,7 @@ FUZZ_PARSER_LIBS = $(JANSSON_LIBS) $(LIBM)
 # ttdb without main.c, for the command target (a convenience library, so
 # that the replay and the libFuzzer program share one compilation).
 check_LTLIBRARIES += fuzz/libttdbcmd.la
-fuzz_libttdbcmd_la_SOURCES = \
-	tui/batch.c \
-	tui/output.c \
-	tui/util.c \
-	tui/session.c \
-	tui/resolve.c \
-	tui/format.c \
-	tui/options.c \
-	tui/breakpoint.c \
-	tui/cmd.c \
-	tui/cmd-run.c \
-	tui/cmd-break.c \
-	tui/cmd-info.c \
-	tui/cmd-call.c \
-	tui/cmd-export.c \
-	tui/cmd-misc.c \
-	tui/screen.c \
-	tui/prompt.c \
-	tui/keys.c \
-	tui/status.c \
-	tui/screen-dump.c \
-	tui/view.c \
-	tui/view-tonics.c \
-	tui/view-queue.c \
-	tui/view-trace.c \
-	tui/view-probes.c \
-	tui/view-console.c \
-	tui/view-detail.c
+fuzz_libttdbcmd_la_SOURCES = $(TTDB_CORE_SOURCES)
 fuzz_libttdbcmd_la_CFLAGS = $(AM_CFLAGS) $(CURSES_CFLAGS) $(READLINE_CFLAGS) \
 	$(JANSSON_CFLAGS)
 

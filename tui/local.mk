@@ -2,10 +2,8 @@
 # Included by the top Makefile.am; paths are relative to the top.
 
 bin_PROGRAMS += tui/ttdb
-tui_ttdb_SOURCES = \
-	tui/ttdb.h \
-	tui/screen.h \
-	tui/main.c \
+# Everything but main.c: also linked by the command fuzz target (fuzz/local.mk).
+TTDB_CORE_SOURCES = \
 	tui/batch.c \
 	tui/output.c \
 	tui/util.c \
@@ -33,6 +31,7 @@ tui_ttdb_SOURCES = \
 	tui/view-probes.c \
 	tui/view-console.c \
 	tui/view-detail.c
+tui_ttdb_SOURCES = tui/ttdb.h tui/screen.h tui/main.c $(TTDB_CORE_SOURCES)
 # An uninstalled ttdb finds the exporters of its build tree (cmd-export.c).
 tui_ttdb_CPPFLAGS = $(AM_CPPFLAGS) -DTTDB_BUILDDIR=\"$(abs_top_builddir)\"
 tui_ttdb_CFLAGS = $(AM_CFLAGS) $(CURSES_CFLAGS) $(READLINE_CFLAGS) \
