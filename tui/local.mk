@@ -79,6 +79,7 @@ TTDB_TUI_TESTS = \
 	tests/tui/batch-errors.sh \
 	tests/tui/batch-crash.sh \
 	tests/tui/golden.sh \
+	tests/tui/demo-scripts.sh \
 	tests/tui/tmux.sh
 TESTS += $(TTDB_TUI_TESTS)
 EXTRA_DIST += $(TTDB_TUI_TESTS) tests/tui/lib.sh \
