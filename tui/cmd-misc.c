@@ -33,13 +33,21 @@ static void print_wrapped(const char *text, int indent, int width)
     }
 }
 
-/* The first sentence of a help text. */
+/* The first sentence of a help text, cut at a word to fit a listing line. */
 static void summary(const char *help, char *buf, size_t size)
 {
+    const size_t max = 120; /* two 80-column lines at most, wrapped */
     const char *dot = strstr(help, ". ");
     size_t n = dot ? (size_t)(dot - help) : strlen(help);
     if (n && help[n - 1] == '.')
         n--;
+    if (n > max) {
+        n = max;
+        while (n > 0 && help[n] != ' ')
+            n--;
+        snprintf(buf, size, "%.*s...", (int)n, help);
+        return;
+    }
     snprintf(buf, size, "%.*s", (int)n, help);
 }
 

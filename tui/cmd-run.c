@@ -53,11 +53,10 @@ const cmd_entry cmd_continue_entry = {
     .name = "continue",
     .aliases = "c cont",
     .usage = "continue",
-    .help = "Run until a breakpoint stops it, nothing can happen any more "
-            "(idle: empty queue and no pending timer), the catalyst "
-            "finishes, the timeout (`set timeout`) passes or Ctrl-C "
-            "interrupts it between two sparkles. Enter on an empty line "
-            "repeats it.",
+    .help = "Run until something stops it. That is a breakpoint, nothing "
+            "being able to happen any more (idle: empty queue and no pending "
+            "timer), the catalyst finishing, the timeout (`set timeout`) or "
+            "Ctrl-C between two sparkles. Enter on an empty line repeats it.",
     .exec = cmd_continue_exec,
     .flags = CMD_REPEAT | CMD_SESSION,
 };

@@ -19,7 +19,27 @@ static struct {
     WINDOW *win;
 } D;
 
-/* Cut the text into lines of at most w bytes (ASCII JSON mostly). */
+/* The column where a wrapped line's continuation starts: the text after a
+ * gap of two or more spaces (help's description column, "  step (s)   Run
+ * ..."), else the line's own indentation. */
+static size_t hang_column(const char *line, size_t len, int w)
+{
+    size_t lead = 0;
+    while (lead < len && line[lead] == ' ')
+        lead++;
+    for (size_t i = lead; i + 2 < len; i++)
+        if (line[i] == ' ' && line[i + 1] == ' ') {
+            size_t c = i;
+            while (c < len && line[c] == ' ')
+                c++;
+            return c < (size_t)w / 2 ? c : lead;
+        }
+    return lead < (size_t)w / 2 ? lead : 0;
+}
+
+/* Cut the text into lines of at most w bytes: at a space where there is
+ * one, never inside a UTF-8 character, continuations indented under the
+ * first line's text. */
 static void wrap(int w)
 {
     sv_free(&D.lines);
@@ -28,15 +48,34 @@ static void wrap(int w)
     while (*p) {
         const char *nl = strchr(p, '\n');
         size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        size_t hang = hang_column(p, len, w), indent = 0;
         do {
-            size_t take = len > (size_t)w ? (size_t)w : len;
-            char *line = xmalloc(take + 1);
-            memcpy(line, p, take);
-            line[take] = '\0';
+            size_t room = (size_t)w - indent, take = len;
+            if (take > room) {
+                take = room;
+                while (take > 0 && ((unsigned char)p[take] & 0xC0) == 0x80)
+                    take--; /* not inside a UTF-8 character */
+                size_t sp = take;
+                while (sp > room / 3 && p[sp] != ' ')
+                    sp--;
+                if (sp > room / 3)
+                    take = sp;
+                if (take == 0)
+                    take = 1;
+            }
+            char *line = xmalloc(indent + take + 1);
+            memset(line, ' ', indent);
+            memcpy(line + indent, p, take);
+            line[indent + take] = '\0';
             sv_add(&D.lines, line);
             free(line);
             p += take;
             len -= take;
+            while (len > 0 && *p == ' ') { /* the break's space */
+                p++;
+                len--;
+            }
+            indent = hang;
         } while (len > 0);
         if (!nl)
             break;
