@@ -13,6 +13,11 @@
  * a catalyst is in tt_catalyst_errmsg().  Objects are opaque; all strings passed
  * in are copied.  Tonics, timers and trace entries live until the catalyst is
  * destroyed, so pointers to them stay valid while the catalyst lives.
+ *
+ * Threads: any thread may queue sparkles (tt_post and friends); everything
+ * else (creating tonics and timers, running, reading traces) belongs to the
+ * catalyst's thread, the one that runs tt_catalyst_run or
+ * tt_distiller_sparkle (before the first run: the one that created it).
  */
 #ifndef TASKTONIC_H
 #define TASKTONIC_H
@@ -277,8 +282,10 @@ typedef enum tt_probe_kind {
     TT_PK_FN      /* computed by a callback */
 } tt_probe_kind;
 
-/* A probe callback fills *out (deep values allowed: it becomes the owner's).
- * Return false to say the tonic lacks the probe right now (left out). */
+/* A probe callback fills *out with a value the caller will own: strings,
+ * lists and maps freshly allocated (tt_value_copy, tt_value_list, strdup),
+ * never pointers into the tonic's data.  Return false to say the tonic lacks
+ * the probe right now (left out). */
 typedef bool (*tt_probe_fn)(tt_tonic *self, tt_value *out);
 
 typedef struct tt_probe_def {
@@ -343,7 +350,8 @@ typedef struct tt_catalyst_options {
 TT_EXTERN int tt_catalyst_new(tt_catalyst **out, const tt_catalyst_options *opts);
 /* Destroy the catalyst, every tonic, timer and trace entry. */
 TT_EXTERN void tt_catalyst_free(tt_catalyst *cat);
-/* The last detailed error message of this catalyst ("" if none). */
+/* The last detailed error message of this catalyst in the calling thread
+ * ("" if none): like errno, each thread sees its own. */
 TT_EXTERN const char *tt_catalyst_errmsg(const tt_catalyst *cat);
 /* The catalyst as a tonic (id 0). */
 TT_EXTERN tt_tonic *tt_catalyst_tonic(tt_catalyst *cat);
