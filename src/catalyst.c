@@ -167,7 +167,10 @@ static void wait_for_work(tt_catalyst *cat)
         if (next < 0) {
             pthread_cond_wait(&cat->inbox_cond, &cat->inbox_lock);
         } else {
-            double wall = tt__wall() + (next - tt_catalyst_now(cat));
+            double span = next - tt_catalyst_now(cat);
+            if (span > 3600)
+                span = 3600; /* the loop waits again */
+            double wall = tt__wall() + span;
             struct timespec ts = {(time_t)wall, (long)((wall - (double)(time_t)wall) * 1e9)};
             pthread_cond_timedwait(&cat->inbox_cond, &cat->inbox_lock, &ts);
         }

@@ -48,7 +48,9 @@ const char *tt__signame(int sig)
 static void on_signal(int sig)
 {
     sigjmp_buf *j = guard_jmp;
-    if (j) {
+    /* only the thread running the guarded sparkle may jump back into it;
+     * a fault on any other thread takes the default action below */
+    if (j && owner && pthread_equal(pthread_self(), owner->thread)) {
         guard_jmp = NULL;
         int why = sig;
         if (sig == SIGALRM)

@@ -258,7 +258,8 @@ static void wait_real(tt_catalyst *cat, double until)
     double now_m = tt__mono();
     if (until <= now_m)
         return;
-    double wall = tt__wall() + (until - now_m);
+    double span = until - now_m > 3600 ? 3600 : until - now_m; /* the caller loops */
+    double wall = tt__wall() + span;
     struct timespec ts = {(time_t)wall, (long)((wall - (double)(time_t)wall) * 1e9)};
     pthread_mutex_lock(&cat->inbox_lock);
     while (!atomic_load(&cat->inbox_flag) && !cat->interrupt &&
@@ -305,6 +306,8 @@ int tt_distiller_sparkle(tt_catalyst *cat, const tt_sparkle_args *args, const tt
     double timeout = args->timeout > 0 ? args->timeout
                      : c && c->has_timeout ? c->timeout
                                            : 3600.0;
+    if (!(timeout <= TT__TIME_MAX))
+        timeout = TT__TIME_MAX; /* "forever", but finite */
     if (args->till_state_in)
         list_parse(&rc.till_state, args->till_state_in);
     else if (c && c->has_till_state)

@@ -78,6 +78,9 @@ int tt_class_check(const tt_class *cls, tt_error *err)
         if (!h->name || !h->fn)
             return tt__seterr(err, -TT_EINVAL, "class %s: handler %zu has no name or function",
                               cls->name, i);
+        if (strlen(h->name) > 200)
+            return tt__seterr(err, -TT_EBADNAME, "class %s: handler name \"%.40s...\" is longer "
+                              "than 200 characters", cls->name, h->name);
         if (!split_name(h->name, &pre, &pl, &st, &sl, &rest))
             return tt__seterr(err, -TT_EBADNAME,
                               "class %s: handler \"%s\" does not follow PREFIX[_STATE]__NAME "
@@ -217,7 +220,9 @@ static tt__klass *compile(tt_catalyst *cat, const tt_class *def, bool is_catalys
         split_name(h->name, &pre, &pl, &st, &sl, &rest);
         char iface[256];
         snprintf(iface, sizeof iface, "%.*s__%s", (int)pl, pre, rest);
+        pthread_mutex_lock(&cat->names.lock); /* other threads look names up */
         int64_t id = tt__intern(&cat->names, iface);
+        pthread_mutex_unlock(&cat->names.lock);
         if (id < 0)
             goto nomem;
         tt__sparkle *s = add_sparkle(&k->sparkles, &k->n_sparkles, &cap_sp, (uint32_t)id);

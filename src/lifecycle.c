@@ -105,7 +105,7 @@ static void b_on_completion(tt_tonic *self, const tt_value *a, size_t n)
     tt_catalyst *cat = self->cat;
     if (self->is_catalyst) {
         cat->sparkling = false;
-        cat->finished = true;
+        __atomic_store_n(&cat->finished, true, __ATOMIC_RELAXED); /* posting threads read it */
         return;
     }
     tt__frame f = here(self);

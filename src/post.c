@@ -118,15 +118,26 @@ int tt__post_extra(tt_tonic *target, uint32_t sparkle, const tt_value *args, siz
     return 0;
 }
 
+/* The sparkle's name, and its signature text into sig, read under the names
+ * lock: posting threads get here while the catalyst's thread may intern. */
+static const char *sig_of(tt_catalyst *cat, tt_tonic *target, const tt__sparkle *sp,
+                          char *sig, size_t size)
+{
+    pthread_mutex_lock(&cat->names.lock);
+    const char *name = cat->names.str[sp->name];
+    tt_tonic_sparkle_sig_text(target, name, sig, size);
+    pthread_mutex_unlock(&cat->names.lock);
+    return name;
+}
+
 /* Check args against a sparkle's signature; converts ints to doubles and
  * timers to timer info in the copy `out`. */
 static int check_args(tt_catalyst *cat, tt_tonic *target, const tt__sparkle *sp,
                       const tt_value *args, size_t nargs, tt_value *out)
 {
-    const char *name = cat->names.str[sp->name];
     if (nargs < sp->min_args || nargs > sp->nargs) {
         char sig[256];
-        tt_tonic_sparkle_sig_text(target, name, sig, sizeof sig);
+        const char *name = sig_of(cat, target, sp, sig, sizeof sig);
         return tt__err(cat, -TT_EARGCOUNT, "%s.%s takes %s%u argument%s, got %zu: %s",
                        target->l.name, name, sp->min_args < sp->nargs ? "at most " : "",
                        sp->nargs, sp->nargs == 1 ? "" : "s", nargs, sig);
@@ -153,7 +164,7 @@ static int check_args(tt_catalyst *cat, tt_tonic *target, const tt__sparkle *sp,
             continue;
         }
         char sig[256];
-        tt_tonic_sparkle_sig_text(target, name, sig, sizeof sig);
+        const char *name = sig_of(cat, target, sp, sig, sizeof sig);
         return tt__err(cat, -TT_EARGTYPE, "%s.%s argument %zu: expected %s, got %s: %s",
                        target->l.name, name, i + 1, tt_type_name(want), tt_type_name(got), sig);
     }
@@ -168,10 +179,10 @@ static int post_checked(tt_tonic *target, const char *sparkle, const tt_value *a
         return -TT_EINVAL;
     tt_catalyst *cat = target->cat;
     bool on_thread = tt__on_catalyst_thread(cat);
-    if (cat->finished)
+    if (__atomic_load_n(&cat->finished, __ATOMIC_RELAXED))
         return tt__err(cat, -TT_ECATFINISHED, "cannot queue %s.%s: the catalyst has finished",
                        target->l.name, sparkle);
-    if (target->l.id < 0)
+    if (__atomic_load_n(&target->l.id, __ATOMIC_RELAXED) < 0)
         return tt__err(cat, -TT_EFINISHED, "cannot queue %s.%s: %s has finished",
                        target->l.name, sparkle, target->l.name);
     if (nargs > TT_MAX_ARGS)
@@ -201,8 +212,10 @@ static int post_checked(tt_tonic *target, const char *sparkle, const tt_value *a
         size_t n = target->k->n_sparkles;
         const char *cands[256];
         size_t m = 0;
+        pthread_mutex_lock(&cat->names.lock);
         for (size_t i = 0; i < n && m < 256; i++)
             cands[m++] = cat->names.str[target->k->sparkles[i].name];
+        pthread_mutex_unlock(&cat->names.lock);
         const char *s = tt_suggest(sparkle, cands, m);
         return tt__err(cat, -TT_ENOSPARKLE, "%s has no sparkle \"%s\"%s%s%s", target->l.name,
                        sparkle, s ? " (did you mean \"" : "", s ? s : "", s ? "\"?)" : "");
@@ -213,9 +226,17 @@ static int post_checked(tt_tonic *target, const char *sparkle, const tt_value *a
         return rc;
     tt__frame src;
     if (label) {
+        /* Adding a name may move the tables the catalyst's thread reads
+         * without the lock, so only that thread may add a new label. */
         pthread_mutex_lock(&cat->names.lock);
-        int64_t lid = tt__intern(&cat->names, label);
+        int64_t lid = on_thread ? tt__intern(&cat->names, label)
+                                : tt__name_find(&cat->names, label);
         pthread_mutex_unlock(&cat->names.lock);
+        if (lid < 0 && !on_thread)
+            return tt__err(cat, -TT_EINVAL,
+                           "source label \"%s\" is new: another thread may only use a label "
+                           "the catalyst's thread has used",
+                           label);
         if (lid < 0)
             return -TT_ENOMEM;
         src = (tt__frame){NULL, 0, -1, (uint32_t)lid};

@@ -47,7 +47,9 @@ static tt__probe_plan *plan_for(tt_catalyst *cat, tt_tonic *t)
     p->n = 0;
     p->keys = list->n ? calloc(list->n, sizeof *p->keys) : NULL;
     for (size_t i = 0; p->keys && i < list->n; i++) {
+        pthread_mutex_lock(&cat->names.lock); /* other threads look names up */
         int64_t id = tt__intern(&cat->names, list->v[i]);
+        pthread_mutex_unlock(&cat->names.lock);
         if (id >= 0)
             p->keys[p->n++] = cat->names.str[id];
     }

@@ -460,7 +460,9 @@ TT_EXTERN tt_tonic *tt_tonic_at(tt_catalyst *cat, size_t serial);
 TT_EXTERN int tt_post(tt_tonic *target, const char *sparkle,
                       const tt_value *args, size_t nargs);
 /* The same with an explicit source label (ttdb uses "ttdb"): the source tonic
- * is null, the sparkle name `label`, the id -1. */
+ * is null, the sparkle name `label`, the id -1.  From a thread other than the
+ * catalyst's, only a label already used on the catalyst's thread is accepted
+ * (-TT_EINVAL otherwise). */
 TT_EXTERN int tt_post_from(tt_tonic *target, const char *sparkle,
                            const tt_value *args, size_t nargs,
                            const char *label);
@@ -538,7 +540,8 @@ struct tt_timer_info {
     unsigned long expired_count;
 };
 
-/* Create and start a timer owned by `base` (an infusion of it).  name NULL
+/* Create and start a timer owned by `base` (an infusion of it): `seconds`
+ * from 0 (single shot) or above 0 up to 1e12.  name NULL
  * gives "NN.ttTimerSingleShot" etc.  The callback sparkle of base is
  * `sparkle` if given, else `ttse__on_<name>`, `ttse__on_tmr_<name>`,
  * `ttse__on_timer`, the first that exists.  It is queued with one timer-info

@@ -10,6 +10,7 @@
  */
 #include "tt-int.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,7 +86,7 @@ tt_timer *tt_timer_new(tt_tonic *base, tt_timer_kind kind, double seconds, const
         tt__err(cat, -TT_EFINISHED, "timer: %s has finished", base->l.name);
         return NULL;
     }
-    if ((unsigned)kind > TT_TIMER_PAUSING || !(seconds >= 0) ||
+    if ((unsigned)kind > TT_TIMER_PAUSING || !(seconds >= 0) || seconds > TT__TIME_MAX ||
         (kind != TT_TIMER_SINGLE_SHOT && !(seconds > 0))) {
         tt__err(cat, -TT_EINVAL, "timer: bad kind or period %g", seconds);
         return NULL;
@@ -169,7 +170,8 @@ int tt_timer_stop(tt_timer *tm)
 
 int tt_timer_set_period(tt_timer *tm, double seconds)
 {
-    if (!tm || !(seconds >= 0) || (tm->kind != TT_TIMER_SINGLE_SHOT && !(seconds > 0)))
+    if (!tm || !(seconds >= 0) || seconds > TT__TIME_MAX ||
+        (tm->kind != TT_TIMER_SINGLE_SHOT && !(seconds > 0)))
         return -TT_EINVAL;
     tm->period = seconds;
     if (tm->running && !tm->paused)
@@ -266,9 +268,12 @@ void tt__timers_fire(tt_catalyst *cat, double now)
             tt_value t = TT_TIMER(tm);
             tt__post(base, TT_N_ON_INFUSION_DONE, &t, 1, &ext);
         } else {
+            double prev = tm->due;
             tm->due += tm->period;
             if (tm->due <= now && cat->opt.mode == TT_MODE_CATALYST)
                 tm->due = now + tm->period; /* real time: skip missed periods */
+            if (tm->due <= prev) /* a period below the clock's resolution */
+                tm->due = nextafter(prev, INFINITY);
         }
     }
 }

@@ -21,7 +21,8 @@ int tt__ledger_add(tt_catalyst *cat, tt__liquid *l)
         TT__PUSH(cat->ledger, cat->n_ledger, cat->cap_ledger, (tt__liquid *)NULL) < 0)
         return -TT_ENOMEM;
     cat->ledger[i] = l;
-    l->id = l->last_id = (int)i;
+    l->last_id = (int)i;
+    __atomic_store_n(&l->id, (int)i, __ATOMIC_RELAXED); /* posting threads read it */
     return 0;
 }
 
@@ -30,7 +31,7 @@ void tt__ledger_remove(tt_catalyst *cat, tt__liquid *l)
 {
     if (l->id >= 0 && (size_t)l->id < cat->n_ledger && cat->ledger[l->id] == l)
         cat->ledger[l->id] = NULL;
-    l->id = -1;
+    __atomic_store_n(&l->id, -1, __ATOMIC_RELAXED); /* posting threads read it */
 }
 
 /* Remove l from base's infusions. */

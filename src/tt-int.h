@@ -473,6 +473,10 @@ TT__INTERNAL void tt__timer_free(tt_timer *tm);
 /* The earliest due time of a running timer, or -1. */
 TT__INTERNAL double tt__timers_next(const tt_catalyst *cat);
 
+/* timer.c, distiller.c: the longest period or timeout, in seconds (about
+ * 31,700 years): every time stays finite and fits a time_t. */
+#define TT__TIME_MAX 1e12
+
 /* crash.c */
 #define TT__WATCHDOG_MAX 1e6 /* seconds: far beyond any sparkle, fits setitimer */
 typedef struct tt__guard tt__guard;

@@ -428,6 +428,37 @@ static void test_strerror(void **state)
     }
 }
 
+/* Out-of-range values are refused, not turned into undefined behaviour:
+ * a timer period beyond 1e12 s, a handler name beyond 200 characters. */
+static void Long_ttsc__x(tt_tonic *self) { (void)self; }
+static void Long_ttse__on_timer(tt_tonic *self, const tt_timer_info *i) { (void)self, (void)i; }
+static void test_limits(void **state)
+{
+    (void)state;
+    tt_catalyst *cat = cu_distiller();
+    static const tt_handler h[] = {TT_ON(Long, ttsc__x),
+                                   TT_ON(Long, ttse__on_timer, const tt_timer_info *)};
+    static const tt_class c = {.name = "Long", .handlers = h, .n_handlers = 2};
+    tt_tonic *t = tt_tonic_new(cat, &c, "Long", NULL);
+    assert_non_null(t);
+    assert_non_null(tt_timer_new(t, TT_TIMER_SINGLE_SHOT, 1e12, NULL, NULL)); /* the limit */
+    assert_null(tt_timer_new(t, TT_TIMER_SINGLE_SHOT, 1e300, NULL, NULL));
+    assert_int_equal(tt_err_name(-TT_EINVAL)[0], 'T');
+    assert_non_null(strstr(tt_catalyst_errmsg(cat), "bad kind or period"));
+    assert_null(tt_timer_new(t, TT_TIMER_REPEAT, 1.0 / 0.0, NULL, NULL));
+
+    char name[300];
+    memset(name, 'a', sizeof name - 1);
+    memcpy(name, "ttsc__", 6);
+    name[sizeof name - 1] = '\0';
+    tt_handler lh = {name, (tt_fn)Long_ttsc__x, 0, {0}};
+    tt_class lc = {.name = "Longer", .handlers = &lh, .n_handlers = 1};
+    tt_error err;
+    assert_int_equal(tt_class_check(&lc, &err), -TT_EBADNAME);
+    assert_non_null(strstr(err.msg, "longer than 200 characters"));
+    tt_catalyst_free(cat);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -445,6 +476,7 @@ int main(void)
         cmocka_unit_test_setup(test_load_not_a_module, cu_setup),
         cmocka_unit_test_setup(test_load_no_formula, cu_setup),
         cmocka_unit_test_setup(test_strerror, cu_setup),
+        cmocka_unit_test_setup(test_limits, cu_setup),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -19,8 +19,9 @@
  * Three more cases: threads that already post before the catalyst runs
  * (the catalyst must not write anything the posting threads read without a
  * lock), threads whose posts fail at the same time (each gets its own error
- * code; nothing crashes), and threads that each run catalysts of their own
- * (independent catalysts share no unlocked state).
+ * code; nothing crashes), threads that each run catalysts of their own
+ * (independent catalysts share no unlocked state), and classes compiled on
+ * the catalyst's thread while threads post (both use the interned names).
  *
  * Run it under `valgrind --tool=helgrind` or a -fsanitize=thread build to
  * check for data races.  TT_TEST_FILTER=PATTERN runs only the matching tests
@@ -281,6 +282,42 @@ static void test_threads_errors(void **state)
     tt_catalyst_free(cat);
 }
 
+/* tt_post_from on another thread: a known label works, a new one is refused
+ * (adding a name there could move tables the catalyst's thread reads). */
+typedef struct label_post {
+    tt_tonic *target;
+    const char *label;
+    int rc;
+} label_post;
+
+static void *post_labelled(void *arg)
+{
+    label_post *lp = arg;
+    tt_value v = TT_INT(1);
+    lp->rc = tt_post_from(lp->target, "ttsc__done", &v, 1, lp->label);
+    return NULL;
+}
+
+static void test_threads_labels(void **state)
+{
+    tt_catalyst *cat = cu_distiller();
+    tt_tonic *counter = tt_tonic_new(cat, &Counter_class, "Counter", NULL);
+    tt_value v = TT_INT(1);
+    pthread_t th;
+
+    (void)state;
+    assert_non_null(counter);
+    assert_int_equal(tt_post_from(counter, "ttsc__done", &v, 1, "known"), 0);
+    label_post known = {counter, "known", 99}, fresh = {counter, "brand-new", 99};
+    assert_int_equal(pthread_create(&th, NULL, post_labelled, &known), 0);
+    assert_int_equal(pthread_join(th, NULL), 0);
+    assert_int_equal(known.rc, 0);
+    assert_int_equal(pthread_create(&th, NULL, post_labelled, &fresh), 0);
+    assert_int_equal(pthread_join(th, NULL), 0);
+    assert_int_equal(fresh.rc, -TT_EINVAL);
+    tt_catalyst_free(cat);
+}
+
 /* Echo: a small class with several sparkles (so that compiling it sorts). */
 static void Echo_ttsc__zulu(tt_tonic *self, int64_t x) { TT_DATA(Counter, self)->received += x; }
 static void Echo_ttsc__alpha(tt_tonic *self) { TT_DATA(Counter, self)->received += 1000; }
@@ -342,6 +379,40 @@ static void test_threads_own_catalysts(void **state)
     }
 }
 
+/* Many: one class per handler name, so that each compiles new names. */
+#define N_CLASSES 300
+static void Many_ttsc__x(tt_tonic *self) { (void)self; }
+
+/* Classes compiled while other threads post: compiling interns names that
+ * the posting threads look up at the same time (run under -fsanitize=thread
+ * to see a race). */
+static void test_threads_while_compiling(void **state)
+{
+    static char names[N_CLASSES][32];
+    static tt_handler handlers[N_CLASSES];
+    static tt_class classes[N_CLASSES];
+    tt_catalyst *cat = cu_catalyst();
+    tt_tonic *counter = tt_tonic_new(cat, &Counter_class, "Counter", NULL);
+
+    (void)state;
+    assert_non_null(counter);
+    start_posters(counter);
+    for (int i = 0; i < N_CLASSES; i++) {
+        tt_tonic *t;
+
+        snprintf(names[i], sizeof names[i], "ttsc__many%d", i);
+        handlers[i] = (tt_handler){names[i], (tt_fn)Many_ttsc__x, 0, {0}};
+        classes[i] = (tt_class){.name = "Many", .handlers = &handlers[i], .n_handlers = 1};
+        t = tt_tonic_new(cat, &classes[i], NULL, NULL);
+        assert_non_null(t);
+        assert_int_equal(tt_finish_from_base(t), 0);
+    }
+    assert_int_equal(tt_catalyst_run(cat), 0);
+    check_counter(counter);
+    assert_true(tt_catalyst_finished(cat));
+    tt_catalyst_free(cat);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -350,6 +421,8 @@ int main(void)
         cmocka_unit_test(test_threads_before_run),
         cmocka_unit_test(test_threads_errors),
         cmocka_unit_test(test_threads_own_catalysts),
+        cmocka_unit_test(test_threads_while_compiling),
+        cmocka_unit_test(test_threads_labels),
     };
 
     alarm(WATCHDOG_S);

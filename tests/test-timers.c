@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -378,6 +379,26 @@ static void test_advance_bounded(void **state)
     tt_catalyst_free(cat);
 }
 
+/* A repeat period below the clock's resolution at the current time still
+ * moves the timer on: one expiry per pass, no endless loop. */
+static void test_period_below_resolution(void **state)
+{
+    tt_tonic *clock;
+    tt_catalyst *cat = clock_setup(&clock);
+    const tt_run *run;
+
+    (void)state;
+    alarm(10); /* the bug was an endless loop: make it a failure */
+    assert_int_equal(tt_distiller_advance(cat, 1.0), 0);
+    assert_non_null(tt_timer_new(clock, TT_TIMER_REPEAT, 1e-20, "tiny", "ttse__on_timer"));
+    run = cu_count(cat, 1);
+    assert_int_equal(tt_run_entry_count(run), 1);
+    assert_true(tt_queue_length(cat) <= 2);
+    cu_expect_log("on_timer tiny id=2 n=1 t=1;");
+    alarm(0);
+    tt_catalyst_free(cat);
+}
+
 /* An hour of virtual time takes no wall time; a timeout stops in between. */
 static void test_virtual_clock(void **state)
 {
@@ -452,6 +473,7 @@ int main(void)
         cmocka_unit_test_setup(test_virtual_clock, cu_setup),
         cmocka_unit_test_setup(test_advance_errors, cu_setup),
         cmocka_unit_test_setup(test_advance_bounded, cu_setup),
+        cmocka_unit_test_setup(test_period_below_resolution, cu_setup),
         cmocka_unit_test_setup(test_timers_finish_with_base, cu_setup),
     };
 
