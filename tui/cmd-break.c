@@ -20,8 +20,71 @@ static int find_if(cmd_args *a)
     return a->argc;
 }
 
-/* Parse the optional "if PROBE OP VALUE" from word k on. */
-static int parse_if(cmd_args *a, int k, bp_cond **out)
+/* Check a condition against the tonics there are now: its tonic, and its
+ * probe and value (read as the probe's type) on the condition's tonic,
+ * else on bt, the breakpoint's tonic; with neither, only that some tonic
+ * has the probe.  A name unknown with no close one is left for later. */
+static int cond_check(const bp_cond *c, tt_tonic *bt)
+{
+    tt_catalyst *cat = g_session.cat;
+    if (!cat)
+        return 0;
+    tt_tonic *t = bt;
+    if (c->tonic) {
+        const char *sug;
+        t = find_tonic(cat, c->tonic, &sug);
+        if (!t && sug) {
+            out_error("unknown tonic \"%s\" (did you mean \"%s\"?)", c->tonic,
+                      sug);
+            return -1;
+        }
+    }
+    if (!t && !c->tonic && !bt) {
+        /* any tonic: the first one that has the probe, if one does */
+        strvec names = {0};
+        size_t n = tt_tonic_count(cat);
+        for (size_t i = 0; i < n && !t; i++) {
+            tt_tonic *u = tt_tonic_at(cat, i);
+            size_t np = u ? tt_tonic_probe_count(u) : 0;
+            for (size_t j = 0; j < np && !t; j++) {
+                const char *p = tt_tonic_probe_at(u, j);
+                if (strcmp(p, c->probe) == 0)
+                    t = u;
+                else if (!sv_has(&names, p))
+                    sv_add(&names, p);
+            }
+        }
+        const char *sug = t ? NULL
+                            : tt_suggest(c->probe, (const char *const *)names.v,
+                                         names.n);
+        if (sug)
+            out_error("no tonic has a probe \"%s\" (did you mean \"%s\"?)",
+                      c->probe, sug);
+        sv_free(&names);
+        /* the value's type may differ between tonics: checked when it runs */
+        return sug ? -1 : 0;
+    }
+    if (!t)
+        return 0;
+    if (!resolve_probe(t, c->probe))
+        return -1;
+    tt_value cur = TT_NONE, want = TT_NONE;
+    char err[256];
+    bool have = tt_tonic_probe_read(t, c->probe, &cur) == 0;
+    int rc = parse_probe_value(cat, have ? &cur : NULL, c->value_text, &want,
+                               err, sizeof err);
+    tt_value_clear(&cur);
+    tt_value_clear(&want);
+    if (rc < 0) {
+        out_error("%s.%s: %s", tt_tonic_name(t), c->probe, err);
+        return -1;
+    }
+    return 0;
+}
+
+/* Parse the optional "if PROBE OP VALUE" from word k on, checked against
+ * bt, the breakpoint's tonic (NULL: any, or one that does not exist). */
+static int parse_if(cmd_args *a, int k, tt_tonic *bt, bp_cond **out)
 {
     *out = NULL;
     if (k >= a->argc)
@@ -29,14 +92,9 @@ static int parse_if(cmd_args *a, int k, bp_cond **out)
     bp_cond *c = bp_cond_parse(a, k + 1);
     if (!c)
         return -1;
-    if (c->tonic && g_session.cat) {
-        const char *sug;
-        if (!find_tonic(g_session.cat, c->tonic, &sug) && sug) {
-            out_error("unknown tonic \"%s\" (did you mean \"%s\"?)", c->tonic,
-                      sug);
-            bp_cond_free(c);
-            return -1;
-        }
+    if (cond_check(c, bt) < 0) {
+        bp_cond_free(c);
+        return -1;
     }
     *out = c;
     return 0;
@@ -81,8 +139,15 @@ static int cmd_break_sparkle_exec(cmd_args *a)
     bp->kind = BP_SPARKLE;
     bool pending = false;
     char *tname, *sname;
+    tt_tonic *t = NULL;
+    size_t len = strlen(a->argv[0]);
+    if (len == 0 || a->argv[0][len - 1] == '.') {
+        out_error("break sparkle %s: which sparkle? (name it as "
+                  "[TONIC.]NAME)", a->argv[0]);
+        free(bp);
+        return -1;
+    }
     if (split_dotted(a->argv[0], &tname, &sname)) {
-        tt_tonic *t;
         bp->tonic = bp_tonic(cat, tname, &t, &pending);
         free(tname);
         if (!bp->tonic) {
@@ -115,7 +180,7 @@ static int cmd_break_sparkle_exec(cmd_args *a)
         pending = !full;
         bp->name = xstrdup(full ? full : a->argv[0]);
     }
-    if (parse_if(a, k, &bp->cond) < 0) {
+    if (parse_if(a, k, t, &bp->cond) < 0) {
         free(bp->tonic);
         free(bp->name);
         free(bp);
@@ -138,6 +203,13 @@ static int cmd_break_state_exec(cmd_args *a)
     bool pending = false;
     tt_tonic *t = NULL;
     int first = 0;
+    if (k == 1 && cat && find_tonic(cat, a->argv[0], NULL) &&
+        !find_state_any(cat, a->argv[0], NULL)) {
+        out_error("break state %s: which state? (`info states %s`)",
+                  a->argv[0], a->argv[0]);
+        free(bp);
+        return -1;
+    }
     if (k >= 2 && cat) {
         const char *sug;
         t = find_tonic(cat, a->argv[0], &sug);
@@ -179,7 +251,7 @@ static int cmd_break_state_exec(cmd_args *a)
         }
         free(copy);
     }
-    if (parse_if(a, k, &bp->cond) < 0)
+    if (parse_if(a, k, t, &bp->cond) < 0)
         goto fail;
     bp_add(&g_bps, bp);
     announce(bp, pending);
@@ -233,7 +305,7 @@ static int cmd_break_probe_exec(cmd_args *a)
             goto fail;
         }
     }
-    if (parse_if(a, k, &bp->cond) < 0)
+    if (parse_if(a, k, t, &bp->cond) < 0)
         goto fail;
     bp_add(&g_bps, bp);
     announce(bp, pending);
@@ -391,6 +463,13 @@ static int cmd_condition_exec(cmd_args *a)
         c = bp_cond_parse(a, 1);
         if (!c)
             return -1;
+        tt_tonic *bt = bp->tonic && g_session.cat
+                           ? find_tonic(g_session.cat, bp->tonic, NULL)
+                           : NULL;
+        if (cond_check(c, bt) < 0) {
+            bp_cond_free(c);
+            return -1;
+        }
     }
     bp_cond_free(bp->cond);
     bp->cond = c;

@@ -327,6 +327,11 @@ static int info_entry_exec(cmd_args *a)
     if (a->argc != 1 || !parse_long(a->argv[0], &seq) || seq < 1)
         return cmd_usage_error(&info_entry_entry);
     const tt_trace_entry *e = tt_trace_get(cat, (uint64_t)seq);
+    if (!e && tt_trace_last_seq(cat) < tt_trace_first_seq(cat)) {
+        out_error("no trace entry #%ld: the trace is empty (step or "
+                  "continue first)", seq);
+        return -1;
+    }
     if (!e) {
         out_error("no trace entry #%ld (the trace holds #%llu-#%llu)", seq,
                   (unsigned long long)tt_trace_first_seq(cat),

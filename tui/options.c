@@ -34,7 +34,8 @@ static const option_def options[] = {
     {"wall-guard", OPT_SECONDS, &g_session.wall_guard, true, true,
      "wall-clock seconds a run may take (0: 60, negative: off)"},
     {"trace-ring", OPT_COUNT, &g_session.trace_ring, true, false,
-     "keep only the last N trace entries (0: all)"},
+     "keep at least the last N trace entries; older ones go in chunks "
+     "of 65536 (0: all)"},
     {"system", OPT_CALL, &show_system_dummy, false, false,
      "show system sparkles (_tt*) in the Trace pane (dimmed) or hide them"},
     {"entries", OPT_BOOL, &g_opts.print_entries, false, false,

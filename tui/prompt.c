@@ -199,10 +199,13 @@ static char **prompt_complete(const char *text, int start, int end)
 static void prompt_show_matches(char **matches, int n, int maxlen)
 {
     (void)maxlen;
+    /* lines as wide as the Console pane shows them */
+    const pane *c = &g_panes[PANE_CONSOLE];
+    size_t width = c->visible && c->w > 21 ? (size_t)c->w - 1 : 76;
     strbuf b = {0};
     sb_printf(&b, "%d completions:", n);
     for (int i = 1; i <= n; i++) {
-        if (b.len + strlen(matches[i]) + 2 > 76) {
+        if (b.len + strlen(matches[i]) + 2 > width) {
             console_add(OUT_TEXT, b.s);
             b.len = 0;
             b.s[0] = '\0';

@@ -66,10 +66,16 @@ void status_draw(WINDOW *w)
     wattroff(w, A_STATUS);
     int used = view_put(w, 0, 0, b.s, COLS, A_STATUS);
     if (message[0]) {
+        /* the message wins over the end of a long status */
         int len = (int)strlen(message) + 2;
         int x = COLS - len;
-        if (x < used + 1)
-            x = used + 1;
+        if (x < 1)
+            x = 1;
+        if (x < used + 1) {
+            wattron(w, A_STATUS);
+            mvwhline(w, 0, x - 1, ' ', COLS - x + 1);
+            wattroff(w, A_STATUS);
+        }
         if (x < COLS)
             view_put(w, 0, x, message, COLS - x, A_STATUS | A_BOLD);
     }

@@ -2,7 +2,7 @@
 # batch-break.sh: breakpoints (sparkle, state, probe, conditions, ignore
 # counts, enable/disable/delete) and watched probes.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 20
+plan 25
 
 # Counter: start 1 makes a tick every virtual second; three ticks -> done.
 
@@ -40,6 +40,17 @@ run_ttdb -batch -ex "break sparkle on_tik" "$COUNTER"
 check "a typo in a sparkle name is suggested" eval 'fails_with 1 "(did you mean \"on_tick\"?)"'
 run_ttdb -batch -ex "break probe Counter.count == lots" "$COUNTER"
 check "break probe checks the value by the probe's type" eval 'fails_with 1 "Counter.count: expected int"'
+
+run_ttdb -batch -ex "break sparkle Counter.on_tick if cont > 1" "$COUNTER"
+check "a typo in a condition's probe is an error with a suggestion" eval 'fails_with 1 "Counter has no probe \"cont\" (did you mean \"count\"?)"'
+run_ttdb -batch -ex "break sparkle on_tick if count > lots" -ex "break sparkle Counter.on_tick if count > lots" "$COUNTER"
+check "a condition's value is checked by the probe's type (named tonic)" eval 'fails_with 1 "Counter.count: expected int"'
+run_ttdb -batch -ex "break sparkle on_tick if cont > 1" "$COUNTER"
+check "a condition on any tonic: a probe no tonic has is suggested" eval 'fails_with 1 "no tonic has a probe \"cont\" (did you mean \"count\"?)"'
+run_ttdb -batch -ex "break sparkle on_tick" -ex "condition 1 Counter.cont == 1" "$COUNTER"
+check "condition N checks the probe too" eval 'fails_with 1 "Counter has no probe \"cont\""'
+run_ttdb -batch -k -ex "break state Counter" -ex "break sparkle Counter." -ex "info breakpoints" "$COUNTER"
+check "break state TONIC and break sparkle TONIC. ask for the missing name" eval 'status 1 && err_has "break state Counter: which state?" && err_has "break sparkle Counter.: which sparkle?" && out_has "no breakpoints"'
 
 run_ttdb -batch -ex "set entries off" -ex "watch Counter.count" -ex "call Counter start 1" -ex c -ex "info watches" "$COUNTER"
 check "watch records one row per change" eval 'out_has "watching Counter.count = 0" && out_has "1.000s 1" && out_has "2.000s 2" && out_has "3.000s 3" && out_has "start      0.000s 0"'

@@ -1,7 +1,7 @@
 #!/bin/sh
 # batch-info.sh: the info subcommands.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 14
+plan 15
 
 run_ttdb -batch -ex "set entries off" -ex continue -ex "call Counter start 1" -ex "step 4" \
   -ex "info tonics" -ex "info timers" -ex "info queue" -ex "info runs" "$COUNTER"
@@ -29,6 +29,8 @@ check "info trace N and FROM-TO" eval 'out_has "9 Worker._ttss__on_start()" && o
 run_ttdb -batch -ex "step 2" -ex "info entry 2" "$COUNTER"
 check "info entry SEQ: the entry as JSON" eval 'out_has "{\"id\": 0, \"tonic\": \"tt_main_catalyst\", \"sparkle\": \"ttse__on_start\"" && out_has "\"seq\": 2"'
 run_ttdb -batch -ex "info entry 5" "$COUNTER"
-check "info entry past the end" eval 'fails_with 1 "no trace entry #5"'
+check "info entry past the end" eval 'fails_with 1 "no trace entry #5: the trace is empty"'
+run_ttdb -batch -ex "step 2" -ex "info entry 5" "$COUNTER"
+check "info entry past the end names the entries there are" eval 'fails_with 1 "no trace entry #5 (the trace holds #1-#2)"'
 run_ttdb -batch -ex "info exporters" "$COUNTER"
 check "info exporters lists the plugins" eval 'out_has "json" && out_has "csv"'

@@ -3,10 +3,10 @@
 # with send-keys and the captured screen is checked.  Each check polls the
 # screen (bounded) for the text it expects.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 17
+plan 19
 
 if ! command -v tmux >/dev/null 2>&1; then
-  for i in $(seq 1 17); do skip "terminal test $i" "tmux is missing"; done
+  for i in $(seq 1 19); do skip "terminal test $i" "tmux is missing"; done
   exit 0
 fi
 
@@ -84,6 +84,14 @@ keys q Escape
 
 $T resize-window -t ttdb -x 80 -y 24
 scheck "resize: the screen is laid out again at 80x24" eval 'i=0; while [ $i -lt 200 ]; do grab; [ "$(wc -l <"$SCREEN")" -eq 24 ] && sed -n 23p "$SCREEN" | grep -q "ttdb counter.la" && grep -q "Trace" "$SCREEN" && break; sleep 0.05; i=$((i+1)); done; [ $i -lt 200 ]'
+
+keys Tab Tab Tab
+wait_for "> Trace" >/dev/null
+keys / "nomatch" Enter
+scheck "a search message shows even when the status line is full" wait_for "/nomatch: not found"
+keys Escape "call Counter " Tab Tab
+scheck "completion lists fit the Console pane" eval 'wait_for " ttse__on_worked" && grep -q " ttse__on_finished" "$SCREEN" && grep -q " ttsc__to_state" "$SCREEN"'
+keys C-u
 
 keys "call Counter spin" Enter "continue" Enter
 wait_for "(ttdb) continue" >/dev/null
