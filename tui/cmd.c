@@ -232,7 +232,17 @@ int cmd_dispatch_sub(const cmd_entry *parent, cmd_args *a)
     char err[256];
     const cmd_entry *e = cmd_lookup(parent->subs, a->argv[0], err, sizeof err);
     if (!e) {
-        out_error("unknown %s subcommand %s", parent->name, err);
+        if (strstr(err, "did you mean")) {
+            out_error("unknown %s subcommand %s", parent->name, err);
+        } else { /* nothing close: list what there is */
+            strbuf b = {0};
+            size_t k = 0;
+            for (size_t i = 0; parent->subs[i]; i++)
+                if (!(parent->subs[i]->flags & CMD_HIDDEN))
+                    sb_printf(&b, "%s%s", k++ ? ", " : "", parent->subs[i]->name);
+            out_error("unknown %s subcommand %s (one of: %s)", parent->name, err, b.s);
+            sb_free(&b);
+        }
         return -1;
     }
     cmd_args s = args_shift(a, 1);

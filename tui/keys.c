@@ -42,7 +42,7 @@ static const key_binding bindings[] = {
      "and sparkles)"},
     {'\n', KS_PANE, KA_ACTIVATE, NULL, NULL},
     {FKEY(KEY_ENTER), KS_PANE, KA_ACTIVATE, NULL, NULL},
-    {'/', KS_PANE, KA_SEARCH, "/ ?", "search the trace forward / backward"},
+    {'/', KS_PANE, KA_SEARCH, "/ ?", "search the trace forward / backward (also on an empty command line)"},
     {'?', KS_PANE, KA_SEARCH_BACK, NULL, NULL},
     {'n', KS_PANE, KA_SEARCH_NEXT, "n N", "next / previous match"},
     {'N', KS_PANE, KA_SEARCH_PREV, NULL, NULL},

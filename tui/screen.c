@@ -274,6 +274,12 @@ static void handle_key(int key)
         redraw();
         break;
     default:
+        /* `/` or `?` on an empty command line searches the trace, as in
+         * less and tig (no command starts with either) */
+        if ((key == '/' || key == '?') && prompt_empty()) {
+            prompt_search(key == '/' ? 1 : -1);
+            break;
+        }
         prompt_key(key);
         break;
     }

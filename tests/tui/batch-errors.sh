@@ -2,7 +2,7 @@
 # batch-errors.sh: bad input ends in one clear line and a non-zero exit
 # status; with -k the script goes on and no trace is lost.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 22
+plan 23
 
 run_ttdb -batch -ex "info tonics" "$TMPD/missing.so"
 check "a missing app file" eval 'fails_with 1 "missing.so: No such file or directory" && [ ! -s "$OUT" ]'
@@ -57,3 +57,6 @@ check "an unterminated quote" eval 'fails_with 1 "unterminated double quote"'
 printf 'echo a\000b\n' >"$TMPD/nul.ttdb"
 run_ttdb -batch -x "$TMPD/nul.ttdb" "$COUNTER"
 check "a NUL byte in a script line" eval 'fails_with 1 "nul.ttdb:1: a NUL byte"'
+
+run_ttdb -batch -k -ex "until foo" -ex "info tonix" "$COUNTER"
+check "an unknown subcommand lists the valid ones, or suggests the nearest" eval 'status 1 && err_has "unknown until subcommand \"foo\" (one of: state, sparkle, probe, contract)" && err_has "unknown info subcommand \"tonix\" (did you mean \"tonics\"?)"'

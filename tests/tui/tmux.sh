@@ -3,10 +3,10 @@
 # with send-keys and the captured screen is checked.  Each check polls the
 # screen (bounded) for the text it expects.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 19
+plan 20
 
 if ! command -v tmux >/dev/null 2>&1; then
-  for i in $(seq 1 19); do skip "terminal test $i" "tmux is missing"; done
+  for i in $(seq 1 20); do skip "terminal test $i" "tmux is missing"; done
   exit 0
 fi
 
@@ -92,6 +92,8 @@ scheck "a search message shows even when the status line is full" wait_for "/nom
 keys Escape "call Counter " Tab Tab
 scheck "completion lists fit the Console pane" eval 'wait_for " ttse__on_worked" && grep -q " ttse__on_finished" "$SCREEN" && grep -q " ttsc__to_state" "$SCREEN"'
 keys C-u
+keys / "ttsc__mix" Enter
+scheck "/ on an empty command line searches the trace" wait_for "/ttsc__mix: #"
 
 keys "call Counter spin" Enter "continue" Enter
 wait_for "(ttdb) continue" >/dev/null
