@@ -339,6 +339,37 @@ static const char *const sparkle_keys[] = {
     "count", "sparkle_count", "timeout", "till_state_in", "till_sparkle_in",
     "contract"};
 
+/* The raw call wants exact names: warn about a till_* name nothing has (it
+ * could only run to the timeout), suggesting the full or nearest one. */
+static void warn_unmatched(tt_catalyst *cat, const char *states, const char *sparkles)
+{
+    for (int kind = 0; kind < 2; kind++) {
+        const char *list = kind ? sparkles : states;
+        if (!list)
+            continue;
+        char *copy = xstrdup(list), *save = NULL;
+        for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+            const char *sug = NULL;
+            if (kind) {
+                const char *full = find_sparkle_any(cat, w, &sug);
+                if (full && strcmp(full, w) != 0)
+                    sug = full; /* a short name: the Distiller needs the full one */
+                else if (full)
+                    continue;
+            } else if (find_state_any(cat, w, &sug)) {
+                continue;
+            }
+            if (sug)
+                out_warn("%s \"%s\": no tonic has it by that exact name (did you mean "
+                         "\"%s\"?)", kind ? "till_sparkle_in" : "till_state_in", w, sug);
+            else
+                out_warn("%s \"%s\": no tonic has it (yet)",
+                         kind ? "till_sparkle_in" : "till_state_in", w);
+        }
+        free(copy);
+    }
+}
+
 /* sparkle [count=N] [timeout=S] [till_state_in=A,B] [till_sparkle_in=X]
  *         [contract=FILE|JSON] [-finish] [-json] [-pretty] */
 static int cmd_sparkle_exec(cmd_args *a)
@@ -428,6 +459,7 @@ static int cmd_sparkle_exec(cmd_args *a)
         }
         }
     }
+    warn_unmatched(cat, sa.till_state_in, sa.till_sparkle_in);
     const tt_run *r = NULL;
     if (session_run(&g_session, &sa, finish, json, &r) < 0)
         goto out;

@@ -2,7 +2,7 @@
 # batch-errors.sh: bad input ends in one clear line and a non-zero exit
 # status; with -k the script goes on and no trace is lost.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 23
+plan 24
 
 run_ttdb -batch -ex "info tonics" "$TMPD/missing.so"
 check "a missing app file" eval 'fails_with 1 "missing.so: No such file or directory" && [ ! -s "$OUT" ]'
@@ -60,3 +60,6 @@ check "a NUL byte in a script line" eval 'fails_with 1 "nul.ttdb:1: a NUL byte"'
 
 run_ttdb -batch -k -ex "until foo" -ex "info tonix" "$COUNTER"
 check "an unknown subcommand lists the valid ones, or suggests the nearest" eval 'status 1 && err_has "unknown until subcommand \"foo\" (one of: state, sparkle, probe, contract)" && err_has "unknown info subcommand \"tonix\" (did you mean \"tonics\"?)"'
+
+run_ttdb -batch -ex "sparkle till_sparkle_in=on_start count=1" -ex "sparkle till_state_in=idle,nostate count=1" "$COUNTER"
+check "sparkle warns about till_* names nothing has, suggesting the full one" eval 'status 0 && err_has "till_sparkle_in \"on_start\": no tonic has it by that exact name (did you mean \"ttse__on_start\"?)" && err_has "till_state_in \"nostate\": no tonic has it" && ! err_has "\"idle\""'
