@@ -31,7 +31,8 @@ void fmt_args(strbuf *b, const tt_value *args, size_t n)
     }
 }
 
-/* Append a source "<- Tonic.sparkle", "<- ttdb" or "<- (external)". */
+/* Append a source "<- Tonic.sparkle", "<- ttdb" or "<- external" (as the
+ * library's tt_entry_format writes it in batch output). */
 static void fmt_source(strbuf *b, const char *tonic, const char *sparkle)
 {
     if (tonic)
@@ -39,7 +40,7 @@ static void fmt_source(strbuf *b, const char *tonic, const char *sparkle)
     else if (sparkle && *sparkle)
         sb_printf(b, "<- %s", sparkle);
     else
-        sb_add(b, "<- (external)");
+        sb_add(b, "<- external");
 }
 
 /* One pending order. */
