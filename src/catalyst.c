@@ -119,6 +119,7 @@ void tt_catalyst_free(tt_catalyst *cat)
     for (size_t i = cat->n_tonics; i-- > 0;)
         tt__tonic_free(cat->tonics[i]);
     free(cat->tonics);
+    free(cat->by_name);
     for (size_t i = 0; i < cat->n_timers; i++)
         tt__timer_free(cat->timers[i]);
     free(cat->timers);

@@ -55,6 +55,31 @@ void tt__liquid_str(const tt__liquid *l, char *buf, size_t size)
              l->name);
 }
 
+/* Make t the tonic found by its name (the newest of that name wins).  If
+ * memory runs out, lookups fall back to a scan. */
+static void index_name(tt_catalyst *cat, tt_tonic *t)
+{
+    pthread_mutex_lock(&cat->names.lock); /* other threads look names up */
+    int64_t id = tt__intern(&cat->names, t->l.name);
+    pthread_mutex_unlock(&cat->names.lock);
+    if (id < 0) {
+        cat->by_name_incomplete = true;
+        return;
+    }
+    if ((size_t)id >= cat->n_by_name) {
+        size_t n = cat->names.cap > (size_t)id ? cat->names.cap : (size_t)id + 1;
+        tt_tonic **p = realloc(cat->by_name, n * sizeof *p);
+        if (!p) {
+            cat->by_name_incomplete = true;
+            return;
+        }
+        memset(p + cat->n_by_name, 0, (n - cat->n_by_name) * sizeof *p);
+        cat->by_name = p;
+        cat->n_by_name = n;
+    }
+    cat->by_name[id] = t;
+}
+
 /* Create a tonic (the catalyst too); queue its start-up orders. */
 tt_tonic *tt__tonic_create(tt_catalyst *cat, tt__klass *k, const char *name, void *arg,
                            bool is_catalyst)
@@ -85,6 +110,7 @@ tt_tonic *tt__tonic_create(tt_catalyst *cat, tt__klass *k, const char *name, voi
     t->l.serial = (uint32_t)cat->n_tonics;
     if (TT__PUSH(cat->tonics, cat->n_tonics, cat->cap_tonics, t) < 0)
         goto fail_ledger;
+    index_name(cat, t);
 
     if (!is_catalyst) {
         tt__liquid *b = cat->frame.obj;
@@ -387,7 +413,12 @@ tt_tonic *tt_tonic_by_name(tt_catalyst *cat, const char *name)
 {
     if (!cat || !name)
         return NULL;
-    /* newest first: a reused name refers to the live tonic */
+    int64_t id = tt__name_find(&cat->names, name);
+    tt_tonic *t = id >= 0 && (size_t)id < cat->n_by_name ? cat->by_name[id] : NULL;
+    if (t || !cat->by_name_incomplete)
+        return t;
+    /* the index missed a tonic (out of memory): scan, newest first, so that
+     * a reused name refers to the live tonic */
     for (size_t i = cat->n_tonics; i-- > 0;)
         if (strcmp(cat->tonics[i]->l.name, name) == 0)
             return cat->tonics[i];

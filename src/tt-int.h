@@ -353,6 +353,10 @@ struct tt_catalyst {
 
     tt_tonic **tonics;       /* by serial */
     size_t n_tonics, cap_tonics;
+    tt_tonic **by_name;      /* interned tonic name id -> newest tonic of
+                                that name (NULL for other names) */
+    size_t n_by_name;
+    bool by_name_incomplete; /* a tonic could not be indexed: scan */
     tt_timer **timers;       /* by creation */
     size_t n_timers, cap_timers;
     tt__liquid **ledger;     /* by id; NULL = free */
