@@ -15,6 +15,10 @@
 /* Run one command line; echoes it first when `set echo on`. */
 int batch_run_line(const char *line)
 {
+    /* A command is under way from its echo on: a Ctrl-C after the echo is
+     * for its run (see on_sigint), not the end of ttdb. */
+    if (g_session.in_command++ == 0)
+        g_session.pending = 0;
     if (g_opts.echo) {
         const char *p = line;
         while (*p == ' ' || *p == '\t')
@@ -24,7 +28,10 @@ int batch_run_line(const char *line)
             out_flush(); /* seen before a long command runs */
         }
     }
-    return cmd_execute(line);
+    int rc = cmd_execute(line);
+    if (--g_session.in_command == 0)
+        g_session.pending = 0;
+    return rc;
 }
 
 /* Run every line of f (named path in messages). */

@@ -39,12 +39,13 @@ while ! grep -q "(ttdb) continue" "$OUT" 2>/dev/null && [ $i -lt 300 ]; do
   sleep 0.05; i=$((i + 1))
 done
 # The first Ctrl-C asks to stop between sparkles, which the spin never
-# reaches; the next one stops the sparkle.  Send until ttdb goes on.
+# reaches; the next one stops the sparkle.  Send until the run has stopped
+# (not later: a Ctrl-C between two commands of a batch ends ttdb).
 i=0
-while kill -0 $pid 2>/dev/null && ! grep -q after "$OUT" && [ $i -lt 50 ]; do
+while kill -0 $pid 2>/dev/null && ! grep -q "did not return" "$OUT" && [ $i -lt 50 ]; do
   kill -INT $pid 2>/dev/null
   j=0
-  while kill -0 $pid 2>/dev/null && ! grep -q after "$OUT" && [ $j -lt 20 ]; do
+  while kill -0 $pid 2>/dev/null && ! grep -q "did not return" "$OUT" && [ $j -lt 20 ]; do
     sleep 0.02; j=$((j + 1))
   done
   i=$((i + 1))
