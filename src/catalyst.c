@@ -72,7 +72,7 @@ int tt_catalyst_new(tt_catalyst **out, const tt_catalyst_options *opts)
     pthread_cond_init(&cat->inbox_cond, NULL);
     cat->t0 = tt__mono();
     cat->sparkling = true;
-    cat->frame = (tt__frame){NULL, 0, -1, TT_N_EMPTY};
+    cat->frame = (tt__frame){NULL, TT_N_EMPTY, -1};
     tt__trace_init(&cat->trace, cat->opt.trace_ring);
     int rc = tt__names_init(&cat->names);
     if (rc == 0)
@@ -190,7 +190,7 @@ int tt_catalyst_run(tt_catalyst *cat)
         tt__inbox_drain(cat);
         if (TT__UNLIKELY(atomic_load(&cat->stop_flag))) {
             atomic_store(&cat->stop_flag, 0);
-            tt__frame ext = {NULL, 0, -1, TT_N_EMPTY};
+            tt__frame ext = {NULL, TT_N_EMPTY, -1};
             if (!cat->self->finishing)
                 tt__post(cat->self, TT_N_FINISH, NULL, 0, &ext);
         }
@@ -200,11 +200,7 @@ int tt_catalyst_run(tt_catalyst *cat)
             wait_for_work(cat);
             continue;
         }
-        cat->drain_src = (tt__frame){NULL, o.src_sparkle, o.src_id, o.src_sparkle};
-        if (o.src_obj != TT_SRC_NONE)
-            cat->drain_src.obj = (o.src_obj & TT_SRC_TIMER)
-                                     ? &cat->timers[o.src_obj & ~TT_SRC_TIMER]->l
-                                     : &cat->tonics[o.src_obj]->l;
+        cat->drain_src = tt__src_to_frame(cat, &o);
         tt__execute(cat, &o, NULL);
         while (cat->extras_head < cat->n_extras) {
             tt__order x = cat->extras[cat->extras_head++];

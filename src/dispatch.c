@@ -103,7 +103,7 @@ void tt__execute(tt_catalyst *cat, tt__order *o, tt_trace_entry *e)
     }
 
     tt__frame saved = cat->frame;
-    cat->frame = (tt__frame){&t->l, o->sparkle, t->l.id, 0};
+    cat->frame = (tt__frame){&t->l, o->sparkle, t->l.id};
     cat->current = t;
     cat->in_sparkle = true;
     cat->exec = o;

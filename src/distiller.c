@@ -361,11 +361,7 @@ int tt_distiller_sparkle(tt_catalyst *cat, const tt_sparkle_args *args, const tt
         }
         tt__order o;
         tt__queue_pop(&cat->queue, &o);
-        cat->drain_src = (tt__frame){NULL, o.src_sparkle, o.src_id, o.src_sparkle};
-        if (o.src_obj != TT_SRC_NONE)
-            cat->drain_src.obj = (o.src_obj & TT_SRC_TIMER)
-                                     ? &cat->timers[o.src_obj & ~TT_SRC_TIMER]->l
-                                     : &cat->tonics[o.src_obj]->l;
+        cat->drain_src = tt__src_to_frame(cat, &o);
         if (step(&rc, &o)) {
             while (cat->extras_head < cat->n_extras) {
                 tt__order x = cat->extras[cat->extras_head++];
@@ -417,7 +413,7 @@ int tt_distiller_finish(tt_catalyst *cat, const tt_sparkle_args *args, const tt_
     if (cat->opt.mode != TT_MODE_DISTILLER)
         return tt__err(cat, -TT_ENOTDISTILLER, "finish_distiller() needs a distiller catalyst");
     if (cat->sparkling) {
-        tt__frame ext = {NULL, 0, -1, TT_N_EMPTY};
+        tt__frame ext = {NULL, TT_N_EMPTY, -1};
         for (size_t i = 0; i < cat->n_ledger; i++) {
             tt__liquid *l = cat->ledger[i];
             if (!l)

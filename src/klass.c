@@ -296,6 +296,9 @@ static tt__klass *compile(tt_catalyst *cat, const tt_class *def, bool is_catalys
         memcpy(s->types, sys[i].types, sizeof sys[i].types);
     }
     tt__builtins_bind(k);
+    for (size_t i = 0; i < k->n_sparkles; i++)
+        for (size_t a = 0; a < TT_MAX_ARGS; a++)
+            k->sparkles[i].sig[a] = (tt_type)k->sparkles[i].types[a];
 
     qsort_r(k->sparkles, k->n_sparkles, sizeof *k->sparkles, cmp_sparkle, cat);
     k->map_size = 16;

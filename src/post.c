@@ -16,15 +16,24 @@
 /* Encode a frame as the source fields of an order. */
 void tt__frame_to_src(const tt__frame *f, tt__order *o)
 {
+    o->src_sparkle = f->sparkle;
     if (!f->obj) {
         o->src_obj = TT_SRC_NONE;
-        o->src_sparkle = f->label;
         o->src_id = -1;
         return;
     }
     o->src_obj = f->obj->kind == TT__K_TIMER ? (TT_SRC_TIMER | f->obj->serial) : f->obj->serial;
-    o->src_sparkle = f->sparkle;
     o->src_id = f->id;
+}
+
+/* The source of an order as a frame (extras of its drain take it over). */
+tt__frame tt__src_to_frame(const tt_catalyst *cat, const tt__order *o)
+{
+    tt__frame f = {NULL, o->src_sparkle, o->src_id};
+    if (o->src_obj != TT_SRC_NONE)
+        f.obj = (o->src_obj & TT_SRC_TIMER) ? &cat->timers[o->src_obj & ~TT_SRC_TIMER]->l
+                                            : &cat->tonics[o->src_obj]->l;
+    return f;
 }
 
 /* Copy args into the order (strings duplicated). */
@@ -239,11 +248,11 @@ static int post_checked(tt_tonic *target, const char *sparkle, const tt_value *a
                            label);
         if (lid < 0)
             return -TT_ENOMEM;
-        src = (tt__frame){NULL, 0, -1, (uint32_t)lid};
+        src = (tt__frame){NULL, (uint32_t)lid, -1};
     } else if (on_thread) {
         src = cat->frame;
     } else {
-        src = (tt__frame){NULL, 0, -1, TT_N_EMPTY};
+        src = (tt__frame){NULL, TT_N_EMPTY, -1};
     }
     tt__order o;
     o.tonic = target;
@@ -332,7 +341,7 @@ int tt_finish(tt_tonic *self)
         return 0;
     tt_catalyst *cat = self->cat;
     tt__frame src = tt__on_catalyst_thread(cat) ? cat->frame
-                                                 : (tt__frame){NULL, 0, -1, TT_N_EMPTY};
+                                                 : (tt__frame){NULL, TT_N_EMPTY, -1};
     return tt__post(self, TT_N_FINISH, NULL, 0, &src);
 }
 
@@ -346,7 +355,7 @@ int tt_finish_from_base(tt_tonic *t)
     tt_tonic *base = t->l.base;
     if (!base)
         return tt_finish(t);
-    tt__frame src = {&base->l, TT_N_FINISH_LABEL, base->l.id, 0};
+    tt__frame src = {&base->l, TT_N_FINISH_LABEL, base->l.id};
     return tt__post(t, TT_N_FINISH, NULL, 0, &src);
 }
 

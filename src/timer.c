@@ -259,12 +259,12 @@ void tt__timers_fire(tt_catalyst *cat, double now)
         tt_tonic *base = tm->l.base;
         tm->info.id = tm->l.id;
         tm->info.expired_count++;
-        tt__frame src = {&tm->l, TT_N_EXPIRED, tm->l.id, 0};
+        tt__frame src = {&tm->l, TT_N_EXPIRED, tm->l.id};
         tt_value v = {.type = TT_T_TIMERINFO, .u.timer = tm};
         tt__post(base, tm->callback, &v, 1, &src);
         if (tm->kind == TT_TIMER_SINGLE_SHOT) {
             tt_timer_finish(tm);
-            tt__frame ext = {NULL, 0, -1, TT_N_EMPTY};
+            tt__frame ext = {NULL, TT_N_EMPTY, -1};
             tt_value t = TT_TIMER(tm);
             tt__post(base, TT_N_ON_INFUSION_DONE, &t, 1, &ext);
         } else {

@@ -120,7 +120,7 @@ tt_tonic *tt__tonic_create(tt_catalyst *cat, tt__klass *k, const char *name, voi
     }
 
     tt__frame saved = cat->frame;
-    cat->frame = (tt__frame){&t->l, TT_N_INIT, t->l.id, 0};
+    cat->frame = (tt__frame){&t->l, TT_N_INIT, t->l.id};
     if (!is_catalyst) {
         tt_value v = TT_INT(t->l.id);
         tt__post(cat->self, TT_N_ADD_TONIC, &v, 1, &cat->frame);
@@ -270,16 +270,13 @@ static const tt__sparkle *find_sparkle(const tt_tonic *t, const char *sparkle)
 /* Parameter types of a sparkle. */
 int tt_tonic_sparkle_sig(const tt_tonic *t, const char *sparkle, const tt_type **types, int *min)
 {
-    static tt_type tmp[TT_MAX_ARGS]; /* per-call copy: types are uint8_t inside */
     if (!t || !sparkle)
         return -TT_EINVAL;
     const tt__sparkle *sp = find_sparkle(t, sparkle);
     if (!sp)
         return -TT_ENOSPARKLE;
-    for (int i = 0; i < sp->nargs; i++)
-        tmp[i] = (tt_type)sp->types[i];
     if (types)
-        *types = tmp;
+        *types = sp->sig; /* lives as long as the catalyst */
     if (min)
         *min = sp->min_args;
     return sp->nargs;

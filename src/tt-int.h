@@ -126,6 +126,7 @@ typedef struct tt__sparkle {
     uint32_t name;          /* interned interface name "ttsc__open" */
     uint8_t nargs, min_args;
     uint8_t types[TT_MAX_ARGS];
+    tt_type sig[TT_MAX_ARGS]; /* the same, as tt_sparkle_sig hands them out */
     bool user;              /* has user handlers */
     bool state_aware;       /* has at least one state-specific handler */
     tt__builtin builtin;    /* runtime implementation (system sparkles) */
@@ -328,7 +329,7 @@ TT__INTERNAL void tt__trace_free(tt__trace *t);
 TT__INTERNAL tt_trace_entry *tt__trace_append(tt__trace *t);
 /* Memory from the arena of the chunk that holds seq. */
 TT__INTERNAL void *tt__trace_alloc(tt__trace *t, uint64_t seq, size_t size);
-/* Deep-free one probe map/args kept in the arena (strings are malloc'ed). */
+/* The entry with number seq, NULL if dropped or not written. */
 TT__INTERNAL const tt_trace_entry *tt__trace_get(const tt__trace *t, uint64_t seq);
 TT__INTERNAL tt_run *tt__run_new(tt_catalyst *cat);
 TT__INTERNAL int tt__run_add_stop(tt_run *r, const char *s);
@@ -340,9 +341,8 @@ TT__INTERNAL void tt__run_free(tt_run *r);
 
 typedef struct tt__frame {
     tt__liquid *obj;     /* NULL: external */
-    uint32_t sparkle;
+    uint32_t sparkle;    /* name id; for an external source its label ("") */
     int32_t id;
-    uint32_t label;      /* for an external post_from label */
 } tt__frame;
 
 struct tt_catalyst {
@@ -441,8 +441,9 @@ TT__INTERNAL int tt__post(tt_tonic *target, uint32_t sparkle, const tt_value *ar
 /* Like tt__post but appends to the extras list (not checked). */
 TT__INTERNAL int tt__post_extra(tt_tonic *target, uint32_t sparkle,
                                 const tt_value *args, size_t nargs);
-/* Encode a frame into order source fields. */
+/* Encode a frame into order source fields, and back. */
 TT__INTERNAL void tt__frame_to_src(const tt__frame *f, tt__order *o);
+TT__INTERNAL tt__frame tt__src_to_frame(const tt_catalyst *cat, const tt__order *o);
 
 /* dispatch.c */
 /* Run one order (already popped) with tracing (trace != NULL) or without. */
@@ -483,9 +484,8 @@ TT__INTERNAL double tt__timers_next(const tt_catalyst *cat);
 
 /* crash.c */
 #define TT__WATCHDOG_MAX 1e6 /* seconds: far beyond any sparkle, fits setitimer */
-typedef struct tt__guard tt__guard;
-/* Run the handler of o under crash containment; returns 0 or a signal number
- * (-1 for the watchdog). */
+/* Run a handler under crash containment; returns 0, a signal number, -1 (the
+ * watchdog) or -2 (tt_distiller_abort). */
 TT__INTERNAL int tt__guarded_call(tt_catalyst *cat, const tt__impl *impl, size_t nargs,
                                   tt_tonic *self, const tt_value *args);
 TT__INTERNAL const char *tt__signame(int sig);
