@@ -25,6 +25,7 @@ FUZZ_PARSER_LIBS = $(JANSSON_LIBS) $(LIBM)
 # that the replay and the libFuzzer program share one compilation).
 check_LTLIBRARIES += fuzz/libttdbcmd.la
 fuzz_libttdbcmd_la_SOURCES = $(TTDB_CORE_SOURCES)
+fuzz_libttdbcmd_la_CPPFLAGS = $(AM_CPPFLAGS) $(TTDB_INCLUDES)
 fuzz_libttdbcmd_la_CFLAGS = $(AM_CFLAGS) $(CURSES_CFLAGS) $(READLINE_CFLAGS) \
 	$(JANSSON_CFLAGS)
 
@@ -34,7 +35,7 @@ fuzz_fuzz_app_la_SOURCES = fuzz/fuzz-app.c
 fuzz_fuzz_app_la_LDFLAGS = $(AM_LDFLAGS) $(TT_MODULE_FLAGS) -rpath /nowhere
 fuzz_fuzz_app_la_LIBADD = src/libtasktonic.la
 
-FUZZ_COMMAND_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tui \
+FUZZ_COMMAND_CPPFLAGS = $(AM_CPPFLAGS) $(TTDB_INCLUDES) \
 	-DFUZZ_APP_DEFAULT='"$(abs_top_builddir)/fuzz/fuzz-app.la"' \
 	-DFUZZ_PLUGIN_PATH_DEFAULT='"$(abs_top_builddir)/plugins/.libs"'
 FUZZ_COMMAND_CFLAGS = $(AM_CFLAGS) $(CURSES_CFLAGS) $(READLINE_CFLAGS) \

@@ -2,38 +2,45 @@
 # Included by the top Makefile.am; paths are relative to the top.
 
 bin_PROGRAMS += tui/ttdb
+# The layout: tui/core/ is the debugger (session, commands, breakpoints,
+# output), tui/screen/ the curses front end (panes, keys, prompt),
+# tui/batch/ the plain-text front end, tui/main.c picks one.
 # Everything but main.c: also linked by the command fuzz target (fuzz/local.mk).
 TTDB_CORE_SOURCES = \
-	tui/batch.c \
-	tui/output.c \
-	tui/util.c \
-	tui/session.c \
-	tui/resolve.c \
-	tui/format.c \
-	tui/options.c \
-	tui/breakpoint.c \
-	tui/cmd.c \
-	tui/cmd-run.c \
-	tui/cmd-break.c \
-	tui/cmd-info.c \
-	tui/cmd-call.c \
-	tui/cmd-export.c \
-	tui/cmd-misc.c \
-	tui/screen.c \
-	tui/prompt.c \
-	tui/keys.c \
-	tui/status.c \
-	tui/screen-dump.c \
-	tui/view.c \
-	tui/view-tonics.c \
-	tui/view-queue.c \
-	tui/view-trace.c \
-	tui/view-probes.c \
-	tui/view-console.c \
-	tui/view-detail.c
-tui_ttdb_SOURCES = tui/ttdb.h tui/screen.h tui/main.c $(TTDB_CORE_SOURCES)
+	tui/batch/batch.c \
+	tui/core/output.c \
+	tui/core/util.c \
+	tui/core/session.c \
+	tui/core/resolve.c \
+	tui/core/format.c \
+	tui/core/options.c \
+	tui/core/breakpoint.c \
+	tui/core/cmd.c \
+	tui/core/cmd-run.c \
+	tui/core/cmd-break.c \
+	tui/core/cmd-info.c \
+	tui/core/cmd-call.c \
+	tui/core/cmd-export.c \
+	tui/core/cmd-misc.c \
+	tui/screen/screen.c \
+	tui/screen/prompt.c \
+	tui/screen/keys.c \
+	tui/screen/status.c \
+	tui/screen/screen-dump.c \
+	tui/screen/view.c \
+	tui/screen/view-tonics.c \
+	tui/screen/view-queue.c \
+	tui/screen/view-trace.c \
+	tui/screen/view-probes.c \
+	tui/screen/view-console.c \
+	tui/screen/view-detail.c
+# Where the headers of the parts are (ttdb.h, screen.h).
+TTDB_INCLUDES = -I$(top_srcdir)/tui/core -I$(top_srcdir)/tui/screen
+tui_ttdb_SOURCES = tui/core/ttdb.h tui/screen/screen.h tui/main.c \
+	$(TTDB_CORE_SOURCES)
 # An uninstalled ttdb finds the exporters of its build tree (cmd-export.c).
-tui_ttdb_CPPFLAGS = $(AM_CPPFLAGS) -DTTDB_BUILDDIR=\"$(abs_top_builddir)\"
+tui_ttdb_CPPFLAGS = $(AM_CPPFLAGS) $(TTDB_INCLUDES) \
+	-DTTDB_BUILDDIR=\"$(abs_top_builddir)\"
 tui_ttdb_CFLAGS = $(AM_CFLAGS) $(CURSES_CFLAGS) $(READLINE_CFLAGS) \
 	$(JANSSON_CFLAGS)
 tui_ttdb_LDADD = src/libtasktonic.la plugins/libttdbplugins.la \
