@@ -423,7 +423,7 @@ int tt_distiller_finish(tt_catalyst *cat, const tt_sparkle_args *args, const tt_
                 if (!t->finishing)
                     tt__post(t, TT_N_FINISH, NULL, 0, &ext);
             } else {
-                tt_timer_finish((tt_timer *)l);
+                tt__timer_finish((tt_timer *)l, &ext);
             }
         }
     }

@@ -92,7 +92,7 @@ static void b_on_finished_sys(tt_tonic *self, const tt_value *a, size_t n)
             if (t->l.id >= 0)
                 tt__post(t, TT_N_FINISH, NULL, 0, &as_base);
         } else {
-            tt_timer_finish((tt_timer *)inf[i]);
+            tt__timer_finish((tt_timer *)inf[i], &as_base);
         }
     }
     free(inf);

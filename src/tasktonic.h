@@ -555,7 +555,9 @@ TT_EXTERN int tt_timer_restart(tt_timer *tm);
 TT_EXTERN int tt_timer_set_period(tt_timer *tm, double seconds);
 TT_EXTERN int tt_timer_pause(tt_timer *tm);  /* pausing timers only */
 TT_EXTERN int tt_timer_resume(tt_timer *tm); /* pausing timers only */
-/* Finish the timer (unregister it; it will not fire again). */
+/* Finish the timer: unregister it (it will not fire again), leave its base's
+ * infusions and queue base._ttss__on_infusion_completed(timer) from the
+ * current source, as Python's finish() does.  0 when already finished. */
 TT_EXTERN int tt_timer_finish(tt_timer *tm);
 TT_EXTERN int tt_timer_id(const tt_timer *tm); /* -1 once finished */
 /* The info its callback gets: `id` is the id the timer had when it last

@@ -5,8 +5,14 @@
  * ledger.  When it expires (checked at the top of each catalyst loop pass, in
  * due order) it queues its callback sparkle on the base with one timer-info
  * argument and source (<timer>, "expired", id).  A single-shot timer then
- * finishes at once: it leaves its base's infusions, frees its id and queues
- * base._ttss__on_infusion_completed(timer) from outside.
+ * finishes at once.
+ *
+ * Finishing a timer, however it happens (expiry of a single shot, the user's
+ * tt_timer_finish, its base's finishing, tt_distiller_finish), does what
+ * Python's ttLiquid.finish() does: it leaves its base's infusions, frees its
+ * id and queues base._ttss__on_infusion_completed(timer) with the source of
+ * the moment (external at expiry, [base, "finish", id] from the base's
+ * `_ttss__on_finished`, the running sparkle from user code).
  */
 #include "tt-int.h"
 
@@ -203,18 +209,29 @@ int tt_timer_resume(tt_timer *tm)
     return 0;
 }
 
-int tt_timer_finish(tt_timer *tm)
+/* Finish a timer and tell its base, with source src. */
+int tt__timer_finish(tt_timer *tm, const tt__frame *src)
 {
-    if (!tm)
-        return -TT_EINVAL;
     if (tm->finished)
         return 0;
     tt_timer_stop(tm);
     tm->finished = true;
-    if (tm->l.base)
-        tt__infusion_remove(tm->l.base, &tm->l);
     tt__ledger_remove(tm->cat, &tm->l);
-    return 0;
+    tt_tonic *base = tm->l.base;
+    if (!base)
+        return 0;
+    tt__infusion_remove(base, &tm->l);
+    tt_value v = TT_TIMER(tm);
+    return tt__post(base, TT_N_ON_INFUSION_DONE, &v, 1, src);
+}
+
+int tt_timer_finish(tt_timer *tm)
+{
+    if (!tm)
+        return -TT_EINVAL;
+    tt_catalyst *cat = tm->cat;
+    tt__frame src = tt__on_catalyst_thread(cat) ? cat->frame : (tt__frame){NULL, TT_N_EMPTY, -1};
+    return tt__timer_finish(tm, &src);
 }
 
 int tt_timer_id(const tt_timer *tm) { return tm ? tm->l.id : -1; }
@@ -263,10 +280,8 @@ void tt__timers_fire(tt_catalyst *cat, double now)
         tt_value v = {.type = TT_T_TIMERINFO, .u.timer = tm};
         tt__post(base, tm->callback, &v, 1, &src);
         if (tm->kind == TT_TIMER_SINGLE_SHOT) {
-            tt_timer_finish(tm);
             tt__frame ext = {NULL, TT_N_EMPTY, -1};
-            tt_value t = TT_TIMER(tm);
-            tt__post(base, TT_N_ON_INFUSION_DONE, &t, 1, &ext);
+            tt__timer_finish(tm, &ext);
         } else {
             double prev = tm->due;
             tm->due += tm->period;

@@ -475,6 +475,9 @@ TT__INTERNAL void tt__timers_fire(tt_catalyst *cat, double now);
 /* "ttTimerSingleShot", "ttTimerRepeat" or "ttTimerPausing". */
 TT__INTERNAL const char *tt__timer_class_name(const tt_timer *tm);
 TT__INTERNAL void tt__timer_free(tt_timer *tm);
+/* Finish a timer: unregister it, leave the base's infusions and queue
+ * base._ttss__on_infusion_completed(timer) with source src (as Python). */
+TT__INTERNAL int tt__timer_finish(tt_timer *tm, const tt__frame *src);
 /* The earliest due time of a running timer, or -1. */
 TT__INTERNAL double tt__timers_next(const tt_catalyst *cat);
 

@@ -5,8 +5,9 @@
  * due it queues its callback on the base (`ttse__on_<name>`,
  * `ttse__on_tmr_<name>`, `ttse__on_timer`, or an explicit sparkle) with one
  * timer-info argument and source (<timer>, "expired", id); a single-shot
- * timer then finishes and queues `base._ttss__on_infusion_completed(timer)`
- * from outside.  The Distiller's clock is virtual: it jumps to the next due
+ * timer then finishes.  Finishing a timer in any way queues
+ * `base._ttss__on_infusion_completed(timer)` with the source of the moment,
+ * as Python's finish() does (external at expiry).  The Distiller's clock is virtual: it jumps to the next due
  * timer, and tt_distiller_advance moves it by hand.
  */
 #include <math.h>
@@ -54,6 +55,11 @@ CLOCK_CALLBACK(ttse__on_tmr_beep, "on_tmr_beep")
 static void Clock_ttsc__tick(tt_tonic *self, const tt_timer_info *i) { note(self, "tick", i); }
 static void Clock_ttsc__bad(tt_tonic *self, int64_t x) { (void)self; (void)x; }
 static void Clock_ttsc__stop(tt_tonic *self) { tt_finish(self); }
+/* Finish the timer ttsc__make created, from user code inside a sparkle. */
+static void Clock_ttsc__disarm(tt_tonic *self)
+{
+    tt_timer_finish(TT_DATA(Clock, self)->made);
+}
 
 /* Create a named repeat timer from inside a sparkle. */
 static void Clock_ttsc__make(tt_tonic *self, const char *name, double period)
@@ -69,6 +75,7 @@ static const tt_handler clock_handlers[] = {
     TT_ON(Clock, ttsc__tick, const tt_timer_info *),
     TT_ON(Clock, ttsc__bad, int64_t),
     TT_ON(Clock, ttsc__stop),
+    TT_ON(Clock, ttsc__disarm),
     TT_ON(Clock, ttsc__make, const char *, double),
 };
 
@@ -439,8 +446,37 @@ static void test_advance_errors(void **state)
     tt_catalyst_free(cat);
 }
 
-/* A finishing base finishes its timers: they free their ids, never fire. */
-static void test_timers_finish_with_base(void **state)
+/* The three ways a running timer finishes other than by expiring, each
+ * traced as the Python TaskTonic does: finish() queues
+ * base._ttss__on_infusion_completed(timer) from whatever source is on top of
+ * the sparkle stack at that moment. */
+
+/* 1. finish_distiller with a timer running: the timer finishes at once, from
+ * outside, after the tonics' ttsc__finish orders were queued (ledger order). */
+static void test_timer_finish_by_distiller_finish(void **state)
+{
+    tt_tonic *clock;
+    tt_catalyst *cat = clock_setup(&clock);
+    tt_timer *ss = tt_timer_new(clock, TT_TIMER_SINGLE_SHOT, 5.0, NULL, NULL);
+    const tt_run *run;
+
+    (void)state;
+    assert_int_equal(tt_distiller_finish(cat, NULL, &run), 0);
+    cu_expect_trace(cat, run,
+                    "tt_main_catalyst.ttsc__finish, Clock.ttsc__finish, "
+                    "Clock._ttss__on_infusion_completed, tt_main_catalyst.ttse__on_finished, "
+                    "tt_main_catalyst._ttss__on_finished, Clock.ttsc__finish, "
+                    "tt_main_catalyst._ttss__on_completion");
+    cu_expect_source(cat, cu_entry(cat, run, 2), NULL, "", -1);
+    assert_int_equal(cu_entry(cat, run, 2)->args[0].u.timer, ss);
+    assert_int_equal(tt_timer_id(ss), -1);
+    tt_catalyst_free(cat);
+}
+
+/* 2. A tonic that finishes while it owns running timers: its
+ * _ttss__on_finished finishes them with source [base, "finish", id]; they
+ * free their ids and never fire. */
+static void test_timer_finish_by_base(void **state)
 {
     tt_tonic *clock;
     tt_catalyst *cat = clock_setup(&clock);
@@ -451,11 +487,48 @@ static void test_timers_finish_with_base(void **state)
     (void)state;
     assert_int_equal(tt_send(clock, "ttsc__stop"), 0);
     run = cu_all(cat);
+    cu_expect_trace(cat, run,
+                    "Clock.ttsc__stop, Clock.ttsc__finish, "
+                    "tt_main_catalyst._ttss__on_infusion_completed, Clock.ttse__on_finished, "
+                    "Clock._ttss__on_finished, Clock._ttss__on_infusion_completed, "
+                    "Clock._ttss__on_infusion_completed, Clock._ttss__on_completion, "
+                    "tt_main_catalyst._ttss__remove_tonic_from_catalyst, "
+                    "tt_main_catalyst.ttsc__finish, tt_main_catalyst.ttse__on_finished, "
+                    "tt_main_catalyst._ttss__on_finished, tt_main_catalyst._ttss__on_completion");
+    cu_expect_source(cat, cu_entry(cat, run, 5), "Clock", "finish", 1);
+    cu_expect_source(cat, cu_entry(cat, run, 6), "Clock", "finish", 1);
+    assert_int_equal(cu_entry(cat, run, 5)->args[0].u.timer, rep);
+    assert_int_equal(cu_entry(cat, run, 6)->args[0].u.timer, ss);
+    assert_int_equal(cu_entry(cat, run, 5)->id, 1); /* finishing, still registered */
     assert_string_equal(tt_run_status(run), "catalyst finished");
-    assert_int_equal(cu_find(cat, run, "Clock.ttse__on_timer", 0), -1);
     assert_int_equal(tt_timer_id(rep), -1);
     assert_int_equal(tt_timer_id(ss), -1);
     assert_false(tt_timer_running(rep));
+    cu_expect_log("");
+    tt_catalyst_free(cat);
+}
+
+/* 3. User code finishing a running timer: the source is its sparkle. */
+static void test_timer_finish_by_user(void **state)
+{
+    tt_tonic *clock;
+    tt_catalyst *cat = clock_setup(&clock);
+    const tt_run *run;
+
+    (void)state;
+    assert_int_equal(tt_send(clock, "ttsc__make", TT_STR("blink"), TT_DOUBLE(1.0)), 0);
+    run = cu_count(cat, 1);
+    tt_timer *tm = TT_DATA(Clock, clock)->made;
+    assert_non_null(tm);
+    assert_int_equal(tt_send(clock, "ttsc__disarm"), 0);
+    run = cu_count(cat, 2);
+    cu_expect_trace(cat, run, "Clock.ttsc__disarm, Clock._ttss__on_infusion_completed");
+    cu_expect_source(cat, cu_entry(cat, run, 1), "Clock", "ttsc__disarm", 1);
+    assert_int_equal(tt_timer_id(tm), -1);
+    assert_int_equal(tt_timer_finish(tm), 0); /* twice: nothing more */
+    assert_int_equal(tt_queue_length(cat), 0);
+    run = cu_all(cat);
+    cu_expect_stops(run, 1, "idle");
     cu_expect_log("");
     tt_catalyst_free(cat);
 }
@@ -474,7 +547,9 @@ int main(void)
         cmocka_unit_test_setup(test_advance_errors, cu_setup),
         cmocka_unit_test_setup(test_advance_bounded, cu_setup),
         cmocka_unit_test_setup(test_period_below_resolution, cu_setup),
-        cmocka_unit_test_setup(test_timers_finish_with_base, cu_setup),
+        cmocka_unit_test_setup(test_timer_finish_by_distiller_finish, cu_setup),
+        cmocka_unit_test_setup(test_timer_finish_by_base, cu_setup),
+        cmocka_unit_test_setup(test_timer_finish_by_user, cu_setup),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
