@@ -118,7 +118,7 @@ int tt_app_formula(tt_app *app, tt_catalyst *cat)
     if (!app || !cat)
         return -TT_EINVAL;
     tt__frame saved = cat->frame;
-    cat->frame = (tt__frame){&cat->self->l, TT_N_FORMULA, 0};
+    cat->frame = (tt__frame){&cat->self->l, TT_N_FORMULA, 0, 0};
     int rc = app->formula(cat);
     cat->frame = saved;
     if (rc < 0 && !tt__errmsg(cat)[0])

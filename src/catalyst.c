@@ -72,7 +72,7 @@ int tt_catalyst_new(tt_catalyst **out, const tt_catalyst_options *opts)
     pthread_cond_init(&cat->inbox_cond, NULL);
     cat->t0 = tt__mono();
     cat->sparkling = true;
-    cat->frame = (tt__frame){NULL, TT_N_EMPTY, -1};
+    cat->frame = (tt__frame){NULL, TT_N_EMPTY, -1, 0};
     tt__trace_init(&cat->trace, cat->opt.trace_ring);
     int rc = tt__names_init(&cat->names);
     if (rc == 0)
@@ -190,7 +190,7 @@ int tt_catalyst_run(tt_catalyst *cat)
         tt__inbox_drain(cat);
         if (TT__UNLIKELY(atomic_load(&cat->stop_flag))) {
             atomic_store(&cat->stop_flag, 0);
-            tt__frame ext = {NULL, TT_N_EMPTY, -1};
+            tt__frame ext = {NULL, TT_N_EMPTY, -1, 0};
             if (!cat->self->finishing)
                 tt__post(cat->self, TT_N_FINISH, NULL, 0, &ext);
         }
@@ -233,5 +233,6 @@ int tt_queue_at(const tt_catalyst *cat, size_t i, tt_order_view *out)
     out->src_tonic = tt_entry_source_name(cat, &e);
     out->src_sparkle = cat->names.str[o->src_sparkle];
     out->src_id = o->src_id;
+    out->cause = o->cause;
     return 0;
 }

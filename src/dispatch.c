@@ -80,6 +80,7 @@ void tt__execute(tt_catalyst *cat, tt__order *o, tt_trace_entry *e)
         e->src_id = o->src_id;
         e->src_obj = o->src_obj;
         e->src_sparkle = o->src_sparkle;
+        e->cause = o->cause;
         e->state_enter = (int16_t)t->state;
         e->nargs = o->nargs;
         if (o->nargs) {
@@ -103,7 +104,7 @@ void tt__execute(tt_catalyst *cat, tt__order *o, tt_trace_entry *e)
     }
 
     tt__frame saved = cat->frame;
-    cat->frame = (tt__frame){&t->l, o->sparkle, t->l.id};
+    cat->frame = (tt__frame){&t->l, o->sparkle, t->l.id, e ? e->seq : 0};
     cat->current = t;
     cat->in_sparkle = true;
     cat->exec = o;

@@ -413,7 +413,7 @@ int tt_distiller_finish(tt_catalyst *cat, const tt_sparkle_args *args, const tt_
     if (cat->opt.mode != TT_MODE_DISTILLER)
         return tt__err(cat, -TT_ENOTDISTILLER, "finish_distiller() needs a distiller catalyst");
     if (cat->sparkling) {
-        tt__frame ext = {NULL, TT_N_EMPTY, -1};
+        tt__frame ext = {NULL, TT_N_EMPTY, -1, 0};
         for (size_t i = 0; i < cat->n_ledger; i++) {
             tt__liquid *l = cat->ledger[i];
             if (!l)

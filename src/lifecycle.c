@@ -81,7 +81,7 @@ static void b_on_finished_sys(tt_tonic *self, const tt_value *a, size_t n)
 {
     (void)a, (void)n;
     tt__frame f = here(self);
-    tt__frame as_base = {&self->l, TT_N_FINISH_LABEL, self->l.id};
+    tt__frame as_base = {&self->l, TT_N_FINISH_LABEL, self->l.id, f.cause};
     size_t count = self->n_infusions;
     tt__liquid **inf = self->infusions;
     self->infusions = NULL;

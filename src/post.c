@@ -17,6 +17,7 @@
 void tt__frame_to_src(const tt__frame *f, tt__order *o)
 {
     o->src_sparkle = f->sparkle;
+    o->cause = f->cause;
     if (!f->obj) {
         o->src_obj = TT_SRC_NONE;
         o->src_id = -1;
@@ -29,7 +30,7 @@ void tt__frame_to_src(const tt__frame *f, tt__order *o)
 /* The source of an order as a frame (extras of its drain take it over). */
 tt__frame tt__src_to_frame(const tt_catalyst *cat, const tt__order *o)
 {
-    tt__frame f = {NULL, o->src_sparkle, o->src_id};
+    tt__frame f = {NULL, o->src_sparkle, o->src_id, o->cause};
     if (o->src_obj != TT_SRC_NONE)
         f.obj = (o->src_obj & TT_SRC_TIMER) ? &cat->timers[o->src_obj & ~TT_SRC_TIMER]->l
                                             : &cat->tonics[o->src_obj]->l;
@@ -113,6 +114,8 @@ int tt__post_extra(tt_tonic *target, uint32_t sparkle, const tt_value *args, siz
     o.sparkle = sparkle;
     o.flags = TT_EF_EXTRA;
     tt__frame_to_src(&cat->drain_src, &o);
+    /* the source is the drained order's, the cause the transition's entry */
+    o.cause = cat->frame.cause;
     int rc = copy_args(&o, args, nargs);
     if (rc < 0)
         return rc;
@@ -248,11 +251,11 @@ static int post_checked(tt_tonic *target, const char *sparkle, const tt_value *a
                            label);
         if (lid < 0)
             return -TT_ENOMEM;
-        src = (tt__frame){NULL, (uint32_t)lid, -1};
+        src = (tt__frame){NULL, (uint32_t)lid, -1, 0};
     } else if (on_thread) {
         src = cat->frame;
     } else {
-        src = (tt__frame){NULL, TT_N_EMPTY, -1};
+        src = (tt__frame){NULL, TT_N_EMPTY, -1, 0};
     }
     tt__order o;
     o.tonic = target;
@@ -341,7 +344,7 @@ int tt_finish(tt_tonic *self)
         return 0;
     tt_catalyst *cat = self->cat;
     tt__frame src = tt__on_catalyst_thread(cat) ? cat->frame
-                                                 : (tt__frame){NULL, TT_N_EMPTY, -1};
+                                                 : (tt__frame){NULL, TT_N_EMPTY, -1, 0};
     return tt__post(self, TT_N_FINISH, NULL, 0, &src);
 }
 
@@ -355,7 +358,8 @@ int tt_finish_from_base(tt_tonic *t)
     tt_tonic *base = t->l.base;
     if (!base)
         return tt_finish(t);
-    tt__frame src = {&base->l, TT_N_FINISH_LABEL, base->l.id};
+    tt__frame src = {&base->l, TT_N_FINISH_LABEL, base->l.id,
+                     tt__on_catalyst_thread(t->cat) ? t->cat->frame.cause : 0};
     return tt__post(t, TT_N_FINISH, NULL, 0, &src);
 }
 

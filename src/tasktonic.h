@@ -571,6 +571,10 @@ TT_EXTERN bool tt_timer_paused(const tt_timer *tm);
 /* Due time on the catalyst clock (tt_catalyst_now) */
 TT_EXTERN double tt_timer_due(const tt_timer *tm);
 TT_EXTERN double tt_timer_period(const tt_timer *tm);
+/* Seq of the trace entry that last started, restarted, resumed or re-timed
+ * the timer (the cause of its next callback); 0 when that was outside any
+ * traced sparkle. */
+TT_EXTERN uint64_t tt_timer_cause(const tt_timer *tm);
 /* Every timer ever created, in creation order. */
 TT_EXTERN size_t tt_timer_count(const tt_catalyst *cat);
 TT_EXTERN tt_timer *tt_timer_at(tt_catalyst *cat, size_t i);
@@ -588,6 +592,9 @@ typedef struct tt_order_view {
     const char *src_tonic;   /* NULL for external */
     const char *src_sparkle; /* "" for external */
     int src_id;              /* -1 for external */
+    uint64_t cause;          /* seq of the entry whose sparkle queued it (a
+                                timer's: the entry that started it); 0 for an
+                                input from outside or an untraced run */
 } tt_order_view;
 
 TT_EXTERN size_t tt_queue_length(const tt_catalyst *cat);
@@ -703,6 +710,7 @@ typedef struct tt_trace_entry {
     int16_t state_exit;
     uint16_t flags;         /* TT_EF_* */
     uint16_t nargs;
+    uint64_t cause;         /* use tt_entry_cause() */
     double t_enter, t_exit; /* wall clock, seconds since the epoch */
     double vt;              /* catalyst time (virtual) at enter */
     tt_value *args;
@@ -721,6 +729,13 @@ TT_EXTERN const char *tt_entry_sparkle_name(const tt_catalyst *cat, const tt_tra
 /* NULL for an external source. */
 TT_EXTERN const char *tt_entry_source_name(const tt_catalyst *cat, const tt_trace_entry *e);
 TT_EXTERN const char *tt_entry_source_sparkle(const tt_catalyst *cat, const tt_trace_entry *e);
+/* The entry's cause: the seq of the entry whose sparkle queued it, 0 for an
+ * input from outside (a post from outside any sparkle, another thread, the
+ * formula, tt_distiller_advance's timers started outside sparkles).  A timer's
+ * callback has the entry that started (or last restarted, resumed or re-timed)
+ * the timer; the extra sparkles of a state change have the entry that
+ * changed the state.  A cause is always older than its entry. */
+TT_EXTERN uint64_t tt_entry_cause(const tt_trace_entry *e);
 /* State names ("--" for -1). */
 TT_EXTERN const char *tt_entry_state_enter(const tt_catalyst *cat, const tt_trace_entry *e);
 TT_EXTERN const char *tt_entry_state_exit(const tt_catalyst *cat, const tt_trace_entry *e);
@@ -763,7 +778,7 @@ TT_EXTERN const char *tt_run_matched_reason(const tt_run *r, size_t i, size_t j)
 /* --- writers ---------------------------------------------------------- */
 
 enum {
-    TT_JSON_EXTENSIONS = 1 << 0, /* add "seq" and "vt" to entries */
+    TT_JSON_EXTENSIONS = 1 << 0, /* add "seq", "vt", "cause", "ran" to entries */
     TT_JSON_PRETTY = 1 << 1      /* one entry per line */
 };
 /* Stream one run as the Python Distiller's dictionary. */

@@ -27,6 +27,12 @@ const char *tt__timer_class_name(const tt_timer *tm)
     return kind_names[tm->kind];
 }
 
+/* The entry that (re)starts a timer now: the running sparkle's, else none. */
+static uint64_t started_by(const tt_catalyst *cat)
+{
+    return tt__on_catalyst_thread(cat) ? cat->frame.cause : 0;
+}
+
 static void activate(tt_timer *tm)
 {
     tt_catalyst *cat = tm->cat;
@@ -156,6 +162,7 @@ int tt_timer_start(tt_timer *tm)
     if (tm->finished)
         return tt__err(tm->cat, -TT_EFINISHED, "timer %s has finished", tm->l.name);
     tm->due = tt_catalyst_now(tm->cat) + tm->period;
+    tm->cause = started_by(tm->cat);
     tm->running = true;
     tm->paused = false;
     activate(tm);
@@ -180,8 +187,10 @@ int tt_timer_set_period(tt_timer *tm, double seconds)
         (tm->kind != TT_TIMER_SINGLE_SHOT && !(seconds > 0)))
         return -TT_EINVAL;
     tm->period = seconds;
-    if (tm->running && !tm->paused)
+    if (tm->running && !tm->paused) {
         tm->due = tt_catalyst_now(tm->cat) + seconds;
+        tm->cause = started_by(tm->cat);
+    }
     return 0;
 }
 
@@ -204,6 +213,7 @@ int tt_timer_resume(tt_timer *tm)
     if (!tm->paused)
         return 0;
     tm->due = tt_catalyst_now(tm->cat) + tm->remaining;
+    tm->cause = started_by(tm->cat);
     tm->paused = false;
     activate(tm);
     return 0;
@@ -230,7 +240,7 @@ int tt_timer_finish(tt_timer *tm)
     if (!tm)
         return -TT_EINVAL;
     tt_catalyst *cat = tm->cat;
-    tt__frame src = tt__on_catalyst_thread(cat) ? cat->frame : (tt__frame){NULL, TT_N_EMPTY, -1};
+    tt__frame src = tt__on_catalyst_thread(cat) ? cat->frame : (tt__frame){NULL, TT_N_EMPTY, -1, 0};
     return tt__timer_finish(tm, &src);
 }
 
@@ -243,6 +253,7 @@ bool tt_timer_running(const tt_timer *tm) { return tm && tm->running; }
 bool tt_timer_paused(const tt_timer *tm) { return tm && tm->paused; }
 double tt_timer_due(const tt_timer *tm) { return tm ? tm->due : -1; }
 double tt_timer_period(const tt_timer *tm) { return tm ? tm->period : -1; }
+uint64_t tt_timer_cause(const tt_timer *tm) { return tm ? tm->cause : 0; }
 size_t tt_timer_count(const tt_catalyst *cat) { return cat ? cat->n_timers : 0; }
 tt_timer *tt_timer_at(tt_catalyst *cat, size_t i)
 {
@@ -276,11 +287,11 @@ void tt__timers_fire(tt_catalyst *cat, double now)
         tt_tonic *base = tm->l.base;
         tm->info.id = tm->l.id;
         tm->info.expired_count++;
-        tt__frame src = {&tm->l, TT_N_EXPIRED, tm->l.id};
+        tt__frame src = {&tm->l, TT_N_EXPIRED, tm->l.id, tm->cause};
         tt_value v = {.type = TT_T_TIMERINFO, .u.timer = tm};
         tt__post(base, tm->callback, &v, 1, &src);
         if (tm->kind == TT_TIMER_SINGLE_SHOT) {
-            tt__frame ext = {NULL, TT_N_EMPTY, -1};
+            tt__frame ext = {NULL, TT_N_EMPTY, -1, tm->cause};
             tt__timer_finish(tm, &ext);
         } else {
             double prev = tm->due;

@@ -120,7 +120,7 @@ tt_tonic *tt__tonic_create(tt_catalyst *cat, tt__klass *k, const char *name, voi
     }
 
     tt__frame saved = cat->frame;
-    cat->frame = (tt__frame){&t->l, TT_N_INIT, t->l.id};
+    cat->frame = (tt__frame){&t->l, TT_N_INIT, t->l.id, saved.cause};
     if (!is_catalyst) {
         tt_value v = TT_INT(t->l.id);
         tt__post(cat->self, TT_N_ADD_TONIC, &v, 1, &cat->frame);

@@ -220,6 +220,8 @@ static void sb_entry(sbuf *b, const tt_catalyst *cat, const tt_trace_entry *e, u
         tt_value dv = TT_DOUBLE(e->vt);
         tt_value_to_json(&dv, tmp, sizeof tmp);
         sb_str(b, tmp);
+        if (e->cause)
+            sb_printf(b, ", \"cause\": %llu", (unsigned long long)e->cause);
         if (e->flags & (TT_EF_IGNORED | TT_EF_NOHANDLER | TT_EF_CRASHED))
             sb_str(b, (e->flags & TT_EF_CRASHED)     ? ", \"ran\": \"crashed\""
                       : (e->flags & TT_EF_IGNORED) ? ", \"ran\": \"ignored\""

@@ -233,6 +233,8 @@ const char *tt_entry_source_sparkle(const tt_catalyst *cat, const tt_trace_entry
     return e ? tt_name(cat, e->src_sparkle) : NULL;
 }
 
+uint64_t tt_entry_cause(const tt_trace_entry *e) { return e ? e->cause : 0; }
+
 const char *tt_entry_state_enter(const tt_catalyst *cat, const tt_trace_entry *e)
 {
     if (!cat || !e || e->tonic >= cat->n_tonics)

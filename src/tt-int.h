@@ -214,6 +214,7 @@ struct tt_timer {
     double remaining;    /* while paused */
     bool running, paused, finished;
     uint32_t callback;   /* sparkle name id of base */
+    uint64_t cause;      /* seq of the entry that (re)started it, 0 none */
     tt_timer_info info;
 };
 
@@ -232,6 +233,7 @@ typedef struct tt__order {
     uint32_t src_obj;       /* TT_SRC_* encoding as in trace entries */
     uint32_t src_sparkle;
     int32_t src_id;
+    uint64_t cause;         /* seq of the entry that queued it, 0 external */
     tt_value *args;         /* == inl when nargs <= TT__INLINE_ARGS */
     tt_value inl[TT__INLINE_ARGS];
 } tt__order;
@@ -343,6 +345,8 @@ typedef struct tt__frame {
     tt__liquid *obj;     /* NULL: external */
     uint32_t sparkle;    /* name id; for an external source its label ("") */
     int32_t id;
+    uint64_t cause;      /* seq of the running entry (0: none, or untraced):
+                            the cause of what is queued now */
 } tt__frame;
 
 struct tt_catalyst {

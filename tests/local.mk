@@ -114,6 +114,13 @@ tests_test_timers_SOURCES = tests/test-timers.c $(TESTS_CHECK_UTIL)
 tests_test_timers_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_test_timers_LDADD = src/libtasktonic.la $(CMOCKA_LIBS) $(PTHREAD_LIBS) $(LIBM)
 
+# --- test-cause: the cause of every order and entry --------------------------
+check_PROGRAMS += tests/test-cause
+TESTS += tests/test-cause
+tests_test_cause_SOURCES = tests/test-cause.c $(TESTS_CHECK_UTIL)
+tests_test_cause_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_test_cause_LDADD = src/libtasktonic.la $(CMOCKA_LIBS) $(PTHREAD_LIBS)
+
 # --- test-args: typed arguments, copying, conversions, libffi calls ---------
 check_PROGRAMS += tests/test-args
 TESTS += tests/test-args
