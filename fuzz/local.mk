@@ -10,7 +10,7 @@
 #   inputs are copied to fuzz/regress/TARGET/ in the source tree.
 
 FUZZ_SECONDS = 60
-FUZZ_TARGETS = fuzz-contract fuzz-value-parse fuzz-command
+FUZZ_TARGETS = fuzz-contract fuzz-value-parse fuzz-command fuzz-trace
 # Extra libFuzzer options for `make fuzz`, e.g. FUZZ_FLAGS=-jobs=2.
 FUZZ_FLAGS =
 
@@ -46,7 +46,7 @@ FUZZ_COMMAND_LIBS = fuzz/libttdbcmd.la src/libtasktonic.la \
 
 # --- Replay in `make check` ------------------------------------------------
 check_PROGRAMS += fuzz/replay-contract fuzz/replay-value-parse \
-	fuzz/replay-command
+	fuzz/replay-command fuzz/replay-trace
 fuzz_replay_contract_SOURCES = fuzz/replay.c fuzz/fuzz-contract.c \
 	src/contract.c $(FUZZ_PARSER_SOURCES)
 fuzz_replay_contract_CFLAGS = $(FUZZ_PARSER_CFLAGS)
@@ -64,6 +64,11 @@ fuzz_replay_command_LDFLAGS = $(AM_LDFLAGS) -no-install
 EXTRA_fuzz_replay_command_DEPENDENCIES = fuzz/fuzz-app.la \
 	$(TTDB_EXPORTERS)
 
+# The trace reader, with the whole library.
+fuzz_replay_trace_SOURCES = fuzz/replay.c fuzz/fuzz-trace.c
+fuzz_replay_trace_LDADD = src/libtasktonic.la
+fuzz_replay_trace_LDFLAGS = $(AM_LDFLAGS) -no-install
+
 TESTS += fuzz/replay.sh
 EXTRA_DIST += fuzz/replay.sh fuzz/run-fuzz.sh fuzz/README.md \
 	fuzz/fuzz-contract.dict fuzz/fuzz-value-parse.dict \
@@ -71,7 +76,11 @@ EXTRA_DIST += fuzz/replay.sh fuzz/run-fuzz.sh fuzz/README.md \
 
 # --- libFuzzer targets: `make fuzz` -----------------------------------------
 if ENABLE_FUZZING
-noinst_PROGRAMS += fuzz/fuzz-contract fuzz/fuzz-value-parse fuzz/fuzz-command
+noinst_PROGRAMS += fuzz/fuzz-contract fuzz/fuzz-value-parse fuzz/fuzz-command \
+	fuzz/fuzz-trace
+fuzz_fuzz_trace_SOURCES = fuzz/fuzz-trace.c
+fuzz_fuzz_trace_LDADD = src/libtasktonic.la
+fuzz_fuzz_trace_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS) -no-install
 fuzz_fuzz_contract_SOURCES = fuzz/fuzz-contract.c src/contract.c \
 	$(FUZZ_PARSER_SOURCES)
 fuzz_fuzz_contract_CFLAGS = $(FUZZ_PARSER_CFLAGS)
@@ -89,7 +98,8 @@ fuzz_fuzz_command_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS) -no-install
 EXTRA_fuzz_fuzz_command_DEPENDENCIES = fuzz/fuzz-app.la $(TTDB_EXPORTERS)
 
 fuzz: fuzz/fuzz-contract$(EXEEXT) fuzz/fuzz-value-parse$(EXEEXT) \
-	fuzz/fuzz-command$(EXEEXT) fuzz/fuzz-app.la $(TTDB_EXPORTERS)
+	fuzz/fuzz-command$(EXEEXT) fuzz/fuzz-trace$(EXEEXT) fuzz/fuzz-app.la \
+	$(TTDB_EXPORTERS)
 	FUZZ_SECONDS='$(FUZZ_SECONDS)' FUZZ_FLAGS='$(FUZZ_FLAGS)' \
 	  $(SHELL) $(srcdir)/fuzz/run-fuzz.sh '$(abs_top_srcdir)' \
 	  '$(abs_top_builddir)' $(FUZZ_TARGETS)

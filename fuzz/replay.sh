@@ -11,7 +11,7 @@
 : "${top_srcdir:?run me from make check}"
 : "${top_builddir:?run me from make check}"
 
-targets="fuzz-contract fuzz-value-parse fuzz-command"
+targets="fuzz-contract fuzz-value-parse fuzz-command fuzz-trace"
 FUZZ_APP="$top_builddir/fuzz/fuzz-app.la"
 export FUZZ_APP
 

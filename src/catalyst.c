@@ -127,6 +127,7 @@ void tt_catalyst_free(tt_catalyst *cat)
     free(cat->ledger);
     free(cat->ts);
     tt__klass_free_all(cat);
+    tt__recorded_free(cat->recorded);
     if (cat->names.slots)
         tt__names_free(&cat->names);
     pthread_mutex_destroy(&cat->inbox_lock);
@@ -184,6 +185,8 @@ int tt_catalyst_run(tt_catalyst *cat)
 {
     if (!cat)
         return -TT_EINVAL;
+    if (cat->recorded)
+        return tt__err(cat, -TT_ERECORDED, "this is a recorded trace: nothing can run");
     tt__adopt_thread(cat);
     tt__order o;
     while (!cat->finished) {

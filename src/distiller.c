@@ -277,6 +277,8 @@ int tt_distiller_sparkle(tt_catalyst *cat, const tt_sparkle_args *args, const tt
         return -TT_EINVAL;
     if (cat->opt.mode != TT_MODE_DISTILLER)
         return tt__err(cat, -TT_ENOTDISTILLER, "sparkle() needs a distiller catalyst");
+    if (cat->recorded)
+        return tt__err(cat, -TT_ERECORDED, "this is a recorded trace: nothing can run");
     if (cat->in_sparkle)
         return tt__err(cat, -TT_EBUSY, "sparkle() called from inside a sparkle");
     static const tt_sparkle_args none = {0};
@@ -412,6 +414,8 @@ int tt_distiller_finish(tt_catalyst *cat, const tt_sparkle_args *args, const tt_
         return -TT_EINVAL;
     if (cat->opt.mode != TT_MODE_DISTILLER)
         return tt__err(cat, -TT_ENOTDISTILLER, "finish_distiller() needs a distiller catalyst");
+    if (cat->recorded)
+        return tt__err(cat, -TT_ERECORDED, "this is a recorded trace: nothing can run");
     if (cat->sparkling) {
         tt__frame ext = {NULL, TT_N_EMPTY, -1, 0};
         for (size_t i = 0; i < cat->n_ledger; i++) {
@@ -442,6 +446,8 @@ int tt_distiller_advance(tt_catalyst *cat, double seconds)
         return -TT_EINVAL;
     if (cat->opt.mode != TT_MODE_DISTILLER || cat->opt.real_time)
         return tt__err(cat, -TT_ENOTDISTILLER, "advance needs a distiller with virtual time");
+    if (cat->recorded)
+        return tt__err(cat, -TT_ERECORDED, "this is a recorded trace: nothing can run");
     double target = cat->vt + seconds;
     /* Each expiry queues an order that nothing runs until the next sparkle()
      * call, so a fast repeat timer could fill memory: stop at a bound. */

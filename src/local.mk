@@ -27,6 +27,7 @@ src_libtasktonic_la_SOURCES = \
 	src/tonic.c \
 	src/trace.c \
 	src/trace-json.c \
+	src/trace-load.c \
 	src/util.c \
 	src/value.c \
 	src/value-parse.c

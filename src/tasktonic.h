@@ -67,7 +67,8 @@ extern "C" {
     X(IO, "input/output error")                                               \
     X(FFI, "libffi cannot prepare the call")                                  \
     X(CRASHED, "a sparkle crashed; the session is no longer trustworthy")     \
-    X(RANGE, "value out of range")
+    X(RANGE, "value out of range")                                            \
+    X(RECORDED, "this is a recorded trace: nothing can run")
 
 typedef enum tt_errno {
     TT_OK = 0,
@@ -789,6 +790,27 @@ TT_EXTERN int tt_session_write_json(const tt_catalyst *cat, FILE *f, unsigned fl
 /* One entry as a JSON object (the sparkle_trace item). */
 TT_EXTERN int tt_entry_write_json(const tt_catalyst *cat, const tt_trace_entry *e,
                                   FILE *f, unsigned flags);
+/* --- reading traces back (post-mortem) -------------------------------- */
+
+/* Open a trace file as a catalyst that holds it: one run dictionary (ttdb's
+ * `export -last`, a `ttrun --record` recording, the dictionary the Python
+ * Distiller's sparkle() returns), or a JSON list of them (a session).  Tonics
+ * and timers are rebuilt from the entries (Python's str() of one,
+ * "<ID[01]B[00] DUT MyDevice>", reads back as a reference), with their last
+ * states; runs, stop conditions and entries are as in the file; nothing is
+ * queued.  Everything that would run something on it (tt_distiller_*,
+ * tt_catalyst_run) fails with -TT_ERECORDED.
+ * Returns 0, -TT_EIO (cannot read), -TT_EJSON (not JSON, or not a trace: err
+ * names the file, line, column and what was expected), -TT_ENOMEM.  A file
+ * cut short is opened up to its last whole entry: then 0 with err->code 0
+ * and a warning in err->msg (empty otherwise). */
+TT_EXTERN int tt_trace_load(const char *path, tt_catalyst **out, tt_error *err);
+/* The same from len bytes of text; `origin` names it in messages. */
+TT_EXTERN int tt_trace_parse(const char *text, size_t len, const char *origin,
+                             tt_catalyst **out, tt_error *err);
+/* True for a catalyst made by tt_trace_load / tt_trace_parse. */
+TT_EXTERN bool tt_catalyst_recorded(const tt_catalyst *cat);
+
 /* A readable report like Python's stat_print. */
 TT_EXTERN int tt_run_write_text(const tt_catalyst *cat, const tt_run *r, FILE *f);
 /* One line "seq tonic.sparkle(args) <- source  state -> state" into buf. */

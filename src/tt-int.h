@@ -410,6 +410,7 @@ struct tt_catalyst {
     const tt_contract *probe_contract; /* probes to take during a run */
     struct tt__probe_plan *plan;       /* per tonic serial, resolved lazily */
     size_t n_plan;
+    struct tt__recorded *recorded;     /* a trace read back: nothing runs */
 
     /* sparkle-name cache for posts on the catalyst's thread: callers pass
      * the same string literal again and again */
@@ -488,6 +489,10 @@ TT__INTERNAL double tt__timers_next(const tt_catalyst *cat);
 /* timer.c, distiller.c: the longest period or timeout, in seconds (about
  * 31,700 years): every time stays finite and fits a time_t. */
 #define TT__TIME_MAX 1e12
+
+/* trace-load.c: what a recorded catalyst owns (its synthesized classes). */
+struct tt__recorded;
+TT__INTERNAL void tt__recorded_free(struct tt__recorded *r);
 
 /* crash.c */
 #define TT__WATCHDOG_MAX 1e6 /* seconds: far beyond any sparkle, fits setitimer */

@@ -182,3 +182,10 @@ tests_test_parent_infusions_SOURCES = tests/test-parent-infusions.c \
 tests_test_parent_infusions_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/examples
 tests_test_parent_infusions_CFLAGS = $(TESTS_CMOCKA_CFLAGS)
 tests_test_parent_infusions_LDADD = $(TESTS_CMOCKA_LDADD)
+
+# --- test-trace-load: trace files read back (post-mortem) ----------------------
+check_PROGRAMS += tests/test-trace-load
+TESTS += tests/test-trace-load
+tests_test_trace_load_SOURCES = tests/test-trace-load.c $(TESTS_GOLDEN_UTIL)
+tests_test_trace_load_CFLAGS = $(TESTS_CMOCKA_CFLAGS)
+tests_test_trace_load_LDADD = $(TESTS_CMOCKA_LDADD)

@@ -11,6 +11,7 @@ TTDB_CORE_SOURCES = \
 	tui/core/output.c \
 	tui/core/util.c \
 	tui/core/session.c \
+	tui/core/trace-session.c \
 	tui/core/resolve.c \
 	tui/core/format.c \
 	tui/core/options.c \
@@ -85,6 +86,7 @@ TTDB_TUI_TESTS = \
 	tests/tui/batch-export.sh \
 	tests/tui/batch-errors.sh \
 	tests/tui/batch-crash.sh \
+	tests/tui/batch-trace.sh \
 	tests/tui/golden.sh \
 	tests/tui/demo-scripts.sh \
 	tests/tui/tmux.sh

@@ -2,7 +2,7 @@
  * main.c: ttdb's entry point: options, start-up, the batch or screen loop,
  * and teardown in the reverse order of setup.
  *
- *     ttdb [-batch] [-x FILE]... [-ex CMD]... [-k] [-q] [APP]
+ *     ttdb [-batch] [-x FILE]... [-ex CMD]... [-k] [-q] [APP | -trace FILE]
  *
  * Batch mode (plain text) is chosen by -batch or when stdin or stdout is
  * not a terminal; the -x files and -ex commands run in the order given,
@@ -28,6 +28,8 @@ static const char usage_text[] =
     "Debug a TaskTonic app module (APP.so, or the libtool APP.la) in the\n"
     "Distiller: step sparkles, set breakpoints, watch probes, export traces.\n"
     "\n"
+    "  -trace FILE   open a trace file (JSON) post-mortem instead of an app\n"
+    "                (FILE.json is opened so too)\n"
     "  -batch        plain-text mode: run the -x and -ex commands, then exit\n"
     "  -x FILE       run the commands in FILE (repeatable)\n"
     "  -ex CMD       run one command (repeatable; in order with -x)\n"
@@ -42,7 +44,7 @@ static const char usage_text[] =
     "lists the commands; see ttdb(1).\n";
 
 static const char *const option_names[] = {
-    "-batch", "-x", "-ex", "-k", "-q", "--version", "--help"};
+    "-batch", "-x", "-ex", "-k", "-q", "-trace", "--version", "--help"};
 
 /* Print a usage error and return the usage status. */
 static int usage_error(const char *fmt, ...) TTDB_PRINTF(1, 2);
@@ -180,6 +182,17 @@ int main(int argc, char **argv)
             }
             cmds[ncmds].is_file = a[1] == 'x' || a[2] == 'c';
             cmds[ncmds++].text = argv[++i];
+        } else if (!strcmp(a, "-trace") || !strcmp(a, "--trace")) {
+            if (i + 1 >= argc) {
+                free(cmds);
+                return usage_error("%s needs a trace file", a);
+            }
+            if (app) {
+                free(cmds);
+                return usage_error("more than one APP: %s", argv[i + 1]);
+            }
+            app = argv[++i];
+            g_session.force_trace = true;
         } else if (!strcmp(a, "-k") || !strcmp(a, "--keep-going")) {
             g_opts.keep_going = true;
         } else if (!strcmp(a, "-q") || !strcmp(a, "-quiet") ||
@@ -218,6 +231,8 @@ int main(int argc, char **argv)
             status = TTDB_EXIT_FAILED;
             goto out;
         }
+        if (app && g_session.recorded && !g_opts.quiet)
+            session_describe_trace(&g_session);
         if (run_startup(cmds, ncmds) < 0)
             failed = true;
         if (!g_opts.quit && (!failed || g_opts.keep_going) &&
@@ -238,10 +253,14 @@ int main(int argc, char **argv)
             out_printf("ttdb %s: `help` lists the commands, `help keys` "
                        "the keys; Tab on an empty line moves to the panes.\n",
                        PACKAGE_VERSION);
-        if (app && session_open(&g_session, app) == 0)
-            out_printf("%s: %zu tonics, %zu orders queued; nothing has run "
-                       "yet\n", app, tt_tonic_count(g_session.cat),
-                       tt_queue_length(g_session.cat));
+        if (app && session_open(&g_session, app) == 0) {
+            if (g_session.recorded)
+                session_describe_trace(&g_session);
+            else
+                out_printf("%s: %zu tonics, %zu orders queued; nothing has "
+                           "run yet\n", app, tt_tonic_count(g_session.cat),
+                           tt_queue_length(g_session.cat));
+        }
         run_startup(cmds, ncmds);
         if (!g_opts.quit)
             screen_loop();

@@ -93,5 +93,5 @@ const cmd_entry cmd_call_entry = {
             "(ttsc__work) or the part after \"__\" (work).",
     .exec = cmd_call_exec,
     .complete = CC_TONIC_SPARKLE,
-    .flags = CMD_SESSION,
+    .flags = CMD_RUNS | CMD_SESSION,
 };

@@ -179,6 +179,10 @@ static int cmd_file_exec(cmd_args *a)
     if (session_open(&g_session, a->argv[0]) < 0)
         return -1;
     tt_catalyst *cat = g_session.cat;
+    if (g_session.recorded) {
+        session_describe_trace(&g_session);
+        return 0;
+    }
     out_printf("loaded %s: %zu tonics, %zu orders queued\n", a->argv[0],
                tt_tonic_count(cat), tt_queue_length(cat));
     return 0;
@@ -186,10 +190,11 @@ static int cmd_file_exec(cmd_args *a)
 
 const cmd_entry cmd_file_entry = {
     .name = "file",
-    .usage = "file APP",
+    .usage = "file APP|TRACE.json",
     .help = "Load another app module (a .so, or the libtool .la naming "
-            "one) and start it; the current session ends. Breakpoints and "
-            "watches are kept.",
+            "one) and start it, or open a trace file (FILE.json) to "
+            "inspect it post-mortem; the current session ends. Breakpoints "
+            "and watches are kept.",
     .exec = cmd_file_exec,
     .complete = CC_FILE,
 };

@@ -37,7 +37,7 @@ const cmd_entry cmd_step_entry = {
             "transition (on_exit, the state change, on_enter), as in the "
             "Distiller's sparkle_count. Enter on an empty line repeats it.",
     .exec = cmd_step_exec,
-    .flags = CMD_REPEAT | CMD_SESSION,
+    .flags = CMD_RUNS | CMD_REPEAT | CMD_SESSION,
 };
 
 /* continue: run until a breakpoint, idle, the timeout or the end. */
@@ -58,7 +58,7 @@ const cmd_entry cmd_continue_entry = {
             "timer), the catalyst finishing, the timeout (`set timeout`) or "
             "Ctrl-C between two sparkles. Enter on an empty line repeats it.",
     .exec = cmd_continue_exec,
-    .flags = CMD_REPEAT | CMD_SESSION,
+    .flags = CMD_RUNS | CMD_REPEAT | CMD_SESSION,
 };
 
 /* Split "a,b" words into a list of names. */
@@ -327,7 +327,7 @@ const cmd_entry cmd_until_entry = {
     .help = "Run until a condition holds: a tonic enters a state, a sparkle "
             "has run, a probe has a value, or a contract file is met. "
             "Breakpoints, idle, the timeout and Ctrl-C stop it too.",
-    .flags = CMD_SESSION,
+    .flags = CMD_RUNS | CMD_SESSION,
     .subs = until_subs,
 };
 
@@ -497,7 +497,7 @@ const cmd_entry cmd_sparkle_entry = {
             "JSON object on one line (-pretty: one entry per line) instead "
             "of the summary.",
     .exec = cmd_sparkle_exec,
-    .flags = CMD_SESSION,
+    .flags = CMD_RUNS | CMD_SESSION,
 };
 
 /* ---------------------------------------------------------------------- */
@@ -533,7 +533,7 @@ const cmd_entry cmd_advance_entry = {
     .help = "Move virtual time forward; timers that come due queue their "
             "callbacks (in due order). Nothing runs.",
     .exec = cmd_advance_exec,
-    .flags = CMD_SESSION,
+    .flags = CMD_RUNS | CMD_SESSION,
 };
 
 /* finish TONIC: queue ttsc__finish with the tonic's base as source. */
@@ -570,7 +570,7 @@ const cmd_entry cmd_finish_entry = {
             "it.",
     .exec = cmd_finish_exec,
     .complete = CC_TONIC,
-    .flags = CMD_SESSION,
+    .flags = CMD_RUNS | CMD_SESSION,
 };
 
 /* restart: a fresh run of the same module. */

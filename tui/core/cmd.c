@@ -212,6 +212,10 @@ static int cmd_run_entry(const cmd_entry *e, cmd_args *a)
 {
     if ((e->flags & CMD_SESSION) && !session_cat(&g_session))
         return -1;
+    if ((e->flags & CMD_RUNS) && g_session.recorded) {
+        out_error("%s", tt_strerror(TT_ERECORDED));
+        return -1;
+    }
     if (!e->exec)
         return cmd_dispatch_sub(e, a);
     return e->exec(a);

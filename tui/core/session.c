@@ -78,12 +78,15 @@ void session_close(session *s)
         s->app = NULL;
     }
     s->last_run = NULL;
+    s->recorded = false;
     screen_mark_dirty();
 }
 
 /* Open path as the session's app (closing any previous one). */
 int session_open(session *s, const char *path)
 {
+    if (s->force_trace || trace_path_is(path))
+        return session_open_trace(s, path);
     session_close(s);
     free(s->app_path);
     s->app_path = xstrdup(path);
@@ -103,6 +106,8 @@ int session_restart(session *s)
         out_error("no app loaded (use `file APP`)");
         return -1;
     }
+    if (s->recorded)
+        return session_open_trace(s, s->app_path);
     session_close(s);
     if (session_load(s) < 0)
         return -1;

@@ -146,6 +146,8 @@ typedef struct session {
     volatile sig_atomic_t in_command;/* depth of commands executing */
     volatile sig_atomic_t pending;   /* Ctrl-C during that command, before
                                         its run started: interrupt the run */
+    bool recorded;        /* the catalyst is a trace file read back */
+    bool force_trace;     /* -trace: open app_path as a trace */
 } session;
 
 extern session g_session;
@@ -169,6 +171,14 @@ void session_print_run(session *s, const tt_run *r, bool entries);
 bool session_tainted(const session *s);
 /* Called from the SIGINT handler: interrupts a running continue. */
 void session_interrupt(session *s);
+
+/* trace-session.c: a recorded trace as the session (post-mortem) */
+/* Whether path names a trace file (FILE.json) rather than an app. */
+bool trace_path_is(const char *path);
+/* Open a trace file as the session; -1 after printing one line. */
+int session_open_trace(session *s, const char *path);
+/* Print what the opened trace holds (one line). */
+void session_describe_trace(session *s);
 
 /* ===================================================================== */
 /* resolve.c: names typed by the user, with suggestions                  */
@@ -333,7 +343,8 @@ typedef enum cmd_complete {
 enum {
     CMD_REPEAT = 1 << 0,  /* Enter on an empty line repeats it (step) */
     CMD_HIDDEN = 1 << 1,  /* not listed by `help` */
-    CMD_SESSION = 1 << 2  /* needs a loaded app */
+    CMD_SESSION = 1 << 2, /* needs a loaded app */
+    CMD_RUNS = 1 << 3     /* runs the app: refused on a recorded trace */
 };
 
 struct cmd_args {

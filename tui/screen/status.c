@@ -45,7 +45,9 @@ void status_draw(WINDOW *w)
     if (cat) {
         sb_printf(&b, " | time %.3fs | %llu sparkles", tt_catalyst_now(cat),
                   (unsigned long long)tt_trace_last_seq(cat));
-        if (g_session.running)
+        if (g_session.recorded)
+            sb_add(&b, " | recorded trace: nothing can run");
+        else if (g_session.running)
             sb_add(&b, " | running... (Ctrl-C interrupts)");
         else if (g_session.last_stop[0])
             sb_printf(&b, " | stop: %s", g_session.last_stop);

@@ -1,0 +1,329 @@
+/*
+ * test-trace-load.c: reading traces back (tt_trace_load / tt_trace_parse):
+ * Python-shaped traces built from the golden files (timestamps added, tonics
+ * and timers as their str()), a ttdb session round trip with probes and
+ * extensions, cut traces, bad input and the refusal to run.
+ *
+ * Environment: GOLDEN (golden files).
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "golden-util.h"
+#include "tasktonic.h"
+
+/* "<ID[01]B[00] DUT MyDevice>" for a tonic of the golden header. */
+static json_t *py_ref(const json_t *tonics, const char *name)
+{
+    const json_t *t = json_object_get(tonics, name);
+    if (!t)
+        return json_string(name);
+    const json_t *base = json_object_get(t, "base");
+    int base_id = -1;
+    if (json_is_string(base))
+        base_id = (int)json_integer_value(
+            json_object_get(json_object_get(tonics, json_string_value(base)), "id"));
+    char buf[256];
+    snprintf(buf, sizeof buf, "<ID[%02d]B[%02d] %s %s>",
+             (int)json_integer_value(json_object_get(t, "id")), base_id,
+             json_string_value(json_object_get(t, "class")), name);
+    return json_string(buf);
+}
+
+/* The golden results as Python would dump them: a list of sparkle() dicts
+ * with timestamps, sources as str() references. */
+static json_t *python_shaped(const json_t *golden)
+{
+    const json_t *tonics = json_object_get(golden, "tonics");
+    const json_t *calls = json_object_get(golden, "calls");
+    json_t *list = json_array();
+    double t = 1764140000.0;
+    size_t i;
+    const json_t *call;
+    json_array_foreach(calls, i, call) {
+        json_t *r = json_deep_copy(json_object_get(call, "result"));
+        json_object_set_new(r, "start@", json_real(t));
+        size_t k;
+        json_t *e;
+        json_array_foreach(json_object_get(r, "sparkle_trace"), k, e) {
+            json_object_set_new(json_object_get(e, "at_enter"), "@", json_real(t += 0.001));
+            json_object_set_new(json_object_get(e, "at_exit"), "@", json_real(t += 0.001));
+            json_t *src = json_object_get(e, "source");
+            if (json_is_string(json_array_get(src, 0)))
+                json_array_set_new(src, 0,
+                                   py_ref(tonics, json_string_value(json_array_get(src, 0))));
+        }
+        json_object_set_new(r, "end@", json_real(t += 0.001));
+        json_array_append_new(list, r);
+    }
+    return list;
+}
+
+static void report(void *ud, const char *path, const json_t *expected, const json_t *got)
+{
+    char a[200], b[200];
+    print_message("# %s %s: expected %s, got %s\n", (const char *)ud, path,
+                  expected ? gu_json_text(expected, a, sizeof a) : "(missing)",
+                  got ? gu_json_text(got, b, sizeof b) : "(missing)");
+}
+
+/* A run of cat as a JSON tree. */
+static json_t *run_json(tt_catalyst *cat, const tt_run *r, unsigned flags)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    assert_non_null(f);
+    assert_int_equal(tt_run_write_json(cat, r, f, flags), 0);
+    fclose(f);
+    json_error_t jerr;
+    json_t *j = json_loads(text, 0, &jerr);
+    free(text);
+    assert_non_null(j);
+    return j;
+}
+
+/* Every golden scenario, Python-shaped, reads back to the same runs. */
+static void test_python_shaped(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"single_dut", "state_fallback", "hierarchy",
+                                        "chunked"};
+    for (size_t n = 0; n < sizeof names / sizeof *names; n++) {
+        char err[512];
+        json_t *golden = gu_golden_load(names[n], err, sizeof err);
+        if (!golden)
+            fail_msg("%s", err);
+        json_t *py = python_shaped(golden);
+        char *text = json_dumps(py, 0);
+        tt_catalyst *cat = NULL;
+        tt_error e;
+        int rc = tt_trace_parse(text, strlen(text), names[n], &cat, &e);
+        if (rc != 0)
+            fail_msg("%s", e.msg);
+        assert_string_equal(e.msg, "");
+        assert_true(tt_catalyst_recorded(cat));
+        assert_int_equal(tt_run_count(cat), json_array_size(py));
+        size_t diffs = 0;
+        for (size_t i = 0; i < tt_run_count(cat); i++) {
+            json_t *got = run_json(cat, tt_run_at(cat, i), 0);
+            json_t *want_n = gu_normalize_result(
+                json_object_get(json_array_get(json_object_get(golden, "calls"), i), "result"));
+            json_t *got_n = gu_normalize_result(got);
+            diffs += gu_diff(want_n, got_n, "", report, (void *)names[n]);
+            /* the timestamps come back too */
+            assert_true(!tt_run_has_trace(tt_run_at(cat, i)) ||fabs(json_number_value(json_object_get(got, "start@")) -
+                             json_number_value(json_object_get(json_array_get(py, i),
+                                                               "start@"))) < 1e-5);
+            json_decref(want_n);
+            json_decref(got_n);
+            json_decref(got);
+        }
+        assert_int_equal(diffs, 0);
+        /* classes come from the str() references */
+        if (strcmp(names[n], "single_dut") == 0) {
+            tt_tonic *dut = tt_tonic_by_name(cat, "MyDevice");
+            assert_non_null(dut);
+            assert_string_equal(tt_tonic_class_name(dut), "DUT");
+            assert_int_equal(tt_timer_count(cat), 1);
+            assert_string_equal(tt_timer_name(tt_timer_at(cat, 0)), "02.ttTimerSingleShot");
+        }
+        /* nothing can run */
+        assert_int_equal(tt_distiller_sparkle(cat, NULL, NULL), -TT_ERECORDED);
+        assert_int_equal(tt_distiller_finish(cat, NULL, NULL), -TT_ERECORDED);
+        assert_int_equal(tt_catalyst_run(cat), -TT_ERECORDED);
+        assert_string_equal(tt_catalyst_errmsg(cat), "this is a recorded trace: nothing can run");
+        tt_catalyst_free(cat);
+        free(text);
+        json_decref(py);
+        json_decref(golden);
+    }
+}
+
+/* --- a session of our own, with probes ---------------------------------- */
+
+typedef struct Lamp {
+    int64_t switches;
+} Lamp;
+
+static void Lamp_ttse__on_start(tt_tonic *self) { tt_to_state(self, "off"); }
+static void Lamp_ttsc_off__switch_on(tt_tonic *self, const char *who)
+{
+    (void)who;
+    TT_DATA(Lamp, self)->switches++;
+    tt_to_state(self, "on");
+}
+static void Lamp_ttsc_on__switch_off(tt_tonic *self)
+{
+    TT_DATA(Lamp, self)->switches++;
+    tt_to_state(self, "off");
+}
+static const tt_handler lamp_handlers[] = {
+    TT_ON(Lamp, ttse__on_start),
+    TT_ON(Lamp, ttsc_off__switch_on, const char *),
+    TT_ON(Lamp, ttsc_on__switch_off),
+};
+static const tt_probe_def lamp_probes[] = {TT_PROBE(Lamp, switches)};
+static const tt_class Lamp_class = {
+    .name = "Lamp",
+    .data_size = sizeof(Lamp),
+    .handlers = lamp_handlers,
+    .n_handlers = TT_COUNTOF(lamp_handlers),
+    .probes = lamp_probes,
+    .n_probes = TT_COUNTOF(lamp_probes),
+};
+
+/* A session written with flags, as text. */
+static char *lamp_session(unsigned flags)
+{
+    tt_catalyst_options opts = {.mode = TT_MODE_DISTILLER};
+    tt_catalyst *cat;
+    tt_contract *c;
+    tt_error err;
+    assert_int_equal(tt_catalyst_new(&cat, &opts), 0);
+    tt_tonic *lamp = tt_tonic_new(cat, &Lamp_class, "Lamp", NULL);
+    assert_non_null(lamp);
+    assert_int_equal(tt_contract_parse("{\"probes\": [\"switches\"], \"tonics\": {\"Lamp\": "
+                                       "{\"till_state_in\": [\"on\"]}}}",
+                                       "lamp", &c, &err),
+                     0);
+    tt_send(lamp, "ttsc__switch_on", TT_STR("Ann"));
+    tt_distiller_sparkle(cat, &(tt_sparkle_args){.contract = c}, NULL);
+    tt_send(lamp, "ttsc__switch_off");
+    tt_distiller_sparkle(cat, &(tt_sparkle_args){.contract = c}, NULL);
+    tt_distiller_finish(cat, NULL, NULL);
+    tt_distiller_finish(cat, NULL, NULL);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    assert_int_equal(tt_session_write_json(cat, f, flags), 0);
+    fclose(f);
+    tt_contract_free(c);
+    tt_catalyst_free(cat);
+    return text;
+}
+
+/* A session read back writes out byte for byte the same. */
+static void test_round_trip(void **state)
+{
+    (void)state;
+    unsigned flagsets[] = {TT_JSON_PRETTY | TT_JSON_EXTENSIONS, 0};
+    for (size_t i = 0; i < 2; i++) {
+        char *text = lamp_session(flagsets[i]);
+        tt_catalyst *cat = NULL;
+        tt_error e;
+        if (tt_trace_parse(text, strlen(text), "lamp.json", &cat, &e) != 0)
+            fail_msg("%s", e.msg);
+        char *again = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&again, &len);
+        assert_int_equal(tt_session_write_json(cat, f, flagsets[i]), 0);
+        fclose(f);
+        assert_string_equal(again, text);
+        tt_tonic *lamp = tt_tonic_by_name(cat, "Lamp");
+        assert_non_null(lamp);
+        assert_string_equal(tt_tonic_state_name(lamp), "--"); /* stopped */
+        assert_true(tt_catalyst_finished(cat));
+        assert_int_equal(tt_queue_length(cat), 0);
+        free(again);
+        free(text);
+        tt_catalyst_free(cat);
+    }
+}
+
+/* A trace cut inside an entry opens up to its last whole entry. */
+static void test_partial(void **state)
+{
+    (void)state;
+    char *text = lamp_session(TT_JSON_PRETTY | TT_JSON_EXTENSIONS);
+    /* line 6 holds entry 5 (line 1 is the run header with entry 1... no:
+     * the header line ends with "[" and each entry has its own line) */
+    char *p = text;
+    for (int line = 1; line < 6; line++)
+        p = strchr(p, '\n') + 1;
+    size_t cut = (size_t)(p - text) + 40; /* inside entry 5 */
+    tt_catalyst *cat = NULL;
+    tt_error e;
+    assert_int_equal(tt_trace_parse(text, cut, "cut.json", &cat, &e), 0);
+    assert_int_equal(e.code, 0);
+    assert_non_null(strstr(e.msg, "cut.json:"));
+    assert_non_null(strstr(e.msg, "warning: the trace is cut short; opened up to its last whole "
+                                  "entry (4 entries)"));
+    assert_int_equal(tt_trace_last_seq(cat), 4);
+    assert_int_equal(tt_run_count(cat), 1);
+    assert_int_equal(tt_run_entry_count(tt_run_at(cat, 0)), 4);
+    tt_catalyst_free(cat);
+    /* cut inside a string of entry 5: the same */
+    assert_int_equal(tt_trace_parse(text, cut - 30, "cut.json", &cat, &e), 0);
+    assert_int_equal(tt_trace_last_seq(cat), 4);
+    tt_catalyst_free(cat);
+    /* cut before any whole entry: an error, not an empty trace */
+    assert_int_equal(tt_trace_parse(text, 30, "cut.json", &cat, &e), -TT_EJSON);
+    assert_null(cat);
+    free(text);
+}
+
+/* Bad input: one line with the origin, line, column and what was expected. */
+static void bad(const char *text, const char *msg, int line, int col)
+{
+    tt_catalyst *cat = (tt_catalyst *)&cat;
+    tt_error e;
+    assert_int_equal(tt_trace_parse(text, strlen(text), "t.json", &cat, &e), -TT_EJSON);
+    assert_null(cat);
+    assert_int_equal(e.code, -TT_EJSON);
+    if (strncmp(e.msg, msg, strlen(msg)) != 0)
+        fail_msg("got \"%s\", expected it to start with \"%s\"", e.msg, msg);
+    assert_int_equal(e.line, line);
+    assert_int_equal(e.column, col);
+    assert_null(strchr(e.msg, '\n'));
+}
+
+static void test_bad_input(void **state)
+{
+    (void)state;
+    bad("", "t.json:1:1: empty file: expected a trace (JSON)", 1, 1);
+    bad("hello", "t.json:1:1: not valid JSON: ", 1, 1);
+    bad("{\"a\": 1}", "t.json:1:1: run 1: expected a run object with \"sparkle_trace\", "
+                      "found an object without it", 1, 1);
+    bad("[{\"status\": \"running\", \"sparkle_trace\": 3}]",
+        "t.json:1:2: run 1: \"sparkle_trace\" must be a list, found an integer", 1, 2);
+    bad("[{\"sparkle_trace\": []},\n {\"x\": 1}]",
+        "t.json:2:2: run 2: expected a run object with \"sparkle_trace\"", 2, 2);
+    bad("{\"sparkle_trace\": [\n"
+        " {\"id\": 0, \"tonic\": \"A\", \"sparkle\": \"x\", \"source\": [null, \"\", -1], "
+        "\"at_enter\": {\"state\": \"--\"}, \"at_exit\": {\"state\": \"--\"}},\n"
+        " {\"id\": 0, \"tonic\": \"A\", \"source\": [null, \"\", -1], "
+        "\"at_enter\": {\"state\": \"--\"}, \"at_exit\": {\"state\": \"--\"}}]}",
+        "t.json:3:2: entry 2 of run 1: missing \"sparkle\"", 3, 2);
+    bad("{\"sparkle_trace\": [{\"id\": 0, \"tonic\": \"A\", \"sparkle\": \"x\", "
+        "\"source\": \"ttdb\", \"at_enter\": {\"state\": \"--\"}, \"at_exit\": {\"state\": "
+        "\"--\"}}]}",
+        "t.json:1:20: entry 1 of run 1: \"source\" must be [name or null, sparkle, id]", 1, 20);
+    bad("[1, 2]", "t.json:1:2: run 1: expected a run object with \"sparkle_trace\", found an "
+                  "integer", 1, 2);
+    /* a missing file */
+    tt_catalyst *cat;
+    tt_error e;
+    assert_int_equal(tt_trace_load("/nonexistent/x.json", &cat, &e), -TT_EIO);
+    assert_non_null(strstr(e.msg, "/nonexistent/x.json: cannot open: "));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_python_shaped),
+        cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_partial),
+        cmocka_unit_test(test_bad_input),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

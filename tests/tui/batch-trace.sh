@@ -1,0 +1,50 @@
+#!/bin/sh
+# batch-trace.sh: post-mortem: ttdb opens trace files (-trace FILE, FILE.json,
+# `file FILE.json`); nothing can run; bad and cut-short files.
+. "${top_srcdir:-.}/tests/tui/lib.sh"
+plan 12
+
+# A session export and a last-run export of the counter app.
+run_ttdb -batch -ex "set entries off" -ex "step 3" -ex continue -ex "export $TMPD/s.json" -ex "export $TMPD/l.json -last" "$COUNTER"
+n_all=$(grep -o '"seq": ' "$TMPD/s.json" | wc -l)
+
+run_ttdb -batch -ex "info runs" -ex "info tonics" "$TMPD/s.json"
+check "FILE.json opens as a recorded trace" eval 'status 0 && err_empty && out_has "s.json: a recorded trace: 2 runs, $n_all entries (#1-#$n_all)" && out_has "nothing can run" && out_has "Counter"'
+
+run_ttdb -batch -q -ex "export $TMPD/again.json" -trace "$TMPD/s.json"
+check "-trace FILE; export writes the same trace again" eval 'status 0 && cmp "$TMPD/s.json" "$TMPD/again.json"'
+
+run_ttdb -batch -q -ex "info entry $n_all" -ex "info trace 1" -trace "$TMPD/l.json"
+check "a last-run export keeps its entry numbers" eval 'status 0 && out_has "\"seq\": $n_all"'
+run_ttdb -batch -q -ex "info entry 2" -trace "$TMPD/l.json"
+check "an entry the file does not hold is named" fails_with 1 "no trace entry #2 (the trace holds #"
+
+for cmd in step continue "until state Counter done" "sparkle" "advance 1" "call Counter ttsc__bump" "finish Counter"; do
+  run_ttdb -batch -q -ex "$cmd" "$TMPD/s.json"
+  fails_with 1 "this is a recorded trace: nothing can run" || { echo "# $cmd"; break; }
+done
+check "commands that run fail with one line" fails_with 1 "this is a recorded trace: nothing can run"
+
+run_ttdb -batch -q -ex "export $TMPD/t.csv" -ex "export $TMPD/t.chrome.json" -ex "export $TMPD/t.mmd" -ex "export $TMPD/t.dot" "$TMPD/s.json"
+check "every exporter works on a recorded trace" eval 'status 0 && [ -s "$TMPD/t.csv" ] && [ -s "$TMPD/t.chrome.json" ] && [ -s "$TMPD/t.mmd" ] && [ -s "$TMPD/t.dot" ]'
+
+run_ttdb -batch -q -ex "file $TMPD/l.json" -ex "restart" -ex "info runs" "$COUNTER"
+check "file FILE.json and restart reopen the trace" eval 'status 0 && out_has "l.json: a recorded trace: 1 run" && out_has "restarted"'
+
+# Bad input: one line naming the file, the position and what was expected.
+printf 'hello\n' >"$TMPD/bad.json"
+run_ttdb -batch -q "$TMPD/bad.json"
+check "not JSON: one line with file, line and column" fails_with 1 "$TMPD/bad.json:1:1: not valid JSON"
+printf '{"tonics": {}}\n' >"$TMPD/other.json"
+run_ttdb -batch -q -trace "$TMPD/other.json"
+check "JSON that is not a trace" fails_with 1 "$TMPD/other.json:1:1: run 1: expected a run object with \"sparkle_trace\""
+sed 's/"sparkle": "_ttss__on_start", //' "$TMPD/l.json" | head -c 100000 >"$TMPD/miss.json"
+run_ttdb -batch -q -trace "$TMPD/miss.json"
+check "an entry without a field" eval 'fails_with 1 "$TMPD/miss.json:1:" && err_has "missing \"sparkle\""'
+run_ttdb -batch -q -trace "$TMPD/none.json"
+check "a missing file" fails_with 1 "$TMPD/none.json: cannot open"
+
+# A trace cut short (a crash while writing): up to its last whole entry.
+head -c "$(($(wc -c <"$TMPD/s.json") - 200))" "$TMPD/s.json" >"$TMPD/cut.json"
+run_ttdb -batch -q -ex "info runs" "$TMPD/cut.json"
+check "a cut trace opens with a warning" eval 'status 0 && err_lines 1 && err_has "warning: the trace is cut short; opened up to its last whole entry" && out_has "#1-"'
