@@ -476,9 +476,9 @@ static int create_objects(loader *L)
         tt__klass *k = cls ? tt__klass_get(cat, cls, false) : NULL;
         if (!k)
             return -TT_ENOMEM;
-        cat->frame = (tt__frame){&base->l, TT_N_INIT, base->l.id};
+        cat->frame = (tt__frame){&base->l, TT_N_INIT, base->l.id, 0};
         tt_tonic *t = tt__tonic_create(cat, k, q->name, NULL, false);
-        cat->frame = (tt__frame){NULL, TT_N_EMPTY, -1};
+        cat->frame = (tt__frame){NULL, TT_N_EMPTY, -1, 0};
         if (!t)
             return -TT_ENOMEM;
         q->obj = &t->l;
@@ -688,6 +688,10 @@ static int entry_write(loader *L, const json_t *j)
     e->t_enter = num(get(in, "@"), 0);
     e->t_exit = num(get(out, "@"), e->t_enter);
     e->vt = num(get(j, "vt"), 0);
+    const json_t *cause = get(j, "cause");
+    if (json_is_integer(cause) && json_integer_value(cause) > 0 &&
+        (uint64_t)json_integer_value(cause) < e->seq)
+        e->cause = (uint64_t)json_integer_value(cause);
     const json_t *spk = get(out, "sparkling");
     if (!spk || json_is_true(spk))
         e->flags |= TT_EF_SPARKLING;
