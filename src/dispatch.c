@@ -7,7 +7,8 @@
  * a state-aware sparkle runs its generic handler if there is one (deliberate
  * difference 1 from Python, which picks the last state's handler).
  *
- * An unregistered tonic runs nothing; a finishing one runs only the system
+ * An unregistered tonic runs nothing (a dead letter, flagged dropped); a
+ * finishing one runs only the system
  * sparkles of its teardown.  When a trace entry is given, the enter and exit
  * snapshots (state, time, probes) are recorded around the call.
  */
@@ -29,7 +30,7 @@ static uint16_t run(tt_catalyst *cat, tt__order *o, const tt_value *args, size_t
 {
     tt_tonic *t = o->tonic;
     if (t->l.id < 0)
-        return TT_EF_IGNORED;
+        return TT_EF_DROPPED; /* a dead letter */
     if (t->finishing && !runs_while_finishing(o->sparkle, cat->names.str[o->sparkle]))
         return TT_EF_IGNORED;
     const tt__sparkle *sp = o->sp ? o->sp : tt__klass_sparkle(t->k, o->sparkle);

@@ -194,9 +194,6 @@ static int post_checked(tt_tonic *target, const char *sparkle, const tt_value *a
     if (__atomic_load_n(&cat->finished, __ATOMIC_RELAXED))
         return tt__err(cat, -TT_ECATFINISHED, "cannot queue %s.%s: the catalyst has finished",
                        target->l.name, sparkle);
-    if (__atomic_load_n(&target->l.id, __ATOMIC_RELAXED) < 0)
-        return tt__err(cat, -TT_EFINISHED, "cannot queue %s.%s: %s has finished",
-                       target->l.name, sparkle, target->l.name);
     if (nargs > TT_MAX_ARGS)
         return tt__err(cat, -TT_EARGCOUNT, "%s.%s: too many arguments (%zu)", target->l.name,
                        sparkle, nargs);
@@ -275,10 +272,21 @@ static int post_checked(tt_tonic *target, const char *sparkle, const tt_value *a
     } else if ((rc = copy_args(&o, conv, nargs)) < 0) {
         return rc;
     }
+    /* A dead letter, as in Python: queued, traced with id -1, not run.
+     * Judged before queuing: once queued, the order may run at once. */
+    bool dead = __atomic_load_n(&target->l.id, __ATOMIC_RELAXED) < 0;
     rc = enqueue(cat, &o, on_thread);
-    if (rc < 0)
+    if (rc < 0) {
         tt__order_clear(&o);
-    return rc;
+        return rc;
+    }
+    if (dead) {
+        tt__err(cat, -TT_EFINISHED,
+                "%s has finished: %s.%s is queued as a dead letter (traced, not run)",
+                target->l.name, target->l.name, sparkle);
+        return TT_DEAD_LETTER;
+    }
+    return 0;
 }
 
 /* Queue target.sparkle(args) from the current source. */

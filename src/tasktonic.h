@@ -456,8 +456,13 @@ TT_EXTERN tt_tonic *tt_tonic_at(tt_catalyst *cat, size_t serial);
  * is running on the catalyst's thread, else external [null, "", -1].
  * Arguments are checked against the registered signature (-TT_EARGCOUNT,
  * -TT_EARGTYPE; ints convert to double) and copied.  Safe from any thread.
- * -TT_ENOSPARKLE for an unknown name; -TT_EFINISHED when the tonic has been
- * unregistered; -TT_ECATFINISHED after the catalyst finished. */
+ * -TT_ENOSPARKLE for an unknown name; -TT_ECATFINISHED after the catalyst
+ * finished.  A tonic that has finished (been unregistered) still gets the
+ * order, as in Python: it is a *dead letter*, traced with id -1 and
+ * TT_EF_DROPPED (JSON "ran": "dropped") and never run; the call then returns
+ * TT_DEAD_LETTER (positive: queued, but nobody will read it), with a message
+ * in tt_catalyst_errmsg. */
+#define TT_DEAD_LETTER 1
 TT_EXTERN int tt_post(tt_tonic *target, const char *sparkle,
                       const tt_value *args, size_t nargs);
 /* The same with an explicit source label (ttdb uses "ttdb"): the source tonic
@@ -690,11 +695,13 @@ TT_EXTERN bool tt_distiller_tainted(const tt_catalyst *cat);
 enum {
     TT_EF_SPARKLING = 1 << 0, /* at_exit.sparkling */
     TT_EF_EXTRA = 1 << 1,     /* an extra sparkle of a state change */
-    TT_EF_IGNORED = 1 << 2,   /* recorded but not run (finishing, unregistered,
-                                 refused ttsc__finish, no handler) */
+    TT_EF_IGNORED = 1 << 2,   /* recorded but not run (tonic finishing,
+                                 refused ttsc__finish) */
     TT_EF_NOHANDLER = 1 << 3, /* no handler in this state: traced no-op */
-    TT_EF_CRASHED = 1 << 4    /* the sparkle crashed or was stopped by the
+    TT_EF_CRASHED = 1 << 4,   /* the sparkle crashed or was stopped by the
                                  watchdog */
+    TT_EF_DROPPED = 1 << 5    /* a dead letter: the tonic had been
+                                 unregistered (id -1), nothing ran */
 };
 
 /* One executed sparkle.  Names are resolved with the functions below. */

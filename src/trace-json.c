@@ -222,8 +222,9 @@ static void sb_entry(sbuf *b, const tt_catalyst *cat, const tt_trace_entry *e, u
         sb_str(b, tmp);
         if (e->cause)
             sb_printf(b, ", \"cause\": %llu", (unsigned long long)e->cause);
-        if (e->flags & (TT_EF_IGNORED | TT_EF_NOHANDLER | TT_EF_CRASHED))
-            sb_str(b, (e->flags & TT_EF_CRASHED)     ? ", \"ran\": \"crashed\""
+        if (e->flags & (TT_EF_IGNORED | TT_EF_NOHANDLER | TT_EF_CRASHED | TT_EF_DROPPED))
+            sb_str(b, (e->flags & TT_EF_CRASHED)   ? ", \"ran\": \"crashed\""
+                      : (e->flags & TT_EF_DROPPED) ? ", \"ran\": \"dropped\""
                       : (e->flags & TT_EF_IGNORED) ? ", \"ran\": \"ignored\""
                                                    : ", \"ran\": \"no handler\"");
     }
@@ -365,6 +366,8 @@ size_t tt_entry_format(const tt_catalyst *cat, const tt_trace_entry *e, char *bu
     sb_printf(&b, "  %s -> %s", tt_entry_state_enter(cat, e), tt_entry_state_exit(cat, e));
     if (e->flags & TT_EF_CRASHED)
         sb_str(&b, "  [crashed]");
+    else if (e->flags & TT_EF_DROPPED)
+        sb_str(&b, "  [dropped]");
     else if (e->flags & TT_EF_IGNORED)
         sb_str(&b, "  [ignored]");
     else if (e->flags & TT_EF_NOHANDLER)

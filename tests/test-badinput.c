@@ -260,7 +260,8 @@ static void test_unknown_sparkle(void **state)
     tt_catalyst_free(cat);
 }
 
-/* Posting to a tonic that finished: -TT_EFINISHED. */
+/* Posting to a tonic that finished: a dead letter, queued and traced with
+ * id -1 and TT_EF_DROPPED, never run; the call returns TT_DEAD_LETTER. */
 static void test_post_to_finished(void **state)
 {
     tt_catalyst *cat = cu_distiller();
@@ -273,16 +274,33 @@ static void test_post_to_finished(void **state)
     cu_all(cat);
     assert_int_equal(tt_tonic_id(door), -1);
     assert_false(tt_catalyst_finished(cat)); /* Other still runs */
-    assert_int_equal(tt_send(door, "ttsc__open"), -TT_EFINISHED);
+    assert_int_equal(tt_send(door, "ttsc__open"), TT_DEAD_LETTER);
     cu_expect_contains(tt_catalyst_errmsg(cat), "Door");
-    cu_expect_contains(tt_catalyst_errmsg(cat), "finished");
-    assert_int_equal(tt_post_from(door, "ttsc__open", NULL, 0, "ttdb"), -TT_EFINISHED);
+    cu_expect_contains(tt_catalyst_errmsg(cat), "dead letter");
+    assert_int_equal(tt_post_from(door, "ttsc__open", NULL, 0, "ttdb"), TT_DEAD_LETTER);
     assert_int_equal(tt_finish_from_base(door), -TT_EFINISHED);
     assert_int_equal(tt_finish(door), 0); /* nothing to do */
-    assert_int_equal(tt_queue_length(cat), 0);
+    assert_int_equal(tt_queue_length(cat), 2);
+    /* still checked: a wrong name is an error, not a dead letter */
+    assert_int_equal(tt_send(door, "ttsc__nope"), -TT_ENOSPARKLE);
     assert_int_equal(tt_send(other, "ttsc__open"), 0);
-    cu_all(cat);
-    cu_expect_log("open;");
+    const tt_run *run = cu_all(cat);
+    cu_expect_trace(cat, run, "Door.ttsc__open, Door.ttsc__open, Other.ttsc__open");
+    for (int i = 0; i < 2; i++) {
+        const tt_trace_entry *e = cu_entry(cat, run, (uint64_t)i);
+        char json[512];
+        FILE *f = fmemopen(json, sizeof json, "w");
+
+        assert_int_equal(e->id, -1);
+        assert_true(e->flags & TT_EF_DROPPED);
+        assert_false(e->flags & TT_EF_IGNORED);
+        assert_int_equal(tt_entry_write_json(cat, e, f, TT_JSON_EXTENSIONS), 0);
+        fclose(f);
+        cu_expect_contains(json, "\"id\": -1");
+        cu_expect_contains(json, "\"ran\": \"dropped\"");
+    }
+    cu_expect_source(cat, cu_entry(cat, run, 1), NULL, "ttdb", -1);
+    cu_expect_log("open;"); /* only Other's ran */
     tt_catalyst_free(cat);
 }
 

@@ -489,12 +489,12 @@ static void test_dropped_after_unregister(void **state)
                     "tt_main_catalyst.ttsc__finish, tt_main_catalyst.ttse__on_finished, "
                     "tt_main_catalyst._ttss__on_finished, tt_main_catalyst._ttss__on_completion");
     /* the kid's work still ran (it was not finishing yet); the parent's
-     * on_child_done came after it unregistered: not run, id -1 */
+     * on_child_done came after it unregistered: not run, id -1: a dead letter */
     cu_expect_log("parent finished;kid work 1;kid finished;");
     cu_expect_source(cat, cu_entry(cat, run, 6), "Parent", "finish", 1);
     i = cu_find(cat, run, "Parent.ttse__on_child_done", 0);
     assert_int_equal(cu_entry(cat, run, (uint64_t)i)->id, -1);
-    assert_true(cu_entry(cat, run, (uint64_t)i)->flags & TT_EF_IGNORED);
+    assert_true(cu_entry(cat, run, (uint64_t)i)->flags & TT_EF_DROPPED);
     assert_int_equal(cu_entry(cat, run, (uint64_t)i + 1)->id, -1);
     assert_int_equal(cu_entry(cat, run, 7)->id, 1);
     assert_true(tt_catalyst_finished(cat));

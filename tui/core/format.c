@@ -65,6 +65,8 @@ void fmt_trace_row(strbuf *b, tt_catalyst *cat, const tt_trace_entry *e)
     char mark = ' ';
     if (e->flags & TT_EF_CRASHED)
         mark = '!';
+    else if (e->flags & TT_EF_DROPPED)
+        mark = 'd';
     else if (e->flags & TT_EF_NOHANDLER)
         mark = '-';
     else if (e->flags & TT_EF_IGNORED)
@@ -92,6 +94,8 @@ void fmt_trace_row(strbuf *b, tt_catalyst *cat, const tt_trace_entry *e)
                tt_entry_source_sparkle(cat, e));
     if (e->flags & TT_EF_CRASHED)
         sb_add(b, " [CRASHED]");
+    else if (e->flags & TT_EF_DROPPED)
+        sb_add(b, " [dropped: dead letter]");
     else if (e->flags & TT_EF_NOHANDLER)
         sb_add(b, " [no handler]");
     else if (e->flags & TT_EF_IGNORED)
