@@ -15,6 +15,7 @@ src_libtasktonic_la_SOURCES = \
 	src/dispatch.c \
 	src/distiller.c \
 	src/error.c \
+	src/expect.c \
 	src/ffi.c \
 	src/klass.c \
 	src/lifecycle.c \

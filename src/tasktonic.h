@@ -68,7 +68,8 @@ extern "C" {
     X(FFI, "libffi cannot prepare the call")                                  \
     X(CRASHED, "a sparkle crashed; the session is no longer trustworthy")     \
     X(RANGE, "value out of range")                                            \
-    X(RECORDED, "this is a recorded trace: nothing can run")
+    X(RECORDED, "this is a recorded trace: nothing can run")                  \
+    X(EXPECT, "an expectation does not hold")
 
 typedef enum tt_errno {
     TT_OK = 0,
@@ -823,6 +824,71 @@ TT_EXTERN int tt_run_write_text(const tt_catalyst *cat, const tt_run *r, FILE *f
 /* One line "seq tonic.sparkle(args) <- source  state -> state" into buf. */
 TT_EXTERN size_t tt_entry_format(const tt_catalyst *cat, const tt_trace_entry *e,
                                  char *buf, size_t size);
+
+/* ===================================================================== */
+/* Test helpers: load an app, check what a run left                      */
+/* ===================================================================== */
+
+/*
+ * For tests written against the library (and the ones `save-test` writes).
+ * Each tt_expect_* returns 0 when the expectation holds, else -TT_EEXPECT
+ * with one line in err->msg saying what was found instead, e.g.
+ * "Light: state is 'green', expected 'red'"; err may be NULL.  With cmocka:
+ *
+ *     static tt_error err;
+ *     #define EXPECT(call) do { if ((call) < 0) fail_msg("%s", err.msg); } while (0)
+ *
+ *     EXPECT(tt_app_start("traffic_light.la", NULL, &app, &cat, &err));
+ *     tt_sparkle_args args = {.till_state_in = "green"};
+ *     assert_int_equal(tt_distiller_sparkle(cat, &args, &run), 0);
+ *     EXPECT(tt_expect_stop(run, "state_trigger: [green]", &err));
+ *     EXPECT(tt_expect_probe(cat, "Light", "cycles", &TT_INT(0), &err));
+ *     tt_app_end(app, cat);
+ */
+
+/* Load the module at path (tt_app_load), create a Distiller with opts (NULL:
+ * virtual time, defaults; the mode is always TT_MODE_DISTILLER) and run the
+ * formula: nothing has run yet.  On error *app and *cat are NULL and err
+ * says why (the module, the catalyst or the formula). */
+TT_EXTERN int tt_app_start(const char *path, const tt_catalyst_options *opts,
+                           tt_app **app, tt_catalyst **cat, tt_error *err);
+/* Free the catalyst, then close the app (either may be NULL). */
+TT_EXTERN void tt_app_end(tt_app *app, tt_catalyst *cat);
+/* Whether one of the run's stop conditions contains text: as Python's
+ * `'contract_met' in trace['stop_condition']`, but "state_trigger" also
+ * matches "state_trigger: [red]". */
+TT_EXTERN bool tt_run_stopped_on(const tt_run *r, const char *text);
+/* The same as an expectation: "the run stopped on 'idle', expected ...". */
+TT_EXTERN int tt_expect_stop(const tt_run *r, const char *text, tt_error *err);
+/* The tonic (by name) is in the state ("--" for none). */
+TT_EXTERN int tt_expect_state(tt_catalyst *cat, const char *tonic,
+                              const char *state, tt_error *err);
+/* The probe's current value equals want (tt_value_equal: 1 == 1.0; a tonic
+ * reference equals its JSON {"$liquid": NAME}). want NULL means none. */
+TT_EXTERN int tt_expect_probe(tt_catalyst *cat, const char *tonic,
+                              const char *probe, const tt_value *want,
+                              tt_error *err);
+/* The same with the value as JSON text, as traces show it: "3", "[1, 2]",
+ * "{\"k\": \"v\"}", "null".  -TT_EJSON when json is not JSON. */
+TT_EXTERN int tt_expect_probe_json(tt_catalyst *cat, const char *tonic,
+                                   const char *probe, const char *json,
+                                   tt_error *err);
+/* The run executed sparkle (full interface name) on tonic (NULL: any). */
+TT_EXTERN int tt_expect_ran(tt_catalyst *cat, const tt_run *r,
+                            const char *tonic, const char *sparkle,
+                            tt_error *err);
+/* An entry in the normalised form of golden traces (README): no times, no
+ * source, arguments as a JSON list, tonics and timers by name:
+ * `Light.ttse__on_timer [{"id": 2, "name": "02.ttTimerSingleShot"}]`.
+ * Writes into buf (may be NULL) and returns the length it needs. */
+TT_EXTERN size_t tt_entry_golden_text(const tt_catalyst *cat,
+                                      const tt_trace_entry *e, char *buf,
+                                      size_t size);
+/* The run's entries are exactly `lines` (tt_entry_golden_text), in order;
+ * the message names the first entry that differs, is missing or is extra. */
+TT_EXTERN int tt_expect_trace(const tt_catalyst *cat, const tt_run *r,
+                              const char *const *lines, size_t n,
+                              tt_error *err);
 
 #ifdef __cplusplus
 }

@@ -189,3 +189,11 @@ TESTS += tests/test-trace-load
 tests_test_trace_load_SOURCES = tests/test-trace-load.c $(TESTS_GOLDEN_UTIL)
 tests_test_trace_load_CFLAGS = $(TESTS_CMOCKA_CFLAGS)
 tests_test_trace_load_LDADD = $(TESTS_CMOCKA_LDADD)
+
+# --- test-expect: the public test helpers (tt_app_start, tt_expect_*) ---------
+check_PROGRAMS += tests/test-expect
+TESTS += tests/test-expect
+tests_test_expect_SOURCES = tests/test-expect.c
+tests_test_expect_CFLAGS = $(TESTS_CMOCKA_CFLAGS)
+tests_test_expect_LDADD = $(TESTS_CMOCKA_LDADD)
+EXTRA_tests_test_expect_DEPENDENCIES = examples/reference/single_dut.la
