@@ -125,6 +125,7 @@ void tt_catalyst_free(tt_catalyst *cat)
     free(cat->timers);
     free(cat->active);
     free(cat->ledger);
+    free(cat->free_ids);
     free(cat->ts);
     tt__klass_free_all(cat);
     tt__recorded_free(cat->recorded);

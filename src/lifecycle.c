@@ -85,8 +85,10 @@ static void b_on_finished_sys(tt_tonic *self, const tt_value *a, size_t n)
     size_t count = self->n_infusions;
     tt__liquid **inf = self->infusions;
     self->infusions = NULL;
-    self->n_infusions = self->cap_infusions = 0;
+    self->n_infusions = self->cap_infusions = self->n_left = 0;
     for (size_t i = 0; i < count; i++) {
+        if (!inf[i])
+            continue;
         if (inf[i]->kind == TT__K_TONIC) {
             tt_tonic *t = (tt_tonic *)inf[i];
             if (t->l.id >= 0)

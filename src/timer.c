@@ -33,25 +33,95 @@ static uint64_t started_by(const tt_catalyst *cat)
     return tt__on_catalyst_thread(cat) ? cat->frame.cause : 0;
 }
 
-static void activate(tt_timer *tm)
+/*
+ * Running timers are kept in a binary min-heap (cat->active) ordered by due
+ * time, then by activation order: the timer that became active first fires
+ * first among timers due at the same instant, as the former scan of the
+ * activation-ordered list did.  A timer restarted while active keeps its
+ * place in that order (its act_seq), one paused and resumed gets a new one.
+ * Each timer knows its heap index, so start, stop and period changes cost
+ * O(log K) and finding the next due timer O(1).
+ */
+static bool earlier(const tt_timer *a, const tt_timer *b)
+{
+    return a->due < b->due || (a->due == b->due && a->act_seq < b->act_seq);
+}
+
+static void heap_set(tt_catalyst *cat, size_t i, tt_timer *tm)
+{
+    cat->active[i] = tm;
+    tm->heap_pos = i + 1;
+}
+
+static void sift_up(tt_catalyst *cat, size_t i)
+{
+    tt_timer *tm = cat->active[i];
+    while (i > 0) {
+        size_t parent = (i - 1) / 2;
+        if (!earlier(tm, cat->active[parent]))
+            break;
+        heap_set(cat, i, cat->active[parent]);
+        i = parent;
+    }
+    heap_set(cat, i, tm);
+}
+
+static void sift_down(tt_catalyst *cat, size_t i)
+{
+    tt_timer *tm = cat->active[i];
+    size_t n = cat->n_active;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= n)
+            break;
+        if (c + 1 < n && earlier(cat->active[c + 1], cat->active[c]))
+            c++;
+        if (!earlier(cat->active[c], tm))
+            break;
+        heap_set(cat, i, cat->active[c]);
+        i = c;
+    }
+    heap_set(cat, i, tm);
+}
+
+/* Restore the heap after tm's due time changed. */
+static void reposition(tt_timer *tm)
+{
+    if (!tm->heap_pos)
+        return;
+    size_t i = tm->heap_pos - 1;
+    sift_up(tm->cat, i);
+    sift_down(tm->cat, tm->heap_pos - 1);
+}
+
+/* Make tm active (or, if it is, move it for its new due time). */
+static int activate(tt_timer *tm)
 {
     tt_catalyst *cat = tm->cat;
-    for (size_t i = 0; i < cat->n_active; i++)
-        if (cat->active[i] == &tm->l)
-            return;
-    TT__PUSH(cat->active, cat->n_active, cat->cap_active, &tm->l);
+    if (tm->heap_pos) {
+        reposition(tm);
+        return 0;
+    }
+    if (TT__PUSH(cat->active, cat->n_active, cat->cap_active, tm) < 0)
+        return -TT_ENOMEM;
+    tm->act_seq = ++cat->act_seq;
+    sift_up(cat, cat->n_active - 1);
+    return 0;
 }
 
 static void deactivate(tt_timer *tm)
 {
     tt_catalyst *cat = tm->cat;
-    for (size_t i = 0; i < cat->n_active; i++)
-        if (cat->active[i] == &tm->l) {
-            memmove(&cat->active[i], &cat->active[i + 1],
-                    (cat->n_active - i - 1) * sizeof *cat->active);
-            cat->n_active--;
-            return;
-        }
+    if (!tm->heap_pos)
+        return;
+    size_t i = tm->heap_pos - 1;
+    tm->heap_pos = 0;
+    tt_timer *last = cat->active[--cat->n_active];
+    if (i == cat->n_active)
+        return;
+    heap_set(cat, i, last);
+    sift_up(cat, i);
+    sift_down(cat, last->heap_pos - 1);
 }
 
 /* Find the callback sparkle of a timer on its base. */
@@ -140,7 +210,7 @@ tt_timer *tt_timer_new(tt_tonic *base, tt_timer_kind kind, double seconds, const
         free(tm);
         return NULL;
     }
-    TT__PUSH(base->infusions, base->n_infusions, base->cap_infusions, &tm->l);
+    tt__infusion_add(base, &tm->l);
     tm->info.id = tm->l.id;
     tm->info.name = tm->l.name;
     tm->info.timer = tm;
@@ -163,9 +233,10 @@ int tt_timer_start(tt_timer *tm)
         return tt__err(tm->cat, -TT_EFINISHED, "timer %s has finished", tm->l.name);
     tm->due = tt_catalyst_now(tm->cat) + tm->period;
     tm->cause = started_by(tm->cat);
+    if (activate(tm) < 0)
+        return tt__err(tm->cat, -TT_ENOMEM, "timer %s: out of memory", tm->l.name);
     tm->running = true;
     tm->paused = false;
-    activate(tm);
     return 0;
 }
 
@@ -190,6 +261,7 @@ int tt_timer_set_period(tt_timer *tm, double seconds)
     if (tm->running && !tm->paused) {
         tm->due = tt_catalyst_now(tm->cat) + seconds;
         tm->cause = started_by(tm->cat);
+        reposition(tm);
     }
     return 0;
 }
@@ -214,8 +286,9 @@ int tt_timer_resume(tt_timer *tm)
         return 0;
     tm->due = tt_catalyst_now(tm->cat) + tm->remaining;
     tm->cause = started_by(tm->cat);
+    if (activate(tm) < 0)
+        return tt__err(tm->cat, -TT_ENOMEM, "timer %s: out of memory", tm->l.name);
     tm->paused = false;
-    activate(tm);
     return 0;
 }
 
@@ -263,27 +336,14 @@ tt_timer *tt_timer_at(tt_catalyst *cat, size_t i)
 /* The earliest due time of an active timer, or -1. */
 double tt__timers_next(const tt_catalyst *cat)
 {
-    double best = -1;
-    for (size_t i = 0; i < cat->n_active; i++) {
-        const tt_timer *tm = (const tt_timer *)cat->active[i];
-        if (best < 0 || tm->due < best)
-            best = tm->due;
-    }
-    return best;
+    return cat->n_active ? cat->active[0]->due : -1;
 }
 
 /* Fire every timer due at `now`, earliest first. */
 void tt__timers_fire(tt_catalyst *cat, double now)
 {
-    for (;;) {
-        tt_timer *tm = NULL;
-        for (size_t i = 0; i < cat->n_active; i++) {
-            tt_timer *c = (tt_timer *)cat->active[i];
-            if (c->due <= now && (!tm || c->due < tm->due))
-                tm = c;
-        }
-        if (!tm)
-            return;
+    while (cat->n_active && cat->active[0]->due <= now) {
+        tt_timer *tm = cat->active[0];
         tt_tonic *base = tm->l.base;
         tm->info.id = tm->l.id;
         tm->info.expired_count++;
@@ -300,6 +360,7 @@ void tt__timers_fire(tt_catalyst *cat, double now)
                 tm->due = now + tm->period; /* real time: skip missed periods */
             if (tm->due <= prev) /* a period below the clock's resolution */
                 tm->due = nextafter(prev, INFINITY);
+            sift_down(cat, 0);
         }
     }
 }

@@ -11,15 +11,55 @@
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * The lowest free id comes from a min-heap of the ids that were freed
+ * (cat->free_ids), or is the next new one when none is free: O(log n) a
+ * tonic or timer instead of a scan of the whole ledger.
+ */
+static void free_ids_push(tt_catalyst *cat, int id)
+{
+    if (TT__PUSH(cat->free_ids, cat->n_free_ids, cat->cap_free_ids, id) < 0)
+        return; /* the id stays unused: ids stay unique, not dense */
+    size_t i = cat->n_free_ids - 1;
+    while (i > 0 && cat->free_ids[(i - 1) / 2] > id) {
+        cat->free_ids[i] = cat->free_ids[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    cat->free_ids[i] = id;
+}
+
+static int free_ids_pop(tt_catalyst *cat)
+{
+    int top = cat->free_ids[0], last = cat->free_ids[--cat->n_free_ids];
+    size_t n = cat->n_free_ids, i = 0;
+    if (n == 0)
+        return top;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= n)
+            break;
+        if (c + 1 < n && cat->free_ids[c + 1] < cat->free_ids[c])
+            c++;
+        if (cat->free_ids[c] >= last)
+            break;
+        cat->free_ids[i] = cat->free_ids[c];
+        i = c;
+    }
+    cat->free_ids[i] = last;
+    return top;
+}
+
 /* Give l the lowest free id. */
 int tt__ledger_add(tt_catalyst *cat, tt__liquid *l)
 {
-    size_t i = 0;
-    while (i < cat->n_ledger && cat->ledger[i])
-        i++;
-    if (i == cat->n_ledger &&
-        TT__PUSH(cat->ledger, cat->n_ledger, cat->cap_ledger, (tt__liquid *)NULL) < 0)
-        return -TT_ENOMEM;
+    size_t i;
+    if (cat->n_free_ids) {
+        i = (size_t)free_ids_pop(cat);
+    } else {
+        i = cat->n_ledger;
+        if (TT__PUSH(cat->ledger, cat->n_ledger, cat->cap_ledger, (tt__liquid *)NULL) < 0)
+            return -TT_ENOMEM;
+    }
     cat->ledger[i] = l;
     l->last_id = (int)i;
     __atomic_store_n(&l->id, (int)i, __ATOMIC_RELAXED); /* posting threads read it */
@@ -29,21 +69,44 @@ int tt__ledger_add(tt_catalyst *cat, tt__liquid *l)
 /* Free l's id. */
 void tt__ledger_remove(tt_catalyst *cat, tt__liquid *l)
 {
-    if (l->id >= 0 && (size_t)l->id < cat->n_ledger && cat->ledger[l->id] == l)
+    if (l->id >= 0 && (size_t)l->id < cat->n_ledger && cat->ledger[l->id] == l) {
         cat->ledger[l->id] = NULL;
+        free_ids_push(cat, l->id);
+    }
     __atomic_store_n(&l->id, -1, __ATOMIC_RELAXED); /* posting threads read it */
 }
 
-/* Remove l from base's infusions. */
+/* Append l to base's infusions. */
+int tt__infusion_add(tt_tonic *base, tt__liquid *l)
+{
+    l->inf_slot = base->n_infusions;
+    return TT__PUSH(base->infusions, base->n_infusions, base->cap_infusions, l);
+}
+
+/* Remove l from base's infusions: its slot becomes NULL, and the list is
+ * compacted (order kept) once half of it is empty, so removing costs O(1)
+ * amortised wherever l sits. */
 void tt__infusion_remove(tt_tonic *base, tt__liquid *l)
 {
-    for (size_t i = 0; i < base->n_infusions; i++)
-        if (base->infusions[i] == l) {
-            memmove(&base->infusions[i], &base->infusions[i + 1],
-                    (base->n_infusions - i - 1) * sizeof *base->infusions);
-            base->n_infusions--;
-            return;
+    size_t i = l->inf_slot;
+    if (i >= base->n_infusions || base->infusions[i] != l)
+        return;
+    base->infusions[i] = NULL;
+    base->n_left++;
+    while (base->n_infusions && !base->infusions[base->n_infusions - 1]) {
+        base->n_infusions--;
+        base->n_left--;
+    }
+    if (base->n_left * 2 < base->n_infusions)
+        return;
+    size_t k = 0;
+    for (size_t j = 0; j < base->n_infusions; j++)
+        if (base->infusions[j]) {
+            base->infusions[j]->inf_slot = k;
+            base->infusions[k++] = base->infusions[j];
         }
+    base->n_infusions = k;
+    base->n_left = 0;
 }
 
 /* "<ID[01]B[00] Class name>", as Python's str() of a tonic. */
@@ -116,7 +179,7 @@ tt_tonic *tt__tonic_create(tt_catalyst *cat, tt__klass *k, const char *name, voi
         tt__liquid *b = cat->frame.obj;
         tt_tonic *base = b && b->kind == TT__K_TONIC ? (tt_tonic *)b : cat->self;
         t->l.base = base;
-        TT__PUSH(base->infusions, base->n_infusions, base->cap_infusions, &t->l);
+        tt__infusion_add(base, &t->l);
     }
 
     tt__frame saved = cat->frame;
@@ -190,7 +253,7 @@ size_t tt_tonic_infusion_count(const tt_tonic *t)
 {
     size_t n = 0;
     for (size_t i = 0; t && i < t->n_infusions; i++)
-        n += t->infusions[i]->kind == TT__K_TONIC;
+        n += t->infusions[i] && t->infusions[i]->kind == TT__K_TONIC;
     return n;
 }
 
@@ -198,7 +261,7 @@ size_t tt_tonic_infusion_count(const tt_tonic *t)
 tt_tonic *tt_tonic_infusion(const tt_tonic *t, size_t i)
 {
     for (size_t j = 0; t && j < t->n_infusions; j++)
-        if (t->infusions[j]->kind == TT__K_TONIC && i-- == 0)
+        if (t->infusions[j] && t->infusions[j]->kind == TT__K_TONIC && i-- == 0)
             return (tt_tonic *)t->infusions[j];
     return NULL;
 }
@@ -356,19 +419,22 @@ bool tt__probe_read(tt_tonic *t, const char *name, tt_value *out)
         return true;
     }
     if (strcmp(name, "infusions") == 0) {
-        tt_value *items = t->n_infusions ? calloc(t->n_infusions, sizeof *items) : NULL;
+        size_t n = t->n_infusions - t->n_left, k = 0;
+        tt_value *items = n ? calloc(n, sizeof *items) : NULL;
         for (size_t i = 0; items && i < t->n_infusions; i++) {
             char buf[512];
+            if (!t->infusions[i])
+                continue;
             tt__liquid_str(t->infusions[i], buf, sizeof buf);
-            items[i] = TT_STR(tt__strdup(buf));
+            items[k++] = TT_STR(tt__strdup(buf));
         }
         tt_list *l = malloc(sizeof *l);
-        if (!l || (t->n_infusions && !items)) {
+        if (!l || (n && !items)) {
             free(l);
             free(items);
             return false;
         }
-        l->n = items ? t->n_infusions : 0;
+        l->n = items ? n : 0;
         l->items = items;
         out->type = TT_T_LIST;
         out->u.list = l;

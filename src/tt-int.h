@@ -191,6 +191,7 @@ typedef struct tt__liquid {
     uint32_t serial;   /* index in cat->tonics or cat->timers */
     char *name;
     tt_tonic *base;
+    size_t inf_slot;   /* index in base->infusions while listed there */
 } tt__liquid;
 
 struct tt_tonic {
@@ -201,8 +202,10 @@ struct tt_tonic {
     int state;         /* -1 = none */
     bool finishing;
     bool is_catalyst;
-    tt__liquid **infusions;   /* tonics and timers it created */
+    tt__liquid **infusions;   /* tonics and timers it created, in creation
+                                 order; NULL marks one that has left */
     size_t n_infusions, cap_infusions;
+    size_t n_left;            /* NULL slots in infusions */
 };
 
 struct tt_timer {
@@ -216,6 +219,8 @@ struct tt_timer {
     uint32_t callback;   /* sparkle name id of base */
     uint64_t cause;      /* seq of the entry that (re)started it, 0 none */
     tt_timer_info info;
+    size_t heap_pos;     /* index in cat->active + 1; 0 = not active */
+    uint64_t act_seq;    /* activation order: breaks ties of equal due */
 };
 
 /* --------------------------------------------------------------------- */
@@ -365,6 +370,8 @@ struct tt_catalyst {
     size_t n_timers, cap_timers;
     tt__liquid **ledger;     /* by id; NULL = free */
     size_t n_ledger, cap_ledger;
+    int *free_ids;           /* the free ids below n_ledger: a min-heap */
+    size_t n_free_ids, cap_free_ids;
     int *ts;                 /* tonics_sparkling: ids added to the catalyst */
     size_t n_ts, cap_ts;
 
@@ -387,8 +394,10 @@ struct tt_catalyst {
     tt__frame drain_src;     /* source of the order being drained */
     const tt__order *exec;   /* the order running now */
     uint16_t exec_flags;     /* TT_EF_* a builtin sets on the running entry */
-    tt__liquid **active;     /* running (or paused) timers */
+    struct tt_timer **active; /* running timers: a binary min-heap on
+                                 (due, act_seq), see timer.c */
     size_t n_active, cap_active;
+    uint64_t act_seq;        /* activations so far */
     bool in_sparkle;
     bool sparkling;          /* false after the catalyst's _ttss__on_completion */
     bool finished;
@@ -429,6 +438,8 @@ TT__INTERNAL void tt__inbox_drain(tt_catalyst *cat);
 /* tonic.c */
 TT__INTERNAL int tt__ledger_add(tt_catalyst *cat, tt__liquid *l);
 TT__INTERNAL void tt__ledger_remove(tt_catalyst *cat, tt__liquid *l);
+/* Add l to / remove l from base's infusions (O(1) amortised). */
+TT__INTERNAL int tt__infusion_add(tt_tonic *base, tt__liquid *l);
 TT__INTERNAL void tt__infusion_remove(tt_tonic *base, tt__liquid *l);
 TT__INTERNAL tt_tonic *tt__tonic_create(tt_catalyst *cat, tt__klass *k,
                                         const char *name, void *arg,

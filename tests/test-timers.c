@@ -533,6 +533,181 @@ static void test_timer_finish_by_user(void **state)
     tt_catalyst_free(cat);
 }
 
+/* ======================================================================= */
+/* Many timers: order against a model of the documented rule               */
+/* ======================================================================= */
+
+/* The rule the timers follow: among running timers the earliest due fires
+ * first; at equal due times the one that became active first (a restart of
+ * a running timer keeps its place, a stop or pause loses it).  The model
+ * scans its list as the rule is stated; the library keeps a heap. */
+typedef struct model_timer {
+    tt_timer *tm;
+    char name[16];
+    double period, due, remaining;
+    bool pausing, running, paused;
+    uint64_t seq;             /* 0: not active */
+} model_timer;
+
+#define MODEL_N 96
+
+static uint64_t model_rand(uint64_t *s)
+{
+    *s = *s * 6364136223846793005u + 1442695040888963407u;
+    return *s >> 33;
+}
+
+/* One random operation on timer m at virtual time now, on both sides. */
+static void model_op(model_timer *m, uint64_t r, double now, uint64_t *seq)
+{
+    static const double periods[] = {0.5, 1.0, 1.5, 2.0};
+    switch (r % 5) {
+    case 0: /* start / restart */
+        assert_int_equal(tt_timer_start(m->tm), 0);
+        m->due = now + m->period;
+        if (!m->seq || m->paused)
+            m->seq = ++*seq;
+        m->running = true;
+        m->paused = false;
+        break;
+    case 1: /* stop */
+        assert_int_equal(tt_timer_stop(m->tm), 0);
+        m->running = m->paused = false;
+        m->seq = 0;
+        break;
+    case 2: /* new period */
+        m->period = periods[(r / 5) % 4];
+        assert_int_equal(tt_timer_set_period(m->tm, m->period), 0);
+        if (m->running && !m->paused)
+            m->due = now + m->period;
+        break;
+    case 3: /* pause */
+        if (!m->pausing)
+            break;
+        assert_int_equal(tt_timer_pause(m->tm), 0);
+        if (m->running && !m->paused) {
+            m->remaining = m->due - now;
+            m->paused = true;
+            m->seq = 0;
+        }
+        break;
+    default: /* resume */
+        if (!m->pausing)
+            break;
+        assert_int_equal(tt_timer_resume(m->tm), 0);
+        if (m->paused) {
+            m->due = now + m->remaining;
+            m->paused = false;
+            m->seq = ++*seq;
+        }
+        break;
+    }
+}
+
+/* The model's expiries up to time `until`, appended to names. */
+static size_t model_fire(model_timer *ms, double until, const char **names, size_t n)
+{
+    for (;;) {
+        model_timer *best = NULL;
+        for (size_t i = 0; i < MODEL_N; i++) {
+            model_timer *m = &ms[i];
+            if (m->seq && m->due <= until &&
+                (!best || m->due < best->due || (m->due == best->due && m->seq < best->seq)))
+                best = m;
+        }
+        if (!best)
+            return n;
+        names[n++] = best->name;
+        best->due += best->period;
+    }
+}
+
+/* Hundreds of timers with many equal due times, started, stopped,
+ * restarted, paused and resumed at random: they fire in the rule's order. */
+static void test_many_timers_order(void **state)
+{
+    tt_tonic *clock;
+    tt_catalyst *cat = clock_setup(&clock);
+    static model_timer ms[MODEL_N];
+    static const char *expect[200000];
+    uint64_t rnd = 42, seq = 0;
+    size_t n = 0;
+
+    (void)state;
+    for (size_t i = 0; i < MODEL_N; i++) {
+        model_timer *m = &ms[i];
+        snprintf(m->name, sizeof m->name, "t%02zu", i);
+        m->pausing = i % 3 == 0;
+        m->period = 0.5 * (double)(1 + i % 4);
+        m->tm = tt_timer_new(clock, m->pausing ? TT_TIMER_PAUSING : TT_TIMER_REPEAT, m->period,
+                             m->name, "ttse__on_timer");
+        assert_non_null(m->tm);
+        m->due = tt_catalyst_now(cat) + m->period;
+        m->running = true;
+        m->seq = ++seq;
+    }
+    for (int round = 0; round < 60; round++) {
+        double now = tt_catalyst_now(cat);
+        for (int k = 0; k < 24; k++) {
+            uint64_t r = model_rand(&rnd);
+            model_op(&ms[r % MODEL_N], r / MODEL_N, now, &seq);
+        }
+        double step = 0.5 * (double)(1 + model_rand(&rnd) % 3);
+        n = model_fire(ms, now + step, expect, n);
+        assert_int_equal(tt_distiller_advance(cat, step), 0);
+    }
+    assert_true(n > 1000);
+    assert_int_equal(tt_queue_length(cat), n);
+    for (size_t i = 0; i < n; i++) {
+        tt_order_view v;
+        assert_int_equal(tt_queue_at(cat, i, &v), 0);
+        if (strcmp(v.src_tonic, expect[i]) != 0)
+            fail_msg("expiry %zu: %s fired, the rule says %s", i, v.src_tonic, expect[i]);
+    }
+    tt_catalyst_free(cat);
+}
+
+/* Ids: the lowest free one is given, whatever order they were freed in;
+ * the base's infusions keep their order as timers leave it. */
+static void test_ids_and_infusions_after_finishes(void **state)
+{
+    tt_tonic *clock;
+    tt_catalyst *cat = clock_setup(&clock);
+    tt_timer *tm[12];
+    tt_value v;
+
+    (void)state;
+    for (int i = 0; i < 12; i++) {
+        char name[8];
+        snprintf(name, sizeof name, "x%d", i);
+        tm[i] = tt_timer_new(clock, TT_TIMER_REPEAT, 1.0, name, "ttse__on_timer");
+        assert_int_equal(tt_timer_id(tm[i]), i + 2);
+    }
+    int gone[] = {7, 0, 9, 3, 4, 5, 11, 1};
+    for (size_t i = 0; i < TT_COUNTOF(gone); i++)
+        assert_int_equal(tt_timer_finish(tm[gone[i]]), 0);
+    assert_int_equal(tt_tonic_probe_read(clock, "infusions", &v), 0);
+    assert_int_equal(v.type, TT_T_LIST);
+    assert_int_equal(v.u.list->n, 4);
+    assert_string_equal(v.u.list->items[0].u.s, "<ID[04]B[01] ttTimerRepeat x2>");
+    assert_string_equal(v.u.list->items[1].u.s, "<ID[08]B[01] ttTimerRepeat x6>");
+    assert_string_equal(v.u.list->items[2].u.s, "<ID[10]B[01] ttTimerRepeat x8>");
+    assert_string_equal(v.u.list->items[3].u.s, "<ID[12]B[01] ttTimerRepeat x10>");
+    tt_value_clear(&v);
+    /* freed: 2, 3, 5, 6, 7, 9, 11, 13 -> given lowest first */
+    int want[] = {2, 3, 5, 6, 7, 9, 11, 13, 14};
+    for (size_t i = 0; i < TT_COUNTOF(want); i++) {
+        tt_timer *t = tt_timer_new(clock, TT_TIMER_REPEAT, 1.0, NULL, "ttse__on_timer");
+        assert_int_equal(tt_timer_id(t), want[i]);
+    }
+    assert_int_equal(tt_tonic_probe_read(clock, "infusions", &v), 0);
+    assert_int_equal(v.u.list->n, 13);
+    assert_string_equal(v.u.list->items[3].u.s, "<ID[12]B[01] ttTimerRepeat x10>");
+    assert_string_equal(v.u.list->items[4].u.s, "<ID[02]B[01] ttTimerRepeat 02.ttTimerRepeat>");
+    tt_value_clear(&v);
+    tt_catalyst_free(cat);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -550,6 +725,8 @@ int main(void)
         cmocka_unit_test_setup(test_timer_finish_by_distiller_finish, cu_setup),
         cmocka_unit_test_setup(test_timer_finish_by_base, cu_setup),
         cmocka_unit_test_setup(test_timer_finish_by_user, cu_setup),
+        cmocka_unit_test_setup(test_many_timers_order, cu_setup),
+        cmocka_unit_test_setup(test_ids_and_infusions_after_finishes, cu_setup),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
