@@ -81,6 +81,7 @@ TTDB_TUI_TESTS = \
 	tests/tui/batch-basic.sh \
 	tests/tui/batch-run.sh \
 	tests/tui/batch-break.sh \
+	tests/tui/batch-pending.sh \
 	tests/tui/batch-info.sh \
 	tests/tui/batch-call.sh \
 	tests/tui/batch-export.sh \

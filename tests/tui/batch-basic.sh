@@ -33,7 +33,7 @@ check "help lists the commands" eval 'out_has "step (s)" && out_has "until (u)" 
 run_ttdb -batch -ex "help step" "$COUNTER"
 check "help CMD gives usage, aliases and text" eval 'out_has "usage: step [N]" && out_has "aliases: s" && out_has "sparkle_count"'
 run_ttdb -batch -ex "help until probe" "$COUNTER"
-check "help CMD SUB" eval 'out_has "usage: until probe TONIC.PROBE == VALUE"'
+check "help CMD SUB" eval 'out_has "usage: until probe TONIC.PROBE OP VALUE"'
 run_ttdb -batch -ex "help keys" "$COUNTER"
 check "help keys lists the screen keys" eval 'out_has "Tab" && out_has "PgUp"'
 

@@ -52,9 +52,9 @@ check "condition N checks the probe too" eval 'fails_with 1 "Counter has no prob
 run_ttdb -batch -k -ex "break state Counter" -ex "break sparkle Counter." -ex "info breakpoints" "$COUNTER"
 check "break state TONIC and break sparkle TONIC. ask for the missing name" eval 'status 1 && err_has "break state Counter: which state?" && err_has "break sparkle Counter.: which sparkle?" && out_has "no breakpoints"'
 
-run_ttdb -batch -ex "set entries off" -ex "watch Counter.count" -ex "call Counter start 1" -ex c -ex "info watches" "$COUNTER"
-check "watch records one row per change" eval 'out_has "watching Counter.count = 0" && out_has "1.000s 1" && out_has "2.000s 2" && out_has "3.000s 3" && out_has "start      0.000s 0"'
-run_ttdb -batch -ex "set entries off" -ex "watch Worker.jobs" -ex "call Counter ping" -ex c -ex "info watches" -ex "unwatch Worker.jobs" -ex "info watches" "$COUNTER"
-check "watch on a tonic created later; unwatch" eval 'out_has "pending: no such tonic yet" && out_has "0.000s 1" && out_has "no watches"'
-run_ttdb -batch -ex "watch Counter.cont" "$COUNTER"
+run_ttdb -batch -ex "set entries off" -ex "display Counter.count" -ex "call Counter start 1" -ex c -ex "info display" "$COUNTER"
+check "watch records one row per change" eval 'out_has "displaying Counter.count = 0" && out_has "1.000s 1" && out_has "2.000s 2" && out_has "3.000s 3" && out_has "start      0.000s 0"'
+run_ttdb -batch -ex "set entries off" -ex "display Worker.jobs" -ex "call Counter ping" -ex c -ex "info display" -ex "undisplay Worker.jobs" -ex "info display" "$COUNTER"
+check "watch on a tonic created later; unwatch" eval 'out_has "pending: no such tonic yet" && out_has "0.000s 1" && out_has "no displays"'
+run_ttdb -batch -ex "display Counter.cont" "$COUNTER"
 check "watch with an unknown probe suggests" eval 'fails_with 1 "Counter has no probe \"cont\" (did you mean \"count\"?)"'

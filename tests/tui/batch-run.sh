@@ -19,12 +19,12 @@ run_ttdb -batch -ex "set entries off" -ex "until state idle" -ex "info states Co
 check "until state STATE (any tonic)" eval 'out_has "stopped: state_trigger: [idle], state_trigger: [idle]; 7 sparkles" && out_has "* 2 idle"'
 run_ttdb -batch -ex "set entries off" -ex "until state Counter idle" "$COUNTER"
 check "until state TONIC STATE uses a contract" eval 'out_has "stopped: contract_met" && out_has "contract met (1 of 1): Counter: state: '"'"'idle'"'"'"'
-run_ttdb -batch -ex "set entries off" -ex "until state Counter counting,done" -ex "call Counter start 1" -ex "u state Counter counting done" "$COUNTER"
-check "until state with several states" eval 'status 0 && out_has "Counter: state: '"'"'counting'"'"'"'
+run_ttdb -batch -k -ex "set entries off" -ex "until state Counter counting,done" -ex "call Counter start 1" -ex "u state Counter counting done" "$COUNTER"
+check "until state with several states (the first one is not reached)" eval 'status 1 && err_has "not reached: until state Counter counting,done (stopped: idle)" && out_has "Counter: state: '"'"'counting'"'"'"'
 run_ttdb -batch -ex "set entries off" -ex "until sparkle on_start" "$COUNTER"
 check "until sparkle with a short name (any tonic)" eval 'out_has "stopped: sparkle_trigger: [ttse__on_start]; 2 sparkles"'
 run_ttdb -batch -ex "set entries off" -ex "until sparkle Worker.ttse__on_start" "$COUNTER"
-check "until sparkle TONIC.NAME" eval 'out_has "stopped: contract_met; 10 sparkles" && out_has "Worker: sparkle: '"'"'ttse__on_start'"'"'"'
+check "until sparkle TONIC.NAME (a tonic created later)" eval 'out_has "stopped: until: Worker.ttse__on_start ran; 10 sparkles"'
 
 run_ttdb -batch -ex "set entries off" -ex "until state Counter idle" -ex "call Counter start 0.5" -ex "until probe Counter.count == 2" -ex "info probes Counter" "$COUNTER"
 check "until probe TONIC.PROBE == VALUE" eval 'out_has "Counter: probe: count == 2" && out_has "count = 2" && out_has "time 0s -> 1s"'

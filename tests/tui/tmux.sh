@@ -63,8 +63,8 @@ keys 'call Counter mix 7 2.5 true "two words"' Enter
 scheck "call with arguments: the Queue pane shows the injected call" \
   wait_for '4. Counter.ttsc__mix(7, 2.5, true, "two words") <- tt'
 
-keys "watch Counter.total" Enter
-scheck "watch: the Probes pane shows the value" wait_for "Counter.total = 0.0"
+keys "display Counter.total" Enter
+scheck "display: the Probes pane shows the value" wait_for "Counter.total = 0.0"
 
 keys "break sparkle Counter.mix" Enter "continue" Enter
 scheck "a breakpoint on a sparkle is hit during continue" \

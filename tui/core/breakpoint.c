@@ -31,8 +31,11 @@ void bp_cond_free(bp_cond *c)
 }
 
 /* Free one breakpoint. */
-static void bp_free_one(breakpoint *bp)
+void bp_free_one(breakpoint *bp)
 {
+    if (!bp)
+        return;
+    tt_value_clear(&bp->old);
     free(bp->tonic);
     free(bp->name);
     sv_free(&bp->states);
@@ -42,7 +45,7 @@ static void bp_free_one(breakpoint *bp)
 }
 
 /* The operator word to its code; -1 if unknown. */
-static int op_parse(const char *s)
+int op_parse(const char *s)
 {
     static const char *const ops[] = {"==", "!=", "<", "<=", ">", ">="};
     for (int i = 0; i < 6; i++)
@@ -54,7 +57,7 @@ static int op_parse(const char *s)
 }
 
 /* Text of an operator. */
-static const char *op_text(cond_op op)
+const char *op_text(cond_op op)
 {
     static const char *const ops[] = {"==", "!=", "<", "<=", ">", ">="};
     return ops[op];
@@ -92,7 +95,7 @@ bp_cond *bp_cond_parse(const cmd_args *a, int from)
 }
 
 /* Compare a and b with op (numbers by value, strings by text). */
-static bool value_compare(const tt_value *a, cond_op op, const tt_value *b)
+bool value_compare(const tt_value *a, cond_op op, const tt_value *b)
 {
     if (op == OP_EQ)
         return tt_value_equal(a, b);
@@ -148,6 +151,14 @@ static bool cond_holds(tt_catalyst *cat, const bp_cond *c, tt_tonic *ran)
     return probe_test(cat, t, c->probe, c->op, c->value_text);
 }
 
+/* A watchpoint's value now (absent: none). */
+static void watch_remember(breakpoint *bp, tt_catalyst *cat)
+{
+    tt_value_clear(&bp->old);
+    tt_tonic *t = find_tonic(cat, bp->tonic, NULL);
+    bp->has_old = t && tt_tonic_probe_read(t, bp->name, &bp->old) == 0;
+}
+
 /* Add a breakpoint; returns its number. */
 int bp_add(bp_list *l, breakpoint *bp)
 {
@@ -157,9 +168,12 @@ int bp_add(bp_list *l, breakpoint *bp)
     l->v[l->n++] = bp;
     if (bp->kind == BP_PROBE && g_session.cat) {
         tt_tonic *t = find_tonic(g_session.cat, bp->tonic, NULL);
-        bp->was_true = probe_test(g_session.cat, t, bp->name, OP_EQ,
+        bp->was_true = probe_test(g_session.cat, t, bp->name, bp->op,
                                   bp->value_text);
     }
+    if (bp->kind == BP_WATCH && g_session.cat)
+        watch_remember(bp, g_session.cat);
+    l->seen_tonics = 0; /* resolve its names at the next sparkle */
     bp_install(l, g_session.cat);
     return bp->num;
 }
@@ -205,7 +219,11 @@ void bp_describe(const breakpoint *bp, strbuf *b)
             sb_printf(b, "%s%s", i ? "," : " ", bp->states.v[i]);
         break;
     case BP_PROBE:
-        sb_printf(b, "%s.%s == %s", bp->tonic, bp->name, bp->value_text);
+        sb_printf(b, "%s.%s %s %s", bp->tonic, bp->name, op_text(bp->op),
+                  bp->value_text);
+        break;
+    case BP_WATCH:
+        sb_printf(b, "%s.%s", bp->tonic, bp->name);
         break;
     }
     if (bp->cond)
@@ -320,9 +338,68 @@ void bp_session_reset(bp_list *l, tt_catalyst *cat)
         if (bp->kind == BP_PROBE && cat) {
             tt_tonic *t = find_tonic(cat, bp->tonic, NULL);
             bp->was_true =
-                probe_test(cat, t, bp->name, OP_EQ, bp->value_text);
+                probe_test(cat, t, bp->name, bp->op, bp->value_text);
         }
+        if (bp->kind == BP_WATCH && cat)
+            watch_remember(bp, cat);
     }
+    l->seen_tonics = 0;
+}
+
+/* The value of a watchpoint's probe changed on t: "OLD -> NEW" in msg. */
+static bool watch_changed(breakpoint *bp, tt_tonic *t, char *msg, size_t msz)
+{
+    tt_value v = TT_NONE;
+    bool have = t && tt_tonic_probe_read(t, bp->name, &v) == 0;
+    if (have == bp->has_old && (!have || tt_value_equal(&v, &bp->old))) {
+        tt_value_clear(&v);
+        return false;
+    }
+    char *a = bp->has_old ? fmt_value(&bp->old) : xstrdup("(absent)");
+    char *b = have ? fmt_value(&v) : xstrdup("(absent)");
+    snprintf(msg, msz, "watchpoint %d: %s.%s %s -> %s", bp->num, bp->tonic,
+             bp->name, a, b);
+    free(a);
+    free(b);
+    tt_value_clear(&bp->old);
+    bp->old = v;
+    bp->has_old = have;
+    return true;
+}
+
+/* An until's condition after entry e (it holds while true: state and
+ * probe are read after every sparkle, as a contract does). */
+static bool until_check(breakpoint *bp, tt_catalyst *cat,
+                        const tt_trace_entry *e, const char *tname, char *msg,
+                        size_t msz)
+{
+    tt_tonic *t = find_tonic(cat, bp->tonic, NULL);
+    if (!t)
+        return false;
+    switch (bp->kind) {
+    case BP_SPARKLE:
+        if (strcmp(bp->tonic, tname) != 0 ||
+            strcmp(bp->name, tt_entry_sparkle_name(cat, e)) != 0)
+            return false;
+        snprintf(msg, msz, "until: %s.%s ran", bp->tonic, bp->name);
+        return true;
+    case BP_STATE: {
+        const char *st = tt_tonic_state_name(t);
+        if (!st || !sv_has(&bp->states, st))
+            return false;
+        snprintf(msg, msz, "until: %s is in %s", bp->tonic, st);
+        return true;
+    }
+    case BP_PROBE:
+        if (!probe_test(cat, t, bp->name, bp->op, bp->value_text))
+            return false;
+        snprintf(msg, msz, "until: %s.%s %s %s", bp->tonic, bp->name,
+                 op_text(bp->op), bp->value_text);
+        return true;
+    case BP_WATCH:
+        break;
+    }
+    return false;
 }
 
 /* Evaluate one breakpoint after entry e; true when it stops the run. */
@@ -330,6 +407,8 @@ static bool bp_check(breakpoint *bp, tt_catalyst *cat,
                      const tt_trace_entry *e, tt_tonic *ran,
                      const char *tname, char *msg, size_t msz)
 {
+    if (bp->until)
+        return until_check(bp, cat, e, tname, msg, msz);
     if (bp->tonic && strcmp(bp->tonic, tname) != 0)
         return false;
     switch (bp->kind) {
@@ -348,15 +427,19 @@ static bool bp_check(breakpoint *bp, tt_catalyst *cat,
         break;
     }
     case BP_PROBE: {
-        bool now = probe_test(cat, ran, bp->name, OP_EQ, bp->value_text);
+        bool now = probe_test(cat, ran, bp->name, bp->op, bp->value_text);
         bool edge = now && !bp->was_true;
         bp->was_true = now;
         if (!edge)
             return false;
-        snprintf(msg, msz, "breakpoint %d: %s.%s == %s", bp->num, tname,
-                 bp->name, bp->value_text);
+        snprintf(msg, msz, "breakpoint %d: %s.%s %s %s", bp->num, tname,
+                 bp->name, op_text(bp->op), bp->value_text);
         break;
     }
+    case BP_WATCH:
+        if (!watch_changed(bp, ran, msg, msz))
+            return false;
+        break;
     }
     if (bp->cond && !cond_holds(cat, bp->cond, ran))
         return false;
@@ -368,30 +451,182 @@ static bool bp_check(breakpoint *bp, tt_catalyst *cat,
     return true;
 }
 
-/* The Distiller's step hook: watches, then breakpoints. */
+/* Check the condition's names on its own tonic (when it names one). */
+static int cond_resolve(breakpoint *bp, tt_catalyst *cat, tt_tonic *bt,
+                        char *err, size_t esz)
+{
+    bp_cond *c = bp->cond;
+    tt_tonic *t = c->tonic ? find_tonic(cat, c->tonic, NULL) : bt;
+    if (!t)
+        return 0;
+    if (!probe_of(t, c->probe, err, esz) ||
+        !probe_value_ok(t, c->probe, c->value_text, err, esz))
+        return -1;
+    return 1;
+}
+
+/* Check a breakpoint's names now that its tonic may exist, by the rules
+ * the commands use for tonics that exist: 1 known, 0 pending, -1 wrong. */
+int bp_resolve(breakpoint *bp, tt_catalyst *cat, char *err, size_t esz)
+{
+    tt_tonic *t = bp->tonic ? find_tonic(cat, bp->tonic, NULL) : NULL;
+    if (bp->unresolved) {
+        if (bp->tonic && !t)
+            return 0;
+        switch (bp->kind) {
+        case BP_SPARKLE: {
+            const char *full = t ? sparkle_of(t, bp->name, err, esz)
+                                 : find_sparkle_any(cat, bp->name, NULL);
+            if (!full)
+                return t ? -1 : 0; /* any tonic: one may come later */
+            if (strcmp(full, bp->name) != 0) {
+                free(bp->name);
+                bp->name = xstrdup(full);
+            }
+            break;
+        }
+        case BP_STATE:
+            for (size_t i = 0; i < bp->states.n; i++) {
+                if (!t && !find_state_any(cat, bp->states.v[i], NULL))
+                    return 0;
+                if (t && !state_of(t, bp->states.v[i], err, esz))
+                    return -1;
+            }
+            break;
+        case BP_PROBE:
+            if (!probe_of(t, bp->name, err, esz) ||
+                !probe_value_ok(t, bp->name, bp->value_text, err, esz))
+                return -1;
+            bp->was_true = bp->until ? false
+                                     : probe_test(cat, t, bp->name, bp->op,
+                                                  bp->value_text);
+            break;
+        case BP_WATCH:
+            if (!probe_of(t, bp->name, err, esz))
+                return -1;
+            watch_remember(bp, cat);
+            break;
+        }
+        bp->unresolved = false;
+    }
+    if (bp->cond_unresolved && bp->cond) {
+        int r = cond_resolve(bp, cat, t, err, esz);
+        if (r <= 0)
+            return r;
+        bp->cond_unresolved = false;
+    }
+    return 1;
+}
+
+/* Resolve the pending names of bp; on an error, stop the run: the reason
+ * goes to l->error, the breakpoint is disabled.  Returns the stop text. */
+static const char *bp_resolve_or_stop(bp_list *l, breakpoint *bp,
+                                      tt_catalyst *cat)
+{
+    char why[512];
+    if (bp_resolve(bp, cat, why, sizeof why) >= 0)
+        return NULL;
+    if (bp->until) {
+        snprintf(l->error, sizeof l->error, "until: %s", why);
+        snprintf(l->stop_msg, sizeof l->stop_msg, "until unresolved");
+    } else {
+        snprintf(l->error, sizeof l->error,
+                 "breakpoint %d: %s; breakpoint %d disabled", bp->num, why,
+                 bp->num);
+        snprintf(l->stop_msg, sizeof l->stop_msg, "breakpoint %d unresolved",
+                 bp->num);
+    }
+    bp->enabled = false;
+    bp->unresolved = bp->cond_unresolved = false;
+    return l->stop_msg;
+}
+
+/* When a tonic appeared, resolve what waited for it. */
+static const char *resolve_pending(bp_list *l, tt_catalyst *cat)
+{
+    size_t n = tt_tonic_count(cat);
+    if (n == l->seen_tonics)
+        return NULL;
+    l->seen_tonics = n;
+    const char *stop = NULL;
+    for (size_t i = 0; i <= l->n && !stop; i++) {
+        breakpoint *bp = i < l->n ? l->v[i] : l->until;
+        if (bp && bp->enabled && (bp->unresolved || bp->cond_unresolved))
+            stop = bp_resolve_or_stop(l, bp, cat);
+    }
+    return stop;
+}
+
+/* The Distiller's step hook: pending names, watches, then breakpoints. */
 static const char *bp_hook(void *ud, tt_catalyst *cat, uint64_t seq)
 {
     bp_list *l = ud;
     const tt_trace_entry *e = tt_trace_get(cat, seq);
     if (!e)
         return NULL;
+    const char *stop = resolve_pending(l, cat);
+    if (stop)
+        return stop;
     tt_tonic *ran = tt_tonic_at(cat, e->tonic);
     const char *tname = tt_entry_tonic_name(cat, e);
     for (size_t i = 0; i < l->nw; i++)
         if (strcmp(l->w[i].tonic, tname) == 0)
             watch_sample(l, (unsigned)i, cat, ran, seq, e->vt);
-    const char *stop = NULL;
     char msg[sizeof l->stop_msg];
-    for (size_t i = 0; i < l->n; i++) {
-        breakpoint *bp = l->v[i];
-        if (!bp->enabled)
+    for (size_t i = 0; i <= l->n; i++) {
+        breakpoint *bp = i < l->n ? l->v[i] : l->until;
+        if (!bp || !bp->enabled || bp->unresolved || bp->cond_unresolved ||
+            (bp->until && l->until_hit))
             continue;
-        if (bp_check(bp, cat, e, ran, tname, msg, sizeof msg) && !stop) {
-            snprintf(l->stop_msg, sizeof l->stop_msg, "%s", msg);
-            stop = l->stop_msg;
+        if (bp_check(bp, cat, e, ran, tname, msg, sizeof msg)) {
+            bp->stopped = true;
+            if (bp->until)
+                l->until_hit = true;
+            if (!stop) {
+                snprintf(l->stop_msg, sizeof l->stop_msg, "%s", msg);
+                stop = l->stop_msg;
+            }
         }
     }
     return stop;
+}
+
+/* Start or end the hook-checked condition of an `until`. */
+void bp_set_until(bp_list *l, breakpoint *until)
+{
+    bp_free_one(l->until);
+    l->until = until;
+    l->until_hit = false;
+    if (until) {
+        until->enabled = true;
+        until->until = true;
+        l->seen_tonics = 0;
+    }
+    bp_install(l, g_session.cat);
+}
+
+/* After a run: temporary breakpoints that stopped it go; the error of a
+ * pending condition that could not resolve is returned (then cleared). */
+const char *bp_after_run(bp_list *l)
+{
+    static char err[sizeof l->error];
+    size_t j = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        breakpoint *bp = l->v[i];
+        bool gone = bp->stopped && bp->temporary;
+        bp->stopped = false;
+        if (gone)
+            bp_free_one(bp);
+        else
+            l->v[j++] = bp;
+    }
+    l->n = j;
+    bp_install(l, g_session.cat);
+    if (!l->error[0])
+        return NULL;
+    snprintf(err, sizeof err, "%s", l->error);
+    l->error[0] = '\0';
+    return err;
 }
 
 /* Install the hook only while there is something to check. */
@@ -399,7 +634,7 @@ void bp_install(bp_list *l, tt_catalyst *cat)
 {
     if (!cat)
         return;
-    if (l->n || l->nw)
+    if (l->n || l->nw || l->until)
         tt_distiller_set_hook(cat, bp_hook, l);
     else
         tt_distiller_set_hook(cat, NULL, NULL);
@@ -411,6 +646,7 @@ void bp_free(bp_list *l)
     for (size_t i = 0; i < l->n; i++)
         bp_free_one(l->v[i]);
     free(l->v);
+    bp_free_one(l->until);
     for (size_t i = 0; i < l->nw; i++) {
         free(l->w[i].tonic);
         free(l->w[i].probe);

@@ -82,11 +82,12 @@ static int cond_check(const bp_cond *c, tt_tonic *bt)
     return 0;
 }
 
-/* Parse the optional "if PROBE OP VALUE" from word k on, checked against
- * bt, the breakpoint's tonic (NULL: any, or one that does not exist). */
-static int parse_if(cmd_args *a, int k, tt_tonic *bt, bp_cond **out)
+/* Parse the optional "if PROBE OP VALUE" from word k on into bp->cond,
+ * checked against bt, the breakpoint's tonic (NULL: any, or one that does
+ * not exist yet: then checked when it appears). */
+static int parse_if(cmd_args *a, int k, tt_tonic *bt, breakpoint *bp)
 {
-    *out = NULL;
+    bp->cond = NULL;
     if (k >= a->argc)
         return 0;
     bp_cond *c = bp_cond_parse(a, k + 1);
@@ -96,18 +97,31 @@ static int parse_if(cmd_args *a, int k, tt_tonic *bt, bp_cond **out)
         bp_cond_free(c);
         return -1;
     }
-    *out = c;
+    bp->cond = c;
+    tt_catalyst *cat = g_session.cat;
+    if (c->tonic)
+        bp->cond_unresolved = !cat || !find_tonic(cat, c->tonic, NULL);
+    else
+        bp->cond_unresolved = bp->tonic && !bt;
     return 0;
 }
+
+/* tbreak sets this while its breakpoint is made. */
+static bool making_temporary;
 
 /* Report a new breakpoint. */
 static void announce(breakpoint *bp, bool pending)
 {
     strbuf b = {0};
     bp_describe(bp, &b);
-    static const char *const kinds[] = {"sparkle", "state", "probe"};
-    out_printf("breakpoint %d: %s %s%s\n", bp->num, kinds[bp->kind], b.s,
-               pending ? " (pending)" : "");
+    static const char *const kinds[] = {"sparkle", "state", "probe",
+                                        "watch"};
+    bp->temporary = making_temporary;
+    out_printf("%s %d: %s %s%s\n",
+               bp->kind == BP_WATCH ? "watchpoint"
+               : bp->temporary      ? "temporary breakpoint"
+                                    : "breakpoint",
+               bp->num, kinds[bp->kind], b.s, pending ? " (pending)" : "");
     sb_free(&b);
 }
 
@@ -180,12 +194,13 @@ static int cmd_break_sparkle_exec(cmd_args *a)
         pending = !full;
         bp->name = xstrdup(full ? full : a->argv[0]);
     }
-    if (parse_if(a, k, t, &bp->cond) < 0) {
+    if (parse_if(a, k, t, bp) < 0) {
         free(bp->tonic);
         free(bp->name);
         free(bp);
         return -1;
     }
+    bp->unresolved = pending;
     bp_add(&g_bps, bp);
     announce(bp, pending);
     return 0;
@@ -251,8 +266,9 @@ static int cmd_break_state_exec(cmd_args *a)
         }
         free(copy);
     }
-    if (parse_if(a, k, t, &bp->cond) < 0)
+    if (parse_if(a, k, t, bp) < 0)
         goto fail;
+    bp->unresolved = pending;
     bp_add(&g_bps, bp);
     announce(bp, pending);
     return 0;
@@ -263,12 +279,18 @@ fail:
     return -1;
 }
 
-/* break probe TONIC.PROBE == VALUE [if COND] */
+/* break probe TONIC.PROBE OP VALUE [if COND] */
 static int cmd_break_probe_exec(cmd_args *a)
 {
     int k = find_if(a);
-    if (k < 3 || strcmp(a->argv[1], "==") != 0)
+    if (k < 3)
         return cmd_usage_error(&cmd_break_entry);
+    int op = op_parse(a->argv[1]);
+    if (op < 0) {
+        out_error("unknown operator \"%s\" (use == != < <= > >=)",
+                  a->argv[1]);
+        return -1;
+    }
     tt_catalyst *cat = g_session.cat;
     char *tname, *probe;
     if (!split_dotted(a->argv[0], &tname, &probe)) {
@@ -277,6 +299,7 @@ static int cmd_break_probe_exec(cmd_args *a)
     }
     breakpoint *bp = xcalloc(1, sizeof *bp);
     bp->kind = BP_PROBE;
+    bp->op = (cond_op)op;
     bool pending = false;
     tt_tonic *t;
     bp->tonic = bp_tonic(cat, tname, &t, &pending);
@@ -305,8 +328,9 @@ static int cmd_break_probe_exec(cmd_args *a)
             goto fail;
         }
     }
-    if (parse_if(a, k, t, &bp->cond) < 0)
+    if (parse_if(a, k, t, bp) < 0)
         goto fail;
+    bp->unresolved = pending;
     bp_add(&g_bps, bp);
     announce(bp, pending);
     return 0;
@@ -336,9 +360,9 @@ static const cmd_entry cmd_break_state_entry = {
 };
 static const cmd_entry cmd_break_probe_entry = {
     .name = "probe",
-    .usage = "break probe TONIC.PROBE == VALUE [if PROBE OP VALUE]",
-    .help = "Stop when the probe comes to equal the value (not again while "
-            "it stays equal).",
+    .usage = "break probe TONIC.PROBE OP VALUE [if PROBE OP VALUE]",
+    .help = "Stop when the comparison becomes true (not again while it "
+            "stays true). OP is one of == != < <= > >=.",
     .exec = cmd_break_probe_exec,
     .complete = CC_DOTTED_PROBE,
 };
@@ -346,17 +370,55 @@ static const cmd_entry *const break_subs[] = {
     &cmd_break_sparkle_entry, &cmd_break_state_entry, &cmd_break_probe_entry,
     NULL};
 
+/* break [sparkle|state|probe] ...: with no kind word, a sparkle. */
+static int cmd_break_exec(cmd_args *a)
+{
+    char err[256];
+    const cmd_entry *sub =
+        a->argc ? cmd_lookup(break_subs, a->argv[0], err, sizeof err) : NULL;
+    bool kind_word = sub && (a->argc >= 2 || strcmp(a->argv[0], sub->name) == 0);
+    if (a->argc == 0 || kind_word)
+        return cmd_dispatch_sub(&cmd_break_entry, a);
+    return cmd_break_sparkle_exec(a);
+}
+
+/* tbreak ...: a breakpoint deleted after its first stop. */
+static int cmd_tbreak_exec(cmd_args *a)
+{
+    making_temporary = true;
+    int rc = cmd_break_exec(a);
+    making_temporary = false;
+    return rc;
+}
+
 const cmd_entry cmd_break_entry = {
     .name = "break",
     .aliases = "b br",
-    .usage = "break sparkle [TONIC.]NAME | state [TONIC] STATE... | "
-             "probe TONIC.PROBE == VALUE  [if PROBE OP VALUE]",
-    .help = "Set a breakpoint, checked after every executed sparkle. The "
-            "optional condition reads a probe of the tonic that just ran "
-            "(PROBE) or of a named tonic (TONIC.PROBE); OP is one of == != "
-            "< <= > >=. A breakpoint on a tonic that does not exist yet is "
-            "pending until it does. The Distiller finishes the current "
-            "state transition before it stops.",
+    .usage = "break [sparkle] [TONIC.]NAME | state [TONIC] STATE... | "
+             "probe TONIC.PROBE OP VALUE  [if PROBE OP VALUE]",
+    .help = "Set a breakpoint, checked after every executed sparkle; "
+            "`break NAME` is `break sparkle NAME`. The optional condition "
+            "reads a probe of the tonic that just ran (PROBE) or of a named "
+            "tonic (TONIC.PROBE); OP is one of == != < <= > >=. A "
+            "breakpoint on a tonic that does not exist yet is pending: when "
+            "the tonic appears its names are checked by the same rules (a "
+            "short sparkle name becomes the full one), and a name it does "
+            "not have stops the run at once with the nearest valid name. "
+            "The Distiller finishes the current state transition before it "
+            "stops.",
+    .exec = cmd_break_exec,
+    .complete = CC_SUBCOMMAND,
+    .subs = break_subs,
+};
+
+const cmd_entry cmd_tbreak_entry = {
+    .name = "tbreak",
+    .usage = "tbreak [sparkle] [TONIC.]NAME | state [TONIC] STATE... | "
+             "probe TONIC.PROBE OP VALUE  [if PROBE OP VALUE]",
+    .help = "Set a temporary breakpoint: like `break`, deleted after it "
+            "has stopped a run once.",
+    .exec = cmd_tbreak_exec,
+    .complete = CC_SUBCOMMAND,
     .subs = break_subs,
 };
 
@@ -511,11 +573,11 @@ const cmd_entry cmd_condition_entry = {
     .exec = cmd_condition_exec,
 };
 
-/* watch TONIC.PROBE */
-static int cmd_watch_exec(cmd_args *a)
+/* display TONIC.PROBE */
+static int cmd_display_exec(cmd_args *a)
 {
     if (a->argc != 1)
-        return cmd_usage_error(&cmd_watch_entry);
+        return cmd_usage_error(&cmd_display_entry);
     char *tname, *probe;
     if (!split_dotted(a->argv[0], &tname, &probe)) {
         out_error("\"%s\": name the probe as TONIC.PROBE", a->argv[0]);
@@ -531,10 +593,10 @@ static int cmd_watch_exec(cmd_args *a)
         const watch *w = &g_bps.w[idx];
         if (w->has_last && w->present) {
             char *v = fmt_value(&w->last);
-            out_printf("watching %s.%s = %s\n", keep, probe, v);
+            out_printf("displaying %s.%s = %s\n", keep, probe, v);
             free(v);
         } else {
-            out_printf("watching %s.%s%s\n", keep, probe,
+            out_printf("displaying %s.%s%s\n", keep, probe,
                        pending ? " (pending: no such tonic yet)" : "");
         }
         rc = 0;
@@ -545,11 +607,11 @@ static int cmd_watch_exec(cmd_args *a)
     return rc;
 }
 
-/* unwatch [TONIC.PROBE] */
-static int cmd_unwatch_exec(cmd_args *a)
+/* undisplay [TONIC.PROBE] */
+static int cmd_undisplay_exec(cmd_args *a)
 {
     if (a->argc > 1)
-        return cmd_usage_error(&cmd_unwatch_entry);
+        return cmd_usage_error(&cmd_undisplay_entry);
     if (a->argc == 0) {
         while (g_bps.nw)
             watch_delete(&g_bps, 0);
@@ -562,25 +624,70 @@ static int cmd_unwatch_exec(cmd_args *a)
         if (hit)
             return watch_delete(&g_bps, (unsigned)i);
     }
-    out_error("no watch on \"%s\" (`info watches`)", a->argv[0]);
+    out_error("no display of \"%s\" (`info display`)", a->argv[0]);
     return -1;
+}
+
+const cmd_entry cmd_display_entry = {
+    .name = "display",
+    .usage = "display TONIC.PROBE",
+    .help = "Record the probe's value history: one row per change, read "
+            "after every sparkle of the tonic (the Probes pane, `info "
+            "display`). It does not stop the run; `watch` does.",
+    .exec = cmd_display_exec,
+    .complete = CC_DOTTED_PROBE,
+};
+const cmd_entry cmd_undisplay_entry = {
+    .name = "undisplay",
+    .usage = "undisplay [TONIC.PROBE]",
+    .help = "Stop displaying the probe (every probe without an argument).",
+    .exec = cmd_undisplay_exec,
+    .complete = CC_DOTTED_PROBE,
+};
+
+/* watch TONIC.PROBE [if COND]: a watchpoint. */
+static int cmd_watch_exec(cmd_args *a)
+{
+    int k = find_if(a);
+    if (k != 1)
+        return cmd_usage_error(&cmd_watch_entry);
+    char *tname, *probe;
+    if (!split_dotted(a->argv[0], &tname, &probe)) {
+        out_error("\"%s\": name the probe as TONIC.PROBE", a->argv[0]);
+        return -1;
+    }
+    breakpoint *bp = xcalloc(1, sizeof *bp);
+    bp->kind = BP_WATCH;
+    bool pending = false;
+    tt_tonic *t;
+    bp->tonic = bp_tonic(g_session.cat, tname, &t, &pending);
+    free(tname);
+    bp->name = probe;
+    if (!bp->tonic || (t && !resolve_probe(t, probe)) ||
+        parse_if(a, k, t, bp) < 0) {
+        bp_free_one(bp);
+        return -1;
+    }
+    bp->unresolved = pending;
+    bp_add(&g_bps, bp);
+    announce(bp, pending);
+    if (bp->has_old) {
+        char *v = fmt_value(&bp->old);
+        out_printf("  %s.%s = %s\n", bp->tonic, bp->name, v);
+        free(v);
+    }
+    return 0;
 }
 
 const cmd_entry cmd_watch_entry = {
     .name = "watch",
     .aliases = "w",
-    .usage = "watch TONIC.PROBE",
-    .help = "Record the probe's value history: one row per change, read "
-            "after every sparkle of the tonic (the Probes pane, `info "
-            "watches`). A watch does not stop the run; use `break probe` "
-            "for that.",
+    .usage = "watch TONIC.PROBE [if PROBE OP VALUE]",
+    .help = "Set a watchpoint: stop after a sparkle of the tonic that "
+            "changed the probe's value (stop condition `watchpoint N: "
+            "TONIC.PROBE OLD -> NEW`). Listed by `info breakpoints`, "
+            "deleted, disabled and given conditions like breakpoints. "
+            "`display` keeps a history without stopping.",
     .exec = cmd_watch_exec,
-    .complete = CC_DOTTED_PROBE,
-};
-const cmd_entry cmd_unwatch_entry = {
-    .name = "unwatch",
-    .usage = "unwatch [TONIC.PROBE]",
-    .help = "Stop watching the probe (every probe without an argument).",
-    .exec = cmd_unwatch_exec,
     .complete = CC_DOTTED_PROBE,
 };

@@ -1,7 +1,7 @@
 /*
  * cmd-info.c: `info` and its subcommands, read-only listings of the
  * session: tonics, queue, timers, sparkles, states, probes, exporters,
- * breakpoints, watches, runs, trace and one entry in full.
+ * breakpoints, displays, runs, trace and one entry in full.
  */
 #include "ttdb.h"
 
@@ -185,7 +185,8 @@ static int info_exporters_exec(cmd_args *a)
 /* The breakpoint table. */
 void info_breakpoints(void)
 {
-    static const char *const kinds[] = {"sparkle", "state", "probe"};
+    static const char *const kinds[] = {"sparkle", "state", "probe",
+                                        "watch"};
     if (g_bps.n == 0) {
         out_printf("no breakpoints\n");
         return;
@@ -195,8 +196,9 @@ void info_breakpoints(void)
         breakpoint *bp = g_bps.v[i];
         strbuf b = {0};
         bp_describe(bp, &b);
-        out_printf("%-3d %-7s %-3s %-4lu %s\n", bp->num, kinds[bp->kind],
-                   bp->enabled ? "y" : "n", bp->hits, b.s);
+        out_printf("%-3d %-7s %-3s %-4lu %s%s\n", bp->num, kinds[bp->kind],
+                   bp->enabled ? "y" : "n", bp->hits, b.s,
+                   bp->temporary ? " (temporary)" : "");
         if (bp->ignore)
             out_printf("        next %lu hit%s ignored\n", bp->ignore,
                        bp->ignore == 1 ? "" : "s");
@@ -212,12 +214,12 @@ static int info_breakpoints_exec(cmd_args *a)
     return 0;
 }
 
-/* info watches */
-static int info_watches_exec(cmd_args *a)
+/* info display */
+static int info_display_exec(cmd_args *a)
 {
     (void)a;
     if (g_bps.nw == 0) {
-        out_printf("no watches\n");
+        out_printf("no displays\n");
         return 0;
     }
     for (size_t i = 0; i < g_bps.nw; i++) {
@@ -407,11 +409,19 @@ static const cmd_entry info_breakpoints_entry = {
     .help = "The breakpoints with their hit counts.",
     .exec = info_breakpoints_exec,
 };
+static const cmd_entry info_display_entry = {
+    .name = "display",
+    .usage = "info display",
+    .help = "The displayed probes and their history (one row per change).",
+    .exec = info_display_exec,
+};
+/* The name of earlier versions. */
 static const cmd_entry info_watches_entry = {
     .name = "watches",
     .usage = "info watches",
-    .help = "The watched probes and their history (one row per change).",
-    .exec = info_watches_exec,
+    .help = "The same as `info display`.",
+    .exec = info_display_exec,
+    .flags = CMD_HIDDEN,
 };
 static const cmd_entry info_runs_entry = {
     .name = "runs",
@@ -438,7 +448,8 @@ static const cmd_entry info_entry_entry = {
 static const cmd_entry *const info_subs[] = {
     &info_tonics_entry,   &info_queue_entry,       &info_timers_entry,
     &info_sparkles_entry, &info_states_entry,      &info_probes_entry,
-    &info_exporters_entry, &info_breakpoints_entry, &info_watches_entry,
+    &info_exporters_entry, &info_breakpoints_entry, &info_display_entry,
+    &info_watches_entry,
     &info_runs_entry,     &info_trace_entry,       &info_entry_entry,
     NULL};
 
@@ -446,7 +457,7 @@ const cmd_entry cmd_info_entry = {
     .name = "info",
     .aliases = "i",
     .usage = "info tonics|queue|timers|sparkles TONIC|states TONIC|"
-             "probes TONIC|exporters|breakpoints|watches|runs|trace|entry SEQ",
+             "probes TONIC|exporters|breakpoints|display|runs|trace|entry SEQ",
     .help = "Show part of the session.",
     .subs = info_subs,
 };

@@ -194,7 +194,7 @@ const cmd_entry cmd_file_entry = {
     .help = "Load another app module (a .so, or the libtool .la naming "
             "one) and start it, or open a trace file (FILE.json) to "
             "inspect it post-mortem; the current session ends. Breakpoints "
-            "and watches are kept.",
+            "and displays are kept.",
     .exec = cmd_file_exec,
     .complete = CC_FILE,
 };

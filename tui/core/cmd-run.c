@@ -83,6 +83,39 @@ static char *join(const strvec *v)
     return sb_take(&b);
 }
 
+/* How an until knows that its condition held. */
+typedef enum until_by { BY_CONTRACT, BY_TRIGGER, BY_HOOK } until_by;
+
+/* After an until's run (rc from session_run): a run that ended without the
+ * condition is a failed command, "not reached: until ... (stopped: ...)". */
+static int until_result(int rc, until_by by, const char *kind, cmd_args *a)
+{
+    bool hit = false;
+    const tt_run *r = g_session.last_run;
+    if (by == BY_HOOK) {
+        hit = g_bps.until_hit;
+        bp_set_until(&g_bps, NULL);
+    }
+    if (rc < 0)
+        return rc;
+    if (by == BY_CONTRACT)
+        hit = r && tt_run_contract_met(r, NULL, NULL);
+    for (size_t i = 0; by == BY_TRIGGER && r && i < tt_run_stop_count(r); i++) {
+        const char *st = tt_run_stop_at(r, i);
+        hit |= str_starts(st, "state_trigger: ") ||
+               str_starts(st, "sparkle_trigger: ");
+    }
+    if (hit)
+        return 0;
+    strbuf b = {0};
+    for (int i = 0; i < a->argc; i++)
+        sb_printf(&b, " %s", a->raw[i]);
+    out_error("not reached: until %s%s (stopped: %s)", kind, b.s ? b.s : "",
+              g_session.last_stop[0] ? g_session.last_stop : "?");
+    sb_free(&b);
+    return -1;
+}
+
 /* Run with a contract, then free it. */
 static int run_contract(tt_contract *c)
 {
@@ -90,6 +123,26 @@ static int run_contract(tt_contract *c)
     int rc = run(&sa);
     tt_contract_free(c);
     return rc;
+}
+
+/* Run with a condition checked by the step hook: a tonic that does not
+ * exist yet (its names are checked when it appears, by the rules used for
+ * tonics that exist) or a comparison a contract cannot express. */
+static int run_hook(breakpoint *until)
+{
+    bp_set_until(&g_bps, until);
+    tt_sparkle_args sa = {0};
+    return run(&sa);
+}
+
+/* A new until condition on tonic tname. */
+static breakpoint *until_new(bp_kind kind, const char *tname, bool pending)
+{
+    breakpoint *bp = xcalloc(1, sizeof *bp);
+    bp->kind = kind;
+    bp->tonic = xstrdup(tname);
+    bp->unresolved = pending;
+    return bp;
 }
 
 /* A tonic named in an until that does not exist: pending (a warning)
@@ -158,19 +211,28 @@ static int cmd_until_state_exec(cmd_args *a)
         }
     }
     int rc;
-    if (tname) {
+    until_by by;
+    if (tname && !t) {
+        breakpoint *bp = until_new(BP_STATE, tname, true);
+        bp->states = states;
+        states = (strvec){0};
+        rc = run_hook(bp);
+        by = BY_HOOK;
+    } else if (tname) {
         tt_contract *c = tt_contract_new();
         for (size_t i = 0; i < states.n; i++)
             tt_contract_add_till_state(c, tname, states.v[i]);
         rc = run_contract(c);
+        by = BY_CONTRACT;
     } else {
         char *list = join(&states);
         tt_sparkle_args sa = {.till_state_in = list};
         rc = run(&sa);
         free(list);
+        by = BY_TRIGGER;
     }
     sv_free(&states);
-    return rc;
+    return until_result(rc, by, "state", a);
 }
 
 /* until sparkle [TONIC.]NAME */
@@ -185,15 +247,17 @@ static int cmd_until_sparkle_exec(cmd_args *a)
     if (split_dotted(a->argv[0], &tname, &sname)) {
         int rc = -1;
         tt_tonic *t = find_tonic(cat, tname, NULL);
-        const char *full = NULL;
-        if (t)
-            full = resolve_sparkle(t, sname);
-        else if (until_pending_tonic(cat, tname))
-            full = sname;
-        if (full) {
-            tt_contract *c = tt_contract_new();
-            tt_contract_add_till_sparkle(c, tname, full);
-            rc = run_contract(c);
+        if (t) {
+            const char *full = resolve_sparkle(t, sname);
+            if (full) {
+                tt_contract *c = tt_contract_new();
+                tt_contract_add_till_sparkle(c, tt_tonic_name(t), full);
+                rc = until_result(run_contract(c), BY_CONTRACT, "sparkle", a);
+            }
+        } else if (until_pending_tonic(cat, tname)) {
+            breakpoint *bp = until_new(BP_SPARKLE, tname, true);
+            bp->name = xstrdup(sname);
+            rc = until_result(run_hook(bp), BY_HOOK, "sparkle", a);
         }
         free(tname);
         free(sname);
@@ -210,61 +274,63 @@ static int cmd_until_sparkle_exec(cmd_args *a)
         return -1;
     }
     tt_sparkle_args sa = {.till_sparkle_in = full};
-    return run(&sa);
+    return until_result(run(&sa), BY_TRIGGER, "sparkle", a);
 }
 
-/* Parse "TONIC.PROBE == VALUE" (VALUE: the rest of the line as typed,
- * read by the probe's current type); errors printed. */
-static int parse_probe_eq(tt_catalyst *cat, cmd_args *a, tt_tonic **t,
-                          char **probe, tt_value *val)
-{
-    if (a->argc < 3 || strcmp(a->argv[1], "==") != 0) {
-        out_error("expected TONIC.PROBE == VALUE");
-        return -1;
-    }
-    char *tname;
-    if (!split_dotted(a->argv[0], &tname, probe)) {
-        out_error("\"%s\": name the probe as TONIC.PROBE", a->argv[0]);
-        return -1;
-    }
-    *t = resolve_tonic(cat, tname);
-    free(tname);
-    if (!*t || !resolve_probe(*t, *probe)) {
-        free(*probe);
-        return -1;
-    }
-    tt_value cur = TT_NONE;
-    const tt_value *like =
-        tt_tonic_probe_read(*t, *probe, &cur) == 0 ? &cur : NULL;
-    char err[256];
-    char *text = a->argc == 3 ? cmd_arg_text(a, 2) : xstrdup(a->starts[2]);
-    int rc = parse_probe_value(cat, like, text, val, err, sizeof err);
-    free(text);
-    tt_value_clear(&cur);
-    if (rc < 0) {
-        out_error("%s.%s: %s", tt_tonic_name(*t), *probe, err);
-        free(*probe);
-        return -1;
-    }
-    return 0;
-}
-
-/* until probe TONIC.PROBE == VALUE */
+/* until probe TONIC.PROBE OP VALUE (VALUE: the rest of the line as typed,
+ * read by the probe's current type). */
 static int cmd_until_probe_exec(cmd_args *a)
 {
     tt_catalyst *cat = cmd_cat();
     if (!cat)
         return -1;
-    tt_tonic *t;
-    char *probe;
-    tt_value v;
-    if (parse_probe_eq(cat, a, &t, &probe, &v) < 0)
+    int op = a->argc >= 3 ? op_parse(a->argv[1]) : -1;
+    if (op < 0) {
+        out_error("expected TONIC.PROBE OP VALUE (OP one of == != < <= > >=)");
         return -1;
-    tt_contract *c = tt_contract_new();
-    tt_contract_add_stop_on_probe(c, tt_tonic_name(t), probe, &v);
-    tt_value_clear(&v);
+    }
+    char *tname, *probe;
+    if (!split_dotted(a->argv[0], &tname, &probe)) {
+        out_error("\"%s\": name the probe as TONIC.PROBE", a->argv[0]);
+        return -1;
+    }
+    char *text = a->argc == 3 ? cmd_arg_text(a, 2) : xstrdup(a->starts[2]);
+    tt_tonic *t = find_tonic(cat, tname, NULL);
+    char err[512];
+    int rc = -1;
+    if (!t) {
+        if (until_pending_tonic(cat, tname)) {
+            breakpoint *bp = until_new(BP_PROBE, tname, true);
+            bp->name = probe;
+            bp->op = (cond_op)op;
+            bp->value_text = text;
+            probe = text = NULL;
+            rc = until_result(run_hook(bp), BY_HOOK, "probe", a);
+        }
+    } else if (!probe_of(t, probe, err, sizeof err) ||
+               !probe_value_ok(t, probe, text, err, sizeof err)) {
+        out_error("%s", err);
+    } else if (op == OP_EQ) { /* a contract's stop_on_probe */
+        tt_value cur = TT_NONE, v = TT_NONE;
+        bool have = tt_tonic_probe_read(t, probe, &cur) == 0;
+        parse_probe_value(cat, have ? &cur : NULL, text, &v, err, sizeof err);
+        tt_value_clear(&cur);
+        tt_contract *c = tt_contract_new();
+        tt_contract_add_stop_on_probe(c, tt_tonic_name(t), probe, &v);
+        tt_value_clear(&v);
+        rc = until_result(run_contract(c), BY_CONTRACT, "probe", a);
+    } else {
+        breakpoint *bp = until_new(BP_PROBE, tt_tonic_name(t), false);
+        bp->name = probe;
+        bp->op = (cond_op)op;
+        bp->value_text = text;
+        probe = text = NULL;
+        rc = until_result(run_hook(bp), BY_HOOK, "probe", a);
+    }
+    free(tname);
     free(probe);
-    return run_contract(c);
+    free(text);
+    return rc;
 }
 
 /* until contract FILE */
@@ -280,14 +346,16 @@ static int cmd_until_contract_exec(cmd_args *a)
         out_error("%s", err.msg[0] ? err.msg : tt_strerror(err.code));
         return -1;
     }
-    return run_contract(c);
+    return until_result(run_contract(c), BY_CONTRACT, "contract", a);
 }
 
 static const cmd_entry cmd_until_state_entry = {
     .name = "state",
     .usage = "until state [TONIC] STATE...",
-    .help = "Run until a tonic enters one of the states (any tonic, or the "
-            "named one).",
+    .help = "Run until a tonic is in one of the states after a sparkle (any "
+            "tonic that just ran, or the named one after any sparkle): it "
+            "stops after the next sparkle if the tonic is in the state "
+            "already.",
     .exec = cmd_until_state_exec,
     .complete = CC_TONIC_STATE,
 };
@@ -300,10 +368,11 @@ static const cmd_entry cmd_until_sparkle_entry = {
 };
 static const cmd_entry cmd_until_probe_entry = {
     .name = "probe",
-    .usage = "until probe TONIC.PROBE == VALUE",
-    .help = "Run until the probe equals the value (a contract's "
-            "stop_on_probe). VALUE is read as the probe's type: 3, 2.5, "
-            "true, \"text\", [1, 2] or {\"k\": 1}.",
+    .usage = "until probe TONIC.PROBE OP VALUE",
+    .help = "Run until the comparison holds after a sparkle; OP is one of "
+            "== != < <= > >= (== is a contract's stop_on_probe). VALUE is "
+            "read as the probe's type: 3, 2.5, true, \"text\", [1, 2] or "
+            "{\"k\": 1}.",
     .exec = cmd_until_probe_exec,
     .complete = CC_DOTTED_PROBE,
 };
@@ -323,11 +392,15 @@ const cmd_entry cmd_until_entry = {
     .name = "until",
     .aliases = "u",
     .usage = "until state [TONIC] STATE... | sparkle [TONIC.]NAME | "
-             "probe TONIC.PROBE == VALUE | contract FILE",
-    .help = "Run until a condition holds: a tonic enters a state, a sparkle "
-            "has run, a probe has a value, or a contract file is met. "
-            "Breakpoints, idle, the timeout and Ctrl-C stop it too.",
-    .flags = CMD_RUNS | CMD_SESSION,
+             "probe TONIC.PROBE OP VALUE | contract FILE",
+    .help = "Run until a condition holds: a tonic is in a state, a sparkle "
+            "has run, a probe comparison holds, or a contract file is met. "
+            "Breakpoints, idle, the timeout and Ctrl-C stop it too; a run "
+            "that ends without the condition prints `not reached: ...` and "
+            "the command fails (exit status 1 in batch mode). A tonic that "
+            "does not exist yet is pending, as for breakpoints. Enter on an "
+            "empty line repeats it.",
+    .flags = CMD_RUNS | CMD_REPEAT | CMD_SESSION,
     .subs = until_subs,
 };
 
@@ -591,7 +664,7 @@ const cmd_entry cmd_restart_entry = {
     .aliases = "r run",
     .usage = "restart",
     .help = "Start the app afresh: reload the module, new Distiller, run "
-            "the formula again. Breakpoints, watches and settings are kept; "
-            "the trace and the watch history start empty.",
+            "the formula again. Breakpoints, displays and settings are kept; "
+            "the trace and the display history start empty.",
     .exec = cmd_restart_exec,
 };

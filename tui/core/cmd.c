@@ -16,9 +16,10 @@ const cmd_entry *const cmd_table[] = {
     &cmd_step_entry,      &cmd_continue_entry, &cmd_until_entry,
     &cmd_sparkle_entry,   &cmd_advance_entry,  &cmd_call_entry,
     &cmd_finish_entry,    &cmd_restart_entry,  &cmd_break_entry,
+    &cmd_tbreak_entry,
     &cmd_delete_entry,    &cmd_disable_entry,  &cmd_enable_entry,
     &cmd_ignore_entry,    &cmd_condition_entry, &cmd_watch_entry,
-    &cmd_unwatch_entry,   &cmd_info_entry,     &cmd_export_entry,
+    &cmd_display_entry,   &cmd_undisplay_entry,   &cmd_info_entry,     &cmd_export_entry,
     &cmd_file_entry,      &cmd_source_entry,   &cmd_set_entry,
     &cmd_echo_entry,      &cmd_help_entry,     &cmd_quit_entry,
     &cmd_dump_screen_entry, &cmd_bench_redraw_entry, NULL};

@@ -138,8 +138,9 @@ static void sparkle_names(tt_tonic *t, strvec *out)
     }
 }
 
-/* An interface sparkle of t (full or unique short name). */
-const char *resolve_sparkle(tt_tonic *t, const char *name)
+/* An interface sparkle of t (full or unique short name); silent: NULL
+ * with the reason (and a suggestion) in err. */
+const char *sparkle_of(tt_tonic *t, const char *name, char *err, size_t esz)
 {
     int nshort = 0;
     const char *hit = NULL;
@@ -149,9 +150,9 @@ const char *resolve_sparkle(tt_tonic *t, const char *name)
     if (nshort == 1)
         return hit;
     if (nshort > 1) {
-        out_error("ambiguous sparkle \"%s\" of %s: give the full name "
-                  "(`info sparkles %s`)", name, tt_tonic_name(t),
-                  tt_tonic_name(t));
+        snprintf(err, esz, "ambiguous sparkle \"%s\" of %s: give the full "
+                 "name (`info sparkles %s`)", name, tt_tonic_name(t),
+                 tt_tonic_name(t));
         return NULL;
     }
     strvec names = {0};
@@ -159,12 +160,22 @@ const char *resolve_sparkle(tt_tonic *t, const char *name)
     const char *sug = suggest_from(name, &names);
     sv_free(&names);
     if (sug)
-        out_error("%s has no sparkle \"%s\" (did you mean \"%s\"?)",
-                  tt_tonic_name(t), name, sug);
+        snprintf(err, esz, "%s has no sparkle \"%s\" (did you mean \"%s\"?)",
+                 tt_tonic_name(t), name, sug);
     else
-        out_error("%s has no sparkle \"%s\" (`info sparkles %s` lists them)",
-                  tt_tonic_name(t), name, tt_tonic_name(t));
+        snprintf(err, esz, "%s has no sparkle \"%s\" (`info sparkles %s` "
+                 "lists them)", tt_tonic_name(t), name, tt_tonic_name(t));
     return NULL;
+}
+
+/* An interface sparkle of t (full or unique short name). */
+const char *resolve_sparkle(tt_tonic *t, const char *name)
+{
+    char err[512];
+    const char *s = sparkle_of(t, name, err, sizeof err);
+    if (!s)
+        out_error("%s", err);
+    return s;
 }
 
 /* A sparkle name known to any tonic (full or unique short name). */
@@ -210,8 +221,8 @@ static void state_names(tt_tonic *t, strvec *out)
     }
 }
 
-/* Whether t has the state (error with a suggestion when not). */
-bool resolve_state(tt_tonic *t, const char *state)
+/* Whether t has the state; silent: the reason in err when not. */
+bool state_of(tt_tonic *t, const char *state, char *err, size_t esz)
 {
     if (tt_tonic_state_index(t, state) >= 0)
         return true;
@@ -219,15 +230,25 @@ bool resolve_state(tt_tonic *t, const char *state)
     state_names(t, &names);
     const char *sug = suggest_from(state, &names);
     if (sug)
-        out_error("%s has no state \"%s\" (did you mean \"%s\"?)",
-                  tt_tonic_name(t), state, sug);
+        snprintf(err, esz, "%s has no state \"%s\" (did you mean \"%s\"?)",
+                 tt_tonic_name(t), state, sug);
     else if (names.n == 0)
-        out_error("%s has no states", tt_tonic_name(t));
+        snprintf(err, esz, "%s has no states", tt_tonic_name(t));
     else
-        out_error("%s has no state \"%s\" (`info states %s` lists them)",
-                  tt_tonic_name(t), state, tt_tonic_name(t));
+        snprintf(err, esz, "%s has no state \"%s\" (`info states %s` lists "
+                 "them)", tt_tonic_name(t), state, tt_tonic_name(t));
     sv_free(&names);
     return false;
+}
+
+/* Whether t has the state (error with a suggestion when not). */
+bool resolve_state(tt_tonic *t, const char *state)
+{
+    char err[512];
+    bool ok = state_of(t, state, err, sizeof err);
+    if (!ok)
+        out_error("%s", err);
+    return ok;
 }
 
 /* Whether some tonic has the state. */
@@ -254,8 +275,8 @@ bool find_state_any(tt_catalyst *cat, const char *state, const char **suggest)
     return false;
 }
 
-/* Whether t has the probe (error with a suggestion when not). */
-bool resolve_probe(tt_tonic *t, const char *probe)
+/* Whether t has the probe; silent: the reason in err when not. */
+bool probe_of(tt_tonic *t, const char *probe, char *err, size_t esz)
 {
     size_t n = tt_tonic_probe_count(t);
     strvec names = {0};
@@ -269,13 +290,40 @@ bool resolve_probe(tt_tonic *t, const char *probe)
     }
     const char *sug = suggest_from(probe, &names);
     if (sug)
-        out_error("%s has no probe \"%s\" (did you mean \"%s\"?)",
-                  tt_tonic_name(t), probe, sug);
+        snprintf(err, esz, "%s has no probe \"%s\" (did you mean \"%s\"?)",
+                 tt_tonic_name(t), probe, sug);
     else
-        out_error("%s has no probe \"%s\" (`info probes %s` lists them)",
-                  tt_tonic_name(t), probe, tt_tonic_name(t));
+        snprintf(err, esz, "%s has no probe \"%s\" (`info probes %s` lists "
+                 "them)", tt_tonic_name(t), probe, tt_tonic_name(t));
     sv_free(&names);
     return false;
+}
+
+/* Whether t has the probe (error with a suggestion when not). */
+bool resolve_probe(tt_tonic *t, const char *probe)
+{
+    char err[512];
+    bool ok = probe_of(t, probe, err, sizeof err);
+    if (!ok)
+        out_error("%s", err);
+    return ok;
+}
+
+/* Whether text reads as a value of t.probe's current type (a probe that
+ * cannot be read now takes any value); the reason in err when not. */
+bool probe_value_ok(tt_tonic *t, const char *probe, const char *text,
+                    char *err, size_t esz)
+{
+    tt_value cur = TT_NONE, want = TT_NONE;
+    char why[256];
+    bool have = tt_tonic_probe_read(t, probe, &cur) == 0;
+    int rc = parse_probe_value(tt_tonic_catalyst(t), have ? &cur : NULL, text,
+                               &want, why, sizeof why);
+    tt_value_clear(&cur);
+    tt_value_clear(&want);
+    if (rc < 0)
+        snprintf(err, esz, "%s.%s: %s", tt_tonic_name(t), probe, why);
+    return rc == 0;
 }
 
 /* Split "TONIC.NAME" at the last dot. */

@@ -243,11 +243,17 @@ int session_run(session *s, const tt_sparkle_args *a, bool finish, bool quiet,
         *out = r;
     if (!quiet && r)
         session_print_run(s, r, g_opts.print_entries);
+
     if (s->abandoned)
         out_warn("the second Ctrl-C stopped a sparkle that did not return");
     s->abandoned = 0;
     if (!was_tainted && tt_distiller_tainted(cat))
         out_warn("the session is no longer trustworthy; inspect or export "
                  "the trace, then `restart`");
+    const char *unresolved = bp_after_run(&g_bps);
+    if (unresolved) {
+        out_error("%s", unresolved);
+        return -1;
+    }
     return 0;
 }

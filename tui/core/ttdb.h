@@ -191,16 +191,23 @@ tt_tonic *find_tonic(tt_catalyst *cat, const char *name, const char **suggest);
 /* An interface sparkle of t: the full name or a unique short name ("open"
  * for "ttsc__open").  Returns the library's name or NULL (error printed). */
 const char *resolve_sparkle(tt_tonic *t, const char *name);
+/* The same, silent: NULL with the reason and a suggestion in err. */
+const char *sparkle_of(tt_tonic *t, const char *name, char *err, size_t esz);
 /* The same over every tonic (for `break sparkle NAME`); NULL if unknown.
  * *suggest gets a close name when not found. */
 const char *find_sparkle_any(tt_catalyst *cat, const char *name,
                              const char **suggest);
 /* Whether t has state; error with a suggestion when not. */
 bool resolve_state(tt_tonic *t, const char *state);
+bool state_of(tt_tonic *t, const char *state, char *err, size_t esz);
 /* Whether some tonic has the state; *suggest as above. */
 bool find_state_any(tt_catalyst *cat, const char *state, const char **suggest);
 /* Whether t has the probe; error with a suggestion when not. */
 bool resolve_probe(tt_tonic *t, const char *probe);
+bool probe_of(tt_tonic *t, const char *probe, char *err, size_t esz);
+/* Whether text reads as a value of t.probe's type; the reason in err. */
+bool probe_value_ok(tt_tonic *t, const char *probe, const char *text,
+                    char *err, size_t esz);
 /* Split "A.B" at the last dot (tonic names may hold dots: "02.Timer").
  * Returns false when there is no dot. */
 bool split_dotted(const char *text, char **left, char **right);
@@ -242,7 +249,8 @@ void fmt_tonic(strbuf *b, const tonic_row *r);
 /* breakpoint.c: breakpoints, watches and the step hook                  */
 /* ===================================================================== */
 
-typedef enum bp_kind { BP_SPARKLE, BP_STATE, BP_PROBE } bp_kind;
+/* BP_WATCH: a watchpoint (stops when the probe's value changes). */
+typedef enum bp_kind { BP_SPARKLE, BP_STATE, BP_PROBE, BP_WATCH } bp_kind;
 
 typedef enum cond_op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE } cond_op;
 
@@ -255,14 +263,22 @@ typedef struct bp_cond {
 } bp_cond;
 
 typedef struct breakpoint {
-    int num;
+    int num;            /* 0: the condition of the `until` that runs */
     bp_kind kind;
     bool enabled;
+    bool temporary;     /* tbreak: deleted after its first stop */
+    bool until;         /* an until's condition: holds while true */
+    bool unresolved;    /* its names wait for their tonic to exist */
+    bool cond_unresolved; /* the same for the condition's tonic */
+    bool stopped;       /* it stopped the last run */
     char *tonic;        /* NULL: any tonic */
     char *name;         /* sparkle or probe name */
     strvec states;      /* BP_STATE */
+    cond_op op;         /* BP_PROBE */
     char *value_text;   /* BP_PROBE: parsed by the probe's type */
     bool was_true;      /* BP_PROBE: stop on the change to true only */
+    bool has_old;       /* BP_WATCH: the value last seen */
+    tt_value old;
     bp_cond *cond;
     unsigned long hits;
     unsigned long ignore;
@@ -289,6 +305,10 @@ typedef struct bp_list {
     breakpoint **v;
     size_t n;
     int next_num;
+    breakpoint *until;  /* the running until's condition (hook-checked) */
+    bool until_hit;     /* it held */
+    size_t seen_tonics; /* tonics that existed at the last resolution */
+    char error[600];    /* a pending condition that cannot resolve */
     watch *w;
     size_t nw;
     watch_row *rows;
@@ -310,6 +330,23 @@ bp_cond *bp_cond_parse(const cmd_args *a, int from);
 void bp_cond_free(bp_cond *c);
 /* Describe a breakpoint for `info breakpoints` ("Door.ttsc__open"). */
 void bp_describe(const breakpoint *bp, strbuf *b);
+/* Text of an operator ("<="); the operator of a word, -1 if none. */
+const char *op_text(cond_op op);
+int op_parse(const char *s);
+/* Compare a and b with op (numbers by value, strings by text). */
+bool value_compare(const tt_value *a, cond_op op, const tt_value *b);
+/* Check a breakpoint's names against the tonics there are now: 1 when
+ * every name is known, 0 while its tonic does not exist yet, -1 when the
+ * tonic exists and a name is wrong (the reason, with the nearest valid
+ * name, in err). */
+int bp_resolve(breakpoint *bp, tt_catalyst *cat, char *err, size_t esz);
+/* Start (until != NULL) or end the hook-checked condition of an `until`. */
+void bp_set_until(bp_list *l, breakpoint *until);
+/* After a run: delete the temporary breakpoints that stopped it; the
+ * error of a condition that could not resolve (or NULL). */
+const char *bp_after_run(bp_list *l);
+/* Free one breakpoint. */
+void bp_free_one(breakpoint *bp);
 /* Add a watch and record its current value. */
 int watch_add(bp_list *l, tt_catalyst *cat, const char *tonic,
               const char *probe);
@@ -398,9 +435,9 @@ int cmd_usage_error(const cmd_entry *e);
 extern const cmd_entry cmd_step_entry, cmd_continue_entry, cmd_until_entry,
     cmd_sparkle_entry, cmd_advance_entry, cmd_finish_entry,
     cmd_restart_entry;
-extern const cmd_entry cmd_break_entry, cmd_delete_entry, cmd_disable_entry,
+extern const cmd_entry cmd_break_entry, cmd_tbreak_entry, cmd_delete_entry, cmd_disable_entry,
     cmd_enable_entry, cmd_ignore_entry, cmd_condition_entry,
-    cmd_watch_entry, cmd_unwatch_entry;
+    cmd_watch_entry, cmd_display_entry, cmd_undisplay_entry;
 extern const cmd_entry cmd_info_entry;
 extern const cmd_entry cmd_call_entry;
 extern const cmd_entry cmd_export_entry;

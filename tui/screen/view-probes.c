@@ -34,7 +34,7 @@ static void probes_title(pane *p, char *buf, size_t size)
 {
     (void)p;
     if (g_bps.nw)
-        snprintf(buf, size, "%zu watched, %zu changes", g_bps.nw,
+        snprintf(buf, size, "%zu displayed, %zu changes", g_bps.nw,
                  g_bps.nrows);
 }
 
@@ -60,5 +60,5 @@ const pane_ops probes_ops = {
     .draw_row = probes_draw_row,
     .activate = probes_activate,
     .title_extra = probes_title,
-    .empty_text = "no watches: watch TONIC.PROBE",
+    .empty_text = "nothing displayed: display TONIC.PROBE",
 };
