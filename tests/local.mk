@@ -197,3 +197,57 @@ tests_test_expect_SOURCES = tests/test-expect.c
 tests_test_expect_CFLAGS = $(TESTS_CMOCKA_CFLAGS)
 tests_test_expect_LDADD = $(TESTS_CMOCKA_LDADD)
 EXTRA_tests_test_expect_DEPENDENCIES = examples/reference/single_dut.la
+
+# --- save-test: sessions saved as .ttdb and .c tests, run on the app and on
+# a deliberately changed one (tests/mutant.h: one handler takes another
+# state).  Each mutant is its example built again with that change.
+SAVETEST_MUTANT_FLAGS = $(AM_LDFLAGS) $(TT_MODULE_FLAGS) -rpath /nowhere
+SAVETEST_MUTANT_CPPFLAGS = $(AM_CPPFLAGS) -include $(top_srcdir)/tests/mutant.h
+check_LTLIBRARIES += tests/mutants/traffic_light.la tests/mutants/handshake.la \
+	tests/mutants/chunked.la tests/mutants/parent_infusions.la \
+	tests/mutants/single_dut.la tests/mutants/state_fallback.la \
+	tests/mutants/hierarchy.la tests/mutants/ref_chunked.la
+tests_mutants_traffic_light_la_SOURCES = examples/traffic_light.c
+tests_mutants_traffic_light_la_CPPFLAGS = $(SAVETEST_MUTANT_CPPFLAGS) \
+	-DMUTANT_HANDLER='"TrafficLight_ttse_yellow__on_yellow_done"' -DMUTANT_STATE='"green"'
+tests_mutants_traffic_light_la_LDFLAGS = $(SAVETEST_MUTANT_FLAGS)
+tests_mutants_traffic_light_la_LIBADD = src/libtasktonic.la
+tests_mutants_handshake_la_SOURCES = examples/handshake.c
+tests_mutants_handshake_la_CPPFLAGS = $(SAVETEST_MUTANT_CPPFLAGS) \
+	-DMUTANT_HANDLER='"ClientTonic_ttse_connecting__on_accepted"' -DMUTANT_STATE='"disconnected"'
+tests_mutants_handshake_la_LDFLAGS = $(SAVETEST_MUTANT_FLAGS)
+tests_mutants_handshake_la_LIBADD = src/libtasktonic.la
+tests_mutants_chunked_la_SOURCES = examples/chunked.c
+tests_mutants_chunked_la_CPPFLAGS = $(SAVETEST_MUTANT_CPPFLAGS) \
+	-DMUTANT_HANDLER='"Cruncher_ttsc_processing__cancel"' -DMUTANT_STATE='"done"'
+tests_mutants_chunked_la_LDFLAGS = $(SAVETEST_MUTANT_FLAGS)
+tests_mutants_chunked_la_LIBADD = src/libtasktonic.la
+tests_mutants_parent_infusions_la_SOURCES = examples/parent_infusions.c
+tests_mutants_parent_infusions_la_CPPFLAGS = $(SAVETEST_MUTANT_CPPFLAGS) \
+	-DMUTANT_HANDLER='"Parent_ttse_busy__on_child_done"' -DMUTANT_STATE='"busy"'
+tests_mutants_parent_infusions_la_LDFLAGS = $(SAVETEST_MUTANT_FLAGS)
+tests_mutants_parent_infusions_la_LIBADD = src/libtasktonic.la
+tests_mutants_single_dut_la_SOURCES = examples/reference/single_dut.c
+tests_mutants_single_dut_la_CPPFLAGS = $(SAVETEST_MUTANT_CPPFLAGS) \
+	-DMUTANT_HANDLER='"DUT_ttse_wait_on_timer__on_timer"' -DMUTANT_STATE='"paused"'
+tests_mutants_single_dut_la_LDFLAGS = $(SAVETEST_MUTANT_FLAGS)
+tests_mutants_single_dut_la_LIBADD = src/libtasktonic.la
+tests_mutants_state_fallback_la_SOURCES = examples/reference/state_fallback.c
+tests_mutants_state_fallback_la_CPPFLAGS = $(SAVETEST_MUTANT_CPPFLAGS) \
+	-DMUTANT_HANDLER='"Door_ttsc_closed__lock"' -DMUTANT_STATE='"open"'
+tests_mutants_state_fallback_la_LDFLAGS = $(SAVETEST_MUTANT_FLAGS)
+tests_mutants_state_fallback_la_LIBADD = src/libtasktonic.la
+tests_mutants_hierarchy_la_SOURCES = examples/reference/hierarchy.c
+tests_mutants_hierarchy_la_CPPFLAGS = $(SAVETEST_MUTANT_CPPFLAGS) \
+	-DMUTANT_HANDLER='"Parent_ttse_waiting__on_child_done"' -DMUTANT_STATE='"idle"'
+tests_mutants_hierarchy_la_LDFLAGS = $(SAVETEST_MUTANT_FLAGS)
+tests_mutants_hierarchy_la_LIBADD = src/libtasktonic.la
+tests_mutants_ref_chunked_la_SOURCES = examples/reference/chunked.c
+tests_mutants_ref_chunked_la_CPPFLAGS = $(SAVETEST_MUTANT_CPPFLAGS) \
+	-DMUTANT_HANDLER='"Cruncher_ttsc_processing__cancel"' -DMUTANT_STATE='"done"'
+tests_mutants_ref_chunked_la_LDFLAGS = $(SAVETEST_MUTANT_FLAGS)
+tests_mutants_ref_chunked_la_LIBADD = src/libtasktonic.la
+
+TESTS += tests/tui/savetest.sh
+EXTRA_DIST += tests/tui/savetest.sh tests/mutant.h
+tests/tui/savetest.log: tui/ttdb src/libtasktonic.la

@@ -23,6 +23,8 @@ TTDB_CORE_SOURCES = \
 	tui/core/cmd-call.c \
 	tui/core/cmd-export.c \
 	tui/core/cmd-misc.c \
+	tui/core/record.c tui/core/record.h \
+	tui/core/cmd-savetest.c \
 	tui/screen/screen.c \
 	tui/screen/prompt.c \
 	tui/screen/keys.c \

@@ -10,6 +10,7 @@
  * Otherwise the curses screen runs them first and then reads the keyboard.
  */
 #include "ttdb.h"
+#include "record.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -276,6 +277,7 @@ out:
     free(g_session.app_path);
     g_session.app_path = NULL;
     bp_free(&g_bps);
+    record_free();
     out_shutdown();
     free(cmds);
     return status;

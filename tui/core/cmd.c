@@ -6,6 +6,7 @@
  * cmd-*.c, one file per family, each defining `const cmd_entry` values.
  */
 #include "ttdb.h"
+#include "record.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -21,7 +22,8 @@ const cmd_entry *const cmd_table[] = {
     &cmd_ignore_entry,    &cmd_condition_entry, &cmd_watch_entry,
     &cmd_display_entry,   &cmd_undisplay_entry,   &cmd_info_entry,     &cmd_export_entry,
     &cmd_file_entry,      &cmd_source_entry,   &cmd_set_entry,
-    &cmd_echo_entry,      &cmd_help_entry,     &cmd_quit_entry,
+    &cmd_echo_entry,      &cmd_save_test_entry, &cmd_help_entry,
+    &cmd_quit_entry,
     &cmd_dump_screen_entry, &cmd_bench_redraw_entry, NULL};
 
 /* Free the words of a split line. */
@@ -270,13 +272,16 @@ int cmd_execute(const char *line)
     char err[256];
     const cmd_entry *e = cmd_lookup(cmd_table, a.argv[0], err, sizeof err);
     int rc;
+    const char *outer = record_set_line(p); /* for save-test */
     if (!e) {
         out_error("unknown command %s", err);
         rc = -1;
     } else {
         cmd_args s = args_shift(&a, 1);
         rc = cmd_run_entry(e, &s);
+        record_command_done(e, &s, rc);
     }
+    record_set_line(outer);
     if (--g_session.in_command == 0)
         g_session.pending = 0;
     cmd_args_free(&a);

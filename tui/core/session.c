@@ -9,6 +9,7 @@
  * and watches live in breakpoint.c and survive it.
  */
 #include "ttdb.h"
+#include "record.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -49,6 +50,7 @@ static int session_start(session *s)
     }
     bp_session_reset(&g_bps, s->cat);
     bp_install(&g_bps, s->cat);
+    record_session_started(s->cat);
     screen_mark_dirty();
     return 0;
 }
@@ -235,6 +237,8 @@ int session_run(session *s, const tt_sparkle_args *a, bool finish, bool quiet,
         return -1;
     }
     s->last_run = r;
+    if (r)
+        record_run(cat, a, finish, r);
     if (r)
         remember_stop(s, r);
     if (tt_distiller_tainted(cat))

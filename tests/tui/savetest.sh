@@ -1,0 +1,101 @@
+#!/bin/sh
+# savetest.sh: `save-test` on every demo and reference module.  A scripted
+# session (the demo's own tour, the reference scenario's golden script) is
+# saved as a ttdb script and as a cmocka test; both pass on the module, and
+# both fail, naming the difference, on a deliberately changed module (a
+# handler that takes another state: tests/mutants/, see tests/mutant.h).
+#
+# The .c test is built against the build tree's library and header (libtool
+# links it to src/libtasktonic.la), with cmocka's flags from pkg-config.
+. "${top_srcdir:-.}/tests/tui/lib.sh"
+
+MUTANTS=$top_builddir/tests/mutants
+CC=${CC:-cc}
+# name  module  mutant  session  what the changed module's C test reports
+CASES="traffic_light|$EXAMPLES/traffic_light.la|$MUTANTS/traffic_light.la|examples/traffic_light.ttdb|Light: state is 'green', expected 'red'
+handshake|$EXAMPLES/handshake.la|$MUTANTS/handshake.la|examples/handshake.ttdb|expected 'contract_met'
+chunked|$EXAMPLES/chunked.la|$MUTANTS/chunked.la|examples/chunked.ttdb|the run stopped on 'idle', expected 'contract_met'
+parent_infusions|$EXAMPLES/parent_infusions.la|$MUTANTS/parent_infusions.la|examples/parent_infusions.ttdb|the run stopped on 'idle', expected 'contract_met'
+single_dut|$EXAMPLES/reference/single_dut.la|$MUTANTS/single_dut.la|$SCRIPTS/single_dut.ttdb|MyDevice: state is 'paused', expected 'finished_cycle'
+state_fallback|$EXAMPLES/reference/state_fallback.la|$MUTANTS/state_fallback.la|$SCRIPTS/state_fallback.ttdb|Door: state is 'open', expected 'locked'
+hierarchy|$EXAMPLES/reference/hierarchy.la|$MUTANTS/hierarchy.la|$SCRIPTS/hierarchy.ttdb|Parent: state is 'idle', expected 'done'
+ref_chunked|$EXAMPLES/reference/chunked.la|$MUTANTS/ref_chunked.la|$SCRIPTS/chunked.ttdb|ChunkB: state is 'done', expected 'cancelled'"
+plan 55
+
+# The demo tours name files relative to the top of the source tree.
+mkdir -p "$TMPD/work"
+ln -s "$top_srcdir/examples" "$TMPD/work/examples"
+cd "$TMPD/work" || exit 99
+
+# Whether this ttdb has `expect` (the .ttdb form needs it).
+run_ttdb -batch -ex 'help expect'
+have_expect=$rc
+
+# Build a saved C test: $1.c -> $1.
+build_c() {
+  "$top_builddir/libtool" --mode=link --silent $CC -Wall -Wextra -Werror \
+    -I"$top_srcdir/src" -o "$1" "$1.c" "$top_builddir/src/libtasktonic.la" \
+    $(pkg-config --cflags --libs cmocka) >"$TMPD/cc.out" 2>&1
+}
+
+# Run a built C test with a module: all its output in $OUT, status in $rc.
+run_c() {
+  CMOCKA_MESSAGE_OUTPUT=stdout ./"$1" "$2" >"$OUT" 2>&1
+  rc=$?
+}
+
+while IFS='|' read -r name module mutant session diff; do
+  grep -v '^quit' "$session" >"$name-session.ttdb"
+  run_ttdb -batch -x "$name-session.ttdb" -ex "save-test $name.ttdb" \
+    -ex "save-test $name.c" "$module"
+  check "$name: the session is saved in both forms" eval \
+    "status 0 && [ -s $name.ttdb ] && [ -s $name.c ] && out_has 'wrote $name.c'"
+
+  if [ "$have_expect" -eq 0 ]; then
+    run_ttdb -batch -x "$name.ttdb" "$module"
+    check "$name.ttdb passes on the module" status 0
+    run_ttdb -batch -x "$name.ttdb" "$mutant"
+    check "$name.ttdb fails on the changed module, naming the difference" eval \
+      "status 1 && err_has 'expect failed'"
+  else
+    skip "$name.ttdb passes on the module" "no expect command in this ttdb yet"
+    skip "$name.ttdb fails on the changed module" "no expect command in this ttdb yet"
+  fi
+
+  if build_c "$name"; then
+    check "$name.c builds" true
+  else
+    check "$name.c builds" sh -c "sed 's/^/# /' '$TMPD/cc.out'; false"
+  fi
+  run_c "$name" "$module"
+  check "$name.c passes on the module" eval "status 0 && out_has 'PASSED'"
+  run_c "$name" "$mutant"
+  check "$name.c fails on the changed module: $diff" eval \
+    "[ $rc -ne 0 ] && out_has \"$diff\""
+done <<EOF
+$CASES
+EOF
+
+# The options: -last N checks only the last runs, -no-probes leaves the
+# probes out, -trace pins every entry; bad uses are one clear line.
+S=$SCRIPTS/single_dut.ttdb
+M=$EXAMPLES/reference/single_dut.la
+run_ttdb -batch -x "$S" -ex 'save-test last.c -last 3 -trace' \
+  -ex 'save-test last.ttdb -last 3 -no-probes' "$M"
+check "-last 3: the earlier runs are replayed in one function" eval \
+  "status 0 && grep -q 'runs_1_to_2' last.c && grep -q 'Runs 1-2 are replayed' last.ttdb"
+check "-trace: every entry of a checked run is pinned" \
+  grep -q 'MyDevice.ttsc__dut_finish \[\]' last.c
+build_c last && run_c last "$M"
+check "the -last/-trace test passes" eval "status 0 && out_has 'PASSED'"
+run_c last "$MUTANTS/single_dut.la"
+check "the -trace test fails on the changed module, naming the entry" eval \
+  "[ $rc -ne 0 ] && out_has 'is MyDevice._ttinternal_state_change_to [2], expected MyDevice._ttinternal_state_change_to [0]'"
+run_ttdb -batch -ex 'save-test x.txt' "$M"
+check "a file that is neither .ttdb nor .c: one line" eval \
+  "status 1 && err_lines 1 && err_has 'FILE.ttdb'"
+run_ttdb -batch -ex 'save-test x.ttdb' "$M"
+check "nothing ran yet: one line" eval "status 1 && err_lines 1 && err_has 'nothing has run'"
+run_ttdb -batch -ex 'step' -ex 'save-test x.c -lats 2' "$M"
+check "a misspelt option is named with the right one" eval \
+  "status 1 && err_has 'did you mean \"-last\"'"

@@ -1,0 +1,250 @@
+/*
+ * record.c: the session's record for `save-test` (see record.h).
+ *
+ * After every run it compares each tonic's state with the one it had after
+ * the previous run (or at start-up) and keeps those that changed, and reads
+ * the watched probes: what the screen and the batch output showed the user
+ * at that stop.  A restart empties the record but keeps the commands that
+ * survive it (breakpoints, watches, settings).
+ */
+#include "record.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+record g_record;
+
+static const char *cur_line;   /* the command being executed */
+static int *snap;              /* state index by tonic serial */
+static size_t nsnap;
+
+/* Commands replayed as typed in a saved script when they succeeded: they
+ * decide where later runs stop.  `set` only for these settings. */
+static const char *const shaping[] = {
+    "break", "tbreak", "delete", "disable", "enable", "ignore", "condition",
+    "watch", "unwatch", "display", "undisplay", NULL};
+static const char *const shaping_settings[] = {"timeout", NULL};
+
+/* Whether word is in the NULL-terminated list. */
+static bool in_list(const char *const *list, const char *word)
+{
+    for (size_t i = 0; list[i]; i++)
+        if (strcmp(list[i], word) == 0)
+            return true;
+    return false;
+}
+
+const char *record_set_line(const char *line)
+{
+    const char *prev = cur_line;
+    cur_line = line;
+    return prev;
+}
+
+/* Append a step of kind k for the current line. */
+static rec_step *add(rec_kind k)
+{
+    if (g_record.n == g_record.cap) {
+        g_record.cap = g_record.cap ? 2 * g_record.cap : 32;
+        g_record.v = xrealloc(g_record.v, g_record.cap * sizeof *g_record.v);
+    }
+    rec_step *s = &g_record.v[g_record.n++];
+    memset(s, 0, sizeof *s);
+    s->kind = k;
+    s->line = xstrdup(cur_line ? cur_line : "");
+    return s;
+}
+
+static void pairs_free(rec_pair *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(p[i].name);
+        free(p[i].value);
+    }
+    free(p);
+}
+
+static void step_free(rec_step *s)
+{
+    free(s->line);
+    free(s->tonic);
+    free(s->sparkle);
+    for (size_t i = 0; i < s->nargs; i++)
+        tt_value_clear(&s->args[i]);
+    free(s->args);
+    if (s->run) {
+        rec_run *r = s->run;
+        free(r->till_state_in);
+        free(r->till_sparkle_in);
+        free(r->contract);
+        sv_free(&r->stops);
+        free(r->last_entry);
+        pairs_free(r->states, r->nstates);
+        pairs_free(r->probes, r->nprobes);
+        free(r);
+    }
+}
+
+void record_command_done(const cmd_entry *e, const cmd_args *a, int rc)
+{
+    if (rc < 0 || !e)
+        return;
+    bool keep = in_list(shaping, e->name) ||
+                (strcmp(e->name, "set") == 0 && a->argc >= 2 &&
+                 in_list(shaping_settings, a->argv[0]));
+    if (keep)
+        add(REC_COMMAND);
+}
+
+/* Remember every tonic's state index. */
+static void snapshot(tt_catalyst *cat)
+{
+    nsnap = tt_tonic_count(cat);
+    snap = xrealloc(snap, (nsnap + 1) * sizeof *snap);
+    for (size_t i = 0; i < nsnap; i++) {
+        tt_tonic *t = tt_tonic_at(cat, i);
+        snap[i] = t ? tt_tonic_state(t) : -1;
+    }
+}
+
+void record_session_started(tt_catalyst *cat)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < g_record.n; i++) {
+        if (g_record.v[i].kind == REC_COMMAND)
+            g_record.v[k++] = g_record.v[i];
+        else
+            step_free(&g_record.v[i]);
+    }
+    g_record.n = k;
+    snapshot(cat);
+}
+
+/* Whether a stop condition is one of the Distiller's own. */
+static bool distiller_stop(const char *s)
+{
+    static const char *const own[] = {
+        "timeout", "sparkle_count", "state_trigger: ", "sparkle_trigger: ",
+        "contract_met", "catalyst finished", "idle", NULL};
+    for (size_t i = 0; own[i]; i++)
+        if (str_starts(s, own[i]))
+            return true;
+    return false;
+}
+
+/* The tonics whose state differs from the snapshot (registered ones that
+ * can be found by their name), then a new snapshot. */
+static void changed_states(tt_catalyst *cat, rec_run *r)
+{
+    size_t n = tt_tonic_count(cat);
+    r->states = xcalloc(n + 1, sizeof *r->states);
+    for (size_t i = 0; i < n; i++) {
+        tt_tonic *t = tt_tonic_at(cat, i);
+        if (!t || tt_tonic_id(t) < 0)
+            continue;
+        int before = i < nsnap ? snap[i] : -1;
+        if (tt_tonic_state(t) == before)
+            continue;
+        const char *name = tt_tonic_name(t);
+        if (tt_tonic_by_name(cat, name) != t)
+            continue;
+        r->states[r->nstates++] = (rec_pair){xstrdup(name),
+                                             xstrdup(tt_tonic_state_name(t))};
+    }
+    snapshot(cat);
+}
+
+/* The values of the watched probes now. */
+static void watched_probes(tt_catalyst *cat, rec_run *r)
+{
+    r->probes = xcalloc(g_bps.nw + 1, sizeof *r->probes);
+    for (size_t i = 0; i < g_bps.nw; i++) {
+        const watch *w = &g_bps.w[i];
+        tt_tonic *t = tt_tonic_by_name(cat, w->tonic);
+        tt_value v = TT_NONE;
+        if (!t || tt_tonic_id(t) < 0 || tt_tonic_probe_read(t, w->probe, &v) < 0)
+            continue;
+        r->probes[r->nprobes++] =
+            (rec_pair){xasprintf("%s.%s", w->tonic, w->probe), fmt_value(&v)};
+        tt_value_clear(&v);
+    }
+}
+
+void record_run(tt_catalyst *cat, const tt_sparkle_args *a, bool finish,
+                const tt_run *run)
+{
+    rec_step *s = add(REC_RUN);
+    rec_run *r = s->run = xcalloc(1, sizeof *r);
+    r->sparkle_count = a->sparkle_count;
+    r->timeout = a->timeout;
+    r->till_state_in = a->till_state_in ? xstrdup(a->till_state_in) : NULL;
+    r->till_sparkle_in = a->till_sparkle_in ? xstrdup(a->till_sparkle_in) : NULL;
+    r->contract = a->contract ? tt_contract_to_json(a->contract) : NULL;
+    r->finish = finish;
+    r->first_seq = tt_run_first_seq(run);
+    r->count = tt_run_entry_count(run);
+    r->vt_start = tt_run_vt_start(run);
+    r->vt_end = tt_run_vt_end(run);
+    for (size_t i = 0; i < tt_run_stop_count(run); i++) {
+        const char *st = tt_run_stop_at(run, i);
+        if (!sv_has(&r->stops, st))
+            sv_add(&r->stops, st);
+        if (!distiller_stop(st))
+            r->ttdb_stop = true;
+    }
+    /* The sparkle ttdb stopped after: the last one that is not an extra
+     * sparkle of a transition (a run ends after those). */
+    const tt_trace_entry *e = NULL;
+    for (uint64_t k = r->count; k > 0; k--) {
+        e = tt_trace_get(cat, r->first_seq + k - 1);
+        if (!e || !(e->flags & TT_EF_EXTRA))
+            break;
+    }
+    if (e)
+        r->last_entry = xasprintf("%s.%s", tt_entry_tonic_name(cat, e),
+                                  tt_entry_sparkle_name(cat, e));
+    changed_states(cat, r);
+    watched_probes(cat, r);
+}
+
+void record_call(tt_tonic *t, const char *sparkle, const tt_value *args,
+                 size_t nargs)
+{
+    rec_step *s = add(REC_CALL);
+    s->tonic = xstrdup(tt_tonic_name(t));
+    s->sparkle = xstrdup(sparkle);
+    s->args = xcalloc(nargs + 1, sizeof *s->args);
+    for (size_t i = 0; i < nargs; i++)
+        if (tt_value_copy(&s->args[i], &args[i]) < 0)
+            s->args[i] = TT_NONE;
+    s->nargs = nargs;
+}
+
+void record_advance(double seconds)
+{
+    add(REC_ADVANCE)->seconds = seconds;
+}
+
+void record_finish(tt_tonic *t)
+{
+    add(REC_FINISH)->tonic = xstrdup(tt_tonic_name(t));
+}
+
+size_t record_run_count(void)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < g_record.n; i++)
+        n += g_record.v[i].kind == REC_RUN;
+    return n;
+}
+
+void record_free(void)
+{
+    for (size_t i = 0; i < g_record.n; i++)
+        step_free(&g_record.v[i]);
+    free(g_record.v);
+    memset(&g_record, 0, sizeof g_record);
+    free(snap);
+    snap = NULL;
+    nsnap = 0;
+}
