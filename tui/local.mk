@@ -20,6 +20,7 @@ TTDB_CORE_SOURCES = \
 	tui/core/cmd-run.c \
 	tui/core/cmd-break.c \
 	tui/core/cmd-info.c \
+	tui/core/cmd-expect.c \
 	tui/core/cmd-call.c \
 	tui/core/cmd-export.c \
 	tui/core/cmd-misc.c \
@@ -84,6 +85,7 @@ TTDB_TUI_TESTS = \
 	tests/tui/batch-run.sh \
 	tests/tui/batch-break.sh \
 	tests/tui/batch-pending.sh \
+	tests/tui/batch-expect.sh \
 	tests/tui/batch-info.sh \
 	tests/tui/batch-call.sh \
 	tests/tui/batch-export.sh \

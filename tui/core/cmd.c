@@ -20,7 +20,7 @@ const cmd_entry *const cmd_table[] = {
     &cmd_tbreak_entry,
     &cmd_delete_entry,    &cmd_disable_entry,  &cmd_enable_entry,
     &cmd_ignore_entry,    &cmd_condition_entry, &cmd_watch_entry,
-    &cmd_display_entry,   &cmd_undisplay_entry,   &cmd_info_entry,     &cmd_export_entry,
+    &cmd_display_entry,   &cmd_undisplay_entry,   &cmd_info_entry,     &cmd_expect_entry,     &cmd_export_entry,
     &cmd_file_entry,      &cmd_source_entry,   &cmd_set_entry,
     &cmd_echo_entry,      &cmd_save_test_entry, &cmd_help_entry,
     &cmd_quit_entry,

@@ -439,6 +439,7 @@ extern const cmd_entry cmd_break_entry, cmd_tbreak_entry, cmd_delete_entry, cmd_
     cmd_enable_entry, cmd_ignore_entry, cmd_condition_entry,
     cmd_watch_entry, cmd_display_entry, cmd_undisplay_entry;
 extern const cmd_entry cmd_info_entry;
+extern const cmd_entry cmd_expect_entry;
 extern const cmd_entry cmd_call_entry;
 extern const cmd_entry cmd_export_entry;
 extern const cmd_entry cmd_help_entry, cmd_quit_entry, cmd_set_entry,

@@ -1,0 +1,34 @@
+#!/bin/sh
+# batch-expect.sh: `expect state|probe|stop|ran`, the assertions of a ttdb
+# script: a failure prints "expect failed: ..." with what was found, and
+# the exit status is 1 (with -k the script goes on).
+. "${top_srcdir:-.}/tests/tui/lib.sh"
+plan 12
+
+L=$EXAMPLES/traffic_light.la
+
+run_ttdb -batch -ex "set entries off" -ex "until state Light green" -ex "expect state Light green" -ex "expect probe Light.cycles == 0" -ex "expect probe Light.cycles < 1" -ex "expect stop contract_met" -ex "expect ran Light.ttse__on_phase" -ex "expect ran ttse__on_phase" -ex "echo all held" "$L"
+check "expectations that hold: status 0" eval 'status 0 && out_has "all held" && err_empty'
+run_ttdb -batch -ex "set entries off" -ex "until state Light green" -ex "expect state Light red" -ex "echo after" "$L"
+check "expect state that fails: one line with what was found, exit 1, the script stops" eval 'fails_with 1 "expect failed: Light: state is '"'"'green'"'"', expected '"'"'red'"'"'" && out_lacks "after"'
+run_ttdb -batch -k -ex "set entries off" -ex "until state Light green" -ex "expect state Light red" -ex "echo after" "$L"
+check "with -k the script goes on and the status is still 1" eval 'status 1 && out_has "after"'
+run_ttdb -batch -ex "set entries off" -ex "until state Light green" -ex "expect probe Light.cycles >= 1" "$L"
+check "expect probe with an operator that fails" fails_with 1 'expect failed: Light.cycles is 0, expected >= 1'
+run_ttdb -batch -ex "set entries off" -ex "until state Light green" -ex "expect probe Light.cycles == many" "$L"
+check "expect probe reads the value by the probe's type" fails_with 1 'Light.cycles: expected int'
+run_ttdb -batch -ex "set entries off" -ex "until state Light green" -ex "expect stop idle" "$L"
+check "expect stop that fails names the stop conditions" fails_with 1 "expect failed: the run stopped on 'contract_met', expected 'idle'"
+run_ttdb -batch -ex "set entries off" -ex "until state Light green" -ex "expect ran Light.press_button" "$L"
+check "expect ran that fails" fails_with 1 'expect failed: Light.ttsc__press_button did not run'
+run_ttdb -batch -ex "set entries off" -ex "until state Light green" -ex "expect ran Light.on_phse" "$L"
+check "expect ran with a typo suggests" fails_with 1 'did you mean "on_phase"?'
+run_ttdb -batch -ex "expect stop idle" "$L"
+check "expect stop before anything ran" fails_with 1 'expect stop: nothing has run yet'
+run_ttdb -batch -ex "expect state Lihgt red" "$L"
+check "expect state with a typo in the tonic" fails_with 1 'unknown tonic "Lihgt" (did you mean "Light"?)'
+run_ttdb -batch -ex "expect probe Light.cycles" "$L"
+check "expect probe without OP VALUE shows the usage" fails_with 1 'usage: expect state TONIC STATE'
+printf 'set entries off\nuntil state Light green\nexpect state Light green\nstep\nexpect state Light red\n' >"$TMPD/t.ttdb"
+run_ttdb -batch -x "$TMPD/t.ttdb" "$L"
+check "a failed expectation in a script names the file and line" fails_with 1 't.ttdb:5: expect failed: Light: state is'

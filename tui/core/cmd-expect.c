@@ -1,0 +1,190 @@
+/*
+ * cmd-expect.c: `expect`, the assertions that make a ttdb script a test.
+ * Each subcommand checks the session as it is now (state, probe) or the
+ * last run (stop, ran).  A failed expectation is a failed command, one
+ * line "expect failed: ..." with what was found instead: in batch mode the
+ * script stops (unless -k) and the exit status is 1.  Names are resolved
+ * as every command resolves them (short sparkle names, suggestions); the
+ * checks themselves are the library's tt_expect_* where one fits.
+ */
+#include "ttdb.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The last run, or NULL after an error. */
+static const tt_run *last_run(const char *what)
+{
+    if (!g_session.last_run) {
+        out_error("expect %s: nothing has run yet in this session", what);
+        return NULL;
+    }
+    return g_session.last_run;
+}
+
+/* Report a library expectation's result. */
+static int verdict(int rc, const tt_error *err)
+{
+    if (rc == 0)
+        return 0;
+    out_error("expect failed: %s", err->msg[0] ? err->msg : tt_strerror(rc));
+    return -1;
+}
+
+/* expect state TONIC STATE */
+static int cmd_expect_state_exec(cmd_args *a)
+{
+    tt_catalyst *cat = cmd_cat();
+    if (!cat)
+        return -1;
+    if (a->argc != 2)
+        return cmd_usage_error(&cmd_expect_entry);
+    tt_tonic *t = resolve_tonic(cat, a->argv[0]);
+    if (!t || (strcmp(a->argv[1], "--") != 0 && !resolve_state(t, a->argv[1])))
+        return -1;
+    tt_error err = {0};
+    return verdict(tt_expect_state(cat, tt_tonic_name(t), a->argv[1], &err),
+                   &err);
+}
+
+/* expect probe TONIC.PROBE OP VALUE */
+static int cmd_expect_probe_exec(cmd_args *a)
+{
+    tt_catalyst *cat = cmd_cat();
+    if (!cat)
+        return -1;
+    int op = a->argc >= 3 ? op_parse(a->argv[1]) : -1;
+    if (op < 0)
+        return cmd_usage_error(&cmd_expect_entry);
+    char *tname, *probe;
+    if (!split_dotted(a->argv[0], &tname, &probe)) {
+        out_error("\"%s\": name the probe as TONIC.PROBE", a->argv[0]);
+        return -1;
+    }
+    tt_tonic *t = resolve_tonic(cat, tname);
+    int rc = -1;
+    char err[512];
+    char *text = a->argc == 3 ? cmd_arg_text(a, 2) : xstrdup(a->starts[2]);
+    tt_value cur = TT_NONE, want = TT_NONE;
+    if (!t || !resolve_probe(t, probe))
+        goto out;
+    bool have = tt_tonic_probe_read(t, probe, &cur) == 0;
+    if (parse_probe_value(cat, have ? &cur : NULL, text, &want, err,
+                          sizeof err) < 0) {
+        out_error("%s.%s: %s", tt_tonic_name(t), probe, err);
+        goto out;
+    }
+    if (have && value_compare(&cur, (cond_op)op, &want)) {
+        rc = 0;
+        goto out;
+    }
+    char *got = have ? fmt_value(&cur) : xstrdup("absent");
+    out_error("expect failed: %s.%s is %s, expected %s %s", tt_tonic_name(t),
+              probe, got, op_text((cond_op)op), text);
+    free(got);
+out:
+    tt_value_clear(&cur);
+    tt_value_clear(&want);
+    free(text);
+    free(tname);
+    free(probe);
+    return rc;
+}
+
+/* expect stop TEXT */
+static int cmd_expect_stop_exec(cmd_args *a)
+{
+    if (!cmd_cat())
+        return -1;
+    if (a->argc < 1)
+        return cmd_usage_error(&cmd_expect_entry);
+    const tt_run *r = last_run("stop");
+    if (!r)
+        return -1;
+    const char *text = a->argc == 1 ? a->argv[0] : a->starts[0];
+    tt_error err = {0};
+    return verdict(tt_expect_stop(r, text, &err), &err);
+}
+
+/* expect ran [TONIC.]SPARKLE */
+static int cmd_expect_ran_exec(cmd_args *a)
+{
+    tt_catalyst *cat = cmd_cat();
+    if (!cat)
+        return -1;
+    if (a->argc != 1)
+        return cmd_usage_error(&cmd_expect_entry);
+    const tt_run *r = last_run("ran");
+    if (!r)
+        return -1;
+    char *tname = NULL, *sname = NULL;
+    const char *full = NULL, *tonic = NULL;
+    if (split_dotted(a->argv[0], &tname, &sname)) {
+        tt_tonic *t = resolve_tonic(cat, tname);
+        if (t) {
+            tonic = tt_tonic_name(t);
+            full = resolve_sparkle(t, sname);
+        }
+    } else {
+        const char *sug;
+        full = find_sparkle_any(cat, a->argv[0], &sug);
+        if (!full && sug)
+            out_error("no tonic has a sparkle \"%s\" (did you mean \"%s\"?)",
+                      a->argv[0], sug);
+        else if (!full)
+            out_error("no tonic has a sparkle \"%s\"", a->argv[0]);
+    }
+    int rc = -1;
+    if (full) {
+        tt_error err = {0};
+        rc = verdict(tt_expect_ran(cat, r, tonic, full, &err), &err);
+    }
+    free(tname);
+    free(sname);
+    return rc;
+}
+
+static const cmd_entry cmd_expect_state_entry = {
+    .name = "state",
+    .usage = "expect state TONIC STATE",
+    .help = "The tonic is in the state now (-- for none).",
+    .exec = cmd_expect_state_exec,
+    .complete = CC_TONIC_STATE,
+};
+static const cmd_entry cmd_expect_probe_entry = {
+    .name = "probe",
+    .usage = "expect probe TONIC.PROBE OP VALUE",
+    .help = "The probe's value now compares so with VALUE (OP one of == != "
+            "< <= > >=; VALUE read as the probe's type).",
+    .exec = cmd_expect_probe_exec,
+    .complete = CC_DOTTED_PROBE,
+};
+static const cmd_entry cmd_expect_stop_entry = {
+    .name = "stop",
+    .usage = "expect stop TEXT",
+    .help = "A stop condition of the last run contains TEXT "
+            "(\"contract_met\", \"breakpoint 2\", \"idle\").",
+    .exec = cmd_expect_stop_exec,
+};
+static const cmd_entry cmd_expect_ran_entry = {
+    .name = "ran",
+    .usage = "expect ran [TONIC.]SPARKLE",
+    .help = "The last run executed the sparkle (on the tonic, or on any).",
+    .exec = cmd_expect_ran_exec,
+    .complete = CC_DOTTED_SPARKLE,
+};
+static const cmd_entry *const expect_subs[] = {
+    &cmd_expect_state_entry, &cmd_expect_probe_entry, &cmd_expect_stop_entry,
+    &cmd_expect_ran_entry, NULL};
+
+const cmd_entry cmd_expect_entry = {
+    .name = "expect",
+    .usage = "expect state TONIC STATE | probe TONIC.PROBE OP VALUE | "
+             "stop TEXT | ran [TONIC.]SPARKLE",
+    .help = "Check the session, so that a script is a test. A failed "
+            "expectation prints `expect failed: ...` with what was found "
+            "instead and fails the command: in batch mode the script stops "
+            "(unless -k, which goes on) and the exit status is 1.",
+    .flags = CMD_SESSION,
+    .subs = expect_subs,
+};
