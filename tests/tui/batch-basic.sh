@@ -42,7 +42,7 @@ check "unique prefixes of a command and a subcommand" eval 'status 0 && out_has 
 run_ttdb -batch -ex "s" -ex "i queue" "$COUNTER"
 check "aliases s and i" eval 'status 0 && out_has "1 sparkle (#1)" && out_has "1. tt_main_catalyst.ttse__on_start()"'
 run_ttdb -batch -ex "e" "$COUNTER"
-check "an ambiguous prefix names the candidates" eval 'status 1 && err_has "ambiguous \"e\": enable, export, echo"'
+check "an ambiguous prefix names the candidates" eval 'status 1 && err_has "ambiguous \"e\": enable, expect, export, echo"'
 run_ttdb -batch -ex "stpe" "$COUNTER"
 check "an unknown command suggests the closest" eval 'fails_with 1 "unknown command \"stpe\" (did you mean \"step\"?)"'
 
