@@ -13,13 +13,12 @@
  * Inputs must not do damage, so the target runs every input in a private
  * temporary folder (the current folder only while an input runs) and skips
  * the lines that could reach outside it or block:
- *   - file names with a '/' in export, source, file, dump-screen, until
+ *   - file names with a '/' in export, source, file, until
  *     (contract FILE) and sparkle contract=FILE;
  *   - `file X` for an X that exists (only the error paths of `file` run; the
  *     session itself is opened by the target, and `restart` reloads it);
  *   - `source X` whose lines would not pass these rules themselves, and any
  *     `source` or `file` inside a sourced file;
- *   - `bench-redraw` unless its arguments are wrong (it starts curses);
  *   - `set watchdog` with a positive value and `set wall-guard` outside
  *     (0, 5]: both use SIGALRM/ITIMER_REAL, which libFuzzer uses to detect
  *     hangs (zero, NaN and bad values still reach the parser);
@@ -219,7 +218,7 @@ static void reset(void)
     g_opts.batch = true;
     g_opts.print_entries = true;
     g_opts.keep_going = true;
-    screen_set_show_system(true);
+    g_opts.show_system = true;
     out_set_context(NULL);
     if (session_open(&g_session, F.app) < 0)
         die("cannot open a session on the app module");
@@ -277,15 +276,14 @@ static bool line_allowed(const char *line, int depth)
         return true;
     }
     char err[256];
-    const cmd_entry *e = cmd_lookup(cmd_table, a.argv[0], err, sizeof err);
+    const cmd_entry *e = cmd_lookup(cmd_table, a.argv[0], err, sizeof err, NULL);
     bool ok = true;
     int n = a.argc - 1;
     char **arg = a.argv + 1;
     if (!e) {
         ok = true;
     } else if (e == &cmd_export_entry || e == &cmd_source_entry ||
-               e == &cmd_file_entry || e == &cmd_dump_screen_entry ||
-               e == &cmd_until_entry) {
+               e == &cmd_file_entry || e == &cmd_until_entry) {
         for (int i = 0; i < n; i++)
             if (strchr(arg[i], '/'))
                 ok = false;
@@ -300,9 +298,6 @@ static bool line_allowed(const char *line, int depth)
             if (strncmp(arg[i], "contract=", 9) == 0 && arg[i][9] != '{' &&
                 strchr(arg[i], '/'))
                 ok = false;
-    } else if (e == &cmd_bench_redraw_entry) {
-        long v;
-        ok = n > 1 || (n == 1 && (!parse_long(arg[0], &v) || v < 1));
     } else if (e == &cmd_set_entry && n == 2 && arg[0][0]) {
         if (str_starts("watchdog", arg[0]) && seconds_over(arg[1], -1))
             ok = false;

@@ -21,14 +21,6 @@ FUZZ_PARSER_SOURCES = src/value.c src/value-parse.c src/suggest.c src/error.c \
 FUZZ_PARSER_CFLAGS = $(AM_CFLAGS) $(FFI_CFLAGS) $(JANSSON_CFLAGS) $(PTHREAD_CFLAGS)
 FUZZ_PARSER_LIBS = $(JANSSON_LIBS) $(LIBM)
 
-# ttdb without main.c, for the command target (a convenience library, so
-# that the replay and the libFuzzer program share one compilation).
-check_LTLIBRARIES += fuzz/libttdbcmd.la
-fuzz_libttdbcmd_la_SOURCES = $(TTDB_CORE_SOURCES)
-fuzz_libttdbcmd_la_CPPFLAGS = $(AM_CPPFLAGS) $(TTDB_INCLUDES)
-fuzz_libttdbcmd_la_CFLAGS = $(AM_CFLAGS) $(CURSES_CFLAGS) $(READLINE_CFLAGS) \
-	$(JANSSON_CFLAGS)
-
 # The app the command target opens sessions on (never installed).
 check_LTLIBRARIES += fuzz/fuzz-app.la
 fuzz_fuzz_app_la_SOURCES = fuzz/fuzz-app.c
@@ -38,11 +30,9 @@ fuzz_fuzz_app_la_LIBADD = src/libtasktonic.la
 FUZZ_COMMAND_CPPFLAGS = $(AM_CPPFLAGS) $(TTDB_INCLUDES) \
 	-DFUZZ_APP_DEFAULT='"$(abs_top_builddir)/fuzz/fuzz-app.la"' \
 	-DFUZZ_PLUGIN_PATH_DEFAULT='"$(abs_top_builddir)/plugins/.libs"'
-FUZZ_COMMAND_CFLAGS = $(AM_CFLAGS) $(CURSES_CFLAGS) $(READLINE_CFLAGS) \
-	$(JANSSON_CFLAGS)
-FUZZ_COMMAND_LIBS = fuzz/libttdbcmd.la src/libtasktonic.la \
-	plugins/libttdbplugins.la $(CURSES_LIBS) $(READLINE_LIBS) \
-	$(JANSSON_LIBS) $(DL_LIBS)
+FUZZ_COMMAND_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
+# Only the core: no curses, no readline (tui/local.mk).
+FUZZ_COMMAND_LIBS = $(TTDB_CORE_LIBS)
 
 # --- Replay in `make check` ------------------------------------------------
 check_PROGRAMS += fuzz/replay-contract fuzz/replay-value-parse \

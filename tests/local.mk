@@ -251,3 +251,12 @@ tests_mutants_ref_chunked_la_LIBADD = src/libtasktonic.la
 TESTS += tests/tui/savetest.sh
 EXTRA_DIST += tests/tui/savetest.sh tests/mutant.h
 tests/tui/savetest.log: tui/ttdb src/libtasktonic.la
+
+# --- test-ttdb-core: ttdb's core alone (no curses, no readline) -------------
+check_PROGRAMS += tests/test-ttdb-core
+TESTS += tests/test-ttdb-core
+tests_test_ttdb_core_SOURCES = tests/test-ttdb-core.c
+tests_test_ttdb_core_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tui/core
+tests_test_ttdb_core_CFLAGS = $(TESTS_CMOCKA_CFLAGS)
+tests_test_ttdb_core_LDADD = $(TTDB_CORE_LIBS) $(CMOCKA_LIBS) $(LIBM)
+EXTRA_tests_test_ttdb_core_DEPENDENCIES = tests/tui/apps/counter.la

@@ -3,13 +3,19 @@
 
 bin_PROGRAMS += tui/ttdb
 # The layout: tui/core/ is the debugger (session, commands, breakpoints,
-# output), tui/screen/ the curses front end (panes, keys, prompt),
-# tui/batch/ the plain-text front end, tui/main.c picks one.
-# Everything but main.c: also linked by the command fuzz target (fuzz/local.mk).
-TTDB_CORE_SOURCES = \
-	tui/batch/batch.c \
+# output), which knows no terminal; tui/screen/ the curses front end
+# (panes, keys, prompt), tui/batch/ the plain-text one; tui/main.c picks
+# one (tui/frontends.h).
+#
+# The core, built once without curses or readline: linked by ttdb, the
+# command fuzz target (fuzz/local.mk) and the core's unit tests.
+noinst_LTLIBRARIES += tui/libttdbcore.la
+tui_libttdbcore_la_SOURCES = \
+	tui/core/ttdb.h \
+	tui/core/frontend.c \
 	tui/core/output.c \
 	tui/core/util.c \
+	tui/core/script.c \
 	tui/core/session.c \
 	tui/core/trace-session.c \
 	tui/core/resolve.c \
@@ -25,8 +31,21 @@ TTDB_CORE_SOURCES = \
 	tui/core/cmd-export.c \
 	tui/core/cmd-misc.c \
 	tui/core/record.c tui/core/record.h \
-	tui/core/cmd-savetest.c \
+	tui/core/cmd-savetest.c
+# An uninstalled ttdb finds the exporters of its build tree (cmd-export.c).
+tui_libttdbcore_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tui/core \
+	-DTTDB_BUILDDIR=\"$(abs_top_builddir)\"
+tui_libttdbcore_la_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
+TTDB_CORE_LIBS = tui/libttdbcore.la src/libtasktonic.la \
+	plugins/libttdbplugins.la $(JANSSON_LIBS) $(DL_LIBS)
+# What code that uses the core includes (ttdb.h, frontends.h).
+TTDB_INCLUDES = -I$(top_srcdir)/tui/core -I$(top_srcdir)/tui
+
+# The front ends and main.c.
+TTDB_SCREEN_SOURCES = \
+	tui/screen/screen.h \
 	tui/screen/screen.c \
+	tui/screen/cmd-screen.c \
 	tui/screen/prompt.c \
 	tui/screen/keys.c \
 	tui/screen/status.c \
@@ -38,17 +57,12 @@ TTDB_CORE_SOURCES = \
 	tui/screen/view-probes.c \
 	tui/screen/view-console.c \
 	tui/screen/view-detail.c
-# Where the headers of the parts are (ttdb.h, screen.h).
-TTDB_INCLUDES = -I$(top_srcdir)/tui/core -I$(top_srcdir)/tui/screen
-tui_ttdb_SOURCES = tui/core/ttdb.h tui/screen/screen.h tui/main.c \
-	$(TTDB_CORE_SOURCES)
-# An uninstalled ttdb finds the exporters of its build tree (cmd-export.c).
-tui_ttdb_CPPFLAGS = $(AM_CPPFLAGS) $(TTDB_INCLUDES) \
-	-DTTDB_BUILDDIR=\"$(abs_top_builddir)\"
+tui_ttdb_SOURCES = tui/frontends.h tui/main.c tui/batch/batch.c \
+	$(TTDB_SCREEN_SOURCES)
+tui_ttdb_CPPFLAGS = $(AM_CPPFLAGS) $(TTDB_INCLUDES)
 tui_ttdb_CFLAGS = $(AM_CFLAGS) $(CURSES_CFLAGS) $(READLINE_CFLAGS) \
 	$(JANSSON_CFLAGS)
-tui_ttdb_LDADD = src/libtasktonic.la plugins/libttdbplugins.la \
-	$(CURSES_LIBS) $(READLINE_LIBS) $(JANSSON_LIBS) $(DL_LIBS)
+tui_ttdb_LDADD = $(TTDB_CORE_LIBS) $(CURSES_LIBS) $(READLINE_LIBS)
 
 dist_man_MANS += doc/ttdb.1
 

@@ -1,6 +1,6 @@
 /*
- * main.c: ttdb's entry point: options, start-up, the batch or screen loop,
- * and teardown in the reverse order of setup.
+ * main.c: ttdb's entry point: options, signals, the front end (batch/,
+ * screen/), and teardown in the reverse order of setup.
  *
  *     ttdb [-batch] [-x FILE]... [-ex CMD]... [-k] [-q] [APP | -trace FILE]
  *
@@ -11,6 +11,7 @@
  */
 #include "ttdb.h"
 #include "record.h"
+#include "frontends.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -18,11 +19,6 @@
 #include <unistd.h>
 
 
-/* One -x or -ex, in command-line order. */
-typedef struct startup_cmd {
-    bool is_file;
-    const char *text;
-} startup_cmd;
 
 static const char usage_text[] =
     "usage: ttdb [options] [APP]\n"
@@ -115,46 +111,6 @@ static void signals_init(void)
     signal(SIGPIPE, SIG_IGN);
 }
 
-/* Run the -x / -ex commands; 0 or -1 (stopped at a failure). */
-static int run_startup(const startup_cmd *cmds, int n)
-{
-    int rc = 0;
-    for (int i = 0; i < n && !g_opts.quit; i++) {
-        int r;
-        if (cmds[i].is_file) {
-            FILE *f = fopen(cmds[i].text, "r");
-            if (!f) {
-                out_error("cannot read %s: %s", cmds[i].text,
-                          strerror(errno));
-                r = -1;
-            } else {
-                r = batch_run_file(cmds[i].text, f);
-                fclose(f);
-            }
-        } else {
-            r = batch_run_line(cmds[i].text);
-        }
-        if (r < 0) {
-            rc = -1;
-            if (g_opts.batch && !g_opts.keep_going)
-                break;
-        }
-    }
-    return rc;
-}
-
-/* The batch exit status. */
-static int batch_status(bool failed)
-{
-    if (g_opts.quit && g_opts.quit_status >= 0)
-        return g_opts.quit_status;
-    if (g_session.crashed_ever)
-        return TTDB_EXIT_CRASHED;
-    if (failed || out_error_count() > 0)
-        return TTDB_EXIT_FAILED;
-    return TTDB_EXIT_OK;
-}
-
 int main(int argc, char **argv)
 {
     startup_cmd *cmds = xcalloc((size_t)argc + 1, sizeof *cmds);
@@ -225,52 +181,9 @@ int main(int argc, char **argv)
     g_opts.print_entries = g_opts.batch;
     signals_init();
 
-    int status = TTDB_EXIT_OK;
-    if (g_opts.batch) {
-        bool failed = false;
-        if (app && session_open(&g_session, app) < 0) {
-            status = TTDB_EXIT_FAILED;
-            goto out;
-        }
-        if (app && g_session.recorded && !g_opts.quiet)
-            session_describe_trace(&g_session);
-        if (run_startup(cmds, ncmds) < 0)
-            failed = true;
-        if (!g_opts.quit && (!failed || g_opts.keep_going) &&
-            (!opt_batch || ncmds == 0)) {
-            if (batch_run_file("stdin", stdin) < 0)
-                failed = true;
-        }
-        status = batch_status(failed);
-    } else {
-        if (screen_start() < 0) {
-            fprintf(stderr, "ttdb: cannot use this terminal (TERM=%s); "
-                            "use -batch\n",
-                    getenv("TERM") ? getenv("TERM") : "");
-            status = TTDB_EXIT_FAILED;
-            goto out;
-        }
-        if (!g_opts.quiet)
-            out_printf("ttdb %s: `help` lists the commands, `help keys` "
-                       "the keys; Tab on an empty line moves to the panes.\n",
-                       PACKAGE_VERSION);
-        if (app && session_open(&g_session, app) == 0) {
-            if (g_session.recorded)
-                session_describe_trace(&g_session);
-            else
-                out_printf("%s: %zu tonics, %zu orders queued; nothing has "
-                           "run yet\n", app, tt_tonic_count(g_session.cat),
-                           tt_queue_length(g_session.cat));
-        }
-        run_startup(cmds, ncmds);
-        if (!g_opts.quit)
-            screen_loop();
-        screen_stop();
-        status = g_opts.quit && g_opts.quit_status >= 0
-                     ? g_opts.quit_status
-                     : TTDB_EXIT_OK;
-    }
-out:
+    screen_register_commands();
+    int status = g_opts.batch ? batch_main(app, cmds, ncmds, opt_batch)
+                              : screen_main(app, cmds, ncmds);
     out_flush();
     export_free();
     session_close(&g_session);
@@ -279,6 +192,7 @@ out:
     bp_free(&g_bps);
     record_free();
     out_shutdown();
+    cmd_shutdown();
     free(cmds);
     return status;
 }

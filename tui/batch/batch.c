@@ -1,72 +1,41 @@
 /*
- * batch.c: the plain-text command loop of batch mode (-batch, -x, -ex, or
- * commands on a stdin that is not a terminal) and of `source`.
- *
- * Output is plain text on stdout; errors are one line on stderr, prefixed
- * with the script and line ("ttdb: demo.ttdb:7: unknown command ...").  A
- * script stops at its first failing command unless `set keep-going on` (or
- * -k); the exit status (main.c) says whether any command failed.
+ * batch.c: the plain-text front end (-batch, or stdin or stdout not a
+ * terminal).  It attaches no callbacks: output goes to stdout and errors
+ * to stderr (output.c's default sink); the -x files and -ex commands run
+ * in order, then (without -batch, or when neither was given) the commands
+ * on stdin; the exit status says whether any failed or a sparkle crashed.
  */
 #include "ttdb.h"
+#include "frontends.h"
 
-#include <stdlib.h>
-#include <string.h>
-
-/* Run one command line; echoes it first when `set echo on`. */
-int batch_run_line(const char *line)
+/* The batch exit status. */
+static int batch_status(bool failed)
 {
-    /* A command is under way from its echo on: a Ctrl-C after the echo is
-     * for its run (see on_sigint), not the end of ttdb. */
-    if (g_session.in_command++ == 0)
-        g_session.pending = 0;
-    if (g_opts.echo) {
-        const char *p = line;
-        while (*p == ' ' || *p == '\t')
-            p++;
-        if (*p && *p != '#') {
-            out_printf("%s%s\n", TTDB_PROMPT, p);
-            out_flush(); /* seen before a long command runs */
-        }
-    }
-    int rc = cmd_execute(line);
-    if (--g_session.in_command == 0)
-        g_session.pending = 0;
-    return rc;
+    if (g_opts.quit && g_opts.quit_status >= 0)
+        return g_opts.quit_status;
+    if (g_session.crashed_ever)
+        return TTDB_EXIT_CRASHED;
+    if (failed || out_error_count() > 0)
+        return TTDB_EXIT_FAILED;
+    return TTDB_EXIT_OK;
 }
 
-/* Run every line of f (named path in messages). */
-int batch_run_file(const char *path, FILE *f)
+
+/* Batch mode from start to exit status. */
+int batch_main(const char *app, const startup_cmd *cmds, int ncmds,
+               bool only_cmds)
 {
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n;
-    long lineno = 0;
-    int rc = 0;
-    char *outer = xstrdup(out_context()); /* a `source` inside a script */
-    while (!g_opts.quit && (n = getline(&line, &cap, f)) >= 0) {
-        lineno++;
-        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-            line[--n] = '\0';
-        if (memchr(line, '\0', (size_t)n)) {
-            out_set_context(outer);
-            out_error("%s:%ld: a NUL byte in a command line", path, lineno);
-            rc = -1;
-            if (!g_opts.keep_going)
-                break;
-            continue;
-        }
-        char *where = xasprintf("%s:%ld", path, lineno);
-        out_set_context(where);
-        free(where);
-        int r = batch_run_line(line);
-        out_set_context(outer);
-        if (r < 0) {
-            rc = -1;
-            if (!g_opts.keep_going)
-                break;
-        }
+    bool failed = false;
+    if (app && session_open(&g_session, app) < 0)
+        return TTDB_EXIT_FAILED;
+    if (app && g_session.recorded && !g_opts.quiet)
+        session_describe_trace(&g_session);
+    if (script_run_startup(cmds, ncmds) < 0)
+        failed = true;
+    if (!g_opts.quit && (!failed || g_opts.keep_going) &&
+        (!only_cmds || ncmds == 0)) {
+        if (script_run_file("stdin", stdin) < 0)
+            failed = true;
     }
-    free(line);
-    free(outer);
-    return rc;
+    return batch_status(failed);
 }

@@ -63,34 +63,23 @@ const char *op_text(cond_op op)
     return ops[op];
 }
 
-/* Parse `PROBE OP VALUE` from word `from` of a (VALUE: the remaining
- * words as typed, a 'single quoted' one as a "double quoted" string). */
-bp_cond *bp_cond_parse(const cmd_args *a, int from)
+/* A condition PROBE OP VALUE ("TONIC.PROBE" names another tonic's probe;
+ * VALUE is parsed by the probe's type when evaluated). */
+bp_cond *bp_cond_new(const char *probe, const char *op_word,
+                     const char *value_text)
 {
-    char **argv = a->argv + from;
-    int argc = a->argc - from;
-    if (argc < 3) {
-        out_error("a condition is PROBE OP VALUE (OP one of == != < <= > >=)");
-        return NULL;
-    }
-    int op = op_parse(argv[1]);
+    int op = op_parse(op_word);
     if (op < 0) {
-        out_error("unknown operator \"%s\" (use == != < <= > >=)", argv[1]);
+        out_error("unknown operator \"%s\" (use == != < <= > >=)", op_word);
         return NULL;
     }
     bp_cond *c = xcalloc(1, sizeof *c);
-    if (!split_dotted(argv[0], &c->tonic, &c->probe)) {
+    if (!split_dotted(probe, &c->tonic, &c->probe)) {
         c->tonic = NULL;
-        c->probe = xstrdup(argv[0]);
+        c->probe = xstrdup(probe);
     }
     c->op = (cond_op)op;
-    strbuf v = {0};
-    for (int i = 2; i < argc; i++) {
-        char *w = cmd_arg_text(a, from + i);
-        sb_printf(&v, "%s%s", i > 2 ? " " : "", w);
-        free(w);
-    }
-    c->value_text = sb_take(&v);
+    c->value_text = xstrdup(value_text);
     return c;
 }
 

@@ -82,6 +82,25 @@ static int cond_check(const bp_cond *c, tt_tonic *bt)
     return 0;
 }
 
+/* Parse `PROBE OP VALUE` from word `from` of a (VALUE: the remaining
+ * words as typed, a 'single quoted' one as a "double quoted" string). */
+static bp_cond *cond_parse(const cmd_args *a, int from)
+{
+    if (a->argc - from < 3) {
+        out_error("a condition is PROBE OP VALUE (OP one of == != < <= > >=)");
+        return NULL;
+    }
+    strbuf v = {0};
+    for (int i = from + 2; i < a->argc; i++) {
+        char *w = cmd_arg_text(a, i);
+        sb_printf(&v, "%s%s", i > from + 2 ? " " : "", w);
+        free(w);
+    }
+    bp_cond *c = bp_cond_new(a->argv[from], a->argv[from + 1], v.s);
+    sb_free(&v);
+    return c;
+}
+
 /* Parse the optional "if PROBE OP VALUE" from word k on into bp->cond,
  * checked against bt, the breakpoint's tonic (NULL: any, or one that does
  * not exist yet: then checked when it appears). */
@@ -90,7 +109,7 @@ static int parse_if(cmd_args *a, int k, tt_tonic *bt, breakpoint *bp)
     bp->cond = NULL;
     if (k >= a->argc)
         return 0;
-    bp_cond *c = bp_cond_parse(a, k + 1);
+    bp_cond *c = cond_parse(a, k + 1);
     if (!c)
         return -1;
     if (cond_check(c, bt) < 0) {
@@ -375,7 +394,8 @@ static int cmd_break_exec(cmd_args *a)
 {
     char err[256];
     const cmd_entry *sub =
-        a->argc ? cmd_lookup(break_subs, a->argv[0], err, sizeof err) : NULL;
+        a->argc ? cmd_lookup(break_subs, a->argv[0], err, sizeof err, NULL)
+                : NULL;
     bool kind_word = sub && (a->argc >= 2 || strcmp(a->argv[0], sub->name) == 0);
     if (a->argc == 0 || kind_word)
         return cmd_dispatch_sub(&cmd_break_entry, a);
@@ -522,7 +542,7 @@ static int cmd_condition_exec(cmd_args *a)
     }
     bp_cond *c = NULL;
     if (a->argc > 1) {
-        c = bp_cond_parse(a, 1);
+        c = cond_parse(a, 1);
         if (!c)
             return -1;
         tt_tonic *bt = bp->tonic && g_session.cat

@@ -1,6 +1,6 @@
 /*
- * cmd-misc.c: help, quit, set, file, source, echo, and the two commands for
- * tests and measurements: dump-screen and bench-redraw (hidden).
+ * cmd-misc.c: help, quit, set, file, source, echo.  (The screen adds its
+ * own commands and the `help keys` topic: screen/cmd-screen.c.)
  */
 #include "ttdb.h"
 
@@ -70,6 +70,23 @@ static void help_entry(const cmd_entry *e)
     }
 }
 
+/* `help TOPIC` texts that front ends added ("keys"). */
+static struct help_topic {
+    const char *topic;
+    void (*print)(void);
+} help_topics[4];
+
+/* Add a help topic (at most four; the rest are ignored). */
+void cmd_add_help_topic(const char *topic, void (*print)(void))
+{
+    for (size_t i = 0; i < sizeof help_topics / sizeof *help_topics; i++)
+        if (!help_topics[i].topic || !strcmp(help_topics[i].topic, topic)) {
+            help_topics[i].topic = topic;
+            help_topics[i].print = print;
+            return;
+        }
+}
+
 /* help [COMMAND [SUBCOMMAND]] | help keys */
 static int cmd_help_exec(cmd_args *a)
 {
@@ -94,18 +111,19 @@ static int cmd_help_exec(cmd_args *a)
         }
         return 0;
     }
-    if (strcmp(a->argv[0], "keys") == 0) {
-        keys_help();
-        return 0;
-    }
+    for (size_t i = 0; i < sizeof help_topics / sizeof *help_topics; i++)
+        if (help_topics[i].topic && !strcmp(a->argv[0], help_topics[i].topic)) {
+            help_topics[i].print();
+            return 0;
+        }
     char err[256];
-    const cmd_entry *e = cmd_lookup(cmd_table, a->argv[0], err, sizeof err);
+    const cmd_entry *e = cmd_lookup(cmd_table, a->argv[0], err, sizeof err, NULL);
     if (!e) {
         out_error("no command %s", err);
         return -1;
     }
     if (a->argc >= 2 && e->subs) {
-        const cmd_entry *s = cmd_lookup(e->subs, a->argv[1], err, sizeof err);
+        const cmd_entry *s = cmd_lookup(e->subs, a->argv[1], err, sizeof err, NULL);
         if (!s) {
             out_error("no %s subcommand %s", e->name, err);
             return -1;
@@ -209,7 +227,7 @@ static int cmd_source_exec(cmd_args *a)
         out_error("cannot read %s: %s", a->argv[0], strerror(errno));
         return -1;
     }
-    int rc = batch_run_file(a->argv[0], f);
+    int rc = script_run_file(a->argv[0], f);
     fclose(f);
     return rc;
 }
@@ -239,65 +257,4 @@ const cmd_entry cmd_echo_entry = {
     .usage = "echo TEXT...",
     .help = "Print the text (useful in scripts).",
     .exec = cmd_echo_exec,
-};
-
-/* dump-screen FILE */
-static int cmd_dump_screen_exec(cmd_args *a)
-{
-    if (a->argc != 1)
-        return cmd_usage_error(&cmd_dump_screen_entry);
-    if (!screen_active()) {
-        out_error("dump-screen: there is no screen in batch mode");
-        return -1;
-    }
-    FILE *f = fopen(a->argv[0], "w");
-    if (!f) {
-        out_error("cannot write %s: %s", a->argv[0], strerror(errno));
-        return -1;
-    }
-    screen_dump(f);
-    if (fclose(f) != 0) {
-        out_error("cannot write %s: %s", a->argv[0], strerror(errno));
-        return -1;
-    }
-    return 0;
-}
-
-const cmd_entry cmd_dump_screen_entry = {
-    .name = "dump-screen",
-    .usage = "dump-screen FILE",
-    .help = "Write the text of the screen to FILE, one line per row (for "
-            "tests).",
-    .exec = cmd_dump_screen_exec,
-    .complete = CC_FILE,
-    .flags = CMD_HIDDEN,
-};
-
-/* bench-redraw N */
-static int cmd_bench_redraw_exec(cmd_args *a)
-{
-    long n = 100;
-    if (a->argc > 1 || (a->argc == 1 && (!parse_long(a->argv[0], &n) || n < 1)))
-        return cmd_usage_error(&cmd_bench_redraw_entry);
-    if (!cmd_cat())
-        return -1;
-    double newest, middle, index = 0;
-    if (screen_bench_redraw(n, &newest, &middle, &index) < 0)
-        return -1;
-    out_printf("trace pane redraw: %.3f ms (newest rows), %.3f ms (middle), "
-               "%llu entries, %ld redraws each\n", newest, middle,
-               (unsigned long long)tt_trace_last_seq(g_session.cat), n);
-    if (!screen_show_system())
-        out_printf("index of non-system entries rebuilt in %.3f ms\n", index);
-    return 0;
-}
-
-const cmd_entry cmd_bench_redraw_entry = {
-    .name = "bench-redraw",
-    .usage = "bench-redraw [N]",
-    .help = "Time N redraws of the Trace pane (newest rows visible, then "
-            "scrolled to the middle) and print the mean time of one. In "
-            "batch mode the screen is drawn to /dev/null.",
-    .exec = cmd_bench_redraw_exec,
-    .flags = CMD_HIDDEN,
 };

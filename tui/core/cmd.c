@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Every command, in the order `help` lists them. */
-const cmd_entry *const cmd_table[] = {
+/* The core's commands, in the order `help` lists them. */
+static const cmd_entry *const core_table[] = {
     &cmd_step_entry,      &cmd_continue_entry, &cmd_until_entry,
     &cmd_sparkle_entry,   &cmd_advance_entry,  &cmd_call_entry,
     &cmd_finish_entry,    &cmd_restart_entry,  &cmd_break_entry,
@@ -23,8 +23,36 @@ const cmd_entry *const cmd_table[] = {
     &cmd_display_entry,   &cmd_undisplay_entry,   &cmd_info_entry,     &cmd_expect_entry,     &cmd_export_entry,
     &cmd_file_entry,      &cmd_source_entry,   &cmd_set_entry,
     &cmd_echo_entry,      &cmd_save_test_entry, &cmd_help_entry,
-    &cmd_quit_entry,
-    &cmd_dump_screen_entry, &cmd_bench_redraw_entry, NULL};
+    &cmd_quit_entry,      NULL};
+
+/* Every command: the core's, then those front ends added. */
+const cmd_entry *const *cmd_table = core_table;
+static const cmd_entry **added_table; /* what cmd_table points at, if any */
+
+/* Append a front end's commands to the table. */
+void cmd_add_commands(const cmd_entry *const *more)
+{
+    size_t n = 0, m = 0;
+    while (cmd_table[n])
+        n++;
+    while (more[m])
+        m++;
+    const cmd_entry **t = xmalloc((n + m + 1) * sizeof *t);
+    memcpy(t, cmd_table, n * sizeof *t);
+    memcpy(t + n, more, m * sizeof *t);
+    t[n + m] = NULL;
+    free(added_table);
+    added_table = t;
+    cmd_table = t;
+}
+
+/* Back to the core's table (teardown). */
+void cmd_shutdown(void)
+{
+    free(added_table);
+    added_table = NULL;
+    cmd_table = core_table;
+}
 
 /* Free the words of a split line. */
 void cmd_args_free(cmd_args *a)
@@ -142,10 +170,14 @@ static bool cmd_is(const cmd_entry *e, const char *word)
 }
 
 /* Lookup by name, alias, then unique prefix; err gets a one-line message
- * when nothing (or more than one) matches. */
+ * and *why the reason when nothing (or more than one) matches. */
 const cmd_entry *cmd_lookup(const cmd_entry *const *table, const char *word,
-                            char *err, size_t esz)
+                            char *err, size_t esz, cmd_miss *why)
 {
+    cmd_miss dummy;
+    if (!why)
+        why = &dummy;
+    *why = CMD_FOUND;
     for (size_t i = 0; table[i]; i++)
         if (cmd_is(table[i], word))
             return table[i];
@@ -166,6 +198,7 @@ const cmd_entry *cmd_lookup(const cmd_entry *const *table, const char *word,
         return hit;
     }
     if (nhit > 1) {
+        *why = CMD_AMBIGUOUS;
         snprintf(err, esz, "ambiguous \"%s\": %s", word, amb.s);
         sb_free(&amb);
         return NULL;
@@ -177,6 +210,7 @@ const cmd_entry *cmd_lookup(const cmd_entry *const *table, const char *word,
             sv_add(&names, table[i]->name);
     const char *sug =
         tt_suggest(word, (const char *const *)names.v, names.n);
+    *why = sug ? CMD_CLOSE : CMD_UNKNOWN;
     if (sug)
         snprintf(err, esz, "\"%s\" (did you mean \"%s\"?)", word, sug);
     else
@@ -213,7 +247,8 @@ tt_catalyst *cmd_cat(void)
 /* Run entry e with its arguments a (a.argv[0] is the first argument). */
 static int cmd_run_entry(const cmd_entry *e, cmd_args *a)
 {
-    if ((e->flags & CMD_SESSION) && !session_cat(&g_session))
+    a->cat = g_session.cat;
+    if ((e->flags & CMD_SESSION) && !(a->cat = session_cat(&g_session)))
         return -1;
     if ((e->flags & CMD_RUNS) && g_session.recorded) {
         out_error("%s", tt_strerror(TT_ERECORDED));
@@ -237,9 +272,11 @@ int cmd_dispatch_sub(const cmd_entry *parent, cmd_args *a)
         return -1;
     }
     char err[256];
-    const cmd_entry *e = cmd_lookup(parent->subs, a->argv[0], err, sizeof err);
+    cmd_miss why;
+    const cmd_entry *e =
+        cmd_lookup(parent->subs, a->argv[0], err, sizeof err, &why);
     if (!e) {
-        if (strstr(err, "did you mean")) {
+        if (why == CMD_CLOSE) {
             out_error("unknown %s subcommand %s", parent->name, err);
         } else { /* nothing close: list what there is */
             strbuf b = {0};
@@ -270,7 +307,7 @@ int cmd_execute(const char *line)
     if (g_session.in_command++ == 0) /* nested for `source` */
         g_session.pending = 0;
     char err[256];
-    const cmd_entry *e = cmd_lookup(cmd_table, a.argv[0], err, sizeof err);
+    const cmd_entry *e = cmd_lookup(cmd_table, a.argv[0], err, sizeof err, NULL);
     int rc;
     const char *outer = record_set_line(p); /* for save-test */
     if (!e) {
@@ -286,7 +323,7 @@ int cmd_execute(const char *line)
         g_session.pending = 0;
     cmd_args_free(&a);
     out_flush();
-    screen_mark_dirty();
+    frontend_changed();
     return rc;
 }
 
@@ -299,7 +336,7 @@ bool cmd_repeats(const char *line)
         return false;
     }
     char err[256];
-    const cmd_entry *e = cmd_lookup(cmd_table, a.argv[0], err, sizeof err);
+    const cmd_entry *e = cmd_lookup(cmd_table, a.argv[0], err, sizeof err, NULL);
     cmd_args_free(&a);
     return e && (e->flags & CMD_REPEAT);
 }
@@ -429,7 +466,7 @@ void cmd_complete_words(const char *line, const char *word, strvec *out)
     int k = 0;
     while (k < a.argc) {
         char err[256];
-        const cmd_entry *sub = cmd_lookup(table, a.argv[k], err, sizeof err);
+        const cmd_entry *sub = cmd_lookup(table, a.argv[k], err, sizeof err, NULL);
         if (!sub) {
             cmd_args_free(&a);
             return;

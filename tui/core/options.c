@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef enum opt_type { OPT_BOOL, OPT_SECONDS, OPT_COUNT, OPT_CALL } opt_type;
+typedef enum opt_type { OPT_BOOL, OPT_SECONDS, OPT_COUNT } opt_type;
 
 typedef struct option_def {
     const char *name;
@@ -19,33 +19,33 @@ typedef struct option_def {
     bool distiller;    /* applies when a catalyst is created */
     bool negative_ok;  /* seconds may be < 0 */
     const char *help;
+    bool shown;        /* a front end shows it: tell it of a change */
 } option_def;
 
-ttdb_opts g_opts;
-
-static bool show_system_dummy; /* read through screen_show_system() */
+ttdb_opts g_opts = {.show_system = true};
 
 static const option_def options[] = {
     {"watchdog", OPT_SECONDS, &g_session.watchdog, true, false,
-     "seconds one sparkle may run before it is stopped (0: off)"},
+     "seconds one sparkle may run before it is stopped (0: off)", false},
     {"timeout", OPT_SECONDS, &g_session.timeout, false, false,
      "virtual seconds a step/continue/until may take (0: the Distiller's "
-     "3600)"},
+     "3600)", false},
     {"wall-guard", OPT_SECONDS, &g_session.wall_guard, true, true,
-     "wall-clock seconds a run may take (0: 60, negative: off)"},
+     "wall-clock seconds a run may take (0: 60, negative: off)", false},
     {"trace-ring", OPT_COUNT, &g_session.trace_ring, true, false,
      "keep at least the last N trace entries; older ones go in chunks "
-     "of 65536 (0: all)"},
-    {"system", OPT_CALL, &show_system_dummy, false, false,
-     "show system sparkles (_tt*) in the Trace pane (dimmed) or hide them"},
+     "of 65536 (0: all)", false},
+    {"system", OPT_BOOL, &g_opts.show_system, false, false,
+     "show system sparkles (_tt*) in the Trace pane (dimmed) or hide them",
+     true},
     {"entries", OPT_BOOL, &g_opts.print_entries, false, false,
      "print the executed sparkles after each run (default: on in batch "
-     "mode)"},
+     "mode)", false},
     {"echo", OPT_BOOL, &g_opts.echo, false, false,
-     "echo each command before its output (batch mode)"},
+     "echo each command before its output (batch mode)", false},
     {"keep-going", OPT_BOOL, &g_opts.keep_going, false, false,
      "batch mode: go on after a failed command (the exit status still "
-     "says it failed)"},
+     "says it failed)", false},
 };
 
 #define N_OPTIONS (sizeof options / sizeof options[0])
@@ -57,10 +57,6 @@ static void option_show(const option_def *o)
     case OPT_BOOL:
         out_printf("%-11s %-6s %s\n", o->name,
                    *(bool *)o->ptr ? "on" : "off", o->help);
-        break;
-    case OPT_CALL:
-        out_printf("%-11s %-6s %s\n", o->name,
-                   screen_show_system() ? "on" : "off", o->help);
         break;
     case OPT_SECONDS:
         out_printf("%-11s %-6g %s\n", o->name, *(double *)o->ptr, o->help);
@@ -132,18 +128,16 @@ int options_set(const char *name, const char *value)
         return 0;
     }
     switch (o->type) {
-    case OPT_BOOL:
-    case OPT_CALL: {
+    case OPT_BOOL: {
         bool b;
         if (!parse_bool(value, &b)) {
             out_error("set %s: expected on or off, not \"%s\"", o->name,
                       value);
             return -1;
         }
-        if (o->type == OPT_CALL)
-            screen_set_show_system(b);
-        else
-            *(bool *)o->ptr = b;
+        *(bool *)o->ptr = b;
+        if (o->shown)
+            frontend_setting(o->name);
         return 0;
     }
     case OPT_SECONDS: {

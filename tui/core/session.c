@@ -51,7 +51,7 @@ static int session_start(session *s)
     bp_session_reset(&g_bps, s->cat);
     bp_install(&g_bps, s->cat);
     record_session_started(s->cat);
-    screen_mark_dirty();
+    frontend_changed();
     return 0;
 }
 
@@ -81,7 +81,7 @@ void session_close(session *s)
     }
     s->last_run = NULL;
     s->recorded = false;
-    screen_mark_dirty();
+    frontend_changed();
 }
 
 /* Open path as the session's app (closing any previous one). */
@@ -225,12 +225,12 @@ int session_run(session *s, const tt_sparkle_args *a, bool finish, bool quiet,
     s->running = 1;
     if (s->pending) /* Ctrl-C came while this command prepared its run */
         tt_distiller_interrupt(cat);
-    screen_running();
+    frontend_running();
     int rc = finish ? tt_distiller_finish(cat, a, &r)
                     : tt_distiller_sparkle(cat, a, &r);
     s->running = 0;
     s->interrupts = 0;
-    screen_mark_dirty();
+    frontend_changed();
     if (rc < 0) {
         const char *m = tt_catalyst_errmsg(cat);
         out_error("%s", m && *m ? m : tt_strerror(rc));

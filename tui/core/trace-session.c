@@ -42,7 +42,7 @@ int session_open_trace(session *s, const char *path)
     s->last_run = tt_run_count(cat) ? tt_run_at(cat, tt_run_count(cat) - 1) : NULL;
     s->last_stop[0] = '\0';
     bp_session_reset(&g_bps, cat);
-    screen_mark_dirty();
+    frontend_changed();
     return 0;
 }
 

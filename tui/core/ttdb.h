@@ -2,11 +2,12 @@
  * ttdb.h: the debugger's internal header, grouped by the file that defines
  * each part.
  *
- * ttdb is a thin layer over the Distiller.  session.c owns the loaded app and
+ * ttdb is a thin layer over the Distiller.  This header is the core
+ * (tui/core/), which knows no terminal: session.c owns the loaded app and
  * its catalyst; cmd*.c turn command lines into Distiller calls; breakpoint.c
  * decides, after every executed sparkle, whether to stop; output.c sends text
- * to stdout (batch) or to the console pane (screen); view*.c paint the screen
- * from the catalyst's own data (the trace is never copied).
+ * to whatever sink the front end set; frontend.c tells the attached front
+ * end (tui/screen/, tui/batch/, tui/dap/) what changed.
  */
 #ifndef TTDB_H
 #define TTDB_H
@@ -323,10 +324,10 @@ int bp_add(bp_list *l, breakpoint *bp);
 breakpoint *bp_find(bp_list *l, int num);
 /* Delete one (num > 0) or all (num == 0). */
 int bp_delete(bp_list *l, int num);
-/* Parse "PROBE OP VALUE" / "TONIC.PROBE OP VALUE" from word `from` of a
- * (VALUE: the remaining words as typed). */
-typedef struct cmd_args cmd_args;
-bp_cond *bp_cond_parse(const cmd_args *a, int from);
+/* A condition PROBE OP VALUE (PROBE may be "TONIC.PROBE"; VALUE as typed,
+ * parsed by the probe's type when evaluated); NULL after an error for an
+ * unknown OP. */
+bp_cond *bp_cond_new(const char *probe, const char *op, const char *value);
 void bp_cond_free(bp_cond *c);
 /* Describe a breakpoint for `info breakpoints` ("Door.ttsc__open"). */
 void bp_describe(const breakpoint *bp, strbuf *b);
@@ -384,11 +385,14 @@ enum {
     CMD_RUNS = 1 << 3     /* runs the app: refused on a recorded trace */
 };
 
+typedef struct cmd_args cmd_args;
 struct cmd_args {
     int argc;
     char **argv;       /* unquoted words */
     char **raw;        /* the same words as typed (quotes kept) */
     const char **starts; /* where each word starts in the line */
+    tt_catalyst *cat;  /* set by the dispatcher: the session's catalyst
+                          (never NULL for a CMD_SESSION command) */
 };
 
 typedef struct cmd_entry cmd_entry;
@@ -403,7 +407,15 @@ struct cmd_entry {
     const cmd_entry *const *subs;  /* subcommands (NULL-terminated) */
 };
 
-extern const cmd_entry *const cmd_table[];
+/* Every command (NULL-terminated): the core's, then those a front end
+ * added. */
+extern const cmd_entry *const *cmd_table;
+/* Add commands (a NULL-terminated table that stays valid) after the
+ * core's; cmd_shutdown frees what this allocated. */
+void cmd_add_commands(const cmd_entry *const *more);
+/* A `help TOPIC` that is not a command ("keys"); print writes it. */
+void cmd_add_help_topic(const char *topic, void (*print)(void));
+void cmd_shutdown(void);
 
 /* Split a line into words (quotes '...' and "..." group; raw keeps them).
  * Returns -1 with an error printed for an unterminated quote. */
@@ -412,9 +424,17 @@ void cmd_args_free(cmd_args *a);
 /* Word i for a value parser: as typed, a 'single quoted' word turned into
  * a "double quoted" one (malloc'ed). */
 char *cmd_arg_text(const cmd_args *a, int i);
-/* Find a command by exact name, alias or unique prefix in a table. */
+/* Why cmd_lookup found nothing. */
+typedef enum cmd_miss {
+    CMD_FOUND,     /* it did find one */
+    CMD_UNKNOWN,   /* nothing matches, nothing is close */
+    CMD_CLOSE,     /* nothing matches; err suggests a close name */
+    CMD_AMBIGUOUS  /* a prefix of several; err lists them */
+} cmd_miss;
+/* Find a command by exact name, alias or unique prefix in a table; NULL
+ * with a one-line message in err and the reason in *why (may be NULL). */
 const cmd_entry *cmd_lookup(const cmd_entry *const *table, const char *word,
-                            char *err, size_t esz);
+                            char *err, size_t esz, cmd_miss *why);
 /* Execute one line: 0, or -1 when the command failed (error printed).
  * Blank lines and comments (#) do nothing. */
 int cmd_execute(const char *line);
@@ -444,7 +464,6 @@ extern const cmd_entry cmd_call_entry;
 extern const cmd_entry cmd_export_entry;
 extern const cmd_entry cmd_help_entry, cmd_quit_entry, cmd_set_entry,
     cmd_file_entry, cmd_echo_entry, cmd_source_entry;
-extern const cmd_entry cmd_dump_screen_entry, cmd_bench_redraw_entry;
 
 /* cmd-info.c: shared listings (also used by views and tests). */
 void info_breakpoints(void);
@@ -461,14 +480,7 @@ int options_set(const char *name, const char *value);
 size_t options_names(const char ***out);
 
 /* ===================================================================== */
-/* keys.c: the screen's key table, as data                               */
-/* ===================================================================== */
-
-/* Print the key table (`help keys`). */
-void keys_help(void);
-
-/* ===================================================================== */
-/* main.c: global flags                                                  */
+/* options.c: global flags                                               */
 /* ===================================================================== */
 
 typedef struct ttdb_opts {
@@ -478,6 +490,7 @@ typedef struct ttdb_opts {
     bool keep_going;     /* batch: do not stop at the first error */
     bool print_entries;  /* print executed entries after each run */
     bool echo;           /* echo commands in batch output */
+    bool show_system;    /* system sparkles (_tt*) shown (`set system`) */
     bool quit;           /* `quit` was given */
     int quit_status;     /* `quit N` */
 } ttdb_opts;
@@ -485,14 +498,22 @@ typedef struct ttdb_opts {
 extern ttdb_opts g_opts;
 
 /* ===================================================================== */
-/* batch.c: the plain-text command loop                                  */
+/* script.c: running command lines and command files                     */
 /* ===================================================================== */
 
 /* Run the commands of a file ("-" = stdin); stops at the first error
  * unless keep_going.  Returns 0 or -1. */
-int batch_run_file(const char *path, FILE *f);
+int script_run_file(const char *path, FILE *f);
 /* Run one command line (from -ex); 0 or -1. */
-int batch_run_line(const char *line);
+int script_run_line(const char *line);
+/* One -x FILE or -ex CMD, in command-line order. */
+typedef struct startup_cmd {
+    bool is_file;
+    const char *text;
+} startup_cmd;
+/* Run them in order; 0 or -1 (stops at a failure unless batch mode keeps
+ * going). */
+int script_run_startup(const startup_cmd *cmds, int n);
 
 /* ===================================================================== */
 /* export.c glue: plugins (cmd-export.c)                                 */
@@ -505,32 +526,25 @@ void export_free(void);
 void export_list(void);
 
 /* ===================================================================== */
-/* screen (view.c, prompt.c, status.c, screen-dump.c): the curses UI     */
+/* frontend.c: what the core tells the front end attached to it          */
 /* ===================================================================== */
 
-/* Start the screen; -1 if the terminal cannot be used. */
-int screen_start(void);
-/* Run the interactive loop until quit. */
-void screen_loop(void);
-/* Tear down (readline first, then curses), safe to call twice. */
-void screen_stop(void);
-/* Something changed: views re-read the session on the next paint. */
-void screen_mark_dirty(void);
-/* Text of the whole screen into f, one line per row. */
-int screen_dump(FILE *f);
-/* Time n redraws of the trace pane (newest rows; then the middle) and,
- * with system sparkles hidden, one rebuild of their index (ms). */
-int screen_bench_redraw(long n, double *ms_newest, double *ms_middle,
-                        double *ms_index);
-/* A run starts: show "running..." now (the loop is blocked meanwhile). */
-void screen_running(void);
-/* A signal for the screen loop (SIGINT at the prompt, SIGTERM, SIGHUP);
- * async-signal-safe. */
-void screen_signal(int sig);
-/* Whether the screen currently runs (output goes to the console pane). */
-bool screen_active(void);
-/* Hidden-system-sparkle toggle (`set system on|off`). */
-void screen_set_show_system(bool on);
-bool screen_show_system(void);
+/* Callbacks of a front end (each may be NULL).  The core calls them; it
+ * never calls a front end by name.  Output goes through out_set_sink(). */
+typedef struct ttdb_frontend {
+    /* The session changed (a command ran, a run ended, an app started or
+     * closed): what shows it re-reads it before the user looks again. */
+    void (*changed)(void);
+    /* A run starts; the core blocks until it ends. */
+    void (*running)(void);
+    /* A setting the front end shows changed (its name, as in `set`). */
+    void (*setting)(const char *name);
+} ttdb_frontend;
+
+/* Attach fe (copied; NULL: none). */
+void frontend_attach(const ttdb_frontend *fe);
+void frontend_changed(void);
+void frontend_running(void);
+void frontend_setting(const char *name);
 
 #endif /* TTDB_H */

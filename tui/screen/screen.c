@@ -93,6 +93,12 @@ int screen_start(void)
     view_layout();
     prompt_init();
     out_set_sink(console_sink, NULL);
+    static const ttdb_frontend fe = {
+        .changed = screen_mark_dirty,
+        .running = screen_running,
+        .setting = screen_setting,
+    };
+    frontend_attach(&fe);
     active = true;
     return 0;
 }
@@ -103,6 +109,7 @@ void screen_stop(void)
     if (!active)
         return;
     active = false;
+    frontend_attach(NULL);
     out_set_sink(NULL, NULL);
     prompt_free();
     detail_close();
@@ -137,6 +144,13 @@ void screen_running(void)
 {
     if (active)
         status_running();
+}
+
+/* A setting changed (`set system`). */
+void screen_setting(const char *name)
+{
+    if (strcmp(name, "system") == 0)
+        trace_follow_setting();
 }
 
 /* The terminal changed size. */
@@ -338,7 +352,8 @@ void screen_loop(void)
 int screen_bench_redraw(long n, double *ms_newest, double *ms_middle,
                         double *ms_index)
 {
-    if (!screen_show_system())
+    trace_follow_setting(); /* batch mode attaches no front end */
+    if (!g_opts.show_system)
         *ms_index = trace_index_ms();
     if (active) {
         *ms_newest = view_time_trace(n, false);
@@ -376,4 +391,33 @@ int screen_bench_redraw(long n, double *ms_newest, double *ms_middle,
     fclose(out);
     fclose(in);
     return 0;
+}
+
+/* The screen from start to exit status. */
+int screen_main(const char *app, const startup_cmd *cmds, int ncmds)
+{
+    if (screen_start() < 0) {
+        fprintf(stderr, "ttdb: cannot use this terminal (TERM=%s); "
+                        "use -batch\n",
+                getenv("TERM") ? getenv("TERM") : "");
+        return TTDB_EXIT_FAILED;
+    }
+    if (!g_opts.quiet)
+        out_printf("ttdb %s: `help` lists the commands, `help keys` "
+                   "the keys; Tab on an empty line moves to the panes.\n",
+                   PACKAGE_VERSION);
+    if (app && session_open(&g_session, app) == 0) {
+        if (g_session.recorded)
+            session_describe_trace(&g_session);
+        else
+            out_printf("%s: %zu tonics, %zu orders queued; nothing has "
+                       "run yet\n", app, tt_tonic_count(g_session.cat),
+                       tt_queue_length(g_session.cat));
+    }
+    script_run_startup(cmds, ncmds);
+    if (!g_opts.quit)
+        screen_loop();
+    screen_stop();
+    return g_opts.quit && g_opts.quit_status >= 0 ? g_opts.quit_status
+                                                  : TTDB_EXIT_OK;
 }

@@ -14,6 +14,7 @@
 #define TTDB_SCREEN_H
 
 #include "ttdb.h"
+#include "frontends.h"
 
 #include <curses.h>
 
@@ -114,6 +115,8 @@ char *console_text_since(size_t since);
 void trace_search(const char *pattern, int dir);
 void trace_search_again(int dir);
 void trace_toggle_system(void);
+/* Show or hide system sparkles as g_opts.show_system says (`set system`). */
+void trace_follow_setting(void);
 /* Milliseconds to rebuild the hidden-system index (bench-redraw). */
 double trace_index_ms(void);
 void trace_reset(void);
@@ -163,6 +166,9 @@ extern bool g_prompt_dirty;
 
 /* --- keys.c ---------------------------------------------------------- */
 
+/* Print the key table (`help keys`). */
+void keys_help(void);
+
 typedef enum key_action {
     KA_NONE,
     KA_FOCUS_NEXT,
@@ -189,6 +195,17 @@ typedef enum key_action {
 key_action keys_lookup(int key, bool pane_focus);
 
 /* --- screen.c -------------------------------------------------------- */
+
+/* The front-end callbacks: something changed, a run starts, a setting. */
+void screen_mark_dirty(void);
+void screen_running(void);
+void screen_setting(const char *name);
+/* Text of the whole screen into f, one line per row (screen-dump.c). */
+int screen_dump(FILE *f);
+/* Time n redraws of the trace pane (newest rows; then the middle) and,
+ * with system sparkles hidden, one rebuild of their index (ms). */
+int screen_bench_redraw(long n, double *ms_newest, double *ms_middle,
+                        double *ms_index);
 
 /* The terminal's colour support was initialised. */
 extern bool g_has_colors;

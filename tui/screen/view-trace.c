@@ -229,15 +229,19 @@ void trace_search_again(int dir)
     status_message("/%s: not found", T.pattern);
 }
 
-/* Show or hide system sparkles, keeping the selected entry. */
+/* Show or hide system sparkles (the key), keeping the selected entry. */
 void trace_toggle_system(void)
 {
-    screen_set_show_system(T.hide_system);
+    g_opts.show_system = T.hide_system;
+    trace_follow_setting();
 }
 
-/* `set system on|off`. */
-void screen_set_show_system(bool on)
+/* Show system sparkles or not as `set system` says. */
+void trace_follow_setting(void)
 {
+    bool on = g_opts.show_system;
+    if (T.hide_system == !on)
+        return;
     pane *p = &g_panes[PANE_TRACE];
     tt_catalyst *cat = g_session.cat;
     uint64_t seq = 0;
@@ -265,12 +269,6 @@ double trace_index_ms(void)
     double t0 = now_mono();
     index_update(g_session.cat);
     return (now_mono() - t0) * 1000.0;
-}
-
-/* Whether system sparkles are shown. */
-bool screen_show_system(void)
-{
-    return !T.hide_system;
 }
 
 const pane_ops trace_ops = {

@@ -1,0 +1,37 @@
+/*
+ * frontends.h: the entry points of ttdb's front ends, which main.c picks
+ * from.  Each front end drives the core (core/ttdb.h) and hears from it
+ * through the callbacks of frontend_attach() and the sink of out_set_sink().
+ */
+#ifndef TTDB_FRONTENDS_H
+#define TTDB_FRONTENDS_H
+
+#include "ttdb.h"
+
+/* --- batch/: plain text ----------------------------------------------- */
+
+/* Open app (may be NULL), run cmds, then stdin unless only_cmds (-batch
+ * with commands); returns the exit status. */
+int batch_main(const char *app, const startup_cmd *cmds, int ncmds,
+               bool only_cmds);
+
+/* --- screen/: the curses screen --------------------------------------- */
+
+/* Add the screen's commands (dump-screen, bench-redraw) and `help keys`:
+ * they work in every front end (bench-redraw draws to /dev/null). */
+void screen_register_commands(void);
+/* The interactive session from start to exit status. */
+int screen_main(const char *app, const startup_cmd *cmds, int ncmds);
+/* Start the screen; -1 if the terminal cannot be used. */
+int screen_start(void);
+/* Run the interactive loop until quit. */
+void screen_loop(void);
+/* Tear down (readline first, then curses), safe to call twice. */
+void screen_stop(void);
+/* A signal for the screen loop (SIGINT at the prompt, SIGTERM, SIGHUP);
+ * async-signal-safe. */
+void screen_signal(int sig);
+/* Whether the screen currently runs (output goes to the console pane). */
+bool screen_active(void);
+
+#endif /* TTDB_FRONTENDS_H */
