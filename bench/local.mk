@@ -1,9 +1,11 @@
 # bench/local.mk: benchmarks, built by `make bench` (never run by make check).
 # Each prints its figure and the command that reproduces it.
-bench_programs = bench/bench-engine bench/bench-json bench/bench-export
+bench_programs = bench/bench-engine bench/bench-json bench/bench-export bench/bench-scale
 EXTRA_PROGRAMS = $(bench_programs)
 bench_bench_engine_SOURCES = bench/bench-engine.c bench/chain.h
 bench_bench_engine_LDADD = src/libtasktonic.la
+bench_bench_scale_SOURCES = bench/bench-scale.c bench/chain.h
+bench_bench_scale_LDADD = src/libtasktonic.la
 bench_bench_json_SOURCES = bench/bench-json.c bench/chain.h
 bench_bench_json_LDADD = src/libtasktonic.la
 bench_bench_export_SOURCES = bench/bench-export.c bench/chain.h

@@ -115,7 +115,7 @@ void tt_catalyst_free(tt_catalyst *cat)
     for (size_t i = 0; i < cat->n_runs; i++)
         tt__run_free(cat->runs[i]);
     free(cat->runs);
-    tt__probes_reset(cat);
+    tt__probes_free(cat);
     for (size_t i = cat->n_tonics; i-- > 0;)
         tt__tonic_free(cat->tonics[i]);
     free(cat->tonics);

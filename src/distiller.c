@@ -71,6 +71,10 @@ typedef struct run_ctx {
     long remaining;   /* sparkle_count left; meaningful when counting */
     bool counting;
     bool stop_now;    /* a crash: leave at once */
+    struct {
+        const tt__klass *k;
+        int *slots;
+    } *sop;           /* per contract tonic: its stop_on_probe slots */
 } run_ctx;
 
 /* Live tonic named `name`, or NULL. */
@@ -95,64 +99,110 @@ static void contract_met(run_ctx *rc, int match, int target, char **names, char 
     tt__run_add_stop(r, "contract_met");
 }
 
-/* Evaluate the contract's per-tonic rules after entry e. */
+/* The slots of contract tonic i's stop_on_probe names on t's class,
+ * resolved when the tonic's class is first seen (not per sparkle). */
+static const int *sop_slots(run_ctx *rc, size_t i, tt_tonic *t)
+{
+    const tt_contract_tonic *ct = &rc->c->tonics[i];
+    if (!rc->sop) {
+        rc->sop = calloc(rc->c->n_tonics, sizeof *rc->sop);
+        if (!rc->sop)
+            return NULL;
+    }
+    if (rc->sop[i].k != t->k) {
+        int *slots = realloc(rc->sop[i].slots, ct->sop_names.n * sizeof *slots);
+        if (!slots)
+            return NULL;
+        for (size_t j = 0; j < ct->sop_names.n; j++)
+            slots[j] = tt__probe_slot(t, ct->sop_names.v[j]);
+        rc->sop[i].slots = slots;
+        rc->sop[i].k = t->k;
+    }
+    return rc->sop[i].slots;
+}
+
+/* The reasons contract tonic i holds now (up to max), as strings; 0 when
+ * none.  Allocates only for a reason that holds. */
+static size_t reasons_of(run_ctx *rc, size_t i, tt_tonic *t, const tt_trace_entry *e,
+                         char **rs, size_t max)
+{
+    const tt_contract_tonic *ct = &rc->c->tonics[i];
+    tt_catalyst *cat = rc->cat;
+    size_t k = 0;
+    char buf[600];
+    if (ct->has_till_state) {
+        const char *st = tt_tonic_state_name(t);
+        for (size_t j = 0; j < ct->till_state_in.n; j++)
+            if (strcmp(ct->till_state_in.v[j], st) == 0) {
+                snprintf(buf, sizeof buf, "state: '%s'", st);
+                rs[k++] = tt__strdup(buf);
+                break;
+            }
+    }
+    if (ct->has_till_sparkle && e->tonic == t->l.serial) {
+        const char *sp = cat->names.str[e->sparkle];
+        for (size_t j = 0; j < ct->till_sparkle_in.n; j++)
+            if (strcmp(ct->till_sparkle_in.v[j], sp) == 0) {
+                snprintf(buf, sizeof buf, "sparkle: '%s'", sp);
+                rs[k++] = tt__strdup(buf);
+                break;
+            }
+    }
+    const int *slots = ct->sop_names.n ? sop_slots(rc, i, t) : NULL;
+    for (size_t j = 0; slots && j < ct->sop_names.n && k < max; j++) {
+        tt_value v;
+        if (!tt__probe_read_slot(t, slots[j], &v))
+            continue;
+        bool eq = tt_value_equal(&v, &ct->sop_values[j]);
+        tt_value_clear(&v);
+        if (!eq)
+            continue;
+        char val[400];
+        tt_value_to_text(&ct->sop_values[j], val, sizeof val);
+        snprintf(buf, sizeof buf, "probe: %s == %s", ct->sop_names.v[j], val);
+        rs[k++] = tt__strdup(buf);
+    }
+    return k;
+}
+
+/* Evaluate the contract's per-tonic rules after entry e.  Nothing is
+ * allocated unless a tonic holds a reason. */
 static void eval_contract(run_ctx *rc, const tt_trace_entry *e)
 {
     const tt_contract *c = rc->c;
     tt_catalyst *cat = rc->cat;
     size_t nt = c->n_tonics;
-    char **names = calloc(nt ? nt : 1, sizeof *names);
-    char ***reasons = calloc(nt ? nt : 1, sizeof *reasons);
-    size_t *nreasons = calloc(nt ? nt : 1, sizeof *nreasons);
+    char **names = NULL;
+    char ***reasons = NULL;
+    size_t *nreasons = NULL;
     size_t n = 0;
     int match = 0;
-    if (!names || !reasons || !nreasons)
-        goto out;
     for (size_t i = 0; i < nt; i++) {
-        const tt_contract_tonic *ct = &c->tonics[i];
-        tt_tonic *t = live_tonic(cat, ct->name);
+        tt_tonic *t = live_tonic(cat, c->tonics[i].name);
         if (!t)
             continue;
         char *rs[64];
-        size_t k = 0;
-        char buf[600];
-        const char *st = tt_tonic_state_name(t);
-        if (ct->has_till_state)
-            for (size_t j = 0; j < ct->till_state_in.n; j++)
-                if (strcmp(ct->till_state_in.v[j], st) == 0) {
-                    snprintf(buf, sizeof buf, "state: '%s'", st);
-                    rs[k++] = tt__strdup(buf);
-                    break;
-                }
-        if (ct->has_till_sparkle && e->tonic == t->l.serial) {
-            const char *sp = cat->names.str[e->sparkle];
-            for (size_t j = 0; j < ct->till_sparkle_in.n; j++)
-                if (strcmp(ct->till_sparkle_in.v[j], sp) == 0) {
-                    snprintf(buf, sizeof buf, "sparkle: '%s'", sp);
-                    rs[k++] = tt__strdup(buf);
-                    break;
-                }
-        }
-        for (size_t j = 0; j < ct->sop_names.n && k < TT_COUNTOF(rs); j++) {
-            tt_value v;
-            if (!tt__probe_read(t, ct->sop_names.v[j], &v))
-                continue;
-            bool eq = tt_value_equal(&v, &ct->sop_values[j]);
-            tt_value_clear(&v);
-            if (!eq)
-                continue;
-            char val[400];
-            tt_value_to_text(&ct->sop_values[j], val, sizeof val);
-            snprintf(buf, sizeof buf, "probe: %s == %s", ct->sop_names.v[j], val);
-            rs[k++] = tt__strdup(buf);
-        }
+        size_t k = reasons_of(rc, i, t, e, rs, TT_COUNTOF(rs));
         if (k == 0)
             continue;
         match++;
-        names[n] = tt__strdup(ct->name);
+        if (!names) {
+            names = calloc(nt, sizeof *names);
+            reasons = calloc(nt, sizeof *reasons);
+            nreasons = calloc(nt, sizeof *nreasons);
+        }
+        if (!names || !reasons || !nreasons) {
+            for (size_t j = 0; j < k; j++)
+                free(rs[j]);
+            goto out;
+        }
+        names[n] = tt__strdup(c->tonics[i].name);
         reasons[n] = malloc(k * sizeof **reasons);
         if (reasons[n])
             memcpy(reasons[n], rs, k * sizeof *rs);
+        else
+            for (size_t j = 0; j < k; j++)
+                free(rs[j]);
         nreasons[n] = reasons[n] ? k : 0;
         n++;
     }
@@ -398,6 +448,9 @@ int tt_distiller_sparkle(tt_catalyst *cat, const tt_sparkle_args *args, const tt
     }
     free(rc.till_state.buf);
     free(rc.till_sparkle.buf);
+    for (size_t i = 0; rc.sop && i < c->n_tonics; i++)
+        free(rc.sop[i].slots);
+    free(rc.sop);
     cat->interrupt = 0;
     cat->probe_contract = NULL;
     tt__probes_reset(cat);

@@ -11,49 +11,103 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Forget resolved plans. */
+/*
+ * A plan is resolved once per tonic and run: the contract's list for the
+ * tonic, reduced to the probes its class has, each with its slot (a field
+ * offset or a callback, see tt__probe_slot).  Plans are shared by every
+ * tonic of the same class with the same list, and kept until the catalyst
+ * is freed: trace entries point at a plan's key array instead of copying it.
+ * Taking a snapshot then reads each slot directly: no name is looked up.
+ */
+
+/* Forget which tonic uses which plan (a new run or contract). */
 void tt__probes_reset(tt_catalyst *cat)
 {
-    for (size_t i = 0; i < cat->n_plan; i++)
-        free(cat->plan[i].keys);
     free(cat->plan);
     cat->plan = NULL;
     cat->n_plan = 0;
 }
 
+/* Free every plan (catalyst teardown). */
+void tt__probes_free(tt_catalyst *cat)
+{
+    tt__probes_reset(cat);
+    while (cat->plans) {
+        tt__probe_plan *p = cat->plans;
+        cat->plans = p->next;
+        free(p->keys);
+        free(p->slots);
+        free(p);
+    }
+}
+
+/* The contract's probe list for tonic t. */
+static const tt_strlist *list_for(const tt_contract *c, const tt_tonic *t)
+{
+    for (size_t i = 0; i < c->n_tonics; i++)
+        if (c->tonics[i].has_probes && strcmp(c->tonics[i].name, t->l.name) == 0)
+            return &c->tonics[i].probes;
+    return &c->probes;
+}
+
+/* Resolve t's plan: the existing one that matches, or a new one. */
+static tt__probe_plan *resolve(tt_catalyst *cat, tt_tonic *t)
+{
+    const tt_strlist *list = list_for(cat->probe_contract, t);
+    size_t n = 0;
+    const char **keys = list->n ? malloc(list->n * sizeof *keys) : NULL;
+    int *slots = list->n ? malloc(list->n * sizeof *slots) : NULL;
+    if (list->n && (!keys || !slots))
+        goto fail;
+    for (size_t i = 0; i < list->n; i++) {
+        int slot = tt__probe_slot(t, list->v[i]);
+        if (slot == TT__PROBE_NONE)
+            continue; /* a probe the tonic lacks is left out */
+        pthread_mutex_lock(&cat->names.lock); /* other threads look names up */
+        int64_t id = tt__intern(&cat->names, list->v[i]);
+        pthread_mutex_unlock(&cat->names.lock);
+        if (id < 0)
+            goto fail;
+        keys[n] = cat->names.str[id];
+        slots[n++] = slot;
+    }
+    for (tt__probe_plan *p = cat->plans; p; p = p->next)
+        if (p->k == t->k && p->n == n && (n == 0 || memcmp(p->keys, keys, n * sizeof *keys) == 0)) {
+            free(keys);
+            free(slots);
+            return p;
+        }
+    tt__probe_plan *p = calloc(1, sizeof *p);
+    if (!p)
+        goto fail;
+    p->k = t->k;
+    p->n = n;
+    p->keys = keys;
+    p->slots = slots;
+    p->next = cat->plans;
+    cat->plans = p;
+    return p;
+fail:
+    free(keys);
+    free(slots);
+    return NULL;
+}
+
 static tt__probe_plan *plan_for(tt_catalyst *cat, tt_tonic *t)
 {
     uint32_t s = t->l.serial;
-    if (s >= cat->n_plan) {
+    if (TT__UNLIKELY(s >= cat->n_plan)) {
         size_t n = cat->n_tonics > s + 1 ? cat->n_tonics : s + 1;
-        tt__probe_plan *p = realloc(cat->plan, n * sizeof *p);
+        tt__probe_plan **p = realloc(cat->plan, n * sizeof *p);
         if (!p)
             return NULL;
         memset(p + cat->n_plan, 0, (n - cat->n_plan) * sizeof *p);
         cat->plan = p;
         cat->n_plan = n;
     }
-    tt__probe_plan *p = &cat->plan[s];
-    if (p->resolved)
-        return p;
-    const tt_contract *c = cat->probe_contract;
-    const tt_strlist *list = &c->probes;
-    for (size_t i = 0; i < c->n_tonics; i++)
-        if (c->tonics[i].has_probes && strcmp(c->tonics[i].name, t->l.name) == 0) {
-            list = &c->tonics[i].probes;
-            break;
-        }
-    p->resolved = true;
-    p->n = 0;
-    p->keys = list->n ? calloc(list->n, sizeof *p->keys) : NULL;
-    for (size_t i = 0; p->keys && i < list->n; i++) {
-        pthread_mutex_lock(&cat->names.lock); /* other threads look names up */
-        int64_t id = tt__intern(&cat->names, list->v[i]);
-        pthread_mutex_unlock(&cat->names.lock);
-        if (id >= 0)
-            p->keys[p->n++] = cat->names.str[id];
-    }
-    return p;
+    if (TT__UNLIKELY(!cat->plan[s]))
+        cat->plan[s] = resolve(cat, t);
+    return cat->plan[s];
 }
 
 /* Python freezes a tonic or timer to its str(): "<ID[02]B[01] Child Child>". */
@@ -78,7 +132,8 @@ static void freeze(tt_value *v)
     }
 }
 
-/* Snapshot t's probes into the arena of entry seq. */
+/* Snapshot t's probes into the arena of entry seq.  The map's keys are the
+ * plan's (shared) unless a probe gave no value. */
 tt_map *tt__probes_snapshot(tt_catalyst *cat, tt_tonic *t, uint64_t seq)
 {
     tt__probe_plan *p = plan_for(cat, t);
@@ -92,15 +147,28 @@ tt_map *tt__probes_snapshot(tt_catalyst *cat, tt_tonic *t, uint64_t seq)
     m->vals = NULL;
     if (p->n == 0)
         return m;
-    m->keys = tt__trace_alloc(&cat->trace, seq, p->n * sizeof *m->keys);
     m->vals = tt__trace_alloc(&cat->trace, seq, p->n * sizeof *m->vals);
-    if (!m->keys || !m->vals)
+    if (!m->vals)
         return m;
+    m->keys = (char **)p->keys;
     for (size_t i = 0; i < p->n; i++) {
-        if (!tt__probe_read(t, p->keys[i], &m->vals[m->n]))
+        tt_value *v = &m->vals[m->n];
+        if (!tt__probe_read_slot(t, p->slots[i], v)) {
+            if (m->keys == (char **)p->keys) {
+                /* keys of its own from here on: the values shift down */
+                char **own = tt__trace_alloc(&cat->trace, seq, p->n * sizeof *own);
+                if (!own)
+                    return m; /* m->n values, the first m->n keys */
+                memcpy(own, p->keys, m->n * sizeof *own);
+                m->keys = own;
+            }
             continue;
-        freeze(&m->vals[m->n]);
-        m->keys[m->n++] = (char *)p->keys[i];
+        }
+        if (TT__UNLIKELY(v->type >= TT_T_TONIC))
+            freeze(v);
+        if (m->keys != (char **)p->keys)
+            m->keys[m->n] = (char *)p->keys[i];
+        m->n++;
     }
     return m;
 }

@@ -383,15 +383,75 @@ const char *tt_tonic_probe_at(const tt_tonic *t, size_t i)
     return builtin_probes[i - t->k->def->n_probes];
 }
 
-/* Read probe `name` of t into out (a deep value). */
-bool tt__probe_read(tt_tonic *t, const char *name, tt_value *out)
+/* The slot of probe `name` on t: an index in its class's probe table, a
+ * built-in (TT__PROBE_FINISHING...), or TT__PROBE_NONE.  A slot depends only
+ * on t's compiled class, so callers resolve a name once per class. */
+int tt__probe_slot(const tt_tonic *t, const char *name)
 {
     const tt_class *c = t->k->def;
-    *out = TT_NONE;
-    for (size_t i = 0; i < c->n_probes; i++) {
-        const tt_probe_def *p = &c->probes[i];
-        if (strcmp(p->name, name) != 0)
+    for (size_t i = 0; i < c->n_probes; i++)
+        if (strcmp(c->probes[i].name, name) == 0)
+            return (int)i;
+    if (strcmp(name, "finishing") == 0)
+        return TT__PROBE_FINISHING;
+    if (strcmp(name, "infusions") == 0)
+        return TT__PROBE_INFUSIONS;
+    if (t->is_catalyst && strcmp(name, "tonics_sparkling") == 0)
+        return TT__PROBE_TONICS;
+    return TT__PROBE_NONE;
+}
+
+/* Read t's "infusions" probe: a list of their str(). */
+static bool read_infusions(const tt_tonic *t, tt_value *out)
+{
+    size_t n = t->n_infusions - t->n_left, k = 0;
+    tt_value *items = n ? calloc(n, sizeof *items) : NULL;
+    for (size_t i = 0; items && i < t->n_infusions; i++) {
+        char buf[512];
+        if (!t->infusions[i])
             continue;
+        tt__liquid_str(t->infusions[i], buf, sizeof buf);
+        items[k++] = TT_STR(tt__strdup(buf));
+    }
+    tt_list *l = malloc(sizeof *l);
+    if (!l || (n && !items)) {
+        free(l);
+        free(items);
+        return false;
+    }
+    l->n = items ? n : 0;
+    l->items = items;
+    out->type = TT_T_LIST;
+    out->u.list = l;
+    return true;
+}
+
+/* Read the catalyst's "tonics_sparkling" probe: the ids it runs. */
+static bool read_tonics_sparkling(const tt_catalyst *cat, tt_value *out)
+{
+    tt_value *items = cat->n_ts ? calloc(cat->n_ts, sizeof *items) : NULL;
+    tt_list *l = malloc(sizeof *l);
+    if (!l || (cat->n_ts && !items)) {
+        free(l);
+        free(items);
+        return false;
+    }
+    for (size_t i = 0; i < cat->n_ts; i++)
+        items[i] = TT_INT(cat->ts[i]);
+    l->n = cat->n_ts;
+    l->items = items;
+    out->type = TT_T_LIST;
+    out->u.list = l;
+    return true;
+}
+
+/* Read the probe in `slot` (from tt__probe_slot for t's class) into out, a
+ * deep value; false if there is none or memory ran out. */
+bool tt__probe_read_slot(tt_tonic *t, int slot, tt_value *out)
+{
+    *out = TT_NONE;
+    if (slot >= 0) {
+        const tt_probe_def *p = &t->k->def->probes[slot];
         const char *f = (const char *)t->data + p->offset;
         switch (p->kind) {
         case TT_PK_INT: *out = TT_INT(*(const int *)f); return true;
@@ -414,50 +474,18 @@ bool tt__probe_read(tt_tonic *t, const char *name, tt_value *out)
         }
         return false;
     }
-    if (strcmp(name, "finishing") == 0) {
-        *out = TT_BOOL(t->finishing);
-        return true;
+    switch (slot) {
+    case TT__PROBE_FINISHING: *out = TT_BOOL(t->finishing); return true;
+    case TT__PROBE_INFUSIONS: return read_infusions(t, out);
+    case TT__PROBE_TONICS: return read_tonics_sparkling(t->cat, out);
+    default: return false;
     }
-    if (strcmp(name, "infusions") == 0) {
-        size_t n = t->n_infusions - t->n_left, k = 0;
-        tt_value *items = n ? calloc(n, sizeof *items) : NULL;
-        for (size_t i = 0; items && i < t->n_infusions; i++) {
-            char buf[512];
-            if (!t->infusions[i])
-                continue;
-            tt__liquid_str(t->infusions[i], buf, sizeof buf);
-            items[k++] = TT_STR(tt__strdup(buf));
-        }
-        tt_list *l = malloc(sizeof *l);
-        if (!l || (n && !items)) {
-            free(l);
-            free(items);
-            return false;
-        }
-        l->n = items ? n : 0;
-        l->items = items;
-        out->type = TT_T_LIST;
-        out->u.list = l;
-        return true;
-    }
-    if (t->is_catalyst && strcmp(name, "tonics_sparkling") == 0) {
-        tt_catalyst *cat = t->cat;
-        tt_value *items = cat->n_ts ? calloc(cat->n_ts, sizeof *items) : NULL;
-        tt_list *l = malloc(sizeof *l);
-        if (!l || (cat->n_ts && !items)) {
-            free(l);
-            free(items);
-            return false;
-        }
-        for (size_t i = 0; i < cat->n_ts; i++)
-            items[i] = TT_INT(cat->ts[i]);
-        l->n = cat->n_ts;
-        l->items = items;
-        out->type = TT_T_LIST;
-        out->u.list = l;
-        return true;
-    }
-    return false;
+}
+
+/* Read probe `name` of t into out (a deep value). */
+bool tt__probe_read(tt_tonic *t, const char *name, tt_value *out)
+{
+    return tt__probe_read_slot(t, tt__probe_slot(t, name), out);
 }
 
 /* Read a probe's current value. */

@@ -417,7 +417,8 @@ struct tt_catalyst {
     bool tainted;
     int crash_sig;           /* signal of the last contained crash, -1 watchdog */
     const tt_contract *probe_contract; /* probes to take during a run */
-    struct tt__probe_plan *plan;       /* per tonic serial, resolved lazily */
+    struct tt__probe_plan **plan;      /* per tonic serial, resolved lazily */
+    struct tt__probe_plan *plans;      /* every plan resolved so far */
     size_t n_plan;
     struct tt__recorded *recorded;     /* a trace read back: nothing runs */
 
@@ -449,6 +450,16 @@ TT__INTERNAL void tt__tonic_free(tt_tonic *t);
 TT__INTERNAL void tt__liquid_str(const tt__liquid *l, char *buf, size_t size);
 /* Read a probe by name into out; false if the tonic lacks it. */
 TT__INTERNAL bool tt__probe_read(tt_tonic *t, const char *name, tt_value *out);
+/* Probes resolved once per class: a slot is an index in the class's probe
+ * table or one of these built-ins. */
+enum {
+    TT__PROBE_NONE = -100,
+    TT__PROBE_FINISHING = -1,
+    TT__PROBE_INFUSIONS = -2,
+    TT__PROBE_TONICS = -3 /* the catalyst's tonics_sparkling */
+};
+TT__INTERNAL int tt__probe_slot(const tt_tonic *t, const char *name);
+TT__INTERNAL bool tt__probe_read_slot(tt_tonic *t, int slot, tt_value *out);
 
 /* post.c */
 /* Queue an order with explicit source; args are copied. */
@@ -473,10 +484,14 @@ TT__INTERNAL void tt__builtins_bind(tt__klass *k);
 
 /* probes.c */
 typedef struct tt__probe_plan {
-    bool resolved;
+    const struct tt__klass *k;
     size_t n;
-    const char **keys;   /* interned probe names */
+    const char **keys;   /* interned probe names the class has */
+    int *slots;          /* tt__probe_slot of each */
+    struct tt__probe_plan *next; /* cat->plans */
 } tt__probe_plan;
+/* Free every plan (catalyst teardown). */
+TT__INTERNAL void tt__probes_free(tt_catalyst *cat);
 /* Forget the per-tonic probe lists (a new run or contract). */
 TT__INTERNAL void tt__probes_reset(tt_catalyst *cat);
 /* Snapshot the probes the running contract asks for on tonic t (arena of seq);

@@ -107,6 +107,13 @@ tests_test_ledger_SOURCES = tests/test-ledger.c $(TESTS_CHECK_UTIL)
 tests_test_ledger_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_test_ledger_LDADD = src/libtasktonic.la $(CMOCKA_LIBS) $(PTHREAD_LIBS)
 
+# --- test-probes: probe snapshots through resolved plans, stop_on_probe ----
+check_PROGRAMS += tests/test-probes
+TESTS += tests/test-probes
+tests_test_probes_SOURCES = tests/test-probes.c $(TESTS_CHECK_UTIL)
+tests_test_probes_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_test_probes_LDADD = src/libtasktonic.la $(CMOCKA_LIBS) $(PTHREAD_LIBS) $(LIBM)
+
 # --- test-timers: every timer kind and callback rule, virtual time ----------
 check_PROGRAMS += tests/test-timers
 TESTS += tests/test-timers

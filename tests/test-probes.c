@@ -1,0 +1,171 @@
+/*
+ * test-probes.c: probe snapshots taken through a plan resolved once per class
+ * and contract list.
+ *
+ * The plan keeps, in the contract's order, the probes the tonic's class has
+ * (others are left out); tonics of one class share it; a per-tonic list in
+ * the contract gives that tonic its own.  A computed probe that gives no
+ * value is left out of that snapshot only.  stop_on_probe reads the same
+ * resolved slots.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "check-util.h"
+#include "tasktonic.h"
+
+typedef struct gauge {
+    int a;
+    int64_t b;
+    tt_tonic *peer;
+} gauge;
+
+/* "even": a's value when it is even, else no value. */
+static bool gauge_even(tt_tonic *self, tt_value *out)
+{
+    int a = TT_DATA(gauge, self)->a;
+    if (a % 2)
+        return false;
+    *out = TT_INT(a);
+    return true;
+}
+
+static void Gauge_ttsc__bump(tt_tonic *self)
+{
+    gauge *g = TT_DATA(gauge, self);
+    g->a++;
+    g->b += 10;
+}
+
+static void Gauge_ttsc__pair(tt_tonic *self, tt_tonic *peer)
+{
+    TT_DATA(gauge, self)->peer = peer;
+}
+
+static const tt_handler gauge_handlers[] = {
+    TT_ON(Gauge, ttsc__bump),
+    TT_ON(Gauge, ttsc__pair, tt_tonic *),
+};
+static const tt_probe_def gauge_probes[] = {
+    TT_PROBE(gauge, a),
+    TT_PROBE(gauge, b),
+    TT_PROBE(gauge, peer),
+    TT_PROBE_FN("even", gauge_even),
+};
+static const tt_class Gauge_class = {
+    .name = "Gauge",
+    .data_size = sizeof(gauge),
+    .handlers = gauge_handlers,
+    .n_handlers = TT_COUNTOF(gauge_handlers),
+    .probes = gauge_probes,
+    .n_probes = TT_COUNTOF(gauge_probes),
+};
+
+/* A snapshot as "key=value key=value". */
+static void snap_text(const tt_map *m, char *buf, size_t size)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; m && i < m->n && n < size; i++) {
+        char v[128];
+        tt_value_to_text(&m->vals[i], v, sizeof v);
+        n += (size_t)snprintf(buf + n, size - n, "%s%s=%s", i ? " " : "", m->keys[i], v);
+    }
+}
+
+static void expect_snaps(const tt_trace_entry *e, const char *enter, const char *exit)
+{
+    char buf[512];
+    snap_text(e->probes_enter, buf, sizeof buf);
+    assert_string_equal(buf, enter);
+    snap_text(e->probes_exit, buf, sizeof buf);
+    assert_string_equal(buf, exit);
+}
+
+static tt_contract *contract(const char *json)
+{
+    tt_contract *c = NULL;
+    tt_error err;
+    if (tt_contract_parse(json, "test", &c, &err) < 0)
+        fail_msg("contract: %s", err.msg);
+    return c;
+}
+
+/* Two tonics of one class, the global list and a per-tonic list; a computed
+ * probe without a value; a tonic-valued probe frozen to its str(). */
+static void test_snapshots_follow_the_plan(void **state)
+{
+    tt_catalyst *cat = cu_distiller();
+    tt_tonic *g1 = tt_tonic_new(cat, &Gauge_class, "G1", NULL);
+    tt_tonic *g2 = tt_tonic_new(cat, &Gauge_class, "G2", NULL);
+    tt_tonic *g3 = tt_tonic_new(cat, &Gauge_class, "G3", NULL);
+    tt_contract *c = contract("{\"probes\": [\"b\", \"even\", \"missing\", \"a\", \"peer\"],"
+                              " \"tonics\": {\"G2\": {\"probes\": [\"a\", \"finishing\"]}}}");
+    tt_sparkle_args args = {.contract = c};
+    const tt_run *run;
+
+    (void)state;
+    cu_all(cat);
+    assert_int_equal(tt_send(g1, "ttsc__pair", TT_TONIC(g2)), 0);
+    assert_int_equal(tt_send(g1, "ttsc__bump"), 0);
+    assert_int_equal(tt_send(g2, "ttsc__bump"), 0);
+    assert_int_equal(tt_send(g3, "ttsc__bump"), 0);
+    assert_int_equal(tt_send(g3, "ttsc__bump"), 0);
+    run = cu_sparkle(cat, &args);
+    assert_int_equal(tt_run_entry_count(run), 5);
+    expect_snaps(cu_entry(cat, run, 0), "b=0 even=0 a=0 peer=None",
+                 "b=0 even=0 a=0 peer=<ID[02]B[00] Gauge G2>");
+    expect_snaps(cu_entry(cat, run, 1), "b=0 even=0 a=0 peer=<ID[02]B[00] Gauge G2>",
+                 "b=10 a=1 peer=<ID[02]B[00] Gauge G2>");
+    expect_snaps(cu_entry(cat, run, 2), "a=0 finishing=False", "a=1 finishing=False");
+    expect_snaps(cu_entry(cat, run, 3), "b=0 even=0 a=0 peer=None", "b=10 a=1 peer=None");
+    expect_snaps(cu_entry(cat, run, 4), "b=10 a=1 peer=None", "b=20 even=2 a=2 peer=None");
+
+    /* A new contract, a new plan for the same tonics. */
+    tt_contract *c2 = contract("{\"probes\": [\"a\"]}");
+    args.contract = c2;
+    assert_int_equal(tt_send(g2, "ttsc__bump"), 0);
+    run = cu_sparkle(cat, &args);
+    expect_snaps(cu_entry(cat, run, 0), "a=1", "a=2");
+    tt_contract_free(c2);
+    tt_contract_free(c);
+    tt_catalyst_free(cat);
+}
+
+/* stop_on_probe reads probes through resolved slots, computed ones too. */
+static void test_stop_on_probe(void **state)
+{
+    tt_catalyst *cat = cu_distiller();
+    tt_tonic *g1 = tt_tonic_new(cat, &Gauge_class, "G1", NULL);
+    tt_contract *c = contract("{\"tonics\": {\"G1\": {\"stop_on_probe\": {\"even\": 4}}}}");
+    tt_sparkle_args args = {.contract = c};
+    const tt_run *run;
+
+    (void)state;
+    cu_all(cat);
+    for (int i = 0; i < 6; i++)
+        assert_int_equal(tt_send(g1, "ttsc__bump"), 0);
+    run = cu_sparkle(cat, &args);
+    assert_int_equal(tt_run_entry_count(run), 4);
+    assert_true(tt_run_contract_met(run, NULL, NULL));
+    assert_string_equal(tt_run_matched_reason(run, 0, 0), "probe: even == 4");
+    tt_contract_free(c);
+    tt_catalyst_free(cat);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_snapshots_follow_the_plan, cu_setup),
+        cmocka_unit_test_setup(test_stop_on_probe, cu_setup),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
