@@ -11,7 +11,9 @@
  *
  * The process state after a contained crash cannot be trusted (the sparkle
  * may have held locks or broken invariants), so the catalyst is marked tainted.
- * Only one catalyst per process can contain crashes at a time.
+ * Several catalysts of one thread may contain crashes at a time (a debugger
+ * replays a session in a second Distiller); the handlers are installed by
+ * the first and removed with the last.  Catalysts on another thread cannot.
  */
 #include "tt-int.h"
 
@@ -25,7 +27,9 @@
 static const int fatal[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
 static struct sigaction saved[TT_COUNTOF(fatal)];
 static struct sigaction saved_alrm;
-static tt_catalyst *owner;
+static tt_catalyst *owner;       /* the catalyst of the last guarded call */
+static int n_owners;             /* catalysts that contain crashes */
+static pthread_t owner_thread;   /* the thread that created them */
 static sigjmp_buf *volatile guard_jmp;
 static volatile sig_atomic_t abort_pending;
 static sigset_t base_mask; /* the catalyst thread's mask, restored on a jump */
@@ -72,8 +76,14 @@ static void on_signal(int sig)
 /* Install the handlers. */
 int tt__crash_install(tt_catalyst *cat)
 {
-    if (owner)
-        return tt__err(cat, -TT_EBUSY, "another catalyst already contains crashes");
+    if (n_owners > 0) {
+        if (!pthread_equal(pthread_self(), owner_thread))
+            return tt__err(cat, -TT_EBUSY,
+                           "a catalyst of another thread already contains crashes");
+        n_owners++;
+        cat->crash_owned = true;
+        return 0;
+    }
     size_t sz = 64 * 1024;
     if (!altstack && !(altstack = malloc(sz)))
         return -TT_ENOMEM;
@@ -89,13 +99,21 @@ int tt__crash_install(tt_catalyst *cat)
     sigaction(SIGALRM, &sa, &saved_alrm);
     pthread_sigmask(SIG_SETMASK, NULL, &base_mask);
     owner = cat;
+    owner_thread = pthread_self();
+    n_owners = 1;
+    cat->crash_owned = true;
     return 0;
 }
 
 /* Restore the previous handlers. */
 void tt__crash_uninstall(tt_catalyst *cat)
 {
-    if (owner != cat)
+    if (!cat->crash_owned)
+        return;
+    cat->crash_owned = false;
+    if (owner == cat)
+        owner = NULL;
+    if (--n_owners > 0)
         return;
     for (size_t i = 0; i < TT_COUNTOF(fatal); i++)
         sigaction(fatal[i], &saved[i], NULL);
@@ -148,6 +166,7 @@ int tt__guarded_call(tt_catalyst *cat, const tt__impl *impl, size_t nargs, tt_to
             arm(0);
         return sig;
     }
+    owner = cat;
     guard_jmp = &jb;
     if (wd > 0)
         arm(wd);

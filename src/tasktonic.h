@@ -342,7 +342,8 @@ typedef struct tt_catalyst_options {
                              at least, dropping whole chunks of 65536 from the
                              front (0 = keep all) */
     bool contain_crashes; /* distiller: turn SIGSEGV/SIGFPE/... in a sparkle into
-                             a "crashed: ..." stop (one catalyst per process) */
+                             a "crashed: ..." stop (the catalysts of one
+                             thread at a time; another gets -TT_EBUSY) */
     double watchdog;      /* distiller: seconds one sparkle may run (0 = off,
                              at most 1e6); needs contain_crashes */
 } tt_catalyst_options;

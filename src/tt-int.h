@@ -416,6 +416,7 @@ struct tt_catalyst {
     volatile sig_atomic_t interrupt;
     bool tainted;
     int crash_sig;           /* signal of the last contained crash, -1 watchdog */
+    bool crash_owned;        /* counted among the catalysts that contain crashes */
     const tt_contract *probe_contract; /* probes to take during a run */
     struct tt__probe_plan **plan;      /* per tonic serial, resolved lazily */
     struct tt__probe_plan *plans;      /* every plan resolved so far */

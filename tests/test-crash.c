@@ -149,17 +149,46 @@ static void test_set_watchdog(void **s)
     assert_int_equal(tt_catalyst_new(&big, &o), -TT_EINVAL);
 }
 
-/* Only one catalyst at a time may own the signal handlers. */
+/* Try to make a crash-containing catalyst on another thread. */
+static void *other_thread(void *arg)
+{
+    tt_catalyst *c = NULL;
+    tt_catalyst_options o = {.mode = TT_MODE_DISTILLER, .contain_crashes = true};
+    *(int *)arg = tt_catalyst_new(&c, &o);
+    tt_catalyst_free(c);
+    return NULL;
+}
+
+/* The catalysts of one thread may all contain crashes (a debugger replays a
+ * session in a second one); another thread's may not meanwhile. */
 static void test_one_owner(void **s)
 {
     (void)s;
-    tt_catalyst *a, *b;
+    tt_catalyst *a, *b, *c;
     tt_catalyst_options o = {.mode = TT_MODE_DISTILLER, .contain_crashes = true};
+    pthread_t th;
+    int rc = 1;
     assert_int_equal(tt_catalyst_new(&a, &o), 0);
-    assert_int_equal(tt_catalyst_new(&b, &o), -TT_EBUSY);
-    tt_catalyst_free(a);
     assert_int_equal(tt_catalyst_new(&b, &o), 0);
+    assert_int_equal(pthread_create(&th, NULL, other_thread, &rc), 0);
+    pthread_join(th, NULL);
+    assert_int_equal(rc, -TT_EBUSY);
+    tt_catalyst_free(a);
+    /* b still contains a crash */
+    tt_tonic *t = NULL;
+    assert_int_equal(tt_app_formula(app, b), 0);
+    t = tt_tonic_by_name(b, "Buggy");
+    assert_non_null(t);
+    assert_int_equal(tt_send(t, "ttsc__null_deref"), 0);
+    const tt_run *r;
+    assert_int_equal(tt_distiller_sparkle(b, NULL, &r), 0);
+    assert_true(tt_distiller_tainted(b));
     tt_catalyst_free(b);
+    assert_int_equal(pthread_create(&th, NULL, other_thread, &rc), 0);
+    pthread_join(th, NULL);
+    assert_int_equal(rc, 0);
+    assert_int_equal(tt_catalyst_new(&c, &o), 0);
+    tt_catalyst_free(c);
 }
 
 int main(void)

@@ -31,7 +31,10 @@ tui_libttdbcore_la_SOURCES = \
 	tui/core/cmd-export.c \
 	tui/core/cmd-misc.c \
 	tui/core/record.c tui/core/record.h \
-	tui/core/cmd-savetest.c
+	tui/core/cmd-savetest.c \
+	tui/core/cmd-why.c \
+	tui/core/cmd-time.c \
+	tui/core/journal.c
 # An uninstalled ttdb finds the exporters of its build tree (cmd-export.c).
 tui_libttdbcore_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tui/core \
 	-DTTDB_BUILDDIR=\"$(abs_top_builddir)\"
@@ -75,7 +78,11 @@ dist_man_MANS += doc/ttdb.1
 # Test apps (loadable modules, never installed).
 TTDB_TEST_APP_FLAGS = $(AM_LDFLAGS) $(TT_MODULE_FLAGS) -rpath /nowhere
 check_LTLIBRARIES += tests/tui/apps/counter.la tests/tui/apps/chain.la \
-	tests/tui/apps/noformula.la tests/tui/apps/badformula.la
+	tests/tui/apps/noformula.la tests/tui/apps/badformula.la \
+	tests/tui/apps/wallclock.la
+tests_tui_apps_wallclock_la_SOURCES = tests/tui/apps/wallclock.c
+tests_tui_apps_wallclock_la_LDFLAGS = $(TTDB_TEST_APP_FLAGS)
+tests_tui_apps_wallclock_la_LIBADD = src/libtasktonic.la
 tests_tui_apps_counter_la_SOURCES = tests/tui/apps/counter.c
 tests_tui_apps_counter_la_LDFLAGS = $(TTDB_TEST_APP_FLAGS)
 tests_tui_apps_counter_la_LIBADD = src/libtasktonic.la
@@ -106,6 +113,7 @@ TTDB_TUI_TESTS = \
 	tests/tui/batch-errors.sh \
 	tests/tui/batch-crash.sh \
 	tests/tui/batch-trace.sh \
+	tests/tui/batch-time.sh \
 	tests/tui/golden.sh \
 	tests/tui/demo-scripts.sh \
 	tests/tui/tmux.sh

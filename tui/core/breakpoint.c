@@ -322,6 +322,12 @@ void bp_session_reset(bp_list *l, tt_catalyst *cat)
         if (t)
             watch_sample(l, (unsigned)i, cat, t, 0, tt_catalyst_now(cat));
     }
+    bp_resync(l, cat);
+}
+
+/* Probe breakpoints stop on a change to true: read where they stand. */
+void bp_resync(bp_list *l, tt_catalyst *cat)
+{
     for (size_t i = 0; i < l->n; i++) {
         breakpoint *bp = l->v[i];
         if (bp->kind == BP_PROBE && cat) {
@@ -553,7 +559,7 @@ static const char *bp_hook(void *ud, tt_catalyst *cat, uint64_t seq)
     const tt_trace_entry *e = tt_trace_get(cat, seq);
     if (!e)
         return NULL;
-    const char *stop = resolve_pending(l, cat);
+    const char *stop = l->replaying ? NULL : resolve_pending(l, cat);
     if (stop)
         return stop;
     tt_tonic *ran = tt_tonic_at(cat, e->tonic);
@@ -561,6 +567,8 @@ static const char *bp_hook(void *ud, tt_catalyst *cat, uint64_t seq)
     for (size_t i = 0; i < l->nw; i++)
         if (strcmp(l->w[i].tonic, tname) == 0)
             watch_sample(l, (unsigned)i, cat, ran, seq, e->vt);
+    if (l->replaying)
+        return NULL;
     char msg[sizeof l->stop_msg];
     for (size_t i = 0; i <= l->n; i++) {
         breakpoint *bp = i < l->n ? l->v[i] : l->until;

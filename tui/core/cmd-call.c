@@ -61,11 +61,13 @@ static int cmd_call_exec(cmd_args *a)
             return -1;
         }
     }
+    journal_input_args("call", a);
     rc = tt_post_from(t, sp, vals, (size_t)given, "ttdb");
     if (rc == TT_DEAD_LETTER)
         out_warn("%s has finished: %s.%s is queued as a dead letter; it will be "
                  "traced with id -1 and not run", tt_tonic_name(t), tt_tonic_name(t), sp);
     if (rc < 0) {
+        journal_cancel_input();
         const char *m = tt_catalyst_errmsg(cat);
         out_error("call %s.%s: %s", tt_tonic_name(t), sp,
                   m && *m ? m : tt_strerror(rc));

@@ -588,6 +588,7 @@ static int cmd_advance_exec(cmd_args *a)
     if (a->argc != 1 || !parse_double(a->argv[0], &s) || s < 0)
         return cmd_usage_error(&cmd_advance_entry);
     size_t before = tt_queue_length(cat);
+    journal_input_args("advance", a); /* even a failed one moved the clock */
     int rc = tt_distiller_advance(cat, s);
     if (rc < 0) {
         const char *m = tt_catalyst_errmsg(cat);
@@ -622,8 +623,10 @@ static int cmd_finish_exec(cmd_args *a)
     tt_tonic *t = resolve_tonic(cat, a->argv[0]);
     if (!t)
         return -1;
+    journal_input_args("finish", a);
     int rc = tt_finish_from_base(t);
     if (rc < 0) {
+        journal_cancel_input();
         const char *m = tt_catalyst_errmsg(cat);
         out_error("finish %s: %s", tt_tonic_name(t),
                   m && *m ? m : tt_strerror(rc));

@@ -13,6 +13,14 @@ static void *sink_ud;
 static strbuf pending; /* a partial line of OUT_TEXT */
 static unsigned long n_errors;
 static char *context; /* "script.ttdb:12" or NULL */
+static bool muted;    /* replaying: only errors get through */
+
+/* Drop text and warnings (errors still show) while on. */
+void out_mute(bool on)
+{
+    out_flush();
+    muted = on;
+}
 
 /* Route output to a sink (NULL for stdout/stderr). */
 void out_set_sink(out_sink s, void *ud)
@@ -25,6 +33,8 @@ void out_set_sink(out_sink s, void *ud)
 /* Deliver one complete line. */
 static void emit(out_kind kind, const char *line)
 {
+    if (muted && kind != OUT_ERROR)
+        return;
     if (sink) {
         sink(kind, line, sink_ud);
         return;

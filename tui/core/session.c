@@ -39,6 +39,8 @@ static int session_start(session *s)
     s->last_stop[0] = '\0';
     s->settings_pending = false;
     g_run_number = 0;
+    if (!g_journal.replaying)
+        journal_reset(&g_journal);
     rc = tt_app_formula(s->app, s->cat);
     if (rc < 0) {
         const char *m = tt_catalyst_errmsg(s->cat);
@@ -210,9 +212,17 @@ void session_print_run(session *s, const tt_run *r, bool entries)
     }
 }
 
-/* One Distiller call with the session's bookkeeping. */
+/* A run the user asked for: journaled, and replaying the recorded future
+ * after a goto (journal.c). */
 int session_run(session *s, const tt_sparkle_args *a, bool finish, bool quiet,
                 const tt_run **out)
+{
+    return journal_forward(s, a, finish, quiet, out);
+}
+
+/* One Distiller call with the session's bookkeeping. */
+int session_run_raw(session *s, const tt_sparkle_args *a, bool finish,
+                    bool quiet, const tt_run **out)
 {
     tt_catalyst *cat = session_cat(s);
     if (!cat)

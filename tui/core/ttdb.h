@@ -111,6 +111,8 @@ void out_vprintf(out_kind kind, const char *fmt, va_list ap);
 /* Print one error line ("ttdb: " is added in batch mode). */
 void out_error(const char *fmt, ...) TTDB_PRINTF(1, 2);
 void out_warn(const char *fmt, ...) TTDB_PRINTF(1, 2);
+/* Drop text and warnings, not errors, while on (journal replay). */
+void out_mute(bool on);
 /* Send a pending partial line. */
 void out_flush(void);
 /* Errors printed so far (the batch exit status uses it). */
@@ -166,6 +168,9 @@ tt_catalyst *session_cat(session *s);
  * unless quiet; returns 0 or -1 (error printed). */
 int session_run(session *s, const tt_sparkle_args *a, bool finish,
                 bool quiet, const tt_run **out);
+/* The same without the journal (journal.c replays through it). */
+int session_run_raw(session *s, const tt_sparkle_args *a, bool finish,
+                    bool quiet, const tt_run **out);
 /* Print the one-line summary of a run and, when asked, its entries. */
 void session_print_run(session *s, const tt_run *r, bool entries);
 /* Whether the current catalyst is tainted (crash or watchdog). */
@@ -180,6 +185,74 @@ bool trace_path_is(const char *path);
 int session_open_trace(session *s, const char *path);
 /* Print what the opened trace holds (one line). */
 void session_describe_trace(session *s);
+
+/* ===================================================================== */
+/* journal.c: the session's inputs and runs; replay (time travel)        */
+/* ===================================================================== */
+
+struct cmd_args;
+
+typedef enum journal_kind {
+    J_INPUT, /* a command line that changed the session (call, advance...) */
+    J_RUN    /* a run: sparkles up to `end`, then the clock at vt_end */
+} journal_kind;
+
+typedef struct journal_item {
+    journal_kind kind;
+    uint64_t seq;    /* the last seq when it was given / the run started */
+    double vt;       /* J_INPUT: the virtual time when it was given */
+    char *line;      /* J_INPUT: the command line */
+    bool finish;     /* J_RUN: finish_distiller (queues ttsc__finish) */
+    uint64_t end;    /* J_RUN: the last seq after it */
+    double vt_end;   /* J_RUN: the virtual time after it */
+    bool stopped;    /* J_RUN: an until, breakpoint or contract stopped it */
+} journal_item;
+
+typedef struct journal {
+    journal_item *v;
+    size_t n, cap;
+    size_t pos;      /* items up to here are the past; the rest, the
+                        recorded future (after a goto) */
+    bool replaying;  /* inputs are not journaled again */
+} journal;
+
+extern journal g_journal;
+
+/* Forget every item (a new session). */
+void journal_reset(journal *j);
+void journal_free(journal *j);
+size_t journal_count(const journal *j);
+const journal_item *journal_at(const journal *j, size_t i);
+/* Whether items lie after the current point (after goto and friends). */
+bool journal_has_future(const journal *j);
+/* The last seq the journal's runs reached. */
+uint64_t journal_horizon(const journal *j);
+/* Record an input command line given now (nothing while replaying).  A
+ * new input drops the recorded future, saying so. */
+void journal_input(const char *line);
+/* Forget the input just recorded (it failed without an effect). */
+void journal_cancel_input(void);
+/* The same, built from a command's name and its words as typed. */
+void journal_input_args(const char *name, const struct cmd_args *a);
+/* A forward run (session_run): journaled; replays the recorded future's
+ * inputs at their seqs when there is one. */
+int journal_forward(session *s, const tt_sparkle_args *a, bool finish,
+                    bool quiet, const tt_run **out);
+/* Restart and replay up to target (the state right after the drain that
+ * holds entry target); 0 or -1. */
+int journal_replay(session *s, uint64_t target);
+
+/* ===================================================================== */
+/* cmd-why.c: causal chains                                              */
+/* ===================================================================== */
+
+/* "#11 MyDevice.ttsc__start_timer(0.2)". */
+void why_entry_text(strbuf *b, tt_catalyst *cat, const tt_trace_entry *e);
+/* The chain of entry seq back to its root input, one line per link; -1
+ * when the entry is not in the trace. */
+int why_chain(strbuf *b, tt_catalyst *cat, uint64_t seq);
+/* "#N" or "N"; false when it is neither. */
+bool parse_seq(const char *s, uint64_t *out);
 
 /* ===================================================================== */
 /* resolve.c: names typed by the user, with suggestions                  */
@@ -315,6 +388,7 @@ typedef struct bp_list {
     watch_row *rows;
     size_t nrows, caprows;
     char stop_msg[512];
+    bool replaying;     /* journal replay: watches only, no stops */
 } bp_list;
 
 extern bp_list g_bps;
@@ -354,6 +428,8 @@ int watch_add(bp_list *l, tt_catalyst *cat, const char *tonic,
 int watch_delete(bp_list *l, unsigned idx);
 /* A new session started: forget per-session state, keep definitions. */
 void bp_session_reset(bp_list *l, tt_catalyst *cat);
+/* Re-read what probe breakpoints compare against (after a replay). */
+void bp_resync(bp_list *l, tt_catalyst *cat);
 /* Install the step hook on cat when needed. */
 void bp_install(bp_list *l, tt_catalyst *cat);
 /* Free everything. */
@@ -460,6 +536,8 @@ extern const cmd_entry cmd_break_entry, cmd_tbreak_entry, cmd_delete_entry, cmd_
     cmd_watch_entry, cmd_display_entry, cmd_undisplay_entry;
 extern const cmd_entry cmd_info_entry;
 extern const cmd_entry cmd_expect_entry;
+extern const cmd_entry cmd_why_entry, cmd_caused_entry, cmd_goto_entry,
+    cmd_reverse_step_entry, cmd_reverse_continue_entry, cmd_verify_entry;
 extern const cmd_entry cmd_call_entry;
 extern const cmd_entry cmd_export_entry;
 extern const cmd_entry cmd_help_entry, cmd_quit_entry, cmd_set_entry,

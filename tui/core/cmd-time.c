@@ -1,0 +1,429 @@
+/*
+ * cmd-time.c: time travel.  goto, reverse-step and reverse-continue replay
+ * the session's journal (journal.c) into a fresh catalyst up to a moment;
+ * verify replays the whole session in a second Distiller (a private copy of
+ * the module, so that its static data is its own) and compares every entry.
+ *
+ * A moment is the state after a drain: an order and the extra sparkles of
+ * the state change it made run as one (as `step` runs them), so a goto to an
+ * entry inside a transition lands where the transition ends, and a
+ * reverse-step lands before the whole transition.
+ */
+#include "ttdb.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Whether the state right after entry seq is one a run can stop at: the
+ * next entry is not an extra sparkle of the same transition. */
+static bool is_boundary(tt_catalyst *cat, uint64_t seq)
+{
+    const tt_trace_entry *next = tt_trace_get(cat, seq + 1);
+    return !next || !(next->flags & TT_EF_EXTRA);
+}
+
+/* Print where the session now is. */
+static void say_where(tt_catalyst *cat, uint64_t asked)
+{
+    uint64_t at = tt_trace_last_seq(cat);
+    if (asked != at && asked != UINT64_MAX)
+        out_printf("#%llu is inside a state change: at #%llu, where it "
+                   "ends\n", (unsigned long long)asked,
+                   (unsigned long long)at);
+    const tt_trace_entry *e = at ? tt_trace_get(cat, at) : NULL;
+    if (e) {
+        strbuf b = {0};
+        why_entry_text(&b, cat, e);
+        out_printf("at %s, time %gs\n", b.s, tt_catalyst_now(cat));
+        sb_free(&b);
+    } else {
+        out_printf("at #0 (before the first sparkle), time %gs\n",
+                   tt_catalyst_now(cat));
+    }
+    if (journal_has_future(&g_journal))
+        out_printf("the recorded future runs to #%llu: step and continue "
+                   "replay it; a new input starts a new future\n",
+                   (unsigned long long)journal_horizon(&g_journal));
+    snprintf(g_session.last_stop, sizeof g_session.last_stop, "goto #%llu",
+             (unsigned long long)at);
+}
+
+/* Replay to target and report; 0 or -1. */
+static int travel(uint64_t target, uint64_t asked)
+{
+    if (journal_replay(&g_session, target) < 0 || !g_session.cat)
+        return -1;
+    say_where(g_session.cat, asked);
+    return 0;
+}
+
+/* The furthest seq the session has reached (now or in its recorded future). */
+static uint64_t reached(tt_catalyst *cat)
+{
+    uint64_t h = journal_horizon(&g_journal), last = tt_trace_last_seq(cat);
+    return h > last ? h : last;
+}
+
+/* goto #N */
+static int cmd_goto_exec(cmd_args *a)
+{
+    tt_catalyst *cat = cmd_cat();
+    uint64_t n;
+    if (!cat)
+        return -1;
+    if (a->argc != 1 || !parse_seq(a->argv[0], &n))
+        return cmd_usage_error(&cmd_goto_entry);
+    uint64_t top = reached(cat);
+    if (n > top) {
+        out_error("#%llu has not run: the session reached #%llu (step or "
+                  "continue to go further)",
+                  (unsigned long long)n, (unsigned long long)top);
+        return -1;
+    }
+    return travel(n, n);
+}
+
+const cmd_entry cmd_goto_entry = {
+    .name = "goto",
+    .aliases = "go",
+    .usage = "goto #N",
+    .help = "Go to the moment right after entry N (#0: before the first "
+            "sparkle), back or forward within what the session has run, by "
+            "replaying its journal into a fresh Distiller. Every pane, info "
+            "and print then show that moment. An entry inside a state change "
+            "lands where the change ends. Forward commands replay the "
+            "recorded future until a new input starts a new one.",
+    .exec = cmd_goto_exec,
+    .flags = CMD_SESSION,
+};
+
+/* reverse-step [N] */
+static int cmd_rs_exec(cmd_args *a)
+{
+    tt_catalyst *cat = cmd_cat();
+    long n = 1;
+    if (!cat)
+        return -1;
+    if (a->argc > 1 || (a->argc == 1 && (!parse_long(a->argv[0], &n) || n < 1)))
+        return cmd_usage_error(&cmd_reverse_step_entry);
+    uint64_t cur = tt_trace_last_seq(cat);
+    if (cur == 0) {
+        out_error("at #0: nothing ran before");
+        return -1;
+    }
+    uint64_t t = (uint64_t)n >= cur ? 0 : cur - (uint64_t)n;
+    while (t > 0 && !is_boundary(cat, t))
+        t--;
+    return travel(t, UINT64_MAX);
+}
+
+const cmd_entry cmd_reverse_step_entry = {
+    .name = "reverse-step",
+    .aliases = "rs",
+    .usage = "reverse-step [N]",
+    .help = "Go back to the state right before the last N entries ran "
+            "(default 1); a state change's extra sparkles go with the "
+            "sparkle that made it, so it lands before the whole change.",
+    .exec = cmd_rs_exec,
+    .flags = CMD_REPEAT | CMD_SESSION,
+};
+
+/* Whether an enabled sparkle or state breakpoint matches entry e. */
+static bool bp_matches(tt_catalyst *cat, const tt_trace_entry *e)
+{
+    const char *tname = tt_entry_tonic_name(cat, e);
+    for (size_t i = 0; i < g_bps.n; i++) {
+        const breakpoint *bp = g_bps.v[i];
+        if (!bp->enabled || (bp->tonic && strcmp(bp->tonic, tname) != 0))
+            continue;
+        if (bp->kind == BP_SPARKLE &&
+            strcmp(bp->name, tt_entry_sparkle_name(cat, e)) == 0)
+            return true;
+        if (bp->kind == BP_STATE && e->state_enter != e->state_exit &&
+            sv_has(&bp->states, tt_entry_state_exit(cat, e)))
+            return true;
+    }
+    return false;
+}
+
+/* reverse-continue */
+static int cmd_rc_exec(cmd_args *a)
+{
+    tt_catalyst *cat = cmd_cat();
+    if (!cat)
+        return -1;
+    if (a->argc != 0)
+        return cmd_usage_error(&cmd_reverse_continue_entry);
+    uint64_t cur = tt_trace_last_seq(cat), first = tt_trace_first_seq(cat);
+    uint64_t best = 0;
+    const char *why = NULL;
+    /* the newest breakpoint hit whose drain ends before now */
+    for (uint64_t k = cur; k >= first && k > 0; k--) {
+        const tt_trace_entry *e = tt_trace_get(cat, k);
+        uint64_t end = k;
+        while (!is_boundary(cat, end))
+            end++;
+        if (e && end < cur && bp_matches(cat, e)) {
+            best = end;
+            why = "breakpoint";
+            break;
+        }
+    }
+    /* a watched probe that changed */
+    for (size_t i = 0; i < g_bps.nrows; i++) {
+        uint64_t end = g_bps.rows[i].seq;
+        if (end == 0)
+            continue;
+        while (!is_boundary(cat, end))
+            end++;
+        if (end < cur && end > best) {
+            best = end;
+            why = "watch";
+        }
+    }
+    /* an until or breakpoint stop of an earlier run */
+    for (size_t i = 0; i < journal_count(&g_journal); i++) {
+        const journal_item *it = journal_at(&g_journal, i);
+        if (it->kind == J_RUN && it->stopped && it->end < cur && it->end > best) {
+            best = it->end;
+            why = "stop";
+        }
+    }
+    if (!why) {
+        out_printf("no breakpoint, watch or until stop before #%llu: at the "
+                   "start\n", (unsigned long long)cur);
+        return travel(0, UINT64_MAX);
+    }
+    return travel(best, UINT64_MAX);
+}
+
+const cmd_entry cmd_reverse_continue_entry = {
+    .name = "reverse-continue",
+    .aliases = "rc",
+    .usage = "reverse-continue",
+    .help = "Go back to the newest earlier moment where the session stopped "
+            "or would stop: a hit of an enabled sparkle or state breakpoint "
+            "(conditions and ignore counts are not considered), a change of "
+            "a watched probe, or a run that an until or breakpoint stopped. "
+            "Without one, back to the start.",
+    .exec = cmd_rc_exec,
+    .flags = CMD_SESSION,
+};
+
+/* ---------------------------------------------------------------------- */
+/* verify                                                                 */
+/* ---------------------------------------------------------------------- */
+
+/* Copy file src to dst; 0 or -1 (errno). */
+static int copy_file(const char *src, const char *dst)
+{
+    size_t len;
+    char *data = read_file(src, &len);
+    if (!data)
+        return -1;
+    FILE *f = fopen(dst, "wb");
+    int rc = f && fwrite(data, 1, len, f) == len ? 0 : -1;
+    if (f && fclose(f) != 0)
+        rc = -1;
+    free(data);
+    return rc;
+}
+
+/* Whether two values are the same (tonics and timers by name). */
+static bool same_value(const tt_value *x, const tt_value *y)
+{
+    if (x->type != y->type)
+        return false;
+    switch (x->type) {
+    case TT_T_TONIC:
+        return (!x->u.tonic && !y->u.tonic) ||
+               (x->u.tonic && y->u.tonic &&
+                strcmp(tt_tonic_name(x->u.tonic), tt_tonic_name(y->u.tonic)) == 0);
+    case TT_T_TIMER:
+    case TT_T_TIMERINFO:
+        return (!x->u.timer && !y->u.timer) ||
+               (x->u.timer && y->u.timer &&
+                strcmp(tt_timer_name(x->u.timer), tt_timer_name(y->u.timer)) == 0);
+    case TT_T_PTR:
+        return true; /* addresses differ between two processes' worth */
+    default: {
+        if (x->type != TT_T_LIST && x->type != TT_T_MAP)
+            return tt_value_equal(x, y);
+        char *a = fmt_value(x), *b = fmt_value(y);
+        bool eq = strcmp(a, b) == 0;
+        free(a);
+        free(b);
+        return eq;
+    }
+    }
+}
+
+static bool same_str(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/* Whether the probes snapshots agree (only when both have them: a replay
+ * runs without the contracts that took them). */
+static bool same_probes(const tt_map *a, const tt_map *b)
+{
+    if (!a || !b)
+        return true;
+    tt_value va = {.type = TT_T_MAP, .u.map = (tt_map *)a};
+    tt_value vb = {.type = TT_T_MAP, .u.map = (tt_map *)b};
+    return same_value(&va, &vb);
+}
+
+/* What differs between two entries, or NULL. */
+static const char *entry_diff(tt_catalyst *c1, const tt_trace_entry *a,
+                              tt_catalyst *c2, const tt_trace_entry *b)
+{
+    if (!same_str(tt_entry_tonic_name(c1, a), tt_entry_tonic_name(c2, b)))
+        return "tonic";
+    if (!same_str(tt_entry_sparkle_name(c1, a), tt_entry_sparkle_name(c2, b)))
+        return "sparkle";
+    if (a->nargs != b->nargs)
+        return "args";
+    for (size_t i = 0; i < a->nargs; i++)
+        if (!same_value(&a->args[i], &b->args[i]))
+            return "args";
+    if (tt_entry_cause(a) != tt_entry_cause(b))
+        return "cause";
+    if (!same_str(tt_entry_source_name(c1, a), tt_entry_source_name(c2, b)) ||
+        !same_str(tt_entry_source_sparkle(c1, a), tt_entry_source_sparkle(c2, b)) ||
+        a->src_id != b->src_id)
+        return "source";
+    if (!same_str(tt_entry_state_enter(c1, a), tt_entry_state_enter(c2, b)) ||
+        !same_str(tt_entry_state_exit(c1, a), tt_entry_state_exit(c2, b)))
+        return "states";
+    if ((a->flags ^ b->flags) & (TT_EF_IGNORED | TT_EF_NOHANDLER | TT_EF_CRASHED | TT_EF_EXTRA))
+        return "how it ran";
+    if (a->vt != b->vt)
+        return "virtual time";
+    if (!same_probes(a->probes_enter, b->probes_enter) ||
+        !same_probes(a->probes_exit, b->probes_exit))
+        return "probes";
+    return NULL;
+}
+
+/* Print one version of a divergent entry. */
+static void show_entry(const char *label, tt_catalyst *cat, uint64_t seq)
+{
+    const tt_trace_entry *e = tt_trace_get(cat, seq);
+    if (!e) {
+        out_printf("  %s: (no entry #%llu)\n", label, (unsigned long long)seq);
+        return;
+    }
+    char line[1024];
+    tt_entry_format(cat, e, line, sizeof line);
+    out_printf("  %s: %s\n", label, line);
+}
+
+/* Compare the entries of two catalysts; prints the result; 0 when equal. */
+static int compare(tt_catalyst *c1, tt_catalyst *c2)
+{
+    uint64_t l1 = tt_trace_last_seq(c1), l2 = tt_trace_last_seq(c2);
+    uint64_t f = tt_trace_first_seq(c1);
+    if (tt_trace_first_seq(c2) > f)
+        f = tt_trace_first_seq(c2);
+    uint64_t top = l1 > l2 ? l1 : l2, same = 0;
+    for (uint64_t s = f; s <= top; s++) {
+        const tt_trace_entry *a = tt_trace_get(c1, s), *b = tt_trace_get(c2, s);
+        const char *d = !a || !b ? "presence" : entry_diff(c1, a, c2, b);
+        if (d) {
+            out_printf("diverged at #%llu (%s) after %llu identical entries\n",
+                       (unsigned long long)s, d, (unsigned long long)same);
+            show_entry("session", c1, s);
+            show_entry("replay ", c2, s);
+            return -1;
+        }
+        same++;
+    }
+    if (f > 1)
+        out_printf("deterministic: %llu entries identical (#1-#%llu were "
+                   "dropped by the trace ring)\n",
+                   (unsigned long long)same, (unsigned long long)(f - 1));
+    else
+        out_printf("deterministic: %llu entries identical\n",
+                   (unsigned long long)same);
+    return 0;
+}
+
+/* verify */
+static int cmd_verify_exec(cmd_args *a)
+{
+    tt_catalyst *cat = cmd_cat();
+    if (!cat)
+        return -1;
+    if (a->argc != 0)
+        return cmd_usage_error(&cmd_verify_entry);
+    const char *so = tt_app_path(g_session.app);
+    char dir[] = "/tmp/ttdb-verify-XXXXXX";
+    if (!so || !mkdtemp(dir)) {
+        out_error("verify: cannot make a temporary folder: %s", strerror(errno));
+        return -1;
+    }
+    const char *base = strrchr(so, '/');
+    char *copy = xasprintf("%s/%s", dir, base ? base + 1 : so);
+    if (copy_file(so, copy) < 0) {
+        out_error("verify: cannot copy %s: %s", so, strerror(errno));
+        free(copy);
+        rmdir(dir);
+        return -1;
+    }
+    /* the second Distiller runs as the session while it replays */
+    session saved = g_session;
+    bp_list bps = g_bps; /* the watch history stays the session's */
+    g_bps.rows = NULL;
+    g_bps.nrows = g_bps.caprows = 0;
+    g_bps.w = xcalloc(bps.nw ? bps.nw : 1, sizeof *g_bps.w);
+    for (size_t i = 0; i < bps.nw; i++) {
+        g_bps.w[i].tonic = bps.w[i].tonic;
+        g_bps.w[i].probe = bps.w[i].probe;
+    }
+    g_session.app = NULL;
+    g_session.cat = NULL;
+    g_session.app_path = copy;
+    size_t pos = g_journal.pos;
+    int rc = journal_replay(&g_session, tt_trace_last_seq(cat));
+    g_journal.pos = pos;
+    if (rc == 0 && g_session.cat)
+        rc = compare(saved.cat, g_session.cat);
+    else
+        rc = -1;
+    session_close(&g_session);
+    unlink(copy);
+    rmdir(dir);
+    free(copy);
+    g_session = saved;
+    for (size_t i = 0; i < g_bps.nrows; i++)
+        free(g_bps.rows[i].text);
+    free(g_bps.rows);
+    for (size_t i = 0; i < g_bps.nw; i++)
+        tt_value_clear(&g_bps.w[i].last);
+    free(g_bps.w);
+    g_bps = bps;
+    bp_resync(&g_bps, g_session.cat);
+    bp_install(&g_bps, g_session.cat);
+    screen_mark_dirty();
+    if (rc < 0)
+        out_error("verify: the replay differs from the session: the app "
+                  "depends on something outside the Distiller (the wall "
+                  "clock, threads, real I/O, uninitialised memory)");
+    return rc;
+}
+
+const cmd_entry cmd_verify_entry = {
+    .name = "verify",
+    .usage = "verify",
+    .help = "Replay the whole session from the start in a second Distiller "
+            "(a private copy of the app module) and compare every entry: "
+            "tonic, sparkle, args, cause, source, states, how it ran, "
+            "virtual time and probes (where both took them). Prints "
+            "`deterministic: N entries identical` or the first divergent "
+            "entry in both versions, and fails then.",
+    .exec = cmd_verify_exec,
+    .flags = CMD_SESSION,
+};

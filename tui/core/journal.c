@@ -1,0 +1,371 @@
+/*
+ * journal.c: the session journal, and replay from it.
+ *
+ * The Distiller is deterministic under virtual time, so a session is fully
+ * described by what was given to it from outside: the input commands (call,
+ * advance, finish TONIC, and whatever else changes behaviour: they call
+ * journal_input) with the seq and virtual time at which each was given, and
+ * its runs, each as the seq and virtual time it ended at.  Replaying means: a
+ * fresh catalyst (the module reloaded), then every item in order: a run is
+ * re-run with sparkle_count up to its end (breakpoints off), then the clock
+ * is set to its end time (a timeout moves it over empty time); an input is
+ * executed again as its command line, output muted.
+ *
+ * goto, reverse-step and reverse-continue replay up to a seq.  What lies
+ * after that point is the recorded future: forward commands replay its
+ * inputs at their seqs, until the user gives a new input, which drops it
+ * ("a new future starts here") and records a sync point (the seq and time
+ * reached), so that a later replay reaches the same state.
+ *
+ * No checkpoints: replay starts from the beginning each time (the Distiller
+ * runs millions of sparkles a second; see doc/performance.md).
+ */
+#include "ttdb.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+journal g_journal;
+
+/* Append an item. */
+static journal_item *push(journal *j)
+{
+    if (j->n == j->cap) {
+        j->cap = j->cap ? j->cap * 2 : 32;
+        j->v = xrealloc(j->v, j->cap * sizeof *j->v);
+    }
+    journal_item *it = &j->v[j->n++];
+    memset(it, 0, sizeof *it);
+    return it;
+}
+
+/* Free items from i on. */
+static void truncate_at(journal *j, size_t i)
+{
+    for (size_t k = i; k < j->n; k++)
+        free(j->v[k].line);
+    j->n = i;
+    if (j->pos > i)
+        j->pos = i;
+}
+
+/* Forget everything (a new session: file, restart). */
+void journal_reset(journal *j)
+{
+    truncate_at(j, 0);
+    j->pos = 0;
+}
+
+void journal_free(journal *j)
+{
+    journal_reset(j);
+    free(j->v);
+    memset(j, 0, sizeof *j);
+}
+
+size_t journal_count(const journal *j) { return j->n; }
+const journal_item *journal_at(const journal *j, size_t i)
+{
+    return i < j->n ? &j->v[i] : NULL;
+}
+bool journal_has_future(const journal *j) { return j->pos < j->n; }
+
+/* The last seq the journal knows of (the end of the recorded session). */
+uint64_t journal_horizon(const journal *j)
+{
+    uint64_t h = 0;
+    for (size_t i = 0; i < j->n; i++)
+        if (j->v[i].kind == J_RUN && j->v[i].end > h)
+            h = j->v[i].end;
+    return h;
+}
+
+/* Drop the recorded future: the user gave a new input at this point.  A
+ * sync point keeps the seq and time reached. */
+static void new_future(journal *j, tt_catalyst *cat)
+{
+    if (!journal_has_future(j))
+        return;
+    uint64_t h = journal_horizon(j);
+    truncate_at(j, j->pos);
+    journal_item *it = push(j);
+    it->kind = J_RUN;
+    it->seq = it->end = tt_trace_last_seq(cat);
+    it->vt = it->vt_end = tt_catalyst_now(cat);
+    j->pos = j->n;
+    out_printf("a new future starts here: the recorded one (to #%llu) is "
+               "dropped\n", (unsigned long long)h);
+}
+
+/* Record an input command line given now. */
+void journal_input(const char *line)
+{
+    journal *j = &g_journal;
+    tt_catalyst *cat = g_session.cat;
+    if (j->replaying || !cat)
+        return;
+    new_future(j, cat);
+    journal_item *it = push(j);
+    it->kind = J_INPUT;
+    it->seq = tt_trace_last_seq(cat);
+    it->vt = tt_catalyst_now(cat);
+    it->line = xstrdup(line);
+    j->pos = j->n;
+}
+
+/* Forget the input just recorded: it failed without an effect. */
+void journal_cancel_input(void)
+{
+    journal *j = &g_journal;
+    if (j->replaying || j->n == 0 || j->v[j->n - 1].kind != J_INPUT)
+        return;
+    truncate_at(j, j->n - 1);
+    j->pos = j->n;
+}
+
+/* The same from a command's words: "NAME WORD WORD" as typed. */
+void journal_input_args(const char *name, const struct cmd_args *a)
+{
+    strbuf b = {0};
+    sb_add(&b, name);
+    for (int i = 0; i < a->argc; i++)
+        sb_printf(&b, " %s", a->raw[i]);
+    journal_input(b.s);
+    sb_free(&b);
+}
+
+/* Whether a run stopped for a condition the user set (an until, a
+ * breakpoint, a contract), not for a count, idle, the clock or Ctrl-C. */
+static bool stopped_for_condition(const tt_run *r)
+{
+    static const char *const plain[] = {"sparkle_count", "idle", "timeout",
+                                        "interrupted", "catalyst finished",
+                                        "wall_guard", "crashed", "watchdog"};
+    for (size_t i = 0; r && i < tt_run_stop_count(r); i++) {
+        bool cond = true;
+        for (size_t k = 0; k < TT_COUNTOF(plain); k++)
+            if (str_starts(tt_run_stop_at(r, i), plain[k]))
+                cond = false;
+        if (cond)
+            return true;
+    }
+    return false;
+}
+
+/* Record a run that went from seq start to end. */
+static void record_run(journal *j, bool finish, uint64_t start, tt_catalyst *cat,
+                       const tt_run *r)
+{
+    journal_item *it = push(j);
+    it->stopped = stopped_for_condition(r);
+    it->kind = J_RUN;
+    it->finish = finish;
+    it->seq = start;
+    it->end = tt_trace_last_seq(cat);
+    it->vt_end = tt_catalyst_now(cat);
+    j->pos = j->n;
+}
+
+/* Skip the recorded runs that end at or before seq. */
+static void pass_runs(journal *j, uint64_t seq)
+{
+    while (j->pos < j->n && j->v[j->pos].kind == J_RUN &&
+           j->v[j->pos].end <= seq)
+        j->pos++;
+}
+
+/* Move the clock to vt when it is behind (timers due meanwhile fire as they
+ * did: a recorded time is never past a timer that had not fired). */
+static void clock_to(tt_catalyst *cat, double vt)
+{
+    double now = tt_catalyst_now(cat);
+    if (vt > now)
+        tt_distiller_advance(cat, vt - now);
+}
+
+/* Execute a recorded input again (output muted, not journaled). */
+static int apply_input(journal *j, const journal_item *it)
+{
+    clock_to(g_session.cat, it->vt);
+    bool was = j->replaying;
+    j->replaying = true;
+    out_mute(true);
+    int rc = cmd_execute(it->line);
+    out_mute(false);
+    j->replaying = was;
+    return rc; /* it failed the same way when it was given */
+}
+
+/* Apply the recorded inputs given at the current seq. */
+static int apply_inputs_here(journal *j)
+{
+    tt_catalyst *cat = g_session.cat;
+    for (;;) {
+        pass_runs(j, tt_trace_last_seq(cat));
+        if (j->pos >= j->n || j->v[j->pos].kind != J_INPUT ||
+            j->v[j->pos].seq != tt_trace_last_seq(cat))
+            return 0;
+        const journal_item *it = &j->v[j->pos++];
+        apply_input(j, it);
+        cat = g_session.cat;
+    }
+}
+
+/* One run of the session, recorded (no recorded future). */
+static int run_recorded(session *s, const tt_sparkle_args *a, bool finish,
+                        bool quiet, const tt_run **out)
+{
+    uint64_t start = s->cat ? tt_trace_last_seq(s->cat) : 0;
+    const tt_run *r = NULL;
+    int rc = session_run_raw(s, a, finish, quiet, &r);
+    if (out)
+        *out = r;
+    if (rc == 0 && s->cat && !g_journal.replaying)
+        record_run(&g_journal, finish, start, s->cat, r);
+    return rc;
+}
+
+/* A forward run: without a recorded future, one run, journaled.  With one,
+ * replay its inputs at their seqs: the run is cut at each, the input given,
+ * and the run goes on while what the user asked for is not done. */
+int journal_forward(session *s, const tt_sparkle_args *a, bool finish,
+                    bool quiet, const tt_run **out)
+{
+    journal *j = &g_journal;
+    if (j->replaying || !journal_has_future(j) || !s->cat)
+        return run_recorded(s, a, finish, quiet, out);
+    if (finish) { /* finish_distiller queues: a new input */
+        new_future(j, s->cat);
+        return run_recorded(s, a, finish, quiet, out);
+    }
+    tt_sparkle_args rest = *a;
+    for (;;) {
+        if (apply_inputs_here(j) < 0)
+            return -1;
+        tt_catalyst *cat = s->cat;
+        uint64_t cur = tt_trace_last_seq(cat);
+        size_t k = j->pos;
+        while (k < j->n && j->v[k].kind != J_INPUT)
+            k++;
+        if (k == j->n) { /* no input ahead: an ordinary run */
+            const tt_run *r = NULL;
+            int rc = session_run_raw(s, &rest, false, quiet, &r);
+            if (out)
+                *out = r;
+            pass_runs(j, tt_trace_last_seq(s->cat));
+            if (rc == 0 && !journal_has_future(j))
+                record_run(j, false, cur, s->cat, r);
+            return rc;
+        }
+        uint64_t next = j->v[k].seq;
+        tt_sparkle_args seg = rest;
+        bool capped = false;
+        if (next > cur && (seg.sparkle_count <= 0 || (uint64_t)seg.sparkle_count > next - cur)) {
+            seg.sparkle_count = (long)(next - cur);
+            capped = true;
+        }
+        const tt_run *r = NULL;
+        int rc = session_run_raw(s, &seg, false, capped || quiet, &r);
+        if (out)
+            *out = r;
+        if (rc < 0 || !r)
+            return rc;
+        uint64_t now = tt_trace_last_seq(s->cat);
+        pass_runs(j, now);
+        bool only_count = tt_run_stop_count(r) == 1 &&
+                          strcmp(tt_run_stop_at(r, 0), "sparkle_count") == 0;
+        if (!capped || now != next || !only_count) {
+            if (capped && !quiet)
+                session_print_run(s, r, g_opts.print_entries);
+            return 0;
+        }
+        if (rest.sparkle_count > 0) {
+            rest.sparkle_count -= (long)tt_run_entry_count(r);
+            if (rest.sparkle_count <= 0) {
+                if (!quiet)
+                    session_print_run(s, r, g_opts.print_entries);
+                return 0;
+            }
+        }
+    }
+}
+
+/* What the app prints while it is replayed was printed when it first ran:
+ * its standard output goes to /dev/null meanwhile.  Returns the saved
+ * descriptor (-1: nothing to restore). */
+static int app_output_off(void)
+{
+    fflush(stdout);
+    int saved = dup(STDOUT_FILENO), null = open("/dev/null", O_WRONLY);
+    if (saved < 0 || null < 0 || dup2(null, STDOUT_FILENO) < 0) {
+        if (saved >= 0)
+            close(saved);
+        saved = -1;
+    }
+    if (null >= 0)
+        close(null);
+    return saved;
+}
+
+static void app_output_on(int saved)
+{
+    if (saved < 0)
+        return;
+    fflush(stdout);
+    dup2(saved, STDOUT_FILENO);
+    close(saved);
+}
+
+/* The journal's items replayed into a fresh catalyst up to target (the
+ * state right after the drain that holds entry target).  The items after
+ * become the recorded future. */
+int journal_replay(session *s, uint64_t target)
+{
+    journal *j = &g_journal;
+    bool was = j->replaying;
+    j->replaying = true;
+    g_bps.replaying = true;
+    int out_fd = app_output_off();
+    int rc = session_restart(s);
+    size_t i = 0;
+    for (; rc == 0 && i < j->n; i++) {
+        const journal_item *it = &j->v[i];
+        tt_catalyst *cat = s->cat;
+        uint64_t cur = tt_trace_last_seq(cat);
+        if (it->kind == J_INPUT) {
+            if (cur >= target || cur != it->seq)
+                break;
+            apply_input(j, it);
+            continue;
+        }
+        if (cur >= target && it->end > cur)
+            break;
+        uint64_t to = it->end < target ? it->end : target;
+        if (to > cur) {
+            tt_sparkle_args a = {.sparkle_count = (long)(to - cur), .timeout = 1e12};
+            out_mute(true);
+            rc = session_run_raw(s, &a, it->finish, true, NULL);
+            out_mute(false);
+            if (rc < 0)
+                break;
+        }
+        cur = tt_trace_last_seq(s->cat);
+        if (it->end > cur)
+            break; /* stopped inside this run: the rest is the future */
+        clock_to(s->cat, it->vt_end);
+    }
+    app_output_on(out_fd);
+    j->pos = i;
+    pass_runs(j, s->cat ? tt_trace_last_seq(s->cat) : 0);
+    j->replaying = was;
+    g_bps.replaying = false;
+    if (s->cat) {
+        bp_resync(&g_bps, s->cat);
+        bp_install(&g_bps, s->cat);
+    }
+    screen_mark_dirty();
+    return rc;
+}
