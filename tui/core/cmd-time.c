@@ -96,7 +96,7 @@ const cmd_entry cmd_goto_entry = {
             "lands where the change ends. Forward commands replay the "
             "recorded future until a new input starts a new one.",
     .exec = cmd_goto_exec,
-    .flags = CMD_SESSION,
+    .flags = CMD_SESSION | CMD_RUNS,
 };
 
 /* reverse-step [N] */
@@ -127,7 +127,7 @@ const cmd_entry cmd_reverse_step_entry = {
             "(default 1); a state change's extra sparkles go with the "
             "sparkle that made it, so it lands before the whole change.",
     .exec = cmd_rs_exec,
-    .flags = CMD_REPEAT | CMD_SESSION,
+    .flags = CMD_REPEAT | CMD_SESSION | CMD_RUNS,
 };
 
 /* Whether an enabled sparkle or state breakpoint matches entry e. */
@@ -209,7 +209,7 @@ const cmd_entry cmd_reverse_continue_entry = {
             "a watched probe, or a run that an until or breakpoint stopped. "
             "Without one, back to the start.",
     .exec = cmd_rc_exec,
-    .flags = CMD_SESSION,
+    .flags = CMD_SESSION | CMD_RUNS,
 };
 
 /* ---------------------------------------------------------------------- */
@@ -425,5 +425,5 @@ const cmd_entry cmd_verify_entry = {
             "`deterministic: N entries identical` or the first divergent "
             "entry in both versions, and fails then.",
     .exec = cmd_verify_exec,
-    .flags = CMD_SESSION,
+    .flags = CMD_SESSION | CMD_RUNS,
 };
