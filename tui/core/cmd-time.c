@@ -407,7 +407,7 @@ static int cmd_verify_exec(cmd_args *a)
     g_bps = bps;
     bp_resync(&g_bps, g_session.cat);
     bp_install(&g_bps, g_session.cat);
-    screen_mark_dirty();
+    frontend_changed();
     if (rc < 0)
         out_error("verify: the replay differs from the session: the app "
                   "depends on something outside the Distiller (the wall "

@@ -366,6 +366,6 @@ int journal_replay(session *s, uint64_t target)
         bp_resync(&g_bps, s->cat);
         bp_install(&g_bps, s->cat);
     }
-    screen_mark_dirty();
+    frontend_changed();
     return rc;
 }
