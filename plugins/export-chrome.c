@@ -68,11 +68,20 @@ typedef struct chrome {
     int64_t queue_len, queue_shown;
 } chrome;
 
+/* d nanoseconds as an integer, held within +-9e18 (0 when not finite). */
+static int64_t ns_round(double d)
+{
+    if (!isfinite(d))
+        return 0;
+    if (d > 9e18 || d < -9e18)
+        return d > 0 ? INT64_C(9000000000000000000) : -INT64_C(9000000000000000000);
+    return llround(d);
+}
+
 /* Seconds since the origin as integer nanoseconds. */
 static int64_t ns_since(const chrome *c, double t)
 {
-    double d = (t - c->t0) * 1e9;
-    return isfinite(d) ? llround(d) : 0;
+    return ns_round((t - c->t0) * 1e9);
 }
 
 /* Where the entry goes: start and end in ns, after the previous one. */
@@ -81,7 +90,7 @@ static void place(chrome *c, const tt_trace_entry *e, int64_t *ts, int64_t *end)
     int64_t t = ns_since(c, c->virtual_clock ? e->vt : e->t_enter), dur = 0;
     if (!c->virtual_clock) {
         double d = (e->t_exit - e->t_enter) * 1e9;
-        dur = isfinite(d) && d > 0 ? llround(d) : 0;
+        dur = d > 0 ? ns_round(d) : 0;
     }
     if (t < c->last_end)
         t = c->last_end;

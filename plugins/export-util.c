@@ -13,6 +13,7 @@
 #include "export-util.h"
 
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -228,9 +229,11 @@ void ttxp_put_fixed(ttxp_out *f, double v, int decimals)
         v = 0;
     double scaled = fabs(v) * pow10[decimals];
     if (scaled >= 9e15) { /* beyond exact integers: let printf do it */
-        char b[64];
+        /* DBL_MAX has 309 integer digits: sign, point and 9 decimals fit. */
+        char b[DBL_MAX_10_EXP + 16];
         int n = snprintf(b, sizeof b, "%.*f", decimals, v);
-        ttxp_write(f, b, (size_t)n);
+        if (n > 0)
+            ttxp_write(f, b, (size_t)n < sizeof b ? (size_t)n : sizeof b - 1);
         return;
     }
     uint64_t u = (uint64_t)llround(scaled), p = (uint64_t)pow10[decimals];

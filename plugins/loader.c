@@ -9,13 +9,14 @@
  * reported through the caller's warn callback: a plugin is loaded whole or not
  * at all.
  *
- * ttdb_export_file writes through a temporary file next to the target and
- * renames it into place, so that a failed export never leaves half a file.
+ * ttdb_export_file writes through ttdb_write_file (file-write.c): a
+ * temporary file next to the target renamed into place, so that a failed
+ * export never leaves half a file.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
-#include "ttdb-plugin.h"
+#include "loader-int.h"
 
 #include <dirent.h>
 #include <dlfcn.h>
@@ -60,9 +61,7 @@ static void warnf(ttdb_warn_fn warn, void *ud, const char *fmt, ...)
 }
 
 /* Fill err (may be NULL); returns code. */
-static int seterr(tt_error *err, int code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int seterr(tt_error *err, int code, const char *fmt, ...)
+int ttdb__seterr(tt_error *err, int code, const char *fmt, ...)
 {
     if (err) {
         va_list ap;
@@ -371,10 +370,10 @@ static const ttdb_exporter *choose(const ttdb_plugins *p, const char *path,
             cand[n++] = p->v[i].x->name;
         const char *near = tt_suggest(format, cand, n);
         if (near)
-            seterr(err, -TT_EINVAL, "unknown export format '%s'; did you mean '%s'? "
+            ttdb__seterr(err, -TT_EINVAL, "unknown export format '%s'; did you mean '%s'? "
                    "(formats: %s)", format, near, names);
         else
-            seterr(err, -TT_EINVAL, "unknown export format '%s' (formats: %s)",
+            ttdb__seterr(err, -TT_EINVAL, "unknown export format '%s' (formats: %s)",
                    format, names);
         return NULL;
     }
@@ -382,7 +381,7 @@ static const ttdb_exporter *choose(const ttdb_plugins *p, const char *path,
     if (!x) {
         char exts[256];
         list_exts(p, exts, sizeof exts);
-        seterr(err, -TT_EINVAL,
+        ttdb__seterr(err, -TT_EINVAL,
                "cannot tell the export format of '%s' from its extension; use one "
                "of %s or name the format: export FILE FORMAT (formats: %s)",
                path, p->n ? exts : "(none)", names);
@@ -390,73 +389,18 @@ static const ttdb_exporter *choose(const ttdb_plugins *p, const char *path,
     return x;
 }
 
-/* The folder part of path ("." when none) into buf. */
-static void dir_of(const char *path, char *buf, size_t size)
-{
-    const char *s = strrchr(path, '/');
-    if (!s)
-        snprintf(buf, size, ".");
-    else if (s == path)
-        snprintf(buf, size, "/");
-    else
-        snprintf(buf, size, "%.*s", (int)(s - path), path);
-}
+/* What ttdb_write_file calls: run the exporter on f. */
+typedef struct export_job {
+    const ttdb_exporter *x;
+    const ttdb_export_ctx *ctx;
+} export_job;
 
-/* Message for a failure to create the file in its folder. */
-static int create_error(const char *path, int e, tt_error *err)
+static int export_write(void *ud, FILE *f, tt_error *err)
 {
-    char dir[PATH_MAX];
-    dir_of(path, dir, sizeof dir);
-    if (e == ENOENT)
-        return seterr(err, -TT_EIO, "cannot write '%s': folder '%s' does not exist",
-                      path, dir);
-    if (e == ENOTDIR)
-        return seterr(err, -TT_EIO, "cannot write '%s': '%s' is not a folder", path,
-                      dir);
-    return seterr(err, -TT_EIO, "cannot write '%s': %s", path, strerror(e));
-}
-
-/* Run the exporter on f; then flush.  Returns 0 or a code (err filled). */
-static int run_exporter(const ttdb_exporter *x, const ttdb_export_ctx *ctx, FILE *f,
-                        const char *path, tt_error *err)
-{
-    errno = 0;
-    err->msg[0] = '\0';
-    int rc = x->write(ctx, f, err);
-    int e = errno;
-    if (rc < 0 && rc != -TT_EIO) {
-        if (!err->msg[0])
-            seterr(err, rc, "%s exporter failed: %s", x->name, tt_strerror(rc));
-        err->code = rc;
-        return rc;
-    }
-    if (rc == 0 && fflush(f) == 0 && !ferror(f))
-        return 0;
-    if (rc == 0)
-        e = errno;
-    return seterr(err, -TT_EIO, "cannot write '%s': %s", path,
-                  strerror(e ? e : EIO));
-}
-
-/* The current umask, without changing it. */
-static mode_t current_umask(void)
-{
-    mode_t m = umask(022);
-    umask(m);
-    return m;
-}
-
-/* Write to a path that exists and is no regular file (/dev/null, a FIFO):
- * no temporary file is possible there. */
-static int export_special(const ttdb_exporter *x, const ttdb_export_ctx *ctx,
-                          const char *path, tt_error *err)
-{
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return create_error(path, errno, err);
-    int rc = run_exporter(x, ctx, f, path, err);
-    if (fclose(f) != 0 && rc == 0)
-        rc = seterr(err, -TT_EIO, "cannot write '%s': %s", path, strerror(errno));
+    const export_job *j = ud;
+    int rc = j->x->write(j->ctx, f, err);
+    if (rc < 0 && rc != -TT_EIO && !err->msg[0])
+        ttdb__seterr(err, rc, "%s exporter failed: %s", j->x->name, tt_strerror(rc));
     return rc;
 }
 
@@ -470,62 +414,17 @@ int ttdb_export_file(const ttdb_plugins *p, const tt_catalyst *cat, const char *
         err = &local;
     memset(err, 0, sizeof *err);
     if (!p || !cat || !path || !*path)
-        return seterr(err, -TT_EINVAL, "export: no file name given");
+        return ttdb__seterr(err, -TT_EINVAL, "export: no file name given");
     const ttdb_exporter *x = choose(p, path, format, err);
     if (!x)
         return err->code;
     size_t runs = tt_run_count(cat);
     if (runs == 0)
-        return seterr(err, -TT_EINVAL,
+        return ttdb__seterr(err, -TT_EINVAL,
                       "nothing to export to '%s': the session has no run yet", path);
     ttdb_export_ctx ctx = {cat, last_only ? runs - 1 : 0, last_only ? 1 : runs,
                            options, last_only};
 
-    /* Follow a symbolic link, so that the rename replaces its target. */
-    char real[PATH_MAX];
-    struct stat st;
-    bool exists = false;
-    if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode) && realpath(path, real))
-        path = real;
-    if (stat(path, &st) == 0) {
-        exists = true;
-        if (S_ISDIR(st.st_mode))
-            return seterr(err, -TT_EIO, "cannot write '%s': it is a folder", path);
-        if (!S_ISREG(st.st_mode))
-            return export_special(x, &ctx, path, err);
-    }
-
-    size_t len = strlen(path) + sizeof ".tmpXXXXXX";
-    char *tmp = malloc(len);
-    if (!tmp)
-        return seterr(err, -TT_ENOMEM, "export: out of memory");
-    snprintf(tmp, len, "%s.tmpXXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        int e = errno;
-        free(tmp);
-        return create_error(path, e, err);
-    }
-    /* mkstemp makes 0600; give the file the mode a plain fopen would. */
-    fchmod(fd, exists ? (st.st_mode & 07777) : (0666 & ~current_umask()));
-    FILE *f = fdopen(fd, "w");
-    if (!f) {
-        int e = errno;
-        close(fd);
-        unlink(tmp);
-        free(tmp);
-        return seterr(err, -TT_EIO, "cannot write '%s': %s", path, strerror(e));
-    }
-    setvbuf(f, NULL, _IOFBF, 1 << 16);
-    int rc = run_exporter(x, &ctx, f, path, err);
-    if (rc == 0 && fsync(fileno(f)) != 0 && errno != EINVAL && errno != EROFS)
-        rc = seterr(err, -TT_EIO, "cannot write '%s': %s", path, strerror(errno));
-    if (fclose(f) != 0 && rc == 0)
-        rc = seterr(err, -TT_EIO, "cannot write '%s': %s", path, strerror(errno));
-    if (rc == 0 && rename(tmp, path) != 0)
-        rc = seterr(err, -TT_EIO, "cannot write '%s': %s", path, strerror(errno));
-    if (rc < 0)
-        unlink(tmp);
-    free(tmp);
-    return rc;
+    export_job job = {x, &ctx};
+    return ttdb_write_file(path, export_write, &job, err);
 }

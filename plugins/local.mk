@@ -7,7 +7,8 @@ EXTRA_DIST += doc/exporters.md
 
 # The loader, linked into ttdb, the tests and the benchmark.
 noinst_LTLIBRARIES += plugins/libttdbplugins.la
-plugins_libttdbplugins_la_SOURCES = plugins/loader.c
+plugins_libttdbplugins_la_SOURCES = plugins/loader.c plugins/file-write.c \
+	plugins/loader-int.h
 plugins_libttdbplugins_la_LIBADD = src/libtasktonic.la $(DL_LIBS)
 
 # The exporters: one module each, exporting only their descriptor.  In the
@@ -64,3 +65,11 @@ tests_plugin_badabi_la_SOURCES = tests/plugin-badabi.c
 tests_plugin_badabi_la_LDFLAGS = $(AM_LDFLAGS) $(TT_MODULE_FLAGS) -rpath /nowhere
 tests_plugin_nodesc_la_SOURCES = tests/plugin-nodesc.c
 tests_plugin_nodesc_la_LDFLAGS = $(AM_LDFLAGS) $(TT_MODULE_FLAGS) -rpath /nowhere
+
+# The exporters' shared formatting at every magnitude (compiled in).
+check_PROGRAMS += tests/test-export-util
+TESTS += tests/test-export-util
+tests_test_export_util_SOURCES = tests/test-export-util.c $(TTDB_EXPORTER_UTIL)
+tests_test_export_util_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins
+tests_test_export_util_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_test_export_util_LDADD = src/libtasktonic.la $(CMOCKA_LIBS) $(LIBM)

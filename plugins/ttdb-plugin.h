@@ -119,10 +119,25 @@ const ttdb_exporter *ttdb_plugins_for_file(const ttdb_plugins *p, const char *pa
  * exporter.  Writes "path.tmpXXXXXX" in the same folder and renames it over
  * path on success; on any failure removes the temporary file, leaves path
  * untouched and fills err with one line naming the file.  Returns 0,
- * -TT_EINVAL (unknown format, no run to export, bad option) or -TT_EIO. */
+ * -TT_EINVAL (unknown format, no run to export, bad option) or -TT_EIO.  The file is
+ * written by ttdb_write_file. */
 int ttdb_export_file(const ttdb_plugins *p, const tt_catalyst *cat, const char *path,
                      const char *format, bool last_only, const char *options,
                      tt_error *err);
+
+/* Writes a file's content to f: 0, or a negative TT_E* code with a one-line
+ * message in err (-TT_EIO when writing to f failed). */
+typedef int (*ttdb_file_fn)(void *ud, FILE *f, tt_error *err);
+
+/* Write path through fn, as every ttdb output file is written: a symbolic
+ * link is followed to its target; a regular file is written under a
+ * temporary name in its folder and renamed over it (removed on any failure),
+ * keeping an existing file's mode, else 0666 & ~umask; a file the user may
+ * not write (for root: one without any write bit) is refused, as are
+ * folders, sockets and block devices; a character device or FIFO is written
+ * directly.  Returns 0 or a negative TT_E* code with one line in err (may be
+ * NULL) naming the file. */
+int ttdb_write_file(const char *path, ttdb_file_fn fn, void *ud, tt_error *err);
 
 /* Unload every module and free p (NULL is fine). */
 void ttdb_plugins_free(ttdb_plugins *p);

@@ -501,6 +501,11 @@ int tt_distiller_advance(tt_catalyst *cat, double seconds)
         return tt__err(cat, -TT_ENOTDISTILLER, "advance needs a distiller with virtual time");
     if (cat->recorded)
         return tt__err(cat, -TT_ERECORDED, "this is a recorded trace: nothing can run");
+    if (seconds > TT__TIME_MAX || cat->vt + seconds > TT__VT_MAX)
+        return tt__err(cat, -TT_ERANGE,
+                       "%gs is too far: virtual time stops at %gs (it is %gs now); "
+                       "timer periods and advance go up to %gs",
+                       seconds, TT__VT_MAX, cat->vt, TT__TIME_MAX);
     double target = cat->vt + seconds;
     /* Each expiry queues an order that nothing runs until the next sparkle()
      * call, so a fast repeat timer could fill memory: stop at a bound. */

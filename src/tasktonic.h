@@ -666,7 +666,8 @@ TT_EXTERN int tt_distiller_finish(tt_catalyst *cat, const tt_sparkle_args *args,
                                   const tt_run **out);
 /* Move virtual time forward by `seconds`, queuing timers that come due (in due
  * order).  Runs nothing.  -TT_ERANGE (virtual time stops where it got to)
- * when the timers queue more than a million orders. */
+ * when the timers queue more than a million orders; -TT_ERANGE (nothing
+ * changes) when seconds is above 1e12 or virtual time would pass 1e13. */
 TT_EXTERN int tt_distiller_advance(tt_catalyst *cat, double seconds);
 /* Ask a running tt_distiller_sparkle to stop between two sparkles with stop
  * condition `interrupted` (async-signal-safe: only sets a flag).  A request

@@ -516,6 +516,10 @@ TT__INTERNAL double tt__timers_next(const tt_catalyst *cat);
 /* timer.c, distiller.c: the longest period or timeout, in seconds (about
  * 31,700 years): every time stays finite and fits a time_t. */
 #define TT__TIME_MAX 1e12
+/* The latest virtual time, in seconds (ten times the longest period): a
+ * period or timeout added to it stays exact to the millisecond, so a run's
+ * deadline is always later than its start. */
+#define TT__VT_MAX 1e13
 
 /* trace-load.c: what a recorded catalyst owns (its synthesized classes). */
 struct tt__recorded;

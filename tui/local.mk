@@ -110,6 +110,7 @@ TTDB_TUI_TESTS = \
 	tests/tui/batch-info.sh \
 	tests/tui/batch-call.sh \
 	tests/tui/batch-export.sh \
+	tests/tui/batch-files.sh \
 	tests/tui/batch-errors.sh \
 	tests/tui/batch-crash.sh \
 	tests/tui/batch-trace.sh \

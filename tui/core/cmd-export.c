@@ -80,35 +80,32 @@ void export_list(void)
     }
 }
 
-/* The library's JSON writer, to a temporary file renamed over path. */
+/* What the library's JSON writer writes: the session or its last run. */
+typedef struct builtin_job {
+    tt_catalyst *cat;
+    bool last_only;
+} builtin_job;
+
+static int builtin_write(void *ud, FILE *f, tt_error *err)
+{
+    const builtin_job *j = ud;
+    (void)err;
+    if (j->last_only)
+        return tt_run_write_json(j->cat, tt_run_at(j->cat, tt_run_count(j->cat) - 1), f,
+                                 0);
+    return tt_session_write_json(j->cat, f, 0);
+}
+
+/* The library's JSON writer, through the same file writer as the plugins. */
 static int export_builtin_json(tt_catalyst *cat, const char *path,
                                bool last_only)
 {
-    char *tmp = xasprintf("%s.tmpXXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        out_error("cannot write %s: %s", path, strerror(errno));
-        free(tmp);
+    builtin_job job = {cat, last_only};
+    tt_error err;
+    if (ttdb_write_file(path, builtin_write, &job, &err) < 0) {
+        out_error("%s", err.msg);
         return -1;
     }
-    FILE *f = fdopen(fd, "w");
-    int rc;
-    size_t nruns = tt_run_count(cat);
-    if (last_only)
-        rc = tt_run_write_json(cat, tt_run_at(cat, nruns - 1), f, 0);
-    else
-        rc = tt_session_write_json(cat, f, 0);
-    if (fclose(f) != 0 && rc == 0)
-        rc = -TT_EIO;
-    if (rc == 0 && rename(tmp, path) != 0)
-        rc = -TT_EIO;
-    if (rc < 0) {
-        unlink(tmp);
-        out_error("cannot write %s: %s", path, tt_strerror(rc));
-        free(tmp);
-        return -1;
-    }
-    free(tmp);
     return 0;
 }
 
