@@ -213,8 +213,10 @@ static void write_edges(dot *d, uint32_t tonic, size_t *ei)
 static void write_graph(dot *d)
 {
     ttxp_out *f = d->f;
-    qsort(d->nodes, d->nnodes, sizeof *d->nodes, cmp_nodes);
-    qsort(d->edges, d->nedges, sizeof *d->edges, cmp_edges);
+    if (d->nnodes) /* qsort's array may not be NULL, even when empty */
+        qsort(d->nodes, d->nnodes, sizeof *d->nodes, cmp_nodes);
+    if (d->nedges)
+        qsort(d->edges, d->nedges, sizeof *d->edges, cmp_edges);
     ttxp_puts(f, "digraph ttdb {\n"
                  "    rankdir=LR;\n"
                  "    compound=true;\n"

@@ -148,7 +148,7 @@ static void sb_json_str(sbuf *b, const char *s)
 /* A timestamp with microseconds ("1764140000.123456"), without printf. */
 static void sb_double(sbuf *b, double d)
 {
-    if (!isfinite(d) || d < 0 || d > 9e15) {
+    if (!isfinite(d) || d < 0 || d > 9e12) { /* d * 1e6 must fit a long long */
         if (isfinite(d))
             sb_printf(b, "%.6f", d);
         else
@@ -270,12 +270,14 @@ int tt_run_write_json(const tt_catalyst *cat, const tt_run *r, FILE *f, unsigned
         sb_str(&b, ", \"start@\": ");
         sb_double(&b, r->start);
         sb_str(&b, ", \"sparkle_trace\": [");
+        bool first = true;
         for (uint64_t k = 0; k < r->count && rc == 0; k++) {
             const tt_trace_entry *e = tt__trace_get(&cat->trace, r->first_seq + k);
             if (!e)
                 continue; /* dropped by the trace ring */
-            if (k)
+            if (!first)
                 sb_put(&b, ", ", 2);
+            first = false;
             sb_str(&b, nl);
             sb_entry(&b, cat, e, flags);
             if (b.n > 64 * 1024)

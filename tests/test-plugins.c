@@ -1411,9 +1411,77 @@ static void test_file_modes(void **state)
     umask(um);
 }
 
+/* A JSON file that jansson reads back; its top-level value. */
+static json_t *load_json(const char *path)
+{
+    json_error_t je;
+    json_t *j = json_load_file(path, 0, &je);
+    if (!j)
+        fail_msg("%s: %s line %d", path, je.text, je.line);
+    return j;
+}
+
+/* With a trace ring that dropped old entries, every JSON writer still writes
+ * valid JSON: the library's (the built-in fallback and sparkle -json), the
+ * json and the chrome exporter. */
+static void test_trace_ring_json(void **state)
+{
+    (void)state;
+    tt_catalyst_options o = {.mode = TT_MODE_DISTILLER, .trace_ring = 4};
+    tt_catalyst *cat = NULL;
+    assert_int_equal(tt_catalyst_new(&cat, &o), 0);
+    tt_tonic *parent = tt_tonic_new(cat, &Parent_class, "Parent", NULL);
+    assert_non_null(parent);
+    run(cat, NULL, 0);
+    /* more than two chunks of 65536 entries: the ring drops the first */
+    for (int i = 0; i < 140000; i++)
+        assert_int_equal(tt_send(parent, "ttsc__ping"), 0);
+    assert_int_equal(tt_send(parent, "ttsc__run", TT_INT(21)), 0);
+    run(cat, NULL, 0);
+    assert_null(tt_trace_get(cat, 1));
+
+    export_ok(cat, tmp_path("ring.json"), NULL, false, NULL);
+    json_t *j = load_json(tmp_path("ring.json"));
+    assert_true(json_is_array(j));
+    size_t kept = 0;
+    for (size_t i = 0; i < json_array_size(j); i++)
+        kept += json_array_size(json_object_get(json_array_get(j, i), "sparkle_trace"));
+    assert_true(kept > 4 && kept < 140000);
+    json_decref(j);
+    export_ok(cat, tmp_path("ring-last.json"), NULL, true, NULL);
+    json_decref(load_json(tmp_path("ring-last.json")));
+    export_ok(cat, tmp_path("ring.chrome.json"), NULL, false, NULL);
+    json_decref(load_json(tmp_path("ring.chrome.json")));
+
+    FILE *f = fopen(tmp_path("ring-lib.json"), "w");
+    assert_non_null(f);
+    assert_int_equal(tt_session_write_json(cat, f, TT_JSON_EXTENSIONS), 0);
+    fclose(f);
+    json_decref(load_json(tmp_path("ring-lib.json")));
+    tt_catalyst_free(cat);
+}
+
+/* dot after a run without any state change: an empty graph. */
+static void test_dot_no_states(void **state)
+{
+    (void)state;
+    tt_catalyst *cat = new_distiller();
+    run(cat, NULL, 0);
+    export_ok(cat, tmp_path("empty.dot"), NULL, false, NULL);
+    FILE *f = fopen(tmp_path("empty.dot"), "r");
+    assert_non_null(f);
+    char line[128];
+    assert_non_null(fgets(line, sizeof line, f));
+    assert_string_equal(line, "digraph ttdb {\n");
+    fclose(f);
+    tt_catalyst_free(cat);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_trace_ring_json),
+        cmocka_unit_test(test_dot_no_states),
         cmocka_unit_test(test_load_all),
         cmocka_unit_test(test_load_env),
         cmocka_unit_test(test_find),
