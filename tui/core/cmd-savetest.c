@@ -630,11 +630,16 @@ static int cmd_save_test_exec(cmd_args *a)
             unlink(tmp);
         else {
             rc = 0;
-            out_printf("wrote %s (%zu run%s checked%s; %s)\n", o.path,
-                       nruns - o.first_pinned + 1, nruns - o.first_pinned + 1 == 1 ? "" : "s",
-                       o.first_pinned > 1 ? ", the earlier ones replayed" : "",
-                       c ? "cc FILE $(pkg-config --cflags --libs tasktonic cmocka)"
-                         : "ttdb -batch -x FILE APP");
+            size_t checked = nruns - o.first_pinned + 1;
+            strbuf b = {0};
+            if (checked == nruns)
+                sb_printf(&b, "%s checked", nruns == 1 ? "it is" : "each is");
+            else
+                sb_printf(&b, "the last %zu checked", checked);
+            out_printf("wrote %s (%s: %zu run%s, %s)\n", o.path,
+                       c ? "a cmocka test" : "a ttdb script", nruns, nruns == 1 ? "" : "s",
+                       b.s);
+            sb_free(&b);
         }
     }
     free(tmp);

@@ -154,19 +154,35 @@ static void changed_states(tt_catalyst *cat, rec_run *r)
     snapshot(cat);
 }
 
-/* The values of the watched probes now. */
+/* Add tonic.probe's current value to r (once; skipped when unreadable). */
+static void add_probe(tt_catalyst *cat, rec_run *r, const char *tonic, const char *probe)
+{
+    char *name = xasprintf("%s.%s", tonic, probe);
+    for (size_t i = 0; i < r->nprobes; i++)
+        if (strcmp(r->probes[i].name, name) == 0) {
+            free(name);
+            return;
+        }
+    tt_tonic *t = tt_tonic_by_name(cat, tonic);
+    tt_value v = TT_NONE;
+    if (!t || tt_tonic_id(t) < 0 || tt_tonic_probe_read(t, probe, &v) < 0) {
+        free(name);
+        return;
+    }
+    r->probes = xrealloc(r->probes, (r->nprobes + 1) * sizeof *r->probes);
+    r->probes[r->nprobes++] = (rec_pair){name, fmt_value(&v)};
+    tt_value_clear(&v);
+}
+
+/* The values of the displayed probes and of the watchpoints' probes now. */
 static void watched_probes(tt_catalyst *cat, rec_run *r)
 {
-    r->probes = xcalloc(g_bps.nw + 1, sizeof *r->probes);
-    for (size_t i = 0; i < g_bps.nw; i++) {
-        const watch *w = &g_bps.w[i];
-        tt_tonic *t = tt_tonic_by_name(cat, w->tonic);
-        tt_value v = TT_NONE;
-        if (!t || tt_tonic_id(t) < 0 || tt_tonic_probe_read(t, w->probe, &v) < 0)
-            continue;
-        r->probes[r->nprobes++] =
-            (rec_pair){xasprintf("%s.%s", w->tonic, w->probe), fmt_value(&v)};
-        tt_value_clear(&v);
+    for (size_t i = 0; i < g_bps.nw; i++)
+        add_probe(cat, r, g_bps.w[i].tonic, g_bps.w[i].probe);
+    for (size_t i = 0; i < g_bps.n; i++) {
+        const breakpoint *bp = g_bps.v[i];
+        if (bp->kind == BP_WATCH && bp->tonic && bp->name)
+            add_probe(cat, r, bp->tonic, bp->name);
     }
 }
 
