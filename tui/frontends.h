@@ -34,4 +34,9 @@ void screen_signal(int sig);
 /* Whether the screen currently runs (output goes to the console pane). */
 bool screen_active(void);
 
+/* --- dap/: the Debug Adapter Protocol on stdin/stdout ------------------- */
+
+/* Serve one editor until it disconnects; returns the exit status. */
+int dap_main(void);
+
 #endif /* TTDB_FRONTENDS_H */

@@ -4,8 +4,8 @@
 bin_PROGRAMS += tui/ttdb
 # The layout: tui/core/ is the debugger (session, commands, breakpoints,
 # output), which knows no terminal; tui/screen/ the curses front end
-# (panes, keys, prompt), tui/batch/ the plain-text one; tui/main.c picks
-# one (tui/frontends.h).
+# (panes, keys, prompt), tui/batch/ the plain-text one, tui/dap/ the Debug
+# Adapter Protocol (ttdb --dap); tui/main.c picks one (tui/frontends.h).
 #
 # The core, built once without curses or readline: linked by ttdb, the
 # command fuzz target (fuzz/local.mk) and the core's unit tests.
@@ -60,12 +60,19 @@ TTDB_SCREEN_SOURCES = \
 	tui/screen/view-probes.c \
 	tui/screen/view-console.c \
 	tui/screen/view-detail.c
+TTDB_DAP_SOURCES = \
+	tui/dap/dap.h \
+	tui/dap/dap.c \
+	tui/dap/dap-io.c \
+	tui/dap/dap-source.c \
+	tui/dap/dap-vars.c
 tui_ttdb_SOURCES = tui/frontends.h tui/main.c tui/batch/batch.c \
-	$(TTDB_SCREEN_SOURCES)
+	$(TTDB_SCREEN_SOURCES) $(TTDB_DAP_SOURCES)
 tui_ttdb_CPPFLAGS = $(AM_CPPFLAGS) $(TTDB_INCLUDES)
 tui_ttdb_CFLAGS = $(AM_CFLAGS) $(CURSES_CFLAGS) $(READLINE_CFLAGS) \
-	$(JANSSON_CFLAGS)
-tui_ttdb_LDADD = $(TTDB_CORE_LIBS) $(CURSES_LIBS) $(READLINE_LIBS)
+	$(JANSSON_CFLAGS) $(DW_CFLAGS) $(PTHREAD_CFLAGS)
+tui_ttdb_LDADD = $(TTDB_CORE_LIBS) $(CURSES_LIBS) $(READLINE_LIBS) \
+	$(DW_LIBS) $(PTHREAD_LIBS)
 
 dist_man_MANS += doc/ttdb.1
 
@@ -119,6 +126,15 @@ TTDB_TUI_TESTS = \
 	tests/tui/demo-scripts.sh \
 	tests/tui/tmux.sh
 TESTS += $(TTDB_TUI_TESTS)
+
+# The Debug Adapter (ttdb --dap) with a real client: npm's
+# @vscode/debugadapter-testsupport under node's test runner.  ./bootstrap
+# installs node, npm and the package (into $(top_builddir)/tests/node).
+TESTS += tests/dap/dap.sh
+EXTRA_DIST += tests/dap/dap.sh tests/dap/dap.test.mjs \
+	tests/node/package.json tests/node/package-lock.json \
+	editors/vscode/package.json editors/vscode/extension.js \
+	editors/vscode/README.md
 EXTRA_DIST += $(TTDB_TUI_TESTS) tests/tui/lib.sh \
 	tests/tui/scripts/single_dut.ttdb tests/tui/scripts/state_fallback.ttdb \
 	tests/tui/scripts/hierarchy.ttdb tests/tui/scripts/chunked.ttdb

@@ -31,6 +31,8 @@ static const char usage_text[] =
     "  -x FILE       run the commands in FILE (repeatable)\n"
     "  -ex CMD       run one command (repeatable; in order with -x)\n"
     "  -k            batch: keep going after a failed command\n"
+    "  --dap         serve an editor: the Debug Adapter Protocol on stdin\n"
+    "                and stdout (the app comes with the launch request)\n"
     "  -q            no banner\n"
     "  --version     print the version and exit\n"
     "  --help        print this help and exit\n"
@@ -41,7 +43,8 @@ static const char usage_text[] =
     "lists the commands; see ttdb(1).\n";
 
 static const char *const option_names[] = {
-    "-batch", "-x", "-ex", "-k", "-q", "-trace", "--version", "--help"};
+    "-batch", "-x", "-ex", "-k", "-q", "--dap", "-trace", "--version",
+    "--help"};
 
 /* Print a usage error and return the usage status. */
 static int usage_error(const char *fmt, ...) TTDB_PRINTF(1, 2);
@@ -115,7 +118,7 @@ int main(int argc, char **argv)
 {
     startup_cmd *cmds = xcalloc((size_t)argc + 1, sizeof *cmds);
     int ncmds = 0;
-    bool opt_batch = false;
+    bool opt_batch = false, opt_dap = false;
     const char *app = NULL;
     bool dashdash = false;
 
@@ -150,6 +153,8 @@ int main(int argc, char **argv)
             }
             app = argv[++i];
             g_session.force_trace = true;
+        } else if (!strcmp(a, "--dap") || !strcmp(a, "-dap")) {
+            opt_dap = true;
         } else if (!strcmp(a, "-k") || !strcmp(a, "--keep-going")) {
             g_opts.keep_going = true;
         } else if (!strcmp(a, "-q") || !strcmp(a, "-quiet") ||
@@ -182,8 +187,21 @@ int main(int argc, char **argv)
     signals_init();
 
     screen_register_commands();
-    int status = g_opts.batch ? batch_main(app, cmds, ncmds, opt_batch)
-                              : screen_main(app, cmds, ncmds);
+    int status;
+    if (opt_dap) {
+        if (app || ncmds) {
+            free(cmds);
+            return usage_error("--dap takes the app and commands from the "
+                               "launch request, not the command line");
+        }
+        g_opts.print_entries = false;
+        g_opts.keep_going = true;
+        status = dap_main();
+    } else if (g_opts.batch) {
+        status = batch_main(app, cmds, ncmds, opt_batch);
+    } else {
+        status = screen_main(app, cmds, ncmds);
+    }
     out_flush();
     export_free();
     session_close(&g_session);

@@ -37,6 +37,7 @@ void bp_free_one(breakpoint *bp)
         return;
     tt_value_clear(&bp->old);
     free(bp->tonic);
+    free(bp->klass);
     free(bp->name);
     sv_free(&bp->states);
     free(bp->value_text);
@@ -213,6 +214,11 @@ void bp_describe(const breakpoint *bp, strbuf *b)
         break;
     case BP_WATCH:
         sb_printf(b, "%s.%s", bp->tonic, bp->name);
+        break;
+    case BP_HANDLER:
+        sb_printf(b, "before %s.%s", bp->klass, bp->name);
+        if (bp->states.n)
+            sb_printf(b, " in %s", bp->states.v[0]);
         break;
     }
     if (bp->cond)
@@ -392,6 +398,7 @@ static bool until_check(breakpoint *bp, tt_catalyst *cat,
                  op_text(bp->op), bp->value_text);
         return true;
     case BP_WATCH:
+    case BP_HANDLER:
         break;
     }
     return false;
@@ -435,6 +442,8 @@ static bool bp_check(breakpoint *bp, tt_catalyst *cat,
         if (!watch_changed(bp, ran, msg, msz))
             return false;
         break;
+    case BP_HANDLER:
+        return false; /* checked against the next order: handler_check */
     }
     if (bp->cond && !cond_holds(cat, bp->cond, ran))
         return false;
@@ -501,6 +510,8 @@ int bp_resolve(breakpoint *bp, tt_catalyst *cat, char *err, size_t esz)
                 return -1;
             watch_remember(bp, cat);
             break;
+        case BP_HANDLER:
+            break;
         }
         bp->unresolved = false;
     }
@@ -552,6 +563,28 @@ static const char *resolve_pending(bp_list *l, tt_catalyst *cat)
     return stop;
 }
 
+/* Whether a handler breakpoint stops before order o runs. */
+static bool handler_check(breakpoint *bp, tt_catalyst *cat,
+                          const tt_order_view *o, char *msg, size_t msz)
+{
+    if (!o->tonic || strcmp(bp->name, o->sparkle) != 0 ||
+        strcmp(bp->klass, tt_tonic_class_name(o->tonic)) != 0)
+        return false;
+    if (bp->states.n &&
+        strcmp(bp->states.v[0], tt_tonic_state_name(o->tonic)) != 0)
+        return false;
+    if (bp->cond && !cond_holds(cat, bp->cond, o->tonic))
+        return false;
+    bp->hits++;
+    if (bp->ignore > 0) {
+        bp->ignore--;
+        return false;
+    }
+    snprintf(msg, msz, "breakpoint %d: before %s.%s", bp->num,
+             tt_tonic_name(o->tonic), o->sparkle);
+    return true;
+}
+
 /* The Distiller's step hook: pending names, watches, then breakpoints. */
 static const char *bp_hook(void *ud, tt_catalyst *cat, uint64_t seq)
 {
@@ -575,7 +608,21 @@ static const char *bp_hook(void *ud, tt_catalyst *cat, uint64_t seq)
         if (!bp || !bp->enabled || bp->unresolved || bp->cond_unresolved ||
             (bp->until && l->until_hit))
             continue;
-        if (bp_check(bp, cat, e, ran, tname, msg, sizeof msg)) {
+        bool hit;
+        if (bp->kind == BP_HANDLER) {
+            /* once a run: the extras of the sparkle that stopped it see
+             * the same next order */
+            static unsigned stopped_run;
+            tt_order_view next;
+            hit = stopped_run != g_run_number &&
+                  tt_queue_at(cat, 0, &next) == 0 &&
+                  handler_check(bp, cat, &next, msg, sizeof msg);
+            if (hit)
+                stopped_run = g_run_number;
+        } else {
+            hit = bp_check(bp, cat, e, ran, tname, msg, sizeof msg);
+        }
+        if (hit) {
             bp->stopped = true;
             if (bp->until)
                 l->until_hit = true;

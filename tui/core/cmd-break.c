@@ -101,6 +101,17 @@ static bp_cond *cond_parse(const cmd_args *a, int from)
     return c;
 }
 
+/* A condition as typed after `if` ("count >= 3"); NULL after an error. */
+bp_cond *bp_cond_parse_text(const char *text)
+{
+    cmd_args a;
+    if (cmd_split(text, &a) < 0)
+        return NULL;
+    bp_cond *c = cond_parse(&a, 0);
+    cmd_args_free(&a);
+    return c;
+}
+
 /* Parse the optional "if PROBE OP VALUE" from word k on into bp->cond,
  * checked against bt, the breakpoint's tonic (NULL: any, or one that does
  * not exist yet: then checked when it appears). */
@@ -134,7 +145,7 @@ static void announce(breakpoint *bp, bool pending)
     strbuf b = {0};
     bp_describe(bp, &b);
     static const char *const kinds[] = {"sparkle", "state", "probe",
-                                        "watch"};
+                                        "watch", "handler"};
     bp->temporary = making_temporary;
     out_printf("%s %d: %s %s%s\n",
                bp->kind == BP_WATCH ? "watchpoint"

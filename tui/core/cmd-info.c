@@ -186,7 +186,7 @@ static int info_exporters_exec(cmd_args *a)
 void info_breakpoints(void)
 {
     static const char *const kinds[] = {"sparkle", "state", "probe",
-                                        "watch"};
+                                        "watch", "handler"};
     if (g_bps.n == 0) {
         out_printf("no breakpoints\n");
         return;

@@ -323,8 +323,14 @@ void fmt_tonic(strbuf *b, const tonic_row *r);
 /* breakpoint.c: breakpoints, watches and the step hook                  */
 /* ===================================================================== */
 
-/* BP_WATCH: a watchpoint (stops when the probe's value changes). */
-typedef enum bp_kind { BP_SPARKLE, BP_STATE, BP_PROBE, BP_WATCH } bp_kind;
+typedef enum bp_kind {
+    BP_SPARKLE, /* after TONIC.SPARKLE ran */
+    BP_STATE,   /* after a state change into one of `states` */
+    BP_PROBE,   /* after PROBE OP VALUE became true */
+    BP_WATCH,   /* a watchpoint: after the probe's value changed */
+    BP_HANDLER  /* before a handler runs: the next order is klass.name (in
+                   the one state of `states`, if any); set by source line */
+} bp_kind;
 
 typedef enum cond_op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE } cond_op;
 
@@ -346,6 +352,7 @@ typedef struct breakpoint {
     bool cond_unresolved; /* the same for the condition's tonic */
     bool stopped;       /* it stopped the last run */
     char *tonic;        /* NULL: any tonic */
+    char *klass;        /* BP_HANDLER: the class of the tonic */
     char *name;         /* sparkle or probe name */
     strvec states;      /* BP_STATE */
     cond_op op;         /* BP_PROBE */
@@ -402,6 +409,8 @@ int bp_delete(bp_list *l, int num);
  * parsed by the probe's type when evaluated); NULL after an error for an
  * unknown OP. */
 bp_cond *bp_cond_new(const char *probe, const char *op, const char *value);
+/* The same from the text typed after `if` ("count >= 3", cmd-break.c). */
+bp_cond *bp_cond_parse_text(const char *text);
 void bp_cond_free(bp_cond *c);
 /* Describe a breakpoint for `info breakpoints` ("Door.ttsc__open"). */
 void bp_describe(const breakpoint *bp, strbuf *b);
