@@ -66,7 +66,7 @@ test('initialize says what the adapter can do', async () => {
     assert.equal(r.body.supportsConfigurationDoneRequest, true);
     assert.equal(r.body.supportsFunctionBreakpoints, true);
     assert.equal(r.body.supportsDataBreakpoints, true);
-    assert.equal(r.body.supportsStepBack, false);
+    assert.equal(r.body.supportsStepBack, true);
   } finally {
     await dc.stop();
   }
@@ -244,6 +244,31 @@ test('evaluate in the REPL runs a ttdb command', async () => {
     const stopped = dc.waitForEvent('stopped');
     await dc.evaluateRequest({ expression: 'step 2', context: 'repl' });
     assert.equal((await stopped).body.reason, 'step');
+  } finally {
+    await dc.stop();
+  }
+});
+
+test('step back and reverse continue travel in time', async () => {
+  const dc = await client();
+  try {
+    await launch(dc, { program: COUNTER,
+                       commands: ['call Counter add 1', 'call Counter add 2'] },
+                 () => dc.setFunctionBreakpointsRequest({
+                   breakpoints: [{ name: 'Counter.add' }] }));
+    await continueTo(dc); // after add 1
+    await continueTo(dc); // after add 2
+    const count = async () => (await dc.evaluateRequest({
+      expression: 'Counter.count', context: 'watch' })).body.result;
+    assert.equal(await count(), '3');
+    let stopped = dc.waitForEvent('stopped');
+    await dc.reverseContinueRequest({ threadId: 2 });
+    await stopped;
+    assert.equal(await count(), '1'); // back at the stop after add 1
+    stopped = dc.waitForEvent('stopped');
+    await dc.stepBackRequest({ threadId: 2 });
+    assert.equal((await stopped).body.reason, 'step');
+    assert.equal(await count(), '0'); // before add 1
   } finally {
     await dc.stop();
   }

@@ -175,8 +175,10 @@ static bool has_num(const int *nums, size_t n, int num)
     return false;
 }
 
-/* Report where a run stopped: a stopped event (or terminated). */
-static void report_stop(const char *plain_reason)
+/* Report where a run stopped: a stopped event (or terminated).  The
+ * reason comes from the run's stop conditions, else plain_reason; after
+ * time travel (travel) only plain_reason counts. */
+static void report_stop_as(const char *plain_reason, bool travel)
 {
     tt_catalyst *cat = g_session.cat;
     const tt_run *r = g_session.last_run;
@@ -191,7 +193,7 @@ static void report_stop(const char *plain_reason)
         dap_event("terminated", NULL);
         return;
     }
-    const char *stop = g_session.last_stop;
+    const char *stop = travel ? "" : g_session.last_stop;
     const char *reason = plain_reason;
     json_t *hit = NULL;
     tt_tonic *t = NULL;
@@ -236,6 +238,11 @@ static void report_stop(const char *plain_reason)
     dap_event("stopped", body);
 }
 
+static void report_stop(const char *plain_reason)
+{
+    report_stop_as(plain_reason, false);
+}
+
 /* Run a command that runs the Distiller, then report the stop. */
 static void run_and_report(const char *line, const char *plain_reason)
 {
@@ -258,7 +265,7 @@ static void req_initialize(json_t *req, json_t *args)
         "supportsDataBreakpoints", true,
         "supportsTerminateRequest", true,
         "supportsSetVariable", false, /* needs `set var` (not yet) */
-        "supportsStepBack", false,    /* needs reverse execution (not yet) */
+        "supportsStepBack", true,     /* the journal's time travel */
         "supportsSteppingGranularity", false,
         "supportsDelayedStackTraceLoading", true);
     dap_respond(req, caps);
@@ -669,6 +676,23 @@ static void req_step(json_t *req, json_t *args)
     run_and_report("step", "step");
 }
 
+/* stepBack and reverseContinue: the time travel of the session journal. */
+static void req_step_back(json_t *req, json_t *args)
+{
+    (void)args;
+    dap_respond(req, NULL);
+    run_command("reverse-step");
+    report_stop_as("step", true);
+}
+
+static void req_reverse_continue(json_t *req, json_t *args)
+{
+    (void)args;
+    dap_respond(req, NULL);
+    run_command("reverse-continue");
+    report_stop_as("breakpoint", true);
+}
+
 static void req_pause(json_t *req, json_t *args)
 {
     (void)args;
@@ -719,6 +743,8 @@ static const struct dap_request {
     {"next", req_step, true},
     {"stepIn", req_step, true},
     {"stepOut", req_step, true},
+    {"stepBack", req_step_back, true},
+    {"reverseContinue", req_reverse_continue, true},
     {"pause", req_pause, true},
     {"evaluate", req_evaluate, false},
     {"setVariable", req_set_variable, true},
