@@ -6,7 +6,6 @@
  * is queued with source "ttdb" and runs with the next step or continue.
  */
 #include "ttdb.h"
-#include "record.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -72,7 +71,6 @@ static int cmd_call_exec(cmd_args *a)
         out_error("call %s.%s: %s", tt_tonic_name(t), sp,
                   m && *m ? m : tt_strerror(rc));
     } else {
-        record_call(t, sp, vals, (size_t)given);
         strbuf b = {0};
         fmt_args(&b, vals, (size_t)given);
         out_printf("queued %s.%s(%s) at position %zu\n", tt_tonic_name(t), sp,

@@ -6,7 +6,6 @@
  * (virtual time), finish (as the tonic's base would), restart.
  */
 #include "ttdb.h"
-#include "record.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -595,7 +594,6 @@ static int cmd_advance_exec(cmd_args *a)
         out_error("advance: %s", m && *m ? m : tt_strerror(rc));
         return -1;
     }
-    record_advance(s);
     size_t after = tt_queue_length(cat);
     out_printf("time is now %gs; %zu order%s queued by timers\n",
                tt_catalyst_now(cat), after - before,
@@ -632,7 +630,6 @@ static int cmd_finish_exec(cmd_args *a)
                   m && *m ? m : tt_strerror(rc));
         return -1;
     }
-    record_finish(t);
     tt_tonic *base = tt_tonic_base(t);
     out_printf("queued %s.ttsc__finish from %s\n", tt_tonic_name(t),
                base ? tt_tonic_name(base) : "(external)");

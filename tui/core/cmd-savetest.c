@@ -28,6 +28,8 @@ typedef struct save_opts {
     size_t first_pinned; /* run number (1-based) of the first checked run */
     char *module;      /* absolute path of the app */
     char *base;        /* file name without folder and extension */
+    rec_step *steps;   /* record_steps() */
+    size_t nsteps;
 } save_opts;
 
 /* A C string literal of s into b. */
@@ -169,10 +171,10 @@ static bool write_ttdb(FILE *f, tt_catalyst *cat, const save_opts *o)
         fprintf(f, "# Runs 1-%zu are replayed without checks (-last %zu).\n",
                 o->first_pinned - 1, o->last);
     size_t runno = 0;
-    for (size_t i = 0; i < g_record.n; i++) {
-        const rec_step *s = &g_record.v[i];
+    for (size_t i = 0; i < o->nsteps; i++) {
+        const rec_step *s = &o->steps[i];
         if (s->kind != REC_RUN) {
-            if (i == 0 || g_record.v[i - 1].kind == REC_RUN)
+            if (i == 0 || o->steps[i - 1].kind == REC_RUN)
                 fprintf(f, "\n");
             fprintf(f, "%s\n", s->line);
             continue;
@@ -183,7 +185,7 @@ static bool write_ttdb(FILE *f, tt_catalyst *cat, const save_opts *o)
         run_summary(&sum, r);
         stops_joined(&st, r);
         fprintf(f, "%s# run %zu stopped: %s; %s\n%s\n",
-                i == 0 || g_record.v[i - 1].kind == REC_RUN ? "\n" : "", runno,
+                i == 0 || o->steps[i - 1].kind == REC_RUN ? "\n" : "", runno,
                 st.s ? st.s : "?", sum.s, s->line);
         sb_free(&sum);
         if (runno < o->first_pinned) {
@@ -296,55 +298,81 @@ static void c_prologue(FILE *f, const save_opts *o, size_t nruns)
     sb_free(&mod);
 }
 
-/* The inputs of step s as C statements (indented); false when one cannot
- * be written (error printed). */
-static bool c_input(FILE *f, const rec_step *s)
+/* `call TONIC SPARKLE ARGS...` as a C statement into b: the arguments read
+ * by the sparkle's parameter types, as the command read them. */
+static bool c_call_input(strbuf *b, tt_catalyst *cat, const cmd_args *w, const char *line)
 {
-    strbuf line = {0};
-    c_string(&line, s->line);
-    fprintf(f, "    /* %s */\n", s->line);
-    sb_free(&line);
-    switch (s->kind) {
-    case REC_CALL: {
-        strbuf b = {0};
-        sb_add(&b, "tonic(");
-        c_string(&b, s->tonic);
-        sb_add(&b, "), ");
-        c_string(&b, s->sparkle);
-        if (s->nargs) {
-            sb_add(&b, ", (tt_value[]){");
-            for (size_t i = 0; i < s->nargs; i++) {
-                if (i)
-                    sb_add(&b, ", ");
-                if (c_value(&b, &s->args[i]) < 0) {
-                    out_error("save-test: `%s`: argument %zu (%s) has no C form; write "
-                              "that call by hand", s->line, i + 1,
-                              tt_type_name(s->args[i].type));
-                    sb_free(&b);
-                    return false;
-                }
-            }
-            sb_printf(&b, "}, %zu", s->nargs);
-        } else {
-            sb_add(&b, ", NULL, 0");
+    tt_tonic *t = w->argc >= 3 ? find_tonic(cat, w->argv[1], NULL) : NULL;
+    const char *sp = t ? resolve_sparkle(t, w->argv[2]) : NULL;
+    const tt_type *types = NULL;
+    int min = 0, n = sp ? tt_tonic_sparkle_sig(t, sp, &types, &min) : -1;
+    if (n < 0 || w->argc - 3 > n) {
+        out_error("save-test: `%s`: cannot read that call again", line);
+        return false;
+    }
+    sb_add(b, "CHECK(tt_post_from(tonic(");
+    c_string(b, tt_tonic_name(t));
+    sb_add(b, "), ");
+    c_string(b, sp);
+    int given = w->argc - 3;
+    if (given == 0)
+        sb_add(b, ", NULL, 0");
+    else
+        sb_add(b, ", (tt_value[]){");
+    for (int i = 0; i < given; i++) {
+        tt_value v = TT_NONE;
+        tt_error err = {0};
+        char *text = cmd_arg_text(w, i + 3);
+        int rc = tt_value_parse(cat, types[i], text, &v, &err);
+        free(text);
+        if (rc == 0 && i)
+            sb_add(b, ", ");
+        if (rc < 0 || c_value(b, &v) < 0) {
+            out_error("save-test: `%s`: argument %d (%s) has no C form; write that "
+                      "call by hand", line, i + 1, tt_type_name(types[i]));
+            tt_value_clear(&v);
+            return false;
         }
-        fprintf(f, "    CHECK(tt_post_from(%s, \"ttdb\"));\n", b.s);
-        sb_free(&b);
-        return true;
+        tt_value_clear(&v);
     }
-    case REC_ADVANCE:
-        fprintf(f, "    CHECK(tt_distiller_advance(cat, %.17g));\n", s->seconds);
+    if (given)
+        sb_printf(b, "}, %d", given);
+    sb_add(b, ", \"ttdb\"));");
+    return true;
+}
+
+/* An input of the journal as C statements (indented); false when it has no
+ * C form (error printed). */
+static bool c_input(FILE *f, tt_catalyst *cat, const rec_step *s)
+{
+    if (s->kind != REC_INPUT)
         return true;
-    case REC_FINISH: {
-        strbuf b = {0};
-        c_string(&b, s->tonic);
-        fprintf(f, "    CHECK(tt_finish_from_base(tonic(%s)));\n", b.s);
-        sb_free(&b);
-        return true;
+    cmd_args w;
+    if (cmd_split(s->line, &w) < 0)
+        return false;
+    strbuf b = {0};
+    double secs;
+    bool ok = true;
+    if (w.argc >= 1 && strcmp(w.argv[0], "call") == 0) {
+        ok = c_call_input(&b, cat, &w, s->line);
+    } else if (w.argc == 2 && strcmp(w.argv[0], "advance") == 0 &&
+               parse_double(w.argv[1], &secs)) {
+        sb_printf(&b, "CHECK(tt_distiller_advance(cat, %.17g));", secs);
+    } else if (w.argc == 2 && strcmp(w.argv[0], "finish") == 0) {
+        tt_tonic *t = find_tonic(cat, w.argv[1], NULL);
+        sb_add(&b, "CHECK(tt_finish_from_base(tonic(");
+        c_string(&b, t ? tt_tonic_name(t) : w.argv[1]);
+        sb_add(&b, ")));");
+    } else {
+        out_error("save-test: the input `%s` has no C form yet; save a FILE.ttdb "
+                  "instead", s->line);
+        ok = false;
     }
-    default:
-        return true;
-    }
+    if (ok)
+        fprintf(f, "    /* %s */\n    %s\n", s->line, b.s);
+    sb_free(&b);
+    cmd_args_free(&w);
+    return ok;
 }
 
 /* The Distiller call of a run as a C statement `run = sparkle(...)`. */
@@ -399,7 +427,7 @@ static bool c_run(FILE *f, tt_catalyst *cat, const save_opts *o, const rec_step 
             runno, s->line, st.s ? st.s : "?", sum.s, name->s, runno);
     sb_free(&sum);
     for (size_t i = from; i < to; i++)
-        if (steps[i].kind != REC_COMMAND && !c_input(f, &steps[i])) {
+        if (!c_input(f, cat, &steps[i])) {
             sb_free(&st);
             return false;
         }
@@ -491,14 +519,14 @@ static bool write_c(FILE *f, tt_catalyst *cat, const save_opts *o)
         fprintf(f, "\n/* Runs 1-%zu of the session, replayed without checks (-last %zu). */\n"
                    "static void runs_1_to_%zu(void **state)\n{\n    (void)state;\n",
                 o->first_pinned - 1, o->last, o->first_pinned - 1);
-        for (size_t i = 0; i < g_record.n && runno + 1 < o->first_pinned; i++) {
-            const rec_step *s = &g_record.v[i];
+        for (size_t i = 0; i < o->nsteps && runno + 1 < o->first_pinned; i++) {
+            const rec_step *s = &o->steps[i];
             if (s->kind == REC_RUN) {
                 runno++;
                 fprintf(f, "    /* run %zu: %s */\n", runno, s->line);
                 c_call(f, s->run, false);
                 from = i + 1;
-            } else if (s->kind != REC_COMMAND && !(ok = c_input(f, s))) {
+            } else if (!(ok = c_input(f, cat, s))) {
                 break;
             }
         }
@@ -507,12 +535,12 @@ static bool write_c(FILE *f, tt_catalyst *cat, const save_opts *o)
         sv_add(&names, n);
         free(n);
     }
-    for (size_t i = from; ok && i < g_record.n; i++) {
-        if (g_record.v[i].kind != REC_RUN)
+    for (size_t i = from; ok && i < o->nsteps; i++) {
+        if (o->steps[i].kind != REC_RUN)
             continue;
         runno++;
         strbuf name = {0};
-        ok = c_run(f, cat, o, g_record.v, from, i, runno, &name);
+        ok = c_run(f, cat, o, o->steps, from, i, runno, &name);
         sv_add(&names, name.s);
         sb_free(&name);
         from = i + 1;
@@ -600,6 +628,7 @@ static int cmd_save_test_exec(cmd_args *a)
         return -1;
     }
     o.first_pinned = o.last && o.last < nruns ? nruns - o.last + 1 : 1;
+    o.nsteps = record_steps(&o.steps);
     char *abs = realpath(g_session.app_path, NULL);
     o.module = abs ? abs : xstrdup(g_session.app_path);
     const char *slash = strrchr(o.path, '/');
@@ -645,6 +674,7 @@ static int cmd_save_test_exec(cmd_args *a)
     free(tmp);
     free(o.module);
     free(o.base);
+    free(o.steps);
     return rc;
 }
 

@@ -3,9 +3,11 @@
  *
  * After every run it compares each tonic's state with the one it had after
  * the previous run (or at start-up) and keeps those that changed, and reads
- * the watched probes: what the screen and the batch output showed the user
- * at that stop.  A restart empties the record but keeps the commands that
- * survive it (breakpoints, watches, settings).
+ * the displayed and watched probes: what the screen and the batch output
+ * showed the user at that stop.  A restart empties the record but keeps the
+ * commands that survive it (breakpoints, watches, settings).  A journal
+ * replay (goto, reverse-step) records nothing; afterwards the runs that
+ * ended past the point it reached are dropped.
  */
 #include "record.h"
 
@@ -17,6 +19,7 @@ record g_record;
 static const char *cur_line;   /* the command being executed */
 static int *snap;              /* state index by tonic serial */
 static size_t nsnap;
+static bool travelled;         /* the journal replayed to another point */
 
 /* Commands replayed as typed in a saved script when they succeeded: they
  * decide where later runs stop.  `set` only for these settings. */
@@ -52,6 +55,8 @@ static rec_step *add(rec_kind k)
     memset(s, 0, sizeof *s);
     s->kind = k;
     s->line = xstrdup(cur_line ? cur_line : "");
+    s->jpos = g_journal.pos;
+    s->seq = g_session.cat ? tt_trace_last_seq(g_session.cat) : 0;
     return s;
 }
 
@@ -67,11 +72,6 @@ static void pairs_free(rec_pair *p, size_t n)
 static void step_free(rec_step *s)
 {
     free(s->line);
-    free(s->tonic);
-    free(s->sparkle);
-    for (size_t i = 0; i < s->nargs; i++)
-        tt_value_clear(&s->args[i]);
-    free(s->args);
     if (s->run) {
         rec_run *r = s->run;
         free(r->till_state_in);
@@ -85,10 +85,32 @@ static void step_free(rec_step *s)
     }
 }
 
+static void snapshot(tt_catalyst *cat);
+
+/* After a journal replay moved the session to another point: forget the
+ * runs that ended past it, and take the states there. */
+static void sync_travel(void)
+{
+    if (!travelled || g_journal.replaying || !g_session.cat)
+        return;
+    uint64_t now = tt_trace_last_seq(g_session.cat);
+    size_t k = 0;
+    for (size_t i = 0; i < g_record.n; i++) {
+        if (g_record.v[i].kind == REC_RUN && g_record.v[i].seq > now)
+            step_free(&g_record.v[i]);
+        else
+            g_record.v[k++] = g_record.v[i];
+    }
+    g_record.n = k;
+    snapshot(g_session.cat);
+    travelled = false;
+}
+
 void record_command_done(const cmd_entry *e, const cmd_args *a, int rc)
 {
-    if (rc < 0 || !e)
+    if (rc < 0 || !e || g_journal.replaying)
         return;
+    sync_travel();
     bool keep = in_list(shaping, e->name) ||
                 (strcmp(e->name, "set") == 0 && a->argc >= 2 &&
                  in_list(shaping_settings, a->argv[0]));
@@ -109,10 +131,17 @@ static void snapshot(tt_catalyst *cat)
 
 void record_session_started(tt_catalyst *cat)
 {
+    if (g_journal.replaying) { /* goto and friends: see sync_travel */
+        travelled = true;
+        return;
+    }
+    travelled = false;
     size_t k = 0;
     for (size_t i = 0; i < g_record.n; i++) {
-        if (g_record.v[i].kind == REC_COMMAND)
+        if (g_record.v[i].kind == REC_COMMAND) {
+            g_record.v[i].jpos = 0; /* the journal starts again too */
             g_record.v[k++] = g_record.v[i];
+        }
         else
             step_free(&g_record.v[i]);
     }
@@ -186,9 +215,12 @@ static void watched_probes(tt_catalyst *cat, rec_run *r)
     }
 }
 
-void record_run(tt_catalyst *cat, const tt_sparkle_args *a, bool finish,
-                const tt_run *run)
+void record_stop(tt_catalyst *cat, const tt_sparkle_args *a, bool finish,
+                 const tt_run *run)
 {
+    if (g_journal.replaying)
+        return;
+    sync_travel();
     rec_step *s = add(REC_RUN);
     rec_run *r = s->run = xcalloc(1, sizeof *r);
     r->sparkle_count = a->sparkle_count;
@@ -223,27 +255,25 @@ void record_run(tt_catalyst *cat, const tt_sparkle_args *a, bool finish,
     watched_probes(cat, r);
 }
 
-void record_call(tt_tonic *t, const char *sparkle, const tt_value *args,
-                 size_t nargs)
+size_t record_steps(rec_step **out)
 {
-    rec_step *s = add(REC_CALL);
-    s->tonic = xstrdup(tt_tonic_name(t));
-    s->sparkle = xstrdup(sparkle);
-    s->args = xcalloc(nargs + 1, sizeof *s->args);
-    for (size_t i = 0; i < nargs; i++)
-        if (tt_value_copy(&s->args[i], &args[i]) < 0)
-            s->args[i] = TT_NONE;
-    s->nargs = nargs;
-}
-
-void record_advance(double seconds)
-{
-    add(REC_ADVANCE)->seconds = seconds;
-}
-
-void record_finish(tt_tonic *t)
-{
-    add(REC_FINISH)->tonic = xstrdup(tt_tonic_name(t));
+    sync_travel();
+    size_t cap = g_record.n + g_journal.n + 1, n = 0, j = 0, last = 0;
+    rec_step *v = xcalloc(cap, sizeof *v);
+    for (size_t i = 0; i < g_record.n; i++) {
+        const rec_step *s = &g_record.v[i];
+        for (; j < s->jpos && j < g_journal.n; j++) {
+            const journal_item *it = journal_at(&g_journal, j);
+            if (it->kind == J_INPUT)
+                v[n++] = (rec_step){.kind = REC_INPUT, .line = it->line, .seq = it->seq};
+        }
+        v[n++] = *s;
+        if (s->kind == REC_RUN)
+            last = n;
+    }
+    /* What follows the last run checks nothing: leave it out. */
+    *out = v;
+    return last;
 }
 
 size_t record_run_count(void)

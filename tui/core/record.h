@@ -1,17 +1,16 @@
 /*
  * record.h: what the session did and showed, for `save-test`.
  *
- * The record is a list of steps in the order they happened since the app
- * was (re)started: the inputs (call, advance, finish), the commands that
- * shape later runs (breakpoints, watches, the timeout) and the runs, each
- * with its command line, its Distiller arguments and what the user saw when
- * it stopped (stop conditions, tonics whose state changed, watched probes).
- * Commands report to it through the hooks below; cmd-savetest.c writes it
- * out as a ttdb script or a cmocka test.
- *
- * The session journal (issue 11) will keep the inputs with their seqs; this
- * record is the thin interface save-test reads, so it can switch to the
- * journal without changing the writers.
+ * The inputs (call, advance, finish ...) are the session journal's
+ * (journal.c).  The record adds what the journal does not keep: the
+ * commands that shape later runs (breakpoints, watchpoints, displays, the
+ * timeout) and the runs the user asked for, each with its command line, its
+ * Distiller arguments and what the user saw when it stopped (stop
+ * conditions, tonics whose state changed, displayed and watched probes).
+ * record_steps() merges both, in the order they happened since the app was
+ * (re)started; cmd-savetest.c writes that out as a ttdb script or a cmocka
+ * test.  After goto or reverse-step, the runs past the new point are
+ * forgotten, as the journal's past ends there too.
  */
 #ifndef TTDB_RECORD_H
 #define TTDB_RECORD_H
@@ -20,10 +19,8 @@
 
 typedef enum rec_kind {
     REC_COMMAND, /* replayed as typed (break, watch, set timeout ...) */
-    REC_CALL,    /* call TONIC SPARKLE ARGS */
-    REC_ADVANCE, /* advance SECONDS */
-    REC_FINISH,  /* finish TONIC */
-    REC_RUN      /* one Distiller call */
+    REC_INPUT,   /* an input of the journal (call, advance, finish ...) */
+    REC_RUN      /* one run the user asked for */
 } rec_kind;
 
 /* A tonic's state, or a probe's value as JSON, after a run. */
@@ -55,11 +52,8 @@ typedef struct rec_run {
 typedef struct rec_step {
     rec_kind kind;
     char *line;            /* the command as typed */
-    char *tonic;           /* CALL, FINISH */
-    char *sparkle;         /* CALL */
-    tt_value *args;        /* CALL */
-    size_t nargs;
-    double seconds;        /* ADVANCE */
+    size_t jpos;           /* journal items before it (its inputs) */
+    uint64_t seq;          /* the last seq when it was given / ended */
     rec_run *run;          /* RUN */
 } rec_step;
 
@@ -70,19 +64,19 @@ typedef struct record {
 
 extern record g_record;
 
-/* Hooks: cmd.c around every command, session.c at start and after a run,
- * the input commands after they succeeded. */
+/* Hooks: cmd.c around every command, session.c at start and after a run
+ * the user asked for.  Nothing is recorded while the journal replays. */
 const char *record_set_line(const char *line); /* returns the previous */
 void record_command_done(const cmd_entry *e, const cmd_args *a, int rc);
 void record_session_started(tt_catalyst *cat);
-void record_run(tt_catalyst *cat, const tt_sparkle_args *a, bool finish,
-                const tt_run *r);
-void record_call(tt_tonic *t, const char *sparkle, const tt_value *args,
-                 size_t nargs);
-void record_advance(double seconds);
-void record_finish(tt_tonic *t);
+void record_stop(tt_catalyst *cat, const tt_sparkle_args *a, bool finish,
+                 const tt_run *r);
 /* Free everything (teardown). */
 void record_free(void);
+/* The steps in order, the journal's inputs merged in (malloc'ed array of
+ * views into the record and the journal: free only the array).  Trailing
+ * inputs after the last run are left out. */
+size_t record_steps(rec_step **out);
 /* Number of runs recorded. */
 size_t record_run_count(void);
 

@@ -217,7 +217,13 @@ void session_print_run(session *s, const tt_run *r, bool entries)
 int session_run(session *s, const tt_sparkle_args *a, bool finish, bool quiet,
                 const tt_run **out)
 {
-    return journal_forward(s, a, finish, quiet, out);
+    const tt_run *r = NULL;
+    int rc = journal_forward(s, a, finish, quiet, &r);
+    if (rc == 0 && r)
+        record_stop(s->cat, a, finish, r);
+    if (out)
+        *out = r;
+    return rc;
 }
 
 /* One Distiller call with the session's bookkeeping. */
@@ -247,8 +253,6 @@ int session_run_raw(session *s, const tt_sparkle_args *a, bool finish,
         return -1;
     }
     s->last_run = r;
-    if (r)
-        record_run(cat, a, finish, r);
     if (r)
         remember_stop(s, r);
     if (tt_distiller_tainted(cat))
