@@ -6,11 +6,15 @@
  * named after the tonic, holding one complete ("X") event per executed
  * sparkle (name = sparkle, args = its arguments, seq, source, states, probes),
  * and a thread "NAME states" right below it holding one "X" event per state
- * the tonic was in.  Flow arrows ("s" -> "f") go from the sparkle that queued
- * an order to the sparkle that ran it: the source entry is the most recent
- * earlier entry of the order's source tonic and sparkle (extras were never
- * queued, external and timer sources have no entry: no arrow).  A global
- * instant event marks the start of each run with its stop conditions.
+ * the tonic was in.  Flow arrows ("s" -> "f") go from the entry that queued
+ * an order (its exact cause, tt_entry_cause: for a timer callback the entry
+ * that started the timer) to the entry that ran it, when the two are on
+ * different tonics.  Both ends sit exactly at the start of their slices and
+ * have the slices' category ("sparkle" for every sparkle), so that both the
+ * Chrome DevTools trace engine (which binds a flow event only to a slice with
+ * the same ts, pid, tid and cat) and Perfetto ("bp":"e": the enclosing
+ * slice) bind them.  A global instant event marks the start of each run with
+ * its stop conditions.
  *
  * The counter track "queue" is an approximation: the trace does not record
  * the queue.  It counts the orders whose source entry is in the export and
@@ -23,9 +27,8 @@
  * catalyst's virtual time.  Sparkles never overlap, so every event starts no
  * earlier than the previous one ended and lasts at least 2 ns: a sparkle
  * faster than the clock's resolution, or any sparkle in virtual time (which
- * stands still while sparkles run), still gets its own visible slice, and
- * flow ends are placed 1 ns inside their slices so that viewers bind them to
- * the right one.  Times are integer nanoseconds, written as microseconds.
+ * stands still while sparkles run), still gets its own visible slice.  Times
+ * are integer nanoseconds, written as microseconds.
  */
 #include "export-util.h"
 
@@ -66,6 +69,10 @@ typedef struct chrome {
     ttxp_map queued_big;  /* seq -> count for counts >= 255 */
     uint64_t nqueued;     /* size of queued[] */
     int64_t queue_len, queue_shown;
+    /* flows: where each exported entry's slice starts, ns + 1 (0: not
+     * exported), by seq - first_seq */
+    int64_t *ts_of;
+    uint64_t nts;
 } chrome;
 
 /* d nanoseconds as an integer, held within +-9e18 (0 when not finite). */
@@ -305,8 +312,7 @@ static int event_one(void *ud, size_t run, const tt_trace_entry *e)
     ev_begin(c, "X", (int64_t)e->tonic + 1, ts);
     ttxp_puts(f, ",\"dur\":");
     put_us(f, end - ts);
-    ttxp_puts(f, (e->flags & TT_EF_EXTRA) ? ",\"cat\":\"extra\",\"name\":"
-                                         : ",\"cat\":\"sparkle\",\"name\":");
+    ttxp_puts(f, ",\"cat\":\"sparkle\",\"name\":");
     ttxp_json_str(f, tt_entry_sparkle_name(c->cat, e));
     const char *s = ttxp_args_json(&c->buf, e);
     if (!s)
@@ -331,6 +337,12 @@ static int event_one(void *ud, size_t run, const tt_trace_entry *e)
     ttxp_json_str(f, tt_entry_state_enter(c->cat, e));
     ttxp_puts(f, ",\"state_exit\":");
     ttxp_json_str(f, tt_entry_state_exit(c->cat, e));
+    if (tt_entry_cause(e)) {
+        ttxp_puts(f, ",\"cause\":");
+        ttxp_put_u64(f, tt_entry_cause(e));
+    }
+    if (e->flags & TT_EF_EXTRA)
+        ttxp_puts(f, ",\"extra\":true");
     if (e->flags & TT_EF_IGNORED)
         ttxp_puts(f, ",\"ignored\":true");
     if (e->flags & TT_EF_CRASHED)
@@ -349,19 +361,29 @@ static int event_one(void *ud, size_t run, const tt_trace_entry *e)
     }
     ttxp_puts(f, "}}");
 
-    /* the flow from the sparkle that queued it */
-    uint64_t from_ts = 0;
-    uint64_t from = ttxp_src_find(&c->src, c->cat, e, &from_ts);
-    const tt_trace_entry *se = from ? tt_trace_get(c->cat, from) : NULL;
-    if (se) {
-        ev_begin(c, "s", (int64_t)se->tonic + 1, (int64_t)from_ts + 1);
-        ttxp_puts(f, ",\"cat\":\"order\",\"name\":\"queued\",\"id\":");
+    /* the flow from the entry that queued it, on another tonic */
+    uint64_t cause = tt_entry_cause(e);
+    const tt_trace_entry *ce = NULL;
+    if (cause >= c->first_seq && cause - c->first_seq < c->nts &&
+        c->ts_of[cause - c->first_seq] && (ce = tt_trace_get(c->cat, cause)) &&
+        ce->tonic != e->tonic) {
+        ev_begin(c, "s", (int64_t)ce->tonic + 1, c->ts_of[cause - c->first_seq] - 1);
+        ttxp_puts(f, ",\"cat\":\"sparkle\",\"name\":\"queued\",\"id\":");
         ttxp_put_u64(f, e->seq);
         ttxp_puts(f, "}");
-        ev_begin(c, "f", (int64_t)e->tonic + 1, ts + 1);
-        ttxp_puts(f, ",\"bp\":\"e\",\"cat\":\"order\",\"name\":\"queued\",\"id\":");
+        ev_begin(c, "f", (int64_t)e->tonic + 1, ts);
+        ttxp_puts(f, ",\"bp\":\"e\",\"cat\":\"sparkle\",\"name\":\"queued\",\"id\":");
         ttxp_put_u64(f, e->seq);
         ttxp_puts(f, "}");
+    }
+    if (e->seq >= c->first_seq && e->seq - c->first_seq < c->nts)
+        c->ts_of[e->seq - c->first_seq] = ts + 1;
+
+    /* the queue counter: orders whose source entry is exported (by name) */
+    const tt_trace_entry *se = NULL;
+    if (c->counter) {
+        uint64_t from = ttxp_src_find(&c->src, c->cat, e, NULL);
+        se = from ? tt_trace_get(c->cat, from) : NULL;
     }
     int rc = ttxp_src_note(&c->src, c->cat, e, (uint64_t)ts);
     if (rc < 0)
@@ -444,6 +466,14 @@ static int chrome_write(const ttdb_export_ctx *ctx, FILE *fp, tt_error *err)
     if (e0 && c.virtual_clock && e0->vt < c.t0)
         c.t0 = e0->vt;
 
+    if (c.first_seq) {
+        c.nts = last - c.first_seq + 1;
+        c.ts_of = calloc(c.nts, sizeof *c.ts_of);
+        if (!c.ts_of) {
+            rc = -TT_ENOMEM;
+            goto out;
+        }
+    }
     if (c.counter && c.first_seq) {
         c.nqueued = last - c.first_seq + 1;
         c.queued = calloc(c.nqueued, 1);
@@ -475,6 +505,7 @@ static int chrome_write(const ttdb_export_ctx *ctx, FILE *fp, tt_error *err)
         ttxp_puts(f, "}}\n");
     }
 out:
+    free(c.ts_of);
     ttxp_src_free(&c.src);
     ttxp_map_free(&c.queued_big);
     free(c.queued);

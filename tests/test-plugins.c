@@ -758,20 +758,24 @@ static json_t *find_event(json_t *events, const char *ph, const char *name,
     return NULL;
 }
 
-/* The flow event with phase ph and id that lies strictly inside the
- * complete event `slice` (same thread), or NULL. */
+/* The flow event with phase ph and id that binds to the complete event
+ * `slice` in every viewer: the same thread, ts and category (the Chrome
+ * DevTools trace engine's rule; Perfetto's "enclosing slice" holds then),
+ * or NULL. */
 static json_t *find_flow(json_t *events, const char *ph, json_int_t id, json_t *slice)
 {
     json_int_t tid = json_integer_value(json_object_get(slice, "tid"));
     double ts = json_number_value(json_object_get(slice, "ts"));
-    double end = ts + json_number_value(json_object_get(slice, "dur"));
+    const char *cat = json_string_value(json_object_get(slice, "cat"));
     size_t i;
     json_t *ev;
     json_array_foreach(events, i, ev) {
         const char *p = json_string_value(json_object_get(ev, "ph"));
+        const char *c = json_string_value(json_object_get(ev, "cat"));
         double t = json_number_value(json_object_get(ev, "ts"));
         if (p && !strcmp(p, ph) && json_integer_value(json_object_get(ev, "id")) == id &&
-            json_integer_value(json_object_get(ev, "tid")) == tid && t > ts && t < end)
+            json_integer_value(json_object_get(ev, "tid")) == tid && t == ts && c && cat &&
+            !strcmp(c, cat))
             return ev;
     }
     return NULL;
@@ -810,6 +814,7 @@ static void test_chrome_hierarchy(void **state)
     assert_string_equal(json_string_value(json_array_get(src, 1)), "ttsc__run");
     assert_string_equal(json_string_value(json_object_get(wargs, "state_enter")), "ready");
     assert_true(json_is_integer(json_object_get(wargs, "seq")));
+    assert_true(json_is_integer(json_object_get(wargs, "cause")));
     assert_true(json_is_object(json_object_get(wargs, "probes_exit")));
     assert_true(json_number_value(json_object_get(work, "dur")) >= 0.002);
 

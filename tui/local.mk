@@ -122,6 +122,7 @@ TTDB_TUI_TESTS = \
 	tests/tui/batch-crash.sh \
 	tests/tui/batch-trace.sh \
 	tests/tui/batch-time.sh \
+	tests/tui/chrome-flows.sh \
 	tests/tui/golden.sh \
 	tests/tui/demo-scripts.sh \
 	tests/tui/tmux.sh
@@ -135,6 +136,6 @@ EXTRA_DIST += tests/dap/dap.sh tests/dap/dap.test.mjs \
 	tests/node/package.json tests/node/package-lock.json \
 	editors/vscode/package.json editors/vscode/extension.js \
 	editors/vscode/README.md
-EXTRA_DIST += $(TTDB_TUI_TESTS) tests/tui/lib.sh \
+EXTRA_DIST += $(TTDB_TUI_TESTS) tests/tui/lib.sh tests/tui/chrome-flows.mjs \
 	tests/tui/scripts/single_dut.ttdb tests/tui/scripts/state_fallback.ttdb \
 	tests/tui/scripts/hierarchy.ttdb tests/tui/scripts/chunked.ttdb
