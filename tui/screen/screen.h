@@ -44,7 +44,15 @@ typedef struct pane_ops {
     void (*title_extra)(pane *p, char *buf, size_t size);
     /* Text shown when there are no rows (may be NULL). */
     const char *empty_text;
+    /* Keep the last row selected as rows come (a log, a trace). */
+    bool follow;
+    /* Free the pane's own memory when the screen stops (may be NULL). */
+    void (*free)(void);
 } pane_ops;
+
+/* Every pane, in pane_id order (view.c): adding a pane is its file
+ * (view-NAME.c with a pane_ops), an id above and a line in this table. */
+extern const pane_ops *const pane_table[];
 
 struct pane {
     pane_id id;
@@ -106,7 +114,6 @@ extern const pane_ops tonics_ops, queue_ops, trace_ops, probes_ops,
 
 /* view-console.c: command output. */
 void console_add(out_kind kind, const char *line);
-void console_free(void);
 /* Lines added since the start (a counter that never goes back). */
 size_t console_total(void);
 /* The text of the lines added since total `since` (malloc'ed). */
@@ -120,10 +127,6 @@ void trace_follow_setting(void);
 /* Milliseconds to rebuild the hidden-system index (bench-redraw). */
 double trace_index_ms(void);
 void trace_reset(void);
-void trace_free(void);
-/* view-tonics.c / view-queue.c */
-void tonics_free(void);
-void queue_free(void);
 
 /* view-detail.c: a scrollable popup over the panes. */
 void detail_open(const char *title, const char *text);

@@ -43,7 +43,7 @@ void console_add(out_kind kind, const char *line)
 }
 
 /* Free every line. */
-void console_free(void)
+static void console_free(void)
 {
     for (size_t i = 0; i < count; i++)
         free(lines[(head + i) % CONSOLE_MAX].text);
@@ -97,4 +97,6 @@ const pane_ops console_ops = {
     .rows = console_rows,
     .draw_row = console_draw_row,
     .activate = console_activate,
+    .follow = true,
+    .free = console_free,
 };

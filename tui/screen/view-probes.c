@@ -61,4 +61,5 @@ const pane_ops probes_ops = {
     .activate = probes_activate,
     .title_extra = probes_title,
     .empty_text = "nothing displayed: display TONIC.PROBE",
+    .follow = true,
 };

@@ -11,7 +11,7 @@ static tt_timer **timers; /* pending timers, by due time */
 static size_t ntimers;
 
 /* Free the timer list. */
-void queue_free(void)
+static void queue_free(void)
 {
     free(timers);
     timers = NULL;
@@ -99,4 +99,5 @@ const pane_ops queue_ops = {
     .draw_row = queue_draw_row,
     .title_extra = queue_title,
     .empty_text = "empty",
+    .free = queue_free,
 };

@@ -12,7 +12,7 @@ static tonic_row *rows;
 static size_t nrows;
 
 /* Free the tree. */
-void tonics_free(void)
+static void tonics_free(void)
 {
     free(rows);
     rows = NULL;
@@ -108,4 +108,5 @@ const pane_ops tonics_ops = {
     .activate = tonics_activate,
     .title_extra = tonics_title,
     .empty_text = "no app loaded: file APP",
+    .free = tonics_free,
 };

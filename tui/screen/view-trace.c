@@ -36,7 +36,7 @@ void trace_reset(void)
 }
 
 /* Free the pane's memory. */
-void trace_free(void)
+static void trace_free(void)
 {
     bool hide = T.hide_system; /* a setting, not pane data */
     free(T.idx);
@@ -278,4 +278,6 @@ const pane_ops trace_ops = {
     .activate = trace_activate,
     .title_extra = trace_title,
     .empty_text = "nothing has run yet: step, continue, until ...",
+    .follow = true,
+    .free = trace_free,
 };

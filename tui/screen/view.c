@@ -27,16 +27,16 @@ static WINDOW *status_win, *cmd_win;
 static int focus = -1; /* -1: the command line; else a pane_id */
 static bool status_dirty = true;
 
+/* Every pane, in pane_id order. */
+const pane_ops *const pane_table[N_PANES] = {
+    &tonics_ops, &queue_ops, &trace_ops, &probes_ops, &console_ops};
+
 /* Set up the panes (windows come with view_layout). */
 void view_init(void)
 {
-    static const pane_ops *const ops[N_PANES] = {
-        &tonics_ops, &queue_ops, &trace_ops, &probes_ops, &console_ops};
-    for (int i = 0; i < N_PANES; i++) {
-        g_panes[i] = (pane){.id = (pane_id)i, .ops = ops[i], .dirty = true};
-        g_panes[i].follow = i == PANE_TRACE || i == PANE_CONSOLE ||
-                            i == PANE_PROBES;
-    }
+    for (int i = 0; i < N_PANES; i++)
+        g_panes[i] = (pane){.id = (pane_id)i, .ops = pane_table[i],
+                            .dirty = true, .follow = pane_table[i]->follow};
     if (g_has_colors) {
         init_pair(1, COLOR_BLACK, COLOR_CYAN);  /* title */
         init_pair(2, COLOR_WHITE, COLOR_BLUE);  /* focused title */
@@ -81,10 +81,9 @@ static void windows_free(void)
 void view_free(void)
 {
     windows_free();
-    console_free();
-    trace_free();
-    tonics_free();
-    queue_free();
+    for (int i = 0; i < N_PANES; i++)
+        if (pane_table[i]->free)
+            pane_table[i]->free();
 }
 
 /* Give pane id its geometry (h == 0 hides it). */
