@@ -10,7 +10,8 @@
 #   inputs are copied to fuzz/regress/TARGET/ in the source tree.
 
 FUZZ_SECONDS = 60
-FUZZ_TARGETS = fuzz-contract fuzz-value-parse fuzz-command fuzz-trace
+FUZZ_TARGETS = fuzz-contract fuzz-value-parse fuzz-command fuzz-trace \
+	fuzz-dap
 # Extra libFuzzer options for `make fuzz`, e.g. FUZZ_FLAGS=-jobs=2.
 FUZZ_FLAGS =
 
@@ -36,7 +37,7 @@ FUZZ_COMMAND_LIBS = $(TTDB_CORE_LIBS)
 
 # --- Replay in `make check` ------------------------------------------------
 check_PROGRAMS += fuzz/replay-contract fuzz/replay-value-parse \
-	fuzz/replay-command fuzz/replay-trace
+	fuzz/replay-command fuzz/replay-trace fuzz/replay-dap
 fuzz_replay_contract_SOURCES = fuzz/replay.c fuzz/fuzz-contract.c \
 	src/contract.c $(FUZZ_PARSER_SOURCES)
 fuzz_replay_contract_CFLAGS = $(FUZZ_PARSER_CFLAGS)
@@ -59,6 +60,17 @@ fuzz_replay_trace_SOURCES = fuzz/replay.c fuzz/fuzz-trace.c
 fuzz_replay_trace_LDADD = src/libtasktonic.la
 fuzz_replay_trace_LDFLAGS = $(AM_LDFLAGS) -no-install
 
+# ttdb's Debug Adapter (tui/dap/) on the core, fed through a pipe.
+FUZZ_DAP_SOURCES = fuzz/fuzz-dap.c $(TTDB_DAP_SOURCES)
+FUZZ_DAP_CFLAGS = $(FUZZ_COMMAND_CFLAGS) $(DW_CFLAGS) $(PTHREAD_CFLAGS)
+FUZZ_DAP_LIBS = $(FUZZ_COMMAND_LIBS) $(DW_LIBS) $(PTHREAD_LIBS)
+fuzz_replay_dap_SOURCES = fuzz/replay.c $(FUZZ_DAP_SOURCES)
+fuzz_replay_dap_CPPFLAGS = $(FUZZ_COMMAND_CPPFLAGS) -I$(top_srcdir)/tui/dap
+fuzz_replay_dap_CFLAGS = $(FUZZ_DAP_CFLAGS)
+fuzz_replay_dap_LDADD = $(FUZZ_DAP_LIBS)
+fuzz_replay_dap_LDFLAGS = $(AM_LDFLAGS) -no-install
+EXTRA_fuzz_replay_dap_DEPENDENCIES = fuzz/fuzz-app.la
+
 TESTS += fuzz/replay.sh
 EXTRA_DIST += fuzz/replay.sh fuzz/run-fuzz.sh fuzz/README.md \
 	fuzz/fuzz-contract.dict fuzz/fuzz-value-parse.dict \
@@ -67,7 +79,13 @@ EXTRA_DIST += fuzz/replay.sh fuzz/run-fuzz.sh fuzz/README.md \
 # --- libFuzzer targets: `make fuzz` -----------------------------------------
 if ENABLE_FUZZING
 noinst_PROGRAMS += fuzz/fuzz-contract fuzz/fuzz-value-parse fuzz/fuzz-command \
-	fuzz/fuzz-trace
+	fuzz/fuzz-trace fuzz/fuzz-dap
+fuzz_fuzz_dap_SOURCES = $(FUZZ_DAP_SOURCES)
+fuzz_fuzz_dap_CPPFLAGS = $(FUZZ_COMMAND_CPPFLAGS) -I$(top_srcdir)/tui/dap
+fuzz_fuzz_dap_CFLAGS = $(FUZZ_DAP_CFLAGS)
+fuzz_fuzz_dap_LDADD = $(FUZZ_DAP_LIBS)
+fuzz_fuzz_dap_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS) -no-install
+EXTRA_fuzz_fuzz_dap_DEPENDENCIES = fuzz/fuzz-app.la
 fuzz_fuzz_trace_SOURCES = fuzz/fuzz-trace.c
 fuzz_fuzz_trace_LDADD = src/libtasktonic.la
 fuzz_fuzz_trace_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS) -no-install
@@ -88,7 +106,8 @@ fuzz_fuzz_command_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS) -no-install
 EXTRA_fuzz_fuzz_command_DEPENDENCIES = fuzz/fuzz-app.la $(TTDB_EXPORTERS)
 
 fuzz: fuzz/fuzz-contract$(EXEEXT) fuzz/fuzz-value-parse$(EXEEXT) \
-	fuzz/fuzz-command$(EXEEXT) fuzz/fuzz-trace$(EXEEXT) fuzz/fuzz-app.la \
+	fuzz/fuzz-command$(EXEEXT) fuzz/fuzz-trace$(EXEEXT) \
+	fuzz/fuzz-dap$(EXEEXT) fuzz/fuzz-app.la \
 	$(TTDB_EXPORTERS)
 	FUZZ_SECONDS='$(FUZZ_SECONDS)' FUZZ_FLAGS='$(FUZZ_FLAGS)' \
 	  $(SHELL) $(srcdir)/fuzz/run-fuzz.sh '$(abs_top_srcdir)' \

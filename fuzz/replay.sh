@@ -6,12 +6,12 @@
 # the input it was running is shown.  No libFuzzer needed.
 #
 # Environment (from `make check`): top_srcdir, top_builddir; VALGRIND (empty
-# or the valgrind wrapper).  FUZZ_APP is set for fuzz-command.
+# or the valgrind wrapper).  FUZZ_APP is set for fuzz-command and fuzz-dap.
 
 : "${top_srcdir:?run me from make check}"
 : "${top_builddir:?run me from make check}"
 
-targets="fuzz-contract fuzz-value-parse fuzz-command fuzz-trace"
+targets="fuzz-contract fuzz-value-parse fuzz-command fuzz-trace fuzz-dap"
 FUZZ_APP="$top_builddir/fuzz/fuzz-app.la"
 export FUZZ_APP
 

@@ -151,6 +151,9 @@ static void *reader(void *arg)
 
 int dap_io_start(int in_fd, int out_fd)
 {
+    io.eof = false;
+    io.paused_run = false;
+    io.seq = 0;
     io.in = in_fd;
     io.out = out_fd;
     if (pthread_create(&io.reader, NULL, reader, NULL) != 0)
@@ -187,11 +190,15 @@ bool dap_io_paused_run(void)
     return p;
 }
 
-void dap_io_stop(void)
+void dap_io_stop(bool join)
 {
     if (io.started) {
-        /* the reader may be blocked in read(): it ends with the process */
-        pthread_detach(io.reader);
+        /* without join, the reader may stay blocked in read() until the
+         * process ends */
+        if (join)
+            pthread_join(io.reader, NULL);
+        else
+            pthread_detach(io.reader);
         io.started = false;
     }
     pthread_mutex_lock(&io.mu);

@@ -798,16 +798,15 @@ static int take_stdout(void)
     return proto;
 }
 
-int dap_main(void)
+int dap_serve(int in_fd, int out_fd, bool (*filter)(json_t *req))
 {
-    int proto = take_stdout();
-    if (proto < 0) {
-        fprintf(stderr, "ttdb: --dap: cannot set up stdout: %s\n",
-                strerror(errno));
-        return TTDB_EXIT_FAILED;
-    }
+    int app_out = D.app_out;
+    memset(&D, 0, sizeof D);
+    D.app_out = app_out;
+    g_dap_before_serial = -1;
     out_set_sink(sink, NULL);
-    if (dap_io_start(STDIN_FILENO, proto) < 0) {
+    if (dap_io_start(in_fd, out_fd) < 0) {
+        out_set_sink(NULL, NULL);
         fprintf(stderr, "ttdb: --dap: cannot start the reader\n");
         return TTDB_EXIT_FAILED;
     }
@@ -822,14 +821,14 @@ int dap_main(void)
                    strcmp(json_string_value(json_object_get(m, "type")),
                           "request") != 0) {
             dap_fail(m, "only requests are understood");
-        } else {
+        } else if (!filter || filter(m)) {
             request(m);
         }
         json_decref(m);
     }
     out_flush();
     out_set_sink(NULL, NULL);
-    dap_io_stop();
+    dap_io_stop(filter != NULL);
     dap_vars_reset();
     dap_source_free();
     for (size_t i = 0; i < D.nsrc; i++) {
@@ -840,8 +839,23 @@ int dap_main(void)
     free(D.data_bps);
     free(D.fn_bps);
     free(D.known);
+    D.src = NULL;
+    D.data_bps = D.fn_bps = NULL;
+    D.known = NULL;
+    return TTDB_EXIT_OK;
+}
+
+int dap_main(void)
+{
+    int proto = take_stdout();
+    if (proto < 0) {
+        fprintf(stderr, "ttdb: --dap: cannot set up stdout: %s\n",
+                strerror(errno));
+        return TTDB_EXIT_FAILED;
+    }
+    int rc = dap_serve(STDIN_FILENO, proto, NULL);
     if (D.app_out >= 0)
         close(D.app_out);
     close(proto);
-    return TTDB_EXIT_OK;
+    return rc;
 }

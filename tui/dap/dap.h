@@ -17,6 +17,13 @@
 
 #include <jansson.h>
 
+/* --- dap.c ---------------------------------------------------------------- */
+
+/* Serve DAP messages from in_fd, answering on out_fd, until disconnect or
+ * the end of the input; filter (may be NULL) sees each request first and
+ * may change it or drop it (false).  The fuzz target's entry point. */
+int dap_serve(int in_fd, int out_fd, bool (*filter)(json_t *req));
+
 /* --- dap-io.c: messages ------------------------------------------------ */
 
 /* Start reading messages from in_fd on a thread; write to out_fd. */
@@ -27,8 +34,8 @@ int dap_io_start(int in_fd, int out_fd);
 json_t *dap_io_next(void);
 /* Whether a `pause` interrupted a running continue since the last call. */
 bool dap_io_paused_run(void);
-/* Stop the reader (at exit). */
-void dap_io_stop(void);
+/* Stop the reader: join it (its input has ended or will), or leave it. */
+void dap_io_stop(bool join);
 /* Send a message (the reference is stolen); "seq" is added. */
 void dap_send(json_t *msg);
 /* An event with a body (stolen; may be NULL). */
