@@ -3,10 +3,11 @@
  *
  * A reader thread parses "Content-Length: N\r\n\r\n" + N bytes of JSON and
  * queues each message for the main thread, which runs the Distiller.  The
- * one thing the reader does itself is to interrupt a running continue when
- * a `pause` request arrives (tt_distiller_interrupt only sets a flag); the
- * main thread answers the pause when the run has stopped.  Only the main
- * thread writes.
+ * one thing the reader does itself is to interrupt a run when a `pause`
+ * request arrives (tt_distiller_interrupt only sets a flag); a pause that
+ * is queued when a run begins interrupts it too (dap_io_run_begin), so a
+ * pause sent right after `continue` is never lost.  The main thread answers
+ * the pause when the run has stopped.  Only the main thread writes.
  */
 #include "dap.h"
 
@@ -32,6 +33,7 @@ static struct {
     pthread_cond_t cv;
     msg_node *head, *tail;
     bool eof;
+    bool in_run;      /* a run is about to start or running */
     bool paused_run;  /* a pause interrupted a run */
     long seq;
 } io = {.in = -1, .out = -1, .mu = PTHREAD_MUTEX_INITIALIZER,
@@ -50,6 +52,13 @@ static void push(json_t *m)
     io.tail = n;
     pthread_cond_signal(&io.cv);
     pthread_mutex_unlock(&io.mu);
+}
+
+/* Whether m is a pause request. */
+static bool is_pause(json_t *m)
+{
+    const char *cmd = json_string_value(json_object_get(m, "command"));
+    return cmd && strcmp(cmd, "pause") == 0;
 }
 
 /* Read exactly n bytes; false at EOF or error. */
@@ -133,11 +142,12 @@ static void *reader(void *arg)
             push(json_string(text));
             continue;
         }
-        const char *cmd = json_string_value(json_object_get(m, "command"));
-        if (cmd && strcmp(cmd, "pause") == 0 && g_session.running) {
-            session_interrupt(&g_session);
+        if (is_pause(m)) {
             pthread_mutex_lock(&io.mu);
-            io.paused_run = true;
+            if (io.in_run && g_session.cat) {
+                tt_distiller_interrupt(g_session.cat);
+                io.paused_run = true;
+            }
             pthread_mutex_unlock(&io.mu);
         }
         push(m);
@@ -152,6 +162,7 @@ static void *reader(void *arg)
 int dap_io_start(int in_fd, int out_fd)
 {
     io.eof = false;
+    io.in_run = false;
     io.paused_run = false;
     io.seq = 0;
     io.in = in_fd;
@@ -179,6 +190,28 @@ json_t *dap_io_next(void)
     json_t *m = n->msg;
     free(n);
     return m;
+}
+
+void dap_io_run_begin(void)
+{
+    pthread_mutex_lock(&io.mu);
+    io.in_run = true;
+    bool queued = false;
+    for (msg_node *n = io.head; n && !queued; n = n->next)
+        queued = json_is_object(n->msg) && is_pause(n->msg);
+    /* a pause sent before the run began stops it after one sparkle */
+    if (queued && g_session.cat) {
+        tt_distiller_interrupt(g_session.cat);
+        io.paused_run = true;
+    }
+    pthread_mutex_unlock(&io.mu);
+}
+
+void dap_io_run_end(void)
+{
+    pthread_mutex_lock(&io.mu);
+    io.in_run = false;
+    pthread_mutex_unlock(&io.mu);
 }
 
 bool dap_io_paused_run(void)

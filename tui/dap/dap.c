@@ -246,7 +246,9 @@ static void report_stop(const char *plain_reason)
 /* Run a command that runs the Distiller, then report the stop. */
 static void run_and_report(const char *line, const char *plain_reason)
 {
+    dap_io_run_begin();
     run_command(line);
+    dap_io_run_end();
     report_stop(plain_reason);
 }
 

@@ -32,6 +32,9 @@ int dap_io_start(int in_fd, int out_fd);
  * message that is not a JSON object comes back as a JSON string holding
  * the error, to be answered with an error. */
 json_t *dap_io_next(void);
+/* Around a run: a pause request (queued or arriving) interrupts it. */
+void dap_io_run_begin(void);
+void dap_io_run_end(void);
 /* Whether a `pause` interrupted a running continue since the last call. */
 bool dap_io_paused_run(void);
 /* Stop the reader: join it (its input has ended or will), or leave it. */
