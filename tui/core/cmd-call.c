@@ -13,9 +13,7 @@
 /* call TONIC SPARKLE [ARGS...] */
 static int cmd_call_exec(cmd_args *a)
 {
-    tt_catalyst *cat = cmd_cat();
-    if (!cat)
-        return -1;
+    tt_catalyst *cat = a->cat; /* CMD_SESSION: never NULL */
     if (a->argc < 2)
         return cmd_usage_error(&cmd_call_entry);
     tt_tonic *t = resolve_tonic(cat, a->argv[0]);

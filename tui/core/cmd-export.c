@@ -119,9 +119,7 @@ static bool has_ext(const char *path, const char *ext)
 /* export FILE [FORMAT] [-last] [KEY=VALUE...] */
 static int cmd_export_exec(cmd_args *a)
 {
-    tt_catalyst *cat = cmd_cat();
-    if (!cat)
-        return -1;
+    tt_catalyst *cat = a->cat; /* CMD_SESSION: never NULL */
     const char *path = NULL, *format = NULL;
     bool last = false;
     strbuf opts = {0};

@@ -25,9 +25,7 @@ static tt_tonic *arg_tonic(cmd_args *a, const cmd_entry *e)
 static int info_tonics_exec(cmd_args *a)
 {
     (void)a;
-    tt_catalyst *cat = cmd_cat();
-    if (!cat)
-        return -1;
+    tt_catalyst *cat = a->cat; /* CMD_SESSION: never NULL */
     tonic_row *rows;
     size_t n = tonic_tree(cat, &rows);
     for (size_t i = 0; i < n; i++) {
@@ -44,9 +42,7 @@ static int info_tonics_exec(cmd_args *a)
 static int info_queue_exec(cmd_args *a)
 {
     (void)a;
-    tt_catalyst *cat = cmd_cat();
-    if (!cat)
-        return -1;
+    tt_catalyst *cat = a->cat; /* CMD_SESSION: never NULL */
     size_t n = tt_queue_length(cat);
     if (n == 0)
         out_printf("the queue is empty\n");
@@ -80,9 +76,7 @@ static const char *timer_kind(const tt_timer *tm)
 static int info_timers_exec(cmd_args *a)
 {
     (void)a;
-    tt_catalyst *cat = cmd_cat();
-    if (!cat)
-        return -1;
+    tt_catalyst *cat = a->cat; /* CMD_SESSION: never NULL */
     size_t n = tt_timer_count(cat), shown = 0;
     for (size_t i = 0; i < n; i++) {
         tt_timer *tm = tt_timer_at(cat, i);
@@ -243,9 +237,7 @@ static int info_display_exec(cmd_args *a)
 static int info_runs_exec(cmd_args *a)
 {
     (void)a;
-    tt_catalyst *cat = cmd_cat();
-    if (!cat)
-        return -1;
+    tt_catalyst *cat = a->cat; /* CMD_SESSION: never NULL */
     size_t n = tt_run_count(cat);
     if (n == 0)
         out_printf("nothing has run yet\n");
@@ -276,9 +268,7 @@ static const cmd_entry info_trace_entry;
 /* info trace [N | FROM-TO]: entries as one line each. */
 static int info_trace_exec(cmd_args *a)
 {
-    tt_catalyst *cat = cmd_cat();
-    if (!cat)
-        return -1;
+    tt_catalyst *cat = a->cat; /* CMD_SESSION: never NULL */
     uint64_t first = tt_trace_first_seq(cat), last = tt_trace_last_seq(cat);
     uint64_t from, to = last;
     long n = 20;

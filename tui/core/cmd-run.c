@@ -447,9 +447,7 @@ static void warn_unmatched(tt_catalyst *cat, const char *states, const char *spa
  *         [contract=FILE|JSON] [-finish] [-json] [-pretty] */
 static int cmd_sparkle_exec(cmd_args *a)
 {
-    tt_catalyst *cat = cmd_cat();
-    if (!cat)
-        return -1;
+    tt_catalyst *cat = a->cat; /* CMD_SESSION: never NULL */
     tt_sparkle_args sa = {0};
     tt_contract *c = NULL;
     bool json = false, finish = false, pretty = false;
@@ -613,9 +611,7 @@ const cmd_entry cmd_advance_entry = {
 /* finish TONIC: queue ttsc__finish with the tonic's base as source. */
 static int cmd_finish_exec(cmd_args *a)
 {
-    tt_catalyst *cat = cmd_cat();
-    if (!cat)
-        return -1;
+    tt_catalyst *cat = a->cat; /* CMD_SESSION: never NULL */
     if (a->argc != 1)
         return cmd_usage_error(&cmd_finish_entry);
     tt_tonic *t = resolve_tonic(cat, a->argv[0]);

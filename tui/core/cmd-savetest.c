@@ -578,9 +578,7 @@ static bool ends_with(const char *path, const char *ext)
 /* save-test FILE.ttdb|FILE.c [-last N] [-no-probes] [-trace] */
 static int cmd_save_test_exec(cmd_args *a)
 {
-    tt_catalyst *cat = cmd_cat();
-    if (!cat)
-        return -1;
+    tt_catalyst *cat = a->cat; /* CMD_SESSION: never NULL */
     save_opts o = {0};
     for (int i = 0; i < a->argc; i++) {
         const char *w = a->argv[i];

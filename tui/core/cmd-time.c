@@ -151,9 +151,7 @@ static bool bp_matches(tt_catalyst *cat, const tt_trace_entry *e)
 /* reverse-continue */
 static int cmd_rc_exec(cmd_args *a)
 {
-    tt_catalyst *cat = cmd_cat();
-    if (!cat)
-        return -1;
+    tt_catalyst *cat = a->cat; /* CMD_SESSION: never NULL */
     if (a->argc != 0)
         return cmd_usage_error(&cmd_reverse_continue_entry);
     uint64_t cur = tt_trace_last_seq(cat), first = tt_trace_first_seq(cat);
@@ -354,9 +352,7 @@ static int compare(tt_catalyst *c1, tt_catalyst *c2)
 /* verify */
 static int cmd_verify_exec(cmd_args *a)
 {
-    tt_catalyst *cat = cmd_cat();
-    if (!cat)
-        return -1;
+    tt_catalyst *cat = a->cat; /* CMD_SESSION: never NULL */
     if (a->argc != 0)
         return cmd_usage_error(&cmd_verify_entry);
     const char *so = tt_app_path(g_session.app);

@@ -155,9 +155,7 @@ static uint64_t entry_arg(tt_catalyst *cat, cmd_args *a, const cmd_entry *ce)
 /* why [#N] */
 static int cmd_why_exec(cmd_args *a)
 {
-    tt_catalyst *cat = cmd_cat();
-    if (!cat)
-        return -1;
+    tt_catalyst *cat = a->cat; /* CMD_SESSION: never NULL */
     uint64_t seq = entry_arg(cat, a, &cmd_why_entry);
     if (!seq)
         return -1;
@@ -190,9 +188,7 @@ typedef struct node {
 /* caused #N */
 static int cmd_caused_exec(cmd_args *a)
 {
-    tt_catalyst *cat = cmd_cat();
-    if (!cat)
-        return -1;
+    tt_catalyst *cat = a->cat; /* CMD_SESSION: never NULL */
     if (a->argc != 1)
         return cmd_usage_error(&cmd_caused_entry);
     uint64_t root = entry_arg(cat, a, &cmd_caused_entry);
