@@ -10,7 +10,11 @@
 . "${top_srcdir:-.}/tests/tui/lib.sh"
 
 MUTANTS=$top_builddir/tests/mutants
-CC=${CC:-cc}
+# The configured compiler, with the sanitizer flags of a sanitizer build
+# (the saved test links the instrumented library).
+mkvar() { sed -n "s/^$1 = //p" "$top_builddir/Makefile" | head -n 1; }
+CC=$(mkvar CC)
+SAN_FLAGS="$(mkvar SAN_CFLAGS) $(mkvar SAN_LDFLAGS)"
 # name  module  mutant  session  what the changed module's C test reports
 CASES="traffic_light|$EXAMPLES/traffic_light.la|$MUTANTS/traffic_light.la|examples/traffic_light.ttdb|Light: state is 'green', expected 'red'
 handshake|$EXAMPLES/handshake.la|$MUTANTS/handshake.la|examples/handshake.ttdb|expected 'contract_met'
@@ -33,7 +37,7 @@ have_expect=$rc
 
 # Build a saved C test: $1.c -> $1.
 build_c() {
-  "$top_builddir/libtool" --mode=link --silent $CC -Wall -Wextra -Werror \
+  "$top_builddir/libtool" --mode=link --silent ${CC:-cc} $SAN_FLAGS -Wall -Wextra -Werror \
     -I"$top_srcdir/src" -o "$1" "$1.c" "$top_builddir/src/libtasktonic.la" \
     $(pkg-config --cflags --libs cmocka) >"$TMPD/cc.out" 2>&1
 }
