@@ -129,6 +129,7 @@ void tt_catalyst_free(tt_catalyst *cat)
     free(cat->ts);
     tt__klass_free_all(cat);
     tt__recorded_free(cat->recorded);
+    free(cat->record_path);
     if (cat->names.slots)
         tt__names_free(&cat->names);
     pthread_mutex_destroy(&cat->inbox_lock);
@@ -154,7 +155,7 @@ int tt_catalyst_stop(tt_catalyst *cat)
     if (!cat)
         return -TT_EINVAL;
     pthread_mutex_lock(&cat->inbox_lock);
-    atomic_store(&cat->stop_flag, 1);
+    atomic_fetch_or(&cat->stop_flag, TT__REQ_STOP);
     atomic_store(&cat->inbox_flag, 1);
     pthread_cond_signal(&cat->inbox_cond);
     pthread_mutex_unlock(&cat->inbox_lock);
@@ -164,6 +165,7 @@ int tt_catalyst_stop(tt_catalyst *cat)
 /* Sleep until a post arrives or the next timer is due. */
 static void wait_for_work(tt_catalyst *cat)
 {
+    cat->rec_t = 0; /* the next recorded sparkle reads the clock */
     double next = tt__timers_next(cat);
     pthread_mutex_lock(&cat->inbox_lock);
     if (!atomic_load(&cat->inbox_flag)) {
@@ -181,6 +183,25 @@ static void wait_for_work(tt_catalyst *cat)
     pthread_mutex_unlock(&cat->inbox_lock);
 }
 
+/* The flight recorder's entry for the next sparkle, or NULL (not
+ * recording, or out of memory: the sparkle still runs). */
+static inline tt_trace_entry *record_entry(tt_catalyst *cat)
+{
+    return TT__UNLIKELY(cat->record_n) ? tt__trace_append(&cat->trace) : NULL;
+}
+
+/* A recorded sparkle crashed (contain_crashes): stop with its message. */
+static int crashed(tt_catalyst *cat)
+{
+    const tt_trace_entry *e = tt__trace_get(&cat->trace, cat->trace.last);
+    for (size_t i = cat->extras_head; i < cat->n_extras; i++)
+        tt__order_clear(&cat->extras[i]);
+    cat->n_extras = cat->extras_head = 0;
+    cat->tainted = true;
+    return tt__err(cat, -TT_ECRASHED, "crashed: %s in %s.%s", tt__signame(cat->crash_sig),
+                   e ? tt_entry_tonic_name(cat, e) : "?", e ? tt_entry_sparkle_name(cat, e) : "?");
+}
+
 /* The production loop: run until the catalyst finishes. */
 int tt_catalyst_run(tt_catalyst *cat)
 {
@@ -193,9 +214,11 @@ int tt_catalyst_run(tt_catalyst *cat)
     while (!cat->finished) {
         tt__inbox_drain(cat);
         if (TT__UNLIKELY(atomic_load(&cat->stop_flag))) {
-            atomic_store(&cat->stop_flag, 0);
+            int req = atomic_exchange(&cat->stop_flag, 0);
+            if (req & TT__REQ_RECORD)
+                tt__record_snapshot(cat);
             tt__frame ext = {NULL, TT_N_EMPTY, -1, 0};
-            if (!cat->self->finishing)
+            if ((req & TT__REQ_STOP) && !cat->self->finishing)
                 tt__post(cat->self, TT_N_FINISH, NULL, 0, &ext);
         }
         if (cat->n_active)
@@ -205,14 +228,16 @@ int tt_catalyst_run(tt_catalyst *cat)
             continue;
         }
         cat->drain_src = tt__src_to_frame(cat, &o);
-        tt__execute(cat, &o, NULL);
-        while (cat->extras_head < cat->n_extras) {
+        tt__execute(cat, &o, record_entry(cat));
+        while (cat->extras_head < cat->n_extras && !cat->crash_sig) {
             tt__order x = cat->extras[cat->extras_head++];
             if (x.nargs <= TT__INLINE_ARGS)
                 x.args = x.inl;
-            tt__execute(cat, &x, NULL);
+            tt__execute(cat, &x, record_entry(cat));
         }
         cat->n_extras = cat->extras_head = 0;
+        if (TT__UNLIKELY(cat->crash_sig))
+            return crashed(cat);
     }
     return 0;
 }

@@ -98,10 +98,15 @@ void tt__execute(tt_catalyst *cat, tt__order *o, tt_trace_entry *e)
                 e->nargs = 0; /* out of memory: run with the order's copy */
             }
         }
-        e->vt = tt_catalyst_now(cat);
         if (cat->probe_contract)
             e->probes_enter = tt__probes_snapshot(cat, t, e->seq);
-        e->t_enter = tt__clock_now(&cat->clock);
+        /* back to back in production, one sparkle's exit time is the next
+         * one's enter time: one clock read per sparkle */
+        e->t_enter = cat->rec_t ? cat->rec_t : tt__clock_now(&cat->clock);
+        /* the production recorder derives the catalyst time from the
+         * timestamp rather than reading a second clock */
+        e->vt = TT__LIKELY(cat->opt.mode == TT_MODE_DISTILLER) ? tt_catalyst_now(cat)
+                                                                : e->t_enter - cat->vt_base;
     }
 
     tt__frame saved = cat->frame;
@@ -121,6 +126,8 @@ void tt__execute(tt_catalyst *cat, tt__order *o, tt_trace_entry *e)
 
     if (e) {
         e->t_exit = tt__clock_now(&cat->clock);
+        if (cat->opt.mode == TT_MODE_CATALYST)
+            cat->rec_t = e->t_exit;
         e->state_exit = (int16_t)t->state;
         if (cat->sparkling)
             flags |= TT_EF_SPARKLING;

@@ -23,6 +23,7 @@ src_libtasktonic_la_SOURCES = \
 	src/post.c \
 	src/probes.c \
 	src/queue.c \
+	src/record.c \
 	src/suggest.c \
 	src/timer.c \
 	src/tonic.c \
@@ -43,3 +44,4 @@ src_libtasktonic_la_LIBADD = $(FFI_LIBS) $(JANSSON_LIBS) $(DL_LIBS) \
 bin_PROGRAMS += src/ttrun
 src_ttrun_SOURCES = src/ttrun.c
 src_ttrun_LDADD = src/libtasktonic.la $(PTHREAD_LIBS)
+dist_man_MANS += doc/ttrun.1

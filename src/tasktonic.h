@@ -364,6 +364,33 @@ TT_EXTERN bool tt_catalyst_finished(const tt_catalyst *cat);
 TT_EXTERN int tt_catalyst_run(tt_catalyst *cat);
 /* Ask a running tt_catalyst_run (from any thread) to finish the catalyst. */
 TT_EXTERN int tt_catalyst_stop(tt_catalyst *cat);
+
+/* The flight recorder (production Catalyst only).  Record every sparkle
+ * tt_catalyst_run runs, with the fields of the Distiller's trace (tonic,
+ * sparkle, args, source, cause, states, timestamps), keeping at least the
+ * last n (0 stops recording).  Cheap enough to leave on (doc/performance.md).
+ * With contain_crashes, a sparkle that crashes is recorded with "ran":
+ * "crashed" as the last entry and tt_catalyst_run returns -TT_ECRASHED
+ * ("crashed: SIGSEGV in TONIC.SPARKLE"); the process cannot be trusted after
+ * that: write the recording and exit.  Call before tt_catalyst_run or on its
+ * thread, not inside a sparkle; -TT_EINVAL for a Distiller. */
+TT_EXTERN int tt_catalyst_record(tt_catalyst *cat, size_t n);
+/* The n of tt_catalyst_record (0: not recording). */
+TT_EXTERN size_t tt_catalyst_record_size(const tt_catalyst *cat);
+/* Write exactly the last n recorded entries to path as one run dictionary
+ * (the JSON `ttdb -trace` opens: status, "sparkle_trace", stop_condition
+ * [why] (NULL: "recorded"), extensions on), through a temporary file renamed
+ * into place.  On the catalyst's thread while it runs (between sparkles), or
+ * when it does not run.  0, or -TT_EIO with the message in
+ * tt_catalyst_errmsg. */
+TT_EXTERN int tt_catalyst_write_record(tt_catalyst *cat, const char *path,
+                                       const char *why);
+/* Ask a running tt_catalyst_run (from any thread, not a signal handler) to
+ * write the recording to path between two sparkles, with stop condition
+ * "snapshot"; it keeps running.  Returns at once. */
+TT_EXTERN int tt_catalyst_request_record(tt_catalyst *cat, const char *path);
+/* The signal of the contained crash that stopped tt_catalyst_run, else 0. */
+TT_EXTERN int tt_catalyst_crash_signal(const tt_catalyst *cat);
 /* Current time of the catalyst in seconds: virtual time for a virtual
  * distiller, else CLOCK_MONOTONIC seconds since creation. */
 TT_EXTERN double tt_catalyst_now(const tt_catalyst *cat);

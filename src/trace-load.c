@@ -677,6 +677,13 @@ static int entry_write(loader *L, const json_t *j)
                                                      : s->obj->serial;
         if (s && s->obj && s->obj->kind == TT__K_TIMER && e->src_id >= 0)
             s->obj->last_id = e->src_id;
+        /* a timer's callbacks go to its base */
+        if (s && s->obj && s->obj->kind == TT__K_TIMER && s->base_id == -2 &&
+            s->obj->base == cat->self && t != cat->self) {
+            tt__infusion_remove(cat->self, s->obj);
+            s->obj->base = t;
+            TT__PUSH(t->infusions, t->n_infusions, t->cap_infusions, s->obj);
+        }
         else if (s && s->obj && s->obj->id < 0 && s->obj->last_id != e->src_id &&
                  assign_id(L, s->obj, e->src_id) < 0)
             return -TT_ENOMEM;

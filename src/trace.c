@@ -73,20 +73,33 @@ void tt__trace_free(tt__trace *t)
     for (size_t k = 0; k < t->n_chunks; k++)
         chunk_free(t->chunks[k], chunk_used(t, k));
     free(t->chunks);
+    if (t->spare)
+        chunk_free(t->spare, 0);
     memset(t, 0, sizeof *t);
 }
 
-/* Drop the oldest chunk. */
+/* Drop the oldest chunk; the first one dropped is kept for reuse, with its
+ * arenas, so that a ring does not fault fresh pages in forever. */
 static void drop_front(tt__trace *t)
 {
     tt__chunk *c = t->chunks[0];
-    t->bytes -= c->bytes + sizeof *c;
-    chunk_free(c, chunk_used(t, 0));
+    size_t used = chunk_used(t, 0);
     memmove(t->chunks, t->chunks + 1, (t->n_chunks - 1) * sizeof *t->chunks);
     t->n_chunks--;
     t->first_chunk_seq += TT__CHUNK;
     if (t->first < t->first_chunk_seq)
         t->first = t->first_chunk_seq;
+    if (t->spare) {
+        t->bytes -= c->bytes + sizeof *c;
+        chunk_free(c, used);
+        return;
+    }
+    for (size_t i = 0; i < used; i++)
+        entry_clear(&c->e[i]);
+    c->bump = NULL;
+    c->bump_left = 0;
+    c->next_arena = 0;
+    t->spare = c;
 }
 
 /* A new zeroed entry with the next sequence number. */
@@ -100,19 +113,24 @@ tt_trace_entry *tt__trace_append(tt__trace *t)
             drop_front(t);
             k--;
         }
-        tt__chunk *c = big_alloc(sizeof *c);
-        if (!c)
-            return NULL;
-        c->arenas = NULL;
-        c->n_arenas = c->cap_arenas = 0;
-        c->bump = NULL;
-        c->bump_left = 0;
-        c->bytes = 0;
+        tt__chunk *c = t->spare;
+        if (c) {
+            t->spare = NULL; /* its bytes are still counted */
+        } else {
+            if (!(c = big_alloc(sizeof *c)))
+                return NULL;
+            c->arenas = NULL;
+            c->n_arenas = c->cap_arenas = 0;
+            c->bump = NULL;
+            c->bump_left = 0;
+            c->next_arena = 0;
+            c->bytes = 0;
+            t->bytes += sizeof *c;
+        }
         if (TT__PUSH(t->chunks, t->n_chunks, t->cap_chunks, c) < 0) {
-            free(c);
+            t->spare = c;
             return NULL;
         }
-        t->bytes += sizeof *c;
     }
     tt_trace_entry *e = &t->chunks[k]->e[(seq - t->first_chunk_seq) & (TT__CHUNK - 1)];
     memset(e, 0, sizeof *e);
@@ -127,6 +145,11 @@ void *tt__trace_alloc(tt__trace *t, uint64_t seq, size_t size)
     size_t k = (size_t)((seq - t->first_chunk_seq) >> TT__CHUNK_BITS);
     tt__chunk *c = t->chunks[k];
     size = (size + 7) & ~(size_t)7;
+    if (size > c->bump_left && c->next_arena < c->n_arenas && size <= ARENA_BLOCK) {
+        /* a recycled chunk: its arenas are all at least ARENA_BLOCK */
+        c->bump = c->arenas[c->next_arena++];
+        c->bump_left = ARENA_BLOCK;
+    }
     if (size > c->bump_left) {
         size_t block = size > ARENA_BLOCK ? size : ARENA_BLOCK;
         char *p = malloc(block);
@@ -136,6 +159,7 @@ void *tt__trace_alloc(tt__trace *t, uint64_t seq, size_t size)
         }
         c->bump = p;
         c->bump_left = block;
+        c->next_arena = c->n_arenas;
         c->bytes += block;
         t->bytes += block;
     }

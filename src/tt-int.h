@@ -302,6 +302,7 @@ typedef struct tt__chunk {
     size_t n_arenas, cap_arenas;
     char *bump;
     size_t bump_left;
+    size_t next_arena;      /* a recycled chunk reuses its arenas from here */
     size_t bytes;
 } tt__chunk;
 
@@ -313,6 +314,7 @@ typedef struct tt__trace {
     uint64_t last;          /* last written seq (0 none) */
     size_t ring;            /* keep at most this many (0 all) */
     size_t bytes;
+    tt__chunk *spare;       /* a dropped chunk kept for reuse (ring only) */
 } tt__trace;
 
 struct tt_run {
@@ -386,7 +388,7 @@ struct tt_catalyst {
     tt__order *inbox;
     size_t n_inbox, cap_inbox;
     atomic_int inbox_flag;
-    atomic_int stop_flag;
+    atomic_int stop_flag;     /* TT__REQ_* requests to the running loop */
 
     /* execution */
     tt__frame frame;         /* source for posts right now */
@@ -406,6 +408,9 @@ struct tt_catalyst {
     double t0;               /* monotonic at creation */
     double vt;               /* virtual clock */
     tt__clock clock;         /* trace timestamps */
+    double vt_base;          /* production recorder: wall clock at t0 */
+    double rec_t;            /* its last exit time while sparkles run back to
+                                back; 0 after the loop waited */
 
     /* distiller */
     tt__trace trace;
@@ -423,6 +428,11 @@ struct tt_catalyst {
     size_t n_plan;
     struct tt__recorded *recorded;     /* a trace read back: nothing runs */
 
+    /* flight recorder (production) */
+    size_t record_n;         /* record the last N sparkles; 0 off */
+    char *record_path;       /* a snapshot asked for by another thread */
+    int record_rc;           /* result of the last requested snapshot */
+
     /* sparkle-name cache for posts on the catalyst's thread: callers pass
      * the same string literal again and again */
     struct {
@@ -432,6 +442,7 @@ struct tt_catalyst {
 };
 
 /* catalyst.c */
+enum { TT__REQ_STOP = 1, TT__REQ_RECORD = 2 }; /* stop_flag bits */
 TT__INTERNAL bool tt__on_catalyst_thread(const tt_catalyst *cat);
 TT__INTERNAL void tt__adopt_thread(tt_catalyst *cat);
 /* Move orders posted by other threads to the queue. */
@@ -524,6 +535,9 @@ TT__INTERNAL double tt__timers_next(const tt_catalyst *cat);
 /* trace-load.c: what a recorded catalyst owns (its synthesized classes). */
 struct tt__recorded;
 TT__INTERNAL void tt__recorded_free(struct tt__recorded *r);
+
+/* record.c: take the snapshot another thread asked for. */
+TT__INTERNAL void tt__record_snapshot(tt_catalyst *cat);
 
 /* crash.c */
 #define TT__WATCHDOG_MAX 1e6 /* seconds: far beyond any sparkle, fits setitimer */

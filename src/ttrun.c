@@ -1,54 +1,122 @@
 /*
  * ttrun: run a Tonic app module under the real-time Catalyst.
  *
- *     ttrun APP.so|APP.la
+ *     ttrun [--record FILE [--record-last N]] APP.so|APP.la
  *
  * Loads the module, runs its formula and the production loop until the
  * catalyst finishes.  SIGINT and SIGTERM finish the catalyst cleanly: they
  * are blocked in every thread and taken by a thread that waits for them with
  * sigwait, so the catalyst is stopped from ordinary code, not from a signal
  * handler (tt_catalyst_stop takes a lock).
+ *
+ * With --record the flight recorder keeps the last N sparkles and FILE is
+ * written (atomically) when the app finishes, when SIGINT/SIGTERM stop it,
+ * on SIGUSR1 (a snapshot; the app keeps running), and when a sparkle
+ * crashes: then the crash's entry is last, and ttrun dies of the signal as
+ * it would have without recording.
  */
 #include "tasktonic.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-static sigset_t stop_signals;
+#define RECORD_LAST_DEFAULT 10000
 
-/* Wait for SIGINT/SIGTERM and finish the catalyst. */
+static sigset_t waited;
+static const char *record_path;
+static volatile sig_atomic_t stopped_by; /* SIGINT or SIGTERM, or 0 */
+
+static const char usage[] =
+    "usage: ttrun [--record FILE [--record-last N]] APP.so|APP.la\n"
+    "Run a TaskTonic app module under the real-time Catalyst until it finishes.\n"
+    "\n"
+    "  --record FILE      flight recorder: write the last sparkles to FILE (trace\n"
+    "                     JSON, `ttdb -trace FILE` opens it) when the app finishes,\n"
+    "                     on SIGINT/SIGTERM, on SIGUSR1 (a snapshot) and on a crash\n"
+    "  --record-last N    how many sparkles the recording keeps (default 10000)\n";
+
+/* Wait for SIGINT/SIGTERM (finish the catalyst) and SIGUSR1 (snapshot). */
 static void *signal_waiter(void *cat)
 {
     int sig;
-    if (sigwait(&stop_signals, &sig) == 0)
+    while (sigwait(&waited, &sig) == 0) {
+        if (sig == SIGUSR1) {
+            if (record_path)
+                tt_catalyst_request_record(cat, record_path);
+            continue;
+        }
+        stopped_by = sig;
         tt_catalyst_stop(cat);
+    }
     return NULL;
+}
+
+/* A usage error (status 2). */
+static int bad_usage(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "ttrun: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\n%s", usage);
+    return 2;
 }
 
 int main(int argc, char **argv)
 {
-    if (argc != 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        fprintf(argc == 2 ? stdout : stderr,
-                "usage: ttrun APP.so|APP.la\n"
-                "Run a TaskTonic app module under the real-time Catalyst until it finishes.\n");
-        return argc == 2 ? 0 : 2;
+    const char *app_path = NULL;
+    size_t record_last = RECORD_LAST_DEFAULT;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(usage, stdout);
+            return 0;
+        } else if (strcmp(a, "--record") == 0) {
+            if (++i >= argc)
+                return bad_usage("%s needs a file", a);
+            record_path = argv[i];
+        } else if (strcmp(a, "--record-last") == 0) {
+            if (++i >= argc)
+                return bad_usage("%s needs a number", a);
+            char *end;
+            errno = 0;
+            unsigned long long n = strtoull(argv[i], &end, 10);
+            if (errno || *end || end == argv[i] || n == 0 || n > 100000000 || argv[i][0] == '-')
+                return bad_usage("--record-last wants a number of sparkles from 1 to "
+                                 "100000000, not '%s'",
+                                 argv[i]);
+            record_last = (size_t)n;
+        } else if (a[0] == '-' && a[1]) {
+            return bad_usage("unknown option %s", a);
+        } else if (app_path) {
+            return bad_usage("more than one APP: %s", a);
+        } else {
+            app_path = a;
+        }
     }
-    sigemptyset(&stop_signals);
-    sigaddset(&stop_signals, SIGINT);
-    sigaddset(&stop_signals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+    if (!app_path)
+        return bad_usage("%s", "no APP given");
+    sigemptyset(&waited);
+    sigaddset(&waited, SIGINT);
+    sigaddset(&waited, SIGTERM);
+    sigaddset(&waited, SIGUSR1);
+    pthread_sigmask(SIG_BLOCK, &waited, NULL);
     tt_error err = {0};
     tt_app *app;
-    if (tt_app_load(argv[1], &app, &err) < 0) {
+    if (tt_app_load(app_path, &app, &err) < 0) {
         fprintf(stderr, "ttrun: %s\n", err.msg);
         return 1;
     }
     tt_catalyst *cat;
-    int rc = tt_catalyst_new(&cat, NULL);
+    tt_catalyst_options opts = {.mode = TT_MODE_CATALYST, .contain_crashes = record_path != NULL};
+    int rc = tt_catalyst_new(&cat, &opts);
+    if (rc == 0 && record_path)
+        rc = tt_catalyst_record(cat, record_last);
     if (rc < 0) {
         fprintf(stderr, "ttrun: %s\n", tt_strerror(rc));
+        tt_catalyst_free(cat);
         tt_app_close(app);
         return 1;
     }
@@ -61,12 +129,36 @@ int main(int argc, char **argv)
     }
     pthread_t waiter;
     bool have_waiter = pthread_create(&waiter, NULL, signal_waiter, cat) == 0;
-    tt_catalyst_run(cat);
+    rc = tt_catalyst_run(cat);
     if (have_waiter) {
         pthread_cancel(waiter); /* sigwait is a cancellation point */
         pthread_join(waiter, NULL);
     }
+    int crash = rc == -TT_ECRASHED ? tt_catalyst_crash_signal(cat) : 0;
+    if (rc < 0)
+        fprintf(stderr, "ttrun: %s\n", tt_catalyst_errmsg(cat));
+    if (record_path) {
+        char why[600];
+        if (rc < 0)
+            snprintf(why, sizeof why, "%s", tt_catalyst_errmsg(cat));
+        else if (stopped_by)
+            snprintf(why, sizeof why, "stopped: %s", stopped_by == SIGINT ? "SIGINT" : "SIGTERM");
+        else
+            snprintf(why, sizeof why, "finished");
+        if (tt_catalyst_write_record(cat, record_path, why) < 0)
+            fprintf(stderr, "ttrun: %s\n", tt_catalyst_errmsg(cat));
+    }
+    if (crash) {
+        /* the usual crash exit: die of the signal (the process state after a
+         * crash cannot be trusted, so nothing is freed) */
+        sigset_t s;
+        sigemptyset(&s);
+        sigaddset(&s, crash);
+        signal(crash, SIG_DFL);
+        pthread_sigmask(SIG_UNBLOCK, &s, NULL);
+        raise(crash);
+    }
     tt_catalyst_free(cat);
     tt_app_close(app);
-    return 0;
+    return rc < 0 ? 1 : 0;
 }

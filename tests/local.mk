@@ -267,3 +267,10 @@ tests_test_ttdb_core_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tui/core
 tests_test_ttdb_core_CFLAGS = $(TESTS_CMOCKA_CFLAGS)
 tests_test_ttdb_core_LDADD = $(TTDB_CORE_LIBS) $(CMOCKA_LIBS) $(LIBM)
 EXTRA_tests_test_ttdb_core_DEPENDENCIES = tests/tui/apps/counter.la
+
+# --- test-record: the production Catalyst's flight recorder --------------------
+check_PROGRAMS += tests/test-record
+TESTS += tests/test-record
+tests_test_record_SOURCES = tests/test-record.c
+tests_test_record_CFLAGS = $(TESTS_CMOCKA_CFLAGS)
+tests_test_record_LDADD = $(TESTS_CMOCKA_LDADD)

@@ -10,10 +10,13 @@
  *   TT_COUNTDOWN_PRINT=1   print "countdown N", each number, "liftoff" and
  *                          "finished" on stdout (flushed at once);
  *   TT_COUNTDOWN_FOREVER=1 print "ready" and wait forever instead (to be
- *                          stopped with a signal).
+ *                          stopped with a signal);
+ *   TT_COUNTDOWN_CRASH=1   the second tick raises SIGSEGV (a crashing
+ *                          sparkle, for `ttrun --record`).
  *
  * Probes: remaining, ticks.
  */
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +61,8 @@ static void Countdown_ttse__on_tick(tt_tonic *self, const tt_timer_info *info)
 
     (void)info;
     d->ticks++;
+    if (d->ticks == 2 && getenv("TT_COUNTDOWN_CRASH"))
+        raise(SIGSEGV);
     if (d->remaining <= 0)
         return;
     say("%ld", (long)d->remaining);

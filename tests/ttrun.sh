@@ -45,7 +45,7 @@ check() {
   fi
 }
 
-echo "1..7"
+echo "1..13"
 
 run
 check "no argument: usage on stderr, status 2" \
@@ -85,3 +85,67 @@ cat <&3 >"$OUT"
 exec 3<&-
 check "SIGTERM while it waits: the catalyst finishes, status 0" \
   eval '[ "$line" = ready ] && [ $rc -eq 0 ]'
+
+# --- the flight recorder: --record FILE [--record-last N] -------------------
+rec=$tmp/rec.json
+ulimit -c 0 2>/dev/null
+
+# Count the entries of a recording and read its stop condition.
+entries() { grep -c '"sparkle": ' "$1"; }
+stop_of() { sed -n 's/.*"stop_condition": \["\([^"]*\)"\].*/\1/p' "$1"; }
+
+TT_COUNTDOWN_PRINT=1 run --record "$rec" --record-last 5 "$mod"
+check "--record: written when the app finishes, exactly the last N entries" \
+  eval '[ $rc -eq 0 ] && [ "$(entries "$rec")" -eq 5 ] && [ "$(stop_of "$rec")" = finished ] && tail -n 2 "$rec" | grep -q "_ttss__on_completion" && ! ls "$tmp" | grep -q tmp'
+
+run --record "$rec" --record-last 0 "$mod"
+check "--record-last 0 is a usage error" \
+  eval '[ $rc -eq 2 ] && grep -q "record-last wants a number" "$ERR"'
+
+# Start the app forever with a recorder; wait for its "ready" line.
+start_forever() {
+  rm -f "$rec"
+  TT_COUNTDOWN_PRINT=1 TT_COUNTDOWN_FOREVER=1 \
+    $VALGRIND "$ttrun" --record "$rec" "$mod" >"$tmp/fifo" 2>"$ERR" </dev/null &
+  pid=$!
+  exec 3<"$tmp/fifo"
+  IFS= read -r line <&3
+}
+# Wait (bounded) until the recording has stop condition $1.
+wait_stop() {
+  i=0
+  while [ "$(stop_of "$rec" 2>/dev/null)" != "$1" ] && [ $i -lt 2000 ]; do
+    sleep 0.01
+    i=$((i + 1))
+  done
+}
+finish_forever() {
+  wait "$pid"
+  rc=$?
+  cat <&3 >"$OUT"
+  exec 3<&-
+}
+
+start_forever
+kill -INT "$pid"
+finish_forever
+check "--record on SIGINT: written, the catalyst finished, status 0" \
+  eval '[ "$line" = ready ] && [ $rc -eq 0 ] && [ "$(stop_of "$rec")" = "stopped: SIGINT" ] && grep -q "\"ttsc__go\", \"args\": \[3\]" "$rec" && grep -q "catalyst finished" "$rec"'
+
+start_forever
+kill -USR1 "$pid"
+wait_stop snapshot
+kill -0 "$pid" 2>/dev/null
+alive=$?
+snap_entries=$(entries "$rec")
+kill -TERM "$pid"
+finish_forever
+check "--record on SIGUSR1: a snapshot, the app keeps running" \
+  eval '[ $alive -eq 0 ] && [ "$snap_entries" -ge 6 ] && [ $rc -eq 0 ] && [ "$(stop_of "$rec")" = "stopped: SIGTERM" ]'
+
+TT_COUNTDOWN_CRASH=1 run --record "$rec" "$mod"
+check "--record on a crash: the crash entry last, then the usual crash exit" \
+  eval '[ $rc -eq 139 ] && [ "$(stop_of "$rec")" = "crashed: SIGSEGV in Countdown.ttse__on_tick" ] && tail -n 2 "$rec" | grep -q "\"ran\": \"crashed\"" && grep -q "^ttrun: crashed: SIGSEGV in Countdown.ttse__on_tick" "$ERR"'
+
+TT_COUNTDOWN_CRASH=1 run "$mod"
+check "without --record a crash is the same exit" eval '[ $rc -eq 139 ]'
