@@ -706,6 +706,7 @@ static int entry_write(loader *L, const json_t *j)
     if (ran)
         e->flags |= strcmp(ran, "crashed") == 0      ? TT_EF_CRASHED
                     : strcmp(ran, "no handler") == 0 ? TT_EF_NOHANDLER
+                    : strcmp(ran, "dropped") == 0    ? TT_EF_DROPPED
                                                      : TT_EF_IGNORED;
     /* args, then the values of Python's kwargs (C has no keywords) */
     const json_t *args = get(j, "args"), *kw = get(j, "kwargs");
