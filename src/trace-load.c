@@ -468,7 +468,7 @@ static int create_objects(loader *L)
                 tt__timer_free(tm);
                 return -TT_ENOMEM;
             }
-            TT__PUSH(base->infusions, base->n_infusions, base->cap_infusions, &tm->l);
+            tt__infusion_add(base, &tm->l);
             q->obj = &tm->l;
             continue;
         }
@@ -682,7 +682,7 @@ static int entry_write(loader *L, const json_t *j)
             s->obj->base == cat->self && t != cat->self) {
             tt__infusion_remove(cat->self, s->obj);
             s->obj->base = t;
-            TT__PUSH(t->infusions, t->n_infusions, t->cap_infusions, s->obj);
+            tt__infusion_add(t, s->obj);
         }
         else if (s && s->obj && s->obj->id < 0 && s->obj->last_id != e->src_id &&
                  assign_id(L, s->obj, e->src_id) < 0)
