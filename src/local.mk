@@ -17,6 +17,7 @@ src_libtasktonic_la_SOURCES = \
 	src/error.c \
 	src/expect.c \
 	src/ffi.c \
+	src/introspect.c \
 	src/klass.c \
 	src/lifecycle.c \
 	src/names.c \

@@ -223,6 +223,8 @@ typedef struct tt_handler {
     tt_fn fn;            /* the function, cast to tt_fn */
     uint8_t nargs;       /* parameters after self */
     uint8_t types[TT_MAX_ARGS]; /* tt_type of each */
+    const char *function; /* the C function's name ("Door_ttsc_locked__open",
+                             set by TT_ON); NULL: CLASS_NAME_name */
 } tt_handler;
 
 /* Maps a C parameter type to its tt_type code (via a null value of the type). */
@@ -271,7 +273,7 @@ typedef struct tt_handler {
      (tt_fn)(1 ? CLASS##_##fn                                                 \
                : (void (*)(tt_tonic * __VA_OPT__(, ) __VA_ARGS__))0),         \
      TT__NARGS(__VA_ARGS__) + TT__SIGCHECK(CLASS, fn, __VA_ARGS__),           \
-     TT__TYPES(__VA_ARGS__)}
+     TT__TYPES(__VA_ARGS__), #CLASS "_" #fn}
 
 /* Probes: named values of a tonic, frozen before and after its sparkles. */
 typedef enum tt_probe_kind {
@@ -471,6 +473,26 @@ TT_EXTERN const char *tt_tonic_probe_at(const tt_tonic *t, size_t i);
 /* Read a probe's current value (deep copy into *out; tt_value_clear it).
  * -TT_ENOPROBE when the tonic lacks it. */
 TT_EXTERN int tt_tonic_probe_read(tt_tonic *t, const char *probe, tt_value *out);
+
+/* The handler sparkle has in state index `state` (-1: its generic one):
+ * its entry in the class's handler table (name "ttsc_ready__work", function
+ * "Child_ttsc_ready__work"); NULL when it has none there. */
+TT_EXTERN const tt_handler *tt_tonic_handler(const tt_tonic *t,
+                                             const char *sparkle, int state);
+/* Whether the runtime implements the sparkle (ttsc__finish, _ttss__*: what
+ * runs when the app has no handler for it). */
+TT_EXTERN bool tt_tonic_sparkle_builtin(const tt_tonic *t, const char *sparkle);
+/* The type of a field probe (TT_PROBE) in *type: 0, or -TT_ENOPROBE for an
+ * unknown probe, -TT_EINVAL for one that cannot be written (computed by a
+ * callback, or built in). */
+TT_EXTERN int tt_tonic_probe_field_type(const tt_tonic *t, const char *probe,
+                                        tt_type *type);
+/* Write a field probe (a debugger's `set var`), only between sparkles on the
+ * catalyst's thread.  -TT_EARGTYPE when v is not of the field's type,
+ * -TT_ERANGE when it does not fit an int field, -TT_EINVAL for a computed
+ * probe or a char * field (the app owns that memory). */
+TT_EXTERN int tt_tonic_probe_write(tt_tonic *t, const char *probe,
+                                   const tt_value *v);
 
 /* Lookup. */
 TT_EXTERN tt_tonic *tt_tonic_by_name(tt_catalyst *cat, const char *name);

@@ -27,6 +27,7 @@ tui_libttdbcore_la_SOURCES = \
 	tui/core/cmd-break.c \
 	tui/core/cmd-info.c \
 	tui/core/cmd-expect.c \
+	tui/core/cmd-print.c \
 	tui/core/cmd-call.c \
 	tui/core/cmd-export.c \
 	tui/core/cmd-misc.c \
@@ -114,6 +115,7 @@ TTDB_TUI_TESTS = \
 	tests/tui/batch-break.sh \
 	tests/tui/batch-pending.sh \
 	tests/tui/batch-expect.sh \
+	tests/tui/batch-print.sh \
 	tests/tui/batch-info.sh \
 	tests/tui/batch-call.sh \
 	tests/tui/batch-export.sh \

@@ -89,7 +89,7 @@ keys Tab Tab Tab
 wait_for "> Trace" >/dev/null
 keys / "nomatch" Enter
 scheck "a search message shows even when the status line is full" wait_for "/nomatch: not found"
-keys Escape "call Counter " Tab Tab
+keys Escape "call Counter tts" Tab Tab
 scheck "completion lists fit the Console pane" eval 'wait_for " ttse__on_worked" && grep -q " ttse__on_finished" "$SCREEN" && grep -q " ttsc__to_state" "$SCREEN"'
 keys C-u
 keys / "ttsc__mix" Enter

@@ -111,19 +111,54 @@ static const cmd_entry info_sparkles_entry;
 static const cmd_entry info_states_entry;
 static const cmd_entry info_probes_entry;
 
-/* info sparkles TONIC */
+/* Where sparkle s of t has handlers: "in idle: Parent_ttsc_idle__run;
+ * any state: Parent_ttsc__run", or how the runtime takes it. */
+static void sparkle_handlers(tt_tonic *t, const char *s, strbuf *b)
+{
+    size_t ns = tt_tonic_state_count(t);
+    for (int st = 0; st <= (int)ns; st++) {
+        int idx = st < (int)ns ? st : -1; /* the generic handler last */
+        const tt_handler *h = tt_tonic_handler(t, s, idx);
+        if (!h)
+            continue;
+        if (b->len)
+            sb_add(b, "; ");
+        if (idx >= 0)
+            sb_printf(b, "in %s: ", tt_tonic_state_at(t, idx));
+        else
+            sb_add(b, ns ? "other states: " : "");
+        if (h->function)
+            sb_add(b, h->function);
+        else
+            sb_printf(b, "%s_%s", tt_tonic_class_name(t), h->name);
+    }
+    if (!b->len)
+        sb_add(b, tt_tonic_sparkle_builtin(t, s) ? "(the runtime's)"
+                                                 : "(no handler: a traced no-op)");
+    else if (tt_tonic_sparkle_builtin(t, s))
+        sb_add(b, "; the runtime's first");
+}
+
+/* info sparkles TONIC: user sparkles first, then the runtime's. */
 static int info_sparkles_exec(cmd_args *a)
 {
     tt_tonic *t = arg_tonic(a, &info_sparkles_entry);
     if (!t)
         return -1;
     size_t n = tt_tonic_sparkle_count(t);
-    for (size_t i = 0; i < n; i++) {
-        const char *s = tt_tonic_sparkle_at(t, i);
-        char sig[512];
-        if (tt_tonic_sparkle_sig_text(t, s, sig, sizeof sig) < 0)
-            snprintf(sig, sizeof sig, "%s", s);
-        out_printf("%s\n", sig);
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < n; i++) {
+            const char *s = tt_tonic_sparkle_at(t, i);
+            if (is_system_sparkle(s) != (pass == 1))
+                continue;
+            char sig[512];
+            if (tt_tonic_sparkle_sig_text(t, s, sig, sizeof sig) < 0)
+                snprintf(sig, sizeof sig, "%s", s);
+            strbuf b = {0};
+            sparkle_handlers(t, s, &b);
+            out_printf("%-28s %s\n", sig, b.s);
+            sb_free(&b);
+        }
     }
     return 0;
 }
@@ -318,18 +353,9 @@ static int info_entry_exec(cmd_args *a)
         return -1;
     if (a->argc != 1 || !parse_long(a->argv[0], &seq) || seq < 1)
         return cmd_usage_error(&info_entry_entry);
-    const tt_trace_entry *e = tt_trace_get(cat, (uint64_t)seq);
-    if (!e && tt_trace_last_seq(cat) < tt_trace_first_seq(cat)) {
-        out_error("no trace entry #%ld: the trace is empty (step or "
-                  "continue first)", seq);
+    const tt_trace_entry *e = trace_entry(cat, seq);
+    if (!e)
         return -1;
-    }
-    if (!e) {
-        out_error("no trace entry #%ld (the trace holds #%llu-#%llu)", seq,
-                  (unsigned long long)tt_trace_first_seq(cat),
-                  (unsigned long long)tt_trace_last_seq(cat));
-        return -1;
-    }
     char *buf = NULL;
     size_t len = 0;
     FILE *m = open_memstream(&buf, &len);
@@ -366,7 +392,10 @@ static const cmd_entry info_timers_entry = {
 static const cmd_entry info_sparkles_entry = {
     .name = "sparkles",
     .usage = "info sparkles TONIC",
-    .help = "The tonic's sparkles with their parameter types.",
+    .help = "The tonic's sparkles with their parameter types and, for "
+            "each, the states that have a handler, the generic one (other "
+            "states) and the C function name (for gdb); user sparkles "
+            "first, then the runtime's (_tts*).",
     .exec = info_sparkles_exec,
     .complete = CC_TONIC,
     .flags = CMD_SESSION,

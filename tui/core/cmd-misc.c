@@ -173,6 +173,11 @@ static int cmd_set_exec(cmd_args *a)
         options_list();
         return 0;
     }
+    if (strcmp(a->argv[0], "var") == 0 || strcmp(a->argv[0], "variable") == 0) {
+        cmd_args rest = {.argc = a->argc - 1, .argv = a->argv + 1,
+                         .raw = a->raw + 1, .starts = a->starts + 1};
+        return setvar_exec(&rest);
+    }
     if (a->argc > 2)
         return cmd_usage_error(&cmd_set_entry);
     return options_set(a->argv[0], a->argc == 2 ? a->argv[1] : NULL);
@@ -181,11 +186,15 @@ static int cmd_set_exec(cmd_args *a)
 const cmd_entry cmd_set_entry = {
     .name = "set",
     .aliases = "show",
-    .usage = "set [NAME [VALUE]]",
+    .usage = "set [NAME [VALUE]] | set var TONIC.FIELD = VALUE",
     .help = "Show the settings, or change one: watchdog SECONDS, timeout "
             "SECONDS, wall-guard SECONDS, trace-ring N, system on|off, "
             "entries on|off, echo on|off, keep-going on|off. `set` alone "
-            "lists them with their values.",
+            "lists them with their values. `set var` (or `set variable`) "
+            "writes a field probe of a tonic, the value read by the field's "
+            "type as `call` reads arguments (a computed probe cannot be "
+            "set); like `call` it is an input of the session, kept by "
+            "save-test.",
     .exec = cmd_set_exec,
 };
 

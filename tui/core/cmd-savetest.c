@@ -343,6 +343,37 @@ static bool c_call_input(strbuf *b, tt_catalyst *cat, const cmd_args *w, const c
 
 /* An input of the journal as C statements (indented); false when it has no
  * C form (error printed). */
+/* `set var TONIC.FIELD = VALUE` (as journaled) as tt_tonic_probe_write. */
+static bool c_setvar_input(strbuf *b, tt_catalyst *cat, const cmd_args *w,
+                           const char *line)
+{
+    char *tname, *field;
+    if (!split_dotted(w->argv[2], &tname, &field))
+        return false;
+    tt_tonic *t = find_tonic(cat, tname, NULL);
+    tt_type type;
+    tt_value v = TT_NONE;
+    tt_error err = {0};
+    bool ok = t && tt_tonic_probe_field_type(t, field, &type) == 0 &&
+              tt_value_parse(cat, type, w->argv[4], &v, &err) == 0;
+    if (ok) {
+        sb_add(b, "CHECK(tt_tonic_probe_write(tonic(");
+        c_string(b, tt_tonic_name(t));
+        sb_add(b, "), ");
+        c_string(b, field);
+        sb_add(b, ", &");
+        ok = c_value(b, &v) == 0;
+        sb_add(b, "));");
+    }
+    if (!ok)
+        out_error("save-test: `%s`: no C form for it; save a FILE.ttdb instead",
+                  line);
+    tt_value_clear(&v);
+    free(tname);
+    free(field);
+    return ok;
+}
+
 static bool c_input(FILE *f, tt_catalyst *cat, const rec_step *s)
 {
     if (s->kind != REC_INPUT)
@@ -363,6 +394,9 @@ static bool c_input(FILE *f, tt_catalyst *cat, const rec_step *s)
         sb_add(&b, "CHECK(tt_finish_from_base(tonic(");
         c_string(&b, t ? tt_tonic_name(t) : w.argv[1]);
         sb_add(&b, ")));");
+    } else if (w.argc == 5 && strcmp(w.argv[0], "set") == 0 &&
+               strcmp(w.argv[3], "=") == 0) {
+        ok = c_setvar_input(&b, cat, &w, s->line);
     } else {
         out_error("save-test: the input `%s` has no C form yet; save a FILE.ttdb "
                   "instead", s->line);

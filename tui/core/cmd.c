@@ -20,7 +20,8 @@ static const cmd_entry *const core_table[] = {
     &cmd_tbreak_entry,
     &cmd_delete_entry,    &cmd_disable_entry,  &cmd_enable_entry,
     &cmd_ignore_entry,    &cmd_condition_entry, &cmd_watch_entry,
-    &cmd_display_entry,   &cmd_undisplay_entry,   &cmd_info_entry,     &cmd_expect_entry,     &cmd_export_entry,
+    &cmd_display_entry,   &cmd_undisplay_entry, &cmd_print_entry,
+    &cmd_info_entry,      &cmd_expect_entry,   &cmd_export_entry,
     &cmd_file_entry,      &cmd_source_entry,   &cmd_set_entry,
     &cmd_echo_entry,      &cmd_save_test_entry, &cmd_help_entry,
     &cmd_quit_entry,
@@ -330,6 +331,27 @@ int cmd_execute(const char *line)
     return rc;
 }
 
+/* The line an Enter at a prompt runs. */
+char *cmd_enter_line(const char *line)
+{
+    static char *last_run;
+    if (!line) {
+        free(last_run);
+        last_run = NULL;
+        return NULL;
+    }
+    const char *p = line;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    if (!*p)
+        return last_run ? xstrdup(last_run) : NULL;
+    if (cmd_repeats(line)) {
+        free(last_run);
+        last_run = xstrdup(line);
+    }
+    return xstrdup(line);
+}
+
 /* Whether Enter repeats the command on this line. */
 bool cmd_repeats(const char *line)
 {
@@ -372,7 +394,9 @@ static void cand_tonics(strvec *out, const char *word, const char *suffix)
     }
 }
 
-/* Sparkle names of t (or of every tonic), optionally prefixed. */
+/* Sparkle names of t (or of every tonic), optionally prefixed: the user
+ * sparkles first; the runtime's (`_tt*`) after them, and only when the word
+ * asks for them ("_") or no user sparkle matches. */
 static void cand_sparkles(strvec *out, const char *word, tt_tonic *t,
                           const char *prefix)
 {
@@ -380,23 +404,31 @@ static void cand_sparkles(strvec *out, const char *word, tt_tonic *t,
     if (!cat)
         return;
     size_t n = t ? 1 : tt_tonic_count(cat);
-    for (size_t i = 0; i < n; i++) {
-        tt_tonic *u = t ? t : tt_tonic_at(cat, i);
-        if (!u)
-            continue;
-        size_t m = tt_tonic_sparkle_count(u);
-        for (size_t j = 0; j < m; j++) {
-            const char *full = tt_tonic_sparkle_at(u, j);
-            char *s = xasprintf("%s%s", prefix, full);
-            cand(out, word, s);
-            free(s);
-            /* short names ("mix" for "ttsc__mix") once something is typed */
-            const char *us = strstr(full, "__");
-            if (us && !is_system_sparkle(full) &&
-                strlen(word) > strlen(prefix)) {
-                s = xasprintf("%s%s", prefix, us + 2);
+    size_t before = out->n;
+    bool want_system = str_starts(word + strlen(prefix), "_");
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1 && out->n > before && !want_system)
+            break;
+        for (size_t i = 0; i < n; i++) {
+            tt_tonic *u = t ? t : tt_tonic_at(cat, i);
+            if (!u)
+                continue;
+            size_t m = tt_tonic_sparkle_count(u);
+            for (size_t j = 0; j < m; j++) {
+                const char *full = tt_tonic_sparkle_at(u, j);
+                if (is_system_sparkle(full) != (pass == 1))
+                    continue;
+                char *s = xasprintf("%s%s", prefix, full);
                 cand(out, word, s);
                 free(s);
+                /* short names ("mix" for "ttsc__mix") once something is
+                 * typed */
+                const char *us = strstr(full, "__");
+                if (us && pass == 0 && strlen(word) > strlen(prefix)) {
+                    s = xasprintf("%s%s", prefix, us + 2);
+                    cand(out, word, s);
+                    free(s);
+                }
             }
         }
     }

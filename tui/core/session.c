@@ -57,11 +57,15 @@ static int session_start(session *s)
     return 0;
 }
 
-/* Load the module file. */
+/* Load the module file, by its absolute path: the dynamic linker keeps the
+ * name it was given, and `gdb -p` (run from any folder) finds the module's
+ * symbols only by an absolute one. */
 static int session_load(session *s)
 {
     tt_error err = {0};
-    int rc = tt_app_load(s->app_path, &s->app, &err);
+    char *abs = realpath(s->app_path, NULL);
+    int rc = tt_app_load(abs ? abs : s->app_path, &s->app, &err);
+    free(abs);
     if (rc < 0) {
         s->app = NULL;
         out_error("%s", err.msg[0] ? err.msg : tt_strerror(rc));

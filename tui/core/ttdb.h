@@ -527,6 +527,10 @@ int cmd_execute(const char *line);
 int cmd_dispatch_sub(const cmd_entry *parent, cmd_args *a);
 /* Whether the command on this line repeats on Enter (step, continue). */
 bool cmd_repeats(const char *line);
+/* The line to run for a line typed at a prompt (malloc'ed; NULL: nothing):
+ * an empty line repeats the last run command (step, continue, until), as
+ * gdb does, even after other commands in between.  NULL forgets it. */
+char *cmd_enter_line(const char *line);
 /* Completion: candidate words for the word being typed.  `line` is the
  * text before the word, `word` the partial word.  Returns a strvec the
  * caller frees. */
@@ -547,6 +551,11 @@ extern const cmd_entry cmd_info_entry;
 extern const cmd_entry cmd_expect_entry;
 extern const cmd_entry cmd_why_entry, cmd_caused_entry, cmd_goto_entry,
     cmd_reverse_step_entry, cmd_reverse_continue_entry, cmd_verify_entry;
+extern const cmd_entry cmd_print_entry;
+/* cmd-print.c: trace entry seq, or NULL after an error naming what the
+ * trace holds; `set var TONIC.FIELD = VALUE` (the words after "var"). */
+const tt_trace_entry *trace_entry(tt_catalyst *cat, long seq);
+int setvar_exec(cmd_args *a);
 extern const cmd_entry cmd_call_entry;
 extern const cmd_entry cmd_export_entry;
 extern const cmd_entry cmd_help_entry, cmd_quit_entry, cmd_set_entry,

@@ -73,7 +73,7 @@ void keys_help(void)
         if (bindings[i].name)
             out_printf("  %-10s %s\n", bindings[i].name, bindings[i].help);
     out_printf("  %-10s %s\n", "Enter",
-               "(on an empty command line) repeat the last step or continue");
+               "(on an empty command line) repeat the last step, continue or until");
     out_printf("  %-10s %s\n", "Ctrl-C",
                "interrupt a running continue between two sparkles; a second "
                "Ctrl-C stops a sparkle that does not return");

@@ -31,7 +31,6 @@ static unsigned char inbuf[256];
 static size_t in_head, in_len;
 static bool searching;    /* the line being read is a search pattern */
 static int search_dir;
-static char *last_repeat; /* the last step/continue, for Enter */
 static char *history_path;
 static FILE *null_out;
 static strvec comp;       /* completion candidates */
@@ -70,7 +69,8 @@ static void push(const char *s, size_t n)
     }
 }
 
-/* The line handler: run the command (Enter alone repeats a step). */
+/* The line handler: run the command (Enter alone repeats the last run
+ * command). */
 static void on_line(char *line)
 {
     if (!line) { /* Ctrl-D on an empty line */
@@ -83,17 +83,14 @@ static void on_line(char *line)
         p++;
     char *run = NULL;
     if (!*p) {
-        if (last_repeat)
-            run = xstrdup(last_repeat);
+        run = cmd_enter_line(line);
     } else {
         HIST_ENTRY *h = history_length > 0 ? history_get(history_base +
                                                          history_length - 1)
                                            : NULL;
         if (!h || strcmp(h->line, line) != 0)
             add_history(line);
-        run = xstrdup(line);
-        free(last_repeat);
-        last_repeat = cmd_repeats(line) ? xstrdup(line) : NULL;
+        run = cmd_enter_line(line);
     }
     free(line);
     if (!run)
@@ -234,6 +231,9 @@ int prompt_init(void)
     rl_redisplay_function = prompt_redisplay;
     rl_completion_display_matches_hook = prompt_show_matches;
     rl_attempted_completion_function = prompt_complete;
+    /* candidates come in a meaningful order (user sparkles before the
+     * runtime's _ttss__* ones) */
+    rl_sort_completion_matches = 0;
     rl_completion_query_items = -1;
     null_out = fopen("/dev/null", "w");
     if (null_out)
@@ -272,8 +272,7 @@ void prompt_free(void)
     clear_history();
     free(history_path);
     history_path = NULL;
-    free(last_repeat);
-    last_repeat = NULL;
+    cmd_enter_line(NULL);
     sv_free(&comp);
     if (null_out) {
         rl_outstream = stdout;
