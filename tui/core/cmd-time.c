@@ -207,7 +207,7 @@ const cmd_entry cmd_reverse_continue_entry = {
             "a watched probe, or a run that an until or breakpoint stopped. "
             "Without one, back to the start.",
     .exec = cmd_rc_exec,
-    .flags = CMD_SESSION | CMD_RUNS,
+    .flags = CMD_REPEAT | CMD_SESSION | CMD_RUNS,
 };
 
 /* ---------------------------------------------------------------------- */
