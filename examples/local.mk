@@ -84,6 +84,7 @@ EXTRA_DIST += \
 	examples/README.md \
 	examples/handshake-contract.json \
 	examples/traffic_light.ttdb \
+	examples/traffic.ttdb \
 	examples/handshake.ttdb \
 	examples/chunked.ttdb \
 	examples/parent_infusions.ttdb \
