@@ -17,7 +17,7 @@ FUZZ_FLAGS =
 
 # The parser sources the two parser targets are built from (without the
 # rest of the library; fuzz-stubs.c stands in for the catalyst functions).
-FUZZ_PARSER_SOURCES = src/value.c src/value-parse.c src/suggest.c src/error.c \
+FUZZ_PARSER_SOURCES = src/alloc.c src/value.c src/value-parse.c src/suggest.c src/error.c \
 	fuzz/fuzz-stubs.c
 FUZZ_PARSER_CFLAGS = $(AM_CFLAGS) $(FFI_CFLAGS) $(JANSSON_CFLAGS) $(PTHREAD_CFLAGS)
 FUZZ_PARSER_LIBS = $(JANSSON_LIBS) $(LIBM)

@@ -112,6 +112,19 @@ int tt_app_load(const char *path, tt_app **out, tt_error *err)
     return 0;
 }
 
+/* The formula's call, run under the guard. */
+typedef struct formula_call {
+    tt_app *app;
+    tt_catalyst *cat;
+    int rc;
+} formula_call;
+
+static void call_formula(void *ud)
+{
+    formula_call *fc = ud;
+    fc->rc = fc->app->formula(fc->cat);
+}
+
 /* Run the formula with source ["tt_main_catalyst", "__formula__", 0]. */
 int tt_app_formula(tt_app *app, tt_catalyst *cat)
 {
@@ -119,8 +132,17 @@ int tt_app_formula(tt_app *app, tt_catalyst *cat)
         return -TT_EINVAL;
     tt__frame saved = cat->frame;
     cat->frame = (tt__frame){&cat->self->l, TT_N_FORMULA, 0, 0};
-    int rc = app->formula(cat);
+    formula_call fc = {app, cat, 0};
+    int why = tt__guard(cat, call_formula, &fc);
     cat->frame = saved;
+    if (why != 0) {
+        char what[600], buf[700];
+        snprintf(what, sizeof what, "the formula of %s", app->path);
+        tt__guard_describe(cat, why, what, buf, sizeof buf);
+        cat->tainted = true;
+        return tt__err(cat, -TT_ECRASHED, "%s", buf);
+    }
+    int rc = fc.rc;
     if (rc < 0 && !tt__errmsg(cat)[0])
         tt__err(cat, rc, "%s: the formula returned %s", app->path, tt_err_name(rc));
     return rc;

@@ -99,8 +99,6 @@ void tt_catalyst_free(tt_catalyst *cat)
 {
     if (!cat)
         return;
-    if (cat->opt.contain_crashes)
-        tt__crash_uninstall(cat);
     tt__queue_free(&cat->queue);
     for (size_t i = cat->extras_head; i < cat->n_extras; i++)
         tt__order_clear(&cat->extras[i]);
@@ -118,6 +116,9 @@ void tt_catalyst_free(tt_catalyst *cat)
     tt__probes_free(cat);
     for (size_t i = cat->n_tonics; i-- > 0;)
         tt__tonic_free(cat->tonics[i]);
+    /* after the classes' destroy code, which runs contained */
+    if (cat->opt.contain_crashes)
+        tt__crash_uninstall(cat);
     free(cat->tonics);
     free(cat->by_name);
     for (size_t i = 0; i < cat->n_timers; i++)

@@ -21,6 +21,7 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/time.h>
 
@@ -31,6 +32,7 @@ static tt_catalyst *owner;       /* the catalyst of the last guarded call */
 static int n_owners;             /* catalysts that contain crashes */
 static pthread_t owner_thread;   /* the thread that created them */
 static sigjmp_buf *volatile guard_jmp;
+static volatile int exit_status; /* of the last tt_guard_exit that jumped */
 static volatile sig_atomic_t abort_pending;
 static sigset_t base_mask; /* the catalyst thread's mask, restored on a jump */
 static void *altstack;
@@ -175,4 +177,78 @@ int tt__guarded_call(tt_catalyst *cat, const tt__impl *impl, size_t nargs, tt_to
         arm(0);
     guard_jmp = NULL;
     return 0;
+}
+
+/* Leave guarded code that called exit(). */
+void tt_guard_exit(int status)
+{
+    sigjmp_buf *j = guard_jmp;
+    if (!j || !owner || !pthread_equal(pthread_self(), owner->thread))
+        return;
+    guard_jmp = NULL;
+    exit_status = status;
+    siglongjmp(*j, TT__GUARD_EXIT);
+}
+
+/* The status given to the exit() that ended the last guarded call. */
+int tt__guard_exit_status(void)
+{
+    return exit_status;
+}
+
+/* Run fn(ud) under the guard; guards nest (a probe callback inside a
+ * guarded formula).  0, a signal number, -1 (watchdog), -2 (abort) or
+ * TT__GUARD_EXIT. */
+int tt__guard(tt_catalyst *cat, void (*fn)(void *), void *ud)
+{
+    if (!cat || owner != cat || !pthread_equal(pthread_self(), cat->thread)) {
+        fn(ud);
+        return 0;
+    }
+    sigjmp_buf jb;
+    sigjmp_buf *volatile outer = guard_jmp;
+    volatile double wd = outer ? 0 : cat->opt.watchdog; /* the outer one's runs on */
+    int why = sigsetjmp(jb, 0);
+    if (why != 0) {
+        if (wd > 0)
+            arm(0);
+        guard_jmp = outer;
+        return why;
+    }
+    guard_jmp = &jb;
+    if (wd > 0)
+        arm(wd);
+    fn(ud);
+    if (wd > 0)
+        arm(0);
+    guard_jmp = outer;
+    return 0;
+}
+
+/* The one-line report of a guarded call that did not return. */
+void tt__guard_describe(const tt_catalyst *cat, int why, const char *what, char *buf,
+                        size_t size)
+{
+    if (why == -2)
+        snprintf(buf, size, "interrupted: %s did not return", what);
+    else if (why == -1)
+        snprintf(buf, size, "watchdog: %s ran longer than %gs", what, cat->opt.watchdog);
+    else if (why == TT__GUARD_EXIT)
+        snprintf(buf, size, "exited: %d in %s", tt__guard_exit_status(), what);
+    else
+        snprintf(buf, size, "crashed: %s in %s", tt__signame(why), what);
+}
+
+/* Run app code that is not a sparkle under the guard. */
+int tt_guard_run(tt_catalyst *cat, const char *what, void (*fn)(void *), void *ud)
+{
+    if (!cat || !fn)
+        return -TT_EINVAL;
+    int why = tt__guard(cat, fn, ud);
+    if (why == 0)
+        return 0;
+    char buf[512];
+    tt__guard_describe(cat, why, what ? what : "app code", buf, sizeof buf);
+    cat->tainted = true;
+    return tt__err(cat, -TT_ECRASHED, "%s", buf);
 }

@@ -86,7 +86,8 @@ void tt__execute(tt_catalyst *cat, tt__order *o, tt_trace_entry *e)
         e->nargs = o->nargs;
         if (o->nargs) {
             /* the trace takes over the order's argument values */
-            e->args = tt__trace_alloc(&cat->trace, e->seq, o->nargs * sizeof *e->args);
+            if (!e->args) /* tt__trace_reserve allocated it already */
+                e->args = tt__trace_alloc(&cat->trace, e->seq, o->nargs * sizeof *e->args);
             if (e->args) {
                 memcpy(e->args, o->args, o->nargs * sizeof *e->args);
                 if (o->nargs > TT__INLINE_ARGS)

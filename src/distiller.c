@@ -259,15 +259,33 @@ static void evaluate(run_ctx *rc, const tt_trace_entry *e)
     eval_contract(rc, e);
 }
 
-/* Run one order with a trace entry and evaluate; false on a crash. */
-static bool step(run_ctx *rc, tt__order *o)
+/* The entry for order o (NULL: next in the queue), reserved before it runs:
+ * a sparkle never runs untraced.  Without memory the run stops with an
+ * error before the sparkle, which stays where it was. */
+static tt_trace_entry *reserve(run_ctx *rc, const tt__order *o)
 {
     tt_catalyst *cat = rc->cat;
-    tt_trace_entry *e = tt__trace_append(&cat->trace);
+    if (!o)
+        o = tt__queue_peek(&cat->queue, 0);
+    tt_trace_entry *e = tt__trace_reserve(&cat->trace, o->nargs);
     if (!e) {
-        tt__execute(cat, o, NULL);
-        return true;
+        char buf[600];
+        snprintf(buf, sizeof buf,
+                 "error: out of memory for the trace entry of %s.%s; it did not run",
+                 o->tonic->l.name, cat->names.str[o->sparkle]);
+        tt__run_add_stop(rc->run, buf);
+        rc->stop_now = true;
     }
+    return e;
+}
+
+/* Run one order into its reserved trace entry and evaluate; false when the
+ * run must stop at once (a crash, no memory). */
+static bool step(run_ctx *rc, tt__order *o, tt_trace_entry *e)
+{
+    tt_catalyst *cat = rc->cat;
+    cat->trace_oom = false;
+    cat->probe_crash[0] = '\0';
     tt__execute(cat, o, e);
     tt__order_clear(o);
     rc->run->count++;
@@ -275,7 +293,10 @@ static bool step(run_ctx *rc, tt__order *o)
         rc->remaining--;
     if (e->flags & TT_EF_CRASHED) {
         char buf[600];
-        if (cat->crash_sig == -2)
+        if (cat->crash_sig == TT__GUARD_EXIT)
+            snprintf(buf, sizeof buf, "exited: %d in %s.%s", tt__guard_exit_status(),
+                     cat->tonics[e->tonic]->l.name, cat->names.str[e->sparkle]);
+        else if (cat->crash_sig == -2)
             snprintf(buf, sizeof buf, "interrupted: %s.%s did not return",
                      cat->tonics[e->tonic]->l.name, cat->names.str[e->sparkle]);
         else if (cat->crash_sig == -1)
@@ -290,7 +311,42 @@ static bool step(run_ctx *rc, tt__order *o)
         rc->stop_now = true;
         return false;
     }
+    if (cat->probe_crash[0]) { /* a probe callback crashed around the sparkle */
+        tt__run_add_stop(rc->run, cat->probe_crash);
+        rc->stop_now = true;
+        return false;
+    }
     evaluate(rc, e);
+    if (cat->trace_oom) {
+        char buf[600];
+        snprintf(buf, sizeof buf,
+                 "error: out of memory for the probes of %s.%s; its entry lacks them",
+                 cat->tonics[e->tonic]->l.name, cat->names.str[e->sparkle]);
+        tt__run_add_stop(rc->run, buf);
+    }
+    return true;
+}
+
+/* Run the pending extra sparkles of a state change; false when the run must
+ * stop at once.  Without memory for an entry the rest stay pending, and the
+ * next run starts with them. */
+static bool drain_extras(run_ctx *rc)
+{
+    tt_catalyst *cat = rc->cat;
+    while (cat->extras_head < cat->n_extras) {
+        tt__order *next = &cat->extras[cat->extras_head];
+        if (next->nargs <= TT__INLINE_ARGS)
+            next->args = next->inl;
+        tt_trace_entry *e = reserve(rc, next);
+        if (!e)
+            return false;
+        tt__order x = cat->extras[cat->extras_head++];
+        if (x.nargs <= TT__INLINE_ARGS)
+            x.args = x.inl;
+        if (!step(rc, &x, e))
+            return false;
+    }
+    cat->n_extras = cat->extras_head = 0;
     return true;
 }
 
@@ -385,7 +441,7 @@ int tt_distiller_sparkle(tt_catalyst *cat, const tt_sparkle_args *args, const tt
         tt__inbox_drain(cat);
         double now = tt_catalyst_now(cat);
         tt__timers_fire(cat, now);
-        if (cat->queue.len == 0) {
+        if (cat->queue.len == 0 && cat->extras_head == cat->n_extras) {
             double next = tt__timers_next(cat);
             if (virt) {
                 if (next < 0) {
@@ -411,23 +467,23 @@ int tt_distiller_sparkle(tt_catalyst *cat, const tt_sparkle_args *args, const tt
                 tt__run_add_stop(r, "timeout");
             continue;
         }
-        tt__order o;
-        tt__queue_pop(&cat->queue, &o);
-        cat->drain_src = tt__src_to_frame(cat, &o);
-        if (step(&rc, &o)) {
-            while (cat->extras_head < cat->n_extras) {
-                tt__order x = cat->extras[cat->extras_head++];
-                if (x.nargs <= TT__INLINE_ARGS)
-                    x.args = x.inl;
-                if (!step(&rc, &x))
-                    break;
-            }
+        if (cat->extras_head == cat->n_extras) {
+            tt_trace_entry *e = reserve(&rc, NULL);
+            if (!e)
+                break;
+            tt__order o;
+            tt__queue_pop(&cat->queue, &o);
+            cat->drain_src = tt__src_to_frame(cat, &o);
+            if (step(&rc, &o, e))
+                drain_extras(&rc);
+        } else {
+            drain_extras(&rc); /* left pending by a run that ran out of memory */
         }
         if (rc.stop_now) {
-            extras_drop(cat);
+            if (!(cat->extras_head < cat->n_extras && !cat->tainted))
+                extras_drop(cat);
             break;
         }
-        cat->n_extras = cat->extras_head = 0;
         if (cat->interrupt) {
             tt__run_add_stop(r, "interrupted");
             cat->interrupt = 0;

@@ -64,6 +64,21 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* The bytes a field probe reads from the tonic's data; 0 for a bad kind. */
+static size_t probe_field_size(tt_probe_kind kind)
+{
+    switch (kind) {
+    case TT_PK_INT: return sizeof(int);
+    case TT_PK_I64: return sizeof(int64_t);
+    case TT_PK_DOUBLE: return sizeof(double);
+    case TT_PK_BOOL: return sizeof(bool);
+    case TT_PK_STR: return sizeof(char *);
+    case TT_PK_TONIC: return sizeof(tt_tonic *);
+    case TT_PK_FN: return 0;
+    }
+    return 0;
+}
+
 /* Check one class table: names, duplicates and types.  Fills err. */
 int tt_class_check(const tt_class *cls, tt_error *err)
 {
@@ -128,9 +143,18 @@ int tt_class_check(const tt_class *cls, tt_error *err)
                                   cls->name, o->name, h->name, iface);
         }
     }
-    for (size_t i = 0; i < cls->n_probes; i++)
-        if (!cls->probes[i].name || (cls->probes[i].kind == TT_PK_FN && !cls->probes[i].fn))
+    for (size_t i = 0; i < cls->n_probes; i++) {
+        const tt_probe_def *p = &cls->probes[i];
+        if (!p->name || (p->kind == TT_PK_FN && !p->fn))
             return tt__seterr(err, -TT_EINVAL, "class %s: probe %zu is incomplete", cls->name, i);
+        size_t size = probe_field_size(p->kind);
+        if (p->kind != TT_PK_FN &&
+            (size == 0 || p->offset > cls->data_size || cls->data_size - p->offset < size))
+            return tt__seterr(err, -TT_EINVAL,
+                              "class %s: probe \"%s\" reads %zu bytes at offset %zu, past the "
+                              "%zu bytes of the class's data (data_size)",
+                              cls->name, p->name, size, p->offset, cls->data_size);
+    }
     if (err)
         err->code = 0;
     return 0;

@@ -8,6 +8,7 @@ noinst_HEADERS += src/tt-int.h src/tt-contract.h
 pkgconfig_DATA += src/tasktonic.pc
 
 src_libtasktonic_la_SOURCES = \
+	src/alloc.c \
 	src/app.c \
 	src/catalyst.c \
 	src/contract.c \

@@ -140,16 +140,20 @@ tt_map *tt__probes_snapshot(tt_catalyst *cat, tt_tonic *t, uint64_t seq)
     if (!p)
         return NULL;
     tt_map *m = tt__trace_alloc(&cat->trace, seq, sizeof *m);
-    if (!m)
+    if (!m) {
+        cat->trace_oom = true;
         return NULL;
+    }
     m->n = 0;
     m->keys = NULL;
     m->vals = NULL;
     if (p->n == 0)
         return m;
     m->vals = tt__trace_alloc(&cat->trace, seq, p->n * sizeof *m->vals);
-    if (!m->vals)
+    if (!m->vals) {
+        cat->trace_oom = true;
         return m;
+    }
     m->keys = (char **)p->keys;
     for (size_t i = 0; i < p->n; i++) {
         tt_value *v = &m->vals[m->n];
@@ -157,8 +161,10 @@ tt_map *tt__probes_snapshot(tt_catalyst *cat, tt_tonic *t, uint64_t seq)
             if (m->keys == (char **)p->keys) {
                 /* keys of its own from here on: the values shift down */
                 char **own = tt__trace_alloc(&cat->trace, seq, p->n * sizeof *own);
-                if (!own)
+                if (!own) {
+                    cat->trace_oom = true;
                     return m; /* m->n values, the first m->n keys */
+                }
                 memcpy(own, p->keys, m->n * sizeof *own);
                 m->keys = own;
             }

@@ -737,6 +737,22 @@ TT_EXTERN int tt_distiller_set_watchdog(tt_catalyst *cat, double seconds);
 typedef const char *(*tt_step_hook)(void *ud, tt_catalyst *cat,
                                     uint64_t seq);
 TT_EXTERN void tt_distiller_set_hook(tt_catalyst *cat, tt_step_hook hook, void *ud);
+/* Run fn(ud), code that is not the library's (a module's constructors in
+ * dlopen, an exporter, a callback), under cat's crash containment as a
+ * sparkle runs: a fatal signal, the watchdog, tt_distiller_abort or
+ * tt_guard_exit ends it.  Returns 0 when fn returned, else -TT_ECRASHED with
+ * one line naming `what` in tt_catalyst_errmsg ("crashed: SIGSEGV in WHAT",
+ * "exited: 3 in WHAT", "watchdog: WHAT ran longer than Ns", "interrupted:
+ * WHAT did not return"), and the catalyst becomes tainted.  Without
+ * contain_crashes, or on another thread, fn runs unguarded.  The library
+ * guards the formula, probe callbacks and class init/destroy itself. */
+TT_EXTERN int tt_guard_run(tt_catalyst *cat, const char *what, void (*fn)(void *),
+                           void *ud);
+/* For a program's own exit(): when the calling thread runs guarded app code
+ * (a sparkle, the formula, a callback), leave it at once, reported as
+ * "exited: STATUS in ..." (the run stops); otherwise return, and the caller
+ * exits.  ttdb defines exit() this way, so a sparkle cannot end it. */
+TT_EXTERN void tt_guard_exit(int status);
 /* True after a contained crash or watchdog stop, until the catalyst is freed. */
 TT_EXTERN bool tt_distiller_tainted(const tt_catalyst *cat);
 
@@ -940,6 +956,20 @@ TT_EXTERN size_t tt_entry_golden_text(const tt_catalyst *cat,
 TT_EXTERN int tt_expect_trace(const tt_catalyst *cat, const tt_run *r,
                               const char *const *lines, size_t n,
                               tt_error *err);
+
+/* ===================================================================== */
+/* Testing                                                               */
+/* ===================================================================== */
+
+/* Fault injection for tests of out-of-memory paths: from now on the n-th
+ * allocation the library makes (1-based, on any thread) fails, and with
+ * keep_failing every later one too.  n = 0 turns failures and counting off;
+ * n = ULONG_MAX only counts.  Returns the number of allocations counted since
+ * the previous call.  Every library call that cannot allocate returns
+ * -TT_ENOMEM (or NULL) and leaves its objects consistent; a Distiller run
+ * that has no memory for the next sparkle's trace entry stops with
+ * "error: out of memory ..." before running it. */
+TT_EXTERN unsigned long tt_test_fail_alloc(unsigned long n, bool keep_failing);
 
 #ifdef __cplusplus
 }

@@ -204,11 +204,19 @@ fail:
     return NULL;
 }
 
+/* The class's destroy, run under the guard. */
+static void call_destroy(void *ud)
+{
+    tt_tonic *t = ud;
+    t->k->def->destroy(t);
+}
+
 /* Free a tonic's memory (catalyst teardown). */
 void tt__tonic_free(tt_tonic *t)
 {
-    if (t->k && t->k->def->destroy)
-        t->k->def->destroy(t);
+    /* at teardown nobody hears a crash: containing it is all */
+    if (t->k && t->k->def->destroy && tt__guard(t->cat, call_destroy, t) != 0)
+        t->cat->tainted = true;
     free(t->infusions);
     free(t->l.name);
     free(t->data);
@@ -445,6 +453,29 @@ static bool read_tonics_sparkling(const tt_catalyst *cat, tt_value *out)
     return true;
 }
 
+/* A probe read that runs app code or follows the app's pointer. */
+typedef struct probe_call {
+    tt_tonic *t;
+    const tt_probe_def *p;
+    tt_value *out;
+    bool ok;
+} probe_call;
+
+static void call_probe(void *ud)
+{
+    probe_call *pc = ud;
+    if (pc->p->kind == TT_PK_FN) {
+        pc->ok = pc->p->fn(pc->t, pc->out);
+        return;
+    }
+    const char *s = *(const char *const *)((const char *)pc->t->data + pc->p->offset);
+    pc->out->type = TT_T_NONE;
+    if (s && !(pc->out->u.s = tt__strdup(s)))
+        return;
+    pc->out->type = s ? TT_T_STR : TT_T_NONE;
+    pc->ok = true;
+}
+
 /* Read the probe in `slot` (from tt__probe_slot for t's class) into out, a
  * deep value; false if there is none or memory ran out. */
 bool tt__probe_read_slot(tt_tonic *t, int slot, tt_value *out)
@@ -453,6 +484,20 @@ bool tt__probe_read_slot(tt_tonic *t, int slot, tt_value *out)
     if (slot >= 0) {
         const tt_probe_def *p = &t->k->def->probes[slot];
         const char *f = (const char *)t->data + p->offset;
+        if (p->kind == TT_PK_FN || p->kind == TT_PK_STR) {
+            /* app code, or a pointer the app keeps: contained */
+            probe_call pc = {t, p, out, false};
+            int why = tt__guard(t->cat, call_probe, &pc);
+            if (why == 0)
+                return pc.ok;
+            char what[300];
+            snprintf(what, sizeof what, "probe %s.%s", t->l.name, p->name);
+            tt__guard_describe(t->cat, why, what, t->cat->probe_crash,
+                               sizeof t->cat->probe_crash);
+            t->cat->tainted = true;
+            *out = TT_NONE;
+            return false;
+        }
         switch (p->kind) {
         case TT_PK_INT: *out = TT_INT(*(const int *)f); return true;
         case TT_PK_I64: *out = TT_INT(*(const int64_t *)f); return true;
@@ -493,8 +538,12 @@ int tt_tonic_probe_read(tt_tonic *t, const char *probe, tt_value *out)
 {
     if (!t || !probe || !out)
         return -TT_EINVAL;
-    if (!tt__probe_read(t, probe, out))
+    t->cat->probe_crash[0] = '\0';
+    if (!tt__probe_read(t, probe, out)) {
+        if (t->cat->probe_crash[0])
+            return tt__err(t->cat, -TT_ECRASHED, "%s", t->cat->probe_crash);
         return tt__err(t->cat, -TT_ENOPROBE, "%s has no probe \"%s\"", t->l.name, probe);
+    }
     return 0;
 }
 

@@ -139,6 +139,20 @@ tt_trace_entry *tt__trace_append(tt__trace *t)
     return e;
 }
 
+/* An entry with its argument space, or nothing. */
+tt_trace_entry *tt__trace_reserve(tt__trace *t, size_t nargs)
+{
+    tt_trace_entry *e = tt__trace_append(t);
+    if (!e || !nargs)
+        return e;
+    e->args = tt__trace_alloc(t, e->seq, nargs * sizeof *e->args);
+    if (!e->args) {
+        t->last = e->seq - 1; /* the slot is reused by the next append */
+        return NULL;
+    }
+    return e;
+}
+
 /* Memory from the arena of the chunk holding seq (8-byte aligned). */
 void *tt__trace_alloc(tt__trace *t, uint64_t seq, size_t size)
 {
@@ -186,22 +200,36 @@ tt_run *tt__run_new(tt_catalyst *cat)
     tt_run *r = calloc(1, sizeof *r);
     if (!r)
         return NULL;
-    if (TT__PUSH(cat->runs, cat->n_runs, cat->cap_runs, r) < 0) {
+    /* room for the usual stop conditions, so that a run always has one */
+    r->cap_stops = 4;
+    r->stops = malloc(r->cap_stops * sizeof *r->stops);
+    if (!r->stops || TT__PUSH(cat->runs, cat->n_runs, cat->cap_runs, r) < 0) {
+        free(r->stops);
         free(r);
         return NULL;
     }
     return r;
 }
 
+/* The stop condition of a run whose own condition found no memory. */
+static char oom_stop[] = "error: out of memory";
+
 /* Append a stop condition. */
 int tt__run_add_stop(tt_run *r, const char *s)
 {
     char *c = tt__strdup(s);
-    if (!c || TT__PUSH(r->stops, r->n_stops, r->cap_stops, c) < 0) {
-        free(c);
-        return -TT_ENOMEM;
+    if (c && TT__PUSH(r->stops, r->n_stops, r->cap_stops, c) == 0)
+        return 0;
+    free(c);
+    /* the run must still say why it stopped: the fixed text takes the last
+     * place (there are at least four) */
+    if (r->n_stops < r->cap_stops) {
+        r->stops[r->n_stops++] = oom_stop;
+    } else if (r->stops[r->n_stops - 1] != oom_stop) {
+        free(r->stops[r->n_stops - 1]);
+        r->stops[r->n_stops - 1] = oom_stop;
     }
-    return 0;
+    return -TT_ENOMEM;
 }
 
 /* Free a run. */
@@ -210,7 +238,8 @@ void tt__run_free(tt_run *r)
     if (!r)
         return;
     for (size_t i = 0; i < r->n_stops; i++)
-        free(r->stops[i]);
+        if (r->stops[i] != oom_stop)
+            free(r->stops[i]);
     free(r->stops);
     for (size_t i = 0; i < r->n_matched; i++) {
         for (size_t j = 0; j < r->n_reasons[i]; j++)

@@ -29,6 +29,28 @@
 #endif
 
 /* --------------------------------------------------------------------- */
+/* alloc.c: every allocation goes through tt__malloc & co, so that tests */
+/* can make the n-th one fail (tt_test_fail_alloc).  The standard names  */
+/* are redirected after the system headers that declare them.            */
+/* --------------------------------------------------------------------- */
+#include <stdlib.h>
+#include <string.h>
+TT__INTERNAL void *tt__malloc(size_t n);
+TT__INTERNAL void *tt__calloc(size_t n, size_t size);
+TT__INTERNAL void *tt__realloc(void *p, size_t n);
+TT__INTERNAL char *tt__strndup(const char *s, size_t n);
+#undef malloc
+#undef calloc
+#undef realloc
+#undef strdup
+#undef strndup
+#define malloc(n) tt__malloc(n)
+#define calloc(n, size) tt__calloc(n, size)
+#define realloc(p, n) tt__realloc(p, n)
+#define strdup(s) tt__strdup(s)
+#define strndup(s, n) tt__strndup(s, n)
+
+/* --------------------------------------------------------------------- */
 /* util.c: growable arrays, allocation, clocks                           */
 /* --------------------------------------------------------------------- */
 
@@ -336,6 +358,10 @@ TT__INTERNAL void tt__trace_init(tt__trace *t, size_t ring);
 TT__INTERNAL void tt__trace_free(tt__trace *t);
 /* A new entry (zeroed, seq set) or NULL. */
 TT__INTERNAL tt_trace_entry *tt__trace_append(tt__trace *t);
+/* Append an entry with room for nargs argument values in e->args (e->nargs
+ * stays 0 until they are moved in); NULL, with nothing appended, when there
+ * is no memory for either. */
+TT__INTERNAL tt_trace_entry *tt__trace_reserve(tt__trace *t, size_t nargs);
 /* Memory from the arena of the chunk that holds seq. */
 TT__INTERNAL void *tt__trace_alloc(tt__trace *t, uint64_t seq, size_t size);
 /* The entry with number seq, NULL if dropped or not written. */
@@ -420,6 +446,8 @@ struct tt_catalyst {
     void *hook_ud;
     volatile sig_atomic_t interrupt;
     bool tainted;
+    bool trace_oom;          /* a probe snapshot of this sparkle lacked memory */
+    char probe_crash[512];    /* "crashed: SIGSEGV in probe T.P", "" when none */
     int crash_sig;           /* signal of the last contained crash, -1 watchdog */
     bool crash_owned;        /* counted among the catalysts that contain crashes */
     const tt_contract *probe_contract; /* probes to take during a run */
@@ -546,6 +574,16 @@ TT__INTERNAL void tt__record_snapshot(tt_catalyst *cat);
 TT__INTERNAL int tt__guarded_call(tt_catalyst *cat, const tt__impl *impl, size_t nargs,
                                   tt_tonic *self, const tt_value *args);
 TT__INTERNAL const char *tt__signame(int sig);
+/* What a guarded call returns when the code called exit() (tt_guard_exit). */
+#define TT__GUARD_EXIT (-3)
+/* Run fn(ud) under containment (nests; runs it plainly when cat does not
+ * contain crashes): 0, a signal number, -1 (watchdog), -2 (tt_distiller_abort)
+ * or TT__GUARD_EXIT. */
+TT__INTERNAL int tt__guard(tt_catalyst *cat, void (*fn)(void *), void *ud);
+/* "crashed: SIGSEGV in WHAT", "exited: 3 in WHAT", ... for a tt__guard result. */
+TT__INTERNAL void tt__guard_describe(const tt_catalyst *cat, int why, const char *what,
+                                     char *buf, size_t size);
+TT__INTERNAL int tt__guard_exit_status(void);
 /* Install / remove the process-wide handlers (contain_crashes). */
 TT__INTERNAL int tt__crash_install(tt_catalyst *cat);
 TT__INTERNAL void tt__crash_uninstall(tt_catalyst *cat);

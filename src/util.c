@@ -119,6 +119,38 @@ double tt__mono(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* Format a message into buf (size bytes).  A message too long for it loses
+ * its middle, not its end: "cannot parse 'xxxx...xxxx': expected a number"
+ * keeps what was wrong and where, whatever the length of the quoted input. */
+static void format_fit(char *buf, size_t size, const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(buf, size, fmt, ap);
+    if (n < 0 || (size_t)n < size) {
+        va_end(ap2);
+        return;
+    }
+    char *full = malloc((size_t)n + 1);
+    if (!full) {
+        va_end(ap2);
+        return; /* the cut message is better than none */
+    }
+    vsnprintf(full, (size_t)n + 1, fmt, ap2);
+    va_end(ap2);
+    static const char gap[] = " ... ";
+    size_t tail = (size - 1) / 3, head = size - 1 - tail - (sizeof gap - 1);
+    size_t from = (size_t)n - tail;
+    while (head > 0 && ((unsigned char)full[head] & 0xc0) == 0x80)
+        head--; /* cut between UTF-8 characters, not inside one */
+    while (full[from] && ((unsigned char)full[from] & 0xc0) == 0x80)
+        from++;
+    memcpy(buf, full, head);
+    memcpy(buf + head, gap, sizeof gap - 1);
+    memcpy(buf + head + sizeof gap - 1, full + from, (size_t)n - from + 1);
+    free(full);
+}
+
 /* Error messages are kept per thread (like errno), with the catalyst they
  * belong to, so that threads posting at once do not overwrite each other's. */
 static __thread char err_text[512];
@@ -130,7 +162,7 @@ int tt__err(tt_catalyst *cat, int code, const char *fmt, ...)
     if (cat) {
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(err_text, sizeof err_text, fmt, ap);
+        format_fit(err_text, sizeof err_text, fmt, ap);
         va_end(ap);
         err_cat = cat;
     }
@@ -150,7 +182,7 @@ int tt__seterr(tt_error *err, int code, const char *fmt, ...)
         va_list ap;
         err->code = code;
         va_start(ap, fmt);
-        vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+        format_fit(err->msg, sizeof err->msg, fmt, ap);
         va_end(ap);
     }
     return code;

@@ -160,6 +160,13 @@ tests_test_catalyst_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(PTHREAD_CFLAGS)
 tests_test_catalyst_LDADD = src/libtasktonic.la $(CMOCKA_LIBS) $(PTHREAD_LIBS)
 EXTRA_tests_test_catalyst_DEPENDENCIES = tests/mod-countdown.la
 
+# --- test-oom: every allocation of a scenario failed in turn -----------------
+check_PROGRAMS += tests/test-oom
+TESTS += tests/test-oom
+tests_test_oom_SOURCES = tests/test-oom.c
+tests_test_oom_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_test_oom_LDADD = src/libtasktonic.la $(CMOCKA_LIBS)
+
 # --- ttrun.sh: ttrun on the check app (runs, fails cleanly, SIGTERM) --------
 TESTS += tests/ttrun.sh
 dist_check_SCRIPTS += tests/ttrun.sh

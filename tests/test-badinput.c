@@ -477,10 +477,32 @@ static void test_limits(void **state)
     tt_catalyst_free(cat);
 }
 
+/* A field probe must lie within the class's data: an offset past data_size
+ * would read (and a string probe follow) memory the tonic does not own. */
+static void test_probe_past_data(void **state)
+{
+    (void)state;
+    typedef struct small {
+        int64_t a;
+    } small;
+    static const tt_probe_def past[] = {{"far", TT_PK_I64, 64, NULL}};
+    tt_class c = {.name = "Small", .data_size = sizeof(small), .probes = past, .n_probes = 1};
+    expect_bad_class(&c, -TT_EINVAL, "probe \"far\" reads 8 bytes at offset 64",
+                     "past the 8 bytes");
+    static const tt_probe_def straddle[] = {{"half", TT_PK_I64, 4, NULL}};
+    c.probes = straddle;
+    expect_bad_class(&c, -TT_EINVAL, "probe \"half\"", "data_size");
+    static const tt_probe_def fine[] = {TT_PROBE(small, a)};
+    c.probes = fine;
+    tt_error err;
+    assert_int_equal(tt_class_check(&c, &err), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_bad_names, cu_setup),
+        cmocka_unit_test_setup(test_probe_past_data, cu_setup),
         cmocka_unit_test_setup(test_reserved_names, cu_setup),
         cmocka_unit_test_setup(test_duplicate_handlers, cu_setup),
         cmocka_unit_test_setup(test_bad_types, cu_setup),
