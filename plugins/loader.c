@@ -395,10 +395,32 @@ typedef struct export_job {
     const ttdb_export_ctx *ctx;
 } export_job;
 
+/* The plugin's write, under the catalyst's crash guard. */
+typedef struct guarded_write {
+    const export_job *j;
+    FILE *f;
+    tt_error *err;
+    int rc;
+} guarded_write;
+
+static void call_write(void *ud)
+{
+    guarded_write *g = ud;
+    g->rc = g->j->x->write(g->j->ctx, g->f, g->err);
+}
+
 static int export_write(void *ud, FILE *f, tt_error *err)
 {
     const export_job *j = ud;
-    int rc = j->x->write(j->ctx, f, err);
+    guarded_write g = {j, f, err, 0};
+    char what[128];
+    snprintf(what, sizeof what, "the %s exporter", j->x->name);
+    /* the guard only marks the catalyst (tainted); its data is not changed */
+    tt_catalyst *cat = (tt_catalyst *)j->ctx->cat;
+    if (tt_guard_run(cat, what, call_write, &g) < 0)
+        return ttdb__seterr(err, -TT_ECRASHED, "%s; nothing was written",
+                            tt_catalyst_errmsg(cat));
+    int rc = g.rc;
     if (rc < 0 && rc != -TT_EIO && !err->msg[0])
         ttdb__seterr(err, rc, "%s exporter failed: %s", j->x->name, tt_strerror(rc));
     return rc;

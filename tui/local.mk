@@ -72,6 +72,9 @@ tui_ttdb_SOURCES = tui/frontends.h tui/main.c tui/batch/batch.c \
 tui_ttdb_CPPFLAGS = $(AM_CPPFLAGS) $(TTDB_INCLUDES)
 tui_ttdb_CFLAGS = $(AM_CFLAGS) $(CURSES_CFLAGS) $(READLINE_CFLAGS) \
 	$(JANSSON_CFLAGS) $(DW_CFLAGS) $(PTHREAD_CFLAGS)
+# The modules ttdb loads call its exit() (main.c), which a sparkle cannot
+# end ttdb with.
+tui_ttdb_LDFLAGS = $(AM_LDFLAGS) -Wl,--export-dynamic-symbol=exit
 tui_ttdb_LDADD = $(TTDB_CORE_LIBS) $(CURSES_LIBS) $(READLINE_LIBS) \
 	$(DW_LIBS) $(PTHREAD_LIBS)
 
@@ -87,6 +90,7 @@ dist_man_MANS += doc/ttdb.1
 TTDB_TEST_APP_FLAGS = $(AM_LDFLAGS) $(TT_MODULE_FLAGS) -rpath /nowhere
 check_LTLIBRARIES += tests/tui/apps/counter.la tests/tui/apps/chain.la \
 	tests/tui/apps/noformula.la tests/tui/apps/badformula.la \
+	tests/tui/apps/hostile.la \
 	tests/tui/apps/wallclock.la
 tests_tui_apps_wallclock_la_SOURCES = tests/tui/apps/wallclock.c
 tests_tui_apps_wallclock_la_LDFLAGS = $(TTDB_TEST_APP_FLAGS)
@@ -102,6 +106,9 @@ tests_tui_apps_noformula_la_LDFLAGS = $(TTDB_TEST_APP_FLAGS)
 tests_tui_apps_badformula_la_SOURCES = tests/tui/apps/badformula.c
 tests_tui_apps_badformula_la_LDFLAGS = $(TTDB_TEST_APP_FLAGS)
 tests_tui_apps_badformula_la_LIBADD = src/libtasktonic.la
+tests_tui_apps_hostile_la_SOURCES = tests/tui/apps/hostile.c
+tests_tui_apps_hostile_la_LDFLAGS = $(TTDB_TEST_APP_FLAGS)
+tests_tui_apps_hostile_la_LIBADD = src/libtasktonic.la
 
 # Compares `sparkle -json` lines with a golden file (normalized).
 check_PROGRAMS += tests/tui/golden-compare
@@ -120,6 +127,8 @@ TTDB_TUI_TESTS = \
 	tests/tui/batch-call.sh \
 	tests/tui/batch-export.sh \
 	tests/tui/batch-files.sh \
+	tests/tui/batch-guard.sh \
+	tests/tui/batch-input.sh \
 	tests/tui/batch-errors.sh \
 	tests/tui/batch-crash.sh \
 	tests/tui/batch-trace.sh \

@@ -10,6 +10,8 @@
  * Otherwise the curses screen runs them first and then reads the keyboard.
  */
 #include "ttdb.h"
+
+#include <dlfcn.h>
 #include "record.h"
 #include "frontends.h"
 
@@ -57,6 +59,42 @@ static int usage_error(const char *fmt, ...)
     fprintf(stderr, "\n(ttdb --help lists the options)\n");
     va_end(ap);
     return TTDB_EXIT_USAGE;
+}
+
+/* A sparkle, the formula or a callback that calls exit() must not end the
+ * debugger: when such code runs, the library leaves it at once and reports
+ * "exited: STATUS in ..." (tt_guard_exit); otherwise this is the C
+ * library's exit().  (ttdb is linked with --export-dynamic-symbol=exit, so
+ * that the modules it loads call this one.) */
+void exit(int status)
+{
+    tt_guard_exit(status);
+    void (*libc_exit)(int);
+    *(void **)&libc_exit = dlsym(RTLD_NEXT, "exit");
+    if (libc_exit)
+        libc_exit(status);
+    _Exit(status);
+}
+
+/* Close stdout and say so when what was written did not get out (a full
+ * disk, /dev/full), as coreutils' close_stdout does: output lost is not a
+ * success.  A closed pipe (EPIPE: the reader had enough) is no error. */
+static int close_stdout(void)
+{
+    errno = 0;
+    bool bad = fflush(stdout) != 0 || ferror(stdout);
+    int e = errno;
+    if (fclose(stdout) != 0 && !bad) {
+        bad = true;
+        e = errno;
+    }
+    if (out_stdout_errno())
+        e = out_stdout_errno(); /* the first failure says most */
+    if (!bad || e == EPIPE)
+        return 0;
+    fprintf(stderr, "ttdb: write error on standard output: %s\n",
+            strerror(e ? e : EIO));
+    return -1;
 }
 
 /* SIGINT: interrupt a run, or tell the screen loop. */
@@ -212,5 +250,7 @@ int main(int argc, char **argv)
     out_shutdown();
     cmd_shutdown();
     free(cmds);
+    if (close_stdout() < 0 && status == TTDB_EXIT_OK)
+        status = TTDB_EXIT_FAILED;
     return status;
 }

@@ -245,9 +245,12 @@ static void watch_sample(bp_list *l, unsigned wi, tt_catalyst *cat,
 {
     watch *w = &l->w[wi];
     tt_value v = TT_NONE;
-    bool present = t && tt_tonic_probe_read(t, w->probe, &v) == 0;
+    int rc = t ? tt_tonic_probe_read(t, w->probe, &v) : -TT_ENOPROBE;
+    bool present = rc == 0;
     if (!present) {
-        if (w->has_last && w->present)
+        if (rc == -TT_ECRASHED) /* "crashed: SIGSEGV in probe T.P" */
+            watch_row_add(l, wi, seq, vt, xstrdup(tt_catalyst_errmsg(cat)));
+        else if (w->has_last && w->present)
             watch_row_add(l, wi, seq, vt, xstrdup("(absent)"));
         if (w->has_last)
             tt_value_clear(&w->last);
@@ -351,13 +354,18 @@ void bp_resync(bp_list *l, tt_catalyst *cat)
 static bool watch_changed(breakpoint *bp, tt_tonic *t, char *msg, size_t msz)
 {
     tt_value v = TT_NONE;
-    bool have = t && tt_tonic_probe_read(t, bp->name, &v) == 0;
-    if (have == bp->has_old && (!have || tt_value_equal(&v, &bp->old))) {
+    int rc = t ? tt_tonic_probe_read(t, bp->name, &v) : -TT_ENOPROBE;
+    bool have = rc == 0;
+    if (rc != -TT_ECRASHED && have == bp->has_old &&
+        (!have || tt_value_equal(&v, &bp->old))) {
         tt_value_clear(&v);
         return false;
     }
     char *a = bp->has_old ? fmt_value(&bp->old) : xstrdup("(absent)");
-    char *b = have ? fmt_value(&v) : xstrdup("(absent)");
+    /* a crashing probe callback (contained): "crashed: SIGSEGV in probe T.P" */
+    char *b = have ? fmt_value(&v)
+              : rc == -TT_ECRASHED ? xstrdup(tt_catalyst_errmsg(tt_tonic_catalyst(t)))
+                                   : xstrdup("(absent)");
     snprintf(msg, msz, "watchpoint %d: %s.%s %s -> %s", bp->num, bp->tonic,
              bp->name, a, b);
     free(a);

@@ -188,10 +188,18 @@ static int info_probes_exec(cmd_args *a)
     if (!t)
         return -1;
     size_t n = tt_tonic_probe_count(t);
+    int rc = 0;
     for (size_t i = 0; i < n; i++) {
         const char *p = tt_tonic_probe_at(t, i);
         tt_value v = TT_NONE;
-        if (tt_tonic_probe_read(t, p, &v) < 0) {
+        int r = tt_tonic_probe_read(t, p, &v);
+        if (r == -TT_ECRASHED) { /* the probe's callback, contained */
+            out_error("%s", tt_catalyst_errmsg(g_session.cat));
+            g_session.crashed_ever = true;
+            rc = -1;
+            continue;
+        }
+        if (r < 0) {
             out_printf("%s (absent)\n", p);
             continue;
         }
@@ -200,7 +208,7 @@ static int info_probes_exec(cmd_args *a)
         free(s);
         tt_value_clear(&v);
     }
-    return 0;
+    return rc;
 }
 
 /* info exporters */

@@ -245,7 +245,8 @@ const cmd_entry cmd_source_entry = {
     .name = "source",
     .usage = "source FILE",
     .help = "Run the commands in FILE (one per line; # starts a comment), "
-            "stopping at the first that fails.",
+            "stopping at the first that fails. A folder, a line longer than "
+            "1 MiB or scripts nested deeper than 64 are refused.",
     .exec = cmd_source_exec,
     .complete = CC_FILE,
 };

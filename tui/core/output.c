@@ -5,6 +5,7 @@
  */
 #include "ttdb.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +14,7 @@ static void *sink_ud;
 static strbuf pending; /* a partial line of OUT_TEXT */
 static unsigned long n_errors;
 static char *context; /* "script.ttdb:12" or NULL */
+static int stdout_errno; /* the first failed write to stdout */
 static bool muted;    /* replaying: only errors get through */
 
 /* Drop text and warnings (errors still show) while on. */
@@ -53,7 +55,8 @@ static void emit(out_kind kind, const char *line)
         fflush(stderr);
         break;
     default:
-        fprintf(stdout, "%s\n", line);
+        if (fprintf(stdout, "%s\n", line) < 0 && !stdout_errno)
+            stdout_errno = errno;
         break;
     }
 }
@@ -133,8 +136,14 @@ void out_flush(void)
 {
     if (pending.len)
         emit_lines(OUT_TEXT, true);
-    if (!sink)
-        fflush(stdout);
+    if (!sink && fflush(stdout) != 0 && !stdout_errno)
+        stdout_errno = errno;
+}
+
+/* The first error writing to stdout (errno value), 0 when none. */
+int out_stdout_errno(void)
+{
+    return stdout_errno;
 }
 
 /* Number of errors printed. */

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* Run one command line; echoes it first when `set echo on`. */
 int script_run_line(const char *line)
@@ -36,20 +37,63 @@ int script_run_line(const char *line)
     return rc;
 }
 
+/* Read one line of f into *line (no newline kept): its length, -1 at the
+ * end of the file or on a read error, -2 when the line is longer than
+ * TTDB_LINE_MAX (the rest of the file is not read: it is no script). */
+static ssize_t read_line(FILE *f, strbuf *line)
+{
+    line->len = 0;
+    if (line->s)
+        line->s[0] = '\0';
+    int c;
+    while ((c = getc(f)) != EOF && c != '\n') {
+        if (line->len >= TTDB_LINE_MAX)
+            return -2;
+        char ch = (char)c;
+        sb_addn(line, &ch, 1);
+    }
+    if (c == EOF && line->len == 0)
+        return -1;
+    if (!line->s)
+        sb_addn(line, "", 0);
+    return (ssize_t)line->len;
+}
+
+/* How deep `source` may nest (a script that sources itself stops here). */
+#define SOURCE_DEPTH_MAX 64
+
 /* Run every line of f (named path in messages). */
 int script_run_file(const char *path, FILE *f)
 {
-    char *line = NULL;
-    size_t cap = 0;
+    static int depth;
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        out_error("cannot read %s: it is a folder, not a script", path);
+        return -1;
+    }
+    if (depth >= SOURCE_DEPTH_MAX) {
+        out_error("%s: scripts nest deeper than %d (a script that sources "
+                  "itself?)", path, SOURCE_DEPTH_MAX);
+        return -1;
+    }
+    depth++;
+    strbuf line = {0};
     ssize_t n;
     long lineno = 0;
     int rc = 0;
-    char *outer = xstrdup(out_context()); /* a `source` inside a script */
-    while (!g_opts.quit && (n = getline(&line, &cap, f)) >= 0) {
+    char *outer = out_context() ? xstrdup(out_context()) : NULL;
+    while (!g_opts.quit && (n = read_line(f, &line)) != -1) {
         lineno++;
-        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-            line[--n] = '\0';
-        if (memchr(line, '\0', (size_t)n)) {
+        if (n == -2) {
+            out_set_context(outer);
+            out_error("%s:%ld: a line longer than %d bytes; not a ttdb "
+                      "script?", path, lineno, TTDB_LINE_MAX);
+            rc = -1;
+            break;
+        }
+        while (n > 0 && line.s[n - 1] == '\r')
+            line.s[--n] = '\0';
+        if (memchr(line.s, '\0', (size_t)n)) {
             out_set_context(outer);
             out_error("%s:%ld: a NUL byte in a command line", path, lineno);
             rc = -1;
@@ -60,7 +104,7 @@ int script_run_file(const char *path, FILE *f)
         char *where = xasprintf("%s:%ld", path, lineno);
         out_set_context(where);
         free(where);
-        int r = script_run_line(line);
+        int r = script_run_line(line.s);
         out_set_context(outer);
         if (r < 0) {
             rc = -1;
@@ -68,8 +112,13 @@ int script_run_file(const char *path, FILE *f)
                 break;
         }
     }
-    free(line);
+    if (rc == 0 && ferror(f)) {
+        out_error("cannot read %s: %s", path, strerror(errno));
+        rc = -1;
+    }
+    sb_free(&line);
     free(outer);
+    depth--;
     return rc;
 }
 

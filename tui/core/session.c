@@ -18,8 +18,9 @@
 session g_session = {.wall_guard = 0, .timeout = 0};
 unsigned g_run_number;
 
-/* Create the catalyst and run the formula; s->app is loaded. */
-static int session_start(session *s)
+/* Create the catalyst (before the module loads: its constructors run under
+ * the catalyst's crash guard). */
+static int session_new_cat(session *s)
 {
     tt_catalyst_options o = {
         .mode = TT_MODE_DISTILLER,
@@ -34,6 +35,13 @@ static int session_start(session *s)
         s->cat = NULL;
         return -1;
     }
+    return 0;
+}
+
+/* Run the formula; s->app is loaded into s->cat. */
+static int session_start(session *s)
+{
+    int rc;
     s->generation++;
     s->last_run = NULL;
     s->last_stop[0] = '\0';
@@ -44,8 +52,11 @@ static int session_start(session *s)
     rc = tt_app_formula(s->app, s->cat);
     if (rc < 0) {
         const char *m = tt_catalyst_errmsg(s->cat);
-        out_error("%s: the formula failed: %s%s%s", s->app_path,
-                  tt_strerror(rc), m && *m ? ": " : "", m ? m : "");
+        if (rc == -TT_ECRASHED) /* "crashed: SIGSEGV in the formula of APP" */
+            out_error("%s", m);
+        else
+            out_error("%s: the formula failed: %s%s%s", s->app_path,
+                      tt_strerror(rc), m && *m ? ": " : "", m ? m : "");
         tt_catalyst_free(s->cat);
         s->cat = NULL;
         return -1;
@@ -57,18 +68,42 @@ static int session_start(session *s)
     return 0;
 }
 
-/* Load the module file, by its absolute path: the dynamic linker keeps the
- * name it was given, and `gdb -p` (run from any folder) finds the module's
- * symbols only by an absolute one. */
+/* dlopen of the app module, run under the guard. */
+typedef struct app_load {
+    session *s;
+    const char *path;
+    tt_error err;
+    int rc;
+} app_load;
+
+static void call_load(void *ud)
+{
+    app_load *l = ud;
+    l->rc = tt_app_load(l->path, &l->s->app, &l->err);
+}
+
+/* Create the catalyst and load the module file into it, by its absolute
+ * path: the dynamic linker keeps the name it was given, and `gdb -p` (run
+ * from any folder) finds the module's symbols only by an absolute one. */
 static int session_load(session *s)
 {
-    tt_error err = {0};
+    if (session_new_cat(s) < 0)
+        return -1;
     char *abs = realpath(s->app_path, NULL);
-    int rc = tt_app_load(abs ? abs : s->app_path, &s->app, &err);
+    app_load l = {s, abs ? abs : s->app_path, {0}, 0};
+    char *what = xasprintf("loading %s", s->app_path);
+    int g = tt_guard_run(s->cat, what, call_load, &l);
+    free(what);
     free(abs);
-    if (rc < 0) {
+    if (g < 0) {
+        /* the module's constructors crashed or exited: it is not used */
+        out_error("%s", tt_catalyst_errmsg(s->cat));
         s->app = NULL;
-        out_error("%s", err.msg[0] ? err.msg : tt_strerror(rc));
+        return -1;
+    }
+    if (l.rc < 0) {
+        s->app = NULL;
+        out_error("%s", l.err.msg[0] ? l.err.msg : tt_strerror(l.rc));
         return -1;
     }
     return 0;
@@ -98,8 +133,10 @@ int session_open(session *s, const char *path)
     session_close(s);
     free(s->app_path);
     s->app_path = xstrdup(path);
-    if (session_load(s) < 0)
+    if (session_load(s) < 0) {
+        session_close(s);
         return -1;
+    }
     if (session_start(s) < 0) {
         session_close(s);
         return -1;
@@ -117,8 +154,10 @@ int session_restart(session *s)
     if (s->recorded)
         return session_open_trace(s, s->app_path);
     session_close(s);
-    if (session_load(s) < 0)
+    if (session_load(s) < 0) {
+        session_close(s);
         return -1;
+    }
     if (session_start(s) < 0) {
         session_close(s);
         return -1;

@@ -55,6 +55,10 @@ char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) TTDB_PRINTF(1, 2);
 
 /* A growable string. */
+/* The longest command line read from a script or stdin (a longer one ends
+ * the script with an error: `source /dev/zero` must not fill memory). */
+#define TTDB_LINE_MAX (1 << 20)
+
 typedef struct strbuf {
     char *s;
     size_t len, cap;
@@ -115,6 +119,8 @@ void out_warn(const char *fmt, ...) TTDB_PRINTF(1, 2);
 void out_mute(bool on);
 /* Send a pending partial line. */
 void out_flush(void);
+/* The first error writing to stdout (an errno value), 0 when none. */
+int out_stdout_errno(void);
 /* Errors printed so far (the batch exit status uses it). */
 unsigned long out_error_count(void);
 /* Prefix for error lines ("script.ttdb:12"), NULL for none (copied). */

@@ -1,0 +1,52 @@
+#!/bin/sh
+# batch-guard.sh: ttdb survives its debuggee.  Every entry into code that is
+# not ttdb's (the module's constructors in dlopen, the formula, sparkles,
+# probe callbacks, a class's destroy, an exporter's write) is contained as a
+# sparkle is: a crash, a hang or a call to exit() is reported in one line,
+# the session is marked, and ttdb and the trace survive.
+. "${top_srcdir:-.}/tests/tui/lib.sh"
+plan 11
+
+HOSTILE_APP=$APPS/hostile.la
+hostile() {
+  what=$1
+  shift
+  HOSTILE=$what $VALGRIND "$TTDB" "$@" >"$OUT" 2>"$ERR" </dev/null
+  rc=$?
+}
+
+hostile none -batch -ex "set entries off" -ex "call Hostile leave 3" -ex continue -ex "echo alive" "$HOSTILE_APP"
+check "a sparkle that calls exit(): reported, ttdb goes on" eval 'out_has "exited: 3 in Hostile.ttsc__leave" && out_has alive'
+
+hostile none -batch -ex "set entries off" -ex "call Hostile leave 3" -ex continue -ex "export $TMPD/after-exit.json" "$HOSTILE_APP"
+check "the trace survives exit() in a sparkle" eval 'grep -q "ttsc__leave" "$TMPD/after-exit.json"'
+
+hostile none -batch -k -ex "set entries off" -ex "call Hostile arm" -ex continue -ex "info probes Hostile" -ex "echo alive" "$HOSTILE_APP"
+check "a probe callback that crashes: one line, ttdb goes on" eval 'err_has "crashed: SIGSEGV in probe Hostile.bad" && out_has alive'
+
+hostile none -batch -k -ex "set entries off" -ex "watch Hostile.bad" -ex "call Hostile arm" -ex continue -ex "echo alive" "$HOSTILE_APP"
+check "watch on a crashing probe: ttdb survives" eval 'out_has alive && grep -q "crashed: SIGSEGV in probe Hostile.bad" "$OUT" "$ERR"'
+
+hostile formula-segv -batch -ex "echo alive" "$HOSTILE_APP"
+check "a crashing formula: crashed: ..." eval 'err_has "crashed: SIGSEGV in the formula of" && [ "$rc" -ne 139 ]'
+
+hostile formula-exit -batch -ex "echo alive" "$HOSTILE_APP"
+check "a formula that calls exit(5): exited: 5 in ..." eval 'err_has "exited: 5 in the formula of" && [ "$rc" -ne 5 ]'
+
+hostile formula-loop -batch -k -ex "set watchdog 0.2" -ex "file $HOSTILE_APP" -ex "echo alive"
+check "a formula that never returns: the watchdog stops it" eval 'err_has "watchdog: the formula of" && out_has alive'
+
+hostile ctor-segv -batch -k -ex "file $HOSTILE_APP" -ex "echo alive"
+check "a constructor that crashes inside dlopen: reported" eval 'err_has "crashed: SIGSEGV in loading" && out_has alive'
+
+hostile ctor-exit -batch -k -ex "file $HOSTILE_APP" -ex "echo alive"
+check "a constructor that calls exit(7): reported" eval 'err_has "exited: 7 in loading" && out_has alive'
+
+hostile destroy-segv -batch -ex "set entries off" -ex "step 3" -ex restart -ex "step 3" -ex "echo alive" "$HOSTILE_APP"
+check "a class destroy that crashes at restart: ttdb goes on" eval 'status 0 && out_has alive'
+
+# A truncated module: SIGBUS or a clean dlopen error, never a dead ttdb.
+so=$(sed -n "s/^dlname='\(.*\)'/\1/p" "$HOSTILE_APP")
+head -c 3000 "$APPS/.libs/$so" >"$TMPD/truncated.so"
+hostile none -batch -k -ex "file $TMPD/truncated.so" -ex "echo alive"
+check "a truncated module: one line, ttdb goes on" eval 'out_has alive && err_has "truncated.so"'
