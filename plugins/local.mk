@@ -73,3 +73,13 @@ tests_test_export_util_SOURCES = tests/test-export-util.c $(TTDB_EXPORTER_UTIL)
 tests_test_export_util_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/plugins
 tests_test_export_util_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_test_export_util_LDADD = src/libtasktonic.la $(CMOCKA_LIBS) $(LIBM)
+
+# Millions of sparkles with restarts, exports and a trace ring: RSS and open
+# descriptors stay flat (bounded: under a minute).
+check_PROGRAMS += tests/test-soak
+TESTS += tests/test-soak
+tests_test_soak_SOURCES = tests/test-soak.c
+tests_test_soak_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_test_soak_LDADD = plugins/libttdbplugins.la src/libtasktonic.la $(CMOCKA_LIBS)
+tests_test_soak_DEPENDENCIES = plugins/libttdbplugins.la src/libtasktonic.la \
+	$(TTDB_EXPORTERS)
