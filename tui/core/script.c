@@ -26,12 +26,11 @@ int script_run_line(const char *line)
         const char *p = line;
         while (*p == ' ' || *p == '\t')
             p++;
-        if (*p && *p != '#') {
-            out_printf("%s%s\n", TTDB_PROMPT, p);
-            out_flush(); /* seen before a long command runs */
-        }
+        if (*p && *p != '#')
+            out_printf("%s%s\n", TTDB_PROMPT, p); /* flushed when a run starts */
     }
     int rc = cmd_execute(line);
+    out_flush();
     if (--g_session.in_command == 0)
         g_session.pending = 0;
     return rc;

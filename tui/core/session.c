@@ -284,6 +284,9 @@ int session_run_raw(session *s, const tt_sparkle_args *a, bool finish,
     s->running = 1;
     if (s->pending) /* Ctrl-C came while this command prepared its run */
         tt_distiller_interrupt(cat);
+    /* The command's echo comes out now that the run is under way: a Ctrl-C
+     * prompted by it interrupts the run, not its preparation. */
+    out_flush();
     frontend_running();
     int rc = finish ? tt_distiller_finish(cat, a, &r)
                     : tt_distiller_sparkle(cat, a, &r);
