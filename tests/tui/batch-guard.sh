@@ -5,7 +5,7 @@
 # sparkle is: a crash, a hang or a call to exit() is reported in one line,
 # the session is marked, and ttdb and the trace survive.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 11
+plan 12
 
 HOSTILE_APP=$APPS/hostile.la
 hostile() {
@@ -50,3 +50,6 @@ so=$(sed -n "s/^dlname='\(.*\)'/\1/p" "$HOSTILE_APP")
 head -c 3000 "$APPS/.libs/$so" >"$TMPD/truncated.so"
 hostile none -batch -k -ex "file $TMPD/truncated.so" -ex "echo alive"
 check "a truncated module: one line, ttdb goes on" eval 'out_has alive && err_has "truncated.so"'
+
+hostile none -batch -ex "set entries off" -ex "call Hostile nest 100000" -ex continue -ex "info tonics" -ex "echo alive" "$HOSTILE_APP"
+check "info tonics on 100000 nested tonics: no stack overflow, rows stay short" eval 'status 0 && out_has alive && out_has "(depth 100000) " && [ "$(wc -L <"$OUT")" -lt 200 ]'

@@ -102,15 +102,27 @@ void fmt_trace_row(strbuf *b, tt_catalyst *cat, const tt_trace_entry *e)
         sb_add(b, " [ignored]");
 }
 
-/* Depth-first walk from serial i; children[first[i]..first[i+1]) lists
- * the serials whose base is i, in serial order. */
-static void tree_walk(tt_catalyst *cat, size_t i, int depth,
-                      const size_t *first, const size_t *children,
-                      tonic_row *rows, size_t *n)
+/* Depth-first walk from serial root; children[first[i]..first[i+1]) lists
+ * the serials whose base is i, in serial order.  Iterative, with an explicit
+ * stack (room for every serial): a chain of 100,000 nested tonics must not
+ * overflow ttdb's own stack. */
+static void tree_walk(tt_catalyst *cat, size_t root, const size_t *first,
+                      const size_t *children, tonic_row *rows, size_t *n,
+                      size_t *stack, int *depths)
 {
-    rows[(*n)++] = (tonic_row){.tonic = tt_tonic_at(cat, i), .depth = depth};
-    for (size_t k = first[i]; k < first[i + 1]; k++)
-        tree_walk(cat, children[k], depth + 1, first, children, rows, n);
+    size_t top = 0;
+    stack[top] = root;
+    depths[top++] = 0;
+    while (top > 0) {
+        top--;
+        size_t i = stack[top];
+        int depth = depths[top];
+        rows[(*n)++] = (tonic_row){.tonic = tt_tonic_at(cat, i), .depth = depth};
+        for (size_t k = first[i + 1]; k-- > first[i];) { /* first child on top */
+            stack[top] = children[k];
+            depths[top++] = depth + 1;
+        }
+    }
 }
 
 /* Every tonic, as a tree by base (the catalyst first).  Tonics whose
@@ -138,9 +150,13 @@ size_t tonic_tree(tt_catalyst *cat, tonic_row **out)
         if (base[i] < count)
             children[first[base[i]] + fill[base[i]]++] = i;
     size_t n = 0;
+    size_t *stack = xcalloc(count + 1, sizeof *stack);
+    int *depths = xcalloc(count + 1, sizeof *depths);
     for (size_t i = 0; i < count; i++)
         if (base[i] == count && tt_tonic_at(cat, i))
-            tree_walk(cat, i, 0, first, children, rows, &n);
+            tree_walk(cat, i, first, children, rows, &n, stack, depths);
+    free(stack);
+    free(depths);
     free(fill);
     free(base);
     free(first);
@@ -149,13 +165,20 @@ size_t tonic_tree(tt_catalyst *cat, tonic_row **out)
     return n;
 }
 
+/* Levels of a tonic tree shown by indentation. */
+#define TONIC_INDENT_MAX 32
+
 /* "1 Door (Door) [closed] finishing" for a tonic row. */
 void fmt_tonic(strbuf *b, const tonic_row *r)
 {
     tt_tonic *t = r->tonic;
     int id = tt_tonic_id(t);
-    for (int i = 0; i < r->depth; i++)
+    /* the indentation shows the first levels; deeper ones say their depth
+     * (a row per tonic must not grow with the depth of the tree) */
+    for (int i = 0; i < r->depth && i < TONIC_INDENT_MAX; i++)
         sb_add(b, "  ");
+    if (r->depth > TONIC_INDENT_MAX)
+        sb_printf(b, "(depth %d) ", r->depth);
     if (id >= 0)
         sb_printf(b, "%d ", id);
     else

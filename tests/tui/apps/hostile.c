@@ -10,7 +10,8 @@
  *   formula-loop   the formula never returns (the watchdog or Ctrl-C ends it)
  *   destroy-segv   the class's destroy crashes (at restart and quit)
  * Always: the sparkle `leave(status)` calls exit(status); the probe `bad`
- * (a callback) crashes once `arm` has run.
+ * (a callback) crashes once `arm` has run; `nest(n)` starts a chain of n
+ * tonics, each the base of the next (a deep tree for `info tonics`).
  */
 #include <signal.h>
 #include <stdlib.h>
@@ -51,6 +52,34 @@ __attribute__((constructor)) static void hostile_ctor(void)
         fault();
     if (wants("ctor-exit"))
         exit(7);
+}
+
+/* --- Nest: each creates the next, n deep ------------------------------- */
+
+static int64_t nest_left;
+static const tt_class Nest_class;
+
+static void Nest_ttse__on_start(tt_tonic *self)
+{
+    if (nest_left-- > 0)
+        tt_tonic_new(tt_tonic_catalyst(self), &Nest_class, NULL, NULL);
+}
+
+static const tt_handler nest_handlers[] = {
+    TT_ON(Nest, ttse__on_start),
+};
+
+static const tt_class Nest_class = {
+    .name = "Nest",
+    .handlers = nest_handlers,
+    .n_handlers = TT_COUNTOF(nest_handlers),
+};
+
+/* Start a chain of n nested tonics. */
+static void Hostile_ttsc__nest(tt_tonic *self, int64_t n)
+{
+    nest_left = n - 1;
+    tt_tonic_new(tt_tonic_catalyst(self), &Nest_class, NULL, NULL);
 }
 
 static void Hostile_ttse__on_start(tt_tonic *self)
@@ -97,6 +126,7 @@ static const tt_handler hostile_handlers[] = {
     TT_ON(Hostile, ttsc__tick),
     TT_ON(Hostile, ttsc__leave, int64_t),
     TT_ON(Hostile, ttsc__arm),
+    TT_ON(Hostile, ttsc__nest, int64_t),
 };
 
 static const tt_probe_def hostile_probes[] = {
