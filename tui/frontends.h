@@ -15,7 +15,15 @@
 int batch_main(const char *app, const startup_cmd *cmds, int ncmds,
                bool only_cmds);
 
+/* The plain line interface (-nw, TERM=dumb): readline prompt, batch
+ * output; returns the exit status. */
+int line_main(const char *app, const startup_cmd *cmds, int ncmds);
+
 /* --- screen/: the curses screen --------------------------------------- */
+
+/* Whether this terminal can run the screen (cursor addressing; not
+ * TERM=dumb). */
+bool screen_terminal_ok(void);
 
 /* Add the screen's commands (dump-screen, bench-redraw) and `help keys`:
  * they work in every front end (bench-redraw draws to /dev/null). */

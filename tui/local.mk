@@ -14,6 +14,7 @@ tui_libttdbcore_la_SOURCES = \
 	tui/core/ttdb.h \
 	tui/core/frontend.c \
 	tui/core/output.c \
+	tui/core/app-output.c \
 	tui/core/util.c \
 	tui/core/script.c \
 	tui/core/session.c \
@@ -67,7 +68,7 @@ TTDB_DAP_SOURCES = \
 	tui/dap/dap-io.c \
 	tui/dap/dap-source.c \
 	tui/dap/dap-vars.c
-tui_ttdb_SOURCES = tui/frontends.h tui/main.c tui/batch/batch.c \
+tui_ttdb_SOURCES = tui/frontends.h tui/main.c tui/batch/batch.c tui/batch/line.c \
 	$(TTDB_SCREEN_SOURCES) $(TTDB_DAP_SOURCES)
 tui_ttdb_CPPFLAGS = $(AM_CPPFLAGS) $(TTDB_INCLUDES)
 tui_ttdb_CFLAGS = $(AM_CFLAGS) $(CURSES_CFLAGS) $(READLINE_CFLAGS) \
@@ -89,6 +90,7 @@ dist_man_MANS += doc/ttdb.1
 # Test apps (loadable modules, never installed).
 TTDB_TEST_APP_FLAGS = $(AM_LDFLAGS) $(TT_MODULE_FLAGS) -rpath /nowhere
 check_LTLIBRARIES += tests/tui/apps/counter.la tests/tui/apps/chain.la \
+	tests/tui/apps/chatty.la \
 	tests/tui/apps/noformula.la tests/tui/apps/badformula.la \
 	tests/tui/apps/hostile.la \
 	tests/tui/apps/wallclock.la
@@ -98,6 +100,9 @@ tests_tui_apps_wallclock_la_LIBADD = src/libtasktonic.la
 tests_tui_apps_counter_la_SOURCES = tests/tui/apps/counter.c
 tests_tui_apps_counter_la_LDFLAGS = $(TTDB_TEST_APP_FLAGS)
 tests_tui_apps_counter_la_LIBADD = src/libtasktonic.la
+tests_tui_apps_chatty_la_SOURCES = tests/tui/apps/chatty.c
+tests_tui_apps_chatty_la_LDFLAGS = $(TTDB_TEST_APP_FLAGS)
+tests_tui_apps_chatty_la_LIBADD = src/libtasktonic.la
 tests_tui_apps_chain_la_SOURCES = tests/tui/apps/chain.c
 tests_tui_apps_chain_la_LDFLAGS = $(TTDB_TEST_APP_FLAGS)
 tests_tui_apps_chain_la_LIBADD = src/libtasktonic.la
@@ -136,7 +141,8 @@ TTDB_TUI_TESTS = \
 	tests/tui/chrome-flows.sh \
 	tests/tui/golden.sh \
 	tests/tui/demo-scripts.sh \
-	tests/tui/tmux.sh
+	tests/tui/tmux.sh \
+	tests/tui/tmux-output.sh
 TESTS += $(TTDB_TUI_TESTS)
 
 # The Debug Adapter (ttdb --dap) with a real client: npm's

@@ -30,6 +30,8 @@ static const char usage_text[] =
     "  -trace FILE   open a trace file (JSON) post-mortem instead of an app\n"
     "                (FILE.json is opened so too)\n"
     "  -batch        plain-text mode: run the -x and -ex commands, then exit\n"
+    "  -nw           a plain line interface instead of the screen (also\n"
+    "                with TERM=dumb or a terminal without cursor movement)\n"
     "  -x FILE       run the commands in FILE (repeatable)\n"
     "  -ex CMD       run one command (repeatable; in order with -x)\n"
     "  -k            batch: keep going after a failed command\n"
@@ -45,7 +47,7 @@ static const char usage_text[] =
     "lists the commands; see ttdb(1).\n";
 
 static const char *const option_names[] = {
-    "-batch", "-x", "-ex", "-k", "-q", "--dap", "-trace", "--version",
+    "-batch", "-nw", "-x", "-ex", "-k", "-q", "--dap", "-trace", "--version",
     "--help"};
 
 /* Print a usage error and return the usage status. */
@@ -118,6 +120,8 @@ static void on_sigint(int sig)
         screen_signal(SIGINT);
         return;
     }
+    if (g_opts.line && !s->in_command)
+        return; /* at the line interface's prompt: nothing to stop */
     if (s->in_command) {
         /* batch: the command has not started its run yet */
         s->pending = 1;
@@ -156,7 +160,7 @@ int main(int argc, char **argv)
 {
     startup_cmd *cmds = xcalloc((size_t)argc + 1, sizeof *cmds);
     int ncmds = 0;
-    bool opt_batch = false, opt_dap = false;
+    bool opt_batch = false, opt_dap = false, opt_nw = false;
     const char *app = NULL;
     bool dashdash = false;
 
@@ -191,6 +195,8 @@ int main(int argc, char **argv)
             }
             app = argv[++i];
             g_session.force_trace = true;
+        } else if (!strcmp(a, "-nw") || !strcmp(a, "--nw")) {
+            opt_nw = true;
         } else if (!strcmp(a, "--dap") || !strcmp(a, "-dap")) {
             opt_dap = true;
         } else if (!strcmp(a, "-k") || !strcmp(a, "--keep-going")) {
@@ -237,6 +243,8 @@ int main(int argc, char **argv)
         status = dap_main();
     } else if (g_opts.batch) {
         status = batch_main(app, cmds, ncmds, opt_batch);
+    } else if (opt_nw || !screen_terminal_ok()) {
+        status = line_main(app, cmds, ncmds);
     } else {
         status = screen_main(app, cmds, ncmds);
     }

@@ -173,6 +173,15 @@ static int cmd_set_exec(cmd_args *a)
         options_list();
         return 0;
     }
+    if (strcmp(a->argv[0], "app-output") == 0) {
+        if (a->argc == 1) {
+            out_printf("app-output %s\n", appout_file() ? appout_file() : "-");
+            return 0;
+        }
+        if (a->argc != 2)
+            return cmd_usage_error(&cmd_set_entry);
+        return appout_set_file(a->argv[1]);
+    }
     if (strcmp(a->argv[0], "var") == 0 || strcmp(a->argv[0], "variable") == 0) {
         cmd_args rest = {.argc = a->argc - 1, .argv = a->argv + 1,
                          .raw = a->raw + 1, .starts = a->starts + 1};
@@ -186,7 +195,8 @@ static int cmd_set_exec(cmd_args *a)
 const cmd_entry cmd_set_entry = {
     .name = "set",
     .aliases = "show",
-    .usage = "set [NAME [VALUE]] | set var TONIC.FIELD = VALUE",
+    .usage = "set [NAME [VALUE]] | set var TONIC.FIELD = VALUE | "
+             "set app-output FILE|-",
     .help = "Show the settings, or change one: watchdog SECONDS, timeout "
             "SECONDS, wall-guard SECONDS, trace-ring N, system on|off, "
             "entries on|off, echo on|off, keep-going on|off. `set` alone "
@@ -194,7 +204,9 @@ const cmd_entry cmd_set_entry = {
             "writes a field probe of a tonic, the value read by the field's "
             "type as `call` reads arguments (a computed probe cannot be "
             "set); like `call` it is an input of the session, kept by "
-            "save-test.",
+            "save-test. `set app-output FILE` sends what the app prints "
+            "(stdout and stderr) to FILE; `-` brings it back (the Console, "
+            "marked app|, on the screen; the terminal in batch mode).",
     .exec = cmd_set_exec,
 };
 

@@ -33,8 +33,25 @@ void out_set_sink(out_sink s, void *ud)
 }
 
 /* Deliver one complete line. */
+static FILE *own_out, *own_err; /* ttdb's own streams (app-output.c) */
+
+/* Where ttdb's own lines go: NULL for stdout/stderr. */
+void out_set_files(FILE *o, FILE *e)
+{
+    if (own_out)
+        fclose(own_out);
+    if (own_err)
+        fclose(own_err);
+    own_out = o;
+    own_err = e;
+}
+
 static void emit(out_kind kind, const char *line)
 {
+    FILE *o = own_out ? own_out : stdout;
+    FILE *e = own_err ? own_err : stderr;
+    if (own_out && !sink)
+        fflush(stdout); /* what the app printed before comes first */
     if (muted && kind != OUT_ERROR)
         return;
     if (sink) {
@@ -43,19 +60,23 @@ static void emit(out_kind kind, const char *line)
     }
     switch (kind) {
     case OUT_ERROR:
-        fflush(stdout);
-        fprintf(stderr, "ttdb: %s%s%s\n", context ? context : "",
+        fflush(o);
+        fprintf(e, "ttdb: %s%s%s\n", context ? context : "",
                 context ? ": " : "", line);
-        fflush(stderr);
+        fflush(e);
         break;
     case OUT_WARN:
-        fflush(stdout);
-        fprintf(stderr, "ttdb: %s%swarning: %s\n", context ? context : "",
+        fflush(o);
+        fprintf(e, "ttdb: %s%swarning: %s\n", context ? context : "",
                 context ? ": " : "", line);
-        fflush(stderr);
+        fflush(e);
         break;
     default:
-        if (fprintf(stdout, "%s\n", line) < 0 && !stdout_errno)
+        /* one line in one piece: a long JSON line is never split by the
+         * app's output */
+        if (fprintf(o, "%s\n", line) < 0 && !stdout_errno)
+            stdout_errno = errno;
+        if (o != stdout && fflush(o) != 0 && !stdout_errno)
             stdout_errno = errno;
         break;
     }
@@ -136,7 +157,7 @@ void out_flush(void)
 {
     if (pending.len)
         emit_lines(OUT_TEXT, true);
-    if (!sink && fflush(stdout) != 0 && !stdout_errno)
+    if (!sink && fflush(own_out ? own_out : stdout) != 0 && !stdout_errno)
         stdout_errno = errno;
 }
 
@@ -171,4 +192,5 @@ void out_shutdown(void)
     out_flush();
     sb_free(&pending);
     out_set_context(NULL);
+    out_set_files(NULL, NULL);
 }

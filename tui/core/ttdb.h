@@ -128,6 +128,26 @@ void out_set_context(const char *where);
 const char *out_context(void);
 /* Free the pending buffer (teardown). */
 void out_shutdown(void);
+/* Send ttdb's own lines to o and e (NULL: stdout and stderr; owned). */
+void out_set_files(FILE *o, FILE *e);
+
+/* ===================================================================== */
+/* app-output.c: what the app prints                                     */
+/* ===================================================================== */
+
+/* Point fds 1 and 2 at a pipe read by a thread (the screen); a byte is
+ * written to notify (may be -1) when lines arrive.  0 or -1. */
+int appout_capture(int notify);
+/* The original fd 1 or 2 while captured (the terminal), else fd. */
+int appout_real_fd(int fd);
+/* End the capture (fds 1 and 2 back). */
+void appout_release(void);
+/* Hand the app's complete lines to cb (every byte left when all). */
+void appout_take(void (*cb)(const char *line, void *ud), void *ud, bool all);
+/* `set app-output FILE`: the app's output to a file ("" or "-": back). */
+int appout_set_file(const char *path);
+const char *appout_file(void);
+void appout_shutdown(void);
 
 /* ===================================================================== */
 /* session.c: the loaded app and its Distiller                           */
@@ -588,6 +608,7 @@ size_t options_names(const char ***out);
 typedef struct ttdb_opts {
     bool batch;          /* plain text, no screen */
     bool screen;         /* the curses screen is active */
+    bool line;           /* the plain line interface (-nw, TERM=dumb) */
     bool quiet;
     bool keep_going;     /* batch: do not stop at the first error */
     bool print_entries;  /* print executed entries after each run */

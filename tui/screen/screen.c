@@ -12,6 +12,8 @@
  */
 #include "screen.h"
 
+#include <term.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <locale.h>
@@ -52,11 +54,50 @@ void screen_signal(int sig)
 }
 
 /* Output sink: the Console pane. */
+static void take_app_output(void);
+
 static void console_sink(out_kind kind, const char *line, void *ud)
 {
     (void)ud;
+    if (kind != OUT_ECHO)
+        take_app_output(); /* what the app printed comes first */
     console_add(kind, line);
     g_panes[PANE_CONSOLE].follow = true;
+}
+
+static FILE *tty_out;             /* the terminal, for curses */
+static int appnote_fd[2] = {-1, -1}; /* a byte: the app printed lines */
+
+/* One line the app printed: into the Console, marked. */
+static void app_line(const char *line, void *ud)
+{
+    (void)ud;
+    char *s = xasprintf("app| %s", line);
+    console_add(OUT_TEXT, s);
+    free(s);
+    g_panes[PANE_CONSOLE].follow = true;
+}
+
+/* Move what the app printed into the Console. */
+static void take_app_output(void)
+{
+    appout_take(app_line, NULL, false);
+}
+
+/* Whether the terminal can run the screen: a TERM with cursor addressing
+ * (not dumb, as Emacs shells and compile buffers set it). */
+bool screen_terminal_ok(void)
+{
+    const char *term = getenv("TERM");
+    if (!term || !*term || strcmp(term, "dumb") == 0)
+        return false;
+    int err = 0;
+    if (setupterm(term, STDOUT_FILENO, &err) != OK)
+        return false;
+    const char *cup = tigetstr("cup");
+    bool ok = cup && cup != (char *)-1;
+    del_curterm(cur_term);
+    return ok;
 }
 
 /* Start the screen. */
@@ -75,8 +116,15 @@ int screen_start(void)
     sigemptyset(&sa.sa_mask);
     sa.sa_flags = SA_RESTART;
     sigaction(SIGWINCH, &sa, NULL);
-    scr = newterm(NULL, stdout, stdin);
+    /* curses writes to the terminal on a descriptor of its own: fds 1 and
+     * 2 become the app's output pipe (app-output.c) */
+    int tty = dup(STDOUT_FILENO);
+    tty_out = tty >= 0 ? fdopen(tty, "w") : NULL;
+    scr = tty_out ? newterm(NULL, tty_out, stdin) : NULL;
     if (!scr) {
+        if (tty_out)
+            fclose(tty_out);
+        tty_out = NULL;
         close(sigpipe_fd[0]);
         close(sigpipe_fd[1]);
         sigpipe_fd[0] = sigpipe_fd[1] = -1;
@@ -93,6 +141,16 @@ int screen_start(void)
     view_layout();
     prompt_init();
     out_set_sink(console_sink, NULL);
+    if (pipe(appnote_fd) == 0) {
+        for (int i = 0; i < 2; i++) {
+            fcntl(appnote_fd[i], F_SETFL,
+                  fcntl(appnote_fd[i], F_GETFL) | O_NONBLOCK);
+            fcntl(appnote_fd[i], F_SETFD, FD_CLOEXEC);
+        }
+        if (appout_capture(appnote_fd[1]) < 0)
+            out_warn("cannot capture the app's output: it may draw over "
+                     "the screen");
+    }
     static const ttdb_frontend fe = {
         .changed = screen_mark_dirty,
         .running = screen_running,
@@ -118,6 +176,15 @@ void screen_stop(void)
         endwin();
     delscreen(scr);
     scr = NULL;
+    appout_release();
+    for (int i = 0; i < 2; i++) {
+        if (appnote_fd[i] >= 0)
+            close(appnote_fd[i]);
+        appnote_fd[i] = -1;
+    }
+    if (tty_out)
+        fclose(tty_out);
+    tty_out = NULL;
     signal(SIGWINCH, SIG_DFL);
     close(sigpipe_fd[0]);
     close(sigpipe_fd[1]);
@@ -329,14 +396,21 @@ static bool read_keys(void)
 void screen_loop(void)
 {
     while (!g_opts.quit) {
+        take_app_output();
         view_paint();
-        struct pollfd fds[2] = {{.fd = STDIN_FILENO, .events = POLLIN},
-                                {.fd = sigpipe_fd[0], .events = POLLIN}};
-        int r = poll(fds, 2, -1);
+        struct pollfd fds[3] = {{.fd = STDIN_FILENO, .events = POLLIN},
+                                {.fd = sigpipe_fd[0], .events = POLLIN},
+                                {.fd = appnote_fd[0], .events = POLLIN}};
+        int r = poll(fds, 3, -1);
         if (r < 0) {
             if (errno == EINTR)
                 continue;
             break;
+        }
+        if (fds[2].revents & POLLIN) {
+            char buf[256];
+            while (read(appnote_fd[0], buf, sizeof buf) > 0)
+                ;
         }
         if (fds[1].revents & POLLIN)
             handle_signals();

@@ -1,0 +1,72 @@
+#!/bin/sh
+# tmux-output.sh: the terminal habits of issue 9 under tmux: an app that
+# prints never draws over the screen (its lines go to the Console, marked
+# "app|", or to a file), Enter repeats the last run command after other
+# commands, and TERM=dumb gets the plain line interface.
+. "${top_srcdir:-.}/tests/tui/lib.sh"
+plan 7
+
+if ! command -v tmux >/dev/null 2>&1; then
+  for i in $(seq 1 7); do skip "terminal test $i" "tmux is missing"; done
+  exit 0
+fi
+
+CHATTY=$APPS/chatty.la
+SOCK=ttdbout-$$
+T="tmux -L $SOCK -f /dev/null"
+HOME=$TMPD/home
+mkdir -p "$HOME"
+export HOME
+trap '$T kill-server >/dev/null 2>&1; rm -rf "$TMPD"' EXIT
+SCREEN=$TMPD/screen
+
+grab() { $T capture-pane -p -t ttdb >"$SCREEN" 2>/dev/null; }
+wait_for() {
+  i=0
+  while [ $i -lt 200 ]; do
+    grab
+    grep -F -q -e "$1" "$SCREEN" && return 0
+    sleep 0.05
+    i=$((i + 1))
+  done
+  return 1
+}
+keys() { $T send-keys -t ttdb "$@"; }
+scheck() {
+  desc=$1
+  shift
+  tap_n=$((tap_n + 1))
+  if "$@"; then
+    echo "ok $tap_n - $desc"
+  else
+    echo "not ok $tap_n - $desc"
+    sed 's/^/# | /' "$SCREEN"
+  fi
+}
+start() {
+  $T kill-session -t ttdb >/dev/null 2>&1
+  $T new-session -d -s ttdb -x 100 -y 30 \
+    "env TERM=$1 HOME='$HOME' TTDB_PLUGIN_PATH='$TTDB_PLUGIN_PATH' $VALGRIND '$TTDB' '$CHATTY'; echo TTDB-EXIT=\$?; sleep 600"
+}
+
+start screen
+wait_for "(ttdb)" >/dev/null
+keys "call Chatty talk 40" Enter "continue" Enter
+wait_for "q closes" >/dev/null
+keys q
+scheck "an app printing 40 lines: its lines are in the Console (a popup first: long output)" eval 'wait_for "app| chatty line 40 of 40" && wait_for "stop: idle"'
+scheck "... and the screen stays intact (panes, status line, prompt)" eval 'grab; [ "$(wc -l <"$SCREEN")" -eq 30 ] && sed -n 1p "$SCREEN" | grep -q "^  Tonics" && sed -n 29p "$SCREEN" | grep -q "ttdb chatty.la" && sed -n 30p "$SCREEN" | grep -q "^(ttdb)" && ! grep -q "^chatty" "$SCREEN"'
+keys "set app-output $TMPD/app.txt" Enter "call Chatty talk 2" Enter "continue" Enter
+scheck "set app-output FILE: the lines go to the file" eval 'wait_for "| 7 sparkles |" && sleep 0.2 && grep -q "chatty line 2 of 2" "$TMPD/app.txt" && ! grep -q "of 2" "$SCREEN"'
+
+keys "step" Enter
+wait_for "no sparkle ran" >/dev/null
+keys "call Chatty talk 1" Enter "info tonics" Enter Enter
+scheck "Enter repeats the last run command, also after other commands" wait_for "| 8 sparkles |"
+keys "quit" Enter
+scheck "quit leaves with status 0" wait_for "TTDB-EXIT=0"
+
+start dumb
+scheck "TERM=dumb: the plain line interface" eval 'wait_for "(line interface)" && wait_for "(ttdb)" && ! grep -q "Tonics" "$SCREEN"'
+keys "step" Enter Enter "quit" Enter
+scheck "... with the commands and output of batch mode" eval 'wait_for "TTDB-EXIT=0" && grep -q "stopped: sparkle_count; 1 sparkle (#2)" "$SCREEN" && grep -q "  2 tt_main_catalyst.ttse__on_start()" "$SCREEN"'
