@@ -224,8 +224,8 @@ void screen_setting(const char *name)
 static void resize(void)
 {
     struct winsize ws;
-    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 &&
-        ws.ws_col > 0) {
+    int fd = tty_out ? fileno(tty_out) : STDOUT_FILENO; /* 1 is the app's */
+    if (ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0) {
         resizeterm(ws.ws_row, ws.ws_col);
     }
     view_layout();
