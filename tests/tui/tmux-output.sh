@@ -20,7 +20,8 @@ export HOME
 trap '$T kill-server >/dev/null 2>&1; rm -rf "$TMPD"' EXIT
 SCREEN=$TMPD/screen
 
-grab() { $T capture-pane -p -t ttdb >"$SCREEN" 2>/dev/null; }
+S=ttdb
+grab() { $T capture-pane -p -t $S >"$SCREEN" 2>/dev/null; }
 wait_for() {
   i=0
   while [ $i -lt 200 ]; do
@@ -31,7 +32,7 @@ wait_for() {
   done
   return 1
 }
-keys() { $T send-keys -t ttdb "$@"; }
+keys() { $T send-keys -t $S "$@"; }
 scheck() {
   desc=$1
   shift
@@ -43,9 +44,11 @@ scheck() {
     sed 's/^/# | /' "$SCREEN"
   fi
 }
+# A new session (the earlier ones stay: killing the last one would stop the
+# tmux server while the next one starts).
 start() {
-  $T kill-session -t ttdb >/dev/null 2>&1
-  $T new-session -d -s ttdb -x 100 -y 30 \
+  S=ttdb-$1
+  $T new-session -d -s $S -x 100 -y 30 \
     "env TERM=$1 HOME='$HOME' TTDB_PLUGIN_PATH='$TTDB_PLUGIN_PATH' $VALGRIND '$TTDB' '$CHATTY'; echo TTDB-EXIT=\$?; sleep 600"
 }
 
