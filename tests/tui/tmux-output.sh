@@ -4,10 +4,10 @@
 # "app|", or to a file), Enter repeats the last run command after other
 # commands, and TERM=dumb gets the plain line interface.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 7
+plan 9
 
 if ! command -v tmux >/dev/null 2>&1; then
-  for i in $(seq 1 7); do skip "terminal test $i" "tmux is missing"; done
+  for i in $(seq 1 9); do skip "terminal test $i" "tmux is missing"; done
   exit 0
 fi
 
@@ -66,6 +66,12 @@ keys "step" Enter
 wait_for "no sparkle ran" >/dev/null
 keys "call Chatty talk 1" Enter "info tonics" Enter Enter
 scheck "Enter repeats the last run command, also after other commands" wait_for "| 8 sparkles |"
+keys Tab Tab Tab
+wait_for "> Trace" >/dev/null
+keys Up Up Up
+scheck "the Trace pane says it is not following after the user scrolled up" wait_for "NOT FOLLOWING: a run or End goes back to #8"
+keys Escape "call Chatty talk 1" Enter "step" Enter
+scheck "a run command brings it back to the newest entry" eval 'wait_for "| 9 sparkles |" && wait_for "Trace  #1-#9" && grep -q "   9    0.000   Chatty.ttsc__talk(1)" "$SCREEN"'
 keys "quit" Enter
 scheck "quit leaves with status 0" wait_for "TTDB-EXIT=0"
 

@@ -209,8 +209,12 @@ void screen_mark_dirty(void)
 /* A run starts. */
 void screen_running(void)
 {
-    if (active)
-        status_running();
+    if (!active)
+        return;
+    /* every run command brings the Trace pane back to the newest entry */
+    g_panes[PANE_TRACE].follow = true;
+    g_panes[PANE_TRACE].dirty = true;
+    status_running();
 }
 
 /* A setting changed (`set system`). */

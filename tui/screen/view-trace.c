@@ -143,10 +143,15 @@ static void trace_draw_row(pane *p, int y, size_t row, int w, bool selected)
     view_row(p, y, T.row.s, w, a, selected);
 }
 
-/* "#1-#230, system shown". */
+/* "#1-#230, system shown"; "NOT FOLLOWING" once the user scrolled up (a
+ * run command, or End, follows the newest entry again). */
 static void trace_title(pane *p, char *buf, size_t size)
 {
-    (void)p;
+    if (!p->follow && g_session.cat && tt_trace_last_seq(g_session.cat)) {
+        snprintf(buf, size, "NOT FOLLOWING: a run or End goes back to #%llu",
+                 (unsigned long long)tt_trace_last_seq(g_session.cat));
+        return;
+    }
     tt_catalyst *cat = g_session.cat;
     uint64_t last = cat ? tt_trace_last_seq(cat) : 0;
     if (!last) {
