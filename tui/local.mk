@@ -151,6 +151,7 @@ TESTS += $(TTDB_TUI_TESTS)
 TESTS += tests/dap/dap.sh
 EXTRA_DIST += tests/dap/dap.sh tests/dap/dap.test.mjs \
 	tests/node/package.json tests/node/package-lock.json \
+	tests/node/need-modules.sh \
 	editors/vscode/package.json editors/vscode/extension.js \
 	editors/vscode/README.md
 EXTRA_DIST += $(TTDB_TUI_TESTS) tests/tui/lib.sh tests/tui/chrome-flows.mjs \

@@ -4,17 +4,9 @@
 # installed into the build tree by ./bootstrap), for the reference scenarios
 # and a demo.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-MODULES=$top_builddir/tests/node/node_modules
-if ! command -v node >/dev/null 2>&1; then
-  echo "1..1"
-  echo "not ok 1 - node is missing: ./bootstrap installs nodejs and npm"
-  exit 1
-fi
-if [ ! -d "$MODULES/@paulirish/trace_engine" ]; then
-  echo "1..1"
-  echo "not ok 1 - the trace engine is missing: run ./bootstrap (npm ci in $top_builddir/tests/node)"
-  exit 1
-fi
+. "$top_srcdir/tests/node/need-modules.sh"
+need_node_module @paulirish/trace_engine "the Chrome DevTools trace engine"
+MODULES=$NODE_TESTS_DIR/node_modules
 plan 3
 n=0
 for s in hierarchy chunked parent_infusions; do
