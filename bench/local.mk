@@ -19,3 +19,4 @@ CLEANFILES += $(bench_programs)
 bench: $(bench_programs)
 .PHONY: bench
 bench: $(TTDB_EXPORTERS)
+EXTRA_DIST += bench/timetravel.sh

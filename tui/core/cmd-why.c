@@ -11,6 +11,7 @@
 #include <string.h>
 
 #define CAUSED_MAX_LINES 1000
+#define WHY_MAX_LINKS 1000
 
 /* Arguments for a link: a timer info or reference by name, a tonic by name,
  * anything else as JSON. */
@@ -86,8 +87,13 @@ int why_chain(strbuf *b, tt_catalyst *cat, uint64_t seq)
         return -1;
     why_entry_text(b, cat, e);
     sb_add(b, "\n");
-    for (;;) {
+    for (size_t links = 0;; links++) {
         uint64_t c = tt_entry_cause(e);
+        if (links == WHY_MAX_LINKS && c) {
+            sb_printf(b, "<- ... (%d links shown: `why #%llu` goes on)\n",
+                      WHY_MAX_LINKS, (unsigned long long)c);
+            return 0;
+        }
         if (c == 0) {
             const char *src = tt_entry_source_name(cat, e);
             if (e->src_obj != TT_SRC_NONE && (e->src_obj & TT_SRC_TIMER)) {
@@ -170,7 +176,7 @@ const cmd_entry cmd_why_entry = {
     .name = "why",
     .usage = "why [#N]",
     .help = "The causal chain of entry N (default: the newest), one line per "
-            "link, back to the input from outside that set it off: the "
+            "link (at most 1000), back to the input from outside that set it off: the "
             "sparkle that queued it, the entry that started the timer whose "
             "callback it is, the state change it belongs to, the entry that "
             "created its tonic.",

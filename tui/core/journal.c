@@ -351,6 +351,15 @@ int journal_replay(session *s, uint64_t target)
             out_mute(false);
             if (rc < 0)
                 break;
+            cur = tt_trace_last_seq(s->cat);
+            if (cur < to && !strstr(s->last_stop, "crashed") &&
+                !strstr(s->last_stop, "watchdog")) {
+                out_error("the replay stopped at #%llu before #%llu: %s",
+                          (unsigned long long)cur, (unsigned long long)to,
+                          s->last_stop);
+                rc = -1;
+                break;
+            }
         }
         cur = tt_trace_last_seq(s->cat);
         if (it->end > cur)

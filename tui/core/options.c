@@ -33,8 +33,9 @@ static const option_def options[] = {
     {"wall-guard", OPT_SECONDS, &g_session.wall_guard, true, true,
      "wall-clock seconds a run may take (0: 60, negative: off)", false},
     {"trace-ring", OPT_COUNT, &g_session.trace_ring, true, false,
-     "keep at least the last N trace entries; older ones go in chunks "
-     "of 65536 (0: all)", false},
+     "keep at least the last N trace entries (default 1048576, about "
+     "110 MB); older ones go in chunks of 65536 and goto replays to them "
+     "(0: keep all)", false},
     {"system", OPT_BOOL, &g_opts.show_system, false, false,
      "show system sparkles (_tt*) in the Trace pane (dimmed) or hide them",
      true},

@@ -15,7 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-session g_session = {.wall_guard = 0, .timeout = 0};
+/* The trace ring: at least the last 1,048,576 entries (about 110 MB);
+ * goto replays to older ones. */
+#define TTDB_TRACE_RING (1u << 20)
+session g_session = {.wall_guard = 0, .timeout = 0, .trace_ring = TTDB_TRACE_RING};
 unsigned g_run_number;
 
 /* Create the catalyst (before the module loads: its constructors run under

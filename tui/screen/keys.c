@@ -48,6 +48,11 @@ static const key_binding bindings[] = {
     {'N', KS_PANE, KA_SEARCH_PREV, NULL, NULL},
     {'h', KS_PANE, KA_TOGGLE_SYSTEM, "h",
      "hide or show system sparkles (_tt*) in the trace"},
+    {'o', KS_PANE, KA_TRACE_GOTO, "o",
+     "(Trace pane) go to the selected entry: `goto #N`, every pane then "
+     "shows that moment"},
+    {'w', KS_PANE, KA_TRACE_WHY, "w",
+     "(Trace pane) why the selected entry ran: its cause chain"},
     {12, KS_ANY, KA_REDRAW, "Ctrl-L", "redraw the screen"},
     {FKEY(KEY_PPAGE), KS_COMMAND, KA_TRACE_PGUP, "PgUp PgDn",
      "(on the command line) scroll the Trace pane"},

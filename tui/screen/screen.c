@@ -313,6 +313,14 @@ static void pane_key(pane *p, int key)
     case KA_TOGGLE_SYSTEM:
         trace_toggle_system();
         break;
+    case KA_TRACE_GOTO:
+        if (p == &g_panes[PANE_TRACE])
+            trace_goto_selected();
+        break;
+    case KA_TRACE_WHY:
+        if (p == &g_panes[PANE_TRACE])
+            trace_why_selected();
+        break;
     case KA_REDRAW:
         redraw();
         break;

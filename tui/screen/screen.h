@@ -122,6 +122,9 @@ char *console_text_since(size_t since);
 void trace_search(const char *pattern, int dir);
 void trace_search_again(int dir);
 void trace_toggle_system(void);
+/* The keys of the Trace pane: goto the selected entry; its cause chain. */
+void trace_goto_selected(void);
+void trace_why_selected(void);
 /* Show or hide system sparkles as g_opts.show_system says (`set system`). */
 void trace_follow_setting(void);
 /* Milliseconds to rebuild the hidden-system index (bench-redraw). */
@@ -189,6 +192,8 @@ typedef enum key_action {
     KA_SEARCH_NEXT,
     KA_SEARCH_PREV,
     KA_TOGGLE_SYSTEM,
+    KA_TRACE_GOTO,
+    KA_TRACE_WHY,
     KA_REDRAW,
     KA_TRACE_PGUP,
     KA_TRACE_PGDN

@@ -164,7 +164,40 @@ static void trace_title(pane *p, char *buf, size_t size)
              (unsigned long long)last, T.hide_system ? "hidden" : "dimmed");
 }
 
-/* Enter: the entry in full (pretty JSON). */
+/* The key "go to this entry": `goto #N` for the selected row, as if typed. */
+void trace_goto_selected(void)
+{
+    pane *p = &g_panes[PANE_TRACE];
+    if (!g_session.cat || !p->ops || trace_rows(p) == 0)
+        return;
+    char *line = xasprintf("goto #%llu", (unsigned long long)row_seq(p->sel));
+    char *echo = xasprintf("%s%s", TTDB_PROMPT, line);
+    console_add(OUT_ECHO, echo);
+    cmd_execute(line);
+    free(echo);
+    free(line);
+}
+
+/* The key "why": the selected entry's cause chain in the popup. */
+void trace_why_selected(void)
+{
+    pane *p = &g_panes[PANE_TRACE];
+    tt_catalyst *cat = g_session.cat;
+    if (!cat || !p->ops || trace_rows(p) == 0)
+        return;
+    uint64_t seq = row_seq(p->sel);
+    strbuf b = {0};
+    if (why_chain(&b, cat, seq) < 0) {
+        sb_free(&b);
+        return;
+    }
+    char *title = xasprintf("why #%llu", (unsigned long long)seq);
+    detail_open(title, b.s);
+    free(title);
+    sb_free(&b);
+}
+
+/* Enter: the entry in full: its cause chain, then pretty JSON. */
 static void trace_activate(pane *p, size_t row)
 {
     (void)p;
@@ -184,7 +217,12 @@ static void trace_activate(pane *p, size_t row)
                             (unsigned long long)e->seq,
                             tt_entry_tonic_name(cat, e),
                             tt_entry_sparkle_name(cat, e));
-    detail_open(title, pretty ? pretty : buf);
+    strbuf text = {0};
+    why_chain(&text, cat, e->seq);
+    sb_add(&text, "\n");
+    sb_add(&text, pretty ? pretty : buf);
+    detail_open(title, text.s);
+    sb_free(&text);
     free(title);
     free(pretty);
     free(buf);

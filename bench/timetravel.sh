@@ -1,0 +1,31 @@
+#!/bin/sh
+# timetravel.sh: one ttdb session of tests/tui/apps/chain.la with N sparkles,
+# then one time-travel operation, for timing the operation as the difference
+# between two whole processes (run from the build tree):
+#
+#   bench/timetravel.sh OP N     OP: none | goto | rs | verify
+#
+#   none     the session only: call Chain next N, continue
+#   goto     ... then goto #(N/2): a replay of half the session
+#   goto-end ... then goto #(last-1): a replay of all of it
+#   rs       ... then reverse-step (one entry back)
+#   verify   ... then verify (the whole session again, compared)
+#
+# Time `OP` and `none` the same way (e.g. `/usr/bin/time -f %U+%S` or a
+# benchmark harness, several runs, medians) and subtract.  doc/performance.md
+# quotes the figures.
+op=${1:-none}
+n=${2:-1000000}
+top_builddir=${top_builddir:-.}
+app=$top_builddir/tests/tui/apps/chain.la
+last=$((n + 6))
+case $op in
+  none) extra= ;;
+  goto) extra="goto #$((n / 2))" ;;
+  goto-end) extra="goto #$((last - 1))" ;;
+  rs) extra="reverse-step" ;;
+  verify) extra="verify" ;;
+  *) echo "timetravel.sh: unknown operation '$op' (none, goto, goto-end, rs, verify)" >&2; exit 2 ;;
+esac
+exec "$top_builddir/tui/ttdb" -batch -q -ex "set entries off" \
+  -ex "call Chain next $n" -ex continue ${extra:+-ex "$extra"} "$app"
