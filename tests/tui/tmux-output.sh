@@ -4,10 +4,10 @@
 # "app|", or to a file), Enter repeats the last run command after other
 # commands, and TERM=dumb gets the plain line interface.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 9
+plan 11
 
 if ! command -v tmux >/dev/null 2>&1; then
-  for i in $(seq 1 9); do skip "terminal test $i" "tmux is missing"; done
+  for i in $(seq 1 11); do skip "terminal test $i" "tmux is missing"; done
   exit 0
 fi
 
@@ -79,3 +79,12 @@ start dumb
 scheck "TERM=dumb: the plain line interface" eval 'wait_for "(line interface)" && wait_for "(ttdb)" && ! grep -q "Tonics" "$SCREEN"'
 keys "step" Enter Enter "quit" Enter
 scheck "... with the commands and output of batch mode" eval 'wait_for "TTDB-EXIT=0" && grep -q "stopped: sparkle_count; 1 sparkle (#2)" "$SCREEN" && grep -q "  2 tt_main_catalyst.ttse__on_start()" "$SCREEN"'
+
+# 80x24: long console lines wrap, the Probes pane shows the values.
+S=ttdb-small
+$T new-session -d -s $S -x 80 -y 24 \
+  "env TERM=screen HOME='$HOME' TTDB_PLUGIN_PATH='$TTDB_PLUGIN_PATH' $VALGRIND '$TTDB' '$COUNTER'; echo TTDB-EXIT=\$?; sleep 600"
+wait_for "(ttdb)" >/dev/null
+keys "display Counter.total" Enter "display Counter.count" Enter "call Counter mix 7 2.5 true two" Enter "continue" Enter
+scheck "at 80x24 the Probes pane shows the values" eval 'wait_for "stop: idle" && grep -q "^#8     total = 9.5" "$SCREEN" && grep -q "^start  count = 0 " "$SCREEN"'
+scheck "a long console line wraps instead of being cut" eval 'grep -q "queued Counter.ttsc__mix(7, 2.5, true, \"two\") at" "$SCREEN" && grep -q "   position 6" "$SCREEN"'

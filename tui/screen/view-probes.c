@@ -6,6 +6,7 @@
 #include "screen.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 static size_t probes_rows(pane *p)
 {
@@ -13,18 +14,40 @@ static size_t probes_rows(pane *p)
     return g_bps.nrows;
 }
 
+/* Whether every displayed probe belongs to one tonic (then a narrow pane
+ * leaves the tonic's name out). */
+static bool one_tonic(void)
+{
+    for (size_t i = 1; i < g_bps.nw; i++)
+        if (strcmp(g_bps.w[i].tonic, g_bps.w[0].tonic) != 0)
+            return false;
+    return true;
+}
+
 static void probes_draw_row(pane *p, int y, size_t row, int w, bool sel)
 {
     const watch_row *r = &g_bps.rows[row];
     const watch *wt = &g_bps.w[r->watch];
     char *text;
-    if (r->seq)
+    if (w < 56) {
+        /* narrow (80 columns and less): the value before anything else
+         * is cut; no time column, the tonic only when it tells apart */
+        char seq[24];
+        snprintf(seq, sizeof seq, r->seq ? "#%llu" : "start",
+                 (unsigned long long)r->seq);
+        if (w < 36 && one_tonic())
+            text = xasprintf("%-6s %s = %s", seq, wt->probe, r->text);
+        else
+            text = xasprintf("%-6s %s.%s = %s", seq, wt->tonic, wt->probe,
+                             r->text);
+    } else if (r->seq) {
         text = xasprintf("#%-6llu %7.3f %s.%s = %s",
                          (unsigned long long)r->seq, r->vt, wt->tonic,
                          wt->probe, r->text);
-    else
+    } else {
         text = xasprintf("%-7s %7.3f %s.%s = %s", "start", r->vt, wt->tonic,
                          wt->probe, r->text);
+    }
     bool fresh = g_run_number > 0 && r->run == g_run_number && r->seq;
     view_row(p, y, text, w, fresh ? A_HILITE : 0, sel);
     free(text);
