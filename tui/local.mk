@@ -128,6 +128,7 @@ TTDB_TUI_TESTS = \
 	tests/tui/batch-pending.sh \
 	tests/tui/batch-expect.sh \
 	tests/tui/batch-print.sh \
+	tests/tui/batch-output.sh \
 	tests/tui/batch-info.sh \
 	tests/tui/batch-call.sh \
 	tests/tui/batch-export.sh \
