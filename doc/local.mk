@@ -13,7 +13,8 @@ EXTRA_DIST += \
 	doc/trace-format.md \
 	doc/contracts.md \
 	doc/differences.md \
-	doc/performance.md
+	doc/performance.md \
+	doc/attach.md
 
 # --- doc-blocks: every code block of the docs, built or run ----------------
 TESTS += tests/doc-blocks.sh

@@ -70,6 +70,7 @@ int tt_catalyst_new(tt_catalyst **out, const tt_catalyst_options *opts)
     cat->thread = pthread_self();
     pthread_mutex_init(&cat->inbox_lock, NULL);
     pthread_cond_init(&cat->inbox_cond, NULL);
+    pthread_cond_init(&cat->call_cond, NULL);
     cat->t0 = tt__mono();
     cat->sparkling = true;
     cat->frame = (tt__frame){NULL, TT_N_EMPTY, -1, 0};
@@ -135,6 +136,7 @@ void tt_catalyst_free(tt_catalyst *cat)
         tt__names_free(&cat->names);
     pthread_mutex_destroy(&cat->inbox_lock);
     pthread_cond_destroy(&cat->inbox_cond);
+    pthread_cond_destroy(&cat->call_cond);
     free(cat);
 }
 
@@ -218,6 +220,8 @@ int tt_catalyst_run(tt_catalyst *cat)
             int req = atomic_exchange(&cat->stop_flag, 0);
             if (req & TT__REQ_RECORD)
                 tt__record_snapshot(cat);
+            if (req & TT__REQ_CALL)
+                tt__record_call(cat);
             tt__frame ext = {NULL, TT_N_EMPTY, -1, 0};
             if ((req & TT__REQ_STOP) && !cat->self->finishing)
                 tt__post(cat->self, TT_N_FINISH, NULL, 0, &ext);

@@ -44,6 +44,6 @@ src_libtasktonic_la_LIBADD = $(FFI_LIBS) $(JANSSON_LIBS) $(DL_LIBS) \
 
 # ttrun: run an app module under the real-time Catalyst.
 bin_PROGRAMS += src/ttrun
-src_ttrun_SOURCES = src/ttrun.c
+src_ttrun_SOURCES = src/ttrun.c src/ttrun.h src/ttrun-listen.c
 src_ttrun_LDADD = src/libtasktonic.la $(PTHREAD_LIBS)
 dist_man_MANS += doc/ttrun.1

@@ -151,3 +151,36 @@ void tt__record_snapshot(tt_catalyst *cat)
     free(path);
     cat->rec_t = 0;
 }
+
+/* Run fn on the catalyst's thread between two sparkles (any thread). */
+int tt_catalyst_request_call(tt_catalyst *cat, void (*fn)(tt_catalyst *cat, void *ud), void *ud)
+{
+    if (!cat || !fn)
+        return -TT_EINVAL;
+    pthread_mutex_lock(&cat->inbox_lock);
+    while (cat->call_fn) /* one at a time: wait for the previous one */
+        pthread_cond_wait(&cat->call_cond, &cat->inbox_lock);
+    cat->call_fn = fn;
+    cat->call_ud = ud;
+    atomic_fetch_or(&cat->stop_flag, TT__REQ_CALL);
+    atomic_store(&cat->inbox_flag, 1);
+    pthread_cond_signal(&cat->inbox_cond);
+    pthread_mutex_unlock(&cat->inbox_lock);
+    return 0;
+}
+
+/* The loop runs the requested call (catalyst thread, between sparkles). */
+void tt__record_call(tt_catalyst *cat)
+{
+    pthread_mutex_lock(&cat->inbox_lock);
+    void (*fn)(tt_catalyst *, void *) = cat->call_fn;
+    void *ud = cat->call_ud;
+    pthread_mutex_unlock(&cat->inbox_lock);
+    if (fn)
+        fn(cat, ud);
+    pthread_mutex_lock(&cat->inbox_lock);
+    cat->call_fn = NULL;
+    pthread_cond_broadcast(&cat->call_cond);
+    pthread_mutex_unlock(&cat->inbox_lock);
+    cat->rec_t = 0;
+}

@@ -391,6 +391,14 @@ TT_EXTERN int tt_catalyst_write_record(tt_catalyst *cat, const char *path,
  * write the recording to path between two sparkles, with stop condition
  * "snapshot"; it keeps running.  Returns at once. */
 TT_EXTERN int tt_catalyst_request_record(tt_catalyst *cat, const char *path);
+/* Ask a running tt_catalyst_run (from any thread, not a signal handler) to
+ * call fn(cat, ud) on its thread between two sparkles, e.g. to read tonics,
+ * the queue and the recording for a live viewer (ttrun --listen).  Returns
+ * at once (after a previous request was taken); fn must be quick and must
+ * not block: the catalyst waits for it. */
+TT_EXTERN int tt_catalyst_request_call(tt_catalyst *cat,
+                                       void (*fn)(tt_catalyst *cat, void *ud),
+                                       void *ud);
 /* The signal of the contained crash that stopped tt_catalyst_run, else 0. */
 TT_EXTERN int tt_catalyst_crash_signal(const tt_catalyst *cat);
 /* Current time of the catalyst in seconds: virtual time for a virtual

@@ -460,6 +460,9 @@ struct tt_catalyst {
     size_t record_n;         /* record the last N sparkles; 0 off */
     char *record_path;       /* a snapshot asked for by another thread */
     int record_rc;           /* result of the last requested snapshot */
+    void (*call_fn)(tt_catalyst *cat, void *ud); /* tt_catalyst_request_call */
+    void *call_ud;
+    pthread_cond_t call_cond;  /* a requested call was taken (inbox_lock) */
 
     /* sparkle-name cache for posts on the catalyst's thread: callers pass
      * the same string literal again and again */
@@ -470,7 +473,7 @@ struct tt_catalyst {
 };
 
 /* catalyst.c */
-enum { TT__REQ_STOP = 1, TT__REQ_RECORD = 2 }; /* stop_flag bits */
+enum { TT__REQ_STOP = 1, TT__REQ_RECORD = 2, TT__REQ_CALL = 4 }; /* stop_flag bits */
 TT__INTERNAL bool tt__on_catalyst_thread(const tt_catalyst *cat);
 TT__INTERNAL void tt__adopt_thread(tt_catalyst *cat);
 /* Move orders posted by other threads to the queue. */
@@ -566,6 +569,8 @@ TT__INTERNAL void tt__recorded_free(struct tt__recorded *r);
 
 /* record.c: take the snapshot another thread asked for. */
 TT__INTERNAL void tt__record_snapshot(tt_catalyst *cat);
+/* record.c: run the call another thread asked for. */
+TT__INTERNAL void tt__record_call(tt_catalyst *cat);
 
 /* crash.c */
 #define TT__WATCHDOG_MAX 1e6 /* seconds: far beyond any sparkle, fits setitimer */

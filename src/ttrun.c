@@ -1,7 +1,7 @@
 /*
  * ttrun: run a Tonic app module under the real-time Catalyst.
  *
- *     ttrun [--record FILE [--record-last N]] APP.so|APP.la
+ *     ttrun [--record FILE] [--record-last N] [--listen PATH] APP.so|APP.la
  *
  * Loads the module, runs its formula and the production loop until the
  * catalyst finishes.  SIGINT and SIGTERM finish the catalyst cleanly: they
@@ -14,8 +14,10 @@
  * on SIGUSR1 (a snapshot; the app keeps running), and when a sparkle
  * crashes: then the crash's entry is last, and ttrun dies of the signal as
  * it would have without recording.
+ *
+ * With --listen a debugger can attach through a Unix socket (ttrun-listen.c).
  */
-#include "tasktonic.h"
+#include "ttrun.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -31,13 +33,15 @@ static const char *record_path;
 static volatile sig_atomic_t stopped_by; /* SIGINT or SIGTERM, or 0 */
 
 static const char usage[] =
-    "usage: ttrun [--record FILE [--record-last N]] APP.so|APP.la\n"
+    "usage: ttrun [--record FILE] [--record-last N] [--listen PATH] APP.so|APP.la\n"
     "Run a TaskTonic app module under the real-time Catalyst until it finishes.\n"
     "\n"
     "  --record FILE      flight recorder: write the last sparkles to FILE (trace\n"
     "                     JSON, `ttdb -trace FILE` opens it) when the app finishes,\n"
     "                     on SIGINT/SIGTERM, on SIGUSR1 (a snapshot) and on a crash\n"
-    "  --record-last N    how many sparkles the recording keeps (default 10000)\n";
+    "  --record-last N    how many sparkles the recording keeps (default 10000)\n"
+    "  --listen PATH      let debuggers attach (`ttdb -attach PATH`) through a Unix\n"
+    "                     socket (owner only); the recorder feeds them\n";
 
 /* Wait for SIGINT/SIGTERM (finish the catalyst) and SIGUSR1 (snapshot). */
 static void *signal_waiter(void *cat)
@@ -67,6 +71,7 @@ static int bad_usage(const char *fmt, const char *arg)
 int main(int argc, char **argv)
 {
     const char *app_path = NULL;
+    const char *listen_path = NULL;
     size_t record_last = RECORD_LAST_DEFAULT;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -77,6 +82,10 @@ int main(int argc, char **argv)
             if (++i >= argc)
                 return bad_usage("%s needs a file", a);
             record_path = argv[i];
+        } else if (strcmp(a, "--listen") == 0) {
+            if (++i >= argc)
+                return bad_usage("%s needs a socket path", a);
+            listen_path = argv[i];
         } else if (strcmp(a, "--record-last") == 0) {
             if (++i >= argc)
                 return bad_usage("%s needs a number", a);
@@ -112,7 +121,7 @@ int main(int argc, char **argv)
     tt_catalyst *cat;
     tt_catalyst_options opts = {.mode = TT_MODE_CATALYST, .contain_crashes = record_path != NULL};
     int rc = tt_catalyst_new(&cat, &opts);
-    if (rc == 0 && record_path)
+    if (rc == 0 && (record_path || listen_path))
         rc = tt_catalyst_record(cat, record_last);
     if (rc < 0) {
         fprintf(stderr, "ttrun: %s\n", tt_strerror(rc));
@@ -127,6 +136,13 @@ int main(int argc, char **argv)
         tt_app_close(app);
         return 1;
     }
+    char lerr[512];
+    if (listen_path && ttrun_listen_start(cat, listen_path, lerr, sizeof lerr) < 0) {
+        fprintf(stderr, "ttrun: %s\n", lerr);
+        tt_catalyst_free(cat);
+        tt_app_close(app);
+        return 1;
+    }
     pthread_t waiter;
     bool have_waiter = pthread_create(&waiter, NULL, signal_waiter, cat) == 0;
     rc = tt_catalyst_run(cat);
@@ -134,6 +150,7 @@ int main(int argc, char **argv)
         pthread_cancel(waiter); /* sigwait is a cancellation point */
         pthread_join(waiter, NULL);
     }
+    ttrun_listen_stop();
     int crash = rc == -TT_ECRASHED ? tt_catalyst_crash_signal(cat) : 0;
     if (rc < 0)
         fprintf(stderr, "ttrun: %s\n", tt_catalyst_errmsg(cat));

@@ -45,7 +45,7 @@ check() {
   fi
 }
 
-echo "1..13"
+echo "1..17"
 
 run
 check "no argument: usage on stderr, status 2" \
@@ -149,3 +149,38 @@ check "--record on a crash: the crash entry last, then the usual crash exit" \
 
 TT_COUNTDOWN_CRASH=1 run "$mod"
 check "without --record a crash is the same exit" eval '[ $rc -eq 139 ]'
+
+# --- live attach: --listen PATH, ttdb -attach PATH ---------------------------
+TTDB=${TTDB:-$top_builddir/tui/ttdb}
+sock=$tmp/app.sock
+TT_COUNTDOWN_PRINT=1 TT_COUNTDOWN_FOREVER=1 \
+  $VALGRIND "$ttrun" --listen "$sock" "$mod" >"$tmp/fifo" 2>"$ERR" </dev/null &
+pid=$!
+exec 3<"$tmp/fifo"
+IFS= read -r line <&3
+check "--listen: an owner-only socket" \
+  eval '[ "$line" = ready ] && [ -S "$sock" ] && [ "$(stat -c %a "$sock")" = 600 ]'
+
+"$TTDB" -batch -attach "$sock" -ex "info stats" -ex "info tonics" -ex "info trace 1" >"$OUT" 2>>"$ERR" </dev/null
+rc=$?
+check "ttdb -attach: tonics, states and statistics in batch" \
+  eval '[ $rc -eq 0 ] && grep -q "attached to pid $pid: 2 tonics" "$OUT" && grep -q "^Countdown  *--  *3 " "$OUT" && grep -q "^6 Countdown.ttsc__go(3)" "$OUT" && grep -q "queue: 0" "$OUT"'
+
+"$TTDB" -batch -q -attach "$sock" -ex "info stats" >"$tmp/v1" 2>&1 </dev/null &
+v1=$!
+"$TTDB" -batch -q -attach "$sock" -ex "info stats" >"$tmp/v2" 2>&1 </dev/null &
+v2=$!
+wait $v1; r1=$?
+wait $v2; r2=$?
+check "two viewers at once; after they detach the app still runs" \
+  eval '[ $r1 -eq 0 ] && [ $r2 -eq 0 ] && grep -q "^Countdown" "$tmp/v1" && grep -q "^Countdown" "$tmp/v2" && kill -0 $pid'
+
+kill -TERM "$pid"
+wait "$pid"
+rc=$?
+cat <&3 >"$OUT"
+exec 3<&-
+"$TTDB" -batch -q -attach "$sock" >"$tmp/v3" 2>&1 </dev/null
+r3=$?
+check "stopping the app removes the socket; attaching then fails in one line" \
+  eval '[ $rc -eq 0 ] && ! [ -e "$sock" ] && [ $r3 -eq 1 ] && [ "$(wc -l <"$tmp/v3")" -eq 1 ] && grep -q "cannot attach to $sock" "$tmp/v3"'

@@ -19,6 +19,7 @@ tui_libttdbcore_la_SOURCES = \
 	tui/core/script.c \
 	tui/core/session.c \
 	tui/core/trace-session.c \
+	tui/core/attach.c \
 	tui/core/resolve.c \
 	tui/core/format.c \
 	tui/core/options.c \

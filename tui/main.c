@@ -29,6 +29,7 @@ static const char usage_text[] =
     "\n"
     "  -trace FILE   open a trace file (JSON) post-mortem instead of an app\n"
     "                (FILE.json is opened so too)\n"
+    "  -attach PATH  attach to a live app (`ttrun --listen PATH APP`)\n"
     "  -batch        plain-text mode: run the -x and -ex commands, then exit\n"
     "  -nw           a plain line interface instead of the screen (also\n"
     "                with TERM=dumb or a terminal without cursor movement)\n"
@@ -47,7 +48,8 @@ static const char usage_text[] =
     "lists the commands; see ttdb(1).\n";
 
 static const char *const option_names[] = {
-    "-batch", "-nw", "-x", "-ex", "-k", "-q", "--dap", "-trace", "--version",
+    "-batch", "-nw", "-x", "-ex", "-k", "-q", "--dap", "-trace", "-attach",
+    "--version",
     "--help"};
 
 /* Print a usage error and return the usage status. */
@@ -197,6 +199,17 @@ int main(int argc, char **argv)
             g_session.force_trace = true;
         } else if (!strcmp(a, "-nw") || !strcmp(a, "--nw")) {
             opt_nw = true;
+        } else if (!strcmp(a, "-attach") || !strcmp(a, "--attach")) {
+            if (i + 1 >= argc) {
+                free(cmds);
+                return usage_error("%s needs the socket of `ttrun --listen`", a);
+            }
+            if (app) {
+                free(cmds);
+                return usage_error("more than one APP: %s", argv[i + 1]);
+            }
+            app = argv[++i];
+            g_session.force_attach = true;
         } else if (!strcmp(a, "--dap") || !strcmp(a, "-dap")) {
             opt_dap = true;
         } else if (!strcmp(a, "-k") || !strcmp(a, "--keep-going")) {
@@ -255,6 +268,7 @@ int main(int argc, char **argv)
     g_session.app_path = NULL;
     bp_free(&g_bps);
     record_free();
+    attach_shutdown();
     out_shutdown();
     cmd_shutdown();
     free(cmds);

@@ -125,12 +125,15 @@ void session_close(session *s)
     }
     s->last_run = NULL;
     s->recorded = false;
+    s->attached = false;
     frontend_changed();
 }
 
 /* Open path as the session's app (closing any previous one). */
 int session_open(session *s, const char *path)
 {
+    if (s->force_attach)
+        return session_attach(s, path);
     if (s->force_trace || trace_path_is(path))
         return session_open_trace(s, path);
     session_close(s);
@@ -154,6 +157,8 @@ int session_restart(session *s)
         out_error("no app loaded (use `file APP`)");
         return -1;
     }
+    if (s->recorded && s->attached)
+        return session_attach(s, s->app_path);
     if (s->recorded)
         return session_open_trace(s, s->app_path);
     session_close(s);

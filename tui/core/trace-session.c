@@ -36,6 +36,13 @@ int session_open_trace(session *s, const char *path)
     }
     if (err.msg[0])
         out_warn("%s", err.msg);
+    session_adopt_recorded(s, cat);
+    return 0;
+}
+
+/* Make a recorded catalyst the session's. */
+void session_adopt_recorded(session *s, tt_catalyst *cat)
+{
     s->cat = cat;
     s->recorded = true;
     s->generation++;
@@ -43,12 +50,15 @@ int session_open_trace(session *s, const char *path)
     s->last_stop[0] = '\0';
     bp_session_reset(&g_bps, cat);
     frontend_changed();
-    return 0;
 }
 
 /* One line about the trace just opened. */
 void session_describe_trace(session *s)
 {
+    if (s->attached) {
+        session_describe_attach(s);
+        return;
+    }
     tt_catalyst *cat = s->cat;
     uint64_t last = tt_trace_last_seq(cat), first = tt_trace_first_seq(cat);
     out_printf("%s: a recorded trace: %zu run%s, %llu entr%s (#%llu-#%llu), %zu tonics; "

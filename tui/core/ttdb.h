@@ -177,6 +177,8 @@ typedef struct session {
                                         its run started: interrupt the run */
     bool recorded;        /* the catalyst is a trace file read back */
     bool force_trace;     /* -trace: open app_path as a trace */
+    bool force_attach;    /* -attach: app_path is a live app's socket */
+    bool attached;        /* the session is a live app's snapshot */
 } session;
 
 extern session g_session;
@@ -211,6 +213,16 @@ bool trace_path_is(const char *path);
 int session_open_trace(session *s, const char *path);
 /* Print what the opened trace holds (one line). */
 void session_describe_trace(session *s);
+/* Make a recorded catalyst the session's. */
+void session_adopt_recorded(session *s, tt_catalyst *cat);
+
+/* attach.c: a live app (ttdb -attach PATH, ttrun --listen PATH) */
+/* Attach: the app's snapshot becomes the session; -1 after one line. */
+int session_attach(session *s, const char *path);
+/* Print what the app holds (one line). */
+void session_describe_attach(session *s);
+/* Free the last snapshot. */
+void attach_shutdown(void);
 
 /* ===================================================================== */
 /* journal.c: the session's inputs and runs; replay (time travel)        */
@@ -574,6 +586,7 @@ extern const cmd_entry cmd_break_entry, cmd_tbreak_entry, cmd_delete_entry, cmd_
     cmd_enable_entry, cmd_ignore_entry, cmd_condition_entry,
     cmd_watch_entry, cmd_display_entry, cmd_undisplay_entry;
 extern const cmd_entry cmd_info_entry;
+extern const cmd_entry cmd_info_stats_entry; /* attach.c */
 extern const cmd_entry cmd_expect_entry;
 extern const cmd_entry cmd_why_entry, cmd_caused_entry, cmd_goto_entry,
     cmd_reverse_step_entry, cmd_reverse_continue_entry, cmd_verify_entry;
