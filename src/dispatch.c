@@ -116,9 +116,11 @@ void tt__execute(tt_catalyst *cat, tt__order *o, tt_trace_entry *e)
     cat->in_sparkle = true;
     cat->exec = o;
     cat->exec_flags = 0;
+    cat->exec_entry = e;
 
     uint16_t flags = run(cat, o, args, nargs, e);
 
+    cat->exec_entry = NULL;
     cat->in_sparkle = false;
     cat->current = NULL;
     cat->exec = NULL;

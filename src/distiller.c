@@ -316,6 +316,12 @@ static bool step(run_ctx *rc, tt__order *o, tt_trace_entry *e)
         rc->stop_now = true;
         return false;
     }
+    if ((e->flags & TT_EF_ERROR) && cat->opt.stop_on_error) {
+        char buf[900];
+        snprintf(buf, sizeof buf, "error: %s.%s: %s", cat->tonics[e->tonic]->l.name,
+                 cat->names.str[e->sparkle], cat->exec_error);
+        tt__run_add_stop(rc->run, buf);
+    }
     evaluate(rc, e);
     if (cat->trace_oom) {
         char buf[600];

@@ -131,6 +131,8 @@ static void b_to_state(tt_tonic *self, const tt_value *a, size_t n)
     int idx = tt_tonic_state_index(self, a[0].u.s);
     if (idx >= 0)
         tt__to_state_index(self, idx, force);
+    else
+        tt__note_sparkle(self->cat, false, "to_state: no state '%s'", a[0].u.s);
 }
 
 static void b_state_change(tt_tonic *self, const tt_value *a, size_t n)

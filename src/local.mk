@@ -22,6 +22,7 @@ src_libtasktonic_la_SOURCES = \
 	src/klass.c \
 	src/lifecycle.c \
 	src/names.c \
+	src/notes.c \
 	src/post.c \
 	src/probes.c \
 	src/queue.c \

@@ -326,8 +326,10 @@ static int to_state(tt_tonic *self, const char *state, bool force)
     if (!self || !state)
         return -TT_EINVAL;
     int idx = tt_tonic_state_index(self, state);
-    if (idx < 0)
+    if (idx < 0) {
+        tt__note_sparkle(self->cat, false, "to_state: no state '%s'", state);
         return tt__err(self->cat, -TT_ENOSTATE, "%s has no state \"%s\"", self->l.name, state);
+    }
     return tt__to_state_index(self, idx, force);
 }
 

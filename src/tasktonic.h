@@ -348,6 +348,9 @@ typedef struct tt_catalyst_options {
                              thread at a time; another gets -TT_EBUSY) */
     double watchdog;      /* distiller: seconds one sparkle may run (0 = off,
                              at most 1e6); needs contain_crashes */
+    bool stop_on_error;   /* distiller: stop the run with "error: TONIC.SPARKLE:
+                             MESSAGE" after a sparkle in which a library call
+                             failed (tt_tonic_new, tt_timer_new); default off */
 } tt_catalyst_options;
 
 /* Create a catalyst; it becomes tonic id 0, "tt_main_catalyst", and queues its
@@ -761,6 +764,10 @@ TT_EXTERN int tt_guard_run(tt_catalyst *cat, const char *what, void (*fn)(void *
  * "exited: STATUS in ..." (the run stops); otherwise return, and the caller
  * exits.  ttdb defines exit() this way, so a sparkle cannot end it. */
 TT_EXTERN void tt_guard_exit(int status);
+/* Stop a run with "error: TONIC.SPARKLE: MESSAGE" after a sparkle in which a
+ * library call failed (TT_EF_ERROR), or not (the default; also set by
+ * tt_catalyst_options.stop_on_error). */
+TT_EXTERN int tt_distiller_set_stop_on_error(tt_catalyst *cat, bool on);
 /* True after a contained crash or watchdog stop, until the catalyst is freed. */
 TT_EXTERN bool tt_distiller_tainted(const tt_catalyst *cat);
 
@@ -776,8 +783,13 @@ enum {
     TT_EF_NOHANDLER = 1 << 3, /* no handler in this state: traced no-op */
     TT_EF_CRASHED = 1 << 4,   /* the sparkle crashed or was stopped by the
                                  watchdog */
-    TT_EF_DROPPED = 1 << 5    /* a dead letter: the tonic had been
+    TT_EF_DROPPED = 1 << 5,   /* a dead letter: the tonic had been
                                  unregistered (id -1), nothing ran */
+    TT_EF_NOTE = 1 << 6,      /* the library refused something the sparkle
+                                 asked for: see tt_entry_note */
+    TT_EF_ERROR = 1 << 7      /* ... and it was an error (a failed
+                                 tt_tonic_new / tt_timer_new), which stops the
+                                 run when stop_on_error is on */
 };
 
 /* One executed sparkle.  Names are resolved with the functions below. */
@@ -823,6 +835,13 @@ TT_EXTERN uint64_t tt_entry_cause(const tt_trace_entry *e);
 /* State names ("--" for -1). */
 TT_EXTERN const char *tt_entry_state_enter(const tt_catalyst *cat, const tt_trace_entry *e);
 TT_EXTERN const char *tt_entry_state_exit(const tt_catalyst *cat, const tt_trace_entry *e);
+
+/* What the library refused inside this entry's sparkle, NULL when nothing
+ * (TT_EF_NOTE): "to_state: no state 'ajar'" for a to_state to a state the
+ * class lacks (ignored, as in Python), "tt_timer_new: MESSAGE" and
+ * "tt_tonic_new: MESSAGE" for a creation that failed (those also set
+ * TT_EF_ERROR).  Several are joined with "; ".  JSON extension "note". */
+TT_EXTERN const char *tt_entry_note(const tt_catalyst *cat, const tt_trace_entry *e);
 
 /* Session-wide trace: entries seq first..last (first > 1 once a trace ring
  * has dropped old ones). */

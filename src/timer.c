@@ -158,8 +158,8 @@ static int64_t resolve_callback(tt_tonic *base, const char *name, const char *sp
 }
 
 /* Create and start a timer. */
-tt_timer *tt_timer_new(tt_tonic *base, tt_timer_kind kind, double seconds, const char *name,
-                       const char *sparkle)
+static tt_timer *timer_new(tt_tonic *base, tt_timer_kind kind, double seconds, const char *name,
+                           const char *sparkle)
 {
     if (!base)
         return NULL;
@@ -187,8 +187,10 @@ tt_timer *tt_timer_new(tt_tonic *base, tt_timer_kind kind, double seconds, const
         return NULL;
     }
     tt_timer *tm = calloc(1, sizeof *tm);
-    if (!tm)
+    if (!tm) {
+        tt__err(cat, -TT_ENOMEM, "timer: out of memory");
         return NULL;
+    }
     tm->l.kind = TT__K_TIMER;
     tm->cat = cat;
     tm->kind = kind;
@@ -196,6 +198,7 @@ tt_timer *tt_timer_new(tt_tonic *base, tt_timer_kind kind, double seconds, const
     tm->callback = (uint32_t)cb;
     if (tt__ledger_add(cat, &tm->l) < 0) {
         free(tm);
+        tt__err(cat, -TT_ENOMEM, "timer: out of memory");
         return NULL;
     }
     char buf[256];
@@ -208,6 +211,7 @@ tt_timer *tt_timer_new(tt_tonic *base, tt_timer_kind kind, double seconds, const
         tt__ledger_remove(cat, &tm->l);
         free(tm->l.name);
         free(tm);
+        tt__err(cat, -TT_ENOMEM, "timer: out of memory");
         return NULL;
     }
     tt__infusion_add(base, &tm->l);
@@ -215,6 +219,16 @@ tt_timer *tt_timer_new(tt_tonic *base, tt_timer_kind kind, double seconds, const
     tm->info.name = tm->l.name;
     tm->info.timer = tm;
     tt_timer_start(tm);
+    return tm;
+}
+
+/* Create and start a timer; a failure inside a sparkle is noted on its entry. */
+tt_timer *tt_timer_new(tt_tonic *base, tt_timer_kind kind, double seconds, const char *name,
+                       const char *sparkle)
+{
+    tt_timer *tm = timer_new(base, kind, seconds, name, sparkle);
+    if (!tm && base)
+        tt__note_sparkle(base->cat, true, "tt_timer_new: %s", tt__errmsg(base->cat));
     return tm;
 }
 

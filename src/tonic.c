@@ -224,11 +224,12 @@ void tt__tonic_free(tt_tonic *t)
 }
 
 /* Create a tonic of class cls. */
-tt_tonic *tt_tonic_new(tt_catalyst *cat, const tt_class *cls, const char *name, void *init_arg)
+static tt_tonic *tonic_new(tt_catalyst *cat, const tt_class *cls, const char *name,
+                           void *init_arg)
 {
     if (!cat || !cls) {
         if (cat)
-            tt__err(cat, -TT_EINVAL, "tt_tonic_new: no class");
+            tt__err(cat, -TT_EINVAL, "no class given");
         return NULL;
     }
     if (cat->finished) {
@@ -242,6 +243,15 @@ tt_tonic *tt_tonic_new(tt_catalyst *cat, const tt_class *cls, const char *name, 
     tt_tonic *t = tt__tonic_create(cat, k, name, init_arg, false);
     if (!t)
         tt__err(cat, -TT_ENOMEM, "out of memory creating a %s", cls->name);
+    return t;
+}
+
+/* Create a tonic; a failure inside a sparkle is noted on its entry. */
+tt_tonic *tt_tonic_new(tt_catalyst *cat, const tt_class *cls, const char *name, void *init_arg)
+{
+    tt_tonic *t = tonic_new(cat, cls, name, init_arg);
+    if (!t && cat)
+        tt__note_sparkle(cat, true, "tt_tonic_new: %s", tt__errmsg(cat));
     return t;
 }
 

@@ -227,6 +227,11 @@ static void sb_entry(sbuf *b, const tt_catalyst *cat, const tt_trace_entry *e, u
                       : (e->flags & TT_EF_DROPPED) ? ", \"ran\": \"dropped\""
                       : (e->flags & TT_EF_IGNORED) ? ", \"ran\": \"ignored\""
                                                    : ", \"ran\": \"no handler\"");
+        const char *note = tt_entry_note(cat, e);
+        if (note) {
+            sb_str(b, ", \"note\": ");
+            sb_json_str(b, note);
+        }
     }
     sb_put(b, "}", 1);
 }
@@ -374,6 +379,9 @@ size_t tt_entry_format(const tt_catalyst *cat, const tt_trace_entry *e, char *bu
         sb_str(&b, "  [ignored]");
     else if (e->flags & TT_EF_NOHANDLER)
         sb_str(&b, "  [no handler]");
+    const char *note = tt_entry_note(cat, e);
+    if (note)
+        sb_printf(&b, "  [note: %s]", note);
     size_t n = b.n;
     if (size) {
         size_t c = n < size - 1 ? n : size - 1;

@@ -708,6 +708,12 @@ static int entry_write(loader *L, const json_t *j)
                     : strcmp(ran, "no handler") == 0 ? TT_EF_NOHANDLER
                     : strcmp(ran, "dropped") == 0    ? TT_EF_DROPPED
                                                      : TT_EF_IGNORED;
+    const char *note = json_string_value(get(j, "note"));
+    if (note) {
+        if (tt__note_add(cat, e->seq, note) < 0)
+            return -TT_ENOMEM;
+        e->flags |= TT_EF_NOTE;
+    }
     /* args, then the values of Python's kwargs (C has no keywords) */
     const json_t *args = get(j, "args"), *kw = get(j, "kwargs");
     size_t na = json_array_size(args), n = na + (json_is_object(kw) ? json_object_size(kw) : 0);

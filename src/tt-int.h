@@ -374,6 +374,12 @@ TT__INTERNAL void tt__run_free(tt_run *r);
 /* The catalyst                                                          */
 /* --------------------------------------------------------------------- */
 
+/* A note on a trace entry (notes.c): rare, so kept out of line. */
+typedef struct tt__note {
+    uint64_t seq;
+    char *text;
+} tt__note;
+
 typedef struct tt__frame {
     tt__liquid *obj;     /* NULL: external */
     uint32_t sparkle;    /* name id; for an external source its label ("") */
@@ -422,6 +428,10 @@ struct tt_catalyst {
     tt__frame drain_src;     /* source of the order being drained */
     const tt__order *exec;   /* the order running now */
     uint16_t exec_flags;     /* TT_EF_* a builtin sets on the running entry */
+    tt_trace_entry *exec_entry; /* its trace entry, NULL when not traced */
+    char exec_error[600];    /* the first error noted in it (TT_EF_ERROR) */
+    tt__note *notes;         /* notes of entries, by seq (notes.c) */
+    size_t n_notes, cap_notes;
     struct tt_timer **active; /* running timers: a binary min-heap on
                                  (due, act_seq), see timer.c */
     size_t n_active, cap_active;
@@ -471,6 +481,15 @@ struct tt_catalyst {
         uint32_t id;
     } name_cache[64];
 };
+
+/* notes.c */
+/* Note on the entry of the running sparkle (printf style); `error` also
+ * sets TT_EF_ERROR (stop-on-error).  Nothing outside a traced sparkle. */
+TT__INTERNAL void tt__note_sparkle(tt_catalyst *cat, bool error, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Attach a note to entry seq (trace files read back). */
+TT__INTERNAL int tt__note_add(tt_catalyst *cat, uint64_t seq, const char *text);
+TT__INTERNAL void tt__notes_free(tt_catalyst *cat);
 
 /* catalyst.c */
 enum { TT__REQ_STOP = 1, TT__REQ_RECORD = 2, TT__REQ_CALL = 4 }; /* stop_flag bits */

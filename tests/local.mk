@@ -114,6 +114,13 @@ tests_test_probes_SOURCES = tests/test-probes.c $(TESTS_CHECK_UTIL)
 tests_test_probes_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_test_probes_LDADD = src/libtasktonic.la $(CMOCKA_LIBS) $(PTHREAD_LIBS) $(LIBM)
 
+# --- test-notes: notes on entries for what the library refused; stop-on-error
+check_PROGRAMS += tests/test-notes
+TESTS += tests/test-notes
+tests_test_notes_SOURCES = tests/test-notes.c $(TESTS_CHECK_UTIL)
+tests_test_notes_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_test_notes_LDADD = src/libtasktonic.la $(CMOCKA_LIBS) $(PTHREAD_LIBS) $(LIBM)
+
 # --- test-timers: every timer kind and callback rule, virtual time ----------
 check_PROGRAMS += tests/test-timers
 TESTS += tests/test-timers

@@ -94,10 +94,13 @@ check_LTLIBRARIES += tests/tui/apps/counter.la tests/tui/apps/chain.la \
 	tests/tui/apps/chatty.la \
 	tests/tui/apps/noformula.la tests/tui/apps/badformula.la \
 	tests/tui/apps/hostile.la \
-	tests/tui/apps/wallclock.la
+	tests/tui/apps/wallclock.la tests/tui/apps/faults.la
 tests_tui_apps_wallclock_la_SOURCES = tests/tui/apps/wallclock.c
 tests_tui_apps_wallclock_la_LDFLAGS = $(TTDB_TEST_APP_FLAGS)
 tests_tui_apps_wallclock_la_LIBADD = src/libtasktonic.la
+tests_tui_apps_faults_la_SOURCES = tests/tui/apps/faults.c
+tests_tui_apps_faults_la_LDFLAGS = $(TTDB_TEST_APP_FLAGS)
+tests_tui_apps_faults_la_LIBADD = src/libtasktonic.la
 tests_tui_apps_counter_la_SOURCES = tests/tui/apps/counter.c
 tests_tui_apps_counter_la_LDFLAGS = $(TTDB_TEST_APP_FLAGS)
 tests_tui_apps_counter_la_LIBADD = src/libtasktonic.la
@@ -132,6 +135,7 @@ TTDB_TUI_TESTS = \
 	tests/tui/batch-output.sh \
 	tests/tui/batch-info.sh \
 	tests/tui/batch-call.sh \
+	tests/tui/batch-notes.sh \
 	tests/tui/batch-export.sh \
 	tests/tui/batch-files.sh \
 	tests/tui/batch-guard.sh \

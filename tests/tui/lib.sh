@@ -22,6 +22,7 @@ export TTDB_PLUGIN_PATH
 APPS=$top_builddir/tests/tui/apps
 COUNTER=$APPS/counter.la
 CHAIN=$APPS/chain.la
+FAULTS=$APPS/faults.la
 SCRIPTS=$top_srcdir/tests/tui/scripts
 
 TMPD=$(mktemp -d "${TMPDIR:-/tmp}/ttdb-test.XXXXXX") || exit 99

@@ -65,12 +65,16 @@ void fmt_trace_row(strbuf *b, tt_catalyst *cat, const tt_trace_entry *e)
     char mark = ' ';
     if (e->flags & TT_EF_CRASHED)
         mark = '!';
+    else if (e->flags & TT_EF_ERROR)
+        mark = 'E';
     else if (e->flags & TT_EF_DROPPED)
         mark = 'd';
     else if (e->flags & TT_EF_NOHANDLER)
         mark = '-';
     else if (e->flags & TT_EF_IGNORED)
         mark = 'x';
+    else if (e->flags & TT_EF_NOTE)
+        mark = 'n';
     sb_printf(b, "%7llu %8.3f %c %s.%s(", (unsigned long long)e->seq, e->vt,
               mark, tt_entry_tonic_name(cat, e),
               tt_entry_sparkle_name(cat, e));
@@ -100,6 +104,9 @@ void fmt_trace_row(strbuf *b, tt_catalyst *cat, const tt_trace_entry *e)
         sb_add(b, " [no handler]");
     else if (e->flags & TT_EF_IGNORED)
         sb_add(b, " [ignored]");
+    const char *note = tt_entry_note(cat, e);
+    if (note)
+        sb_printf(b, " [note: %s]", note);
 }
 
 /* Depth-first walk from serial root; children[first[i]..first[i+1]) lists

@@ -39,6 +39,9 @@ static const option_def options[] = {
     {"system", OPT_BOOL, &g_opts.show_system, false, false,
      "show system sparkles (_tt*) in the Trace pane (dimmed) or hide them",
      true},
+    {"stop-on-error", OPT_BOOL, &g_session.stop_on_error, false, false,
+     "stop a run with \"error: TONIC.SPARKLE: MESSAGE\" after a sparkle in "
+     "which tt_tonic_new or tt_timer_new failed (default: on)", false},
     {"entries", OPT_BOOL, &g_opts.print_entries, false, false,
      "print the executed sparkles after each run (default: on in batch "
      "mode)", false},
@@ -56,14 +59,14 @@ static void option_show(const option_def *o)
 {
     switch (o->type) {
     case OPT_BOOL:
-        out_printf("%-11s %-6s %s\n", o->name,
+        out_printf("%-13s %-6s %s\n", o->name,
                    *(bool *)o->ptr ? "on" : "off", o->help);
         break;
     case OPT_SECONDS:
-        out_printf("%-11s %-6g %s\n", o->name, *(double *)o->ptr, o->help);
+        out_printf("%-13s %-6g %s\n", o->name, *(double *)o->ptr, o->help);
         break;
     case OPT_COUNT:
-        out_printf("%-11s %-6zu %s\n", o->name, *(size_t *)o->ptr, o->help);
+        out_printf("%-13s %-6zu %s\n", o->name, *(size_t *)o->ptr, o->help);
         break;
     }
 }
@@ -139,6 +142,8 @@ int options_set(const char *name, const char *value)
         *(bool *)o->ptr = b;
         if (o->shown)
             frontend_setting(o->name);
+        if (o->ptr == (void *)&g_session.stop_on_error && g_session.cat)
+            tt_distiller_set_stop_on_error(g_session.cat, b); /* live */
         return 0;
     }
     case OPT_SECONDS: {

@@ -18,7 +18,8 @@
 /* The trace ring: at least the last 1,048,576 entries (about 110 MB);
  * goto replays to older ones. */
 #define TTDB_TRACE_RING (1u << 20)
-session g_session = {.wall_guard = 0, .timeout = 0, .trace_ring = TTDB_TRACE_RING};
+session g_session = {.wall_guard = 0, .timeout = 0, .trace_ring = TTDB_TRACE_RING,
+                     .stop_on_error = true};
 unsigned g_run_number;
 
 /* Create the catalyst (before the module loads: its constructors run under
@@ -31,6 +32,7 @@ static int session_new_cat(session *s)
         .watchdog = s->watchdog,
         .wall_guard = s->wall_guard,
         .trace_ring = s->trace_ring,
+        .stop_on_error = s->stop_on_error,
     };
     int rc = tt_catalyst_new(&s->cat, &o);
     if (rc < 0) {

@@ -162,6 +162,7 @@ typedef struct session {
     double watchdog;     /* seconds, 0 = off */
     double wall_guard;   /* seconds, <0 = off, 0 = library default */
     size_t trace_ring;   /* 0 = keep all */
+    bool stop_on_error;  /* stop after a sparkle whose library call failed */
     /* settings of runs */
     double timeout;      /* default timeout of step/continue/until; 0 = lib */
     /* state */

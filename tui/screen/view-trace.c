@@ -134,7 +134,7 @@ static void trace_draw_row(pane *p, int y, size_t row, int w, bool selected)
     T.row.len = 0;
     fmt_trace_row(&T.row, cat, e);
     attr_t a = 0;
-    if (e->flags & (TT_EF_CRASHED | TT_EF_DROPPED))
+    if (e->flags & (TT_EF_CRASHED | TT_EF_DROPPED | TT_EF_ERROR))
         a = A_ERROR;
     else if (is_system_sparkle(tt_entry_sparkle_name(cat, e)))
         a = A_DIMMED;

@@ -1,0 +1,17 @@
+#!/bin/sh
+# batch-notes.sh: what the library refused inside a sparkle shows on its
+# entry (a note), stop-on-error stops there, dead letters are marked.
+. "${top_srcdir:-.}/tests/tui/lib.sh"
+plan 6
+
+run_ttdb -batch -ex "set entries off" -ex continue -ex "call Sensor auth" -ex continue -ex "info trace 1" -ex "info entry 14" "$FAULTS"
+check "a to_state to an unknown state is noted on its entry" out_has "14 Sensor.ttsc__auth() <- ttdb  idle -> idle  [note: to_state: no state 'authenticated']"
+check "the entry's details carry the note" out_has "\"note\": \"to_state: no state 'authenticated'\""
+run_ttdb -batch -ex "set entries off" -ex continue -ex "call Sensor bad_timer" -ex "call Sensor auth" -ex continue "$FAULTS"
+check "stop-on-error (default on) stops after a failed tt_timer_new" eval 'status 0 && out_has "stopped: error: Sensor.ttsc__bad_timer: tt_timer_new: timer: bad kind or period 0; 1 sparkle (#14)"'
+run_ttdb -batch -ex "set stop-on-error off" -ex "set entries off" -ex continue -ex "call Sensor bad_timer" -ex "call Sensor auth" -ex continue -ex "info trace 2" "$FAULTS"
+check "set stop-on-error off: noted, the run goes on" eval 'out_has "stopped: idle; 2 sparkles (#14-#15)" && out_has "14 Sensor.ttsc__bad_timer() <- ttdb  idle -> idle  [note: tt_timer_new: timer: bad kind or period 0]"'
+run_ttdb -batch -ex "set stop-on-error maybe" "$FAULTS"
+check "a bad value names the setting" eval 'fails_with 1 "set stop-on-error: expected on or off, not \"maybe\""'
+run_ttdb -batch -ex "set entries off" -ex continue -ex "finish Consumer" -ex continue -ex "call Producer feed 1" -ex continue -ex "info trace 2" "$FAULTS"
+check "a dead letter from a producer is marked dropped" out_has "Consumer.ttsc__eat(1) <- Producer.ttsc__feed  -- -> --  [dropped]"
