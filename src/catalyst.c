@@ -61,7 +61,8 @@ int tt_catalyst_new(tt_catalyst **out, const tt_catalyst_options *opts)
     if (opts)
         cat->opt = *opts;
     if (!(cat->opt.watchdog >= 0) || cat->opt.watchdog > TT__WATCHDOG_MAX ||
-        (unsigned)cat->opt.mode > TT_MODE_DISTILLER) {
+        (unsigned)cat->opt.mode > TT_MODE_DISTILLER ||
+        (unsigned)cat->opt.compat > TT_COMPAT_PYTHON) {
         free(cat);
         return -TT_EINVAL;
     }

@@ -5,7 +5,8 @@
  * tonic's state at that moment: `PREFIX_<state>__NAME`, else the generic
  * `PREFIX__NAME`, else nothing (the entry is still traced).  In no state (-1)
  * a state-aware sparkle runs its generic handler if there is one (deliberate
- * difference 1 from Python, which picks the last state's handler).
+ * difference 1 from Python, which picks the last state's handler; with
+ * TT_COMPAT_PYTHON it does as Python, see compat.c).
  *
  * An unregistered tonic runs nothing (a dead letter, flagged dropped); a
  * finishing one runs only the system
@@ -54,6 +55,8 @@ static uint16_t run(tt_catalyst *cat, tt__order *o, const tt_value *args, size_t
     const tt__impl *impl = &sp->generic;
     if (t->state >= 0 && sp->per_state && sp->per_state[t->state].fn)
         impl = &sp->per_state[t->state];
+    else if (t->state < 0)
+        impl = tt__compat_no_state_impl(t, sp);
     if (!impl->fn)
         return TT_EF_NOHANDLER;
     if (cat->opt.contain_crashes && e) {
@@ -117,6 +120,7 @@ void tt__execute(tt_catalyst *cat, tt__order *o, tt_trace_entry *e)
     cat->exec = o;
     cat->exec_flags = 0;
     cat->exec_entry = e;
+    cat->ran_any = true;
 
     uint16_t flags = run(cat, o, args, nargs, e);
 

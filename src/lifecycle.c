@@ -47,8 +47,9 @@ static void b_remove_tonic(tt_tonic *self, const tt_value *a, size_t n)
             cat->n_ts--;
             break;
         }
-    /* Deliberate difference 2: finish when the last tonic has completed. */
-    if (cat->n_ts == 0)
+    /* Deliberate difference 2: finish when the last tonic has completed
+     * (Python mode: when every tonic left is an infusion of the catalyst). */
+    if (tt__compat_catalyst_done(cat))
         tt_finish(self);
 }
 

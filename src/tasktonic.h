@@ -335,6 +335,17 @@ typedef enum tt_mode {
     TT_MODE_DISTILLER     /* test engine: cranked with tt_distiller_sparkle */
 } tt_mode;
 
+/* Which semantics the runtime follows where C and Python deliberately differ
+ * (doc/differences.md, differences 1 and 2). */
+typedef enum tt_compat {
+    TT_COMPAT_NATIVE = 0, /* the C semantics: in no state a state-aware
+                             sparkle runs its generic handler; the catalyst
+                             finishes when the last tonic has completed */
+    TT_COMPAT_PYTHON      /* exactly as the Python TaskTonic: the last
+                             state's handler; the catalyst finishes as soon
+                             as every tonic left is one of its infusions */
+} tt_compat;
+
 typedef struct tt_catalyst_options {
     tt_mode mode;
     bool real_time;       /* distiller: wait in real time (default: virtual) */
@@ -348,6 +359,7 @@ typedef struct tt_catalyst_options {
                              thread at a time; another gets -TT_EBUSY) */
     double watchdog;      /* distiller: seconds one sparkle may run (0 = off,
                              at most 1e6); needs contain_crashes */
+    tt_compat compat;     /* TT_COMPAT_NATIVE (default) or TT_COMPAT_PYTHON */
     bool stop_on_error;   /* distiller: stop the run with "error: TONIC.SPARKLE:
                              MESSAGE" after a sparkle in which a library call
                              failed (tt_tonic_new, tt_timer_new); default off */
@@ -361,6 +373,11 @@ TT_EXTERN void tt_catalyst_free(tt_catalyst *cat);
 /* The last detailed error message of this catalyst in the calling thread
  * ("" if none): like errno, each thread sees its own. */
 TT_EXTERN const char *tt_catalyst_errmsg(const tt_catalyst *cat);
+/* Choose the semantics (tt_compat) before the first sparkle runs;
+ * -TT_EBUSY afterwards (setting the same mode again is fine). Virtual time
+ * (deliberate difference 3) is kept in both modes. */
+TT_EXTERN int tt_catalyst_set_compat(tt_catalyst *cat, tt_compat mode);
+TT_EXTERN tt_compat tt_catalyst_compat(const tt_catalyst *cat);
 /* The catalyst as a tonic (id 0). */
 TT_EXTERN tt_tonic *tt_catalyst_tonic(tt_catalyst *cat);
 /* True once the catalyst has run its `_ttss__on_completion`. */

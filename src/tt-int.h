@@ -437,6 +437,7 @@ struct tt_catalyst {
     size_t n_active, cap_active;
     uint64_t act_seq;        /* activations so far */
     bool in_sparkle;
+    bool ran_any;            /* a sparkle has run (compat is fixed) */
     bool sparkling;          /* false after the catalyst's _ttss__on_completion */
     bool finished;
 
@@ -481,6 +482,13 @@ struct tt_catalyst {
         uint32_t id;
     } name_cache[64];
 };
+
+/* compat.c */
+/* The impl a state-aware sparkle runs in no state (difference 1). */
+TT__INTERNAL const tt__impl *tt__compat_no_state_impl(const tt_tonic *t,
+                                                      const tt__sparkle *sp);
+/* Whether the catalyst finishes now that a tonic was removed (difference 2). */
+TT__INTERNAL bool tt__compat_catalyst_done(const tt_catalyst *cat);
 
 /* notes.c */
 /* Note on the entry of the running sparkle (printf style); `error` also

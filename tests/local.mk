@@ -114,6 +114,13 @@ tests_test_probes_SOURCES = tests/test-probes.c $(TESTS_CHECK_UTIL)
 tests_test_probes_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_test_probes_LDADD = src/libtasktonic.la $(CMOCKA_LIBS) $(PTHREAD_LIBS) $(LIBM)
 
+# --- test-compat: the Python-compat switch (deliberate differences 1 and 2)
+check_PROGRAMS += tests/test-compat
+TESTS += tests/test-compat
+tests_test_compat_SOURCES = tests/test-compat.c $(TESTS_CHECK_UTIL)
+tests_test_compat_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_test_compat_LDADD = src/libtasktonic.la $(CMOCKA_LIBS) $(PTHREAD_LIBS) $(LIBM)
+
 # --- test-notes: notes on entries for what the library refused; stop-on-error
 check_PROGRAMS += tests/test-notes
 TESTS += tests/test-notes

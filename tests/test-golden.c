@@ -8,8 +8,10 @@
  * from their Python text), then the recorded `sparkle(...)` or
  * `finish_distiller(...)` call with the same arguments.  Each run is written
  * with tt_run_write_json, read back and compared, after the normalisation of
- * the reference README, with the golden `result`.  The only difference
- * allowed is the README's deliberate difference 1 (state_fallback step 2).
+ * the reference README, with the golden `result`.  Every scenario runs
+ * twice: natively, where the only difference allowed is the README's
+ * deliberate difference 1 (state_fallback step 2), and with
+ * tt_catalyst_set_compat(TT_COMPAT_PYTHON), where none is.
  *
  * Environment: EXAMPLES (built examples folder), GOLDEN (golden files).
  */
@@ -410,8 +412,8 @@ static size_t check_tonics(tt_catalyst *cat, const json_t *golden, const char *s
 /* Replay a whole scenario; fail with the number of differences.  With
  * `appended`, that list probe is compared by what each sparkle appended
  * (gu_probe_appended), as a driver that cannot reset it would. */
-static void run_scenario(const char *scenario, before_call_fn before,
-                         const char *appended)
+static void run_scenario_in(const char *scenario, before_call_fn before,
+                            const char *appended, tt_compat compat)
 {
     char path[4096], err[512];
     const char *ex = getenv("EXAMPLES");
@@ -436,6 +438,7 @@ static void run_scenario(const char *scenario, before_call_fn before,
     if (rc != 0)
         fail_msg("tt_app_load(%s): %s: %s", path, tt_err_name(rc), lerr.msg);
     assert_int_equal(tt_catalyst_new(&cat, &opts), 0);
+    assert_int_equal(tt_catalyst_set_compat(cat, compat), 0);
     rc = tt_app_formula(app, cat);
     if (rc != 0)
         fail_msg("%s: formula: %s (%s)", scenario, tt_err_name(rc), tt_catalyst_errmsg(cat));
@@ -456,7 +459,8 @@ static void run_scenario(const char *scenario, before_call_fn before,
         got = run_to_json(cat, run, 0);
         got_norm = gu_normalize_result(got);
         exp_norm = gu_normalize_result(json_object_get(call, "result"));
-        napplied += apply_deliberate_differences(scenario, step, exp_norm);
+        if (compat == TT_COMPAT_NATIVE)
+            napplied += apply_deliberate_differences(scenario, step, exp_norm);
         if (appended) {
             size_t ne = gu_probe_appended(exp_norm, appended);
             size_t ng = gu_probe_appended(got_norm, appended);
@@ -484,11 +488,12 @@ static void run_scenario(const char *scenario, before_call_fn before,
         json_decref(exp_norm);
     }
     ndiff += check_tonics(cat, golden, scenario);
-    printf("# %s%s%s%s: %zu calls, %zu golden entries, %zu difference(s)\n", scenario,
+    printf("# %s%s%s%s%s: %zu calls, %zu golden entries, %zu difference(s)\n", scenario,
+           compat == TT_COMPAT_PYTHON ? " (Python mode)" : "",
            appended ? " (by what each sparkle appended to " : "",
            appended ? appended : "", appended ? ")" : "",
            json_array_size(json_object_get(golden, "calls")), nentries, ndiff);
-    if (strcmp(scenario, "state_fallback") == 0)
+    if (strcmp(scenario, "state_fallback") == 0 && compat == TT_COMPAT_NATIVE)
         assert_int_equal(napplied, 1);
     else
         assert_int_equal(napplied, 0);
@@ -500,6 +505,14 @@ static void run_scenario(const char *scenario, before_call_fn before,
     if (ndiff)
         fail_msg("%s: %zu difference(s) from the golden trace (see above)", scenario,
                  ndiff);
+}
+
+/* Natively (deliberate difference 1 allowed), then in Python mode (byte for
+ * byte after the normalisation). */
+static void run_scenario(const char *scenario, before_call_fn before, const char *appended)
+{
+    run_scenario_in(scenario, before, appended, TT_COMPAT_NATIVE);
+    run_scenario_in(scenario, before, appended, TT_COMPAT_PYTHON);
 }
 
 /* a. single_dut: start-up, timer in virtual time, self-finish. */
