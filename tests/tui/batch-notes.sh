@@ -2,7 +2,7 @@
 # batch-notes.sh: what the library refused inside a sparkle shows on its
 # entry (a note), stop-on-error stops there, dead letters are marked.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 6
+plan 9
 
 run_ttdb -batch -ex "set entries off" -ex continue -ex "call Sensor auth" -ex continue -ex "info trace 1" -ex "info entry 14" "$FAULTS"
 check "a to_state to an unknown state is noted on its entry" out_has "14 Sensor.ttsc__auth() <- ttdb  idle -> idle  [note: to_state: no state 'authenticated']"
@@ -15,3 +15,9 @@ run_ttdb -batch -ex "set stop-on-error maybe" "$FAULTS"
 check "a bad value names the setting" eval 'fails_with 1 "set stop-on-error: expected on or off, not \"maybe\""'
 run_ttdb -batch -ex "set entries off" -ex continue -ex "finish Consumer" -ex continue -ex "call Producer feed 1" -ex continue -ex "info trace 2" "$FAULTS"
 check "a dead letter from a producer is marked dropped" out_has "Consumer.ttsc__eat(1) <- Producer.ttsc__feed  -- -> --  [dropped]"
+run_ttdb -batch -ex "set compat python" -ex "set entries off" -ex "call Door knock" -ex continue -ex "info probes Door" -ex "set compat" "$EXAMPLES/reference/state_fallback.la"
+check "set compat python: a state-aware sparkle in no state runs the last state's handler" eval 'out_has "events = [\"on_start\", \"knock: open\"]" && out_has "compat        python"'
+run_ttdb -batch -ex "set entries off" -ex "call Door knock" -ex continue -ex "info probes Door" -ex "set compat python" -ex "restart" -ex "call Door knock" -ex continue -ex "info probes Door" "$EXAMPLES/reference/state_fallback.la"
+check "native by default; after a sparkle, compat applies from the next restart" eval 'out_has "events = [\"on_start\"]" && out_has "compat applies from the next \`restart\`" && out_has "events = [\"on_start\", \"knock: open\"]"'
+run_ttdb -batch -ex "set compat ajar" "$FAULTS"
+check "a bad compat value lists the valid ones" eval 'fails_with 1 "set compat: expected native or python, not \"ajar\""'

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef enum opt_type { OPT_BOOL, OPT_SECONDS, OPT_COUNT } opt_type;
+typedef enum opt_type { OPT_BOOL, OPT_SECONDS, OPT_COUNT, OPT_WORD } opt_type;
 
 typedef struct option_def {
     const char *name;
@@ -20,36 +20,46 @@ typedef struct option_def {
     bool negative_ok;  /* seconds may be < 0 */
     const char *help;
     bool shown;        /* a front end shows it: tell it of a change */
+    const char *const *words; /* OPT_WORD: the values, NULL-terminated; the
+                                 int at ptr is the index of the chosen one */
 } option_def;
+
+/* set compat: the order of tt_compat. */
+static const char *const compat_words[] = {"native", "python", NULL};
 
 ttdb_opts g_opts = {.show_system = true};
 
 static const option_def options[] = {
     {"watchdog", OPT_SECONDS, &g_session.watchdog, true, false,
-     "seconds one sparkle may run before it is stopped (0: off)", false},
+     "seconds one sparkle may run before it is stopped (0: off)", false, NULL},
     {"timeout", OPT_SECONDS, &g_session.timeout, false, false,
      "virtual seconds a step/continue/until may take (0: the Distiller's "
-     "3600)", false},
+     "3600)", false, NULL},
     {"wall-guard", OPT_SECONDS, &g_session.wall_guard, true, true,
-     "wall-clock seconds a run may take (0: 60, negative: off)", false},
+     "wall-clock seconds a run may take (0: 60, negative: off)", false, NULL},
     {"trace-ring", OPT_COUNT, &g_session.trace_ring, true, false,
      "keep at least the last N trace entries (default 1048576, about "
      "110 MB); older ones go in chunks of 65536 and goto replays to them "
-     "(0: keep all)", false},
+     "(0: keep all)", false, NULL},
     {"system", OPT_BOOL, &g_opts.show_system, false, false,
      "show system sparkles (_tt*) in the Trace pane (dimmed) or hide them",
-     true},
+     true, NULL},
+    {"compat", OPT_WORD, &g_session.compat, true, false,
+     "native: the C semantics; python: exactly the Python TaskTonic's "
+     "(the last state's handler in no state; the catalyst finishes when "
+     "only its infusions are left); chosen before the first sparkle",
+     false, compat_words},
     {"stop-on-error", OPT_BOOL, &g_session.stop_on_error, false, false,
      "stop a run with \"error: TONIC.SPARKLE: MESSAGE\" after a sparkle in "
-     "which tt_tonic_new or tt_timer_new failed (default: on)", false},
+     "which tt_tonic_new or tt_timer_new failed (default: on)", false, NULL},
     {"entries", OPT_BOOL, &g_opts.print_entries, false, false,
      "print the executed sparkles after each run (default: on in batch "
-     "mode)", false},
+     "mode)", false, NULL},
     {"echo", OPT_BOOL, &g_opts.echo, false, false,
-     "echo each command before its output (batch mode)", false},
+     "echo each command before its output (batch mode)", false, NULL},
     {"keep-going", OPT_BOOL, &g_opts.keep_going, false, false,
      "batch mode: go on after a failed command (the exit status still "
-     "says it failed)", false},
+     "says it failed)", false, NULL},
 };
 
 #define N_OPTIONS (sizeof options / sizeof options[0])
@@ -67,6 +77,9 @@ static void option_show(const option_def *o)
         break;
     case OPT_COUNT:
         out_printf("%-13s %-6zu %s\n", o->name, *(size_t *)o->ptr, o->help);
+        break;
+    case OPT_WORD:
+        out_printf("%-13s %-6s %s\n", o->name, o->words[*(int *)o->ptr], o->help);
         break;
     }
 }
@@ -168,6 +181,23 @@ int options_set(const char *name, const char *value)
             return -1;
         }
         *(size_t *)o->ptr = (size_t)n;
+        break;
+    }
+    case OPT_WORD: {
+        int i = 0;
+        while (o->words[i] && strcmp(o->words[i], value) != 0)
+            i++;
+        if (!o->words[i]) {
+            strbuf b = {0};
+            for (int j = 0; o->words[j]; j++)
+                sb_printf(&b, "%s%s", j ? " or " : "", o->words[j]);
+            out_error("set %s: expected %s, not \"%s\"", o->name, b.s, value);
+            sb_free(&b);
+            return -1;
+        }
+        if (*(int *)o->ptr == i)
+            return 0;
+        *(int *)o->ptr = i;
         break;
     }
     }

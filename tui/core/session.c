@@ -33,6 +33,7 @@ static int session_new_cat(session *s)
         .wall_guard = s->wall_guard,
         .trace_ring = s->trace_ring,
         .stop_on_error = s->stop_on_error,
+        .compat = (tt_compat)s->compat,
     };
     int rc = tt_catalyst_new(&s->cat, &o);
     if (rc < 0) {

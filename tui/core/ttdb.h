@@ -163,6 +163,7 @@ typedef struct session {
     double wall_guard;   /* seconds, <0 = off, 0 = library default */
     size_t trace_ring;   /* 0 = keep all */
     bool stop_on_error;  /* stop after a sparkle whose library call failed */
+    int compat;          /* tt_compat of the next catalyst (set compat) */
     /* settings of runs */
     double timeout;      /* default timeout of step/continue/until; 0 = lib */
     /* state */
