@@ -440,6 +440,19 @@ int ttdb_export_file(const ttdb_plugins *p, const tt_catalyst *cat, const char *
     const ttdb_exporter *x = choose(p, path, format, err);
     if (!x)
         return err->code;
+    return ttdb_export_with(x, cat, path, last_only, options, err);
+}
+
+int ttdb_export_with(const ttdb_exporter *x, const tt_catalyst *cat,
+                     const char *path, bool last_only, const char *options,
+                     tt_error *err)
+{
+    tt_error local;
+    if (!err)
+        err = &local;
+    memset(err, 0, sizeof *err);
+    if (!x || !cat || !path || !*path)
+        return ttdb__seterr(err, -TT_EINVAL, "export: no exporter or file name given");
     size_t runs = tt_run_count(cat);
     if (runs == 0)
         return ttdb__seterr(err, -TT_EINVAL,

@@ -124,6 +124,11 @@ const ttdb_exporter *ttdb_plugins_for_file(const ttdb_plugins *p, const char *pa
 int ttdb_export_file(const ttdb_plugins *p, const tt_catalyst *cat, const char *path,
                      const char *format, bool last_only, const char *options,
                      tt_error *err);
+/* The same with an exporter already chosen (ttdb_plugins_find or
+ * ttdb_plugins_for_file), so that a caller chooses once. */
+int ttdb_export_with(const ttdb_exporter *x, const tt_catalyst *cat,
+                     const char *path, bool last_only, const char *options,
+                     tt_error *err);
 
 /* Writes a file's content to f: 0, or a negative TT_E* code with a one-line
  * message in err (-TT_EIO when writing to f failed). */

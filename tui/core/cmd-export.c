@@ -181,8 +181,8 @@ static int cmd_export_exec(cmd_args *a)
         rc = -1;
     } else {
         tt_error err = {0};
-        int r = ttdb_export_file(plugins, cat, path, format, last,
-                                 opts.s ? opts.s : "", &err);
+        int r = ttdb_export_with(ex, cat, path, last, opts.s ? opts.s : "",
+                                 &err);
         if (r < 0) {
             out_error("%s", err.msg[0] ? err.msg : tt_strerror(r));
             rc = -1;
