@@ -53,6 +53,18 @@ void *tt__realloc(void *p, size_t n)
     return inject() ? NULL : realloc(p, n);
 }
 
+/* strdup that accepts NULL. */
+char *tt__strdup(const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s) + 1;
+    char *p = tt__malloc(n);
+    if (p)
+        memcpy(p, s, n);
+    return p;
+}
+
 char *tt__strndup(const char *s, size_t n)
 {
     return inject() ? NULL : strndup(s, n);

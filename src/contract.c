@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "tasktonic.h"
+#include "tt-alloc.h"
 #include "tt-contract.h"
 
 #ifndef TT__INTERNAL /* as in tt-int.h: not exported from the library */

@@ -4,7 +4,7 @@
 
 lib_LTLIBRARIES += src/libtasktonic.la
 include_HEADERS += src/tasktonic.h
-noinst_HEADERS += src/tt-int.h src/tt-contract.h
+noinst_HEADERS += src/tt-int.h src/tt-contract.h src/tt-alloc.h
 pkgconfig_DATA += src/tasktonic.pc
 
 src_libtasktonic_la_SOURCES = \

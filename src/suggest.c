@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "tasktonic.h"
+#include "tt-alloc.h"
 
 /* ASCII lower case (names are ASCII; other bytes compare as they are). */
 static unsigned char lower(unsigned char c)

@@ -166,7 +166,11 @@ TT_EXTERN int tt_value_copy(tt_value *dst, const tt_value *src);
 TT_EXTERN void tt_value_clear(tt_value *v);
 /* Deep equality (ints and doubles compare by numeric value). */
 TT_EXTERN bool tt_value_equal(const tt_value *a, const tt_value *b);
-/* Build list / map values (take ownership of nothing; copy items). */
+/* Lists and maps nest at most this deep (a scalar is depth 0, [1] depth 1):
+ * every walk over a value (copy, freeze, JSON, equality, clear) recurses. */
+#define TT_VALUE_DEPTH_MAX 64
+/* Build list / map values (take ownership of nothing; copy items).
+ * -TT_ERANGE when the result would nest deeper than TT_VALUE_DEPTH_MAX. */
 TT_EXTERN int tt_value_list(tt_value *dst, const tt_value *items, size_t n);
 TT_EXTERN int tt_value_map(tt_value *dst, const char *const *keys,
                            const tt_value *vals, size_t n);

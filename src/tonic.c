@@ -498,6 +498,16 @@ bool tt__probe_read_slot(tt_tonic *t, int slot, tt_value *out)
             /* app code, or a pointer the app keeps: contained */
             probe_call pc = {t, p, out, false};
             int why = tt__guard(t->cat, call_probe, &pc);
+            if (why == 0 && pc.ok &&
+                tt__value_depth(out, TT_VALUE_DEPTH_MAX) > TT_VALUE_DEPTH_MAX) {
+                /* built by hand past the bound: walking it (even to free
+                 * it) could overflow the stack, so it is left alone */
+                snprintf(t->cat->probe_crash, sizeof t->cat->probe_crash,
+                         "error: probe %s.%s: its value nests deeper than %d levels",
+                         t->l.name, p->name, TT_VALUE_DEPTH_MAX);
+                *out = TT_NONE;
+                return false;
+            }
             if (why == 0)
                 return pc.ok;
             char what[300];

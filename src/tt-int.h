@@ -28,27 +28,7 @@
 #define TT__UNLIKELY(x) (x)
 #endif
 
-/* --------------------------------------------------------------------- */
-/* alloc.c: every allocation goes through tt__malloc & co, so that tests */
-/* can make the n-th one fail (tt_test_fail_alloc).  The standard names  */
-/* are redirected after the system headers that declare them.            */
-/* --------------------------------------------------------------------- */
-#include <stdlib.h>
-#include <string.h>
-TT__INTERNAL void *tt__malloc(size_t n);
-TT__INTERNAL void *tt__calloc(size_t n, size_t size);
-TT__INTERNAL void *tt__realloc(void *p, size_t n);
-TT__INTERNAL char *tt__strndup(const char *s, size_t n);
-#undef malloc
-#undef calloc
-#undef realloc
-#undef strdup
-#undef strndup
-#define malloc(n) tt__malloc(n)
-#define calloc(n, size) tt__calloc(n, size)
-#define realloc(p, n) tt__realloc(p, n)
-#define strdup(s) tt__strdup(s)
-#define strndup(s, n) tt__strndup(s, n)
+#include "tt-alloc.h"
 
 /* --------------------------------------------------------------------- */
 /* util.c: growable arrays, allocation, clocks                           */
@@ -605,6 +585,8 @@ TT__INTERNAL void tt__record_call(tt_catalyst *cat);
  * watchdog) or -2 (tt_distiller_abort). */
 TT__INTERNAL int tt__guarded_call(tt_catalyst *cat, const tt__impl *impl, size_t nargs,
                                   tt_tonic *self, const tt_value *args);
+/* value.c: how deep v nests, counted at most to limit + 1. */
+TT__INTERNAL size_t tt__value_depth(const tt_value *v, size_t limit);
 TT__INTERNAL const char *tt__signame(int sig);
 /* What a guarded call returns when the code called exit() (tt_guard_exit). */
 #define TT__GUARD_EXIT (-3)

@@ -26,17 +26,6 @@ int tt__grow(void **arr, size_t *cap, size_t need, size_t esz)
     return 0;
 }
 
-/* strdup that accepts NULL. */
-char *tt__strdup(const char *s)
-{
-    if (!s)
-        return NULL;
-    size_t n = strlen(s) + 1;
-    char *p = malloc(n);
-    if (p)
-        memcpy(p, s, n);
-    return p;
-}
 
 /* Wall-clock seconds since the epoch. */
 double tt__wall(void)

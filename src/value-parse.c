@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "tasktonic.h"
+#include "tt-alloc.h"
 
 #ifndef TT__INTERNAL /* as in tt-int.h: not exported from the library */
 #if defined(__GNUC__)

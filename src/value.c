@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "tasktonic.h"
+#include "tt-alloc.h"
 
 #ifndef TT__INTERNAL /* as in tt-int.h: not exported from the library */
 #if defined(__GNUC__)
@@ -74,12 +75,49 @@ void tt_value_clear(tt_value *v)
 }
 
 /* Build a list value holding deep copies of items[0..n). */
+/* How deep v nests, counting at most to limit + 1 (so the walk itself never
+ * recurses deeper than limit + 1). */
+size_t tt__value_depth(const tt_value *v, size_t limit)
+{
+    size_t n = 0, deepest = 0;
+    const tt_value *items = NULL;
+    if (v->type == TT_T_LIST && v->u.list) {
+        n = v->u.list->n;
+        items = v->u.list->items;
+    } else if (v->type == TT_T_MAP && v->u.map) {
+        n = v->u.map->n;
+        items = v->u.map->vals;
+    } else {
+        return v->type == TT_T_LIST || v->type == TT_T_MAP ? 1 : 0;
+    }
+    if (limit == 0)
+        return 1;
+    for (size_t i = 0; i < n && deepest < limit; i++) {
+        size_t d = tt__value_depth(&items[i], limit - 1);
+        if (d > deepest)
+            deepest = d;
+    }
+    return deepest + 1;
+}
+
+/* Whether items may go into a list or map: none nests TT_VALUE_DEPTH_MAX
+ * deep already. */
+static bool items_shallow(const tt_value *items, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (tt__value_depth(&items[i], TT_VALUE_DEPTH_MAX) >= TT_VALUE_DEPTH_MAX)
+            return false;
+    return true;
+}
+
 int tt_value_list(tt_value *dst, const tt_value *items, size_t n)
 {
     tt_list *l;
 
     if (!dst || (n && !items))
         return -TT_EINVAL;
+    if (!items_shallow(items, n))
+        return -TT_ERANGE;
     l = calloc(1, sizeof *l);
     if (!l)
         return -TT_ENOMEM;
@@ -117,6 +155,8 @@ int tt_value_map(tt_value *dst, const char *const *keys, const tt_value *vals,
     for (size_t i = 0; i < n; i++)
         if (!keys[i])
             return -TT_EINVAL;
+    if (!items_shallow(vals, n))
+        return -TT_ERANGE;
     m = calloc(1, sizeof *m);
     if (!m)
         return -TT_ENOMEM;

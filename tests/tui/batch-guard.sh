@@ -5,7 +5,7 @@
 # sparkle is: a crash, a hang or a call to exit() is reported in one line,
 # the session is marked, and ttdb and the trace survive.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 12
+plan 13
 
 HOSTILE_APP=$APPS/hostile.la
 hostile() {
@@ -53,3 +53,6 @@ check "a truncated module: one line, ttdb goes on" eval 'out_has alive && err_ha
 
 hostile none -batch -ex "set entries off" -ex "call Hostile nest 100000" -ex continue -ex "info tonics" -ex "echo alive" "$HOSTILE_APP"
 check "info tonics on 100000 nested tonics: no stack overflow, rows stay short" eval 'status 0 && out_has alive && out_has "(depth 100000) " && [ "$(wc -L <"$OUT")" -lt 200 ]'
+
+hostile none -batch -ex "info probes Hostile" "$HOSTILE_APP"
+check "values nest at most TT_VALUE_DEPTH_MAX (64) deep" eval 'status 0 && out_has "deep = 64"'

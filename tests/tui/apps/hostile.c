@@ -105,6 +105,26 @@ static void Hostile_ttsc__arm(tt_tonic *self)
     TT_DATA(hostile_data, self)->armed = true;
 }
 
+/* A probe nested 100000 lists deep, as deep as the library lets it be
+ * built (TT_VALUE_DEPTH_MAX): the depth it reached. */
+static bool Hostile_probe_deep(tt_tonic *self, tt_value *out)
+{
+    (void)self;
+    tt_value v = TT_INT(0);
+    int depth = 0;
+    for (int i = 0; i < 100000; i++) {
+        tt_value outer;
+        if (tt_value_list(&outer, &v, 1) < 0)
+            break;
+        tt_value_clear(&v);
+        v = outer;
+        depth++;
+    }
+    tt_value_clear(&v);
+    *out = TT_INT(depth);
+    return true;
+}
+
 /* A computed probe that crashes once armed. */
 static bool Hostile_probe_bad(tt_tonic *self, tt_value *out)
 {
@@ -132,6 +152,7 @@ static const tt_handler hostile_handlers[] = {
 static const tt_probe_def hostile_probes[] = {
     TT_PROBE(hostile_data, ticks),
     TT_PROBE_FN("bad", Hostile_probe_bad),
+    TT_PROBE_FN("deep", Hostile_probe_deep),
 };
 
 static const tt_class Hostile_class = {
