@@ -12,11 +12,15 @@ import path from 'node:path';
 import url from 'node:url';
 
 // Debian 12's node (18) lacks Array.prototype.toSorted, which one insight
-// of the engine uses.
+// of the engine uses, and URL.parse, which the engine calls on every trace.
 if (!Array.prototype.toSorted)
   Object.defineProperty(Array.prototype, 'toSorted', {
     value(cmp) { return [...this].sort(cmp); },
   });
+if (!URL.parse)
+  URL.parse = (u, base) => {
+    try { return new URL(u, base); } catch { return null; }
+  };
 
 const [modules, file] = process.argv.slice(2);
 const entry = path.join(modules, '@paulirish/trace_engine/models/trace/trace.js');
