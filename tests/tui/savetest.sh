@@ -24,7 +24,7 @@ single_dut|$EXAMPLES/reference/single_dut.la|$MUTANTS/single_dut.la|$SCRIPTS/sin
 state_fallback|$EXAMPLES/reference/state_fallback.la|$MUTANTS/state_fallback.la|$SCRIPTS/state_fallback.ttdb|Door: state is 'open', expected 'locked'
 hierarchy|$EXAMPLES/reference/hierarchy.la|$MUTANTS/hierarchy.la|$SCRIPTS/hierarchy.ttdb|Parent: state is 'idle', expected 'done'
 ref_chunked|$EXAMPLES/reference/chunked.la|$MUTANTS/ref_chunked.la|$SCRIPTS/chunked.ttdb|ChunkB: state is 'done', expected 'cancelled'"
-plan 55
+plan 57
 
 # The demo tours name files relative to the top of the source tree.
 mkdir -p "$TMPD/work"
@@ -103,3 +103,16 @@ check "nothing ran yet: one line" eval "status 1 && err_lines 1 && err_has 'noth
 run_ttdb -batch -ex 'step' -ex 'save-test x.c -lats 2' "$M"
 check "a misspelt option is named with the right one" eval \
   "status 1 && err_has 'did you mean \"-last\"'"
+
+# The files are written as every ttdb output file: 0666 & ~umask when new
+# (not mkstemp's 0600), an existing file's mode kept, a missing folder named.
+rm -f mode.ttdb mode.c
+printf 'old\n' >kept.ttdb
+chmod 640 kept.ttdb
+(umask 022 && run_ttdb -batch -ex 'step' -ex 'save-test mode.ttdb' \
+  -ex 'save-test mode.c' -ex 'save-test kept.ttdb' "$M")
+check "saved files get the usual permissions; an existing file keeps its mode" eval \
+  "[ \"\$(stat -c %a mode.ttdb mode.c kept.ttdb | tr '\n' ' ')\" = '644 644 640 ' ]"
+run_ttdb -batch -ex 'step' -ex 'save-test no/such/folder/x.ttdb' "$M"
+check "a missing folder: one line naming it" eval \
+  "status 1 && err_lines 1 && err_has \"folder 'no/such/folder' does not exist\""

@@ -12,6 +12,7 @@
  * (tonic, sparkle, arguments: the golden traces' normalised form).
  */
 #include "record.h"
+#include "ttdb-plugin.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -609,6 +610,25 @@ static bool ends_with(const char *path, const char *ext)
     return n > m && strcmp(path + n - m, ext) == 0;
 }
 
+/* What ttdb_write_file writes: the test.  write_c and write_ttdb report
+ * their own errors (reported). */
+typedef struct save_job {
+    tt_catalyst *cat;
+    const save_opts *o;
+    bool c;
+    bool reported;
+} save_job;
+
+static int save_write(void *ud, FILE *f, tt_error *err)
+{
+    save_job *j = ud;
+    (void)err;
+    if (j->c ? write_c(f, j->cat, j->o) : write_ttdb(f, j->cat, j->o))
+        return ferror(f) ? -TT_EIO : 0;
+    j->reported = true;
+    return -TT_EINVAL;
+}
+
 /* save-test FILE.ttdb|FILE.c [-last N] [-no-probes] [-trace] */
 static int cmd_save_test_exec(cmd_args *a)
 {
@@ -667,43 +687,25 @@ static int cmd_save_test_exec(cmd_args *a)
     o.base = xstrdup(slash ? slash + 1 : o.path);
     *strrchr(o.base, '.') = '\0';
 
-    char *tmp = xasprintf("%s.tmpXXXXXX", o.path);
-    int fd = mkstemp(tmp);
-    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    save_job job = {cat, &o, c, false};
+    tt_error err;
     int rc = -1;
-    if (!f) {
-        out_error("save-test: cannot write %s: %s", o.path, strerror(errno));
-        if (fd >= 0)
-            close(fd);
+    if (ttdb_write_file(o.path, save_write, &job, &err) < 0) {
+        if (!job.reported)
+            out_error("save-test: %s", err.msg);
     } else {
-        bool ok = c ? write_c(f, cat, &o) : write_ttdb(f, cat, &o);
-        if (fflush(f) != 0 || ferror(f)) {
-            if (ok)
-                out_error("save-test: cannot write %s: %s", o.path, strerror(errno));
-            ok = false;
-        }
-        fclose(f);
-        if (ok && rename(tmp, o.path) != 0) {
-            out_error("save-test: cannot write %s: %s", o.path, strerror(errno));
-            ok = false;
-        }
-        if (!ok)
-            unlink(tmp);
-        else {
-            rc = 0;
-            size_t checked = nruns - o.first_pinned + 1;
-            strbuf b = {0};
-            if (checked == nruns)
-                sb_printf(&b, "%s checked", nruns == 1 ? "it is" : "each is");
-            else
-                sb_printf(&b, "the last %zu checked", checked);
-            out_printf("wrote %s (%s: %zu run%s, %s)\n", o.path,
-                       c ? "a cmocka test" : "a ttdb script", nruns, nruns == 1 ? "" : "s",
-                       b.s);
-            sb_free(&b);
-        }
+        rc = 0;
+        size_t checked = nruns - o.first_pinned + 1;
+        strbuf b = {0};
+        if (checked == nruns)
+            sb_printf(&b, "%s checked", nruns == 1 ? "it is" : "each is");
+        else
+            sb_printf(&b, "the last %zu checked", checked);
+        out_printf("wrote %s (%s: %zu run%s, %s)\n", o.path,
+                   c ? "a cmocka test" : "a ttdb script", nruns, nruns == 1 ? "" : "s",
+                   b.s);
+        sb_free(&b);
     }
-    free(tmp);
     free(o.module);
     free(o.base);
     free(o.steps);
