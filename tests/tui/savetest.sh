@@ -24,7 +24,7 @@ single_dut|$EXAMPLES/reference/single_dut.la|$MUTANTS/single_dut.la|$SCRIPTS/sin
 state_fallback|$EXAMPLES/reference/state_fallback.la|$MUTANTS/state_fallback.la|$SCRIPTS/state_fallback.ttdb|Door: state is 'open', expected 'locked'
 hierarchy|$EXAMPLES/reference/hierarchy.la|$MUTANTS/hierarchy.la|$SCRIPTS/hierarchy.ttdb|Parent: state is 'idle', expected 'done'
 ref_chunked|$EXAMPLES/reference/chunked.la|$MUTANTS/ref_chunked.la|$SCRIPTS/chunked.ttdb|ChunkB: state is 'done', expected 'cancelled'"
-plan 57
+plan 59
 
 # The demo tours name files relative to the top of the source tree.
 mkdir -p "$TMPD/work"
@@ -116,3 +116,13 @@ check "saved files get the usual permissions; an existing file keeps its mode" e
 run_ttdb -batch -ex 'step' -ex 'save-test no/such/folder/x.ttdb' "$M"
 check "a missing folder: one line naming it" eval \
   "status 1 && err_lines 1 && err_has \"folder 'no/such/folder' does not exist\""
+
+# Time travel: back into a run, forward again through the recorded future
+# (goto), then on: the run that goto went through again is in the test.
+T=$EXAMPLES/traffic_light.la
+run_ttdb -batch -ex 'break Light.ttse__on_phase' -ex continue -ex continue \
+  -ex 'goto #5' -ex 'goto #15' -ex continue -ex 'save-test travel.ttdb' "$T"
+check "save-test after goto back and forward keeps the run goto replayed" eval \
+  "status 0 && [ \$(grep -c '^continue' travel.ttdb) = 3 ]"
+run_ttdb -batch -x travel.ttdb "$T"
+check "that saved test passes on the same module" status 0

@@ -7,7 +7,9 @@
  * showed the user at that stop.  A restart empties the record but keeps the
  * commands that survive it (breakpoints, watches, settings).  A journal
  * replay (goto, reverse-step) records nothing; afterwards the runs that
- * ended past the point it reached are dropped.
+ * ended past the point it reached are set aside, and come back when a goto
+ * forward through the recorded future passes their end again (a new run
+ * forgets them).
  */
 #include "record.h"
 
@@ -20,6 +22,8 @@ static const char *cur_line;   /* the command being executed */
 static int *snap;              /* state index by tonic serial */
 static size_t nsnap;
 static bool travelled;         /* the journal replayed to another point */
+static rec_step *future;       /* runs dropped by going back, in order: */
+static size_t nfuture;         /* a goto forward brings them back */
 
 /* Commands replayed as typed in a saved script when they succeeded: they
  * decide where later runs stop.  `set` only for these settings. */
@@ -87,21 +91,51 @@ static void step_free(rec_step *s)
 
 static void snapshot(tt_catalyst *cat);
 
-/* After a journal replay moved the session to another point: forget the
- * runs that ended past it, and take the states there. */
+/* Forget the runs dropped by going back: a new run makes its own future. */
+static void future_clear(void)
+{
+    for (size_t i = 0; i < nfuture; i++)
+        step_free(&future[i]);
+    free(future);
+    future = NULL;
+    nfuture = 0;
+}
+
+/* After a journal replay moved the session to another point: the runs that
+ * ended past it are set aside (in front of those already set aside, which
+ * ended later), those set aside that end at or before it come back (a goto
+ * forward through the recorded future), and the states there are taken. */
 static void sync_travel(void)
 {
     if (!travelled || g_journal.replaying || !g_session.cat)
         return;
     uint64_t now = tt_trace_last_seq(g_session.cat);
-    size_t k = 0;
+    size_t k = 0, nlater = 0;
+    for (size_t i = 0; i < g_record.n; i++)
+        nlater += g_record.v[i].kind == REC_RUN && g_record.v[i].seq > now;
+    rec_step *aside = xcalloc(nlater + nfuture + 1, sizeof *aside);
+    size_t na = 0;
     for (size_t i = 0; i < g_record.n; i++) {
         if (g_record.v[i].kind == REC_RUN && g_record.v[i].seq > now)
-            step_free(&g_record.v[i]);
+            aside[na++] = g_record.v[i];
         else
             g_record.v[k++] = g_record.v[i];
     }
     g_record.n = k;
+    for (size_t i = 0; i < nfuture; i++) {
+        if (future[i].seq <= now) {
+            if (g_record.n == g_record.cap) {
+                g_record.cap = g_record.cap ? 2 * g_record.cap : 32;
+                g_record.v = xrealloc(g_record.v, g_record.cap * sizeof *g_record.v);
+            }
+            g_record.v[g_record.n++] = future[i];
+        } else {
+            aside[na++] = future[i];
+        }
+    }
+    free(future);
+    future = aside;
+    nfuture = na;
     snapshot(g_session.cat);
     travelled = false;
 }
@@ -136,6 +170,7 @@ void record_session_started(tt_catalyst *cat)
         return;
     }
     travelled = false;
+    future_clear();
     size_t k = 0;
     for (size_t i = 0; i < g_record.n; i++) {
         if (g_record.v[i].kind == REC_COMMAND) {
@@ -221,6 +256,7 @@ void record_stop(tt_catalyst *cat, const tt_sparkle_args *a, bool finish,
     if (g_journal.replaying)
         return;
     sync_travel();
+    future_clear();
     rec_step *s = add(REC_RUN);
     rec_run *r = s->run = xcalloc(1, sizeof *r);
     r->sparkle_count = a->sparkle_count;
@@ -290,6 +326,7 @@ void record_free(void)
         step_free(&g_record.v[i]);
     free(g_record.v);
     memset(&g_record, 0, sizeof g_record);
+    future_clear();
     free(snap);
     snap = NULL;
     nsnap = 0;
