@@ -699,6 +699,15 @@ static int entry_write(loader *L, const json_t *j)
     if (json_is_integer(cause) && json_integer_value(cause) > 0 &&
         (uint64_t)json_integer_value(cause) < e->seq)
         e->cause = (uint64_t)json_integer_value(cause);
+    /* The JSON does not mark the extra sparkles of a state change: they run
+     * on the tonic of the entry that made them (their cause) and keep its
+     * source. */
+    const tt_trace_entry *ce = e->cause ? tt_trace_get(cat, e->cause) : NULL;
+    if (ce && ce->tonic == e->tonic && ce->src_obj == e->src_obj &&
+        ce->src_sparkle == e->src_sparkle && ce->src_id == e->src_id &&
+        (e->sparkle == TT_N_ON_EXIT || e->sparkle == TT_N_STATE_CHANGE ||
+         e->sparkle == TT_N_ON_ENTER || e->sparkle == TT_N_MACHINE_STOP))
+        e->flags |= TT_EF_EXTRA;
     const json_t *spk = get(out, "sparkling");
     if (!spk || json_is_true(spk))
         e->flags |= TT_EF_SPARKLING;

@@ -2,7 +2,7 @@
 # batch-trace.sh: post-mortem: ttdb opens trace files (-trace FILE, FILE.json,
 # `file FILE.json`); nothing can run; bad and cut-short files.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 12
+plan 13
 
 # A session export and a last-run export of the counter app.
 run_ttdb -batch -ex "set entries off" -ex "step 3" -ex continue -ex "export $TMPD/s.json" -ex "export $TMPD/l.json -last" "$COUNTER"
@@ -48,3 +48,16 @@ check "a missing file" fails_with 1 "$TMPD/none.json: cannot open"
 head -c "$(($(wc -c <"$TMPD/s.json") - 200))" "$TMPD/s.json" >"$TMPD/cut.json"
 run_ttdb -batch -q -ex "info runs" "$TMPD/cut.json"
 check "a cut trace opens with a warning" eval 'status 0 && err_lines 1 && err_has "warning: the trace is cut short; opened up to its last whole entry" && out_has "#1-"'
+
+# The extra sparkles of a state change are marked when the trace is read
+# back: `why` says the same of every entry live and post-mortem.
+T=$EXAMPLES/traffic_light.la
+whys() { s=1; while [ $s -le 30 ]; do echo "why #$s"; s=$((s + 1)); done; }
+whys >"$TMPD/whys.ttdb"
+run_ttdb -batch -k -ex "set entries off" -ex "step 30" -ex "export $TMPD/tl.json" -x "$TMPD/whys.ttdb" "$T"
+# (the links; a timer's argument is printed otherwise from the file)
+sed -n '/^#1 /,$p' "$OUT" | sed 's/(.*)$/()/' >"$TMPD/whys.live"
+run_ttdb -batch -q -k -x "$TMPD/whys.ttdb" -trace "$TMPD/tl.json"
+sed 's/(.*)$/()/' "$OUT" >"$TMPD/whys.file"
+check "why reads the same from a trace file as live (state changes included)" eval \
+  'grep -q "state change in" "$TMPD/whys.live" && diff "$TMPD/whys.live" "$TMPD/whys.file" | sed "s/^/# /" && cmp -s "$TMPD/whys.live" "$TMPD/whys.file"'
