@@ -93,6 +93,15 @@ int tt_class_check(const tt_class *cls, tt_error *err)
         if (!h->name || !h->fn)
             return tt__seterr(err, -TT_EINVAL, "class %s: handler %zu has no name or function",
                               cls->name, i);
+        /* control bytes, or bytes UTF-8 never has: not a name but, most
+         * likely, a handler table read with the wrong layout */
+        for (const unsigned char *c = (const unsigned char *)h->name;
+             *c && c - (const unsigned char *)h->name <= 200; c++)
+            if (*c < 0x20 || *c == 0x7f || *c == 0xc0 || *c == 0xc1 || *c >= 0xf5)
+                return tt__seterr(err, -TT_EBADNAME,
+                                  "class %s: handler %zu has a name that is not text: was "
+                                  "the module built against another tasktonic.h? Rebuild it",
+                                  cls->name, i);
         if (strlen(h->name) > 200)
             return tt__seterr(err, -TT_EBADNAME, "class %s: handler name \"%.40s...\" is longer "
                               "than 200 characters", cls->name, h->name);

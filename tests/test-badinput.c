@@ -93,6 +93,23 @@ static void test_bad_names(void **state)
     }
 }
 
+/* A name that is not text (a module built against another tasktonic.h
+ * reads its handler table with the wrong layout): said so, not printed. */
+static void test_name_not_text(void **state)
+{
+    static const char *const bad[] = {"UH\x89\xe5H\x83\xec\x10", "ttsc__a\x01",
+                                      "ttse__\xff\xfe"};
+
+    (void)state;
+    for (size_t i = 0; i < TT_COUNTOF(bad); i++) {
+        tt_handler h;
+        tt_class cls = one_handler(&h, bad[i]);
+
+        expect_bad_class(&cls, -TT_EBADNAME, "handler 0 has a name that is not text",
+                         "Rebuild it");
+    }
+}
+
 /* Names the runtime owns cannot be defined by a class. */
 static void test_reserved_names(void **state)
 {
@@ -502,6 +519,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_bad_names, cu_setup),
+        cmocka_unit_test_setup(test_name_not_text, cu_setup),
         cmocka_unit_test_setup(test_probe_past_data, cu_setup),
         cmocka_unit_test_setup(test_reserved_names, cu_setup),
         cmocka_unit_test_setup(test_duplicate_handlers, cu_setup),
