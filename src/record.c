@@ -14,6 +14,7 @@
 #include "tt-int.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -73,6 +74,21 @@ static int write_run(tt_catalyst *cat, FILE *f, const char *why)
     return rc;
 }
 
+/* Create a temporary file next to path, named into tmp (size len): mode
+ * 0666 less the umask, as a plain fopen gives (mkstemp gives 0600). */
+static int open_tmp(char *tmp, size_t len, const char *path)
+{
+    static unsigned counter;
+    for (int i = 0; i < 100; i++) {
+        snprintf(tmp, len, "%s.tmp%ld.%u", path, (long)getpid(),
+                 __atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED));
+        int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd >= 0 || errno != EEXIST)
+            return fd;
+    }
+    return -1;
+}
+
 /* Write the recording to path atomically (see tasktonic.h). */
 int tt_catalyst_write_record(tt_catalyst *cat, const char *path, const char *why)
 {
@@ -80,12 +96,11 @@ int tt_catalyst_write_record(tt_catalyst *cat, const char *path, const char *why
         return -TT_EINVAL;
     if (cat->in_sparkle)
         return tt__err(cat, -TT_EBUSY, "cannot write the recording inside a sparkle");
-    size_t len = strlen(path) + sizeof ".tmpXXXXXX";
+    size_t len = strlen(path) + sizeof ".tmp.." + 3 * sizeof(long) + 3 * sizeof(unsigned);
     char *tmp = malloc(len);
     if (!tmp)
         return tt__err(cat, -TT_ENOMEM, "out of memory writing %s", path);
-    snprintf(tmp, len, "%s.tmpXXXXXX", path);
-    int fd = mkstemp(tmp);
+    int fd = open_tmp(tmp, len, path);
     if (fd < 0) {
         int e = errno;
         free(tmp);

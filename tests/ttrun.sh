@@ -45,7 +45,7 @@ check() {
   fi
 }
 
-echo "1..17"
+echo "1..18"
 
 run
 check "no argument: usage on stderr, status 2" \
@@ -97,6 +97,9 @@ stop_of() { sed -n 's/.*"stop_condition": \["\([^"]*\)"\].*/\1/p' "$1"; }
 TT_COUNTDOWN_PRINT=1 run --record "$rec" --record-last 5 "$mod"
 check "--record: written when the app finishes, exactly the last N entries" \
   eval '[ $rc -eq 0 ] && [ "$(entries "$rec")" -eq 5 ] && [ "$(stop_of "$rec")" = finished ] && tail -n 2 "$rec" | grep -q "_ttss__on_completion" && ! ls "$tmp" | grep -q tmp'
+(umask 022 && TT_COUNTDOWN_PRINT=1 run --record "$rec" "$mod")
+check "--record: the file gets the usual permissions (0666 less the umask)" \
+  eval '[ "$(stat -c %a "$rec")" = 644 ]'
 
 run --record "$rec" --record-last 0 "$mod"
 check "--record-last 0 is a usage error" \
