@@ -67,6 +67,7 @@ test('initialize says what the adapter can do', async () => {
     assert.equal(r.body.supportsFunctionBreakpoints, true);
     assert.equal(r.body.supportsDataBreakpoints, true);
     assert.equal(r.body.supportsStepBack, true);
+    assert.equal(r.body.supportsSetVariable, true);
   } finally {
     await dc.stop();
   }
@@ -221,10 +222,21 @@ test('the stack is the causal chain; scopes and variables', async () => {
     const state = await dc.variablesRequest({
       variablesReference: byName.State.variablesReference });
     assert.ok(state.body.variables.some((v) => v.name === 'state'));
-    // setVariable needs `set var`: refused with a message, no crash
+    // setVariable is `set var` on the probes now; the past is read-only
+    const set = await dc.setVariableRequest({
+      variablesReference: byName['Probes now'].variablesReference,
+      name: 'jobs', value: '5' });
+    assert.equal(set.body.value, '5');
+    const again = await dc.variablesRequest({
+      variablesReference: byName['Probes now'].variablesReference });
+    assert.equal(again.body.variables.find((v) => v.name === 'jobs').value,
+                 '5');
     await assert.rejects(dc.setVariableRequest({
       variablesReference: byName['Probes now'].variablesReference,
-      name: 'jobs', value: '5' }));
+      name: 'nosuch', value: '1' }));
+    await assert.rejects(dc.setVariableRequest({
+      variablesReference: byName.State.variablesReference,
+      name: 'state', value: 'x' }), /Probes now/);
   } finally {
     await dc.stop();
   }

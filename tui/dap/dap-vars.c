@@ -220,6 +220,13 @@ tt_tonic *dap_vars_probe_tonic(tt_catalyst *cat, int ref)
     return NULL;
 }
 
+tt_tonic *dap_vars_now_tonic(tt_catalyst *cat, int ref)
+{
+    if (ref < 1 || (size_t)ref > R.nv || R.v[ref - 1].kind != V_PROBES_NOW)
+        return NULL;
+    return tt_tonic_at(cat, R.v[ref - 1].serial);
+}
+
 static json_t *scope(const char *name, int ref, bool expensive)
 {
     return json_pack("{s:s, s:i, s:b}", "name", name, "variablesReference",

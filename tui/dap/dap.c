@@ -266,7 +266,7 @@ static void req_initialize(json_t *req, json_t *args)
         "supportsEvaluateForHovers", true,
         "supportsDataBreakpoints", true,
         "supportsTerminateRequest", true,
-        "supportsSetVariable", false, /* needs `set var` (not yet) */
+        "supportsSetVariable", true,
         "supportsStepBack", true,     /* the journal's time travel */
         "supportsSteppingGranularity", false,
         "supportsDelayedStackTraceLoading", true);
@@ -639,10 +639,44 @@ static void req_evaluate(json_t *req, json_t *args)
         flush_app_output();
 }
 
+/* setVariable is `set var TONIC.PROBE = VALUE` on a 'Probes now' scope:
+ * the same parsing, refusals and journal entry as the command. */
 static void req_set_variable(json_t *req, json_t *args)
 {
-    (void)args;
-    dap_fail(req, "setVariable: ttdb cannot change a probe yet");
+    int ref = (int)json_integer_value(
+        json_object_get(args, "variablesReference"));
+    const char *name = json_string_value(json_object_get(args, "name"));
+    const char *value = json_string_value(json_object_get(args, "value"));
+    tt_tonic *t = g_session.cat ? dap_vars_now_tonic(g_session.cat, ref)
+                                : NULL;
+    if (!name || !value) {
+        dap_fail(req, "setVariable: needs a name and a value");
+        return;
+    }
+    if (!t) {
+        dap_fail(req, "setVariable: only the probes in 'Probes now' can be "
+                      "set (the past is read-only)");
+        return;
+    }
+    char *line = xasprintf("set var %s.%s = %s", tt_tonic_name(t), name,
+                           value);
+    int rc;
+    char *out = run_captured(line, &rc);
+    free(line);
+    tt_value v = TT_NONE;
+    if (rc < 0) {
+        dap_fail(req, "%s", *out ? out : "set var failed");
+    } else if (tt_tonic_probe_read(t, name, &v) == 0) {
+        char *text = fmt_value(&v);
+        tt_value_clear(&v);
+        dap_respond(req, json_pack("{s:s, s:i}", "value", text,
+                                   "variablesReference", 0));
+        free(text);
+    } else {
+        dap_respond(req, json_pack("{s:s, s:i}", "value", value,
+                                   "variablesReference", 0));
+    }
+    free(out);
 }
 
 static void req_scopes(json_t *req, json_t *args)

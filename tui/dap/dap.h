@@ -82,6 +82,8 @@ json_t *dap_vars_scopes(tt_catalyst *cat, int frame_id);
 json_t *dap_vars_variables(tt_catalyst *cat, int ref);
 /* The tonic whose probes a variables reference lists (NULL if none). */
 tt_tonic *dap_vars_probe_tonic(tt_catalyst *cat, int ref);
+/* The tonic of a 'Probes now' scope (the one setVariable writes), or NULL. */
+tt_tonic *dap_vars_now_tonic(tt_catalyst *cat, int ref);
 /* The tonic of a frame (NULL if unknown). */
 tt_tonic *dap_vars_frame_tonic(tt_catalyst *cat, int frame_id);
 /* The order the session is stopped before (a source breakpoint): its
