@@ -31,21 +31,35 @@ void tt__adopt_thread(tt_catalyst *cat)
         __atomic_store_n(&cat->thread, me, __ATOMIC_RELEASE);
 }
 
-/* Move orders posted by other threads to the queue, in their order. */
+/* Move orders posted by other threads to the queue, in their order, while
+ * the queue holds fewer than TT_INBOX_MAX; once a stop was requested, drop
+ * them instead.  Posting threads waiting for room are woken. */
 void tt__inbox_drain(tt_catalyst *cat)
 {
     if (TT__LIKELY(!atomic_load_explicit(&cat->inbox_flag, memory_order_acquire)))
         return;
     pthread_mutex_lock(&cat->inbox_lock);
-    for (size_t i = 0; i < cat->n_inbox; i++) {
+    bool drop = atomic_load(&cat->stopping);
+    size_t i = cat->inbox_head;
+    for (; i < cat->n_inbox && (drop || cat->queue.len < TT_INBOX_MAX); i++) {
         tt__order *o = &cat->inbox[i];
         if (o->nargs <= TT__INLINE_ARGS)
             o->args = o->inl;
-        if (tt__queue_push(&cat->queue, o) < 0)
+        if (drop || tt__queue_push(&cat->queue, o) < 0)
             tt__order_clear(o);
     }
-    cat->n_inbox = 0;
-    atomic_store(&cat->inbox_flag, 0);
+    cat->inbox_head = i;
+    if (cat->inbox_head == cat->n_inbox) {
+        cat->n_inbox = cat->inbox_head = 0;
+    } else if (cat->inbox_head * 2 >= cat->n_inbox) {
+        /* keep the pending part at the front: O(1) amortised a post */
+        size_t left = cat->n_inbox - cat->inbox_head;
+        memmove(cat->inbox, cat->inbox + cat->inbox_head, left * sizeof *cat->inbox);
+        cat->n_inbox = left;
+        cat->inbox_head = 0;
+    }
+    atomic_store(&cat->inbox_flag, cat->n_inbox > 0);
+    pthread_cond_broadcast(&cat->inbox_room);
     pthread_mutex_unlock(&cat->inbox_lock);
 }
 
@@ -72,6 +86,7 @@ int tt_catalyst_new(tt_catalyst **out, const tt_catalyst_options *opts)
     pthread_mutex_init(&cat->inbox_lock, NULL);
     pthread_cond_init(&cat->inbox_cond, NULL);
     pthread_cond_init(&cat->call_cond, NULL);
+    pthread_cond_init(&cat->inbox_room, NULL);
     cat->t0 = tt__mono();
     cat->sparkling = true;
     cat->frame = (tt__frame){NULL, TT_N_EMPTY, -1, 0};
@@ -105,7 +120,7 @@ void tt_catalyst_free(tt_catalyst *cat)
     for (size_t i = cat->extras_head; i < cat->n_extras; i++)
         tt__order_clear(&cat->extras[i]);
     free(cat->extras);
-    for (size_t i = 0; i < cat->n_inbox; i++) {
+    for (size_t i = cat->inbox_head; i < cat->n_inbox; i++) {
         if (cat->inbox[i].nargs <= TT__INLINE_ARGS)
             cat->inbox[i].args = cat->inbox[i].inl;
         tt__order_clear(&cat->inbox[i]);
@@ -139,6 +154,7 @@ void tt_catalyst_free(tt_catalyst *cat)
     pthread_mutex_destroy(&cat->inbox_lock);
     pthread_cond_destroy(&cat->inbox_cond);
     pthread_cond_destroy(&cat->call_cond);
+    pthread_cond_destroy(&cat->inbox_room);
     free(cat);
 }
 
@@ -160,9 +176,11 @@ int tt_catalyst_stop(tt_catalyst *cat)
     if (!cat)
         return -TT_EINVAL;
     pthread_mutex_lock(&cat->inbox_lock);
+    atomic_store(&cat->stopping, 1);
     atomic_fetch_or(&cat->stop_flag, TT__REQ_STOP);
     atomic_store(&cat->inbox_flag, 1);
     pthread_cond_signal(&cat->inbox_cond);
+    pthread_cond_broadcast(&cat->inbox_room); /* blocked posters fail now */
     pthread_mutex_unlock(&cat->inbox_lock);
     return 0;
 }
@@ -217,17 +235,22 @@ int tt_catalyst_run(tt_catalyst *cat)
     tt__adopt_thread(cat);
     tt__order o;
     while (!cat->finished) {
-        tt__inbox_drain(cat);
         if (TT__UNLIKELY(atomic_load(&cat->stop_flag))) {
             int req = atomic_exchange(&cat->stop_flag, 0);
             if (req & TT__REQ_RECORD)
                 tt__record_snapshot(cat);
             if (req & TT__REQ_CALL)
                 tt__record_call(cat);
-            tt__frame ext = {NULL, TT_N_EMPTY, -1, 0};
-            if ((req & TT__REQ_STOP) && !cat->self->finishing)
-                tt__post(cat->self, TT_N_FINISH, NULL, 0, &ext);
+            if ((req & TT__REQ_STOP) && !cat->self->finishing) {
+                /* the stop goes before the backlog */
+                tt__order fin = {.tonic = cat->self, .sparkle = TT_N_FINISH};
+                tt__frame ext = {NULL, TT_N_EMPTY, -1, 0};
+                tt__frame_to_src(&ext, &fin);
+                fin.args = fin.inl;
+                tt__queue_push_front(&cat->queue, &fin);
+            }
         }
+        tt__inbox_drain(cat);
         if (cat->n_active)
             tt__timers_fire(cat, tt_catalyst_now(cat));
         if (!tt__queue_pop(&cat->queue, &o)) {

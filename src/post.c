@@ -10,8 +10,10 @@
  */
 #include "tt-int.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* Encode a frame as the source fields of an order. */
 void tt__frame_to_src(const tt__frame *f, tt__order *o)
@@ -70,19 +72,51 @@ static int copy_args(tt__order *o, const tt_value *args, size_t nargs)
     return 0;
 }
 
-/* Queue an order on the catalyst (from its thread) or its inbox. */
+/* Queue an order on the catalyst (from its thread) or its inbox.  The inbox
+ * is bounded: wait up to TT_POST_WAIT seconds for room, then -TT_EAGAIN;
+ * -TT_ECATFINISHED once a stop was requested (see TT_INBOX_MAX). */
 static int enqueue(tt_catalyst *cat, tt__order *o, bool on_thread)
 {
     if (TT__LIKELY(on_thread))
         return tt__queue_push(&cat->queue, o);
+    int rc = 0;
+    bool timed = false;
+    struct timespec until;
     pthread_mutex_lock(&cat->inbox_lock);
-    int rc = TT__PUSH(cat->inbox, cat->n_inbox, cat->cap_inbox, *o);
-    if (rc == 0 && o->nargs <= TT__INLINE_ARGS)
-        cat->inbox[cat->n_inbox - 1].args = cat->inbox[cat->n_inbox - 1].inl;
-    atomic_store(&cat->inbox_flag, 1);
-    pthread_cond_signal(&cat->inbox_cond);
+    while (!atomic_load(&cat->stopping) && cat->n_inbox - cat->inbox_head >= TT_INBOX_MAX) {
+        if (!timed) {
+            double t = tt__wall() + TT_POST_WAIT;
+            until = (struct timespec){(time_t)t, (long)((t - (double)(time_t)t) * 1e9)};
+            timed = true;
+        }
+        if (pthread_cond_timedwait(&cat->inbox_room, &cat->inbox_lock, &until) == ETIMEDOUT)
+            break;
+    }
+    if (atomic_load(&cat->stopping))
+        rc = -TT_ECATFINISHED;
+    else if (cat->n_inbox - cat->inbox_head >= TT_INBOX_MAX)
+        rc = -TT_EAGAIN;
+    else
+        rc = TT__PUSH(cat->inbox, cat->n_inbox, cat->cap_inbox, *o);
+    if (rc == 0) {
+        if (o->nargs <= TT__INLINE_ARGS)
+            cat->inbox[cat->n_inbox - 1].args = cat->inbox[cat->n_inbox - 1].inl;
+        atomic_store(&cat->inbox_flag, 1);
+        pthread_cond_signal(&cat->inbox_cond);
+    }
     pthread_mutex_unlock(&cat->inbox_lock);
-    return rc;
+    if (rc != -TT_ECATFINISHED && rc != -TT_EAGAIN)
+        return rc;
+    char what[300];
+    pthread_mutex_lock(&cat->names.lock); /* the catalyst's thread may intern */
+    snprintf(what, sizeof what, "%s.%s", o->tonic->l.name, cat->names.str[o->sparkle]);
+    pthread_mutex_unlock(&cat->names.lock);
+    if (rc == -TT_ECATFINISHED)
+        return tt__err(cat, rc, "cannot queue %s: the catalyst is stopping", what);
+    return tt__err(cat, rc,
+                   "cannot queue %s: the catalyst's inbox is full (%d orders) and stayed "
+                   "full for %gs; try again later",
+                   what, TT_INBOX_MAX, TT_POST_WAIT);
 }
 
 /* Queue an order with an explicit source, unchecked (runtime use). */

@@ -49,6 +49,20 @@ int tt__queue_grow(tt__queue *q)
     return 0;
 }
 
+/* Put o before every pending order. */
+int tt__queue_push_front(tt__queue *q, const tt__order *o)
+{
+    if (q->len == q->cap && tt__queue_grow(q) < 0)
+        return -TT_ENOMEM;
+    q->head = (q->head - 1) & (q->cap - 1);
+    tt__order *slot = &q->ring[q->head];
+    *slot = *o;
+    if (o->nargs <= TT__INLINE_ARGS)
+        slot->args = slot->inl;
+    q->len++;
+    return 0;
+}
+
 /* The i-th pending order (0 = next), or NULL. */
 tt__order *tt__queue_peek(const tt__queue *q, size_t i)
 {

@@ -69,7 +69,8 @@ extern "C" {
     X(CRASHED, "a sparkle crashed; the session is no longer trustworthy")     \
     X(RANGE, "value out of range")                                            \
     X(RECORDED, "this is a recorded trace: nothing can run")                  \
-    X(EXPECT, "an expectation does not hold")
+    X(EXPECT, "an expectation does not hold")                                 \
+    X(AGAIN, "the catalyst's inbox is full: try again")
 
 typedef enum tt_errno {
     TT_OK = 0,
@@ -388,7 +389,11 @@ TT_EXTERN tt_tonic *tt_catalyst_tonic(tt_catalyst *cat);
 TT_EXTERN bool tt_catalyst_finished(const tt_catalyst *cat);
 /* Production loop: run until the catalyst finishes.  Returns 0. */
 TT_EXTERN int tt_catalyst_run(tt_catalyst *cat);
-/* Ask a running tt_catalyst_run (from any thread) to finish the catalyst. */
+/* Ask a running tt_catalyst_run (from any thread) to finish the catalyst.
+ * The stop overtakes the backlog: the catalyst's ttsc__finish is queued in
+ * front of every pending order, the orders other threads posted that are
+ * still in the inbox are dropped, and from then on posts from other threads
+ * fail with -TT_ECATFINISHED (see TT_INBOX_MAX). */
 TT_EXTERN int tt_catalyst_stop(tt_catalyst *cat);
 
 /* The flight recorder (production Catalyst only).  Record every sparkle
@@ -546,6 +551,15 @@ TT_EXTERN tt_tonic *tt_tonic_at(tt_catalyst *cat, size_t serial);
  * TT_DEAD_LETTER (positive: queued, but nobody will read it), with a message
  * in tt_catalyst_errmsg. */
 #define TT_DEAD_LETTER 1
+/* Backpressure on posts from other threads.  They go through an inbox that
+ * holds at most TT_INBOX_MAX orders; the catalyst moves them to its queue
+ * only while the queue holds fewer than TT_INBOX_MAX orders.  A post from
+ * another thread that finds the inbox full blocks until there is room, for
+ * at most TT_POST_WAIT seconds, then fails with -TT_EAGAIN (nothing queued:
+ * try again later, or drop it).  After tt_catalyst_stop it fails at once
+ * with -TT_ECATFINISHED.  Posts on the catalyst's own thread never block. */
+#define TT_INBOX_MAX 65536
+#define TT_POST_WAIT 1.0
 TT_EXTERN int tt_post(tt_tonic *target, const char *sparkle,
                       const tt_value *args, size_t nargs);
 /* The same with an explicit source label (ttdb uses "ttdb"): the source tonic

@@ -254,6 +254,8 @@ TT__INTERNAL int tt__queue_init(tt__queue *q, size_t cap);
 TT__INTERNAL void tt__queue_free(tt__queue *q);
 TT__INTERNAL int tt__queue_grow(tt__queue *q);
 TT__INTERNAL tt__order *tt__queue_peek(const tt__queue *q, size_t i);
+/* Put an order in front of every pending one (moved). */
+TT__INTERNAL int tt__queue_push_front(tt__queue *q, const tt__order *o);
 /* Free what an order's argument values own (strings, lists, maps). */
 TT__INTERNAL void tt__order_clear_values(tt__order *o);
 
@@ -397,10 +399,12 @@ struct tt_catalyst {
     pthread_t thread;        /* the catalyst's thread */
     pthread_mutex_t inbox_lock;
     pthread_cond_t inbox_cond;
-    tt__order *inbox;
-    size_t n_inbox, cap_inbox;
+    pthread_cond_t inbox_room; /* a post waits here while the inbox is full */
+    tt__order *inbox;        /* pending: inbox[inbox_head .. n_inbox) */
+    size_t n_inbox, cap_inbox, inbox_head;
     atomic_int inbox_flag;
     atomic_int stop_flag;     /* TT__REQ_* requests to the running loop */
+    atomic_int stopping;      /* tt_catalyst_stop was called */
 
     /* execution */
     tt__frame frame;         /* source for posts right now */

@@ -16,6 +16,11 @@
  * it would have without recording.
  *
  * With --listen a debugger can attach through a Unix socket (ttrun-listen.c).
+ *
+ * The first SIGINT or SIGTERM finishes the catalyst cleanly; the stop goes
+ * before any backlog of posted orders (tt_catalyst_stop).  A second one ends
+ * the process at once, with status 128 + signal (no recording is written):
+ * for a sparkle that never returns or a finish that takes too long.
  */
 #include "ttrun.h"
 
@@ -25,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define RECORD_LAST_DEFAULT 10000
 
@@ -41,9 +47,12 @@ static const char usage[] =
     "                     on SIGINT/SIGTERM, on SIGUSR1 (a snapshot) and on a crash\n"
     "  --record-last N    how many sparkles the recording keeps (default 10000)\n"
     "  --listen PATH      let debuggers attach (`ttdb -attach PATH`) through a Unix\n"
-    "                     socket (owner only); the recorder feeds them\n";
+    "                     socket (owner only); the recorder feeds them\n"
+    "\n"
+    "SIGINT or SIGTERM finishes the app; a second one ends ttrun at once.\n";
 
-/* Wait for SIGINT/SIGTERM (finish the catalyst) and SIGUSR1 (snapshot). */
+/* Wait for SIGINT/SIGTERM (finish the catalyst; a second one exits at once)
+ * and SIGUSR1 (snapshot). */
 static void *signal_waiter(void *cat)
 {
     int sig;
@@ -52,6 +61,13 @@ static void *signal_waiter(void *cat)
             if (record_path)
                 tt_catalyst_request_record(cat, record_path);
             continue;
+        }
+        if (stopped_by) {
+            static const char msg[] = "ttrun: second stop signal: exiting at once\n";
+            if (write(STDERR_FILENO, msg, sizeof msg - 1) < 0) {
+                /* nothing more to say */
+            }
+            _exit(128 + sig);
         }
         stopped_by = sig;
         tt_catalyst_stop(cat);

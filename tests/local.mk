@@ -71,7 +71,10 @@ TESTS_CHECK_UTIL = tests/check-util.c tests/check-util.h
 
 # Check modules (apps) loaded by the tests: built by `make check` only.
 # mod-countdown finishes on its own; mod-noformula lacks the formula symbol.
-check_LTLIBRARIES += tests/mod-countdown.la tests/mod-noformula.la
+check_LTLIBRARIES += tests/mod-countdown.la tests/mod-noformula.la tests/mod-flood.la
+tests_mod_flood_la_SOURCES = tests/mod-flood.c
+tests_mod_flood_la_LDFLAGS = $(AM_LDFLAGS) $(TT_MODULE_FLAGS) -rpath /nowhere
+tests_mod_flood_la_LIBADD = src/libtasktonic.la $(PTHREAD_LIBS)
 tests_mod_countdown_la_SOURCES = tests/mod-countdown.c
 tests_mod_countdown_la_LDFLAGS = $(AM_LDFLAGS) $(TT_MODULE_FLAGS) -rpath /nowhere
 tests_mod_countdown_la_LIBADD = src/libtasktonic.la
@@ -180,6 +183,11 @@ TESTS += tests/test-oom
 tests_test_oom_SOURCES = tests/test-oom.c
 tests_test_oom_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_test_oom_LDADD = src/libtasktonic.la $(CMOCKA_LIBS)
+
+# --- ttrun-flood.sh: ttrun stops under posting load from 16 threads --------
+TESTS += tests/ttrun-flood.sh
+dist_check_SCRIPTS += tests/ttrun-flood.sh
+tests/ttrun-flood.sh.log: src/ttrun tests/mod-flood.la
 
 # --- ttrun.sh: ttrun on the check app (runs, fails cleanly, SIGTERM) --------
 TESTS += tests/ttrun.sh

@@ -314,10 +314,60 @@ static void test_stop_before_run(void **state)
     tt_catalyst_free(cat);
 }
 
+/* Backpressure: posts from another thread fill the inbox up to
+ * TT_INBOX_MAX; the next one waits TT_POST_WAIT for room and fails with
+ * -TT_EAGAIN.  After a stop, posts from other threads fail at once, the
+ * inbox is dropped, and the catalyst's finish runs first. */
+typedef struct flood_arg {
+    tt_tonic *t;
+    int full_rc, stopped_rc;
+    tt_catalyst *cat;
+} flood_arg;
+
+static void *flood_fill(void *p)
+{
+    flood_arg *a = p;
+    for (int i = 0; i < TT_INBOX_MAX; i++)
+        if (tt_send(a->t, "ttse__on_start") != 0)
+            return NULL;
+    a->full_rc = tt_send(a->t, "ttse__on_start");
+    return NULL;
+}
+
+static void *flood_after_stop(void *p)
+{
+    flood_arg *a = p;
+    a->stopped_rc = tt_send(a->t, "ttse__on_start");
+    return NULL;
+}
+
+static void test_inbox_backpressure_and_stop(void **state)
+{
+    tt_catalyst *cat = cu_catalyst();
+    tt_tonic *t = tt_tonic_new(cat, &Idle_class, "Idle", NULL);
+    flood_arg a = {.t = t, .full_rc = 1, .stopped_rc = 1, .cat = cat};
+    pthread_t th;
+
+    (void)state;
+    assert_int_equal(pthread_create(&th, NULL, flood_fill, &a), 0);
+    assert_int_equal(pthread_join(th, NULL), 0);
+    assert_int_equal(a.full_rc, -TT_EAGAIN);
+    assert_int_equal(tt_catalyst_stop(cat), 0);
+    assert_int_equal(pthread_create(&th, NULL, flood_after_stop, &a), 0);
+    assert_int_equal(pthread_join(th, NULL), 0);
+    assert_int_equal(a.stopped_rc, -TT_ECATFINISHED);
+    assert_int_equal(tt_catalyst_run(cat), 0);
+    assert_true(tt_catalyst_finished(cat));
+    /* the 65,536 posted orders were dropped, not run: only the start-up */
+    cu_expect_log("start;");
+    tt_catalyst_free(cat);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_app_to_completion, cu_setup),
+        cmocka_unit_test_setup(test_inbox_backpressure_and_stop, cu_setup),
         cmocka_unit_test_setup(test_repeat_timer_real_time, cu_setup),
         cmocka_unit_test_setup(test_sleeps_until_timer, cu_setup),
         cmocka_unit_test_setup(test_wakes_on_post, cu_setup),
