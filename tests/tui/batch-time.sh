@@ -7,7 +7,7 @@
 # forward run reaches there: the same `info tonics`, `info queue`,
 # `info timers`, `info probes` and trace.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 17
+plan 18
 WALLCLOCK=$APPS/wallclock.la
 
 # The scenario: inputs between steps.
@@ -155,3 +155,9 @@ check "verify passes on the demos" test $ok = 1
 run_ttdb -batch -ex "set entries off" -ex "continue" -ex "verify" "$WALLCLOCK"
 check "verify shows the first divergence of an app that reads the clock" \
   eval 'status 1 && out_has "diverged at #" && out_has "(args)" && out_has "  session: " && out_has "  replay : " && err_has "depends on something outside the Distiller"'
+
+# verify copies the module into a folder under $TMPDIR (a /tmp mounted
+# noexec or full must not be forced on the user).
+TMPDIR=$TMPD/no-such-folder run_ttdb -batch -ex "step 3" -ex "verify" "$EXAMPLES/traffic_light.la"
+check "verify makes its folder under TMPDIR, naming it when it cannot" \
+  eval 'status 1 && err_has "verify: cannot make a temporary folder $TMPD/no-such-folder/ttdb-verify-"'

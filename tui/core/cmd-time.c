@@ -356,9 +356,11 @@ static int cmd_verify_exec(cmd_args *a)
     if (a->argc != 0)
         return cmd_usage_error(&cmd_verify_entry);
     const char *so = tt_app_path(g_session.app);
-    char dir[] = "/tmp/ttdb-verify-XXXXXX";
+    char *dir = tmp_template("ttdb-verify");
     if (!so || !mkdtemp(dir)) {
-        out_error("verify: cannot make a temporary folder: %s", strerror(errno));
+        out_error("verify: cannot make a temporary folder %s: %s", dir,
+                  strerror(errno));
+        free(dir);
         return -1;
     }
     const char *base = strrchr(so, '/');
@@ -367,6 +369,7 @@ static int cmd_verify_exec(cmd_args *a)
         out_error("verify: cannot copy %s: %s", so, strerror(errno));
         free(copy);
         rmdir(dir);
+        free(dir);
         return -1;
     }
     /* the second Distiller runs as the session while it replays */
@@ -392,6 +395,7 @@ static int cmd_verify_exec(cmd_args *a)
     session_close(&g_session);
     unlink(copy);
     rmdir(dir);
+    free(dir);
     free(copy);
     g_session = saved;
     for (size_t i = 0; i < g_bps.nrows; i++)

@@ -53,6 +53,9 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 /* asprintf that aborts on exhaustion. */
 char *xasprintf(const char *fmt, ...) TTDB_PRINTF(1, 2);
+/* A mkstemp/mkdtemp template "$TMPDIR/NAME-XXXXXX" (TMPDIR unset or empty:
+ * /tmp), malloc'ed. */
+char *tmp_template(const char *name);
 
 /* A growable string. */
 /* The longest command line read from a script or stdin (a longer one ends

@@ -71,6 +71,12 @@ char *xasprintf(const char *fmt, ...)
     return s;
 }
 
+char *tmp_template(const char *name)
+{
+    const char *dir = getenv("TMPDIR");
+    return xasprintf("%s/%s-XXXXXX", dir && *dir ? dir : "/tmp", name);
+}
+
 /* Make room for n more bytes plus the terminating NUL. */
 static void sb_grow(strbuf *b, size_t n)
 {

@@ -817,10 +817,12 @@ static int take_stdout(void)
     int proto = dup(STDOUT_FILENO);
     if (proto < 0)
         return -1;
-    char path[] = "/tmp/ttdb-dap-XXXXXX";
+    char *path = tmp_template("ttdb-dap");
     int fd = mkstemp(path);
-    if (fd >= 0) {
+    if (fd >= 0)
         unlink(path);
+    free(path);
+    if (fd >= 0) {
         fflush(stdout);
         dup2(fd, STDOUT_FILENO);
         D.app_out = fd;
