@@ -20,11 +20,14 @@ const B = process.env.top_builddir;
 const S = process.env.top_srcdir;
 const COUNTER = path.join(B, 'tests/tui/apps/counter.la');
 const CHAIN = path.join(B, 'tests/tui/apps/chain.la');
+const CHATTY = path.join(B, 'tests/tui/apps/chatty.la');
 const COUNTER_C = path.resolve(S, 'tests/tui/apps/counter.c');
+const DOOR = path.join(B, 'examples/reference/state_fallback.la');
+const DOOR_C = path.resolve(S, 'examples/reference/state_fallback.c');
 
-// The line of the first line of a function's body in counter.c.
-function bodyLine(fn) {
-  const lines = readFileSync(COUNTER_C, 'utf8').split('\n');
+// The line of the first line of a function's body in counter.c (or file).
+function bodyLine(fn, file = COUNTER_C) {
+  const lines = readFileSync(file, 'utf8').split('\n');
   const i = lines.findIndex((l) => l.includes(`static void ${fn}(`));
   assert.ok(i >= 0, `${fn} in counter.c`);
   return i + 3; // the declaration, "{", then the first statement
@@ -51,6 +54,21 @@ async function launch(dc, args, setup) {
   if (setup) await setup();
   await dc.configurationDoneRequest();
   return entry;
+}
+
+// The first output event of category whose text matches re.
+function outputMatching(dc, category, re) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(
+      `no ${category} output matching ${re}`)), dc.defaultTimeout);
+    const listen = (e) => {
+      if (e.body.category !== category || !re.test(e.body.output)) return;
+      clearTimeout(timer);
+      dc.removeListener('output', listen);
+      resolve(e);
+    };
+    dc.on('output', listen);
+  });
 }
 
 async function continueTo(dc, threadId = 2) {
@@ -330,6 +348,59 @@ test('malformed requests get error responses, never a crash', async () => {
                          /no path/);
     const r = await dc.threadsRequest(); // still serving
     assert.ok(r.body.threads.length > 0);
+  } finally {
+    await dc.stop();
+  }
+});
+
+test('the app\'s stdout and stderr are output events', async () => {
+  const dc = await client();
+  try {
+    await launch(dc, { program: CHATTY, commands: ['call Chatty talk 2'] });
+    const out = outputMatching(dc, 'stdout', /chatty line 2 of 2/);
+    const err = outputMatching(dc, 'stderr', /goodbye on stderr/);
+    await continueTo(dc);
+    await out;
+    await err;
+  } finally {
+    await dc.stop();
+  }
+});
+
+test('reverseContinue with nothing before stops at the start: entry', async () => {
+  const dc = await client();
+  try {
+    await launch(dc, { program: COUNTER, commands: ['call Counter add 1'] });
+    await continueTo(dc);
+    const stopped = dc.waitForEvent('stopped');
+    await dc.reverseContinueRequest({ threadId: 2 });
+    const s = await stopped;
+    assert.equal(s.body.reason, 'entry');
+    assert.match(s.body.description, /start of the session/);
+  } finally {
+    await dc.stop();
+  }
+});
+
+test('stepBack sends thread events only for tonics that came or went', async () => {
+  const dc = await client();
+  try {
+    await launch(dc, { program: COUNTER, commands: ['call Counter add 1'] });
+    await continueTo(dc); // the Worker exists now
+    const events = [];
+    dc.on('thread', (e) => events.push(`${e.body.reason} ${e.body.threadId}`));
+    let stopped = dc.waitForEvent('stopped');
+    await dc.stepBackRequest({ threadId: 2 }); // before add 1: same tonics
+    await stopped;
+    assert.deepEqual(events, []);
+    const t = await dc.threadsRequest();
+    const worker = t.body.threads.find((x) => x.name === 'Worker');
+    assert.ok(worker);
+    stopped = dc.waitForEvent('stopped');
+    await dc.reverseContinueRequest({ threadId: 2 }); // the start: no Worker
+    await stopped;
+    assert.ok(events.includes(`exited ${worker.id}`), events.join(', '));
+    assert.ok(!events.some((e) => e.startsWith('started')), events.join(', '));
   } finally {
     await dc.stop();
   }

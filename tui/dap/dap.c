@@ -8,8 +8,8 @@
  * runs any command.  Threads are the tonics (thread id = creation serial
  * + 1, stable for the session); a stopped event names the tonic that ran.
  * ttdb's own messages come as `console` output events, the app's stdout
- * (redirected to a file, so that it cannot break the protocol) as
- * `stdout` output events.
+ * and stderr (each redirected to a file, so that they cannot break the
+ * protocol) as `stdout` and `stderr` output events.
  */
 #include "dap.h"
 #include "frontends.h"
@@ -20,14 +20,21 @@
 #include <string.h>
 #include <unistd.h>
 
+/* Where the app's output goes: a file of which `off` bytes were sent as
+ * output events of `category`. */
+typedef struct app_stream {
+    int fd;               /* -1: not redirected */
+    off_t off;
+    const char *category; /* "stdout" or "stderr" */
+} app_stream;
+
 static struct {
-    int app_out;          /* the file the app's stdout goes to */
-    off_t app_off;        /* what of it was sent */
+    app_stream app[2];    /* the app's stdout and stderr */
     strbuf *capture;      /* evaluate: output goes here, not to events */
     bool launched, configured, stop_on_entry, quit;
-    bool *known;          /* tonics announced by a thread event, by serial */
+    char **known;         /* names of the tonics announced by a thread
+                             event, by serial (NULL: none announced) */
     size_t nknown;
-    unsigned generation;  /* of the session the threads belong to */
     /* breakpoints this adapter made */
     int *fn_bps;
     size_t nfn;
@@ -41,7 +48,7 @@ static struct {
     size_t ndata;
     bool have_debug_info;
     char debug_why[512];
-} D = {.app_out = -1};
+} D = {.app = {{-1, 0, "stdout"}, {-1, 0, "stderr"}}};
 
 /* --- output ------------------------------------------------------------ */
 
@@ -62,18 +69,17 @@ static void sink(out_kind kind, const char *line, void *ud)
     free(text);
 }
 
-/* Send what the app wrote to its stdout since the last call. */
-static void flush_app_output(void)
+/* Send what the app wrote to stream a since the last call. */
+static void flush_stream(app_stream *a)
 {
-    fflush(stdout);
-    if (D.app_out < 0)
+    if (a->fd < 0)
         return;
     char buf[4096];
     for (;;) {
-        ssize_t n = pread(D.app_out, buf, sizeof buf - 1, D.app_off);
+        ssize_t n = pread(a->fd, buf, sizeof buf - 1, a->off);
         if (n <= 0)
             break;
-        D.app_off += n;
+        a->off += n;
         buf[n] = '\0';
         /* json strings must be UTF-8: send bytes that are not as '?' */
         json_t *s = json_stringn(buf, (size_t)n);
@@ -83,10 +89,19 @@ static void flush_app_output(void)
                     buf[i] = '?';
             s = json_stringn(buf, (size_t)n);
         }
-        json_t *body = json_pack("{s:s}", "category", "stdout");
+        json_t *body = json_pack("{s:s}", "category", a->category);
         json_object_set_new(body, "output", s);
         dap_event("output", body);
     }
+}
+
+/* Send what the app wrote to its stdout and stderr since the last call. */
+static void flush_app_output(void)
+{
+    fflush(stdout);
+    fflush(stderr);
+    for (size_t i = 0; i < sizeof D.app / sizeof *D.app; i++)
+        flush_stream(&D.app[i]);
 }
 
 /* Run a command line; its output goes to the console (or the capture). */
@@ -132,35 +147,39 @@ static bool alive(tt_tonic *t)
     return t && tt_tonic_id(t) >= 0;
 }
 
-/* Thread events for tonics that started or finished since the last call. */
+/* The thread (name) of serial i now: NULL when no live tonic has it. */
+static const char *thread_now(tt_catalyst *cat, size_t i)
+{
+    tt_tonic *t = cat && i < tt_tonic_count(cat) ? tt_tonic_at(cat, i) : NULL;
+    return alive(t) ? tt_tonic_name(t) : NULL;
+}
+
+/* Thread events for the tonics that started or finished since the last
+ * call: the difference between the threads announced and the live tonics.
+ * Time travel and restart replay the session into a new catalyst; a
+ * tonic there with the serial and name of one announced is the same
+ * thread, so a step back reports only what really appeared or went. */
 static void thread_events(void)
 {
     tt_catalyst *cat = g_session.cat;
-    if (g_session.generation != D.generation) {
-        for (size_t i = 0; i < D.nknown; i++)
-            if (D.known[i])
-                dap_event("thread", json_pack("{s:s, s:i}", "reason", "exited",
-                                              "threadId", (int)i + 1));
-        free(D.known);
-        D.known = NULL;
-        D.nknown = 0;
-        D.generation = g_session.generation;
-    }
-    if (!cat)
-        return;
-    size_t n = tt_tonic_count(cat);
+    size_t n = cat ? tt_tonic_count(cat) : 0;
     if (n > D.nknown) {
         D.known = xrealloc(D.known, n * sizeof *D.known);
         memset(D.known + D.nknown, 0, (n - D.nknown) * sizeof *D.known);
         D.nknown = n;
     }
-    for (size_t i = 0; i < n; i++) {
-        bool now = alive(tt_tonic_at(cat, i));
-        if (now != D.known[i])
-            dap_event("thread", json_pack("{s:s, s:i}", "reason",
-                                          now ? "started" : "exited",
+    for (size_t i = 0; i < D.nknown; i++) {
+        const char *now = thread_now(cat, i), *was = D.known[i];
+        if (was && now && strcmp(was, now) == 0)
+            continue;
+        if (was)
+            dap_event("thread", json_pack("{s:s, s:i}", "reason", "exited",
                                           "threadId", (int)i + 1));
-        D.known[i] = now;
+        if (now)
+            dap_event("thread", json_pack("{s:s, s:i}", "reason", "started",
+                                          "threadId", (int)i + 1));
+        free(D.known[i]);
+        D.known[i] = now ? xstrdup(now) : NULL;
     }
 }
 
@@ -177,8 +196,10 @@ static bool has_num(const int *nums, size_t n, int num)
 
 /* Report where a run stopped: a stopped event (or terminated).  The
  * reason comes from the run's stop conditions, else plain_reason; after
- * time travel (travel) only plain_reason counts. */
-static void report_stop_as(const char *plain_reason, bool travel)
+ * time travel (travel) only plain_reason counts.  description (NULL: the
+ * stop conditions, else the reason) is what an editor shows. */
+static void report_stop_full(const char *plain_reason, bool travel,
+                             const char *description)
 {
     tt_catalyst *cat = g_session.cat;
     const tt_run *r = g_session.last_run;
@@ -228,14 +249,21 @@ static void report_stop_as(const char *plain_reason, bool travel)
             if (alive(tt_tonic_at(cat, i)))
                 t = tt_tonic_at(cat, i);
     }
+    if (!description)
+        description = *stop ? stop : reason;
     json_t *body = json_pack("{s:s, s:b, s:s, s:s}", "reason", reason,
                              "allThreadsStopped", true, "description",
-                             *stop ? stop : reason, "text", stop);
+                             description, "text", *stop ? stop : description);
     if (t)
         json_object_set_new(body, "threadId", json_integer(thread_id(t)));
     if (hit)
         json_object_set_new(body, "hitBreakpointIds", hit);
     dap_event("stopped", body);
+}
+
+static void report_stop_as(const char *plain_reason, bool travel)
+{
+    report_stop_full(plain_reason, travel, NULL);
 }
 
 static void report_stop(const char *plain_reason)
@@ -721,12 +749,20 @@ static void req_step_back(json_t *req, json_t *args)
     report_stop_as("step", true);
 }
 
+/* reverseContinue stops where the session stopped or would stop; with
+ * nothing before, at the start of the session: reason `entry`, saying so. */
 static void req_reverse_continue(json_t *req, json_t *args)
 {
     (void)args;
     dap_respond(req, NULL);
     run_command("reverse-continue");
-    report_stop_as("breakpoint", true);
+    tt_catalyst *cat = g_session.cat;
+    if (cat && tt_trace_last_seq(cat) == 0)
+        report_stop_full("entry", true,
+                         "at the start of the session: no breakpoint, "
+                         "watch or stop before");
+    else
+        report_stop_as("breakpoint", true);
 }
 
 static void req_pause(json_t *req, json_t *args)
@@ -810,37 +846,39 @@ static void request(json_t *req)
     dap_fail(req, "unsupported request \"%s\"", cmd);
 }
 
-/* Redirect the app's stdout to an unlinked file; the protocol keeps the
- * real stdout (returned). */
-static int take_stdout(void)
+/* Redirect file descriptor fd (the app's stdout or stderr) to an
+ * unlinked file that a's output events are read from (to /dev/null when
+ * no file can be made); returns a duplicate of the real one, or -1. */
+static int take_stream(int fd, app_stream *a)
 {
-    int proto = dup(STDOUT_FILENO);
-    if (proto < 0)
+    int real = dup(fd);
+    if (real < 0)
         return -1;
     char *path = tmp_template("ttdb-dap");
-    int fd = mkstemp(path);
-    if (fd >= 0)
+    int file = mkstemp(path);
+    if (file >= 0)
         unlink(path);
     free(path);
-    if (fd >= 0) {
-        fflush(stdout);
-        dup2(fd, STDOUT_FILENO);
-        D.app_out = fd;
+    fflush(fd == STDOUT_FILENO ? stdout : stderr);
+    if (file >= 0) {
+        dup2(file, fd);
+        a->fd = file;
     } else {
         int null = open("/dev/null", O_WRONLY);
         if (null >= 0) {
-            dup2(null, STDOUT_FILENO);
+            dup2(null, fd);
             close(null);
         }
     }
-    return proto;
+    return real;
 }
 
 int dap_serve(int in_fd, int out_fd, bool (*filter)(json_t *req))
 {
-    int app_out = D.app_out;
+    app_stream app[2];
+    memcpy(app, D.app, sizeof app);
     memset(&D, 0, sizeof D);
-    D.app_out = app_out;
+    memcpy(D.app, app, sizeof app);
     g_dap_before_serial = -1;
     out_set_sink(sink, NULL);
     if (dap_io_start(in_fd, out_fd) < 0) {
@@ -876,6 +914,8 @@ int dap_serve(int in_fd, int out_fd, bool (*filter)(json_t *req))
     free(D.src);
     free(D.data_bps);
     free(D.fn_bps);
+    for (size_t i = 0; i < D.nknown; i++)
+        free(D.known[i]);
     free(D.known);
     D.src = NULL;
     D.data_bps = D.fn_bps = NULL;
@@ -885,15 +925,23 @@ int dap_serve(int in_fd, int out_fd, bool (*filter)(json_t *req))
 
 int dap_main(void)
 {
-    int proto = take_stdout();
+    /* The protocol keeps the real stdout; ttdb's own last words the real
+     * stderr (given back at the end). */
+    int proto = take_stream(STDOUT_FILENO, &D.app[0]);
     if (proto < 0) {
         fprintf(stderr, "ttdb: --dap: cannot set up stdout: %s\n",
                 strerror(errno));
         return TTDB_EXIT_FAILED;
     }
+    int err = take_stream(STDERR_FILENO, &D.app[1]);
     int rc = dap_serve(STDIN_FILENO, proto, NULL);
-    if (D.app_out >= 0)
-        close(D.app_out);
+    if (err >= 0) {
+        dup2(err, STDERR_FILENO);
+        close(err);
+    }
+    for (size_t i = 0; i < sizeof D.app / sizeof *D.app; i++)
+        if (D.app[i].fd >= 0)
+            close(D.app[i].fd);
     close(proto);
     return rc;
 }
