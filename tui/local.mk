@@ -144,6 +144,7 @@ TTDB_TUI_TESTS = \
 	tests/tui/batch-crash.sh \
 	tests/tui/batch-trace.sh \
 	tests/tui/batch-time.sh \
+	tests/tui/batch-reverse.sh \
 	tests/tui/chrome-flows.sh \
 	tests/tui/golden.sh \
 	tests/tui/demo-scripts.sh \

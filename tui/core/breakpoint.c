@@ -412,7 +412,8 @@ static bool until_check(breakpoint *bp, tt_catalyst *cat,
     return false;
 }
 
-/* Evaluate one breakpoint after entry e; true when it stops the run. */
+/* Evaluate one breakpoint after entry e: whether it is hit (its condition
+ * holds; the ignore count is the caller's: bp_count_hit). */
 static bool bp_check(breakpoint *bp, tt_catalyst *cat,
                      const tt_trace_entry *e, tt_tonic *ran,
                      const char *tname, char *msg, size_t msz)
@@ -453,8 +454,12 @@ static bool bp_check(breakpoint *bp, tt_catalyst *cat,
     case BP_HANDLER:
         return false; /* checked against the next order: handler_check */
     }
-    if (bp->cond && !cond_holds(cat, bp->cond, ran))
-        return false;
+    return !bp->cond || cond_holds(cat, bp->cond, ran);
+}
+
+/* A hit of bp counts; whether it stops (its ignore count is used up). */
+bool bp_count_hit(breakpoint *bp)
+{
     bp->hits++;
     if (bp->ignore > 0) {
         bp->ignore--;
@@ -583,14 +588,44 @@ static bool handler_check(breakpoint *bp, tt_catalyst *cat,
         return false;
     if (bp->cond && !cond_holds(cat, bp->cond, o->tonic))
         return false;
-    bp->hits++;
-    if (bp->ignore > 0) {
-        bp->ignore--;
-        return false;
-    }
     snprintf(msg, msz, "breakpoint %d: before %s.%s", bp->num,
              tt_tonic_name(o->tonic), o->sparkle);
     return true;
+}
+
+/* A hit found by a scan (reverse-continue), in the same drain as the
+ * previous hit of the same breakpoint or not. */
+static void scan_add(bp_list *l, int num, uint64_t seq)
+{
+    for (size_t i = l->scan_open; i < l->nhits; i++)
+        if (l->hits[i].num == num)
+            return; /* once a drain, as a run stops once */
+    if (l->nhits == l->caphits) {
+        l->caphits = l->caphits ? l->caphits * 2 : 64;
+        l->hits = xrealloc(l->hits, l->caphits * sizeof *l->hits);
+    }
+    l->hits[l->nhits++] = (bp_hit){.num = num, .seq = seq, .end = seq};
+}
+
+/* The drain of the hits not yet closed ended at seq. */
+static void scan_drain_ends(bp_list *l, uint64_t seq)
+{
+    for (size_t i = l->scan_open; i < l->nhits; i++)
+        l->hits[i].end = seq;
+    l->scan_open = l->nhits;
+}
+
+/* Start (true) or end a scan: every hit of an enabled breakpoint is
+ * recorded in l->hits (with the end of its drain, where a run would have
+ * stopped) instead of stopping, and nothing is counted. */
+void bp_scan(bp_list *l, bool on, uint64_t last)
+{
+    if (on) {
+        l->nhits = l->scan_open = 0;
+    } else if (l->scanning) {
+        scan_drain_ends(l, last);
+    }
+    l->scanning = on;
 }
 
 /* The Distiller's step hook: pending names, watches, then breakpoints. */
@@ -608,13 +643,15 @@ static const char *bp_hook(void *ud, tt_catalyst *cat, uint64_t seq)
     for (size_t i = 0; i < l->nw; i++)
         if (strcmp(l->w[i].tonic, tname) == 0)
             watch_sample(l, (unsigned)i, cat, ran, seq, e->vt);
-    if (l->replaying)
+    if (l->replaying && !l->scanning)
         return NULL;
+    if (l->scanning && !(e->flags & TT_EF_EXTRA))
+        scan_drain_ends(l, seq - 1);
     char msg[sizeof l->stop_msg];
     for (size_t i = 0; i <= l->n; i++) {
         breakpoint *bp = i < l->n ? l->v[i] : l->until;
         if (!bp || !bp->enabled || bp->unresolved || bp->cond_unresolved ||
-            (bp->until && l->until_hit))
+            (bp->until && (l->until_hit || l->scanning)))
             continue;
         bool hit;
         if (bp->kind == BP_HANDLER) {
@@ -622,15 +659,19 @@ static const char *bp_hook(void *ud, tt_catalyst *cat, uint64_t seq)
              * the same next order */
             static unsigned stopped_run;
             tt_order_view next;
-            hit = stopped_run != g_run_number &&
+            hit = (l->scanning || stopped_run != g_run_number) &&
                   tt_queue_at(cat, 0, &next) == 0 &&
                   handler_check(bp, cat, &next, msg, sizeof msg);
-            if (hit)
+            if (hit && !l->scanning)
                 stopped_run = g_run_number;
         } else {
             hit = bp_check(bp, cat, e, ran, tname, msg, sizeof msg);
         }
-        if (hit) {
+        if (hit && l->scanning) {
+            scan_add(l, bp->num, seq);
+            continue;
+        }
+        if (hit && (bp->until || bp_count_hit(bp))) {
             bp->stopped = true;
             if (bp->until)
                 l->until_hit = true;
@@ -708,6 +749,7 @@ void bp_free(bp_list *l)
     for (size_t i = 0; i < l->nrows; i++)
         free(l->rows[i].text);
     free(l->rows);
+    free(l->hits);
     memset(l, 0, sizeof *l);
     l->next_num = 1;
 }

@@ -130,69 +130,66 @@ const cmd_entry cmd_reverse_step_entry = {
     .flags = CMD_REPEAT | CMD_SESSION | CMD_RUNS,
 };
 
-/* Whether an enabled sparkle or state breakpoint matches entry e. */
-static bool bp_matches(tt_catalyst *cat, const tt_trace_entry *e)
+/* The newest run before cur that an until (or a contract) stopped. */
+static uint64_t last_until_stop(uint64_t cur)
 {
-    const char *tname = tt_entry_tonic_name(cat, e);
-    for (size_t i = 0; i < g_bps.n; i++) {
-        const breakpoint *bp = g_bps.v[i];
-        if (!bp->enabled || (bp->tonic && strcmp(bp->tonic, tname) != 0))
-            continue;
-        if (bp->kind == BP_SPARKLE &&
-            strcmp(bp->name, tt_entry_sparkle_name(cat, e)) == 0)
-            return true;
-        if (bp->kind == BP_STATE && e->state_enter != e->state_exit &&
-            sv_has(&bp->states, tt_entry_state_exit(cat, e)))
-            return true;
+    uint64_t best = 0;
+    for (size_t i = 0; i < journal_count(&g_journal); i++) {
+        const journal_item *it = journal_at(&g_journal, i);
+        if (it->kind == J_RUN && it->stopped && it->end < cur && it->end > best)
+            best = it->end;
     }
-    return false;
+    return best;
 }
 
-/* reverse-continue */
+/* reverse-continue: a replay to now with the breakpoints evaluated as a
+ * forward run evaluates them (conditions, probe edges, watched values,
+ * handler breakpoints), every hit recorded instead of stopping; then back
+ * to the newest hit, counting ignore counts backwards as gdb does. */
 static int cmd_rc_exec(cmd_args *a)
 {
     tt_catalyst *cat = a->cat; /* CMD_SESSION: never NULL */
     if (a->argc != 0)
         return cmd_usage_error(&cmd_reverse_continue_entry);
-    uint64_t cur = tt_trace_last_seq(cat), first = tt_trace_first_seq(cat);
-    uint64_t best = 0;
-    const char *why = NULL;
-    /* the newest breakpoint hit whose drain ends before now */
-    for (uint64_t k = cur; k >= first && k > 0; k--) {
-        const tt_trace_entry *e = tt_trace_get(cat, k);
-        uint64_t end = k;
-        while (!is_boundary(cat, end))
-            end++;
-        if (e && end < cur && bp_matches(cat, e)) {
-            best = end;
-            why = "breakpoint";
-            break;
-        }
+    uint64_t cur = tt_trace_last_seq(cat);
+    if (cur == 0) {
+        out_error("at #0: nothing ran before");
+        return -1;
     }
-    /* a watched probe that changed */
-    for (size_t i = 0; i < g_bps.nrows; i++) {
-        uint64_t end = g_bps.rows[i].seq;
-        if (end == 0)
+    bp_scan(&g_bps, true, 0);
+    int rc = journal_replay(&g_session, cur);
+    bp_scan(&g_bps, false,
+            g_session.cat ? tt_trace_last_seq(g_session.cat) : 0);
+    if (rc < 0 || !g_session.cat)
+        return -1;
+    uint64_t best = last_until_stop(cur), hit_seq = 0;
+    breakpoint *by = NULL;
+    for (size_t i = g_bps.nhits; i-- > 0 && g_bps.hits[i].end > best;) {
+        const bp_hit *h = &g_bps.hits[i];
+        breakpoint *bp = bp_find(&g_bps, h->num);
+        if (h->end >= cur || !bp || !bp_count_hit(bp))
             continue;
-        while (!is_boundary(cat, end))
-            end++;
-        if (end < cur && end > best) {
-            best = end;
-            why = "watch";
-        }
+        best = h->end;
+        hit_seq = h->seq;
+        by = bp;
+        break;
     }
-    /* an until or breakpoint stop of an earlier run */
-    for (size_t i = 0; i < journal_count(&g_journal); i++) {
-        const journal_item *it = journal_at(&g_journal, i);
-        if (it->kind == J_RUN && it->stopped && it->end < cur && it->end > best) {
-            best = it->end;
-            why = "stop";
-        }
-    }
-    if (!why) {
-        out_printf("no breakpoint, watch or until stop before #%llu: at the "
-                   "start\n", (unsigned long long)cur);
+    if (best == 0) {
+        out_printf("no breakpoint, watchpoint or until stop before #%llu: "
+                   "at the start\n", (unsigned long long)cur);
         return travel(0, UINT64_MAX);
+    }
+    if (by) {
+        strbuf b = {0};
+        bp_describe(by, &b);
+        out_printf("%s %d (%s), hit by #%llu\n",
+                   by->kind == BP_WATCH ? "watchpoint" : "breakpoint", by->num,
+                   b.s, (unsigned long long)hit_seq);
+        sb_free(&b);
+        if (by->temporary)
+            bp_delete(&g_bps, by->num);
+    } else {
+        out_printf("an until stopped here\n");
     }
     return travel(best, UINT64_MAX);
 }
@@ -201,11 +198,12 @@ const cmd_entry cmd_reverse_continue_entry = {
     .name = "reverse-continue",
     .aliases = "rc",
     .usage = "reverse-continue",
-    .help = "Go back to the newest earlier moment where the session stopped "
-            "or would stop: a hit of an enabled sparkle or state breakpoint "
-            "(conditions and ignore counts are not considered), a change of "
-            "a watched probe, or a run that an until or breakpoint stopped. "
-            "Without one, back to the start.",
+    .help = "Go back to the newest earlier moment where a forward run would "
+            "have stopped: a hit of an enabled breakpoint (its condition "
+            "holding; a probe breakpoint where it became true), a change of "
+            "a watchpoint's probe, or where an until stopped. Ignore counts "
+            "count the hits passed backwards; a tbreak that stops is "
+            "deleted. Without one, back to the start.",
     .exec = cmd_rc_exec,
     .flags = CMD_REPEAT | CMD_SESSION | CMD_RUNS,
 };

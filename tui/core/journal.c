@@ -137,13 +137,15 @@ void journal_input_args(const char *name, const struct cmd_args *a)
     sb_free(&b);
 }
 
-/* Whether a run stopped for a condition the user set (an until, a
- * breakpoint, a contract), not for a count, idle, the clock or Ctrl-C. */
+/* Whether a run stopped for a condition of its own (an until, a
+ * contract), not for a count, idle, the clock or Ctrl-C, nor for a
+ * breakpoint (reverse-continue evaluates those as they are now). */
 static bool stopped_for_condition(const tt_run *r)
 {
     static const char *const plain[] = {"sparkle_count", "idle", "timeout",
                                         "interrupted", "catalyst finished",
-                                        "wall_guard", "crashed", "watchdog"};
+                                        "wall_guard", "crashed", "watchdog",
+                                        "breakpoint", "watchpoint"};
     for (size_t i = 0; r && i < tt_run_stop_count(r); i++) {
         bool cond = true;
         for (size_t k = 0; k < TT_COUNTOF(plain); k++)

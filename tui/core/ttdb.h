@@ -248,7 +248,7 @@ typedef struct journal_item {
     bool finish;     /* J_RUN: finish_distiller (queues ttsc__finish) */
     uint64_t end;    /* J_RUN: the last seq after it */
     double vt_end;   /* J_RUN: the virtual time after it */
-    bool stopped;    /* J_RUN: an until, breakpoint or contract stopped it */
+    bool stopped;    /* J_RUN: an until or a contract stopped it */
 } journal_item;
 
 typedef struct journal {
@@ -425,6 +425,13 @@ typedef struct watch {
     bool present;       /* the probe was readable last time */
 } watch;
 
+/* A breakpoint hit found by a scan (bp_scan). */
+typedef struct bp_hit {
+    uint64_t seq;       /* the entry that hit */
+    uint64_t end;       /* the end of its drain: where a run stops */
+    int num;            /* the breakpoint */
+} bp_hit;
+
 typedef struct bp_list {
     breakpoint **v;
     size_t n;
@@ -439,6 +446,9 @@ typedef struct bp_list {
     size_t nrows, caprows;
     char stop_msg[512];
     bool replaying;     /* journal replay: watches only, no stops */
+    bool scanning;      /* ... but hits recorded (reverse-continue) */
+    bp_hit *hits;       /* the hits of the last scan, oldest first */
+    size_t nhits, caphits, scan_open;
 } bp_list;
 
 extern bp_list g_bps;
@@ -469,6 +479,12 @@ bool value_compare(const tt_value *a, cond_op op, const tt_value *b);
 int bp_resolve(breakpoint *bp, tt_catalyst *cat, char *err, size_t esz);
 /* Start (until != NULL) or end the hook-checked condition of an `until`. */
 void bp_set_until(bp_list *l, breakpoint *until);
+/* A hit of bp counts (hits, ignore count); whether it stops. */
+bool bp_count_hit(breakpoint *bp);
+/* Start (on) or end a scan: while the journal replays, every hit of an
+ * enabled breakpoint or watchpoint is recorded in l->hits instead of
+ * stopping; last: the seq the replay reached (ends the last drain). */
+void bp_scan(bp_list *l, bool on, uint64_t last);
 /* After a run: delete the temporary breakpoints that stopped it; the
  * error of a condition that could not resolve (or NULL). */
 const char *bp_after_run(bp_list *l);

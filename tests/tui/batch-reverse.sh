@@ -1,0 +1,169 @@
+#!/bin/sh
+# batch-reverse.sh: reverse-continue honours what continue honours:
+# breakpoint conditions, ignore counts, tbreak, probe breakpoints,
+# watchpoints and the stops of an until.
+#
+# For each kind, a fresh forward run with the breakpoint set from the start
+# stops at some seqs (with a dump of the state after each stop); the same
+# session run to its end without it, then the breakpoint set and
+# reverse-continue repeated, must land at the same seqs, newest first, in
+# the same states.
+. "${top_srcdir:-.}/tests/tui/lib.sh"
+plan 10
+
+# The inputs (all given at #0); count goes 0 -> 1 -> -4, then one tick a
+# second counts up to 3, where the counter is done.
+INPUTS='call Counter start 1
+call Counter add 1
+call Counter ping
+call Counter add -5'
+DUMP='echo @@
+info tonics
+info queue
+info timers
+info probes Counter
+info trace 1000
+echo @@end'
+
+# Split an output into one file per seq (the line before each dump names
+# where the session is: "stopped: ... #N..." or "at #N ...").
+split_blocks() {
+  rm -rf "$2"
+  mkdir -p "$2"
+  awk -v dir="$2" '
+    /^stopped: / { n = split($0, w, "#"); seq = w[n] + 0 }
+    /^at #/ { split($0, w, "#"); split(w[2], x, " "); seq = x[1] + 0 }
+    /^@@end$/ { inblk = 0; close(f); next }
+    /^@@$/ { inblk = 1; f = dir "/" seq; printf "" > f; next }
+    inblk { print >> f }
+  ' "$1"
+}
+
+# repeat N CMD: CMD and a dump, N times.
+repeat() {
+  i=0
+  while [ $i -lt "$1" ]; do
+    echo "$2"
+    echo "$DUMP"
+    i=$((i + 1))
+  done
+}
+
+# run_split NAME: run $TMPD/NAME.ttdb, its dumps split into $TMPD/NAME/.
+run_split() {
+  run_ttdb -batch -k -x "$TMPD/$1.ttdb" "$COUNTER"
+  split_blocks "$OUT" "$TMPD/$1"
+}
+
+# forward BP...: the stops of a forward run (continue until idle).
+forward() {
+  { echo "set entries off"; printf '%s\n' "$@"; echo "$INPUTS"; repeat 12 continue; } \
+    >"$TMPD/fwd.ttdb"
+  run_split fwd
+  grep '^stopped: ' "$OUT" | grep -v 'stopped: idle' | sed 's/.*#//; s/[^0-9].*//' |
+    sort -n | uniq | tr '\n' ' ' >"$TMPD/fwd.seqs"
+}
+
+# backward N BP...: the session run to its end, the breakpoints set, then N
+# reverse-continues.
+backward() {
+  n=$1
+  shift
+  { echo "set entries off"; echo "$INPUTS"; echo continue; printf '%s\n' "$@";
+    repeat "$n" reverse-continue; } >"$TMPD/rev.ttdb"
+  run_split rev
+  grep '^at #' "$OUT" | sed 's/^at #//; s/[^0-9].*//' | tr '\n' ' ' >"$TMPD/rev.seqs"
+}
+
+# The session ends at #29 (idle).  want_stops [K]: the forward run's stops
+# before the end (the newest K of them).
+END=29
+want_stops() {
+  w=$(for s in $(cat "$TMPD/fwd.seqs"); do [ "$s" -lt $END ] && echo "$s"; done)
+  [ -n "$1" ] && w=$(echo "$w" | tail -n "$1")
+  echo $w
+}
+
+# The landing seqs other than #0 are those wanted (newest first), in the
+# states the forward run had there.
+lands_as() {
+  want=$1
+  got=$(tr ' ' '\n' <"$TMPD/rev.seqs" | grep -v '^0*$' | sort -n | tr '\n' ' ')
+  order=$(tr ' ' '\n' <"$TMPD/rev.seqs" | grep -v '^0*$' | sort -rn | tr '\n' ' ')
+  if [ -z "$want" ] || [ "$got" != "$want " ] || [ "$order" != "$(echo "$want " | tr ' ' '\n' | grep . | sort -rn | tr '\n' ' ')" ] ||
+     [ "$order" != "$(tr ' ' '\n' <"$TMPD/rev.seqs" | grep -v '^0*$' | tr '\n' ' ')" ]; then
+    echo "# landed at: $(cat "$TMPD/rev.seqs"); forward stops: $(cat "$TMPD/fwd.seqs"); wanted $want"
+    return 1
+  fi
+  for s in $want; do
+    if ! cmp -s "$TMPD/rev/$s" "$TMPD/fwd/$s"; then
+      echo "# the state at #$s differs from the forward run's:"
+      diff "$TMPD/fwd/$s" "$TMPD/rev/$s" | sed 's/^/# /' | head -20
+      return 1
+    fi
+  done
+}
+
+TICK='break Counter.ttse__on_tick'
+
+# A condition: only the ticks after which count > 0 (1, 2; 3 is the end).
+forward "$TICK if count > 0"
+backward 3 "$TICK if count > 0"
+check "reverse-continue honours a breakpoint's condition" \
+  lands_as "$(want_stops)"
+check "... and goes back to the start when no earlier hit is left" \
+  eval 'out_has "no breakpoint, watchpoint or until stop before #" && out_has "at #0 (before the first sparkle)"'
+
+# An ignore count: the hits passed backwards count (the newest two).
+forward "$TICK"
+third=$(want_stops 3 | cut -d' ' -f1)
+backward 1 "$TICK" "ignore 1 2"
+check "reverse-continue counts an ignore count backwards" lands_as "$third"
+
+# A temporary breakpoint stops once, then is gone.
+backward 2 "t$TICK"
+echo "info breakpoints" >>"$TMPD/rev.ttdb"
+check "a tbreak stops reverse-continue once" lands_as "$(want_stops 1)"
+run_ttdb -batch -k -x "$TMPD/rev.ttdb" "$COUNTER"
+check "... and is deleted then" grep -qi "^no breakpoints" "$OUT"
+
+# A probe breakpoint: where the comparison became true (not while it stays).
+forward "break probe Counter.count > -2"
+backward 2 "break probe Counter.count > -2"
+check "reverse-continue stops where a probe breakpoint became true" \
+  lands_as "$(want_stops)"
+
+# A condition on another breakpoint kind: state.
+forward "break state Counter counting if count == 0"
+backward 1 "break state Counter counting if count == 0"
+check "reverse-continue honours a state breakpoint with a condition" \
+  lands_as "$(want_stops)"
+
+# A watchpoint: back to the previous change, change by change.
+forward "watch Counter.count"
+backward 9 "watch Counter.count"
+check "reverse-continue stops at each earlier change of a watched probe" \
+  eval 'lands_as "$(want_stops)" && out_has "watchpoint 1 (Counter.count), hit by #"'
+
+# A disabled breakpoint does not stop it.
+backward 1 "$TICK" "disable 1"
+check "a disabled breakpoint does not stop reverse-continue" \
+  out_has "at #0 (before the first sparkle)"
+
+# The stop of an until: the until's run ended there.
+{
+  echo "set entries off"
+  echo "$INPUTS"
+  echo "until probe Counter.count == -2"
+  echo "echo @@"
+  echo "info probes Counter"
+  echo "echo @@end"
+  echo "continue"
+  echo "reverse-continue"
+  echo "echo @@"
+  echo "info probes Counter"
+  echo "echo @@end"
+} >"$TMPD/until.ttdb"
+run_ttdb -batch -k -x "$TMPD/until.ttdb" "$COUNTER"
+check "reverse-continue goes back to where an until stopped" \
+  eval 'out_has "an until stopped here" && [ "$(sed -n "/^@@$/,/^@@end$/p" "$OUT" | grep -c "count *= *-2\|count.*-2")" = 2 ]'
