@@ -128,6 +128,7 @@ void tt_catalyst_free(tt_catalyst *cat)
     free(cat->inbox);
     tt__trace_free(&cat->trace);
     tt__notes_free(cat);
+    tt__lints_free(cat);
     for (size_t i = 0; i < cat->n_runs; i++)
         tt__run_free(cat->runs[i]);
     free(cat->runs);

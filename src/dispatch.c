@@ -139,6 +139,10 @@ void tt__execute(tt_catalyst *cat, tt__order *o, tt_trace_entry *e)
         if (cat->sparkling)
             flags |= TT_EF_SPARKLING;
         e->flags = flags;
+        if (TT__UNLIKELY(cat->queue.len > cat->q_high)) { /* for lint.c */
+            cat->q_high = cat->queue.len;
+            cat->q_high_seq = e->seq;
+        }
         if (cat->probe_contract)
             e->probes_exit = tt__probes_snapshot(cat, t, e->seq);
     } else {

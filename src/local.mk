@@ -22,6 +22,7 @@ src_libtasktonic_la_SOURCES = \
 	src/introspect.c \
 	src/klass.c \
 	src/lifecycle.c \
+	src/lint.c \
 	src/names.c \
 	src/notes.c \
 	src/post.c \

@@ -955,6 +955,113 @@ TT_EXTERN size_t tt_entry_format(const tt_catalyst *cat, const tt_trace_entry *e
                                  char *buf, size_t size);
 
 /* ===================================================================== */
+/* Lints: what the trace shows went wrong                                */
+/* ===================================================================== */
+
+/*
+ * Faults a program hides, found in its trace: a sparkle sent to a tonic that
+ * had finished, a to_state the class cannot honour, a sparkle that hogged
+ * the catalyst, ...  Computed from the trace incrementally (each entry is
+ * looked at once, in O(1) amortised, when lints are first asked for and
+ * then as new entries come), so they work the same on a Distiller, on the
+ * flight recorder's catalyst and on a trace read back (tt_trace_load: all
+ * but queue growth, which a trace file does not hold).  Once asked for, they
+ * also keep up with a trace ring that drops old entries; before that, only
+ * what the ring still holds is looked at.  Call them on the catalyst's
+ * thread (or while it does not run), like the other trace readers.
+ *
+ *     for (size_t i = 0, n = tt_lint_count(cat); i < n; i++) {
+ *         tt_lint l;
+ *         tt_lint_get(cat, i, &l);
+ *         printf("%s: %s (#%llu)\n", tt_lint_kind_name(l.kind), l.message,
+ *                (unsigned long long)l.seqs[0]);
+ *     }
+ */
+typedef enum tt_lint_kind {
+    TT_LINT_UNKNOWN_STATE,  /* error: a to_state to a state the class lacks
+                               (ignored; the entry's note says so), by tonic,
+                               sparkle and state */
+    TT_LINT_DEAD_LETTER,    /* error: a user sparkle queued to a tonic that
+                               had finished (TT_EF_DROPPED, id -1), by tonic
+                               and sparkle, with the sender; the runtime's own
+                               _tt* sparkles of a teardown are not counted */
+    TT_LINT_FINISH_IGNORED, /* warning: ttsc__finish from a stranger or from
+                               outside (only the tonic itself or its base may
+                               finish it), not a repeated finish of a tonic
+                               already finishing */
+    TT_LINT_STUCK_TONIC,    /* warning: a tonic in a state whose own timers
+                               fired more than the threshold (default 100)
+                               times without a state change */
+    TT_LINT_GIANT_SPARKLE,  /* warning: a handler ran longer than the
+                               threshold (default 0.05 s) by the wall clock:
+                               the entry's exit minus enter timestamps, real
+                               time even under virtual time; a crashed or
+                               stopped sparkle is not counted */
+    TT_LINT_NO_HANDLER,     /* note: a user sparkle (not ttse__ events, not
+                               _tt* system ones) that found no handler in the
+                               tonic's state, unless that state changed after
+                               it was queued (a message that crossed a state
+                               change on purpose) */
+    TT_LINT_QUEUE_GROWTH    /* note: the queue's high-water mark, when it is
+                               above the threshold (default 1000 pending
+                               orders), and the entry after which it was
+                               reached */
+} tt_lint_kind;
+
+typedef enum tt_lint_severity {
+    TT_LINT_NOTE = 0,
+    TT_LINT_WARNING = 1,
+    TT_LINT_ERROR = 2
+} tt_lint_severity;
+
+/* Entry numbers a lint keeps (the first ones; giant sparkles: the longest). */
+#define TT_LINT_SEQS 8
+
+typedef struct tt_lint {
+    tt_lint_kind kind;
+    tt_lint_severity severity;
+    const char *tonic;      /* the tonic it is about (NULL: queue growth) */
+    const char *sparkle;    /* its sparkle (NULL: stuck tonic, queue growth) */
+    const char *state;      /* unknown-state: the state asked for; no-handler
+                               and stuck-tonic: the tonic's state; else NULL */
+    const char *message;    /* one line saying what happened */
+    const uint64_t *seqs;   /* entries that show it, oldest first (giant: the
+                               longest first; stuck: the first and the last
+                               callback of the longest streak) */
+    size_t n_seqs;          /* at most TT_LINT_SEQS */
+    uint64_t last_seq;      /* the latest entry that shows it */
+    uint64_t count;         /* times it happened (stuck: streaks) */
+    double value;           /* giant: the longest, in seconds; stuck: the
+                               longest streak; queue growth: the high-water
+                               mark; else 0 */
+} tt_lint;
+
+/* Look at the entries written since the last call (the first call starts
+ * the lints).  0, -TT_EINVAL, or -TT_ENOMEM: the lints are as they were and
+ * the next call tries again. */
+TT_EXTERN int tt_lint_update(tt_catalyst *cat);
+/* tt_lint_update, then the number of lints (what is known without memory). */
+TT_EXTERN size_t tt_lint_count(tt_catalyst *cat);
+/* The i-th lint, most serious first (by severity, then kind in the order of
+ * tt_lint_kind, the longest giant or else the oldest first).  Its strings
+ * and seqs stay valid until the next tt_lint_* call or tt_catalyst_free.
+ * 0, -TT_ERANGE (i >= tt_lint_count), -TT_EINVAL, -TT_ENOMEM. */
+TT_EXTERN int tt_lint_get(tt_catalyst *cat, size_t i, tt_lint *out);
+/* The threshold of a kind that has one: TT_LINT_GIANT_SPARKLE (seconds,
+ * default 0.05), TT_LINT_STUCK_TONIC (timer callbacks, default 100),
+ * TT_LINT_QUEUE_GROWTH (pending orders, default 1000).  It applies to the
+ * entries looked at from then on: set it before the first run to cover the
+ * whole session.  -TT_EINVAL for another kind or a value < 0. */
+TT_EXTERN int tt_lint_set_threshold(tt_catalyst *cat, tt_lint_kind kind, double value);
+/* The current threshold of a kind (-1 for a kind without one). */
+TT_EXTERN double tt_lint_threshold(const tt_catalyst *cat, tt_lint_kind kind);
+/* "unknown-state", "dead-letter", "finish-ignored", "stuck-tonic",
+ * "giant-sparkle", "no-handler", "queue-growth". */
+TT_EXTERN const char *tt_lint_kind_name(tt_lint_kind kind);
+/* "error", "warning", "note". */
+TT_EXTERN const char *tt_lint_severity_name(tt_lint_severity s);
+
+/* ===================================================================== */
 /* Test helpers: load an app, check what a run left                      */
 /* ===================================================================== */
 

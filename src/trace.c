@@ -110,6 +110,8 @@ tt_trace_entry *tt__trace_append(tt__trace *t)
     if (k == t->n_chunks) {
         if (t->ring && t->n_chunks > 1 &&
             (uint64_t)(t->n_chunks - 1) * TT__CHUNK >= t->ring) {
+            if (t->before_drop)
+                t->before_drop(t);
             drop_front(t);
             k--;
         }

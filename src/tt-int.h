@@ -319,6 +319,8 @@ typedef struct tt__trace {
     size_t ring;            /* keep at most this many (0 all) */
     size_t bytes;
     tt__chunk *spare;       /* a dropped chunk kept for reuse (ring only) */
+    /* called before a ring drops its oldest chunk (lint.c catches up) */
+    void (*before_drop)(struct tt__trace *t);
 } tt__trace;
 
 struct tt_run {
@@ -415,6 +417,9 @@ struct tt_catalyst {
     tt_trace_entry *exec_entry; /* its trace entry, NULL when not traced */
     char exec_error[600];    /* the first error noted in it (TT_EF_ERROR) */
     tt__note *notes;         /* notes of entries, by seq (notes.c) */
+    struct tt__lints *lints; /* lint.c, once asked for */
+    size_t q_high;           /* the queue's high-water mark after a traced */
+    uint64_t q_high_seq;     /* sparkle, and that sparkle's entry */
     size_t n_notes, cap_notes;
     struct tt_timer **active; /* running timers: a binary min-heap on
                                  (due, act_seq), see timer.c */
@@ -482,6 +487,10 @@ TT__INTERNAL void tt__note_sparkle(tt_catalyst *cat, bool error, const char *fmt
 /* Attach a note to entry seq (trace files read back). */
 TT__INTERNAL int tt__note_add(tt_catalyst *cat, uint64_t seq, const char *text);
 TT__INTERNAL void tt__notes_free(tt_catalyst *cat);
+
+/* lint.c */
+typedef struct tt__lints tt__lints;
+TT__INTERNAL void tt__lints_free(tt_catalyst *cat);
 
 /* catalyst.c */
 enum { TT__REQ_STOP = 1, TT__REQ_RECORD = 2, TT__REQ_CALL = 4 }; /* stop_flag bits */

@@ -124,6 +124,19 @@ tests_test_compat_SOURCES = tests/test-compat.c $(TESTS_CHECK_UTIL)
 tests_test_compat_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_test_compat_LDADD = src/libtasktonic.la $(CMOCKA_LIBS) $(PTHREAD_LIBS) $(LIBM)
 
+# --- test-lint: the lints of a trace, each on an app with and without the fault
+check_PROGRAMS += tests/test-lint
+TESTS += tests/test-lint
+tests_test_lint_SOURCES = tests/test-lint.c $(TESTS_CHECK_UTIL)
+tests_test_lint_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_test_lint_LDADD = src/libtasktonic.la $(CMOCKA_LIBS) $(PTHREAD_LIBS) $(LIBM)
+# It dlopens the faults app, the demos and the reference modules.
+EXTRA_tests_test_lint_DEPENDENCIES = tests/tui/apps/faults.la \
+	examples/traffic_light.la examples/handshake.la examples/chunked.la \
+	examples/parent_infusions.la examples/buggy.la \
+	examples/reference/single_dut.la examples/reference/state_fallback.la \
+	examples/reference/hierarchy.la examples/reference/chunked.la
+
 # --- test-notes: notes on entries for what the library refused; stop-on-error
 check_PROGRAMS += tests/test-notes
 TESTS += tests/test-notes

@@ -4,7 +4,7 @@
  * As SQLite tests its out-of-memory paths: a scenario that touches the
  * library's allocating paths (classes, tonics with states, timers, string
  * arguments, field and computed probes, a contract parsed from JSON, runs,
- * value parsing, the JSON writer, finishing) is first run with counting only,
+ * value parsing, the JSON writer, lints, finishing) is first run with counting only,
  * then once for every n from 1 to that count with the n-th allocation failing
  * (and once more with it and every later one failing).  Each time:
  *
@@ -137,8 +137,12 @@ static void sparkle(tt_catalyst *cat, const tt_sparkle_args *a)
 static void scenario(tt_catalyst *cat)
 {
     tt_tonic *w = tt_tonic_new(cat, &Worker_class, "Worker", NULL);
+    /* lints from the start, with limits that make some */
+    expect_ok_or_nomem(tt_lint_set_threshold(cat, TT_LINT_QUEUE_GROWTH, 0));
+    expect_ok_or_nomem(tt_lint_set_threshold(cat, TT_LINT_STUCK_TONIC, 0));
     tt_sparkle_args count = {.sparkle_count = 6};
     sparkle(cat, &count);
+    expect_ok_or_nomem(tt_lint_update(cat));
     if (w)
         expect_ok_or_nomem(tt_send(w, "ttsc__work", TT_STR("by hand")));
 
@@ -159,6 +163,12 @@ static void scenario(tt_catalyst *cat)
     expect_ok_or_nomem(tt_distiller_advance(cat, 2));
     tt_sparkle_args all = {.timeout = 1};
     sparkle(cat, &all);
+
+    expect_ok_or_nomem(tt_lint_update(cat));
+    for (size_t i = 0, n = tt_lint_count(cat); i < n; i++) {
+        tt_lint l;
+        expect_ok_or_nomem(tt_lint_get(cat, i, &l));
+    }
 
     char *buf = NULL;
     size_t len = 0;
@@ -196,6 +206,11 @@ static void check_consistent(tt_catalyst *cat, unsigned long n)
     if (traced != calls)
         fail_msg("allocation %lu failing: %lu handler calls, %lu traced", n, calls,
                  traced);
+    assert_int_equal(tt_lint_update(cat), 0);
+    for (size_t i = 0, nl = tt_lint_count(cat); i < nl; i++) {
+        tt_lint l;
+        assert_int_equal(tt_lint_get(cat, i, &l), 0);
+    }
     FILE *f = fopen("/dev/null", "w");
     assert_non_null(f);
     assert_int_equal(tt_session_write_json(cat, f, 0), 0);

@@ -28,6 +28,7 @@ tui_libttdbcore_la_SOURCES = \
 	tui/core/cmd-run.c \
 	tui/core/cmd-break.c \
 	tui/core/cmd-info.c \
+	tui/core/cmd-lint.c \
 	tui/core/cmd-expect.c \
 	tui/core/cmd-print.c \
 	tui/core/cmd-call.c \

@@ -478,7 +478,7 @@ static const cmd_entry *const info_subs[] = {
     &info_exporters_entry, &info_breakpoints_entry, &info_display_entry,
     &info_watches_entry,
     &info_runs_entry,     &info_trace_entry,       &info_entry_entry,
-    &cmd_info_stats_entry,
+    &cmd_info_stats_entry, &cmd_info_lints_entry,
     NULL};
 
 const cmd_entry cmd_info_entry = {
@@ -486,7 +486,7 @@ const cmd_entry cmd_info_entry = {
     .aliases = "i",
     .usage = "info tonics|queue|timers|sparkles TONIC|states TONIC|"
              "probes TONIC|exporters|breakpoints|display|runs|trace|entry SEQ|"
-             "stats",
+             "stats|lints",
     .help = "Show part of the session.",
     .subs = info_subs,
 };

@@ -24,7 +24,7 @@ static const cmd_entry *const core_table[] = {
     &cmd_info_entry,      &cmd_expect_entry,   &cmd_export_entry,
     &cmd_file_entry,      &cmd_source_entry,   &cmd_set_entry,
     &cmd_echo_entry,      &cmd_save_test_entry, &cmd_help_entry,
-    &cmd_quit_entry,
+    &cmd_quit_entry,      &cmd_lint_entry,
     &cmd_why_entry,       &cmd_caused_entry,   &cmd_goto_entry,
     &cmd_reverse_step_entry, &cmd_reverse_continue_entry, &cmd_verify_entry,
     NULL};

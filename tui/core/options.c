@@ -10,12 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef enum opt_type { OPT_BOOL, OPT_SECONDS, OPT_COUNT, OPT_WORD } opt_type;
+typedef enum opt_type { OPT_BOOL, OPT_SECONDS, OPT_MS, OPT_COUNT, OPT_WORD } opt_type;
 
 typedef struct option_def {
     const char *name;
     opt_type type;
-    void *ptr;         /* bool *, double *, size_t * */
+    void *ptr;         /* bool *, double * (seconds, milliseconds), size_t * */
     bool distiller;    /* applies when a catalyst is created */
     bool negative_ok;  /* seconds may be < 0 */
     const char *help;
@@ -52,6 +52,15 @@ static const option_def options[] = {
     {"stop-on-error", OPT_BOOL, &g_session.stop_on_error, false, false,
      "stop a run with \"error: TONIC.SPARKLE: MESSAGE\" after a sparkle in "
      "which tt_tonic_new or tt_timer_new failed (default: on)", false, NULL},
+    {"giant-sparkle", OPT_MS, &g_session.giant_ms, false, false,
+     "lints: a sparkle whose handler runs longer than MS milliseconds of wall "
+     "time is a giant sparkle (default 50)", false, NULL},
+    {"stuck-after", OPT_COUNT, &g_session.stuck_after, false, false,
+     "lints: a tonic whose own timers fire more than N times without a state "
+     "change is stuck (default 100)", false, NULL},
+    {"queue-growth", OPT_COUNT, &g_session.queue_growth, false, false,
+     "lints: a queue that grows past N pending orders is worth a lint "
+     "(default 1000)", false, NULL},
     {"entries", OPT_BOOL, &g_opts.print_entries, false, false,
      "print the executed sparkles after each run (default: on in batch "
      "mode)", false, NULL},
@@ -73,6 +82,7 @@ static void option_show(const option_def *o)
                    *(bool *)o->ptr ? "on" : "off", o->help);
         break;
     case OPT_SECONDS:
+    case OPT_MS:
         out_printf("%-13s %-6g %s\n", o->name, *(double *)o->ptr, o->help);
         break;
     case OPT_COUNT:
@@ -159,15 +169,17 @@ int options_set(const char *name, const char *value)
             tt_distiller_set_stop_on_error(g_session.cat, b); /* live */
         return 0;
     }
-    case OPT_SECONDS: {
+    case OPT_SECONDS:
+    case OPT_MS: {
         double d;
+        const char *unit = o->type == OPT_MS ? "milliseconds" : "seconds";
         if (!parse_double(value, &d) || (d < 0 && !o->negative_ok)) {
-            out_error("set %s: expected seconds%s, not \"%s\"", o->name,
+            out_error("set %s: expected %s%s, not \"%s\"", o->name, unit,
                       o->negative_ok ? "" : " >= 0", value);
             return -1;
         }
         if (d > 1e6) { /* the Distiller's watchdog limit; more is a typo */
-            out_error("set %s: %s seconds is more than the limit of 1e6", o->name, value);
+            out_error("set %s: %s %s is more than the limit of 1e6", o->name, value, unit);
             return -1;
         }
         *(double *)o->ptr = d;
@@ -201,6 +213,9 @@ int options_set(const char *name, const char *value)
         break;
     }
     }
+    if (o->ptr == (void *)&g_session.giant_ms || o->ptr == (void *)&g_session.stuck_after ||
+        o->ptr == (void *)&g_session.queue_growth)
+        lint_settings_apply(&g_session); /* live: from the next entry on */
     return o->distiller ? option_apply_distiller(o) : 0;
 }
 

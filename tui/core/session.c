@@ -19,7 +19,8 @@
  * goto replays to older ones. */
 #define TTDB_TRACE_RING (1u << 20)
 session g_session = {.wall_guard = 0, .timeout = 0, .trace_ring = TTDB_TRACE_RING,
-                     .stop_on_error = true};
+                     .stop_on_error = true, .giant_ms = 50, .stuck_after = 100,
+                     .queue_growth = 1000};
 unsigned g_run_number;
 
 /* Create the catalyst (before the module loads: its constructors run under
@@ -41,6 +42,7 @@ static int session_new_cat(session *s)
         s->cat = NULL;
         return -1;
     }
+    lint_settings_apply(s);
     return 0;
 }
 

@@ -45,6 +45,7 @@ void session_adopt_recorded(session *s, tt_catalyst *cat)
 {
     s->cat = cat;
     s->recorded = true;
+    lint_settings_apply(s);
     s->generation++;
     s->last_run = tt_run_count(cat) ? tt_run_at(cat, tt_run_count(cat) - 1) : NULL;
     s->last_stop[0] = '\0';

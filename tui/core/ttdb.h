@@ -167,6 +167,10 @@ typedef struct session {
     size_t trace_ring;   /* 0 = keep all */
     bool stop_on_error;  /* stop after a sparkle whose library call failed */
     int compat;          /* tt_compat of the next catalyst (set compat) */
+    /* lint thresholds (set giant-sparkle, stuck-after, queue-growth) */
+    double giant_ms;     /* a sparkle longer than this is giant */
+    size_t stuck_after;  /* own-timer callbacks without a state change */
+    size_t queue_growth; /* pending orders worth a lint */
     /* settings of runs */
     double timeout;      /* default timeout of step/continue/until; 0 = lib */
     /* state */
@@ -607,6 +611,11 @@ extern const cmd_entry cmd_break_entry, cmd_tbreak_entry, cmd_delete_entry, cmd_
     cmd_enable_entry, cmd_ignore_entry, cmd_condition_entry,
     cmd_watch_entry, cmd_display_entry, cmd_undisplay_entry;
 extern const cmd_entry cmd_info_entry;
+extern const cmd_entry cmd_info_lints_entry, cmd_lint_entry; /* cmd-lint.c */
+/* Give the session's catalyst the lint thresholds of the settings. */
+void lint_settings_apply(session *s);
+/* "lints: N" into b when the catalyst has any (the status line). */
+void lint_status(tt_catalyst *cat, strbuf *b);
 extern const cmd_entry cmd_info_stats_entry; /* attach.c */
 extern const cmd_entry cmd_expect_entry;
 extern const cmd_entry cmd_why_entry, cmd_caused_entry, cmd_goto_entry,

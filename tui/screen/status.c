@@ -59,6 +59,11 @@ void status_draw(WINDOW *w)
             sb_add(&b, " | TAINTED: restart");
         if (g_session.settings_pending)
             sb_add(&b, " | settings wait for restart");
+        strbuf lints = {0};
+        lint_status(cat, &lints);
+        if (lints.s)
+            sb_printf(&b, " | %s", lints.s);
+        sb_free(&lints);
     } else if (g_session.app_path) {
         sb_add(&b, " | not loaded");
     }
