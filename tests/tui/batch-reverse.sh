@@ -9,7 +9,7 @@
 # reverse-continue repeated, must land at the same seqs, newest first, in
 # the same states.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 10
+plan 11
 
 # The inputs (all given at #0); count goes 0 -> 1 -> -4, then one tick a
 # second counts up to 3, where the counter is done.
@@ -167,3 +167,10 @@ check "a disabled breakpoint does not stop reverse-continue" \
 run_ttdb -batch -k -x "$TMPD/until.ttdb" "$COUNTER"
 check "reverse-continue goes back to where an until stopped" \
   eval 'out_has "an until stopped here" && [ "$(sed -n "/^@@$/,/^@@end$/p" "$OUT" | grep -c "count *= *-2\|count.*-2")" = 2 ]'
+
+# info queue: each order's cause (the entry whose sparkle queued it) or
+# input (from outside).
+run_ttdb -batch -ex "call Counter start 1" -ex "step 8" -ex "call Counter add 2" \
+  -ex "info queue" "$COUNTER"
+check "info queue prints each order's cause, or input" \
+  eval 'out_has "Worker._ttss__on_start() <- Worker.__init__  (cause #5)" && out_has "Counter.ttsc__add(2) <- ttdb  (input)"'

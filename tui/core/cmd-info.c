@@ -52,6 +52,7 @@ static int info_queue_exec(cmd_args *a)
             break;
         strbuf b = {0};
         fmt_order(&b, &o);
+        fmt_order_cause(&b, &o);
         out_printf("%4zu. %s\n", i + 1, b.s);
         sb_free(&b);
     }
@@ -386,7 +387,9 @@ static const cmd_entry info_tonics_entry = {
 static const cmd_entry info_queue_entry = {
     .name = "queue",
     .usage = "info queue",
-    .help = "The pending orders, in the order they will run.",
+    .help = "The pending orders, in the order they will run, each with "
+            "its cause: `cause #N`, the entry whose sparkle queued it, or "
+            "`input` from outside (a call, the formula, ttdb).",
     .exec = info_queue_exec,
     .flags = CMD_SESSION,
 };

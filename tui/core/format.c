@@ -53,6 +53,15 @@ void fmt_order(strbuf *b, const tt_order_view *o)
     fmt_source(b, o->src_tonic, o->src_sparkle);
 }
 
+/* The order's cause: "  (cause #N)", or "  (input)" from outside. */
+void fmt_order_cause(strbuf *b, const tt_order_view *o)
+{
+    if (o->cause)
+        sb_printf(b, "  (cause #%llu)", (unsigned long long)o->cause);
+    else
+        sb_add(b, "  (input)");
+}
+
 /* Whether a sparkle is a system one (`_tt...`). */
 bool is_system_sparkle(const char *name)
 {

@@ -351,6 +351,8 @@ void fmt_args(strbuf *b, const tt_value *args, size_t n);
 char *fmt_value(const tt_value *v);
 /* One pending order: "Door.ttsc__open(1) <- ttdb". */
 void fmt_order(strbuf *b, const tt_order_view *o);
+/* "  (cause #N)" or "  (input)" (from outside). */
+void fmt_order_cause(strbuf *b, const tt_order_view *o);
 /* A trace row for the screen: seq, vt, tonic.sparkle(args), states,
  * duration, source; flags marked. */
 void fmt_trace_row(strbuf *b, tt_catalyst *cat, const tt_trace_entry *e);

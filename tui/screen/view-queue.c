@@ -67,6 +67,7 @@ static void queue_draw_row(pane *p, int y, size_t row, int w, bool sel)
         if (tt_queue_at(g_session.cat, row, &o) == 0) {
             sb_printf(&b, "%3zu. ", row + 1);
             fmt_order(&b, &o);
+            fmt_order_cause(&b, &o);
             if (o.src_sparkle && !o.src_tonic && *o.src_sparkle)
                 a = A_HILITE; /* injected by ttdb */
         }
