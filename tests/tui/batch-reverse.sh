@@ -9,7 +9,7 @@
 # reverse-continue repeated, must land at the same seqs, newest first, in
 # the same states.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 11
+plan 15
 
 # The inputs (all given at #0); count goes 0 -> 1 -> -4, then one tick a
 # second counts up to 3, where the counter is done.
@@ -174,3 +174,24 @@ run_ttdb -batch -ex "call Counter start 1" -ex "step 8" -ex "call Counter add 2"
   -ex "info queue" "$COUNTER"
 check "info queue prints each order's cause, or input" \
   eval 'out_has "Worker._ttss__on_start() <- Worker.__init__  (cause #5)" && out_has "Counter.ttsc__add(2) <- ttdb  (input)"'
+
+# Replays are silent: neither the app's stdout nor its stderr comes again.
+CHATTY=$APPS/chatty.la
+run_ttdb -batch -ex "set entries off" -ex "call Chatty talk 2" -ex "step 6" \
+  -ex "goto #0" -ex "goto #6" -ex "rs" "$CHATTY"
+check "a replay prints neither the app's stdout nor its stderr again" \
+  eval '[ "$(grep -c "chatty line 1 of 2" "$OUT")" = 1 ] && [ "$(grep -c "chatty says goodbye" "$ERR")" = 1 ]'
+
+# A goto to a seq where inputs were given lands before them, and says so.
+run_ttdb -batch -ex "set entries off" -ex "step 2" -ex "call Chatty talk 1" \
+  -ex "call Chatty talk 3" -ex "step 6" -ex "goto #2" "$CHATTY"
+check "goto names the inputs given at the seq it lands before" \
+  out_has 'before the inputs `call Chatty talk 1`, `call Chatty talk 3` given at #2: step or continue gives them again'
+
+# After going back, verify and export say what they cover.
+run_ttdb -batch -ex "set entries off" -ex "call Chatty talk 2" -ex "step 6" \
+  -ex "goto #2" -ex "verify" -ex "export $TMPD/x.json" "$CHATTY"
+check "after going back, verify says it compared up to now only" \
+  out_has "deterministic: 2 entries identical (up to #2, where the session is now: its recorded future to #"
+check "... and so does export" \
+  out_has "(json, the session up to #2, where it is now; its recorded future to #"

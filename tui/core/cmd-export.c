@@ -117,6 +117,22 @@ static bool has_ext(const char *path, const char *ext)
 }
 
 /* export FILE [FORMAT] [-last] [KEY=VALUE...] */
+/* What an export covers: the last run, the whole session, or (after going
+ * back in time) the session up to now without its recorded future. */
+static const char *export_scope(tt_catalyst *cat, bool last)
+{
+    static char buf[160];
+    uint64_t now = tt_trace_last_seq(cat), h = journal_horizon(&g_journal);
+    if (last)
+        return "last run";
+    if (h <= now)
+        return "whole session";
+    snprintf(buf, sizeof buf, "the session up to #%llu, where it is now; "
+             "its recorded future to #%llu is not in it",
+             (unsigned long long)now, (unsigned long long)h);
+    return buf;
+}
+
 static int cmd_export_exec(cmd_args *a)
 {
     tt_catalyst *cat = a->cat; /* CMD_SESSION: never NULL */
@@ -158,7 +174,7 @@ static int cmd_export_exec(cmd_args *a)
         rc = export_builtin_json(cat, path, last);
         if (rc == 0)
             out_printf("wrote %s (json, %s)\n", path,
-                       last ? "last run" : "whole session");
+                       export_scope(cat, last));
     } else if (!ex) {
         strvec names = {0};
         size_t n = plugins ? ttdb_plugins_count(plugins) : 0;
@@ -188,7 +204,7 @@ static int cmd_export_exec(cmd_args *a)
             rc = -1;
         } else {
             out_printf("wrote %s (%s, %s)\n", path, ex->name,
-                       last ? "last run" : "whole session");
+                       export_scope(cat, last));
         }
     }
     sb_free(&opts);

@@ -42,6 +42,17 @@ static void say_where(tt_catalyst *cat, uint64_t asked)
         out_printf("at #0 (before the first sparkle), time %gs\n",
                    tt_catalyst_now(cat));
     }
+    if (journal_input_ahead(&g_journal, at, 0)) {
+        strbuf b = {0};
+        const char *line;
+        size_t k = 0;
+        for (; (line = journal_input_ahead(&g_journal, at, k)); k++)
+            sb_printf(&b, "%s`%s`", k ? ", " : "", line);
+        out_printf("before the input%s %s given at #%llu: step or continue "
+                   "gives %s again\n", k > 1 ? "s" : "", b.s,
+                   (unsigned long long)at, k > 1 ? "them" : "it");
+        sb_free(&b);
+    }
     if (journal_has_future(&g_journal))
         out_printf("the recorded future runs to #%llu: step and continue "
                    "replay it; a new input starts a new future\n",
@@ -337,13 +348,19 @@ static int compare(tt_catalyst *c1, tt_catalyst *c2)
         }
         same++;
     }
+    strbuf b = {0};
     if (f > 1)
-        out_printf("deterministic: %llu entries identical (#1-#%llu were "
-                   "dropped by the trace ring)\n",
-                   (unsigned long long)same, (unsigned long long)(f - 1));
-    else
-        out_printf("deterministic: %llu entries identical\n",
-                   (unsigned long long)same);
+        sb_printf(&b, "#1-#%llu were dropped by the trace ring",
+                  (unsigned long long)(f - 1));
+    uint64_t h = journal_horizon(&g_journal);
+    if (h > top)
+        sb_printf(&b, "%sup to #%llu, where the session is now: its recorded "
+                  "future to #%llu is not compared", b.len ? "; " : "",
+                  (unsigned long long)top, (unsigned long long)h);
+    out_printf("deterministic: %llu entries identical%s%s%s\n",
+               (unsigned long long)same, b.len ? " (" : "", b.len ? b.s : "",
+               b.len ? ")" : "");
+    sb_free(&b);
     return 0;
 }
 
@@ -416,8 +433,10 @@ static int cmd_verify_exec(cmd_args *a)
 const cmd_entry cmd_verify_entry = {
     .name = "verify",
     .usage = "verify",
-    .help = "Replay the whole session from the start in a second Distiller "
-            "(a private copy of the app module) and compare every entry: "
+    .help = "Replay the session from the start to where it is now in a "
+            "second Distiller (a private copy of the app module) and compare "
+            "every entry (after going back, the recorded future is not "
+            "compared, and the result says so): "
             "tonic, sparkle, args, cause, source, states, how it ran, "
             "virtual time and probes (where both took them). Prints "
             "`deterministic: N entries identical` or the first divergent "

@@ -73,6 +73,22 @@ const journal_item *journal_at(const journal *j, size_t i)
 }
 bool journal_has_future(const journal *j) { return j->pos < j->n; }
 
+/* The k-th recorded input still to come at seq (the recorded future
+ * gives it when the session goes on from there), or NULL. */
+const char *journal_input_ahead(const journal *j, uint64_t seq, size_t k)
+{
+    for (size_t i = j->pos; i < j->n; i++) {
+        const journal_item *it = &j->v[i];
+        if (it->kind == J_RUN && it->end <= seq)
+            continue;
+        if (it->kind != J_INPUT || it->seq != seq)
+            return NULL;
+        if (k-- == 0)
+            return it->line;
+    }
+    return NULL;
+}
+
 /* The last seq the journal knows of (the end of the recorded session). */
 uint64_t journal_horizon(const journal *j)
 {
@@ -296,29 +312,45 @@ int journal_forward(session *s, const tt_sparkle_args *a, bool finish,
 }
 
 /* What the app prints while it is replayed was printed when it first ran:
- * its standard output goes to /dev/null meanwhile.  Returns the saved
- * descriptor (-1: nothing to restore). */
-static int app_output_off(void)
+ * its standard output and error go to /dev/null meanwhile (ttdb's own
+ * errors go on to the real stderr).  saved[] gets the descriptors to
+ * restore (-1: nothing); returns the stream of ttdb's errors meanwhile. */
+static FILE *app_output_off(int saved[2])
 {
     fflush(stdout);
-    int saved = dup(STDOUT_FILENO), null = open("/dev/null", O_WRONLY);
-    if (saved < 0 || null < 0 || dup2(null, STDOUT_FILENO) < 0) {
-        if (saved >= 0)
-            close(saved);
-        saved = -1;
+    fflush(stderr);
+    int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    for (int fd = 0; fd < 2; fd++) {
+        int which = fd ? STDERR_FILENO : STDOUT_FILENO;
+        saved[fd] = null >= 0 ? dup(which) : -1;
+        if (saved[fd] >= 0 && dup2(null, which) < 0) {
+            close(saved[fd]);
+            saved[fd] = -1;
+        }
     }
     if (null >= 0)
         close(null);
-    return saved;
+    int efd = saved[1] >= 0 ? dup(saved[1]) : -1;
+    FILE *e = efd >= 0 ? fdopen(efd, "w") : NULL;
+    if (!e && efd >= 0)
+        close(efd);
+    out_set_replay_err(e);
+    return e;
 }
 
-static void app_output_on(int saved)
+static void app_output_on(const int saved[2], FILE *err)
 {
-    if (saved < 0)
-        return;
     fflush(stdout);
-    dup2(saved, STDOUT_FILENO);
-    close(saved);
+    fflush(stderr);
+    out_set_replay_err(NULL);
+    if (err)
+        fclose(err);
+    for (int fd = 0; fd < 2; fd++) {
+        if (saved[fd] < 0)
+            continue;
+        dup2(saved[fd], fd ? STDERR_FILENO : STDOUT_FILENO);
+        close(saved[fd]);
+    }
 }
 
 /* The journal's items replayed into a fresh catalyst up to target (the
@@ -330,7 +362,9 @@ int journal_replay(session *s, uint64_t target)
     bool was = j->replaying;
     j->replaying = true;
     g_bps.replaying = true;
-    int out_fd = app_output_off();
+    int saved_fds[2];
+    char stopped_early[600] = "";
+    FILE *err = app_output_off(saved_fds);
     int rc = session_restart(s);
     size_t i = 0;
     for (; rc == 0 && i < j->n; i++) {
@@ -356,9 +390,10 @@ int journal_replay(session *s, uint64_t target)
             cur = tt_trace_last_seq(s->cat);
             if (cur < to && !strstr(s->last_stop, "crashed") &&
                 !strstr(s->last_stop, "watchdog")) {
-                out_error("the replay stopped at #%llu before #%llu: %s",
-                          (unsigned long long)cur, (unsigned long long)to,
-                          s->last_stop);
+                snprintf(stopped_early, sizeof stopped_early,
+                         "the replay stopped at #%llu before #%llu: %s",
+                         (unsigned long long)cur, (unsigned long long)to,
+                         s->last_stop);
                 rc = -1;
                 break;
             }
@@ -368,7 +403,9 @@ int journal_replay(session *s, uint64_t target)
             break; /* stopped inside this run: the rest is the future */
         clock_to(s->cat, it->vt_end);
     }
-    app_output_on(out_fd);
+    app_output_on(saved_fds, err);
+    if (stopped_early[0])
+        out_error("%s", stopped_early);
     j->pos = i;
     pass_runs(j, s->cat ? tt_trace_last_seq(s->cat) : 0);
     j->replaying = was;

@@ -46,10 +46,18 @@ void out_set_files(FILE *o, FILE *e)
     own_err = e;
 }
 
+/* ttdb's errors while the app's descriptors are silenced (a replay). */
+static FILE *replay_err;
+
+void out_set_replay_err(FILE *e)
+{
+    replay_err = e;
+}
+
 static void emit(out_kind kind, const char *line)
 {
     FILE *o = own_out ? own_out : stdout;
-    FILE *e = own_err ? own_err : stderr;
+    FILE *e = replay_err ? replay_err : own_err ? own_err : stderr;
     if (own_out && !sink)
         fflush(stdout); /* what the app printed before comes first */
     if (muted && kind != OUT_ERROR)

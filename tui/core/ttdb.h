@@ -119,6 +119,9 @@ void out_vprintf(out_kind kind, const char *fmt, va_list ap);
 void out_error(const char *fmt, ...) TTDB_PRINTF(1, 2);
 void out_warn(const char *fmt, ...) TTDB_PRINTF(1, 2);
 /* Drop text and warnings, not errors, while on (journal replay). */
+/* While a replay silences the app's descriptors 1 and 2: ttdb's own
+ * errors and warnings go to e (NULL: as before). */
+void out_set_replay_err(FILE *e);
 void out_mute(bool on);
 /* Send a pending partial line. */
 void out_flush(void);
@@ -272,6 +275,9 @@ size_t journal_count(const journal *j);
 const journal_item *journal_at(const journal *j, size_t i);
 /* Whether items lie after the current point (after goto and friends). */
 bool journal_has_future(const journal *j);
+/* The k-th recorded input still to come at seq (given again when the
+ * session goes on from there), or NULL. */
+const char *journal_input_ahead(const journal *j, uint64_t seq, size_t k);
 /* The last seq the journal's runs reached. */
 uint64_t journal_horizon(const journal *j);
 /* Record an input command line given now (nothing while replaying).  A
