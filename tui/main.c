@@ -116,6 +116,15 @@ static void on_sigint(int sig)
             return;
         }
         session_interrupt(s);
+        if (!screen_active() && (g_opts.batch || g_opts.line)) {
+            /* Say it was heard: the run stops only when the sparkle that
+             * runs returns, which one that does not return never does. */
+            static const char msg[] =
+                "ttdb: Ctrl-C: the run stops when the running sparkle "
+                "returns; Ctrl-C again stops the sparkle itself\n";
+            ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
+            (void)w;
+        }
         return;
     }
     if (screen_active()) {
