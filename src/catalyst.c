@@ -111,6 +111,29 @@ int tt_catalyst_new(tt_catalyst **out, const tt_catalyst_options *opts)
     return 0;
 }
 
+/* Run the classes' destroy code now, keeping the rest readable. */
+int tt_catalyst_destroy_tonics(tt_catalyst *cat)
+{
+    if (!cat)
+        return -TT_EINVAL;
+    tt__adopt_thread(cat);
+    char first[512] = "";
+    for (size_t i = cat->n_tonics; i-- > 0;) {
+        tt_tonic *t = cat->tonics[i];
+        int why = tt__tonic_destroy(t);
+        if (why != 0 && !first[0]) {
+            char what[300];
+            snprintf(what, sizeof what, "%s destroy", t->k->def->name);
+            tt__guard_describe(cat, why, what, first, sizeof first);
+        }
+    }
+    cat->destroyed = true;
+    if (!first[0])
+        return 0;
+    cat->tainted = true;
+    return tt__err(cat, -TT_ECRASHED, "%s", first);
+}
+
 /* Destroy the catalyst and everything it holds. */
 void tt_catalyst_free(tt_catalyst *cat)
 {
@@ -233,6 +256,9 @@ int tt_catalyst_run(tt_catalyst *cat)
         return -TT_EINVAL;
     if (cat->recorded)
         return tt__err(cat, -TT_ERECORDED, "this is a recorded trace: nothing can run");
+    if (cat->destroyed)
+        return tt__err(cat, -TT_ECATFINISHED,
+                       "the app's destroy code has run: nothing can run");
     tt__adopt_thread(cat);
     tt__order o;
     while (!cat->finished) {

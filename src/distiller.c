@@ -393,6 +393,9 @@ int tt_distiller_sparkle(tt_catalyst *cat, const tt_sparkle_args *args, const tt
         return tt__err(cat, -TT_ERECORDED, "this is a recorded trace: nothing can run");
     if (cat->in_sparkle)
         return tt__err(cat, -TT_EBUSY, "sparkle() called from inside a sparkle");
+    if (cat->destroyed)
+        return tt__err(cat, -TT_ECATFINISHED,
+                       "the app's destroy code has run: nothing can run (restart)");
     static const tt_sparkle_args none = {0};
     if (!args)
         args = &none;

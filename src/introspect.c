@@ -79,6 +79,10 @@ int tt_tonic_probe_field_type(const tt_tonic *t, const char *probe,
 
 int tt_tonic_probe_write(tt_tonic *t, const char *probe, const tt_value *v)
 {
+    if (t && t->destroyed)
+        return tt__err(t->cat, -TT_ECATFINISHED,
+                       "%s: its class's destroy code has run; its probes are gone",
+                       t->l.name);
     tt_type ty;
     int rc = tt_tonic_probe_field_type(t, probe, &ty);
     if (rc < 0)

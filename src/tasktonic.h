@@ -373,8 +373,17 @@ typedef struct tt_catalyst_options {
 /* Create a catalyst; it becomes tonic id 0, "tt_main_catalyst", and queues its
  * own `_ttss__on_start` and `ttse__on_start`.  opts may be NULL (Catalyst). */
 TT_EXTERN int tt_catalyst_new(tt_catalyst **out, const tt_catalyst_options *opts);
-/* Destroy the catalyst, every tonic, timer and trace entry. */
+/* Destroy the catalyst, every tonic, timer and trace entry.  Each class's
+ * destroy runs contained (contain_crashes), and a crash there goes unheard:
+ * to hear it, call tt_catalyst_destroy_tonics first. */
 TT_EXTERN void tt_catalyst_free(tt_catalyst *cat);
+/* Run every tonic's class destroy now (newest tonic first, each once), as
+ * tt_catalyst_free would, but keep the trace, runs and notes readable.
+ * Afterwards nothing runs (-TT_ECATFINISHED) and the tonics' probes are
+ * gone; tt_catalyst_free does not run destroy again.  Returns 0, or
+ * -TT_ECRASHED with "crashed: SIGSEGV in CLASS destroy" (the first failure;
+ * the other destroys still run) and the catalyst tainted. */
+TT_EXTERN int tt_catalyst_destroy_tonics(tt_catalyst *cat);
 /* The last detailed error message of this catalyst in the calling thread
  * ("" if none): like errno, each thread sees its own. */
 TT_EXTERN const char *tt_catalyst_errmsg(const tt_catalyst *cat);

@@ -211,11 +211,21 @@ static void call_destroy(void *ud)
     t->k->def->destroy(t);
 }
 
+/* Run the class's destroy once, under the guard. */
+int tt__tonic_destroy(tt_tonic *t)
+{
+    if (t->destroyed || !t->k || !t->k->def->destroy)
+        return 0;
+    t->destroyed = true;
+    return tt__guard(t->cat, call_destroy, t);
+}
+
 /* Free a tonic's memory (catalyst teardown). */
 void tt__tonic_free(tt_tonic *t)
 {
-    /* at teardown nobody hears a crash: containing it is all */
-    if (t->k && t->k->def->destroy && tt__guard(t->cat, call_destroy, t) != 0)
+    /* at teardown nobody hears a crash: containing it is all (callers that
+     * want to hear it run tt_catalyst_destroy_tonics first) */
+    if (tt__tonic_destroy(t) != 0)
         t->cat->tainted = true;
     free(t->infusions);
     free(t->l.name);
@@ -558,6 +568,10 @@ int tt_tonic_probe_read(tt_tonic *t, const char *probe, tt_value *out)
 {
     if (!t || !probe || !out)
         return -TT_EINVAL;
+    if (t->destroyed)
+        return tt__err(t->cat, -TT_ECATFINISHED,
+                       "%s: its class's destroy code has run; its probes are gone",
+                       t->l.name);
     t->cat->probe_crash[0] = '\0';
     if (!tt__probe_read(t, probe, out)) {
         if (t->cat->probe_crash[0])

@@ -204,6 +204,7 @@ struct tt_tonic {
     int state;         /* -1 = none */
     bool finishing;
     bool is_catalyst;
+    bool destroyed;    /* its class's destroy has run (or was attempted) */
     tt__liquid **infusions;   /* tonics and timers it created, in creation
                                  order; NULL marks one that has left */
     size_t n_infusions, cap_infusions;
@@ -446,6 +447,7 @@ struct tt_catalyst {
     void *hook_ud;
     volatile sig_atomic_t interrupt;
     bool tainted;
+    bool destroyed;     /* tt_catalyst_destroy_tonics ran: nothing runs */
     bool trace_oom;          /* a probe snapshot of this sparkle lacked memory */
     char probe_crash[512];    /* "crashed: SIGSEGV in probe T.P", "" when none */
     int crash_sig;           /* signal of the last contained crash, -1 watchdog */
@@ -509,6 +511,8 @@ TT__INTERNAL tt_tonic *tt__tonic_create(tt_catalyst *cat, tt__klass *k,
                                         const char *name, void *arg,
                                         bool is_catalyst);
 TT__INTERNAL void tt__tonic_free(tt_tonic *t);
+/* Run t's class destroy under the guard, once: 0 or the guard's result. */
+TT__INTERNAL int tt__tonic_destroy(tt_tonic *t);
 /* "<ID[01]B[00] Class name>" into buf. */
 TT__INTERNAL void tt__liquid_str(const tt__liquid *l, char *buf, size_t size);
 /* Read a probe by name into out; false if the tonic lacks it. */

@@ -7,6 +7,7 @@
  */
 #include <pthread.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <unistd.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -191,6 +192,56 @@ static void test_one_owner(void **s)
     tt_catalyst_free(c);
 }
 
+/* A class whose destroy crashes, and one whose destroy counts its calls. */
+static int destroyed;
+static void crash_destroy(tt_tonic *t)
+{
+    (void)t;
+    raise(SIGSEGV);
+}
+static void count_destroy(tt_tonic *t)
+{
+    (void)t;
+    destroyed++;
+}
+typedef struct { int64_t n; } one_data;
+static const tt_probe_def one_probes[] = {TT_PROBE(one_data, n)};
+static const tt_class crash_class = {.name = "Crasher", .data_size = sizeof(one_data),
+                                     .destroy = crash_destroy, .probes = one_probes,
+                                     .n_probes = 1};
+static const tt_class count_class = {.name = "Counted", .destroy = count_destroy};
+
+/* tt_catalyst_destroy_tonics: a crash in a class destroy is heard, the
+ * other destroys still run once, the trace stays, nothing runs after. */
+static void test_destroy_crash(void **s)
+{
+    (void)s;
+    tt_catalyst *cat;
+    tt_catalyst_options o = {.mode = TT_MODE_DISTILLER, .contain_crashes = true};
+    assert_int_equal(tt_catalyst_new(&cat, &o), 0);
+    assert_non_null(tt_tonic_new(cat, &count_class, "A", NULL));
+    tt_tonic *c = tt_tonic_new(cat, &crash_class, "C", NULL);
+    assert_non_null(c);
+    const tt_run *r;
+    assert_int_equal(tt_distiller_sparkle(cat, NULL, &r), 0);
+    uint64_t n = tt_trace_last_seq(cat);
+    assert_true(n > 0);
+    destroyed = 0;
+    assert_int_equal(tt_catalyst_destroy_tonics(cat), -TT_ECRASHED);
+    assert_string_equal(tt_catalyst_errmsg(cat), "crashed: SIGSEGV in Crasher destroy");
+    assert_int_equal(destroyed, 1);
+    assert_true(tt_distiller_tainted(cat));
+    assert_int_equal(tt_trace_last_seq(cat), n);
+    assert_non_null(tt_trace_get(cat, n));
+    tt_value v;
+    assert_int_equal(tt_tonic_probe_read(c, "n", &v), -TT_ECATFINISHED);
+    assert_int_equal(tt_distiller_sparkle(cat, NULL, &r), -TT_ECATFINISHED);
+    /* a second time runs nothing, and neither does the free */
+    assert_int_equal(tt_catalyst_destroy_tonics(cat), 0);
+    tt_catalyst_free(cat);
+    assert_int_equal(destroyed, 1);
+}
+
 int main(void)
 {
     const char *dir = getenv("EXAMPLES");
@@ -206,6 +257,7 @@ int main(void)
         cmocka_unit_test(test_abort),    cmocka_unit_test(test_ill),
         cmocka_unit_test(test_watchdog), cmocka_unit_test(test_one_owner),
         cmocka_unit_test(test_abort_running_sparkle), cmocka_unit_test(test_set_watchdog),
+        cmocka_unit_test(test_destroy_crash),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     tt_app_close(app);

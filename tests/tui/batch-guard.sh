@@ -5,7 +5,7 @@
 # sparkle is: a crash, a hang or a call to exit() is reported in one line,
 # the session is marked, and ttdb and the trace survive.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 13
+plan 14
 
 HOSTILE_APP=$APPS/hostile.la
 hostile() {
@@ -42,8 +42,12 @@ check "a constructor that crashes inside dlopen: reported" eval 'err_has "crashe
 hostile ctor-exit -batch -k -ex "file $HOSTILE_APP" -ex "echo alive"
 check "a constructor that calls exit(7): reported" eval 'err_has "exited: 7 in loading" && out_has alive'
 
-hostile destroy-segv -batch -ex "set entries off" -ex "step 3" -ex restart -ex "step 3" -ex "echo alive" "$HOSTILE_APP"
-check "a class destroy that crashes at restart: ttdb goes on" eval 'status 0 && out_has alive'
+hostile destroy-segv -batch -k -ex "set entries off" -ex "step 3" -ex restart -ex "info trace" \
+  -ex "export $TMPD/destroy.json" -ex restart -ex "step 3" -ex "echo alive" "$HOSTILE_APP"
+check "a class destroy that crashes at restart: reported in one line, session marked" \
+  eval 'err_has "crashed: SIGSEGV in Hostile destroy" && err_has "no longer trustworthy" && status 3'
+check "... its trace is kept, the next restart goes ahead" \
+  eval 'out_has "3 tt_main_catalyst._ttss__add_tonic_to_catalyst(1)" && grep -q ttse__on_start "$TMPD/destroy.json" && out_has "restarted" && out_has alive'
 
 # A truncated module: SIGBUS or a clean dlopen error, never a dead ttdb.
 so=$(sed -n "s/^dlname='\(.*\)'/\1/p" "$HOSTILE_APP")

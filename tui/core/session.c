@@ -155,6 +155,21 @@ int session_open(session *s, const char *path)
     return 0;
 }
 
+/* Run the app's destroy code before the session is let go, to hear a crash
+ * there: then it is reported, the session marked and kept with its trace
+ * (the next `restart` goes ahead), and -1 returned. */
+static int session_end_tonics(session *s)
+{
+    if (!s->cat || s->recorded || tt_catalyst_destroy_tonics(s->cat) == 0)
+        return 0;
+    out_error("%s", tt_catalyst_errmsg(s->cat));
+    s->crashed_ever = true;
+    out_warn("the session is no longer trustworthy; inspect or export the "
+             "trace, then `restart`");
+    frontend_changed();
+    return -1;
+}
+
 /* A fresh run of the same app. */
 int session_restart(session *s)
 {
@@ -166,6 +181,8 @@ int session_restart(session *s)
         return session_attach(s, s->app_path);
     if (s->recorded)
         return session_open_trace(s, s->app_path);
+    if (session_end_tonics(s) < 0)
+        return -1;
     session_close(s);
     if (session_load(s) < 0) {
         session_close(s);
