@@ -16,12 +16,6 @@
 static const tt_class catalyst_class = {.name = "ttCatalyst"};
 static const tt_class distiller_class = {.name = "ttDistiller"};
 
-/* Is the caller on the catalyst's thread? */
-bool tt__on_catalyst_thread(const tt_catalyst *cat)
-{
-    return pthread_equal(pthread_self(), __atomic_load_n(&cat->thread, __ATOMIC_ACQUIRE));
-}
-
 /* Make the calling thread the catalyst's thread (published atomically:
  * other threads read it when they post). */
 void tt__adopt_thread(tt_catalyst *cat)
@@ -93,7 +87,7 @@ int tt_catalyst_new(tt_catalyst **out, const tt_catalyst_options *opts)
     tt__trace_init(&cat->trace, cat->opt.trace_ring);
     int rc = tt__names_init(&cat->names);
     if (rc == 0)
-        rc = tt__queue_init(&cat->queue, 1024);
+        rc = tt__queue_init(&cat->queue, 64); /* grows; small stays in cache */
     if (rc == 0 && cat->opt.contain_crashes)
         rc = tt__crash_install(cat);
     if (rc < 0) {
@@ -260,7 +254,6 @@ int tt_catalyst_run(tt_catalyst *cat)
         return tt__err(cat, -TT_ECATFINISHED,
                        "the app's destroy code has run: nothing can run");
     tt__adopt_thread(cat);
-    tt__order o;
     while (!cat->finished) {
         if (TT__UNLIKELY(atomic_load(&cat->stop_flag))) {
             int req = atomic_exchange(&cat->stop_flag, 0);
@@ -277,22 +270,30 @@ int tt_catalyst_run(tt_catalyst *cat)
                 tt__queue_push_front(&cat->queue, &fin);
             }
         }
-        tt__inbox_drain(cat);
+        if (TT__UNLIKELY(atomic_load_explicit(&cat->inbox_flag, memory_order_relaxed)))
+            tt__inbox_drain(cat);
         if (cat->n_active)
             tt__timers_fire(cat, tt_catalyst_now(cat));
-        if (!tt__queue_pop(&cat->queue, &o)) {
+        /* run the order in its queue slot: no copy (see tt__queue) */
+        tt__order *o = tt__queue_take(&cat->queue);
+        if (!o) {
             wait_for_work(cat);
             continue;
         }
-        cat->drain_src = tt__src_to_frame(cat, &o);
-        tt__execute(cat, &o, record_entry(cat));
-        while (cat->extras_head < cat->n_extras && !cat->crash_sig) {
-            tt__order x = cat->extras[cat->extras_head++];
-            if (x.nargs <= TT__INLINE_ARGS)
-                x.args = x.inl;
-            tt__execute(cat, &x, record_entry(cat));
+        tt__drain_from(cat, o);
+        if (TT__LIKELY(!cat->record_n))
+            tt__execute_plain(cat, o);
+        else
+            tt__execute(cat, o, record_entry(cat));
+        if (TT__UNLIKELY(cat->n_extras)) {
+            while (cat->extras_head < cat->n_extras && !cat->crash_sig) {
+                tt__order x = cat->extras[cat->extras_head++];
+                if (x.nargs <= TT__INLINE_ARGS)
+                    x.args = x.inl;
+                tt__execute(cat, &x, record_entry(cat));
+            }
+            cat->n_extras = cat->extras_head = 0;
         }
-        cat->n_extras = cat->extras_head = 0;
         if (TT__UNLIKELY(cat->crash_sig))
             return crashed(cat);
     }

@@ -55,7 +55,7 @@ static uint16_t run(tt_catalyst *cat, tt__order *o, const tt_value *args, size_t
     const tt__impl *impl = &sp->generic;
     if (t->state >= 0 && sp->per_state && sp->per_state[t->state].fn)
         impl = &sp->per_state[t->state];
-    else if (t->state < 0)
+    else if (t->state < 0 && sp->state_aware)
         impl = tt__compat_no_state_impl(t, sp);
     if (!impl->fn)
         return TT_EF_NOHANDLER;
@@ -97,6 +97,7 @@ void tt__execute(tt_catalyst *cat, tt__order *o, tt_trace_entry *e)
                     free(o->args);
                 o->args = o->inl;
                 o->nargs = 0;
+                o->flags &= (uint16_t)~TT__OF_OWNS;
                 args = e->args;
             } else {
                 e->nargs = 0; /* out of memory: run with the order's copy */
@@ -113,22 +114,9 @@ void tt__execute(tt_catalyst *cat, tt__order *o, tt_trace_entry *e)
                                                                 : e->t_enter - cat->vt_base;
     }
 
-    tt__frame saved = cat->frame;
-    cat->frame = (tt__frame){&t->l, o->sparkle, t->l.id, e ? e->seq : 0};
-    cat->current = t;
-    cat->in_sparkle = true;
-    cat->exec = o;
-    cat->exec_flags = 0;
-    cat->exec_entry = e;
-    cat->ran_any = true;
-
+    tt__frame saved = tt__enter(cat, o, e);
     uint16_t flags = run(cat, o, args, nargs, e);
-
-    cat->exec_entry = NULL;
-    cat->in_sparkle = false;
-    cat->current = NULL;
-    cat->exec = NULL;
-    cat->frame = saved;
+    tt__leave(cat, saved);
     flags |= cat->exec_flags | (o->flags & TT_EF_EXTRA);
 
     if (e) {

@@ -482,7 +482,7 @@ int tt_distiller_sparkle(tt_catalyst *cat, const tt_sparkle_args *args, const tt
                 break;
             tt__order o;
             tt__queue_pop(&cat->queue, &o);
-            cat->drain_src = tt__src_to_frame(cat, &o);
+            tt__drain_from(cat, &o);
             if (step(&rc, &o, e))
                 drain_extras(&rc);
         } else {

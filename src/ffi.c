@@ -133,13 +133,10 @@ void tt__impl_release(tt__impl *impl)
     impl->cif = NULL;
 }
 
-/* Call the handler. */
-void tt__impl_call(const tt__impl *impl, size_t nargs, tt_tonic *self, const tt_value *args)
+/* Call the handler through libffi (tt__impl_call has no thunk for it). */
+void tt__impl_call_ffi(const tt__impl *impl, size_t nargs, tt_tonic *self,
+                       const tt_value *args)
 {
-    if (TT__LIKELY(impl->thunk != NULL)) {
-        impl->thunk(impl->fn, self, args);
-        return;
-    }
     ffi_call_info *ci = impl->cif;
     void *slots[TT_MAX_ARGS + 1];
     union {

@@ -29,20 +29,26 @@ void tt__frame_to_src(const tt__frame *f, tt__order *o)
     o->src_id = f->id;
 }
 
-/* The source of an order as a frame (extras of its drain take it over). */
-tt__frame tt__src_to_frame(const tt_catalyst *cat, const tt__order *o)
+/* Undo a copy_args that failed after `done` values: free them and the array. */
+static int copy_failed(tt__order *o, size_t done, int rc)
 {
-    tt__frame f = {NULL, o->src_sparkle, o->src_id, o->cause};
-    if (o->src_obj != TT_SRC_NONE)
-        f.obj = (o->src_obj & TT_SRC_TIMER) ? &cat->timers[o->src_obj & ~TT_SRC_TIMER]->l
-                                            : &cat->tonics[o->src_obj]->l;
-    return f;
+    tt_value *heap = o->nargs > TT__INLINE_ARGS ? o->args : NULL;
+    o->nargs = (uint16_t)done;
+    tt__order_clear(o);
+    if (done <= TT__INLINE_ARGS)
+        free(heap); /* tt__order_clear frees it only for more than inline */
+    return rc;
 }
 
 /* Copy args into the order (strings duplicated). */
 static int copy_args(tt__order *o, const tt_value *args, size_t nargs)
 {
     o->nargs = (uint16_t)nargs;
+    bool owns = nargs > TT__INLINE_ARGS;
+    for (size_t i = 0; i < nargs; i++)
+        owns |= args[i].type == TT_T_STR || args[i].type == TT_T_LIST || args[i].type == TT_T_MAP;
+    if (owns)
+        o->flags |= TT__OF_OWNS;
     if (nargs <= TT__INLINE_ARGS) {
         o->args = o->inl;
     } else if (!(o->args = malloc(nargs * sizeof *o->args))) {
@@ -53,18 +59,12 @@ static int copy_args(tt__order *o, const tt_value *args, size_t nargs)
     for (size_t i = 0; i < nargs; i++) {
         if (args[i].type == TT_T_STR && args[i].u.s) {
             o->args[i].type = TT_T_STR;
-            if (!(o->args[i].u.s = tt__strdup(args[i].u.s))) {
-                o->nargs = (uint16_t)i;
-                tt__order_clear(o);
-                return -TT_ENOMEM;
-            }
+            if (!(o->args[i].u.s = tt__strdup(args[i].u.s)))
+                return copy_failed(o, i, -TT_ENOMEM);
         } else if (args[i].type == TT_T_LIST || args[i].type == TT_T_MAP) {
             int rc = tt_value_copy(&o->args[i], &args[i]);
-            if (rc < 0) {
-                o->nargs = (uint16_t)i;
-                tt__order_clear(o);
-                return rc;
-            }
+            if (rc < 0)
+                return copy_failed(o, i, rc);
         } else {
             o->args[i] = args[i];
         }
@@ -147,7 +147,9 @@ int tt__post_extra(tt_tonic *target, uint32_t sparkle, const tt_value *args, siz
     o.sp = NULL;
     o.sparkle = sparkle;
     o.flags = TT_EF_EXTRA;
-    tt__frame_to_src(&cat->drain_src, &o);
+    o.src_obj = cat->drain_src.obj;
+    o.src_sparkle = cat->drain_src.sparkle;
+    o.src_id = cat->drain_src.id;
     /* the source is the drained order's, the cause the transition's entry */
     o.cause = cat->frame.cause;
     int rc = copy_args(&o, args, nargs);
@@ -217,6 +219,72 @@ static int check_args(tt_catalyst *cat, tt_tonic *target, const tt__sparkle *sp,
     return 0;
 }
 
+/* The cache slot of a caller's sparkle-name string. */
+#define NAME_SLOT(cat, s) (((uintptr_t)(s) >> 3) & (TT_COUNTOF((cat)->name_cache) - 1))
+
+/* The sparkle id of a name posted on the catalyst's thread, from the cache
+ * of caller strings, or -1. */
+static inline int64_t cached_name(tt_catalyst *cat, const char *sparkle)
+{
+    /* a hit still compares the text: the caller's buffer may have changed */
+    size_t slot = NAME_SLOT(cat, sparkle);
+    if (cat->name_cache[slot].ptr == sparkle &&
+        strcmp(sparkle, cat->names.str[cat->name_cache[slot].id]) == 0)
+        return cat->name_cache[slot].id;
+    return -1;
+}
+
+/* The sparkle of class k named by a cached caller string, or NULL (not
+ * cached, or the class has none). */
+static inline const tt__sparkle *cached_sparkle(tt_catalyst *cat, const char *sparkle,
+                                                const tt__klass *k)
+{
+    int64_t id = cached_name(cat, sparkle);
+    if (id < 0)
+        return NULL;
+    size_t slot = NAME_SLOT(cat, sparkle);
+    if (cat->name_cache[slot].k != k) {
+        cat->name_cache[slot].k = k;
+        cat->name_cache[slot].sp = tt__klass_sparkle(k, (uint32_t)id);
+    }
+    return cat->name_cache[slot].sp;
+}
+
+/* The common post, on the catalyst's thread: a cached name, the exact
+ * signature in plain values (no strings, lists or maps to duplicate), a live
+ * target.  The order is written straight into the queue.  Anything else
+ * returns 1 and takes the general path (post_checked), which behaves the
+ * same. */
+static inline int post_fast(tt_catalyst *cat, tt_tonic *target, const char *sparkle,
+                            const tt_value *args, size_t nargs)
+{
+    if (nargs > TT__INLINE_ARGS || __atomic_load_n(&cat->finished, __ATOMIC_RELAXED) ||
+        __atomic_load_n(&target->l.id, __ATOMIC_RELAXED) < 0)
+        return 1;
+    const tt__sparkle *sp = cached_sparkle(cat, sparkle, target->k);
+    if (!sp || sp->nargs != nargs || sp->name == TT_N_STATE_CHANGE ||
+        sp->name == TT_N_MACHINE_STOP)
+        return 1;
+    for (size_t i = 0; i < nargs; i++) {
+        tt_type t = args[i].type;
+        if (t != (tt_type)sp->types[i] || t == TT_T_STR || t == TT_T_LIST || t == TT_T_MAP)
+            return 1;
+    }
+    tt__order *o = tt__queue_push_slot(&cat->queue);
+    if (!o)
+        return 1; /* the general path says so */
+    o->tonic = target;
+    o->sp = sp;
+    o->sparkle = sp->name;
+    o->nargs = (uint16_t)nargs;
+    o->flags = 0;
+    tt__frame_to_src(&cat->frame, o);
+    o->args = o->inl;
+    for (size_t i = 0; i < nargs; i++)
+        o->inl[i] = args[i];
+    return 0;
+}
+
 /* Resolve the name and check everything a user post must satisfy. */
 static int post_checked(tt_tonic *target, const char *sparkle, const tt_value *args,
                         size_t nargs, const char *label)
@@ -233,17 +301,12 @@ static int post_checked(tt_tonic *target, const char *sparkle, const tt_value *a
                        sparkle, nargs);
     int64_t id;
     if (on_thread) {
-        /* a hit still compares the text: the caller's buffer may have changed */
-        size_t slot = ((uintptr_t)sparkle >> 3) & (TT_COUNTOF(cat->name_cache) - 1);
-        if (cat->name_cache[slot].ptr == sparkle &&
-            strcmp(sparkle, cat->names.str[cat->name_cache[slot].id]) == 0) {
-            id = cat->name_cache[slot].id;
-        } else {
-            id = tt__name_find(&cat->names, sparkle);
-            if (id >= 0) {
-                cat->name_cache[slot].ptr = sparkle;
-                cat->name_cache[slot].id = (uint32_t)id;
-            }
+        if ((id = cached_name(cat, sparkle)) < 0 &&
+            (id = tt__name_find(&cat->names, sparkle)) >= 0) {
+            size_t slot = NAME_SLOT(cat, sparkle);
+            cat->name_cache[slot].ptr = sparkle;
+            cat->name_cache[slot].id = (uint32_t)id;
+            cat->name_cache[slot].k = NULL;
         }
     } else {
         pthread_mutex_lock(&cat->names.lock);
@@ -326,6 +389,10 @@ static int post_checked(tt_tonic *target, const char *sparkle, const tt_value *a
 /* Queue target.sparkle(args) from the current source. */
 int tt_post(tt_tonic *target, const char *sparkle, const tt_value *args, size_t nargs)
 {
+    if (TT__LIKELY(target && sparkle && (args || !nargs) &&
+                   tt__on_catalyst_thread(target->cat)) &&
+        post_fast(target->cat, target, sparkle, args, nargs) == 0)
+        return 0;
     return post_checked(target, sparkle, args, nargs, NULL);
 }
 

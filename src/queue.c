@@ -1,7 +1,8 @@
 /*
  * queue.c: the catalyst's FIFO of work orders, a power-of-two ring buffer.
- * Orders are moved in and out by value; an order's arguments live inline in
- * the order when there are at most TT__INLINE_ARGS of them.
+ * Orders are moved in and out by value (the production loop runs the oldest
+ * in place: tt__queue_take); an order's arguments live inline in the order
+ * when there are at most TT__INLINE_ARGS of them.
  */
 #include "tt-int.h"
 
@@ -26,11 +27,14 @@ void tt__queue_free(tt__queue *q)
     tt__order o;
     while (tt__queue_pop(q, &o))
         tt__order_clear(&o);
+    free(q->retired);
     free(q->ring);
     memset(q, 0, sizeof *q);
 }
 
-/* Double the ring. */
+/* Double the ring.  The old one is kept until the next tt__queue_take when it
+ * may hold the order running in place (the first growth since that take);
+ * later ones are freed. */
 int tt__queue_grow(tt__queue *q)
 {
     size_t n = q->cap * 2;
@@ -42,7 +46,10 @@ int tt__queue_grow(tt__queue *q)
         if (r[i].nargs <= TT__INLINE_ARGS)
             r[i].args = r[i].inl;
     }
-    free(q->ring);
+    if (q->retired)
+        free(q->ring);
+    else
+        q->retired = q->ring;
     q->ring = r;
     q->cap = n;
     q->head = 0;
@@ -52,7 +59,7 @@ int tt__queue_grow(tt__queue *q)
 /* Put o before every pending order. */
 int tt__queue_push_front(tt__queue *q, const tt__order *o)
 {
-    if (q->len == q->cap && tt__queue_grow(q) < 0)
+    if (q->len + 1 >= q->cap && tt__queue_grow(q) < 0)
         return -TT_ENOMEM;
     q->head = (q->head - 1) & (q->cap - 1);
     tt__order *slot = &q->ring[q->head];
@@ -85,5 +92,6 @@ void tt__order_clear_values(tt__order *o)
     if (o->nargs > TT__INLINE_ARGS)
         free(o->args);
     o->nargs = 0;
+    o->flags &= (uint16_t)~TT__OF_OWNS;
     o->args = o->inl;
 }

@@ -175,9 +175,17 @@ static inline tt__sparkle *tt__klass_sparkle(const tt__klass *k, uint32_t name)
 TT__INTERNAL int tt__impl_prepare(tt__impl *impl, tt_fn fn, const uint8_t *types,
                                   size_t n);
 TT__INTERNAL void tt__impl_release(tt__impl *impl);
+TT__INTERNAL void tt__impl_call_ffi(const tt__impl *impl, size_t nargs, tt_tonic *self,
+                                    const tt_value *args);
 /* Call a handler with args (already checked and padded to the signature). */
-TT__INTERNAL void tt__impl_call(const tt__impl *impl, size_t nargs, tt_tonic *self,
-                                const tt_value *args);
+static inline void tt__impl_call(const tt__impl *impl, size_t nargs, tt_tonic *self,
+                                 const tt_value *args)
+{
+    if (TT__LIKELY(impl->thunk != NULL))
+        impl->thunk(impl->fn, self, args);
+    else
+        tt__impl_call_ffi(impl, nargs, self, args);
+}
 
 /* --------------------------------------------------------------------- */
 /* Objects                                                               */
@@ -231,13 +239,17 @@ struct tt_timer {
 /* --------------------------------------------------------------------- */
 
 #define TT__INLINE_ARGS 2
+/* An order's flags bit (beside TT_EF_EXTRA): its argument values own memory
+ * (strings, lists, maps) or live in a heap array, so clearing it frees
+ * something.  Orders of plain values skip the clearing altogether. */
+#define TT__OF_OWNS 0x8000u
 
 typedef struct tt__order {
     tt_tonic *tonic;
     const struct tt__sparkle *sp; /* resolved at post time, or NULL */
     uint32_t sparkle;       /* interface name id */
     uint16_t nargs;
-    uint16_t flags;         /* TT_EF_EXTRA */
+    uint16_t flags;         /* TT_EF_EXTRA, TT__OF_OWNS */
     uint32_t src_obj;       /* TT_SRC_* encoding as in trace entries */
     uint32_t src_sparkle;
     int32_t src_id;
@@ -246,36 +258,54 @@ typedef struct tt__order {
     tt_value inl[TT__INLINE_ARGS];
 } tt__order;
 
+/* The ring keeps one slot free, so that the production loop can run the
+ * order it took in place (tt__queue_take) while the sparkle queues more: a
+ * push never lands on that slot, and a ring that grows meanwhile is kept
+ * (retired) until the next take. */
 typedef struct tt__queue {
     tt__order *ring;
-    size_t cap, head, len;  /* cap is a power of two */
+    size_t cap, head, len;  /* cap is a power of two; len < cap */
+    tt__order *retired;     /* the ring before the last growth, or NULL */
 } tt__queue;
 
 TT__INTERNAL int tt__queue_init(tt__queue *q, size_t cap);
 TT__INTERNAL void tt__queue_free(tt__queue *q);
 TT__INTERNAL int tt__queue_grow(tt__queue *q);
 TT__INTERNAL tt__order *tt__queue_peek(const tt__queue *q, size_t i);
-/* Put an order in front of every pending one (moved). */
+/* Put an order in front of every pending one (moved).  Never while an order
+ * taken with tt__queue_take runs: it would reuse that order's slot. */
 TT__INTERNAL int tt__queue_push_front(tt__queue *q, const tt__order *o);
 /* Free what an order's argument values own (strings, lists, maps). */
 TT__INTERNAL void tt__order_clear_values(tt__order *o);
 
+/* A new slot at the back for the caller to fill (its args must be set to its
+ * inl or a heap array), or NULL without memory. */
+static inline tt__order *tt__queue_push_slot(tt__queue *q)
+{
+    if (TT__UNLIKELY(q->len + 1 >= q->cap) && tt__queue_grow(q) < 0)
+        return NULL;
+    return &q->ring[(q->head + q->len++) & (q->cap - 1)];
+}
+
 /* Append an order (moved: the queue's copy owns the args). */
 static inline int tt__queue_push(tt__queue *q, const tt__order *o)
 {
-    if (TT__UNLIKELY(q->len == q->cap) && tt__queue_grow(q) < 0)
+    tt__order *slot = tt__queue_push_slot(q);
+    if (!slot)
         return -TT_ENOMEM;
-    tt__order *slot = &q->ring[(q->head + q->len) & (q->cap - 1)];
     *slot = *o;
     if (o->nargs <= TT__INLINE_ARGS)
         slot->args = slot->inl;
-    q->len++;
     return 0;
 }
 
 /* Pop the oldest into *o (fixes args to point into *o). */
 static inline bool tt__queue_pop(tt__queue *q, tt__order *o)
 {
+    if (TT__UNLIKELY(q->retired != NULL)) {
+        free(q->retired); /* nothing runs in place from it */
+        q->retired = NULL;
+    }
     if (q->len == 0)
         return false;
     *o = q->ring[q->head];
@@ -286,11 +316,28 @@ static inline bool tt__queue_pop(tt__queue *q, tt__order *o)
     return true;
 }
 
+/* Take the oldest order where it is, or NULL: it stays valid, and is the
+ * caller's to clear, until the next take (see tt__queue). */
+static inline tt__order *tt__queue_take(tt__queue *q)
+{
+    if (TT__UNLIKELY(q->retired != NULL)) {
+        free(q->retired);
+        q->retired = NULL;
+    }
+    if (q->len == 0)
+        return NULL;
+    tt__order *o = &q->ring[q->head];
+    q->head = (q->head + 1) & (q->cap - 1);
+    q->len--;
+    return o;
+}
+
 /* Free what an order owns. */
 static inline void tt__order_clear(tt__order *o)
 {
-    if (o->nargs)
+    if (o->flags & TT__OF_OWNS)
         tt__order_clear_values(o);
+    o->nargs = 0;
 }
 
 /* --------------------------------------------------------------------- */
@@ -373,6 +420,14 @@ typedef struct tt__frame {
                             the cause of what is queued now */
 } tt__frame;
 
+/* The source fields of an order, as they are encoded in it. */
+typedef struct tt__src {
+    uint32_t obj;        /* TT_SRC_* encoding */
+    uint32_t sparkle;
+    int32_t id;
+    uint64_t cause;
+} tt__src;
+
 struct tt_catalyst {
     tt_catalyst_options opt;
     tt__names names;
@@ -412,7 +467,8 @@ struct tt_catalyst {
     /* execution */
     tt__frame frame;         /* source for posts right now */
     tt_tonic *current;       /* tonic whose sparkle runs, or NULL */
-    tt__frame drain_src;     /* source of the order being drained */
+    tt__src drain_src;       /* source of the order being drained (its
+                                extras take it over): tt__drain_from */
     const tt__order *exec;   /* the order running now */
     uint16_t exec_flags;     /* TT_EF_* a builtin sets on the running entry */
     tt_trace_entry *exec_entry; /* its trace entry, NULL when not traced */
@@ -471,6 +527,8 @@ struct tt_catalyst {
     struct {
         const char *ptr;
         uint32_t id;
+        const tt__klass *k;     /* the last class it was looked up in */
+        const tt__sparkle *sp;  /* ... and the sparkle found there */
     } name_cache[64];
 };
 
@@ -496,7 +554,11 @@ TT__INTERNAL void tt__lints_free(tt_catalyst *cat);
 
 /* catalyst.c */
 enum { TT__REQ_STOP = 1, TT__REQ_RECORD = 2, TT__REQ_CALL = 4 }; /* stop_flag bits */
-TT__INTERNAL bool tt__on_catalyst_thread(const tt_catalyst *cat);
+/* Is the caller on the catalyst's thread? */
+static inline bool tt__on_catalyst_thread(const tt_catalyst *cat)
+{
+    return pthread_equal(pthread_self(), __atomic_load_n(&cat->thread, __ATOMIC_ACQUIRE));
+}
 TT__INTERNAL void tt__adopt_thread(tt_catalyst *cat);
 /* Move orders posted by other threads to the queue. */
 TT__INTERNAL void tt__inbox_drain(tt_catalyst *cat);
@@ -535,13 +597,72 @@ TT__INTERNAL int tt__post(tt_tonic *target, uint32_t sparkle, const tt_value *ar
 /* Like tt__post but appends to the extras list (not checked). */
 TT__INTERNAL int tt__post_extra(tt_tonic *target, uint32_t sparkle,
                                 const tt_value *args, size_t nargs);
-/* Encode a frame into order source fields, and back. */
+/* Encode a frame into order source fields. */
 TT__INTERNAL void tt__frame_to_src(const tt__frame *f, tt__order *o);
-TT__INTERNAL tt__frame tt__src_to_frame(const tt_catalyst *cat, const tt__order *o);
+/* Start draining o: the extras it adds take its source. */
+static inline void tt__drain_from(tt_catalyst *cat, const tt__order *o)
+{
+    cat->drain_src = (tt__src){o->src_obj, o->src_sparkle, o->src_id, o->cause};
+}
 
 /* dispatch.c */
 /* Run one order (already popped) with tracing (trace != NULL) or without. */
 TT__INTERNAL void tt__execute(tt_catalyst *cat, tt__order *o, tt_trace_entry *e);
+
+/* Make o the running order (entry e or NULL); returns the frame to restore. */
+static inline tt__frame tt__enter(tt_catalyst *cat, const tt__order *o, tt_trace_entry *e)
+{
+    tt_tonic *t = o->tonic;
+    tt__frame saved = cat->frame;
+    cat->frame = (tt__frame){&t->l, o->sparkle, t->l.id, e ? e->seq : 0};
+    cat->current = t;
+    cat->in_sparkle = true;
+    cat->exec = o;
+    cat->exec_flags = 0;
+    cat->exec_entry = e;
+    cat->ran_any = true;
+    return saved;
+}
+
+/* The running order has returned. */
+static inline void tt__leave(tt_catalyst *cat, tt__frame saved)
+{
+    cat->exec_entry = NULL;
+    cat->in_sparkle = false;
+    cat->current = NULL;
+    cat->exec = NULL;
+    cat->frame = saved;
+}
+
+/* Run one order untraced (the production loop).  The common case, a user
+ * handler of a live tonic called with its whole signature, is run here;
+ * anything else goes through tt__execute, which does the same. */
+static inline void tt__execute_plain(tt_catalyst *cat, tt__order *o)
+{
+    tt_tonic *t = o->tonic;
+    const tt__sparkle *sp = o->sp;
+    if (TT__UNLIKELY(!sp || sp->builtin || t->l.id < 0 || t->finishing ||
+                     o->nargs != sp->nargs)) {
+        tt__execute(cat, o, NULL);
+        return;
+    }
+    const tt__impl *impl = &sp->generic;
+    if (t->state >= 0) {
+        if (sp->per_state && sp->per_state[t->state].fn)
+            impl = &sp->per_state[t->state];
+    } else if (sp->state_aware) {
+        impl = tt__compat_no_state_impl(t, sp);
+    }
+    if (TT__UNLIKELY(!impl->fn)) {
+        tt__execute(cat, o, NULL);
+        return;
+    }
+    tt__frame saved = tt__enter(cat, o, NULL);
+    tt__impl_call(impl, sp->nargs, t, o->args);
+    tt__leave(cat, saved);
+    tt__order_clear(o);
+}
+
 /* The handler that would run for this order right now. */
 TT__INTERNAL int tt__to_state_index(tt_tonic *self, int idx, bool force);
 
