@@ -11,8 +11,10 @@
  * times it in CPU time of the thread (the machine is shared: wall time would
  * count the other processes); the median over the rounds is printed, in
  * nanoseconds and millions of sparkles per second, with the ratio to
- * libevent.  WHICH (catalyst, libevent, ring) runs only that one, for
- * comparing whole processes or counting instructions:
+ * libevent.  `timers` is the Catalyst's chain with 10,000 idle repeat timers
+ * running (timed to the last sparkle).  WHICH (catalyst, timers, libevent,
+ * ring) runs only that one, for comparing whole processes or counting
+ * instructions:
  *     valgrind --tool=callgrind bench/bench-race 200000 1 catalyst
  * libevent is part of this benchmark only when configure found it
  * (libevent-dev); nothing else uses it.
@@ -51,6 +53,54 @@ static double run_catalyst(void)
     double dt = cpu_now() - t0;
     tt_catalyst_free(cat);
     return dt;
+}
+
+/* The same chain with idle repeat timers on the tonic (due in 10^6 s and
+ * more): timed to the last sparkle, not through finishing the timers. */
+static long n_timers = 10000;
+static double t_last;
+
+static void TChain_ttsc__tick(tt_tonic *self, int64_t n)
+{
+    if (n > 0) {
+        tt_send(self, "ttsc__tick", TT_INT(n - 1));
+    } else {
+        t_last = cpu_now();
+        tt_finish(self);
+    }
+}
+
+static void TChain_ttse__on_timer(tt_tonic *self, const tt_timer_info *info)
+{
+    (void)self, (void)info;
+}
+
+static const tt_handler tchain_handlers[] = {
+    TT_ON(TChain, ttsc__tick, int64_t),
+    TT_ON(TChain, ttse__on_timer, const tt_timer_info *),
+};
+static const tt_class tchain_class = {
+    .name = "TChain",
+    .handlers = tchain_handlers,
+    .n_handlers = TT_COUNTOF(tchain_handlers),
+};
+
+static double run_catalyst_timers(void)
+{
+    tt_catalyst *cat;
+    tt_catalyst_options o = {.mode = TT_MODE_CATALYST, .wall_guard = -1};
+    if (tt_catalyst_new(&cat, &o) < 0)
+        exit(1);
+    tt_tonic *t = tt_tonic_new(cat, &tchain_class, "TChain", NULL);
+    for (long i = 0; i < n_timers; i++)
+        if (!tt_timer_new(t, TT_TIMER_REPEAT, 1e6 + (double)i, NULL, NULL))
+            exit(1);
+    tt_send(t, "ttsc__tick", TT_INT(chain_len));
+    double t0 = cpu_now();
+    if (tt_catalyst_run(cat) < 0)
+        exit(1);
+    tt_catalyst_free(cat);
+    return t_last - t0;
 }
 
 #ifdef HAVE_LIBEVENT
@@ -116,6 +166,7 @@ static double run_ring(void)
 }
 
 typedef struct contender {
+    const char *key; /* WHICH */
     const char *name;
     double (*run)(void);
     double t[64];
@@ -132,20 +183,21 @@ int main(int argc, char **argv)
     if (argc > 3)
         which = argv[3];
     contender all[] = {
-        {"Catalyst (tt_catalyst_run)", run_catalyst, {0}},
+        {"catalyst", "Catalyst (tt_catalyst_run)", run_catalyst, {0}},
+        {"timers", "Catalyst, 10000 idle timers", run_catalyst_timers, {0}},
 #ifdef HAVE_LIBEVENT
-        {"libevent (event_active)", run_libevent, {0}},
+        {"libevent", "libevent (event_active)", run_libevent, {0}},
 #endif
-        {"ring of function pointers", run_ring, {0}},
+        {"ring", "ring of function pointers", run_ring, {0}},
     };
     size_t n = TT_COUNTOF(all);
     if (chain_len < 1 || rounds < 1 || rounds > 64) {
-        fprintf(stderr, "usage: bench-race [CHAIN_LENGTH] [ROUNDS<=64] [catalyst|libevent|ring|all]\n");
+        fprintf(stderr, "usage: bench-race [CHAIN_LENGTH] [ROUNDS<=64] [catalyst|timers|libevent|ring|all]\n");
         return 2;
     }
     bool any = false;
     for (size_t i = 0; i < n; i++)
-        any |= strcmp(which, "all") == 0 || strncasecmp(all[i].name, which, strlen(which)) == 0;
+        any |= strcmp(which, "all") == 0 || strcmp(all[i].key, which) == 0;
     if (!any) {
         fprintf(stderr, "bench-race: no contender \"%s\"%s\n", which,
 #ifdef HAVE_LIBEVENT
@@ -158,12 +210,12 @@ int main(int argc, char **argv)
     }
     for (int r = 0; r < rounds; r++)
         for (size_t i = 0; i < n; i++)
-            if (strcmp(which, "all") == 0 || strncasecmp(all[i].name, which, strlen(which)) == 0)
+            if (strcmp(which, "all") == 0 || strcmp(all[i].key, which) == 0)
                 all[i].t[r] = all[i].run();
     double sparkles = (double)chain_len + 1;
     double ref = 0;
     for (size_t i = 0; i < n; i++)
-        if (strncmp(all[i].name, "libevent", 8) == 0 && all[i].t[0] > 0)
+        if (strcmp(all[i].key, "libevent") == 0 && all[i].t[0] > 0)
             ref = bench_median(all[i].t, rounds);
     printf("chain of %ld sparkles, thread CPU time, median of %d alternating rounds\n",
            chain_len, rounds);

@@ -207,6 +207,7 @@ int tt_catalyst_stop(tt_catalyst *cat)
 static void wait_for_work(tt_catalyst *cat)
 {
     cat->rec_t = 0; /* the next recorded sparkle reads the clock */
+    cat->timer_tsc = 0; /* and the timers look at the clock */
     double next = tt__timers_next(cat);
     pthread_mutex_lock(&cat->inbox_lock);
     if (!atomic_load(&cat->inbox_flag)) {
@@ -222,6 +223,28 @@ static void wait_for_work(tt_catalyst *cat)
         }
     }
     pthread_mutex_unlock(&cat->inbox_lock);
+}
+
+/* Fire the due timers (some are running).  The clock is read only once the
+ * time-stamp counter says that the earliest may be due: its rate is known to
+ * far better than the margin taken, and the clock decides.  Without a usable
+ * counter, at every pass. */
+static inline void fire_timers(tt_catalyst *cat)
+{
+    uint64_t tsc = tt__tsc_now();
+    if (tsc && tsc < cat->timer_tsc)
+        return;
+    double now = tt_catalyst_now(cat);
+    tt__timers_fire(cat, now);
+    cat->timer_tsc = 0;
+    if (cat->n_active) {
+        double span = tt__timers_next(cat) - now;
+        if (span > 1)
+            span = 1; /* look at the clock at least every second */
+        uint64_t ticks = tt__tsc_span(span * 0.99 - 20e-6);
+        if (ticks)
+            cat->timer_tsc = (tsc ? tsc : tt__tsc_now()) + ticks;
+    }
 }
 
 /* The flight recorder's entry for the next sparkle, or NULL (not
@@ -273,7 +296,7 @@ int tt_catalyst_run(tt_catalyst *cat)
         if (TT__UNLIKELY(atomic_load_explicit(&cat->inbox_flag, memory_order_relaxed)))
             tt__inbox_drain(cat);
         if (cat->n_active)
-            tt__timers_fire(cat, tt_catalyst_now(cat));
+            fire_timers(cat);
         /* run the order in its queue slot: no copy (see tt__queue) */
         tt__order *o = tt__queue_take(&cat->queue);
         if (!o) {

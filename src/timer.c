@@ -98,6 +98,7 @@ static void reposition(tt_timer *tm)
 static int activate(tt_timer *tm)
 {
     tt_catalyst *cat = tm->cat;
+    cat->timer_tsc = 0; /* it may be due before the loop's next clock read */
     if (tm->heap_pos) {
         reposition(tm);
         return 0;

@@ -51,6 +51,23 @@ typedef struct tt__clock {
 } tt__clock;
 TT__INTERNAL void tt__clock_anchor(tt__clock *c);
 TT__INTERNAL double tt__clock_now(const tt__clock *c);
+/* Ticks of the time-stamp counter in `seconds`, or 0 when there is no usable
+ * (invariant) counter; the first call measures its rate (2 ms). */
+TT__INTERNAL uint64_t tt__tsc_span(double seconds);
+#if defined(__x86_64__)
+#include <x86intrin.h>
+TT__INTERNAL extern int tt__tsc_usable; /* set by tt__tsc_span */
+#endif
+/* The time-stamp counter now (not ordered: a cheap "has it passed T" test),
+ * or 0 when tt__tsc_span has not found a usable one. */
+static inline uint64_t tt__tsc_now(void)
+{
+#if defined(__x86_64__)
+    if (__atomic_load_n(&tt__tsc_usable, __ATOMIC_RELAXED))
+        return __rdtsc();
+#endif
+    return 0;
+}
 /* Set the catalyst's error message (printf style); returns code. */
 TT__INTERNAL int tt__err(tt_catalyst *cat, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -494,6 +511,8 @@ struct tt_catalyst {
     double vt_base;          /* production recorder: wall clock at t0 */
     double rec_t;            /* its last exit time while sparkles run back to
                                 back; 0 after the loop waited */
+    uint64_t timer_tsc;      /* production loop: the time-stamp counter before
+                                which no timer can be due (0: read the clock) */
 
     /* distiller */
     tt__trace trace;

@@ -89,6 +89,24 @@ void tt__clock_anchor(tt__clock *c)
     c->wall = tt__wall();
 }
 
+#if defined(__x86_64__)
+int tt__tsc_usable;
+#endif
+
+/* Ticks of the time-stamp counter in `seconds` (measuring its rate the
+ * first time), or 0 when there is no usable counter. */
+uint64_t tt__tsc_span(double seconds)
+{
+#if defined(__x86_64__)
+    pthread_once(&tsc_once, tsc_calibrate);
+    __atomic_store_n(&tt__tsc_usable, tsc_ok, __ATOMIC_RELAXED);
+    if (tsc_ok && seconds > 0)
+        return (uint64_t)(seconds / tsc_scale);
+#endif
+    (void)seconds;
+    return 0;
+}
+
 /* Wall-clock seconds from the fast clock. */
 double tt__clock_now(const tt__clock *c)
 {
