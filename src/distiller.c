@@ -380,6 +380,19 @@ static void wait_real(tt_catalyst *cat, double until)
     pthread_mutex_unlock(&cat->inbox_lock);
 }
 
+/* Whether the order hook stops the run before the order at the head. */
+static bool order_stops(tt_catalyst *cat, tt_run *r)
+{
+    tt_order_view next;
+    if (tt_queue_at(cat, 0, &next) < 0)
+        return false;
+    const char *s = cat->order_hook(cat->order_hook_ud, cat, &next);
+    if (!s)
+        return false;
+    tt__run_add_stop(r, s);
+    return true;
+}
+
 /* Run the queue until a stop condition holds. */
 int tt_distiller_sparkle(tt_catalyst *cat, const tt_sparkle_args *args, const tt_run **out)
 {
@@ -477,6 +490,8 @@ int tt_distiller_sparkle(tt_catalyst *cat, const tt_sparkle_args *args, const tt
             continue;
         }
         if (cat->extras_head == cat->n_extras) {
+            if (cat->order_hook && order_stops(cat, r))
+                break;
             tt_trace_entry *e = reserve(&rc, NULL);
             if (!e)
                 break;
@@ -604,6 +619,15 @@ void tt_distiller_set_hook(tt_catalyst *cat, tt_step_hook hook, void *ud)
         return;
     cat->hook = hook;
     cat->hook_ud = ud;
+}
+
+void tt_distiller_set_order_hook(tt_catalyst *cat, tt_order_hook hook,
+                                 void *ud)
+{
+    if (!cat)
+        return;
+    cat->order_hook = hook;
+    cat->order_hook_ud = ud;
 }
 
 bool tt_distiller_tainted(const tt_catalyst *cat)

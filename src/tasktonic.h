@@ -792,6 +792,15 @@ TT_EXTERN int tt_distiller_set_watchdog(tt_catalyst *cat, double seconds);
 typedef const char *(*tt_step_hook)(void *ud, tt_catalyst *cat,
                                     uint64_t seq);
 TT_EXTERN void tt_distiller_set_hook(tt_catalyst *cat, tt_step_hook hook, void *ud);
+/* Hook called before each queued order runs (the extra sparkles of a
+ * state change excepted), with that order, still at the head of the queue
+ * (tt_queue_at(cat, 0, ...) gives the same view).  Return a non-NULL
+ * string to stop the run before it, with that stop condition (copied):
+ * ttdb's breakpoints on a handler.  NULL hook removes it. */
+typedef const char *(*tt_order_hook)(void *ud, tt_catalyst *cat,
+                                     const tt_order_view *next);
+TT_EXTERN void tt_distiller_set_order_hook(tt_catalyst *cat,
+                                           tt_order_hook hook, void *ud);
 /* Run fn(ud), code that is not the library's (a module's constructors in
  * dlopen, an exporter, a callback), under cat's crash containment as a
  * sparkle runs: a fatal signal, the watchdog, tt_distiller_abort or

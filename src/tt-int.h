@@ -520,6 +520,8 @@ struct tt_catalyst {
     size_t n_runs, cap_runs;
     tt_step_hook hook;
     void *hook_ud;
+    tt_order_hook order_hook;
+    void *order_hook_ud;
     volatile sig_atomic_t interrupt;
     bool tainted;
     bool destroyed;     /* tt_catalyst_destroy_tonics ran: nothing runs */

@@ -865,6 +865,53 @@ static void test_step_one_and_five(void **state)
     tt_catalyst_free(cat);
 }
 
+/* The order hook: stops the run before Ticker's tick with argument 7, the
+ * order still queued; NULL lets every other order run. */
+static const char *stop_before_tick7(void *ud, tt_catalyst *cat,
+                                     const tt_order_view *next)
+{
+    int *calls = ud;
+
+    (void)cat;
+    (*calls)++;
+    if (strcmp(next->sparkle, "ttsc__tick") == 0 && next->nargs == 1 &&
+        next->args[0].u.i == 7)
+        return "before tick 7";
+    return NULL;
+}
+
+/* An order hook stops a run before the order it names, even the first. */
+static void test_order_hook(void **state)
+{
+    tt_catalyst *cat = new_distiller(ticker_formula);
+    tt_tonic *ticker = tonic(cat, "Ticker");
+    int calls = 0;
+    const tt_run *run;
+    tt_order_view head;
+
+    (void)state;
+    sparkle(cat, NULL);
+    post(ticker, "ttsc__tick", &TT_INT(10), 1);
+    tt_distiller_set_order_hook(cat, stop_before_tick7, &calls);
+    run = sparkle(cat, NULL);
+    assert_stops(run, 1, "before tick 7");
+    assert_int_equal(tt_run_entry_count(run), 3); /* ticks 10, 9, 8 */
+    assert_int_equal(calls, 4);
+    assert_int_equal(tt_queue_at(cat, 0, &head), 0);
+    assert_int_equal(head.args[0].u.i, 7);
+    /* the same order at the head of the next run: stopped before it again,
+     * with no sparkle run */
+    run = sparkle(cat, NULL);
+    assert_stops(run, 1, "before tick 7");
+    assert_int_equal(tt_run_entry_count(run), 0);
+    /* no hook: the rest runs */
+    tt_distiller_set_order_hook(cat, NULL, NULL);
+    run = sparkle(cat, NULL);
+    assert_stops(run, 1, "idle");
+    assert_int_equal(TT_DATA(ticker_data, ticker)->ticks, 10);
+    tt_catalyst_free(cat);
+}
+
 /* sparkle_count counts extras but never stops inside a transition. */
 static void test_step_never_splits_a_transition(void **state)
 {
@@ -1526,6 +1573,7 @@ int main(void)
         cmocka_unit_test(test_virtual_timeout),
         cmocka_unit_test(test_advance_by_hand),
         cmocka_unit_test(test_contract_strict),
+        cmocka_unit_test(test_order_hook),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

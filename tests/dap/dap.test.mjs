@@ -405,3 +405,82 @@ test('stepBack sends thread events only for tonics that came or went', async () 
     await dc.stop();
   }
 });
+
+test('a source breakpoint stops before a handler already at the head', async () => {
+  const dc = await client();
+  try {
+    await launch(dc, { program: COUNTER, commands: ['call Counter add 7'] });
+    assert.match((await continueTo(dc)).body.description, /idle/);
+    await dc.evaluateRequest({ expression: 'call Counter add 5',
+                               context: 'repl' });
+    const bps = await dc.setBreakpointsRequest({
+      source: { path: COUNTER_C },
+      breakpoints: [{ line: bodyLine('Counter_ttsc__add') }] });
+    const count = async () => (await dc.evaluateRequest({
+      expression: 'Counter.count', context: 'watch' })).body.result;
+    // add 5 is next: the continue stops before it, nothing ran
+    const s = await continueTo(dc);
+    assert.equal(s.body.reason, 'breakpoint');
+    assert.deepEqual(s.body.hitBreakpointIds, [bps.body.breakpoints[0].id]);
+    assert.equal(await count(), '7');
+    // a continue from that stop runs it
+    assert.match((await continueTo(dc)).body.description, /idle/);
+    assert.equal(await count(), '12');
+  } finally {
+    await dc.stop();
+  }
+});
+
+test('a breakpoint in a stateless handler stops only when it will run', async () => {
+  const dc = await client();
+  try {
+    await launch(dc, { program: DOOR,
+                       commands: ['call Door close', 'call Door lock',
+                                  'call Door open', 'call Door unlock',
+                                  'call Door open'] },
+                 () => dc.setBreakpointsRequest({
+                   source: { path: DOOR_C },
+                   breakpoints: [{ line: bodyLine('Door_ttsc__open',
+                                                  DOOR_C) }] }));
+    // the first open finds the door locked: Door_ttsc_locked__open runs,
+    // not the stateless one; the stop is before the second open
+    const s = await continueTo(dc);
+    assert.equal(s.body.reason, 'breakpoint');
+    const ev = (await dc.evaluateRequest({ expression: 'Door.events',
+                                           context: 'watch' })).body.result;
+    assert.match(ev, /open: locked \(refused\)/);
+    assert.match(ev, /unlock: locked/);
+    assert.doesNotMatch(ev, /open: generic/);
+    assert.match((await continueTo(dc)).body.description, /idle/);
+  } finally {
+    await dc.stop();
+  }
+});
+
+test('reverseContinue lands before a handler with a source breakpoint', async () => {
+  const dc = await client();
+  try {
+    await launch(dc, { program: COUNTER,
+                       commands: ['call Counter add 1', 'call Counter add 2'] },
+                 () => dc.setBreakpointsRequest({
+                   source: { path: COUNTER_C },
+                   breakpoints: [{ line: bodyLine('Counter_ttsc__add') }] }));
+    const count = async () => (await dc.evaluateRequest({
+      expression: 'Counter.count', context: 'watch' })).body.result;
+    assert.equal((await continueTo(dc)).body.reason, 'breakpoint');
+    assert.equal(await count(), '0'); // before add 1
+    assert.equal((await continueTo(dc)).body.reason, 'breakpoint');
+    assert.equal(await count(), '1'); // before add 2
+    assert.match((await continueTo(dc)).body.description, /idle/);
+    assert.equal(await count(), '3');
+    const stopped = dc.waitForEvent('stopped');
+    await dc.reverseContinueRequest({ threadId: 2 });
+    assert.equal((await stopped).body.reason, 'breakpoint');
+    assert.equal(await count(), '1'); // before add 2 again
+    // a continue from there runs add 2
+    assert.match((await continueTo(dc)).body.description, /idle/);
+    assert.equal(await count(), '3');
+  } finally {
+    await dc.stop();
+  }
+});

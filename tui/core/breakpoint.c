@@ -38,6 +38,7 @@ void bp_free_one(breakpoint *bp)
     tt_value_clear(&bp->old);
     free(bp->tonic);
     free(bp->klass);
+    free(bp->function);
     free(bp->name);
     sv_free(&bp->states);
     free(bp->value_text);
@@ -576,15 +577,39 @@ static const char *resolve_pending(bp_list *l, tt_catalyst *cat)
     return stop;
 }
 
-/* Whether a handler breakpoint stops before order o runs. */
+/* Whether sparkle of tonic t, in its state now, runs the C function fn:
+ * its handler for that state, else its stateless one. */
+static bool runs_function(tt_tonic *t, const char *sparkle, const char *fn)
+{
+    const char *st = tt_tonic_state_name(t);
+    const tt_handler *h = NULL;
+    for (size_t i = 0; st && i < tt_tonic_state_count(t) && !h; i++)
+        if (strcmp(tt_tonic_state_at(t, (int)i), st) == 0)
+            h = tt_tonic_handler(t, sparkle, (int)i);
+    if (!h)
+        h = tt_tonic_handler(t, sparkle, -1);
+    if (!h)
+        return false;
+    if (h->function)
+        return strcmp(h->function, fn) == 0;
+    const char *k = tt_tonic_class_name(t);
+    size_t kl = strlen(k);
+    return strncmp(fn, k, kl) == 0 && fn[kl] == '_' &&
+           strcmp(fn + kl + 1, h->name) == 0;
+}
+
+/* Whether a handler breakpoint is hit by order o, about to run (its
+ * condition holding; the ignore count is the caller's: bp_count_hit). */
 static bool handler_check(breakpoint *bp, tt_catalyst *cat,
                           const tt_order_view *o, char *msg, size_t msz)
 {
     if (!o->tonic || strcmp(bp->name, o->sparkle) != 0 ||
         strcmp(bp->klass, tt_tonic_class_name(o->tonic)) != 0)
         return false;
-    if (bp->states.n &&
-        strcmp(bp->states.v[0], tt_tonic_state_name(o->tonic)) != 0)
+    if (bp->function ? !runs_function(o->tonic, o->sparkle, bp->function)
+                     : bp->states.n &&
+                           strcmp(bp->states.v[0],
+                                  tt_tonic_state_name(o->tonic)) != 0)
         return false;
     if (bp->cond && !cond_holds(cat, bp->cond, o->tonic))
         return false;
@@ -653,20 +678,9 @@ static const char *bp_hook(void *ud, tt_catalyst *cat, uint64_t seq)
         if (!bp || !bp->enabled || bp->unresolved || bp->cond_unresolved ||
             (bp->until && (l->until_hit || l->scanning)))
             continue;
-        bool hit;
-        if (bp->kind == BP_HANDLER) {
-            /* once a run: the extras of the sparkle that stopped it see
-             * the same next order */
-            static unsigned stopped_run;
-            tt_order_view next;
-            hit = (l->scanning || stopped_run != g_run_number) &&
-                  tt_queue_at(cat, 0, &next) == 0 &&
-                  handler_check(bp, cat, &next, msg, sizeof msg);
-            if (hit && !l->scanning)
-                stopped_run = g_run_number;
-        } else {
-            hit = bp_check(bp, cat, e, ran, tname, msg, sizeof msg);
-        }
+        if (bp->kind == BP_HANDLER) /* bp_order_hook's */
+            continue;
+        bool hit = bp_check(bp, cat, e, ran, tname, msg, sizeof msg);
         if (hit && l->scanning) {
             scan_add(l, bp->num, seq);
             continue;
@@ -682,6 +696,66 @@ static const char *bp_hook(void *ud, tt_catalyst *cat, uint64_t seq)
         }
     }
     return stop;
+}
+
+/* Handler breakpoint bp has seen the order after entry at. */
+static void seen_here(breakpoint *bp, uint64_t at)
+{
+    bp->checked = true;
+    bp->checked_seq = at;
+    bp->checked_gen = g_session.generation;
+}
+
+/* The Distiller's order hook: handler breakpoints, before the next order
+ * runs.  Each sees each order once: the order a run stopped before is not
+ * checked again when the next run starts with it, so a continue from that
+ * stop runs the handler; a breakpoint that did not see it (set since, or
+ * the session came here by a step or time travel) stops before it at
+ * once.  A scan (reverse-continue) records the hits where the previous
+ * drain ended: the moment before the handler runs. */
+static const char *bp_order_hook(void *ud, tt_catalyst *cat,
+                                 const tt_order_view *next)
+{
+    bp_list *l = ud;
+    if (l->replaying && !l->scanning)
+        return NULL;
+    uint64_t at = tt_trace_last_seq(cat);
+    const char *stop = NULL;
+    char msg[sizeof l->stop_msg];
+    for (size_t i = 0; i < l->n; i++) {
+        breakpoint *bp = l->v[i];
+        if (bp->kind != BP_HANDLER || !bp->enabled || bp->unresolved ||
+            bp->cond_unresolved)
+            continue;
+        if (l->scanning) {
+            if (handler_check(bp, cat, next, msg, sizeof msg))
+                scan_add(l, bp->num, at);
+            continue;
+        }
+        if (bp->checked && bp->checked_seq == at &&
+            bp->checked_gen == g_session.generation)
+            continue;
+        seen_here(bp, at);
+        if (!handler_check(bp, cat, next, msg, sizeof msg) ||
+            !bp_count_hit(bp))
+            continue;
+        bp->stopped = true;
+        if (!stop) {
+            snprintf(l->stop_msg, sizeof l->stop_msg, "%s", msg);
+            stop = l->stop_msg;
+        }
+    }
+    return stop;
+}
+
+/* The session stands before the order after entry at, stopped there (by
+ * a forward run, or reverse-continue landed there): a continue from here
+ * runs that order, unchecked by the handler breakpoints. */
+void bp_handlers_seen(bp_list *l, uint64_t at)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (l->v[i]->kind == BP_HANDLER)
+            seen_here(l->v[i], at);
 }
 
 /* Start or end the hook-checked condition of an `until`. */
@@ -731,6 +805,10 @@ void bp_install(bp_list *l, tt_catalyst *cat)
         tt_distiller_set_hook(cat, bp_hook, l);
     else
         tt_distiller_set_hook(cat, NULL, NULL);
+    bool handlers = false;
+    for (size_t i = 0; i < l->n && !handlers; i++)
+        handlers = l->v[i]->kind == BP_HANDLER;
+    tt_distiller_set_order_hook(cat, handlers ? bp_order_hook : NULL, l);
 }
 
 /* Free every breakpoint and watch. */

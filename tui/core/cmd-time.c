@@ -190,6 +190,7 @@ static int cmd_rc_exec(cmd_args *a)
                    "at the start\n", (unsigned long long)cur);
         return travel(0, UINT64_MAX);
     }
+    bool handler = by && by->kind == BP_HANDLER;
     if (by) {
         strbuf b = {0};
         bp_describe(by, &b);
@@ -202,7 +203,10 @@ static int cmd_rc_exec(cmd_args *a)
     } else {
         out_printf("an until stopped here\n");
     }
-    return travel(best, UINT64_MAX);
+    rc = travel(best, UINT64_MAX);
+    if (rc == 0 && handler) /* stopped before it: continue runs it */
+        bp_handlers_seen(&g_bps, best);
+    return rc;
 }
 
 const cmd_entry cmd_reverse_continue_entry = {

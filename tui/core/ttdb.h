@@ -383,7 +383,8 @@ typedef enum bp_kind {
     BP_STATE,   /* after a state change into one of `states` */
     BP_PROBE,   /* after PROBE OP VALUE became true */
     BP_WATCH,   /* a watchpoint: after the probe's value changed */
-    BP_HANDLER  /* before a handler runs: the next order is klass.name (in
+    BP_HANDLER  /* before a handler runs: the next order is klass.name
+                   and `function` is the C function that will take it (in
                    the one state of `states`, if any); set by source line */
 } bp_kind;
 
@@ -408,6 +409,12 @@ typedef struct breakpoint {
     bool stopped;       /* it stopped the last run */
     char *tonic;        /* NULL: any tonic */
     char *klass;        /* BP_HANDLER: the class of the tonic */
+    char *function;     /* BP_HANDLER: its C function (NULL: any handler
+                           of klass.name in `states`) */
+    bool checked;       /* BP_HANDLER: it saw the order after entry
+                           checked_seq of session generation checked_gen */
+    uint64_t checked_seq;
+    unsigned checked_gen;
     char *name;         /* sparkle or probe name */
     strvec states;      /* BP_STATE */
     cond_op op;         /* BP_PROBE */
@@ -493,6 +500,10 @@ int bp_resolve(breakpoint *bp, tt_catalyst *cat, char *err, size_t esz);
 void bp_set_until(bp_list *l, breakpoint *until);
 /* A hit of bp counts (hits, ignore count); whether it stops. */
 bool bp_count_hit(breakpoint *bp);
+/* The session stands before the order after entry at because a handler
+ * breakpoint stopped it there (reverse-continue's landing): a continue
+ * from here runs that order. */
+void bp_handlers_seen(bp_list *l, uint64_t at);
 /* Start (on) or end a scan: while the journal replays, every hit of an
  * enabled breakpoint or watchpoint is recorded in l->hits instead of
  * stopping; last: the seq the replay reached (ends the last drain). */

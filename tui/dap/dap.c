@@ -560,6 +560,7 @@ static void req_set_breakpoints(json_t *req, json_t *args)
             nb->enabled = true;
             nb->klass = klass;
             nb->name = sparkle;
+            nb->function = xstrdup(f->name);
             klass = sparkle = NULL;
             if (state)
                 sv_add(&nb->states, state);
