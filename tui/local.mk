@@ -137,6 +137,7 @@ TTDB_TUI_TESTS = \
 	tests/tui/batch-info.sh \
 	tests/tui/batch-call.sh \
 	tests/tui/batch-notes.sh \
+	tests/tui/batch-lint.sh \
 	tests/tui/batch-export.sh \
 	tests/tui/batch-files.sh \
 	tests/tui/batch-guard.sh \

@@ -3,10 +3,10 @@
 # with send-keys and the captured screen is checked.  Each check polls the
 # screen (bounded) for the text it expects.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 20
+plan 21
 
 if ! command -v tmux >/dev/null 2>&1; then
-  for i in $(seq 1 20); do skip "terminal test $i" "tmux is missing"; done
+  for i in $(seq 1 21); do skip "terminal test $i" "tmux is missing"; done
   exit 0
 fi
 
@@ -94,6 +94,9 @@ scheck "completion lists fit the Console pane" eval 'wait_for " ttse__on_worked"
 keys C-u
 keys / "ttsc__mix" Enter
 scheck "/ on an empty command line searches the trace" wait_for "/ttsc__mix: #"
+
+keys "call Counter ttsc__finish" Enter "step" Enter
+scheck "the status line counts the lints (a finish from outside, ignored)" wait_for "sparkles | lints: 1 |"
 
 keys "call Counter spin" Enter "continue" Enter
 wait_for "(ttdb) continue" >/dev/null

@@ -395,6 +395,14 @@ static bool c_input(FILE *f, tt_catalyst *cat, const rec_step *s)
         sb_add(&b, "CHECK(tt_finish_from_base(tonic(");
         c_string(&b, t ? tt_tonic_name(t) : w.argv[1]);
         sb_add(&b, ")));");
+    } else if (w.argc == 3 && strcmp(w.argv[0], "set") == 0 &&
+               strcmp(w.argv[1], "compat") == 0) {
+        sb_printf(&b, "CHECK(tt_catalyst_set_compat(cat, %s));",
+                  strcmp(w.argv[2], "python") == 0 ? "TT_COMPAT_PYTHON" : "TT_COMPAT_NATIVE");
+    } else if (w.argc == 3 && strcmp(w.argv[0], "set") == 0 &&
+               strcmp(w.argv[1], "stop-on-error") == 0) {
+        sb_printf(&b, "CHECK(tt_distiller_set_stop_on_error(cat, %s));",
+                  strcmp(w.argv[2], "on") == 0 ? "true" : "false");
     } else if (w.argc == 5 && strcmp(w.argv[0], "set") == 0 &&
                strcmp(w.argv[3], "=") == 0) {
         ok = c_setvar_input(&b, cat, &w, s->line);

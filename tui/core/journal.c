@@ -4,7 +4,8 @@
  * The Distiller is deterministic under virtual time, so a session is fully
  * described by what was given to it from outside: the input commands (call,
  * advance, finish TONIC, and whatever else changes behaviour: they call
- * journal_input) with the seq and virtual time at which each was given, and
+ * journal_input; also the settings that shape the runs, see journal_settings)
+ * with the seq and virtual time at which each was given, and
  * its runs, each as the seq and virtual time it ended at.  Replaying means: a
  * fresh catalyst (the module reloaded), then every item in order: a run is
  * re-run with sparkle_count up to its end (breakpoints off), then the clock
@@ -130,6 +131,19 @@ void journal_input(const char *line)
     it->vt = tt_catalyst_now(cat);
     it->line = xstrdup(line);
     j->pos = j->n;
+}
+
+/* The settings a session starts with, as its first inputs.  Later changes
+ * of stop-on-error are inputs of their own (options.c); compat cannot change
+ * once a sparkle ran (a change waits for the restart, which records it). */
+void journal_settings(const session *s)
+{
+    if (g_journal.replaying || !s->cat)
+        return;
+    if (s->compat == TT_COMPAT_PYTHON)
+        journal_input("set compat python");
+    if (s->stop_on_error) /* ttdb's default; the library's is off */
+        journal_input("set stop-on-error on");
 }
 
 /* Forget the input just recorded: it failed without an effect. */

@@ -162,11 +162,15 @@ int options_set(const char *name, const char *value)
                       value);
             return -1;
         }
+        bool was = *(bool *)o->ptr;
         *(bool *)o->ptr = b;
         if (o->shown)
             frontend_setting(o->name);
-        if (o->ptr == (void *)&g_session.stop_on_error && g_session.cat)
+        if (o->ptr == (void *)&g_session.stop_on_error && g_session.cat) {
             tt_distiller_set_stop_on_error(g_session.cat, b); /* live */
+            if (b != was) /* an input: replays and saved tests repeat it */
+                journal_input(b ? "set stop-on-error on" : "set stop-on-error off");
+        }
         return 0;
     }
     case OPT_SECONDS:

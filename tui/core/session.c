@@ -72,6 +72,7 @@ static int session_start(session *s)
     bp_session_reset(&g_bps, s->cat);
     bp_install(&g_bps, s->cat);
     record_session_started(s->cat);
+    journal_settings(s);
     frontend_changed();
     return 0;
 }

@@ -283,6 +283,10 @@ uint64_t journal_horizon(const journal *j);
 /* Record an input command line given now (nothing while replaying).  A
  * new input drops the recorded future, saying so. */
 void journal_input(const char *line);
+/* At the start of a session: the settings that shape its runs and differ
+ * from the library's defaults (set compat python, set stop-on-error on), as
+ * inputs, so that a replay and a saved test repeat them. */
+void journal_settings(const session *s);
 /* Forget the input just recorded (it failed without an effect). */
 void journal_cancel_input(void);
 /* The same, built from a command's name and its words as typed. */

@@ -1,7 +1,8 @@
 /*
  * status.c: the status line above the command line: app, virtual time,
- * sparkles run, the last stop reason, a TAINTED mark after a contained
- * crash, and a transient message (search results) on the right.
+ * sparkles run, the number of lints (when there is any), the last stop
+ * reason, a TAINTED mark after a contained crash, and a transient message
+ * (search results) on the right.
  */
 #include "screen.h"
 
@@ -45,6 +46,11 @@ void status_draw(WINDOW *w)
     if (cat) {
         sb_printf(&b, " | time %.3fs | %llu sparkles", tt_catalyst_now(cat),
                   (unsigned long long)tt_trace_last_seq(cat));
+        strbuf lints = {0}; /* before the stop reasons, which may be long */
+        lint_status(cat, &lints);
+        if (lints.s)
+            sb_printf(&b, " | %s", lints.s);
+        sb_free(&lints);
         if (g_session.recorded)
             sb_add(&b, " | recorded trace: nothing can run");
         else if (g_session.running)
@@ -59,11 +65,7 @@ void status_draw(WINDOW *w)
             sb_add(&b, " | TAINTED: restart");
         if (g_session.settings_pending)
             sb_add(&b, " | settings wait for restart");
-        strbuf lints = {0};
-        lint_status(cat, &lints);
-        if (lints.s)
-            sb_printf(&b, " | %s", lints.s);
-        sb_free(&lints);
+
     } else if (g_session.app_path) {
         sb_add(&b, " | not loaded");
     }
