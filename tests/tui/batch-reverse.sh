@@ -9,7 +9,7 @@
 # reverse-continue repeated, must land at the same seqs, newest first, in
 # the same states.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 15
+plan 17
 
 # The inputs (all given at #0); count goes 0 -> 1 -> -4, then one tick a
 # second counts up to 3, where the counter is done.
@@ -195,3 +195,13 @@ check "after going back, verify says it compared up to now only" \
   out_has "deterministic: 2 entries identical (up to #2, where the session is now: its recorded future to #"
 check "... and so does export" \
   out_has "(json, the session up to #2, where it is now; its recorded future to #"
+
+# why on entries the trace ring dropped (whole chunks of 65536): replayed
+# to, in a second Distiller, the session staying where it is.
+run_ttdb -batch -ex "set trace-ring 1000" -ex restart -ex "set entries off" \
+  -ex "call Chain next 140000" -ex continue -ex "why #8" -ex "why #66000" \
+  -ex "info trace 1" "$CHAIN"
+check "why on a dropped entry replays to it" \
+  eval 'out_has "#8 Chain.ttsc__next(139998)" && out_has "<- #6 Chain.ttsc__next(140000)" && out_has "<- input: call from ttdb"'
+check "why follows a chain into the dropped entries" \
+  eval 'out_has "<- #65536 Chain.ttsc__next(74470)" && out_lacks "dropped by the trace ring)" && out_has "140006 Chain.ttsc__next(0)"'

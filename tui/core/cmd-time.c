@@ -368,28 +368,30 @@ static int compare(tt_catalyst *c1, tt_catalyst *c2)
     return 0;
 }
 
-/* verify */
-static int cmd_verify_exec(cmd_args *a)
+/* Replay the journal up to target in a second Distiller (a private copy
+ * of the app module, so that its static data is its own) and call fn with
+ * it; the session is left as it was.  what names the command in errors.
+ * Returns fn's result, -1 when the replay failed, -2 (said) when it could
+ * not be set up. */
+int side_replay(const char *what, uint64_t target,
+                int (*fn)(tt_catalyst *side, void *ud), void *ud)
 {
-    tt_catalyst *cat = a->cat; /* CMD_SESSION: never NULL */
-    if (a->argc != 0)
-        return cmd_usage_error(&cmd_verify_entry);
     const char *so = tt_app_path(g_session.app);
     char *dir = tmp_template("ttdb-verify");
     if (!so || !mkdtemp(dir)) {
-        out_error("verify: cannot make a temporary folder %s: %s", dir,
+        out_error("%s: cannot make a temporary folder %s: %s", what, dir,
                   strerror(errno));
         free(dir);
-        return -1;
+        return -2;
     }
     const char *base = strrchr(so, '/');
     char *copy = xasprintf("%s/%s", dir, base ? base + 1 : so);
     if (copy_file(so, copy) < 0) {
-        out_error("verify: cannot copy %s: %s", so, strerror(errno));
+        out_error("%s: cannot copy %s: %s", what, so, strerror(errno));
         free(copy);
         rmdir(dir);
         free(dir);
-        return -1;
+        return -2;
     }
     /* the second Distiller runs as the session while it replays */
     session saved = g_session;
@@ -405,12 +407,12 @@ static int cmd_verify_exec(cmd_args *a)
     g_session.cat = NULL;
     g_session.app_path = copy;
     size_t pos = g_journal.pos;
-    int rc = journal_replay(&g_session, tt_trace_last_seq(cat));
+    int rc = journal_replay(&g_session, target);
     g_journal.pos = pos;
-    if (rc == 0 && g_session.cat)
-        rc = compare(saved.cat, g_session.cat);
-    else
-        rc = -1;
+    tt_catalyst *side = g_session.cat;
+    g_session.cat = saved.cat; /* fn sees the session as it was */
+    rc = rc == 0 && side ? fn(side, ud) : -1;
+    g_session.cat = side;
     session_close(&g_session);
     unlink(copy);
     rmdir(dir);
@@ -427,11 +429,26 @@ static int cmd_verify_exec(cmd_args *a)
     bp_resync(&g_bps, g_session.cat);
     bp_install(&g_bps, g_session.cat);
     frontend_changed();
-    if (rc < 0)
+    return rc;
+}
+
+static int compare_cb(tt_catalyst *side, void *ud)
+{
+    return compare(ud, side);
+}
+
+/* verify */
+static int cmd_verify_exec(cmd_args *a)
+{
+    tt_catalyst *cat = a->cat; /* CMD_SESSION: never NULL */
+    if (a->argc != 0)
+        return cmd_usage_error(&cmd_verify_entry);
+    int rc = side_replay("verify", tt_trace_last_seq(cat), compare_cb, cat);
+    if (rc == -1)
         out_error("verify: the replay differs from the session: the app "
                   "depends on something outside the Distiller (the wall "
                   "clock, threads, real I/O, uninitialised memory)");
-    return rc;
+    return rc < 0 ? -1 : rc;
 }
 
 const cmd_entry cmd_verify_entry = {

@@ -79,17 +79,23 @@ static void link_text(strbuf *b, tt_catalyst *cat, const tt_trace_entry *e,
         sb_printf(b, "<- timer finished in #%llu\n", (unsigned long long)c);
 }
 
-/* The causal chain of entry seq, one line per link, into b. */
-int why_chain(strbuf *b, tt_catalyst *cat, uint64_t seq)
+/* The causal chain from entry seq, one line per link, into b (seq's own
+ * line starts with "<- " when it continues a chain: cont).  A link the
+ * trace ring dropped: its seq in *dropped when asked for (the chain goes
+ * on from there), else a line that says so.  -1 when seq is not held. */
+static int chain_from(strbuf *b, tt_catalyst *cat, uint64_t seq, bool cont,
+                      size_t *links, uint64_t *dropped)
 {
     const tt_trace_entry *e = tt_trace_get(cat, seq);
     if (!e)
         return -1;
+    if (cont)
+        sb_add(b, "<- ");
     why_entry_text(b, cat, e);
     sb_add(b, "\n");
-    for (size_t links = 0;; links++) {
+    for (;; (*links)++) {
         uint64_t c = tt_entry_cause(e);
-        if (links == WHY_MAX_LINKS && c) {
+        if (*links == WHY_MAX_LINKS && c) {
             sb_printf(b, "<- ... (%d links shown: `why #%llu` goes on)\n",
                       WHY_MAX_LINKS, (unsigned long long)c);
             return 0;
@@ -109,6 +115,10 @@ int why_chain(strbuf *b, tt_catalyst *cat, uint64_t seq)
         link_text(b, cat, e, c);
         const tt_trace_entry *ce = tt_trace_get(cat, c);
         if (!ce) {
+            if (dropped) {
+                *dropped = c;
+                return 0;
+            }
             sb_printf(b, "<- #%llu (dropped by the trace ring)\n",
                       (unsigned long long)c);
             return 0;
@@ -118,6 +128,48 @@ int why_chain(strbuf *b, tt_catalyst *cat, uint64_t seq)
         sb_add(b, "\n");
         e = ce;
     }
+}
+
+/* The causal chain of entry seq, one line per link, into b. */
+int why_chain(strbuf *b, tt_catalyst *cat, uint64_t seq)
+{
+    size_t links = 0;
+    return chain_from(b, cat, seq, false, &links, NULL);
+}
+
+/* A piece of a chain in a replay (side_replay): from seq on. */
+typedef struct chain_part {
+    strbuf *b;
+    uint64_t seq, dropped;
+    bool cont;
+    size_t links;
+} chain_part;
+
+static int chain_part_cb(tt_catalyst *side, void *ud)
+{
+    chain_part *p = ud;
+    p->dropped = 0;
+    return chain_from(p->b, side, p->seq, p->cont, &p->links, &p->dropped);
+}
+
+/* The chain of seq, replaying to the entries the trace ring dropped (each
+ * replay keeps the trace ring's worth of entries before its target). */
+static int why_replaying(strbuf *b, tt_catalyst *cat, uint64_t seq)
+{
+    chain_part p = {.b = b, .seq = seq};
+    int rc = tt_trace_get(cat, seq)
+                 ? chain_from(b, cat, seq, false, &p.links, &p.dropped)
+                 : -2;
+    if (rc == -2) { /* seq itself was dropped */
+        p.dropped = seq;
+        rc = 0;
+    }
+    while (rc == 0 && p.dropped) {
+        p.seq = p.dropped;
+        p.cont = p.seq != seq;
+        rc = side_replay("why", p.seq, chain_part_cb, &p);
+    }
+    return rc;
 }
 
 /* "#N" or "N" into a seq; false when it is not one. */
@@ -132,8 +184,10 @@ bool parse_seq(const char *s, uint64_t *out)
     return true;
 }
 
-/* The entry named by word i (default: the newest); 0 after an error. */
-static uint64_t entry_arg(tt_catalyst *cat, cmd_args *a, const cmd_entry *ce)
+/* The entry named by word i (default: the newest); 0 after an error.
+ * With dropped_ok, one the trace ring dropped is fine. */
+static uint64_t entry_arg(tt_catalyst *cat, cmd_args *a, const cmd_entry *ce,
+                          bool dropped_ok)
 {
     uint64_t last = tt_trace_last_seq(cat), seq = last;
     if (a->argc > 1 || (a->argc == 1 && !parse_seq(a->argv[0], &seq))) {
@@ -149,7 +203,7 @@ static uint64_t entry_arg(tt_catalyst *cat, cmd_args *a, const cmd_entry *ce)
                   (unsigned long long)seq, (unsigned long long)last);
         return 0;
     }
-    if (!tt_trace_get(cat, seq)) {
+    if (!dropped_ok && !tt_trace_get(cat, seq)) {
         out_error("#%llu was dropped by the trace ring (`goto #%llu` "
                   "replays to it)",
                   (unsigned long long)seq, (unsigned long long)seq);
@@ -162,14 +216,15 @@ static uint64_t entry_arg(tt_catalyst *cat, cmd_args *a, const cmd_entry *ce)
 static int cmd_why_exec(cmd_args *a)
 {
     tt_catalyst *cat = a->cat; /* CMD_SESSION: never NULL */
-    uint64_t seq = entry_arg(cat, a, &cmd_why_entry);
+    uint64_t seq = entry_arg(cat, a, &cmd_why_entry, true);
     if (!seq)
         return -1;
     strbuf b = {0};
-    why_chain(&b, cat, seq);
-    out_printf("%s", b.s);
+    int rc = why_replaying(&b, cat, seq);
+    if (b.s)
+        out_printf("%s", b.s);
     sb_free(&b);
-    return 0;
+    return rc < 0 ? -1 : 0;
 }
 
 const cmd_entry cmd_why_entry = {
@@ -179,7 +234,8 @@ const cmd_entry cmd_why_entry = {
             "link (at most 1000), back to the input from outside that set it off: the "
             "sparkle that queued it, the entry that started the timer whose "
             "callback it is, the state change it belongs to, the entry that "
-            "created its tonic.",
+            "created its tonic. Entries the trace ring dropped are found by "
+            "replaying the session to them in a second Distiller.",
     .exec = cmd_why_exec,
     .flags = CMD_SESSION,
 };
@@ -197,7 +253,7 @@ static int cmd_caused_exec(cmd_args *a)
     tt_catalyst *cat = a->cat; /* CMD_SESSION: never NULL */
     if (a->argc != 1)
         return cmd_usage_error(&cmd_caused_entry);
-    uint64_t root = entry_arg(cat, a, &cmd_caused_entry);
+    uint64_t root = entry_arg(cat, a, &cmd_caused_entry, false);
     if (!root)
         return -1;
     uint64_t last = tt_trace_last_seq(cat);

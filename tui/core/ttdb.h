@@ -305,6 +305,11 @@ int journal_replay(session *s, uint64_t target);
 
 /* "#11 MyDevice.ttsc__start_timer(0.2)". */
 void why_entry_text(strbuf *b, tt_catalyst *cat, const tt_trace_entry *e);
+/* Replay the journal to target in a second Distiller (a private copy of
+ * the module) and call fn with it, the session left as it was; fn's
+ * result, -1 when the replay failed, -2 (said) when it could not start. */
+int side_replay(const char *what, uint64_t target,
+                int (*fn)(tt_catalyst *side, void *ud), void *ud);
 /* The chain of entry seq back to its root input, one line per link; -1
  * when the entry is not in the trace. */
 int why_chain(strbuf *b, tt_catalyst *cat, uint64_t seq);
