@@ -657,6 +657,8 @@ void bp_scan(bp_list *l, bool on, uint64_t last)
 static const char *bp_hook(void *ud, tt_catalyst *cat, uint64_t seq)
 {
     bp_list *l = ud;
+    if (l->tap)
+        l->tap(cat, seq, l->tap_ud);
     const tt_trace_entry *e = tt_trace_get(cat, seq);
     if (!e)
         return NULL;
@@ -801,7 +803,7 @@ void bp_install(bp_list *l, tt_catalyst *cat)
 {
     if (!cat)
         return;
-    if (l->n || l->nw || l->until)
+    if (l->n || l->nw || l->until || l->tap)
         tt_distiller_set_hook(cat, bp_hook, l);
     else
         tt_distiller_set_hook(cat, NULL, NULL);

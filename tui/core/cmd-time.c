@@ -287,14 +287,96 @@ static bool same_probes(const tt_map *a, const tt_map *b)
     return same_value(&va, &vb);
 }
 
-/* What differs between two entries, or NULL. */
-static const char *entry_diff(tt_catalyst *c1, const tt_trace_entry *a,
-                              tt_catalyst *c2, const tt_trace_entry *b)
+/* What an id of the session means in the replay: the same (1), not (2),
+ * not known yet (0); names and tonics are compared once, not per entry. */
+typedef struct id_memo {
+    uint8_t *v;
+    size_t n;
+} id_memo;
+
+static uint8_t *memo_slot(id_memo *m, uint32_t id)
 {
-    if (!same_str(tt_entry_tonic_name(c1, a), tt_entry_tonic_name(c2, b)))
+    if (id >= m->n) {
+        size_t n = m->n ? m->n : 64;
+        while (n <= id)
+            n *= 2;
+        m->v = xrealloc(m->v, n);
+        memset(m->v + m->n, 0, n - m->n);
+        m->n = n;
+    }
+    return &m->v[id];
+}
+
+typedef struct same_ids {
+    id_memo names, tonics;
+} same_ids;
+
+/* Whether name id means the same text in both catalysts. */
+static bool same_name_id(same_ids *m, tt_catalyst *c1, tt_catalyst *c2,
+                         uint32_t id)
+{
+    uint8_t *s = memo_slot(&m->names, id);
+    if (!*s)
+        *s = same_str(tt_name(c1, id), tt_name(c2, id)) ? 1 : 2;
+    return *s == 1;
+}
+
+/* Whether tonic serial is a tonic of the same name and class in both. */
+static bool same_tonic_id(same_ids *m, tt_catalyst *c1, tt_catalyst *c2,
+                          uint32_t serial)
+{
+    uint8_t *s = memo_slot(&m->tonics, serial);
+    if (!*s) {
+        tt_tonic *t1 = tt_tonic_at(c1, serial), *t2 = tt_tonic_at(c2, serial);
+        *s = t1 && t2 && same_str(tt_tonic_name(t1), tt_tonic_name(t2)) &&
+                     same_str(tt_tonic_class_name(t1), tt_tonic_class_name(t2))
+                 ? 1 : 2;
+    }
+    return *s == 1;
+}
+
+/* Whether the names of two entries agree (tonic, sparkle, source, states):
+ * by id when the ids are equal and mean the same, else by text. */
+static const char *names_diff(same_ids *m, tt_catalyst *c1,
+                              const tt_trace_entry *a, tt_catalyst *c2,
+                              const tt_trace_entry *b)
+{
+    bool tonic = a->tonic == b->tonic && same_tonic_id(m, c1, c2, a->tonic);
+    if (!tonic &&
+        !same_str(tt_entry_tonic_name(c1, a), tt_entry_tonic_name(c2, b)))
         return "tonic";
-    if (!same_str(tt_entry_sparkle_name(c1, a), tt_entry_sparkle_name(c2, b)))
+    if (!(a->sparkle == b->sparkle && same_name_id(m, c1, c2, a->sparkle)) &&
+        !same_str(tt_entry_sparkle_name(c1, a), tt_entry_sparkle_name(c2, b)))
         return "sparkle";
+    bool src = a->src_obj == b->src_obj &&
+               (a->src_obj == TT_SRC_NONE ||
+                (!(a->src_obj & TT_SRC_TIMER) &&
+                 same_tonic_id(m, c1, c2, a->src_obj)));
+    if ((!src &&
+         !same_str(tt_entry_source_name(c1, a), tt_entry_source_name(c2, b))) ||
+        (!(a->src_sparkle == b->src_sparkle &&
+           same_name_id(m, c1, c2, a->src_sparkle)) &&
+         !same_str(tt_entry_source_sparkle(c1, a),
+                   tt_entry_source_sparkle(c2, b))) ||
+        a->src_id != b->src_id)
+        return "source";
+    /* a tonic of the same class numbers its states alike */
+    if (!(tonic && a->state_enter == b->state_enter &&
+          a->state_exit == b->state_exit) &&
+        (!same_str(tt_entry_state_enter(c1, a), tt_entry_state_enter(c2, b)) ||
+         !same_str(tt_entry_state_exit(c1, a), tt_entry_state_exit(c2, b))))
+        return "states";
+    return NULL;
+}
+
+/* What differs between two entries, or NULL. */
+static const char *entry_diff(same_ids *m, tt_catalyst *c1,
+                              const tt_trace_entry *a, tt_catalyst *c2,
+                              const tt_trace_entry *b)
+{
+    const char *names = names_diff(m, c1, a, c2, b);
+    if (names && (strcmp(names, "tonic") == 0 || strcmp(names, "sparkle") == 0))
+        return names;
     if (a->nargs != b->nargs)
         return "args";
     for (size_t i = 0; i < a->nargs; i++)
@@ -302,13 +384,8 @@ static const char *entry_diff(tt_catalyst *c1, const tt_trace_entry *a,
             return "args";
     if (tt_entry_cause(a) != tt_entry_cause(b))
         return "cause";
-    if (!same_str(tt_entry_source_name(c1, a), tt_entry_source_name(c2, b)) ||
-        !same_str(tt_entry_source_sparkle(c1, a), tt_entry_source_sparkle(c2, b)) ||
-        a->src_id != b->src_id)
-        return "source";
-    if (!same_str(tt_entry_state_enter(c1, a), tt_entry_state_enter(c2, b)) ||
-        !same_str(tt_entry_state_exit(c1, a), tt_entry_state_exit(c2, b)))
-        return "states";
+    if (names)
+        return names; /* source or states */
     if ((a->flags ^ b->flags) & (TT_EF_IGNORED | TT_EF_NOHANDLER | TT_EF_CRASHED | TT_EF_EXTRA))
         return "how it ran";
     if (a->vt != b->vt)
@@ -319,39 +396,82 @@ static const char *entry_diff(tt_catalyst *c1, const tt_trace_entry *a,
     return NULL;
 }
 
-/* Print one version of a divergent entry. */
-static void show_entry(const char *label, tt_catalyst *cat, uint64_t seq)
+/* One version of a divergent entry, formatted now (the replay's trace
+ * ring may drop it before the end). */
+static char *entry_line(tt_catalyst *cat, uint64_t seq)
 {
     const tt_trace_entry *e = tt_trace_get(cat, seq);
-    if (!e) {
-        out_printf("  %s: (no entry #%llu)\n", label, (unsigned long long)seq);
-        return;
-    }
+    if (!e)
+        return xasprintf("(no entry #%llu)", (unsigned long long)seq);
     char line[1024];
     tt_entry_format(cat, e, line, sizeof line);
-    out_printf("  %s: %s\n", label, line);
+    return xstrdup(line);
 }
 
-/* Compare the entries of two catalysts; prints the result; 0 when equal. */
-static int compare(tt_catalyst *c1, tt_catalyst *c2)
+/* A comparison of the session's entries with a replay's, entry by entry
+ * while the replay runs (its trace can then be a small ring). */
+typedef struct verify_state {
+    tt_catalyst *session;
+    uint64_t next;        /* the next seq to compare */
+    uint64_t same;        /* entries found identical */
+    uint64_t diff_seq;    /* the first divergent one (0: none yet) */
+    same_ids ids;
+    const char *diff_what;
+    char *diff_session, *diff_replay;
+} verify_state;
+
+/* Compare entries from v->next to seq (the replay has just run seq). */
+static void verify_upto(verify_state *v, tt_catalyst *side, uint64_t seq)
 {
-    uint64_t l1 = tt_trace_last_seq(c1), l2 = tt_trace_last_seq(c2);
-    uint64_t f = tt_trace_first_seq(c1);
-    if (tt_trace_first_seq(c2) > f)
-        f = tt_trace_first_seq(c2);
-    uint64_t top = l1 > l2 ? l1 : l2, same = 0;
-    for (uint64_t s = f; s <= top; s++) {
-        const tt_trace_entry *a = tt_trace_get(c1, s), *b = tt_trace_get(c2, s);
-        const char *d = !a || !b ? "presence" : entry_diff(c1, a, c2, b);
-        if (d) {
-            out_printf("diverged at #%llu (%s) after %llu identical entries\n",
-                       (unsigned long long)s, d, (unsigned long long)same);
-            show_entry("session", c1, s);
-            show_entry("replay ", c2, s);
-            return -1;
+    tt_catalyst *c1 = v->session;
+    uint64_t f1 = tt_trace_first_seq(c1), l1 = tt_trace_last_seq(c1);
+    for (; v->next <= seq && !v->diff_seq; v->next++) {
+        uint64_t s = v->next;
+        if (s < f1)
+            continue; /* dropped by the session's trace ring */
+        const tt_trace_entry *a = s <= l1 ? tt_trace_get(c1, s) : NULL;
+        const tt_trace_entry *b = tt_trace_get(side, s);
+        const char *d =
+            !a || !b ? "presence" : entry_diff(&v->ids, c1, a, side, b);
+        if (!d) {
+            v->same++;
+            continue;
         }
-        same++;
+        v->diff_seq = s;
+        v->diff_what = d;
+        v->diff_session = entry_line(c1, s);
+        v->diff_replay = entry_line(side, s);
     }
+}
+
+static void verify_tap(tt_catalyst *side, uint64_t seq, void *ud)
+{
+    verify_upto(ud, side, seq);
+}
+
+/* After the replay: the entries not yet compared, and any the session has
+ * that the replay has not. */
+static int verify_end(tt_catalyst *side, void *ud)
+{
+    verify_state *v = ud;
+    uint64_t l1 = tt_trace_last_seq(v->session), l2 = tt_trace_last_seq(side);
+    verify_upto(v, side, l1 > l2 ? l1 : l2);
+    return v->diff_seq ? -1 : 0;
+}
+
+/* Print the result of a comparison; 0 when equal. */
+static int verify_report(verify_state *v)
+{
+    tt_catalyst *c1 = v->session;
+    if (v->diff_seq) {
+        out_printf("diverged at #%llu (%s) after %llu identical entries\n",
+                   (unsigned long long)v->diff_seq, v->diff_what,
+                   (unsigned long long)v->same);
+        out_printf("  session: %s\n", v->diff_session);
+        out_printf("  replay : %s\n", v->diff_replay);
+        return -1;
+    }
+    uint64_t f = tt_trace_first_seq(c1), top = tt_trace_last_seq(c1);
     strbuf b = {0};
     if (f > 1)
         sb_printf(&b, "#1-#%llu were dropped by the trace ring",
@@ -362,8 +482,8 @@ static int compare(tt_catalyst *c1, tt_catalyst *c2)
                   "future to #%llu is not compared", b.len ? "; " : "",
                   (unsigned long long)top, (unsigned long long)h);
     out_printf("deterministic: %llu entries identical%s%s%s\n",
-               (unsigned long long)same, b.len ? " (" : "", b.len ? b.s : "",
-               b.len ? ")" : "");
+               (unsigned long long)v->same, b.len ? " (" : "",
+               b.len ? b.s : "", b.len ? ")" : "");
     sb_free(&b);
     return 0;
 }
@@ -373,7 +493,8 @@ static int compare(tt_catalyst *c1, tt_catalyst *c2)
  * it; the session is left as it was.  what names the command in errors.
  * Returns fn's result, -1 when the replay failed, -2 (said) when it could
  * not be set up. */
-int side_replay(const char *what, uint64_t target,
+int side_replay(const char *what, uint64_t target, size_t trace_ring,
+                void (*tap)(tt_catalyst *side, uint64_t seq, void *ud),
                 int (*fn)(tt_catalyst *side, void *ud), void *ud)
 {
     const char *so = tt_app_path(g_session.app);
@@ -403,9 +524,12 @@ int side_replay(const char *what, uint64_t target,
         g_bps.w[i].tonic = bps.w[i].tonic;
         g_bps.w[i].probe = bps.w[i].probe;
     }
+    g_bps.tap = tap;
+    g_bps.tap_ud = ud;
     g_session.app = NULL;
     g_session.cat = NULL;
     g_session.app_path = copy;
+    g_session.trace_ring = trace_ring;
     size_t pos = g_journal.pos;
     int rc = journal_replay(&g_session, target);
     g_journal.pos = pos;
@@ -432,10 +556,8 @@ int side_replay(const char *what, uint64_t target,
     return rc;
 }
 
-static int compare_cb(tt_catalyst *side, void *ud)
-{
-    return compare(ud, side);
-}
+/* The trace ring of verify's replay: entries are compared as it runs. */
+#define VERIFY_RING 65536
 
 /* verify */
 static int cmd_verify_exec(cmd_args *a)
@@ -443,7 +565,15 @@ static int cmd_verify_exec(cmd_args *a)
     tt_catalyst *cat = a->cat; /* CMD_SESSION: never NULL */
     if (a->argc != 0)
         return cmd_usage_error(&cmd_verify_entry);
-    int rc = side_replay("verify", tt_trace_last_seq(cat), compare_cb, cat);
+    verify_state v = {.session = cat, .next = 1};
+    int rc = side_replay("verify", tt_trace_last_seq(cat), VERIFY_RING,
+                         verify_tap, verify_end, &v);
+    if (rc != -2 && (rc == 0 || v.diff_seq))
+        rc = verify_report(&v) < 0 ? -1 : rc;
+    free(v.diff_session);
+    free(v.diff_replay);
+    free(v.ids.names.v);
+    free(v.ids.tonics.v);
     if (rc == -1)
         out_error("verify: the replay differs from the session: the app "
                   "depends on something outside the Distiller (the wall "

@@ -167,7 +167,8 @@ static int why_replaying(strbuf *b, tt_catalyst *cat, uint64_t seq)
     while (rc == 0 && p.dropped) {
         p.seq = p.dropped;
         p.cont = p.seq != seq;
-        rc = side_replay("why", p.seq, chain_part_cb, &p);
+        rc = side_replay("why", p.seq, g_session.trace_ring, NULL,
+                         chain_part_cb, &p);
     }
     return rc;
 }

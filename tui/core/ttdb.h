@@ -306,9 +306,11 @@ int journal_replay(session *s, uint64_t target);
 /* "#11 MyDevice.ttsc__start_timer(0.2)". */
 void why_entry_text(strbuf *b, tt_catalyst *cat, const tt_trace_entry *e);
 /* Replay the journal to target in a second Distiller (a private copy of
- * the module) and call fn with it, the session left as it was; fn's
+ * the module; trace_ring for its trace; tap, when given, called after each
+ * of its sparkles) and call fn with it, the session left as it was; fn's
  * result, -1 when the replay failed, -2 (said) when it could not start. */
-int side_replay(const char *what, uint64_t target,
+int side_replay(const char *what, uint64_t target, size_t trace_ring,
+                void (*tap)(tt_catalyst *side, uint64_t seq, void *ud),
                 int (*fn)(tt_catalyst *side, void *ud), void *ud);
 /* The chain of entry seq back to its root input, one line per link; -1
  * when the entry is not in the trace. */
@@ -477,6 +479,9 @@ typedef struct bp_list {
     bool scanning;      /* ... but hits recorded (reverse-continue) */
     bp_hit *hits;       /* the hits of the last scan, oldest first */
     size_t nhits, caphits, scan_open;
+    /* called first after every sparkle (verify compares entries there) */
+    void (*tap)(tt_catalyst *cat, uint64_t seq, void *ud);
+    void *tap_ud;
 } bp_list;
 
 extern bp_list g_bps;
