@@ -14,7 +14,8 @@ EXTRA_DIST += \
 	doc/contracts.md \
 	doc/differences.md \
 	doc/performance.md \
-	doc/attach.md
+	doc/attach.md \
+	doc/hacking.md
 
 # --- doc-blocks: every code block of the docs, built or run ----------------
 TESTS += tests/doc-blocks.sh

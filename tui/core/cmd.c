@@ -3,7 +3,8 @@
  * into words, lookup by name, alias or unique prefix (with the closest
  * command suggested for a typo), dispatch to a command or one of its
  * subcommands, and completion candidates.  The commands themselves live in
- * cmd-*.c, one file per family, each defining `const cmd_entry` values.
+ * cmd-*.c, one file per family, each defining `const cmd_entry` values,
+ * listed once in CORE_COMMANDS (ttdb.h).
  */
 #include "ttdb.h"
 #include "record.h"
@@ -12,21 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The core's commands, in the order `help` lists them. */
+/* The core's commands, in the order `help` lists them (ttdb.h). */
 static const cmd_entry *const core_table[] = {
-    &cmd_step_entry,      &cmd_continue_entry, &cmd_until_entry,
-    &cmd_sparkle_entry,   &cmd_advance_entry,  &cmd_call_entry,
-    &cmd_finish_entry,    &cmd_restart_entry,  &cmd_break_entry,
-    &cmd_tbreak_entry,
-    &cmd_delete_entry,    &cmd_disable_entry,  &cmd_enable_entry,
-    &cmd_ignore_entry,    &cmd_condition_entry, &cmd_watch_entry,
-    &cmd_display_entry,   &cmd_undisplay_entry, &cmd_print_entry,
-    &cmd_info_entry,      &cmd_expect_entry,   &cmd_export_entry,
-    &cmd_file_entry,      &cmd_source_entry,   &cmd_set_entry,
-    &cmd_echo_entry,      &cmd_save_test_entry, &cmd_help_entry,
-    &cmd_quit_entry,      &cmd_lint_entry,
-    &cmd_why_entry,       &cmd_caused_entry,   &cmd_goto_entry,
-    &cmd_reverse_step_entry, &cmd_reverse_continue_entry, &cmd_verify_entry,
+#define CMD_ENTRY(NAME) &cmd_##NAME##_entry,
+    CORE_COMMANDS(CMD_ENTRY)
+#undef CMD_ENTRY
     NULL};
 
 /* Every command: the core's, then those front ends added. */

@@ -80,6 +80,4 @@ size_t record_steps(rec_step **out);
 /* Number of runs recorded. */
 size_t record_run_count(void);
 
-extern const cmd_entry cmd_save_test_entry;
-
 #endif /* TTDB_RECORD_H */

@@ -636,32 +636,63 @@ tt_catalyst *cmd_cat(void);
 /* "wrong arguments; usage: step [N]" */
 int cmd_usage_error(const cmd_entry *e);
 
-/* Entries defined in cmd-*.c. */
-extern const cmd_entry cmd_step_entry, cmd_continue_entry, cmd_until_entry,
-    cmd_sparkle_entry, cmd_advance_entry, cmd_finish_entry,
-    cmd_restart_entry;
-extern const cmd_entry cmd_break_entry, cmd_tbreak_entry, cmd_delete_entry, cmd_disable_entry,
-    cmd_enable_entry, cmd_ignore_entry, cmd_condition_entry,
-    cmd_watch_entry, cmd_display_entry, cmd_undisplay_entry;
-extern const cmd_entry cmd_info_entry;
-extern const cmd_entry cmd_info_lints_entry, cmd_lint_entry; /* cmd-lint.c */
+/* The core's commands, in the order `help` lists them: X(NAME) is the
+ * `const cmd_entry cmd_NAME_entry` that a cmd-*.c file defines (one file
+ * per command or family).  Adding a command is its entry in its file and
+ * one line here; the declarations below and cmd.c's table follow. */
+#define CORE_COMMANDS(X)                                                    \
+    X(step)                                                                 \
+    X(continue)                                                             \
+    X(until)                                                                \
+    X(sparkle)                                                              \
+    X(advance)                                                              \
+    X(call)                                                                 \
+    X(finish)                                                               \
+    X(restart)                                                              \
+    X(break)                                                                \
+    X(tbreak)                                                               \
+    X(delete)                                                               \
+    X(disable)                                                              \
+    X(enable)                                                               \
+    X(ignore)                                                               \
+    X(condition)                                                            \
+    X(watch)                                                                \
+    X(display)                                                              \
+    X(undisplay)                                                            \
+    X(print)                                                                \
+    X(info)                                                                 \
+    X(expect)                                                               \
+    X(export)                                                               \
+    X(file)                                                                 \
+    X(source)                                                               \
+    X(set)                                                                  \
+    X(echo)                                                                 \
+    X(save_test)                                                            \
+    X(help)                                                                 \
+    X(quit)                                                                 \
+    X(lint)                                                                 \
+    X(why)                                                                  \
+    X(caused)                                                               \
+    X(goto)                                                                 \
+    X(reverse_step)                                                         \
+    X(reverse_continue)                                                     \
+    X(verify)
+
+#define CMD_DECLARE(NAME) extern const cmd_entry cmd_##NAME##_entry;
+CORE_COMMANDS(CMD_DECLARE)
+#undef CMD_DECLARE
+
+/* Subcommands other files share. */
+extern const cmd_entry cmd_info_lints_entry; /* cmd-lint.c */
+extern const cmd_entry cmd_info_stats_entry; /* attach.c */
 /* Give the session's catalyst the lint thresholds of the settings. */
 void lint_settings_apply(session *s);
 /* "lints: N" into b when the catalyst has any (the status line). */
 void lint_status(tt_catalyst *cat, strbuf *b);
-extern const cmd_entry cmd_info_stats_entry; /* attach.c */
-extern const cmd_entry cmd_expect_entry;
-extern const cmd_entry cmd_why_entry, cmd_caused_entry, cmd_goto_entry,
-    cmd_reverse_step_entry, cmd_reverse_continue_entry, cmd_verify_entry;
-extern const cmd_entry cmd_print_entry;
 /* cmd-print.c: trace entry seq, or NULL after an error naming what the
  * trace holds; `set var TONIC.FIELD = VALUE` (the words after "var"). */
 const tt_trace_entry *trace_entry(tt_catalyst *cat, long seq);
 int setvar_exec(cmd_args *a);
-extern const cmd_entry cmd_call_entry;
-extern const cmd_entry cmd_export_entry;
-extern const cmd_entry cmd_help_entry, cmd_quit_entry, cmd_set_entry,
-    cmd_file_entry, cmd_echo_entry, cmd_source_entry;
 
 /* cmd-info.c: shared listings (also used by views and tests). */
 void info_breakpoints(void);

@@ -18,16 +18,40 @@
 
 #include <curses.h>
 
+/* Every pane, in focus order: X(ID, NAME) gives it the id PANE_ID and
+ * the ops NAME_ops.  Adding a pane is its file (view-NAME.c defining
+ * `const pane_ops NAME_ops`, whose .layout says where it goes) and one
+ * line here; the ids, the table (view.c) and the layout follow. */
+#define PANE_TABLE(X)                                                       \
+    X(TONICS, tonics)                                                       \
+    X(QUEUE, queue)                                                         \
+    X(TRACE, trace)                                                         \
+    X(PROBES, probes)                                                       \
+    X(CONSOLE, console)
+
 typedef enum pane_id {
-    PANE_TONICS,
-    PANE_QUEUE,
-    PANE_TRACE,
-    PANE_PROBES,
-    PANE_CONSOLE,
+#define PANE_ID(ID, NAME) PANE_##ID,
+    PANE_TABLE(PANE_ID)
+#undef PANE_ID
     N_PANES
 } pane_id;
 
 typedef struct pane pane;
+
+/* Where a pane goes (view_layout).  The screen is bands of rows, top to
+ * bottom in band order; the panes of a band sit left to right in table
+ * order, the last one reaching the right edge. */
+typedef struct pane_layout {
+    int band;    /* 0, 1, 2, ...: its band, from the top */
+    int height;  /* the band's share of the rows in percent (at least 4
+                    rows; the largest of its panes'); 0: the band takes the
+                    rows the others leave */
+    int width;   /* its share of the columns in percent; 0: an equal
+                    part of what the others leave */
+    bool small;  /* kept on a short terminal, where only such panes stay
+                    and their bands share the rows equally (a 0-height band
+                    taking the odd row) */
+} pane_layout;
 
 /* What a pane kind provides. */
 typedef struct pane_ops {
@@ -48,10 +72,11 @@ typedef struct pane_ops {
     bool follow;
     /* Free the pane's own memory when the screen stops (may be NULL). */
     void (*free)(void);
+    /* Where it goes on the screen. */
+    pane_layout layout;
 } pane_ops;
 
-/* Every pane, in pane_id order (view.c): adding a pane is its file
- * (view-NAME.c with a pane_ops), an id above and a line in this table. */
+/* Every pane, in pane_id order (view.c, from PANE_TABLE). */
 extern const pane_ops *const pane_table[];
 
 struct pane {
@@ -109,8 +134,9 @@ double view_time_trace(long n, bool middle);
 
 /* --- view-*.c -------------------------------------------------------- */
 
-extern const pane_ops tonics_ops, queue_ops, trace_ops, probes_ops,
-    console_ops;
+#define PANE_OPS(ID, NAME) extern const pane_ops NAME##_ops;
+PANE_TABLE(PANE_OPS)
+#undef PANE_OPS
 
 /* view-console.c: command output. */
 void console_add(out_kind kind, const char *line);

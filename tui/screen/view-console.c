@@ -190,4 +190,5 @@ const pane_ops console_ops = {
     .activate = console_activate,
     .follow = true,
     .free = console_free,
+    .layout = {.band = 2, .height = 30, .small = true},
 };

@@ -85,4 +85,5 @@ const pane_ops probes_ops = {
     .title_extra = probes_title,
     .empty_text = "nothing displayed: display TONIC.PROBE",
     .follow = true,
+    .layout = {.band = 2, .height = 30, .width = 40},
 };

@@ -101,4 +101,5 @@ const pane_ops queue_ops = {
     .title_extra = queue_title,
     .empty_text = "empty",
     .free = queue_free,
+    .layout = {.band = 0, .height = 28},
 };

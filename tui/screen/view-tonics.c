@@ -109,4 +109,5 @@ const pane_ops tonics_ops = {
     .title_extra = tonics_title,
     .empty_text = "no app loaded: file APP",
     .free = tonics_free,
+    .layout = {.band = 0, .height = 28, .width = 45},
 };

@@ -323,4 +323,5 @@ const pane_ops trace_ops = {
     .empty_text = "nothing has run yet: step, continue, until ...",
     .follow = true,
     .free = trace_free,
+    .layout = {.band = 1, .small = true},
 };

@@ -1,14 +1,16 @@
 /*
  * view.c: the pane framework: geometry, focus, scrolling and the paint
- * pass.  Layout (rows of the screen, top to bottom):
+ * pass.  The layout comes from the panes' own .layout (screen.h); with
+ * today's panes the rows of the screen are, top to bottom:
  *
- *     Tonics | Queue          about 28% of the rows
- *     Trace                   the rest
- *     Probes | Console        about 30%
+ *     Tonics | Queue          band 0, 28% of the rows
+ *     Trace                   band 1, the rest
+ *     Probes | Console        band 2, 30%
  *     status line
  *     command line (readline)
  *
- * On a short terminal (fewer than 16 rows) only Trace and Console stay.
+ * On a short terminal (fewer than 16 rows) only the panes marked small
+ * (Trace and Console) stay.
  * Each pane has a title line; the focused one is marked "> Title" and
  * drawn in A_TITLE_FOCUS, so focus is visible without colour too.
  */
@@ -29,7 +31,10 @@ static bool status_dirty = true;
 
 /* Every pane, in pane_id order. */
 const pane_ops *const pane_table[N_PANES] = {
-    &tonics_ops, &queue_ops, &trace_ops, &probes_ops, &console_ops};
+#define PANE_ENTRY(ID, NAME) &NAME##_ops,
+    PANE_TABLE(PANE_ENTRY)
+#undef PANE_ENTRY
+};
 
 /* Set up the panes (windows come with view_layout). */
 void view_init(void)
@@ -101,7 +106,46 @@ static void place(pane_id id, int y, int x, int h, int w, bool sep)
         p->win = newwin(h, w, y, x);
 }
 
-/* Compute the geometry and create the windows. */
+/* Below this many pane rows only the panes marked small stay. */
+#define LAYOUT_FULL_ROWS 14
+/* The fewest rows of a band with a share. */
+#define LAYOUT_MIN_ROWS 4
+
+/* Whether pane i is shown in a full (or short) layout. */
+static bool laid_out(int i, bool full)
+{
+    return full || pane_table[i]->layout.small;
+}
+
+/* Place the panes of band b shown in this layout: rows y..y+h, left to
+ * right in table order; those without a width share what the others
+ * leave, and the last one reaches the right edge. */
+static void place_band(int b, bool full, int y, int h, int C)
+{
+    int last = -1, x = 0, left = C, open = 0;
+    for (int i = 0; i < N_PANES; i++) {
+        const pane_layout *lo = &pane_table[i]->layout;
+        if (lo->band != b || !laid_out(i, full))
+            continue;
+        last = i;
+        if (lo->width)
+            left -= C * lo->width / 100;
+        else
+            open++;
+    }
+    for (int i = 0; i <= last; i++) {
+        const pane_layout *lo = &pane_table[i]->layout;
+        if (lo->band != b || !laid_out(i, full))
+            continue;
+        int w = i == last   ? C - x
+                : lo->width ? C * lo->width / 100
+                            : left / open;
+        place((pane_id)i, y, x, h, w, i != last);
+        x += w;
+    }
+}
+
+/* Compute the geometry from the panes' layouts and create the windows. */
 void view_layout(void)
 {
     windows_free();
@@ -109,26 +153,52 @@ void view_layout(void)
     int H = L - 2;
     if (H < 2)
         H = 2;
-    if (H >= 14) {
-        int top = H * 28 / 100, bot = H * 30 / 100;
-        if (top < 4)
-            top = 4;
-        if (bot < 4)
-            bot = 4;
-        int mid = H - top - bot;
-        int lw = C * 45 / 100, pw = C * 40 / 100;
-        place(PANE_TONICS, 0, 0, top, lw, true);
-        place(PANE_QUEUE, 0, lw, top, C - lw, false);
-        place(PANE_TRACE, top, 0, mid, C, false);
-        place(PANE_PROBES, top + mid, 0, bot, pw, true);
-        place(PANE_CONSOLE, top + mid, pw, bot, C - pw, false);
-    } else {
-        int mid = H - H / 2;
-        place(PANE_TONICS, 0, 0, 0, 0, false);
-        place(PANE_QUEUE, 0, 0, 0, 0, false);
-        place(PANE_PROBES, 0, 0, 0, 0, false);
-        place(PANE_TRACE, 0, 0, mid, C, false);
-        place(PANE_CONSOLE, mid, 0, H - mid, C, false);
+    bool full = H >= LAYOUT_FULL_ROWS;
+    int bands = 0;
+    for (int i = 0; i < N_PANES; i++) {
+        place((pane_id)i, 0, 0, 0, 0, false); /* hidden unless laid out */
+        if (pane_table[i]->layout.band >= bands)
+            bands = pane_table[i]->layout.band + 1;
+    }
+    /* each band's rows: its share (-1: it takes the rest), 0 when empty */
+    int rows[N_PANES + 1] = {0}, shown = 0, fixed = 0, rest_bands = 0;
+    bool used[N_PANES + 1] = {false};
+    for (int i = 0; i < N_PANES; i++) {
+        const pane_layout *lo = &pane_table[i]->layout;
+        if (!laid_out(i, full) || lo->band < 0 || lo->band > N_PANES)
+            continue;
+        if (!used[lo->band])
+            shown++;
+        used[lo->band] = true;
+        if (lo->height > rows[lo->band])
+            rows[lo->band] = lo->height;
+    }
+    if (bands > N_PANES + 1)
+        bands = N_PANES + 1;
+    for (int b = 0; b < bands; b++) {
+        if (!used[b])
+            continue;
+        if (rows[b] == 0) {
+            rows[b] = -1;
+            rest_bands++;
+            continue;
+        }
+        rows[b] = full ? H * rows[b] / 100 : H / shown;
+        if (full && rows[b] < LAYOUT_MIN_ROWS)
+            rows[b] = LAYOUT_MIN_ROWS;
+        fixed += rows[b];
+    }
+    int left = H - fixed, y = 0;
+    for (int b = 0; b < bands; b++) {
+        if (!used[b])
+            continue;
+        int h = rows[b];
+        if (h < 0) { /* the rest, shared by the bands without a share */
+            h = left / rest_bands--;
+            left -= h;
+        }
+        place_band(b, full, y, h, C);
+        y += h;
     }
     status_win = newwin(1, C, L - 2 >= 0 ? L - 2 : 0, 0);
     cmd_win = newwin(1, C, L - 1, 0);
