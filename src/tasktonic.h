@@ -983,7 +983,9 @@ TT_EXTERN size_t tt_entry_format(const tt_catalyst *cat, const tt_trace_entry *e
  * looked at once, in O(1) amortised, when lints are first asked for and
  * then as new entries come), so they work the same on a Distiller, on the
  * flight recorder's catalyst and on a trace read back (tt_trace_load: all
- * but queue growth, which a trace file does not hold).  Once asked for, they
+ * but queue growth, which a trace file does not hold; a trace the Python
+ * Distiller wrote has no "ran" marks, so there dead letters show by their
+ * id -1, and ignored finishes and missing handlers do not show).  Once asked for, they
  * also keep up with a trace ring that drops old entries; before that, only
  * what the ring still holds is looked at.  Call them on the catalyst's
  * thread (or while it does not run), like the other trace readers.

@@ -4,7 +4,7 @@
 # every demo and reference module; the lints of the reference scenarios that
 # commit faults on purpose; after goto, on a trace file; the settings.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 26
+plan 27
 
 # Under valgrind every sparkle is many times slower: a demo's sparkle must
 # not count as giant for that.
@@ -34,9 +34,13 @@ check "with -k the commands go on, the status still says 1" eval 'status 1 && ou
 run_ttdb -batch -ex "set entries off" -ex continue -ex "call Sensor flood 5" -ex continue -ex "call Producer feed 1" -ex continue -ex "call Sensor auth" -ex continue -ex "goto 21" -ex "info lints" -ex "goto 22" -ex "info lints" "$FAULTS"
 check "after goto, the lints up to that point" eval 'status 0 && [ "$(grep -c "^no lints" "$OUT")" -eq 1 ] && out_has "error unknown-state: Sensor.ttsc__auth"'
 
-run_ttdb -batch -ex "set entries off" -ex continue -ex "call Sensor flood 1500" -ex "call Sensor auth" -ex continue -ex "export $TMPD/faults.json" "$FAULTS"
+run_ttdb -batch -ex "set entries off" -ex continue -ex "call Sensor flood 1500" -ex "call Sensor auth" -ex continue -ex "finish Consumer" -ex continue -ex "call Producer feed 1" -ex continue -ex "export $TMPD/faults.json" "$FAULTS"
 run_ttdb -batch -ex "info lints" -trace "$TMPD/faults.json"
 check "a trace file has its lints (queue growth is not in it)" eval 'status 0 && out_has "error unknown-state: Sensor.ttsc__auth" && out_lacks "queue-growth"'
+
+sed 's/, "ran": "[a-z ]*"//g' "$TMPD/faults.json" >"$TMPD/python.json"
+run_ttdb -batch -ex "info lints" -trace "$TMPD/python.json"
+check "a trace without \"ran\" marks (as Python writes) still shows dead letters by their id -1" eval 'status 0 && out_has "error dead-letter: 1 dead letter: Consumer.ttsc__eat"'
 
 # --- settings ----------------------------------------------------------------
 run_ttdb -batch -ex "set giant-sparkle 500" -ex continue -ex "call Sensor hog 80" -ex continue -ex "set queue-growth 10" -ex "call Sensor flood 20" -ex continue -ex lint "$FAULTS"

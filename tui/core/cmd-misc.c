@@ -199,6 +199,9 @@ const cmd_entry cmd_set_entry = {
              "set app-output FILE|-",
     .help = "Show the settings, or change one: watchdog SECONDS, timeout "
             "SECONDS, wall-guard SECONDS, trace-ring N, system on|off, "
+            "compat native|python, stop-on-error on|off (both inputs of the "
+            "session: goto and save-test repeat them), giant-sparkle MS, "
+            "stuck-after N, queue-growth N (the limits of `info lints`), "
             "entries on|off, echo on|off, keep-going on|off. `set` alone "
             "lists them with their values. `set var` (or `set variable`) "
             "writes a field probe of a tonic, the value read by the field's "
