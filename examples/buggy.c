@@ -47,6 +47,13 @@ typedef struct Buggy {
     int numerator; /* 100 */
 } Buggy;
 
+/* The divisor of ttsc__divide_by_zero.  The save-test tests build this
+ * module a second time with -DBUGGY_DIVISOR=1, as a changed module whose
+ * division does not crash. */
+#ifndef BUGGY_DIVISOR
+#define BUGGY_DIVISOR 0
+#endif
+
 /* Set once, never cleared: ttsc__loop_forever spins while it is 1. */
 static volatile int buggy_spin = 1;
 /* Where results go, so that no computation is optimised away. */
@@ -58,7 +65,7 @@ static void buggy_init(tt_tonic *self, void *arg)
     Buggy *d = TT_DATA(Buggy, self);
 
     (void)arg;
-    d->divisor = 0;
+    d->divisor = BUGGY_DIVISOR;
     d->numerator = 100;
 }
 

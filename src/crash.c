@@ -75,6 +75,15 @@ static void on_signal(int sig)
     raise(sig);
 }
 
+/* The action of the handlers: on_signal, on the alternate stack. */
+static void handler_action(struct sigaction *sa)
+{
+    memset(sa, 0, sizeof *sa);
+    sa->sa_handler = on_signal;
+    sa->sa_flags = SA_ONSTACK | SA_NODEFER;
+    sigemptyset(&sa->sa_mask);
+}
+
 /* Install the handlers. */
 int tt__crash_install(tt_catalyst *cat)
 {
@@ -92,10 +101,7 @@ int tt__crash_install(tt_catalyst *cat)
     stack_t ss = {.ss_sp = altstack, .ss_size = sz, .ss_flags = 0};
     sigaltstack(&ss, NULL);
     struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sa.sa_flags = SA_ONSTACK | SA_NODEFER;
-    sigemptyset(&sa.sa_mask);
+    handler_action(&sa);
     for (size_t i = 0; i < TT_COUNTOF(fatal); i++)
         sigaction(fatal[i], &sa, &saved[i]);
     sigaction(SIGALRM, &sa, &saved_alrm);
@@ -105,6 +111,22 @@ int tt__crash_install(tt_catalyst *cat)
     n_owners = 1;
     cat->crash_owned = true;
     return 0;
+}
+
+/* Put the handlers back where someone replaced them since they were
+ * installed (a test framework: cmocka sets its own around each test), so
+ * that the run about to start is contained.  A few sigaction calls per run. */
+void tt__crash_rearm(tt_catalyst *cat)
+{
+    if (!cat->crash_owned || !pthread_equal(pthread_self(), owner_thread))
+        return;
+    struct sigaction sa, cur;
+    handler_action(&sa);
+    for (size_t i = 0; i <= TT_COUNTOF(fatal); i++) {
+        int sig = i < TT_COUNTOF(fatal) ? fatal[i] : SIGALRM;
+        if (sigaction(sig, NULL, &cur) == 0 && cur.sa_handler != on_signal)
+            sigaction(sig, &sa, NULL);
+    }
 }
 
 /* Restore the previous handlers. */

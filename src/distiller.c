@@ -413,6 +413,7 @@ int tt_distiller_sparkle(tt_catalyst *cat, const tt_sparkle_args *args, const tt
     if (!args)
         args = &none;
     tt__adopt_thread(cat);
+    tt__crash_rearm(cat);
     run_ctx rc = {.cat = cat};
     tt_run *r = rc.run = tt__run_new(cat);
     if (!r)

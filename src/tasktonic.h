@@ -361,7 +361,9 @@ typedef struct tt_catalyst_options {
                              front (0 = keep all) */
     bool contain_crashes; /* distiller: turn SIGSEGV/SIGFPE/... in a sparkle into
                              a "crashed: ..." stop (the catalysts of one
-                             thread at a time; another gets -TT_EBUSY) */
+                             thread at a time; another gets -TT_EBUSY); the
+                             handlers are put back before each run where a
+                             test framework replaced them */
     double watchdog;      /* distiller: seconds one sparkle may run (0 = off,
                              at most 1e6); needs contain_crashes */
     tt_compat compat;     /* TT_COMPAT_NATIVE (default) or TT_COMPAT_PYTHON */

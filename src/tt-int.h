@@ -760,5 +760,7 @@ TT__INTERNAL int tt__guard_exit_status(void);
 /* Install / remove the process-wide handlers (contain_crashes). */
 TT__INTERNAL int tt__crash_install(tt_catalyst *cat);
 TT__INTERNAL void tt__crash_uninstall(tt_catalyst *cat);
+/* Install them again where another handler replaced them (before a run). */
+TT__INTERNAL void tt__crash_rearm(tt_catalyst *cat);
 
 #endif /* TT_INT_H */

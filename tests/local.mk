@@ -255,7 +255,7 @@ SAVETEST_MUTANT_CPPFLAGS = $(AM_CPPFLAGS) -include $(top_srcdir)/tests/mutant.h
 check_LTLIBRARIES += tests/mutants/traffic_light.la tests/mutants/handshake.la \
 	tests/mutants/chunked.la tests/mutants/parent_infusions.la \
 	tests/mutants/single_dut.la tests/mutants/state_fallback.la \
-	tests/mutants/hierarchy.la tests/mutants/ref_chunked.la
+	tests/mutants/hierarchy.la tests/mutants/ref_chunked.la tests/mutants/buggy.la
 tests_mutants_traffic_light_la_SOURCES = examples/traffic_light.c
 tests_mutants_traffic_light_la_CPPFLAGS = $(SAVETEST_MUTANT_CPPFLAGS) \
 	-DMUTANT_HANDLER='"TrafficLight_ttse_yellow__on_yellow_done"' -DMUTANT_STATE='"green"'
@@ -296,6 +296,11 @@ tests_mutants_ref_chunked_la_CPPFLAGS = $(SAVETEST_MUTANT_CPPFLAGS) \
 	-DMUTANT_HANDLER='"Cruncher_ttsc_processing__cancel"' -DMUTANT_STATE='"done"'
 tests_mutants_ref_chunked_la_LDFLAGS = $(SAVETEST_MUTANT_FLAGS)
 tests_mutants_ref_chunked_la_LIBADD = src/libtasktonic.la
+# buggy has no states: its changed module divides by 1, so it does not crash
+tests_mutants_buggy_la_SOURCES = examples/buggy.c
+tests_mutants_buggy_la_CPPFLAGS = $(AM_CPPFLAGS) -DBUGGY_DIVISOR=1
+tests_mutants_buggy_la_LDFLAGS = $(SAVETEST_MUTANT_FLAGS)
+tests_mutants_buggy_la_LIBADD = src/libtasktonic.la
 
 TESTS += tests/tui/savetest.sh
 EXTRA_DIST += tests/tui/savetest.sh tests/mutant.h

@@ -83,6 +83,27 @@ static void check_crash(const char *sparkle, const char *signame)
     tt_catalyst_free(cat);
 }
 
+/* Another handler installed after the catalyst (a test framework's: cmocka
+ * sets its own around each test) does not take the crash from it. */
+static void other_handler(int sig)
+{
+    (void)sig;
+    _exit(99);
+}
+
+static void test_handler_replaced(void **s)
+{
+    (void)s;
+    tt_catalyst *cat = start(0);
+    struct sigaction sa = {.sa_handler = other_handler}, old;
+    sigemptyset(&sa.sa_mask);
+    assert_int_equal(sigaction(SIGFPE, &sa, &old), 0);
+    const tt_run *r = crash_run(cat, "ttsc__divide_by_zero");
+    assert_string_equal(tt_run_stop_at(r, 0), "crashed: SIGFPE in Buggy.ttsc__divide_by_zero");
+    tt_catalyst_free(cat);
+    sigaction(SIGFPE, &old, NULL);
+}
+
 static void test_segv(void **s) { (void)s; check_crash("ttsc__null_deref", "SIGSEGV"); }
 static void test_fpe(void **s) { (void)s; check_crash("ttsc__divide_by_zero", "SIGFPE"); }
 static void test_abort(void **s) { (void)s; check_crash("ttsc__abort", "SIGABRT"); }
@@ -258,6 +279,7 @@ int main(void)
         cmocka_unit_test(test_watchdog), cmocka_unit_test(test_one_owner),
         cmocka_unit_test(test_abort_running_sparkle), cmocka_unit_test(test_set_watchdog),
         cmocka_unit_test(test_destroy_crash),
+        cmocka_unit_test(test_handler_replaced),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     tt_app_close(app);

@@ -13,7 +13,7 @@ static int batch_status(bool failed)
 {
     if (g_opts.quit && g_opts.quit_status >= 0)
         return g_opts.quit_status;
-    if (g_session.crashed_ever)
+    if (g_session.crashes)
         return TTDB_EXIT_CRASHED;
     if (failed || out_error_count() > 0)
         return TTDB_EXIT_FAILED;

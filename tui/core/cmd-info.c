@@ -196,7 +196,10 @@ static int info_probes_exec(cmd_args *a)
         int r = tt_tonic_probe_read(t, p, &v);
         if (r == -TT_ECRASHED) { /* the probe's callback, contained */
             out_error("%s", tt_catalyst_errmsg(g_session.cat));
-            g_session.crashed_ever = true;
+            if (!g_session.taint_counted) {
+                g_session.crashes++;
+                g_session.taint_counted = true;
+            }
             rc = -1;
             continue;
         }

@@ -133,16 +133,13 @@ static void stops_joined(strbuf *b, const rec_run *r)
 static bool run_entries(tt_catalyst *cat, const rec_run *r, size_t runno, strvec *out)
 {
     for (uint64_t i = 0; i < r->count; i++) {
-        const tt_trace_entry *e = tt_trace_get(cat, r->first_seq + i);
-        if (!e) {
+        char *s = entry_golden_text(cat, r->first_seq + i);
+        if (!s) {
             out_error("save-test -trace: entry #%llu of run %zu was dropped by the "
                       "trace ring (`set trace-ring 0`, then `restart`)",
                       (unsigned long long)(r->first_seq + i), runno);
             return false;
         }
-        size_t n = tt_entry_golden_text(cat, e, NULL, 0);
-        char *s = xmalloc(n + 1);
-        tt_entry_golden_text(cat, e, s, n + 1);
         sv_add(out, s);
         free(s);
     }
@@ -156,21 +153,38 @@ static bool run_entries(tt_catalyst *cat, const rec_run *r, size_t runno, strvec
 /* The ttdb script; false (error printed) when it cannot be written. */
 static bool write_ttdb(FILE *f, tt_catalyst *cat, const save_opts *o)
 {
-    (void)cat;
     size_t nruns = record_run_count();
     fprintf(f, "# %s.ttdb: a regression test saved by ttdb's `save-test` from a session\n"
-               "# on %s\n"
-               "# (%zu run%s).  It replays the session's commands and, after each stop,\n"
-               "# checks what the session showed: the stop condition, the state of every\n"
-               "# tonic that changed%s.\n"
+               "# on %s (%zu run%s).\n"
+               "# It replays the session's commands, and after each stop it checks what\n"
+               "# the session showed:\n",
+            o->base, o->module, nruns, nruns == 1 ? "" : "s");
+    if (o->trace)
+        fprintf(f, "#   every entry of the run, in order       (expect trace, expect entries)\n");
+    fprintf(f, "#   why the run stopped                    (expect stop)\n"
+               "#   the state of every tonic that changed  (expect state)\n");
+    if (!o->no_probes)
+        fprintf(f, "#   the displayed and watched probes       (expect probe)\n");
+    fprintf(f, "# Run it with\n"
                "#   ttdb -batch -x %s.ttdb %s\n"
                "# Exit status 0: the app behaves as it did; 1: the first `expect failed:`\n"
                "# line names the difference.\n",
-            o->base, o->module, nruns, nruns == 1 ? "" : "s",
-            o->no_probes ? "" : " and the watched probes", o->base, o->module);
+            o->base, o->module);
     if (o->first_pinned > 1)
         fprintf(f, "# Runs 1-%zu are replayed without checks (-last %zu).\n",
                 o->first_pinned - 1, o->last);
+    const rec_settings *st = &g_record.start;
+    if (st->watchdog || st->wall_guard || !st->stop_on_error || st->compat) {
+        fprintf(f, "\n# The Distiller's settings when the session started.\n");
+        if (st->compat == TT_COMPAT_PYTHON)
+            fprintf(f, "set compat python\n");
+        if (!st->stop_on_error)
+            fprintf(f, "set stop-on-error off\n");
+        if (st->watchdog)
+            fprintf(f, "set watchdog %.15g\n", st->watchdog);
+        if (st->wall_guard)
+            fprintf(f, "set wall-guard %.15g\n", st->wall_guard);
+    }
     size_t runno = 0;
     for (size_t i = 0; i < o->nsteps; i++) {
         const rec_step *s = &o->steps[i];
@@ -193,9 +207,21 @@ static bool write_ttdb(FILE *f, tt_catalyst *cat, const save_opts *o)
             sb_free(&st);
             continue;
         }
+        sb_free(&st);
+        if (o->trace) {
+            strvec lines = {0};
+            if (!run_entries(cat, r, runno, &lines)) {
+                sv_free(&lines);
+                return false;
+            }
+            for (size_t k = 0; k < lines.n; k++)
+                fprintf(f, "expect trace #%llu %s\n",
+                        (unsigned long long)(r->first_seq + k), lines.v[k]);
+            fprintf(f, "expect entries %zu\n", lines.n);
+            sv_free(&lines);
+        }
         for (size_t k = 0; k < r->stops.n; k++)
             fprintf(f, "expect stop %s\n", r->stops.v[k]);
-        sb_free(&st);
         for (size_t k = 0; k < r->nstates; k++)
             fprintf(f, "expect state %s %s\n", r->states[k].name, r->states[k].value);
         if (!o->no_probes)
@@ -261,7 +287,7 @@ static void c_prologue(FILE *f, const save_opts *o, size_t nruns)
             "    } while (0)\n"
             "\n"
             "/* The tonic named name; the test fails when there is none. */\n"
-            "static tt_tonic *tonic(const char *name)\n"
+            "static inline tt_tonic *tonic(const char *name)\n"
             "{\n"
             "    tt_tonic *t = tt_tonic_by_name(cat, name);\n"
             "    if (!t)\n"
@@ -375,9 +401,38 @@ static bool c_setvar_input(strbuf *b, tt_catalyst *cat, const cmd_args *w,
     return ok;
 }
 
+/* `set NAME VALUE` of a Distiller setting that changes the runs (watchdog,
+ * stop-on-error, compat) as the library call; 0 when it is no such setting
+ * (timeout and the like: the runs' own arguments), -1 for a bad value. */
+static int c_setting(strbuf *b, const cmd_args *w)
+{
+    const char *name = w->argc == 3 && strcmp(w->argv[0], "set") == 0
+                           ? options_name(w->argv[1]) : NULL;
+    const char *v = w->argc == 3 ? w->argv[2] : "";
+    double secs;
+    bool on;
+    if (!name)
+        return 0;
+    if (strcmp(name, "watchdog") == 0 && parse_double(v, &secs))
+        sb_printf(b, "CHECK(tt_distiller_set_watchdog(cat, %.17g));", secs);
+    else if (strcmp(name, "stop-on-error") == 0 && parse_bool(v, &on))
+        sb_printf(b, "CHECK(tt_distiller_set_stop_on_error(cat, %s));",
+                  on ? "true" : "false");
+    else if (strcmp(name, "compat") == 0 && strcmp(v, "native") == 0)
+        sb_add(b, "CHECK(tt_catalyst_set_compat(cat, TT_COMPAT_NATIVE));");
+    else if (strcmp(name, "compat") == 0 && strcmp(v, "python") == 0)
+        sb_add(b, "CHECK(tt_catalyst_set_compat(cat, TT_COMPAT_PYTHON));");
+    else if (strcmp(name, "watchdog") == 0 || strcmp(name, "stop-on-error") == 0 ||
+             strcmp(name, "compat") == 0)
+        return -1;
+    else
+        return 0;
+    return 1;
+}
+
 static bool c_input(FILE *f, tt_catalyst *cat, const rec_step *s)
 {
-    if (s->kind != REC_INPUT)
+    if (s->kind == REC_RUN)
         return true;
     cmd_args w;
     if (cmd_split(s->line, &w) < 0)
@@ -385,7 +440,16 @@ static bool c_input(FILE *f, tt_catalyst *cat, const rec_step *s)
     strbuf b = {0};
     double secs;
     bool ok = true;
-    if (w.argc >= 1 && strcmp(w.argv[0], "call") == 0) {
+    int setting = c_setting(&b, &w);
+    if (setting < 0) {
+        out_error("save-test: `%s`: not a value ttdb takes", s->line);
+        ok = false;
+    } else if (setting > 0) {
+        /* written below */
+    } else if (s->kind == REC_COMMAND) {
+        /* breakpoints, watches, the timeout: the Distiller calls below
+         * stop where they did */
+    } else if (w.argc >= 1 && strcmp(w.argv[0], "call") == 0) {
         ok = c_call_input(&b, cat, &w, s->line);
     } else if (w.argc == 2 && strcmp(w.argv[0], "advance") == 0 &&
                parse_double(w.argv[1], &secs)) {
@@ -411,7 +475,7 @@ static bool c_input(FILE *f, tt_catalyst *cat, const rec_step *s)
                   "instead", s->line);
         ok = false;
     }
-    if (ok)
+    if (ok && b.s)
         fprintf(f, "    /* %s */\n    %s\n", s->line, b.s);
     sb_free(&b);
     cmd_args_free(&w);
@@ -550,6 +614,45 @@ static bool c_run(FILE *f, tt_catalyst *cat, const save_opts *o, const rec_step 
     return true;
 }
 
+/* One field of the catalyst options in load(), with its comment. */
+static void c_option(FILE *f, const char *field, const char *comment)
+{
+    if (comment)
+        fprintf(f, "        %-30s /* %s */\n", field, comment);
+    else
+        fprintf(f, "        %s\n", field);
+}
+
+/* load(): the app in a fresh Distiller with the settings the session
+ * started with. */
+static void c_load(FILE *f)
+{
+    const rec_settings *st = &g_record.start;
+    fprintf(f, "\n/* Load the app into a fresh Distiller with the session's settings. */\n"
+               "static int load(void **state)\n{\n    (void)state;\n"
+               "    tt_catalyst_options opts = {\n");
+    c_option(f, ".contain_crashes = true,", "a crash stops the run: \"crashed: ...\"");
+    c_option(f, st->stop_on_error ? ".stop_on_error = true," : ".stop_on_error = false,",
+             st->stop_on_error ? "a failed tt_tonic_new stops it: \"error: ...\"" : NULL);
+    char *field;
+    if (st->watchdog) {
+        field = xasprintf(".watchdog = %.17g,", st->watchdog);
+        c_option(f, field, "seconds one sparkle may run");
+        free(field);
+    }
+    if (st->wall_guard) {
+        field = xasprintf(".wall_guard = %.17g,", st->wall_guard);
+        c_option(f, field, "wall-clock seconds a run may take");
+        free(field);
+    }
+    if (st->compat == TT_COMPAT_PYTHON)
+        c_option(f, ".compat = TT_COMPAT_PYTHON,", "the Python TaskTonic's semantics");
+    fprintf(f, "    };\n"
+               "    if (tt_app_start(module, &opts, &app, &cat, &err) < 0) {\n"
+               "        fprintf(stderr, \"# %%s\\n\", err.msg);\n        return -1;\n    }\n"
+               "    return 0;\n}\n");
+}
+
 /* The cmocka program; false (error printed) when a step has no C form. */
 static bool write_c(FILE *f, tt_catalyst *cat, const save_opts *o)
 {
@@ -589,11 +692,8 @@ static bool write_c(FILE *f, tt_catalyst *cat, const save_opts *o)
         from = i + 1;
     }
     if (ok) {
-        fprintf(f, "\n/* Load the app into a fresh Distiller (virtual time). */\n"
-                   "static int load(void **state)\n{\n    (void)state;\n"
-                   "    if (tt_app_start(module, NULL, &app, &cat, &err) < 0) {\n"
-                   "        fprintf(stderr, \"# %%s\\n\", err.msg);\n        return -1;\n    }\n"
-                   "    return 0;\n}\n\n"
+        c_load(f);
+        fprintf(f, "\n"
                    "static int unload(void **state)\n{\n    (void)state;\n"
                    "    tt_app_end(app, cat);\n    return 0;\n}\n\n"
                    "int main(int argc, char **argv)\n{\n"
@@ -676,11 +776,6 @@ static int cmd_save_test_exec(cmd_args *a)
                   "(a cmocka test)", o.path);
         return -1;
     }
-    if (o.trace && !c) {
-        out_error("save-test: -trace needs a FILE.c (a ttdb script checks the stop, "
-                  "states and probes)");
-        return -1;
-    }
     size_t nruns = record_run_count();
     if (nruns == 0) {
         out_error("save-test: nothing has run since the app started; run it first "
@@ -724,18 +819,21 @@ const cmd_entry cmd_save_test_entry = {
     .name = "save-test",
     .usage = "save-test FILE.ttdb|FILE.c [-last N] [-no-probes] [-trace]",
     .help = "Save the session so far as a regression test. It replays the inputs "
-            "(call, advance, finish), the breakpoints, watches and timeout, and every "
-            "run, and after each run checks what the session showed when it stopped: "
+            "(call, advance, finish, set var), the breakpoints, watches and timeout, "
+            "the Distiller's settings, and every run, and after each run checks what "
+            "the session showed when it stopped: "
             "the stop condition, the state of every tonic that changed and the "
             "watched probes. FILE.ttdb is a ttdb script (`expect` lines; run it with "
             "ttdb -batch -x FILE.ttdb APP); FILE.c a cmocka test against the library, "
             "one function per run (build it with pkg-config --cflags --libs tasktonic "
             "cmocka; it loads the module named by its first argument, else the one "
             "this session runs). -last N checks only the last N runs (the earlier "
-            "ones are replayed), -no-probes leaves the probes out, -trace (FILE.c) "
-            "also pins every entry's tonic, sparkle and arguments. A run that ttdb "
-            "stopped (a breakpoint, Ctrl-C) is replayed in C as the same number of "
-            "sparkles.",
+            "ones are replayed), -no-probes leaves the probes out, -trace also pins "
+            "every entry's tonic, sparkle and arguments (`expect trace #N ...` lines "
+            "in FILE.ttdb). A run that ttdb stopped (a breakpoint, Ctrl-C) is "
+            "replayed in C as the same number of sparkles; a crash is pinned by "
+            "`expect stop crashed: ...`, and the saved test passes while the app "
+            "crashes there.",
     .exec = cmd_save_test_exec,
     .complete = CC_FILE,
     .flags = CMD_SESSION,

@@ -121,23 +121,32 @@ static int option_apply_distiller(const option_def *o)
     return 0;
 }
 
-/* set NAME [VALUE]: show or change a setting. */
-int options_set(const char *name, const char *value)
+/* The setting named name, or by a prefix of one only; NULL when none. */
+static const option_def *option_find(const char *name)
 {
     const option_def *o = NULL;
     for (size_t i = 0; i < N_OPTIONS; i++)
         if (strcmp(options[i].name, name) == 0)
+            return &options[i];
+    int hits = 0;
+    for (size_t i = 0; i < N_OPTIONS; i++)
+        if (str_starts(options[i].name, name)) {
             o = &options[i];
-    if (!o) {
-        int hits = 0;
-        for (size_t i = 0; i < N_OPTIONS; i++)
-            if (str_starts(options[i].name, name)) {
-                o = &options[i];
-                hits++;
-            }
-        if (hits != 1)
-            o = NULL;
-    }
+            hits++;
+        }
+    return hits == 1 ? o : NULL;
+}
+
+const char *options_name(const char *name)
+{
+    const option_def *o = option_find(name);
+    return o ? o->name : NULL;
+}
+
+/* set NAME [VALUE]: show or change a setting. */
+int options_set(const char *name, const char *value)
+{
+    const option_def *o = option_find(name);
     if (!o) {
         const char *names[N_OPTIONS];
         for (size_t i = 0; i < N_OPTIONS; i++)

@@ -7,9 +7,11 @@
  * showed the user at that stop.  A restart empties the record but keeps the
  * commands that survive it (breakpoints, watches, settings).  A journal
  * replay (goto, reverse-step) records nothing; afterwards the runs that
- * ended past the point it reached are set aside, and come back when a goto
- * forward through the recorded future passes their end again (a new run
- * forgets them).
+ * ended past the point it reached are set aside where they are, and come
+ * back when a goto forward through the recorded future passes their end
+ * again (a new run forgets them).  A command typed meanwhile is appended
+ * after them: the replay of a goto forward ignores breakpoints, so such a
+ * command shapes only the runs after the restored ones.
  */
 #include "record.h"
 
@@ -22,15 +24,16 @@ static const char *cur_line;   /* the command being executed */
 static int *snap;              /* state index by tonic serial */
 static size_t nsnap;
 static bool travelled;         /* the journal replayed to another point */
-static rec_step *future;       /* runs dropped by going back, in order: */
-static size_t nfuture;         /* a goto forward brings them back */
 
 /* Commands replayed as typed in a saved script when they succeeded: they
- * decide where later runs stop.  `set` only for these settings. */
+ * decide where later runs stop.  `set` only for these settings, the ones
+ * that change the runs of the Distiller as it is (the others wait for a
+ * restart, and the record starts again there: see rec_settings). */
 static const char *const shaping[] = {
     "break", "tbreak", "delete", "disable", "enable", "ignore", "condition",
     "watch", "unwatch", "display", "undisplay", NULL};
-static const char *const shaping_settings[] = {"timeout", NULL};
+static const char *const shaping_settings[] = {"timeout", "watchdog", "stop-on-error",
+                                               NULL};
 
 /* Whether word is in the NULL-terminated list. */
 static bool in_list(const char *const *list, const char *word)
@@ -91,51 +94,30 @@ static void step_free(rec_step *s)
 
 static void snapshot(tt_catalyst *cat);
 
-/* Forget the runs dropped by going back: a new run makes its own future. */
+/* Forget the runs set aside by going back: a new run makes its own future. */
 static void future_clear(void)
 {
-    for (size_t i = 0; i < nfuture; i++)
-        step_free(&future[i]);
-    free(future);
-    future = NULL;
-    nfuture = 0;
+    size_t k = 0;
+    for (size_t i = 0; i < g_record.n; i++) {
+        if (g_record.v[i].aside)
+            step_free(&g_record.v[i]);
+        else
+            g_record.v[k++] = g_record.v[i];
+    }
+    g_record.n = k;
 }
 
 /* After a journal replay moved the session to another point: the runs that
- * ended past it are set aside (in front of those already set aside, which
- * ended later), those set aside that end at or before it come back (a goto
- * forward through the recorded future), and the states there are taken. */
+ * end past it are set aside, the others (those a goto forward went through
+ * again) are back, and the states there are taken. */
 static void sync_travel(void)
 {
     if (!travelled || g_journal.replaying || !g_session.cat)
         return;
     uint64_t now = tt_trace_last_seq(g_session.cat);
-    size_t k = 0, nlater = 0;
     for (size_t i = 0; i < g_record.n; i++)
-        nlater += g_record.v[i].kind == REC_RUN && g_record.v[i].seq > now;
-    rec_step *aside = xcalloc(nlater + nfuture + 1, sizeof *aside);
-    size_t na = 0;
-    for (size_t i = 0; i < g_record.n; i++) {
-        if (g_record.v[i].kind == REC_RUN && g_record.v[i].seq > now)
-            aside[na++] = g_record.v[i];
-        else
-            g_record.v[k++] = g_record.v[i];
-    }
-    g_record.n = k;
-    for (size_t i = 0; i < nfuture; i++) {
-        if (future[i].seq <= now) {
-            if (g_record.n == g_record.cap) {
-                g_record.cap = g_record.cap ? 2 * g_record.cap : 32;
-                g_record.v = xrealloc(g_record.v, g_record.cap * sizeof *g_record.v);
-            }
-            g_record.v[g_record.n++] = future[i];
-        } else {
-            aside[na++] = future[i];
-        }
-    }
-    free(future);
-    future = aside;
-    nfuture = na;
+        if (g_record.v[i].kind == REC_RUN)
+            g_record.v[i].aside = g_record.v[i].seq > now;
     snapshot(g_session.cat);
     travelled = false;
 }
@@ -145,11 +127,21 @@ void record_command_done(const cmd_entry *e, const cmd_args *a, int rc)
     if (rc < 0 || !e || g_journal.replaying)
         return;
     sync_travel();
-    bool keep = in_list(shaping, e->name) ||
-                (strcmp(e->name, "set") == 0 && a->argc >= 2 &&
-                 in_list(shaping_settings, a->argv[0]));
-    if (keep)
+    if (in_list(shaping, e->name)) {
         add(REC_COMMAND);
+        return;
+    }
+    /* a setting, by its full name ("set stop off" is kept as
+     * "set stop-on-error off") */
+    const char *name = strcmp(e->name, "set") == 0 && a->argc == 2
+                           ? options_name(a->argv[0]) : NULL;
+    if (name && in_list(shaping_settings, name)) {
+        char *line = xasprintf("set %s %s", name, a->raw[1]);
+        const char *outer = record_set_line(line);
+        add(REC_COMMAND);
+        record_set_line(outer);
+        free(line);
+    }
 }
 
 /* Remember every tonic's state index. */
@@ -170,7 +162,8 @@ void record_session_started(tt_catalyst *cat)
         return;
     }
     travelled = false;
-    future_clear();
+    g_record.start = (rec_settings){g_session.watchdog, g_session.wall_guard,
+                                    g_session.stop_on_error, g_session.compat};
     size_t k = 0;
     for (size_t i = 0; i < g_record.n; i++) {
         if (g_record.v[i].kind == REC_COMMAND) {
@@ -189,7 +182,10 @@ static bool distiller_stop(const char *s)
 {
     static const char *const own[] = {
         "timeout", "sparkle_count", "state_trigger: ", "sparkle_trigger: ",
-        "contract_met", "catalyst finished", "idle", NULL};
+        "contract_met", "catalyst finished", "idle",
+        /* a sparkle that crashed, exited, ran too long or failed a library
+         * call (stop-on-error) stops the same run again */
+        "crashed: ", "exited: ", "watchdog: ", "error: ", NULL};
     for (size_t i = 0; own[i]; i++)
         if (str_starts(s, own[i]))
             return true;
@@ -298,6 +294,8 @@ size_t record_steps(rec_step **out)
     rec_step *v = xcalloc(cap, sizeof *v);
     for (size_t i = 0; i < g_record.n; i++) {
         const rec_step *s = &g_record.v[i];
+        if (s->aside)
+            continue;
         for (; j < s->jpos && j < g_journal.n; j++) {
             const journal_item *it = journal_at(&g_journal, j);
             if (it->kind == J_INPUT)
@@ -316,7 +314,7 @@ size_t record_run_count(void)
 {
     size_t n = 0;
     for (size_t i = 0; i < g_record.n; i++)
-        n += g_record.v[i].kind == REC_RUN;
+        n += g_record.v[i].kind == REC_RUN && !g_record.v[i].aside;
     return n;
 }
 
@@ -326,7 +324,6 @@ void record_free(void)
         step_free(&g_record.v[i]);
     free(g_record.v);
     memset(&g_record, 0, sizeof g_record);
-    future_clear();
     free(snap);
     snap = NULL;
     nsnap = 0;

@@ -9,8 +9,9 @@
  * conditions, tonics whose state changed, displayed and watched probes).
  * record_steps() merges both, in the order they happened since the app was
  * (re)started; cmd-savetest.c writes that out as a ttdb script or a cmocka
- * test.  After goto or reverse-step, the runs past the new point are
- * forgotten, as the journal's past ends there too.
+ * test.  After goto or reverse-step, the runs past the new point are set
+ * aside, in place: a goto forward past their end brings them back, a new
+ * run forgets them; commands typed meanwhile come after them.
  */
 #ifndef TTDB_RECORD_H
 #define TTDB_RECORD_H
@@ -55,11 +56,23 @@ typedef struct rec_step {
     size_t jpos;           /* journal items before it (its inputs) */
     uint64_t seq;          /* the last seq when it was given / ended */
     rec_run *run;          /* RUN */
+    bool aside;            /* RUN: it ended past the point a goto went back
+                              to; a goto forward past its end brings it back */
 } rec_step;
+
+/* The Distiller's settings when the session (re)started: a saved test
+ * creates its Distiller with the same. */
+typedef struct rec_settings {
+    double watchdog;     /* seconds, 0 = off */
+    double wall_guard;   /* seconds, <0 = off, 0 = the library's 60 */
+    bool stop_on_error;
+    int compat;          /* tt_compat */
+} rec_settings;
 
 typedef struct record {
     rec_step *v;
     size_t n, cap;
+    rec_settings start;
 } record;
 
 extern record g_record;
@@ -77,7 +90,7 @@ void record_free(void);
  * views into the record and the journal: free only the array).  Trailing
  * inputs after the last run are left out. */
 size_t record_steps(rec_step **out);
-/* Number of runs recorded. */
+/* Number of runs recorded (not those set aside). */
 size_t record_run_count(void);
 
 #endif /* TTDB_RECORD_H */

@@ -52,6 +52,8 @@ static int session_start(session *s)
     int rc;
     s->generation++;
     s->last_run = NULL;
+    s->crash_run = NULL;
+    s->taint_counted = false;
     s->last_stop[0] = '\0';
     s->settings_pending = false;
     g_run_number = 0;
@@ -332,8 +334,12 @@ int session_run_raw(session *s, const tt_sparkle_args *a, bool finish,
     s->last_run = r;
     if (r)
         remember_stop(s, r);
-    if (tt_distiller_tainted(cat))
-        s->crashed_ever = true;
+    s->crash_run = NULL;
+    if (tt_distiller_tainted(cat) && !s->taint_counted) {
+        s->crashes++;
+        s->taint_counted = true;
+        s->crash_run = was_tainted ? NULL : r; /* an `expect stop` may pin it */
+    }
     if (out)
         *out = r;
     if (!quiet && r)

@@ -181,7 +181,11 @@ typedef struct session {
     volatile sig_atomic_t interrupts;/* Ctrl-C presses during this run */
     const tt_run *last_run;
     char last_stop[512];  /* stop conditions of the last run, joined */
-    bool crashed_ever;    /* a run of this process was tainted */
+    unsigned crashes;     /* catalysts of this process that a crash (or the
+                             watchdog ...) tainted, less those an `expect
+                             stop` pinned: batch mode's exit status 3 */
+    bool taint_counted;   /* this catalyst's taint is in crashes */
+    const tt_run *crash_run; /* the last run, when it tainted the catalyst */
     bool settings_pending;/* a Distiller setting waits for a restart */
     volatile sig_atomic_t abandoned; /* a second Ctrl-C stopped a sparkle */
     volatile sig_atomic_t in_command;/* depth of commands executing */
@@ -697,6 +701,10 @@ int setvar_exec(cmd_args *a);
 /* cmd-info.c: shared listings (also used by views and tests). */
 void info_breakpoints(void);
 
+/* Entry seq in the golden traces' form (tt_entry_golden_text), malloc'ed;
+ * NULL when the trace ring dropped it (cmd-expect.c). */
+char *entry_golden_text(tt_catalyst *cat, uint64_t seq);
+
 /* ===================================================================== */
 /* options.c: the settings of `set`, as data                             */
 /* ===================================================================== */
@@ -705,6 +713,9 @@ void info_breakpoints(void);
 void options_list(void);
 /* Show (value NULL) or change a setting; 0 or -1 (error printed). */
 int options_set(const char *name, const char *value);
+/* The full name of the setting that name (or a prefix of one only) names;
+ * NULL when none. */
+const char *options_name(const char *name);
 /* The setting names (static array). */
 size_t options_names(const char ***out);
 
