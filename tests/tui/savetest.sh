@@ -25,7 +25,7 @@ state_fallback|$EXAMPLES/reference/state_fallback.la|$MUTANTS/state_fallback.la|
 hierarchy|$EXAMPLES/reference/hierarchy.la|$MUTANTS/hierarchy.la|$SCRIPTS/hierarchy.ttdb|Parent: state is 'idle', expected 'done'
 ref_chunked|$EXAMPLES/reference/chunked.la|$MUTANTS/ref_chunked.la|$SCRIPTS/chunked.ttdb|ChunkB: state is 'done', expected 'cancelled'
 buggy|$EXAMPLES/buggy.la|$MUTANTS/buggy.la|buggy-crash.ttdb|the run stopped on 'idle', expected 'crashed: SIGFPE in Buggy.ttsc__divide_by_zero'"
-plan 73
+plan 78
 
 # The demo tours name files relative to the top of the source tree.
 mkdir -p "$TMPD/work"
@@ -173,3 +173,24 @@ check "a break typed before a goto forward comes after the restored runs" eval \
 'break Light.ttse__on_phase continue continue break Light.ttse__on_exit continue ' ]"
 run_ttdb -batch -x order.ttdb "$T"
 check "that saved test passes on the same module" status 0
+
+# Back into a run, then on from there (with a new input or through the
+# recorded future): the saved script runs that run and goes back too; the
+# C form cannot go back in time and says so in one line.
+run_ttdb -batch -ex 'break Light.ttse__on_phase' -ex continue -ex continue -ex continue \
+  -ex 'goto #5' -ex 'break Light.ttse__on_exit' -ex 'goto #20' -ex continue \
+  -ex 'save-test midrun.ttdb' -ex 'save-test midrun.c' "$T"
+check "a goto into a run, then on: the script goes there too" eval \
+  "status 1 && [ \"\$(grep -E '^(break|continue|goto)' midrun.ttdb | tr '\n' ' ')\" = \
+'break Light.ttse__on_phase continue continue continue break Light.ttse__on_exit goto #20 continue ' ]"
+check "the C form refuses it in one line" eval \
+  "err_lines 1 && err_has 'cannot go back in time' && err_has 'goto #20'"
+run_ttdb -batch -x midrun.ttdb "$T"
+check "that saved script passes on the same module" status 0
+run_ttdb -batch -ex 'break Light.ttse__on_phase' -ex continue -ex continue -ex 'goto #5' \
+  -ex 'call Light ttsc__press_button' -ex continue -ex 'save-test newinput.ttdb' "$T"
+check "a goto back and a new input: the input comes after the goto" eval \
+  "status 0 && [ \"\$(grep -E '^(continue|goto|call)' newinput.ttdb | tr '\n' ' ')\" = \
+'continue goto #7 call Light ttsc__press_button continue ' ]"
+run_ttdb -batch -x newinput.ttdb "$T"
+check "that saved script passes too" status 0

@@ -446,6 +446,10 @@ static bool c_input(FILE *f, tt_catalyst *cat, const rec_step *s)
         ok = false;
     } else if (setting > 0) {
         /* written below */
+    } else if (s->kind == REC_COMMAND && w.argc >= 1 && strcmp(w.argv[0], "goto") == 0) {
+        out_error("save-test: the session went back into a run and ran on from there "
+                  "(`%s`); a FILE.c cannot go back in time: save a FILE.ttdb", s->line);
+        ok = false;
     } else if (s->kind == REC_COMMAND) {
         /* breakpoints, watches, the timeout: the Distiller calls below
          * stop where they did */

@@ -109,17 +109,55 @@ static void future_clear(void)
 
 /* After a journal replay moved the session to another point: the runs that
  * end past it are set aside, the others (those a goto forward went through
- * again) are back, and the states there are taken. */
+ * again) are back, and the states there are taken.  A point inside a run
+ * set aside gets a `goto` step, set aside too: a new run from there brings
+ * both back (record_stop), so that the saved test goes there as well. */
 static void sync_travel(void)
 {
     if (!travelled || g_journal.replaying || !g_session.cat)
         return;
     uint64_t now = tt_trace_last_seq(g_session.cat);
-    for (size_t i = 0; i < g_record.n; i++)
-        if (g_record.v[i].kind == REC_RUN)
-            g_record.v[i].aside = g_record.v[i].seq > now;
+    size_t k = 0;
+    bool inside = false;
+    for (size_t i = 0; i < g_record.n; i++) {
+        rec_step *s = &g_record.v[i];
+        if (s->kind == REC_COMMAND && s->aside) { /* the goto of an earlier travel */
+            step_free(s);
+            continue;
+        }
+        if (s->kind == REC_RUN) {
+            s->aside = s->seq > now;
+            inside |= s->aside && s->run->first_seq <= now;
+        }
+        g_record.v[k++] = *s;
+    }
+    g_record.n = k;
+    if (inside) {
+        char *line = xasprintf("goto #%llu", (unsigned long long)now);
+        const char *outer = record_set_line(line);
+        add(REC_COMMAND)->aside = true;
+        record_set_line(outer);
+        free(line);
+    }
     snapshot(g_session.cat);
     travelled = false;
+}
+
+/* A new run starts here: when a goto went into a run set aside, that run,
+ * those before it and the goto are part of the session after all. */
+static void keep_goto(void)
+{
+    for (size_t i = 0; i < g_record.n; i++) {
+        rec_step *g = &g_record.v[i];
+        if (g->kind != REC_COMMAND || !g->aside)
+            continue;
+        for (size_t k = 0; k < i; k++) {
+            rec_step *s = &g_record.v[k];
+            if (s->kind == REC_RUN && s->aside && s->run->first_seq <= g->seq)
+                s->aside = false;
+        }
+        g->aside = false;
+    }
 }
 
 void record_command_done(const cmd_entry *e, const cmd_args *a, int rc)
@@ -252,6 +290,7 @@ void record_stop(tt_catalyst *cat, const tt_sparkle_args *a, bool finish,
     if (g_journal.replaying)
         return;
     sync_travel();
+    keep_goto();
     future_clear();
     rec_step *s = add(REC_RUN);
     rec_run *r = s->run = xcalloc(1, sizeof *r);

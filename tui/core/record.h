@@ -57,7 +57,9 @@ typedef struct rec_step {
     uint64_t seq;          /* the last seq when it was given / ended */
     rec_run *run;          /* RUN */
     bool aside;            /* RUN: it ended past the point a goto went back
-                              to; a goto forward past its end brings it back */
+                              to; a goto forward past its end brings it back.
+                              COMMAND: the `goto #N` into such a run, kept
+                              when a new run starts there */
 } rec_step;
 
 /* The Distiller's settings when the session (re)started: a saved test
