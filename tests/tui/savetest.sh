@@ -122,7 +122,7 @@ run_ttdb -batch -ex 'set compat python' -ex 'set stop-on-error off' -ex 'step 3'
   -ex 'save-test settings.ttdb' -ex 'save-test settings.c' "$M"
 check "settings: the starting ones at the top, the later ones at their point" eval \
   "status 0 && grep -q '^set compat python' settings.ttdb && grep -q '^set stop-on-error off' settings.ttdb \
-   && grep -q '^set watchdog 5' settings.ttdb && grep -q 'compat = TT_COMPAT_PYTHON' settings.c \
+   && grep -q '^set watchdog 5' settings.ttdb && grep -q 'tt_catalyst_set_compat(cat, TT_COMPAT_PYTHON)' settings.c \
    && grep -q 'tt_distiller_set_stop_on_error(cat, false)' settings.c && grep -q 'tt_distiller_set_watchdog(cat, 5)' settings.c \
    && grep -q 'tt_distiller_set_stop_on_error(cat, true)' settings.c"
 run_ttdb -batch -x settings.ttdb "$M"

@@ -173,11 +173,11 @@ static bool write_ttdb(FILE *f, tt_catalyst *cat, const save_opts *o)
     if (o->first_pinned > 1)
         fprintf(f, "# Runs 1-%zu are replayed without checks (-last %zu).\n",
                 o->first_pinned - 1, o->last);
+    /* (set compat python and set stop-on-error on are the journal's first
+     * inputs: they come with the others) */
     const rec_settings *st = &g_record.start;
-    if (st->watchdog || st->wall_guard || !st->stop_on_error || st->compat) {
+    if (st->watchdog || st->wall_guard || !st->stop_on_error) {
         fprintf(f, "\n# The Distiller's settings when the session started.\n");
-        if (st->compat == TT_COMPAT_PYTHON)
-            fprintf(f, "set compat python\n");
         if (!st->stop_on_error)
             fprintf(f, "set stop-on-error off\n");
         if (st->watchdog)
@@ -463,14 +463,6 @@ static bool c_input(FILE *f, tt_catalyst *cat, const rec_step *s)
         sb_add(&b, "CHECK(tt_finish_from_base(tonic(");
         c_string(&b, t ? tt_tonic_name(t) : w.argv[1]);
         sb_add(&b, ")));");
-    } else if (w.argc == 3 && strcmp(w.argv[0], "set") == 0 &&
-               strcmp(w.argv[1], "compat") == 0) {
-        sb_printf(&b, "CHECK(tt_catalyst_set_compat(cat, %s));",
-                  strcmp(w.argv[2], "python") == 0 ? "TT_COMPAT_PYTHON" : "TT_COMPAT_NATIVE");
-    } else if (w.argc == 3 && strcmp(w.argv[0], "set") == 0 &&
-               strcmp(w.argv[1], "stop-on-error") == 0) {
-        sb_printf(&b, "CHECK(tt_distiller_set_stop_on_error(cat, %s));",
-                  strcmp(w.argv[2], "on") == 0 ? "true" : "false");
     } else if (w.argc == 5 && strcmp(w.argv[0], "set") == 0 &&
                strcmp(w.argv[3], "=") == 0) {
         ok = c_setvar_input(&b, cat, &w, s->line);
@@ -649,8 +641,6 @@ static void c_load(FILE *f)
         c_option(f, field, "wall-clock seconds a run may take");
         free(field);
     }
-    if (st->compat == TT_COMPAT_PYTHON)
-        c_option(f, ".compat = TT_COMPAT_PYTHON,", "the Python TaskTonic's semantics");
     fprintf(f, "    };\n"
                "    if (tt_app_start(module, &opts, &app, &cat, &err) < 0) {\n"
                "        fprintf(stderr, \"# %%s\\n\", err.msg);\n        return -1;\n    }\n"

@@ -28,12 +28,12 @@ static bool travelled;         /* the journal replayed to another point */
 /* Commands replayed as typed in a saved script when they succeeded: they
  * decide where later runs stop.  `set` only for these settings, the ones
  * that change the runs of the Distiller as it is (the others wait for a
- * restart, and the record starts again there: see rec_settings). */
+ * restart, and the record starts again there: see rec_settings; compat and
+ * stop-on-error are inputs of the journal). */
 static const char *const shaping[] = {
     "break", "tbreak", "delete", "disable", "enable", "ignore", "condition",
     "watch", "unwatch", "display", "undisplay", NULL};
-static const char *const shaping_settings[] = {"timeout", "watchdog", "stop-on-error",
-                                               NULL};
+static const char *const shaping_settings[] = {"timeout", "watchdog", NULL};
 
 /* Whether word is in the NULL-terminated list. */
 static bool in_list(const char *const *list, const char *word)
@@ -201,7 +201,7 @@ void record_session_started(tt_catalyst *cat)
     }
     travelled = false;
     g_record.start = (rec_settings){g_session.watchdog, g_session.wall_guard,
-                                    g_session.stop_on_error, g_session.compat};
+                                    g_session.stop_on_error};
     size_t k = 0;
     for (size_t i = 0; i < g_record.n; i++) {
         if (g_record.v[i].kind == REC_COMMAND) {

@@ -68,7 +68,6 @@ typedef struct rec_settings {
     double watchdog;     /* seconds, 0 = off */
     double wall_guard;   /* seconds, <0 = off, 0 = the library's 60 */
     bool stop_on_error;
-    int compat;          /* tt_compat */
 } rec_settings;
 
 typedef struct record {

@@ -166,7 +166,8 @@ static int session_end_tonics(session *s)
     if (!s->cat || s->recorded || tt_catalyst_destroy_tonics(s->cat) == 0)
         return 0;
     out_error("%s", tt_catalyst_errmsg(s->cat));
-    s->crashed_ever = true;
+    s->crashes++; /* no `expect stop` can pin it: not a run's */
+    s->taint_counted = true;
     out_warn("the session is no longer trustworthy; inspect or export the "
              "trace, then `restart`");
     frontend_changed();
