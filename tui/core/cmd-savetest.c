@@ -295,9 +295,10 @@ static void c_prologue(FILE *f, const save_opts *o, size_t nruns)
             "    return t;\n"
             "}\n"
             "\n"
-            "/* One Distiller call with the stop options and contract (JSON or NULL);\n"
-            " * finish: queue ttsc__finish everywhere first, as finish_distiller(). */\n"
-            "static const tt_run *sparkle(tt_sparkle_args args, const char *contract, bool finish)\n"
+            "/* One Distiller call with the stop options and the contract (JSON or\n"
+            " * NULL): tt_distiller_sparkle, or with finish tt_distiller_finish (which\n"
+            " * first queues ttsc__finish everywhere, as finish_distiller()). */\n"
+            "static const tt_run *distill(tt_sparkle_args args, const char *contract, bool finish)\n"
             "{\n"
             "    tt_contract *c = NULL;\n"
             "    const tt_run *run = NULL;\n"
@@ -310,6 +311,18 @@ static void c_prologue(FILE *f, const save_opts *o, size_t nruns)
             "    if (rc < 0)\n"
             "        fail_msg(\"the Distiller refused the run: %%s\", tt_strerror(rc));\n"
             "    return run;\n"
+            "}\n"
+            "\n"
+            "/* Run the app: tt_distiller_sparkle. */\n"
+            "static inline const tt_run *sparkle(tt_sparkle_args args, const char *contract)\n"
+            "{\n"
+            "    return distill(args, contract, false);\n"
+            "}\n"
+            "\n"
+            "/* Finish every tonic, then run: tt_distiller_finish. */\n"
+            "static inline const tt_run *finish(tt_sparkle_args args, const char *contract)\n"
+            "{\n"
+            "    return distill(args, contract, true);\n"
             "}\n"
             "\n"
             "/* Run n continues the session where run n - 1 left it. */\n"
@@ -504,12 +517,14 @@ static void c_call(FILE *f, const rec_run *r, bool assign)
     else
         sb_add(&c, "NULL");
     const char *lhs = assign ? "const tt_run *run = " : "";
-    if (strlen(lhs) + (b.s ? b.len : 1) + c.len + 40 > 80) /* contract on its own line */
-        fprintf(f, "    %ssparkle((tt_sparkle_args){%s},\n            %s,\n            %s);\n",
-                lhs, b.s ? b.s : "0", c.s, r->finish ? "true" : "false");
+    const char *fn = r->finish ? "finish" : "sparkle";
+    /* the contract on a line of its own when the call is long */
+    int head = 4 + (int)strlen(lhs) + (int)strlen(fn) + 1;
+    if (head + 18 + (int)(b.s ? b.len : 1) + (int)c.len + 3 > 90)
+        fprintf(f, "    %s%s((tt_sparkle_args){%s},\n%*s%s);\n", lhs, fn, b.s ? b.s : "0",
+                head, "", c.s);
     else
-        fprintf(f, "    %ssparkle((tt_sparkle_args){%s}, %s, %s);\n", lhs, b.s ? b.s : "0",
-                c.s, r->finish ? "true" : "false");
+        fprintf(f, "    %s%s((tt_sparkle_args){%s}, %s);\n", lhs, fn, b.s ? b.s : "0", c.s);
     sb_free(&b);
     sb_free(&c);
 }
