@@ -96,7 +96,7 @@ static void place(chrome *c, const tt_trace_entry *e, int64_t *ts, int64_t *end)
 {
     int64_t t = ns_since(c, c->virtual_clock ? e->vt : e->t_enter), dur = 0;
     if (!c->virtual_clock) {
-        double d = (e->t_exit - e->t_enter) * 1e9;
+        double d = (tt_entry_t_exit(e) - e->t_enter) * 1e9;
         dur = d > 0 ? ns_round(d) : 0;
     }
     if (t < c->last_end)
@@ -320,7 +320,7 @@ static int event_one(void *ud, size_t run, const tt_trace_entry *e)
     ttxp_puts(f, ",\"args\":{\"args\":");
     ttxp_puts(f, s);
     ttxp_puts(f, ",\"seq\":");
-    ttxp_put_u64(f, e->seq);
+    ttxp_put_u64(f, tt_entry_seq(e));
     ttxp_puts(f, ",\"id\":");
     ttxp_put_i64(f, e->id);
     ttxp_puts(f, ",\"source\":[");
@@ -347,15 +347,15 @@ static int event_one(void *ud, size_t run, const tt_trace_entry *e)
         ttxp_puts(f, ",\"ignored\":true");
     if (e->flags & TT_EF_CRASHED)
         ttxp_puts(f, ",\"crashed\":true");
-    if (e->probes_enter) {
+    if (tt_entry_probes_enter(e)) {
         ttxp_puts(f, ",\"probes_enter\":");
-        if (!(s = ttxp_map_json(&c->buf, e->probes_enter)))
+        if (!(s = ttxp_map_json(&c->buf, tt_entry_probes_enter(e))))
             return -TT_ENOMEM;
         ttxp_puts(f, s);
     }
-    if (e->probes_exit) {
+    if (tt_entry_probes_exit(e)) {
         ttxp_puts(f, ",\"probes_exit\":");
-        if (!(s = ttxp_map_json(&c->buf, e->probes_exit)))
+        if (!(s = ttxp_map_json(&c->buf, tt_entry_probes_exit(e))))
             return -TT_ENOMEM;
         ttxp_puts(f, s);
     }
@@ -369,15 +369,16 @@ static int event_one(void *ud, size_t run, const tt_trace_entry *e)
         ce->tonic != e->tonic) {
         ev_begin(c, "s", (int64_t)ce->tonic + 1, c->ts_of[cause - c->first_seq] - 1);
         ttxp_puts(f, ",\"cat\":\"sparkle\",\"name\":\"queued\",\"id\":");
-        ttxp_put_u64(f, e->seq);
+        ttxp_put_u64(f, tt_entry_seq(e));
         ttxp_puts(f, "}");
         ev_begin(c, "f", (int64_t)e->tonic + 1, ts);
         ttxp_puts(f, ",\"bp\":\"e\",\"cat\":\"sparkle\",\"name\":\"queued\",\"id\":");
-        ttxp_put_u64(f, e->seq);
+        ttxp_put_u64(f, tt_entry_seq(e));
         ttxp_puts(f, "}");
     }
-    if (e->seq >= c->first_seq && e->seq - c->first_seq < c->nts)
-        c->ts_of[e->seq - c->first_seq] = ts + 1;
+    uint64_t seq = tt_entry_seq(e);
+    if (seq >= c->first_seq && seq - c->first_seq < c->nts)
+        c->ts_of[seq - c->first_seq] = ts + 1;
 
     /* the queue counter: orders whose source entry is exported (by name) */
     const tt_trace_entry *se = NULL;
@@ -393,7 +394,7 @@ static int event_one(void *ud, size_t run, const tt_trace_entry *e)
     if (c->counter) {
         if (se)
             c->queue_len--;
-        c->queue_len += (int64_t)queued_of(c, e->seq);
+        c->queue_len += (int64_t)queued_of(c, tt_entry_seq(e));
         counter_at(c, end);
     }
     state_follow(c, e, t, ts, end);

@@ -45,7 +45,7 @@ static int row(void *ud, size_t run, const tt_trace_entry *e)
     csv *c = ud;
     ttxp_out *f = c->f;
     const char *s;
-    ttxp_put_u64(f, e->seq);
+    ttxp_put_u64(f, tt_entry_seq(e));
     ttxp_putc(f, ',');
     ttxp_put_u64(f, run + 1);
     ttxp_putc(f, ',');
@@ -73,17 +73,17 @@ static int row(void *ud, size_t run, const tt_trace_entry *e)
     ttxp_putc(f, ',');
     ttxp_put_fixed(f, e->t_enter, 6);
     ttxp_putc(f, ',');
-    ttxp_put_fixed(f, e->t_exit, 6);
+    ttxp_put_fixed(f, tt_entry_t_exit(e), 6);
     ttxp_putc(f, ',');
     ttxp_put_fixed(f, e->vt, 6);
     ttxp_putc(f, ',');
     ttxp_puts(f, (e->flags & TT_EF_SPARKLING) ? "true" : "false");
     ttxp_putc(f, ',');
-    if (!(s = ttxp_map_json(&c->buf, e->probes_enter)))
+    if (!(s = ttxp_map_json(&c->buf, tt_entry_probes_enter(e))))
         return -TT_ENOMEM;
     field(f, s);
     ttxp_putc(f, ',');
-    if (!(s = ttxp_map_json(&c->buf, e->probes_exit)))
+    if (!(s = ttxp_map_json(&c->buf, tt_entry_probes_exit(e))))
         return -TT_ENOMEM;
     field(f, s);
     ttxp_puts(f, c->eol);

@@ -491,7 +491,7 @@ int ttxp_src_note(ttxp_src *s, const tt_catalyst *cat, const tt_trace_entry *e,
     if (s->on_finished < 0 && strcmp(tt_name(cat, e->sparkle), "_ttss__on_finished") == 0)
         s->on_finished = e->sparkle;
     uint64_t key = ttxp_key(e->tonic, e->sparkle);
-    if (ttxp_map_put(&s->last, key, e->seq) < 0 || ttxp_map_put(&s->aux, key, aux) < 0)
+    if (ttxp_map_put(&s->last, key, tt_entry_seq(e)) < 0 || ttxp_map_put(&s->aux, key, aux) < 0)
         return -TT_ENOMEM;
     return 0;
 }

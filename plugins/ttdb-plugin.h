@@ -38,7 +38,7 @@ extern "C" {
 /* What a plugin exports                                                 */
 /* ===================================================================== */
 
-#define TTDB_PLUGIN_ABI 1
+#define TTDB_PLUGIN_ABI 2 /* 2: tt_trace_entry packed to 64 bytes */
 
 /* Marks the descriptor as exported (modules are built hidden by default). */
 #if defined(__GNUC__)

@@ -71,26 +71,39 @@ static uint16_t run(tt_catalyst *cat, tt__order *o, const tt_value *args, size_t
     return 0;
 }
 
+/* Take t's probes into side 0 (enter) or 1 (exit) of e. */
+static void snapshot(tt_catalyst *cat, tt_tonic *t, tt_trace_entry *e, int side)
+{
+    tt_map *m = tt__probes_snapshot(cat, t, tt__entry_seq(e));
+    if (m && tt__entry_set_probes(&cat->trace, e, side, m) < 0) {
+        tt__probes_clear(m);
+        cat->trace_oom = true;
+    }
+}
+
 /* Run one order, recording it in e when e is not NULL. */
 void tt__execute(tt_catalyst *cat, tt__order *o, tt_trace_entry *e)
 {
     tt_tonic *t = o->tonic;
     const tt_value *args = o->args;
     size_t nargs = o->nargs;
+    uint64_t seq = 0;
     if (e) {
+        seq = tt__entry_seq(e);
         e->id = t->l.id;
         e->tonic = t->l.serial;
         e->sparkle = o->sparkle;
         e->src_id = o->src_id;
         e->src_obj = o->src_obj;
         e->src_sparkle = o->src_sparkle;
-        e->cause = o->cause;
+        if (o->cause)
+            tt__entry_set_cause(&cat->trace, e, o->cause); /* no memory: no cause */
         e->state_enter = (int16_t)t->state;
         e->nargs = o->nargs;
         if (o->nargs) {
             /* the trace takes over the order's argument values */
             if (!e->args) /* tt__trace_reserve allocated it already */
-                e->args = tt__trace_alloc(&cat->trace, e->seq, o->nargs * sizeof *e->args);
+                e->args = tt__trace_alloc(&cat->trace, seq, o->nargs * sizeof *e->args);
             if (e->args) {
                 memcpy(e->args, o->args, o->nargs * sizeof *e->args);
                 if (o->nargs > TT__INLINE_ARGS)
@@ -104,7 +117,7 @@ void tt__execute(tt_catalyst *cat, tt__order *o, tt_trace_entry *e)
             }
         }
         if (cat->probe_contract)
-            e->probes_enter = tt__probes_snapshot(cat, t, e->seq);
+            snapshot(cat, t, e, 0);
         /* back to back in production, one sparkle's exit time is the next
          * one's enter time: one clock read per sparkle */
         e->t_enter = cat->rec_t ? cat->rec_t : tt__clock_now(&cat->clock);
@@ -120,9 +133,10 @@ void tt__execute(tt_catalyst *cat, tt__order *o, tt_trace_entry *e)
     flags |= cat->exec_flags | (o->flags & TT_EF_EXTRA);
 
     if (e) {
-        e->t_exit = tt__clock_now(&cat->clock);
+        double t_exit = tt__clock_now(&cat->clock);
+        tt__entry_set_exit(&cat->trace, e, t_exit); /* no memory: t_enter */
         if (cat->opt.mode == TT_MODE_CATALYST)
-            cat->rec_t = e->t_exit;
+            cat->rec_t = t_exit;
         e->state_exit = (int16_t)t->state;
         if (cat->sparkling)
             flags |= TT_EF_SPARKLING;
@@ -132,7 +146,7 @@ void tt__execute(tt_catalyst *cat, tt__order *o, tt_trace_entry *e)
             cat->q_high_seq = e->seq;
         }
         if (cat->probe_contract)
-            e->probes_exit = tt__probes_snapshot(cat, t, e->seq);
+            snapshot(cat, t, e, 1);
     } else {
         tt__order_clear(o);
     }

@@ -229,7 +229,7 @@ static void evaluate(run_ctx *rc, const tt_trace_entry *e)
     tt_catalyst *cat = rc->cat;
     tt_run *r = rc->run;
     if (cat->hook) {
-        const char *s = cat->hook(cat->hook_ud, cat, e->seq);
+        const char *s = cat->hook(cat->hook_ud, cat, tt__entry_seq(e));
         if (s)
             tt__run_add_stop(r, s);
     }

@@ -67,7 +67,7 @@ void tt__note_sparkle(tt_catalyst *cat, bool error, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    if (tt__note_add(cat, e->seq, buf) < 0)
+    if (tt__note_add(cat, tt__entry_seq(e), buf) < 0)
         return;
     cat->exec_flags |= TT_EF_NOTE;
     if (error && !(cat->exec_flags & TT_EF_ERROR)) {
@@ -90,15 +90,16 @@ const char *tt_entry_note(const tt_catalyst *cat, const tt_trace_entry *e)
 {
     if (!cat || !e || !(e->flags & TT_EF_NOTE))
         return NULL;
+    uint64_t seq = tt__entry_seq(e);
     size_t lo = 0, hi = cat->n_notes;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (cat->notes[mid].seq < e->seq)
+        if (cat->notes[mid].seq < seq)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return lo < cat->n_notes && cat->notes[lo].seq == e->seq ? cat->notes[lo].text : NULL;
+    return lo < cat->n_notes && cat->notes[lo].seq == seq ? cat->notes[lo].text : NULL;
 }
 
 int tt_distiller_set_stop_on_error(tt_catalyst *cat, bool on)

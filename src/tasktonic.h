@@ -847,9 +847,13 @@ enum {
                                  run when stop_on_error is on */
 };
 
-/* One executed sparkle.  Names are resolved with the functions below. */
+/* One executed sparkle, 64 bytes.  Names are resolved with the functions
+ * below.  What is rare or implied by the entry's place in the trace is kept
+ * out of line: read the sequence number, the cause, the exit time and the
+ * probe snapshots with tt_entry_seq, tt_entry_cause, tt_entry_t_exit and
+ * tt_entry_probes_enter / _exit.  Entries are only valid where the trace
+ * keeps them (tt_trace_get): those accessors do not work on a copy. */
 typedef struct tt_trace_entry {
-    uint64_t seq;           /* session-wide number, from 1 */
     int32_t id;             /* tonic id when it started (-1: unregistered) */
     uint32_t tonic;         /* tonic serial (tt_tonic_at) */
     uint32_t sparkle;       /* name id (tt_name) */
@@ -861,13 +865,20 @@ typedef struct tt_trace_entry {
     int16_t state_exit;
     uint16_t flags;         /* TT_EF_* */
     uint16_t nargs;
-    uint64_t cause;         /* use tt_entry_cause() */
-    double t_enter, t_exit; /* wall clock, seconds since the epoch */
+    uint32_t cause_back;    /* private: use tt_entry_cause() */
+    uint32_t exit_ulps;     /* private: use tt_entry_t_exit() */
+    double t_enter;         /* wall clock, seconds since the epoch */
     double vt;              /* catalyst time (virtual) at enter */
     tt_value *args;
-    tt_map *probes_enter;   /* NULL when no probes were taken */
-    tt_map *probes_exit;
 } tt_trace_entry;
+
+/* The entry's number in the session-wide trace, from 1. */
+TT_EXTERN uint64_t tt_entry_seq(const tt_trace_entry *e);
+/* Wall clock at exit, seconds since the epoch. */
+TT_EXTERN double tt_entry_t_exit(const tt_trace_entry *e);
+/* The probes taken at enter / exit, NULL when none were taken. */
+TT_EXTERN const tt_map *tt_entry_probes_enter(const tt_trace_entry *e);
+TT_EXTERN const tt_map *tt_entry_probes_exit(const tt_trace_entry *e);
 
 #define TT_SRC_NONE 0xffffffffu
 #define TT_SRC_TIMER 0x80000000u

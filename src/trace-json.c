@@ -206,22 +206,23 @@ static void sb_entry(sbuf *b, const tt_catalyst *cat, const tt_trace_entry *e, u
     sb_str(b, ", \"state\": ");
     sb_json_str(b, tt_entry_state_enter(cat, e));
     sb_str(b, ", \"probes\": ");
-    sb_probes(b, e->probes_enter);
+    sb_probes(b, tt_entry_probes_enter(e));
     sb_str(b, "}, \"at_exit\": {\"@\": ");
-    sb_double(b, e->t_exit);
+    sb_double(b, tt_entry_t_exit(e));
     sb_str(b, ", \"state\": ");
     sb_json_str(b, tt_entry_state_exit(cat, e));
     sb_str(b, ", \"probes\": ");
-    sb_probes(b, e->probes_exit);
+    sb_probes(b, tt_entry_probes_exit(e));
     sb_str(b, (e->flags & TT_EF_SPARKLING) ? ", \"sparkling\": true}" : ", \"sparkling\": false}");
     if (flags & TT_JSON_EXTENSIONS) {
-        sb_printf(b, ", \"seq\": %llu, \"vt\": ", (unsigned long long)e->seq);
+        sb_printf(b, ", \"seq\": %llu, \"vt\": ", (unsigned long long)tt_entry_seq(e));
         char tmp[64];
         tt_value dv = TT_DOUBLE(e->vt);
         tt_value_to_json(&dv, tmp, sizeof tmp);
         sb_str(b, tmp);
-        if (e->cause)
-            sb_printf(b, ", \"cause\": %llu", (unsigned long long)e->cause);
+        uint64_t cause = tt_entry_cause(e);
+        if (cause)
+            sb_printf(b, ", \"cause\": %llu", (unsigned long long)cause);
         if (e->flags & (TT_EF_IGNORED | TT_EF_NOHANDLER | TT_EF_CRASHED | TT_EF_DROPPED))
             sb_str(b, (e->flags & TT_EF_CRASHED)   ? ", \"ran\": \"crashed\""
                       : (e->flags & TT_EF_DROPPED) ? ", \"ran\": \"dropped\""
@@ -356,7 +357,7 @@ size_t tt_entry_format(const tt_catalyst *cat, const tt_trace_entry *e, char *bu
         return 0;
     sbuf b;
     sb_init(&b);
-    sb_printf(&b, "%llu %s.%s(", (unsigned long long)e->seq, tt_entry_tonic_name(cat, e),
+    sb_printf(&b, "%llu %s.%s(", (unsigned long long)tt_entry_seq(e), tt_entry_tonic_name(cat, e),
               tt_entry_sparkle_name(cat, e));
     for (size_t i = 0; i < e->nargs; i++) {
         if (i)
@@ -406,9 +407,9 @@ int tt_run_write_text(const tt_catalyst *cat, const tt_run *r, FILE *f)
         if (!e)
             continue;
         tt_entry_format(cat, e, line, sizeof line);
-        fprintf(f, "  %s  (%.1f us)\n", line, (e->t_exit - e->t_enter) * 1e6);
+        fprintf(f, "  %s  (%.1f us)\n", line, (tt_entry_t_exit(e) - e->t_enter) * 1e6);
         for (int side = 0; side < 2; side++) {
-            const tt_map *m = side ? e->probes_exit : e->probes_enter;
+            const tt_map *m = side ? tt_entry_probes_exit(e) : tt_entry_probes_enter(e);
             if (!m || !m->n)
                 continue;
             sbuf b;

@@ -654,6 +654,7 @@ static int entry_write(loader *L, const json_t *j)
     tt_trace_entry *e = tt__trace_append(&cat->trace);
     if (!e)
         return -TT_ENOMEM;
+    uint64_t seq = tt__entry_seq(e);
     int64_t sp = tt__intern(&cat->names, json_string_value(get(j, "sparkle")));
     if (sp < 0)
         return -TT_ENOMEM;
@@ -693,16 +694,21 @@ static int entry_write(loader *L, const json_t *j)
     e->state_exit = state_index(obj, json_string_value(get(out, "state")));
     t->state = e->state_exit;
     e->t_enter = num(get(in, "@"), 0);
-    e->t_exit = num(get(out, "@"), e->t_enter);
+    if (tt__entry_set_exit(&cat->trace, e, num(get(out, "@"), e->t_enter)) < 0)
+        return -TT_ENOMEM;
     e->vt = num(get(j, "vt"), 0);
     const json_t *cause = get(j, "cause");
+    uint64_t cause_seq = 0;
     if (json_is_integer(cause) && json_integer_value(cause) > 0 &&
-        (uint64_t)json_integer_value(cause) < e->seq)
-        e->cause = (uint64_t)json_integer_value(cause);
+        (uint64_t)json_integer_value(cause) < seq) {
+        cause_seq = (uint64_t)json_integer_value(cause);
+        if (tt__entry_set_cause(&cat->trace, e, cause_seq) < 0)
+            return -TT_ENOMEM;
+    }
     /* The JSON does not mark the extra sparkles of a state change: they run
      * on the tonic of the entry that made them (their cause) and keep its
      * source. */
-    const tt_trace_entry *ce = e->cause ? tt_trace_get(cat, e->cause) : NULL;
+    const tt_trace_entry *ce = cause_seq ? tt_trace_get(cat, cause_seq) : NULL;
     if (ce && ce->tonic == e->tonic && ce->src_obj == e->src_obj &&
         ce->src_sparkle == e->src_sparkle && ce->src_id == e->src_id &&
         (e->sparkle == TT_N_ON_EXIT || e->sparkle == TT_N_STATE_CHANGE ||
@@ -719,7 +725,7 @@ static int entry_write(loader *L, const json_t *j)
                                                      : TT_EF_IGNORED;
     const char *note = json_string_value(get(j, "note"));
     if (note) {
-        if (tt__note_add(cat, e->seq, note) < 0)
+        if (tt__note_add(cat, seq, note) < 0)
             return -TT_ENOMEM;
         e->flags |= TT_EF_NOTE;
     }
@@ -729,7 +735,7 @@ static int entry_write(loader *L, const json_t *j)
     if (n > UINT16_MAX)
         n = UINT16_MAX;
     if (n) {
-        e->args = tt__trace_alloc(&cat->trace, e->seq, n * sizeof *e->args);
+        e->args = tt__trace_alloc(&cat->trace, seq, n * sizeof *e->args);
         if (!e->args)
             return -TT_ENOMEM;
         const char *key;
@@ -748,8 +754,13 @@ static int entry_write(loader *L, const json_t *j)
                 e->nargs++;
             }
     }
-    e->probes_enter = probes_read(L, in, e->seq);
-    e->probes_exit = probes_read(L, out, e->seq);
+    for (int side = 0; side < 2; side++) {
+        tt_map *m = probes_read(L, side ? out : in, seq);
+        if (m && tt__entry_set_probes(&cat->trace, e, side, m) < 0) {
+            tt__probes_clear(m);
+            return -TT_ENOMEM;
+        }
+    }
     /* a tonic the catalyst removed gives its id back */
     if (t == cat->self && sp == TT_N_REMOVE_TONIC && e->nargs == 1 &&
         e->args[0].type == TT_T_INT) {

@@ -13,21 +13,35 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #define ARENA_BLOCK (256u << 10)
-#define HUGE_ALIGN (2u << 20)
 
-/* Large blocks are 2 MiB aligned and offered transparent huge pages: a long
- * trace then takes a page fault per 2 MiB instead of per 4 KiB. */
-static void *big_alloc(size_t size)
+static size_t page_round(size_t n)
 {
-    void *p = NULL;
-    if (posix_memalign(&p, HUGE_ALIGN, size) != 0)
+    size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+    return (n + pg - 1) / pg * pg;
+}
+
+/* A chunk, aligned to the size of its entries so that an entry's address
+ * gives its chunk (tt__chunk_of), zeroed; offered transparent huge pages,
+ * so that a long trace takes a page fault per 2 MiB instead of per 4 KiB. */
+static tt__chunk *chunk_map(void)
+{
+    size_t size = page_round(sizeof(tt__chunk)), align = TT__CHUNK_BYTES;
+    char *p = mmap(NULL, size + align, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                   -1, 0);
+    if (p == MAP_FAILED)
         return NULL;
+    char *a = (char *)(((uintptr_t)p + align - 1) & ~(uintptr_t)(align - 1));
+    if (a > p)
+        munmap(p, (size_t)(a - p));
+    if (p + align > a)
+        munmap(a + size, (size_t)(p + align - a));
 #ifdef MADV_HUGEPAGE
-    madvise(p, size, MADV_HUGEPAGE);
+    madvise(a, size, MADV_HUGEPAGE);
 #endif
-    return p;
+    return (tt__chunk *)a;
 }
 
 /* Initialise an empty trace. */
@@ -39,23 +53,33 @@ void tt__trace_init(tt__trace *t, size_t ring)
     t->first_chunk_seq = 1;
 }
 
-static void entry_clear(tt_trace_entry *e)
+/* Free what the first `used` entries of c own, and forget what they keep
+ * out of line. */
+static void chunk_clear(tt__chunk *c, size_t used)
 {
-    for (size_t i = 0; e->args && i < e->nargs; i++)
-        tt_value_clear(&e->args[i]);
-    tt__probes_clear(e->probes_enter);
-    tt__probes_clear(e->probes_exit);
+    for (size_t i = 0; i < used; i++) {
+        tt_trace_entry *e = &c->e[i];
+        for (size_t j = 0; e->args && j < e->nargs; j++)
+            tt_value_clear(&e->args[j]);
+    }
+    if (c->probes) {
+        for (size_t i = 0; i < 2 * used; i++)
+            tt__probes_clear(c->probes[i]);
+        memset(c->probes, 0, 2 * used * sizeof *c->probes);
+    }
+    c->n_x = 0;
 }
 
 /* Free a chunk whose entries up to `used` are written. */
 static void chunk_free(tt__chunk *c, size_t used)
 {
-    for (size_t i = 0; i < used; i++)
-        entry_clear(&c->e[i]);
+    chunk_clear(c, used);
     for (size_t i = 0; i < c->n_arenas; i++)
         free(c->arenas[i]);
     free(c->arenas);
-    free(c);
+    free(c->probes);
+    free(c->x);
+    munmap(c, page_round(sizeof *c));
 }
 
 static size_t chunk_used(const tt__trace *t, size_t k)
@@ -94,8 +118,7 @@ static void drop_front(tt__trace *t)
         chunk_free(c, used);
         return;
     }
-    for (size_t i = 0; i < used; i++)
-        entry_clear(&c->e[i]);
+    chunk_clear(c, used);
     c->bump = NULL;
     c->bump_left = 0;
     c->next_arena = 0;
@@ -119,24 +142,18 @@ tt_trace_entry *tt__trace_append(tt__trace *t)
         if (c) {
             t->spare = NULL; /* its bytes are still counted */
         } else {
-            if (!(c = big_alloc(sizeof *c)))
+            if (!(c = chunk_map()))
                 return NULL;
-            c->arenas = NULL;
-            c->n_arenas = c->cap_arenas = 0;
-            c->bump = NULL;
-            c->bump_left = 0;
-            c->next_arena = 0;
-            c->bytes = 0;
             t->bytes += sizeof *c;
         }
         if (TT__PUSH(t->chunks, t->n_chunks, t->cap_chunks, c) < 0) {
             t->spare = c;
             return NULL;
         }
+        c->seq0 = t->first_chunk_seq + (uint64_t)k * TT__CHUNK;
     }
     tt_trace_entry *e = &t->chunks[k]->e[(seq - t->first_chunk_seq) & (TT__CHUNK - 1)];
     memset(e, 0, sizeof *e);
-    e->seq = seq;
     t->last = seq;
     return e;
 }
@@ -147,9 +164,9 @@ tt_trace_entry *tt__trace_reserve(tt__trace *t, size_t nargs)
     tt_trace_entry *e = tt__trace_append(t);
     if (!e || !nargs)
         return e;
-    e->args = tt__trace_alloc(t, e->seq, nargs * sizeof *e->args);
+    e->args = tt__trace_alloc(t, t->last, nargs * sizeof *e->args);
     if (!e->args) {
-        t->last = e->seq - 1; /* the slot is reused by the next append */
+        t->last--; /* the slot is reused by the next append */
         return NULL;
     }
     return e;
@@ -193,6 +210,132 @@ const tt_trace_entry *tt__trace_get(const tt__trace *t, uint64_t seq)
     size_t k = (size_t)((seq - t->first_chunk_seq) >> TT__CHUNK_BITS);
     return &t->chunks[k]->e[(seq - t->first_chunk_seq) & (TT__CHUNK - 1)];
 }
+
+/* --- what an entry keeps out of line ---------------------------------- */
+
+static uint64_t dbits(double d)
+{
+    uint64_t u;
+    memcpy(&u, &d, sizeof u);
+    return u;
+}
+
+static double bitsd(uint64_t u)
+{
+    double d;
+    memcpy(&d, &u, sizeof d);
+    return d;
+}
+
+/* Index in c->x of the first value at or after (idx, kind). */
+static size_t x_find(const tt__chunk *c, uint32_t idx, uint32_t kind)
+{
+    size_t lo = 0, hi = c->n_x;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const tt__xval *x = &c->x[mid];
+        if (x->idx < idx || (x->idx == idx && x->kind < kind))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static int x_set(tt__trace *t, tt_trace_entry *e, uint32_t kind, uint64_t bits)
+{
+    tt__chunk *c = tt__chunk_of(e);
+    uint32_t idx = (uint32_t)(e - c->e);
+    size_t i = x_find(c, idx, kind);
+    if (i < c->n_x && c->x[i].idx == idx && c->x[i].kind == kind) {
+        c->x[i].bits = bits;
+        return 0;
+    }
+    if (c->n_x == c->cap_x) {
+        size_t cap = c->cap_x ? 2 * c->cap_x : 8;
+        tt__xval *x = realloc(c->x, cap * sizeof *x);
+        if (!x)
+            return -TT_ENOMEM;
+        c->bytes += (cap - c->cap_x) * sizeof *x;
+        t->bytes += (cap - c->cap_x) * sizeof *x;
+        c->x = x;
+        c->cap_x = cap;
+    }
+    memmove(c->x + i + 1, c->x + i, (c->n_x - i) * sizeof *c->x);
+    c->x[i] = (tt__xval){idx, kind, bits};
+    c->n_x++;
+    return 0;
+}
+
+static uint64_t x_get(const tt_trace_entry *e, uint32_t kind)
+{
+    const tt__chunk *c = tt__chunk_of(e);
+    uint32_t idx = (uint32_t)(e - c->e);
+    size_t i = x_find(c, idx, kind);
+    return i < c->n_x && c->x[i].idx == idx && c->x[i].kind == kind ? c->x[i].bits : 0;
+}
+
+/* Keep an entry's cause or exit time out of line (its packed field cannot
+ * hold it); without memory the entry has no cause, or exits when it enters. */
+int tt__entry_put_out(tt__trace *t, tt_trace_entry *e, uint32_t kind, uint64_t bits)
+{
+    uint32_t *field = kind == TT__X_CAUSE ? &e->cause_back : &e->exit_ulps;
+    if (x_set(t, e, kind, bits) < 0) {
+        *field = 0;
+        return -TT_ENOMEM;
+    }
+    *field = TT__PACKED_OUT;
+    return 0;
+}
+
+/* Snapshots are rare (a probe contract): a per-chunk array, made on the
+ * chunk's first snapshot. */
+int tt__entry_set_probes(tt__trace *t, tt_trace_entry *e, int side, tt_map *m)
+{
+    tt__chunk *c = tt__chunk_of(e);
+    if (!c->probes) {
+        if (!m)
+            return 0;
+        size_t size = 2 * (size_t)TT__CHUNK * sizeof *c->probes;
+        if (!(c->probes = calloc(1, size)))
+            return -TT_ENOMEM;
+        c->bytes += size;
+        t->bytes += size;
+    }
+    c->probes[2 * (size_t)(e - c->e) + (side != 0)] = m;
+    return 0;
+}
+
+uint64_t tt_entry_seq(const tt_trace_entry *e) { return e ? tt__entry_seq(e) : 0; }
+
+uint64_t tt_entry_cause(const tt_trace_entry *e)
+{
+    if (!e || !e->cause_back)
+        return 0;
+    if (e->cause_back != TT__PACKED_OUT)
+        return tt__entry_seq(e) - e->cause_back;
+    return x_get(e, TT__X_CAUSE);
+}
+
+double tt_entry_t_exit(const tt_trace_entry *e)
+{
+    if (!e)
+        return 0;
+    if (e->exit_ulps != TT__PACKED_OUT)
+        return bitsd(dbits(e->t_enter) + e->exit_ulps);
+    return bitsd(x_get(e, TT__X_EXIT));
+}
+
+static const tt_map *entry_probes(const tt_trace_entry *e, int side)
+{
+    if (!e)
+        return NULL;
+    const tt__chunk *c = tt__chunk_of(e);
+    return c->probes ? c->probes[2 * (size_t)(e - c->e) + side] : NULL;
+}
+
+const tt_map *tt_entry_probes_enter(const tt_trace_entry *e) { return entry_probes(e, 0); }
+const tt_map *tt_entry_probes_exit(const tt_trace_entry *e) { return entry_probes(e, 1); }
 
 /* --- runs --------------------------------------------------------------- */
 
@@ -287,8 +430,6 @@ const char *tt_entry_source_sparkle(const tt_catalyst *cat, const tt_trace_entry
 {
     return e ? tt_name(cat, e->src_sparkle) : NULL;
 }
-
-uint64_t tt_entry_cause(const tt_trace_entry *e) { return e ? e->cause : 0; }
 
 const char *tt_entry_state_enter(const tt_catalyst *cat, const tt_trace_entry *e)
 {

@@ -364,8 +364,26 @@ static inline void tt__order_clear(tt__order *o)
 #define TT__CHUNK_BITS 16
 #define TT__CHUNK (1u << TT__CHUNK_BITS)
 
+/* A value an entry keeps out of line because its packed field cannot hold
+ * it (a cause more than 2^32 - 2 entries back, an exit time far from the
+ * enter time): rare, so a sorted list per chunk. */
+typedef struct tt__xval {
+    uint32_t idx;           /* entry index in the chunk */
+    uint32_t kind;          /* TT__X_* */
+    uint64_t bits;
+} tt__xval;
+enum { TT__X_CAUSE, TT__X_EXIT };
+#define TT__PACKED_OUT UINT32_MAX /* cause_back / exit_ulps: see the list */
+
 typedef struct tt__chunk {
+    /* first, and the chunk is aligned to their size: an entry finds its
+     * chunk, hence its seq and what it keeps out of line, from its address */
     tt_trace_entry e[TT__CHUNK];
+    uint64_t seq0;          /* seq of e[0] */
+    tt_map **probes;        /* per entry its enter and exit snapshot; NULL
+                               until the chunk's first snapshot */
+    tt__xval *x;
+    size_t n_x, cap_x;
     /* bump arena for args and probe snapshots of this chunk's entries */
     char **arenas;
     size_t n_arenas, cap_arenas;
@@ -374,6 +392,21 @@ typedef struct tt__chunk {
     size_t next_arena;      /* a recycled chunk reuses its arenas from here */
     size_t bytes;
 } tt__chunk;
+
+#define TT__CHUNK_BYTES ((uintptr_t)TT__CHUNK * sizeof(tt_trace_entry))
+_Static_assert(sizeof(tt_trace_entry) == 64, "a trace entry is 64 bytes");
+_Static_assert((TT__CHUNK_BYTES & (TT__CHUNK_BYTES - 1)) == 0,
+               "a chunk's entries span a power of two");
+
+static inline tt__chunk *tt__chunk_of(const tt_trace_entry *e)
+{
+    return (tt__chunk *)((uintptr_t)e & ~(TT__CHUNK_BYTES - 1));
+}
+static inline uint64_t tt__entry_seq(const tt_trace_entry *e)
+{
+    const tt__chunk *c = tt__chunk_of(e);
+    return c->seq0 + (uint64_t)(e - c->e);
+}
 
 typedef struct tt__trace {
     tt__chunk **chunks;     /* chunk k holds seqs base + k*CHUNK ... */
@@ -415,6 +448,38 @@ TT__INTERNAL tt_trace_entry *tt__trace_reserve(tt__trace *t, size_t nargs);
 TT__INTERNAL void *tt__trace_alloc(tt__trace *t, uint64_t seq, size_t size);
 /* The entry with number seq, NULL if dropped or not written. */
 TT__INTERNAL const tt_trace_entry *tt__trace_get(const tt__trace *t, uint64_t seq);
+/* Set an entry's cause / exit time (after its t_enter) / probe snapshot
+ * (side 0 enter, 1 exit); -TT_ENOMEM when what must go out of line finds no
+ * memory (the entry then has no cause, t_exit = t_enter, no snapshot). */
+TT__INTERNAL int tt__entry_put_out(tt__trace *t, tt_trace_entry *e, uint32_t kind,
+                                   uint64_t bits);
+/* The cause is kept as the distance back from the entry (a cause is older
+ * than its entry), 0 for none. */
+static inline int tt__entry_set_cause(tt__trace *t, tt_trace_entry *e, uint64_t cause)
+{
+    uint64_t back = tt__entry_seq(e) - cause;
+    if (TT__LIKELY(cause == 0 || (back != 0 && back < TT__PACKED_OUT))) {
+        e->cause_back = cause ? (uint32_t)back : 0;
+        return 0;
+    }
+    return tt__entry_put_out(t, e, TT__X_CAUSE, cause);
+}
+/* The exit time is kept as its distance from the enter time in units in the
+ * last place: the bits of two non-negative doubles order as the doubles, so
+ * the distance gives the exit time back exactly (32 bits cover about 512 s
+ * at today's clock). */
+static inline int tt__entry_set_exit(tt__trace *t, tt_trace_entry *e, double t_exit)
+{
+    uint64_t a, b;
+    memcpy(&a, &e->t_enter, sizeof a);
+    memcpy(&b, &t_exit, sizeof b);
+    if (TT__LIKELY(!(a >> 63) && !(b >> 63) && b >= a && b - a < TT__PACKED_OUT)) {
+        e->exit_ulps = (uint32_t)(b - a);
+        return 0;
+    }
+    return tt__entry_put_out(t, e, TT__X_EXIT, b);
+}
+TT__INTERNAL int tt__entry_set_probes(tt__trace *t, tt_trace_entry *e, int side, tt_map *m);
 TT__INTERNAL tt_run *tt__run_new(tt_catalyst *cat);
 TT__INTERNAL int tt__run_add_stop(tt_run *r, const char *s);
 TT__INTERNAL void tt__run_free(tt_run *r);
@@ -635,7 +700,7 @@ static inline tt__frame tt__enter(tt_catalyst *cat, const tt__order *o, tt_trace
 {
     tt_tonic *t = o->tonic;
     tt__frame saved = cat->frame;
-    cat->frame = (tt__frame){&t->l, o->sparkle, t->l.id, e ? e->seq : 0};
+    cat->frame = (tt__frame){&t->l, o->sparkle, t->l.id, e ? tt__entry_seq(e) : 0};
     cat->current = t;
     cat->in_sparkle = true;
     cat->exec = o;

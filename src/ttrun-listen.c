@@ -93,7 +93,7 @@ static void put_stats(FILE *f, tt_catalyst *cat)
         const tt_trace_entry *e = tt_trace_get(cat, s);
         if (!e || e->tonic >= n)
             continue;
-        double d = e->t_exit - e->t_enter;
+        double d = tt_entry_t_exit(e) - e->t_enter;
         runs[e->tonic]++;
         busy[e->tonic] += d;
         if (d > longest[e->tonic])

@@ -83,7 +83,7 @@ static const tt_trace_entry *entry(tt_catalyst *cat, const tt_run *run, uint64_t
     assert_true(i < tt_run_entry_count(run));
     e = tt_trace_get(cat, tt_run_first_seq(run) + i);
     assert_non_null(e);
-    assert_int_equal(e->seq, tt_run_first_seq(run) + i);
+    assert_int_equal(tt_entry_seq(e), tt_run_first_seq(run) + i);
     return e;
 }
 
@@ -134,7 +134,7 @@ static void assert_entry_at(int line, tt_catalyst *cat, const tt_trace_entry *e,
 
     if (strcmp(what(cat, e, buf, sizeof buf), expected) != 0)
         fail_msg("line %d: entry %llu is %s, expected %s", line,
-                 (unsigned long long)e->seq, buf, expected);
+                 (unsigned long long)tt_entry_seq(e), buf, expected);
 }
 #define assert_entry(cat, e, expected) assert_entry_at(__LINE__, cat, e, expected)
 
@@ -837,8 +837,8 @@ static void test_step_one_and_five(void **state)
     assert_entry(cat, e, "Ticker.ttsc__tick");
     assert_int_equal(e->nargs, 1);
     assert_int_equal(e->args[0].u.i, 10);
-    assert_int_equal(probe_int(e->probes_enter, "ticks"), 0);
-    assert_int_equal(probe_int(e->probes_exit, "ticks"), 1);
+    assert_int_equal(probe_int(tt_entry_probes_enter(e), "ticks"), 0);
+    assert_int_equal(probe_int(tt_entry_probes_exit(e), "ticks"), 1);
     /* Frozen between sparkles: the tonic itself says the same. */
     assert_int_equal(TT_DATA(ticker_data, ticker)->ticks, 1);
     assert_int_equal(tt_queue_length(cat), 1);
@@ -850,7 +850,7 @@ static void test_step_one_and_five(void **state)
         e = entry(cat, run, i);
         assert_entry(cat, e, "Ticker.ttsc__tick");
         assert_int_equal(e->args[0].u.i, 9 - (int64_t)i);
-        assert_int_equal(probe_int(e->probes_exit, "ticks"), 2 + (int64_t)i);
+        assert_int_equal(probe_int(tt_entry_probes_exit(e), "ticks"), 2 + (int64_t)i);
         assert_string_equal(tt_entry_source_name(cat, e), "Ticker");
         assert_string_equal(tt_entry_source_sparkle(cat, e), "ttsc__tick");
     }
@@ -1039,11 +1039,11 @@ static void check_integration_all(tt_catalyst *cat, const tt_run *run)
     assert_int_equal(n, 9);
     assert_entry(cat, entry(cat, run, n - 1), "ClientTonic.ttse__on_enter");
     /* Per-tonic probe lists: each tonic shows only its own probes. */
-    assert_int_equal(probe_int(entry(cat, run, 0)->probes_enter, "retry_attempts"), 0);
-    assert_null(probe_in(entry(cat, run, 0)->probes_enter, "active_connections"));
-    assert_int_equal(probe_int(entry(cat, run, 4)->probes_enter, "active_connections"), 0);
-    assert_int_equal(probe_int(entry(cat, run, 4)->probes_exit, "active_connections"), 1);
-    assert_null(probe_in(entry(cat, run, 4)->probes_exit, "retry_attempts"));
+    assert_int_equal(probe_int(tt_entry_probes_enter(entry(cat, run, 0)), "retry_attempts"), 0);
+    assert_null(probe_in(tt_entry_probes_enter(entry(cat, run, 0)), "active_connections"));
+    assert_int_equal(probe_int(tt_entry_probes_enter(entry(cat, run, 4)), "active_connections"), 0);
+    assert_int_equal(probe_int(tt_entry_probes_exit(entry(cat, run, 4)), "active_connections"), 1);
+    assert_null(probe_in(tt_entry_probes_exit(entry(cat, run, 4)), "retry_attempts"));
 }
 
 /* Seed text: the integration contract with stop_match_count 'all'. */
@@ -1120,10 +1120,10 @@ static void test_contract_match_one(void **state)
     assert_entry(cat, entry(cat, run, 4), "ServerTonic.ttsc__accept");
     /* The global probe list applies to every tonic; a probe a tonic lacks
      * is left out; the catalyst has neither. */
-    assert_int_equal(probe_int(entry(cat, run, 0)->probes_exit, "retry_attempts"), 0);
-    assert_null(probe_in(entry(cat, run, 0)->probes_exit, "active_connections"));
-    assert_int_equal(probe_int(entry(cat, run, 4)->probes_exit, "active_connections"), 1);
-    assert_null(probe_in(entry(cat, run, 4)->probes_exit, "retry_attempts"));
+    assert_int_equal(probe_int(tt_entry_probes_exit(entry(cat, run, 0)), "retry_attempts"), 0);
+    assert_null(probe_in(tt_entry_probes_exit(entry(cat, run, 0)), "active_connections"));
+    assert_int_equal(probe_int(tt_entry_probes_exit(entry(cat, run, 4)), "active_connections"), 1);
+    assert_null(probe_in(tt_entry_probes_exit(entry(cat, run, 4)), "retry_attempts"));
 
     /* Seed text: asserting on contract_details in the returned dictionary. */
     root = run_json(cat, run, 0);
@@ -1187,8 +1187,8 @@ static void test_probes_of_last_sparkle(void **state)
     last = tt_trace_get(cat, tt_run_first_seq(run) + tt_run_entry_count(run) - 1);
     assert_non_null(last);
     assert_entry(cat, last, "ClientTonic.ttsc__retry");
-    assert_int_equal(probe_int(last->probes_enter, "retry_attempts"), 0);
-    assert_int_equal(probe_int(last->probes_exit, "retry_attempts"), 1);
+    assert_int_equal(probe_int(tt_entry_probes_enter(last), "retry_attempts"), 0);
+    assert_int_equal(probe_int(tt_entry_probes_exit(last), "retry_attempts"), 1);
 
     /* The same through the JSON dictionary: trace['sparkle_trace'][-1]. */
     root = run_json(cat, run, 0);
@@ -1237,7 +1237,7 @@ static bool giant_found(void)
 
     for (uint64_t k = 0; k < tt_run_entry_count(run); k++) {
         const tt_trace_entry *x = entry(cat, run, k);
-        double d = x->t_exit - x->t_enter;
+        double d = tt_entry_t_exit(x) - x->t_enter;
 
         assert_true(d >= 0.0);
         if (d > longest) {
@@ -1377,8 +1377,8 @@ static void test_hierarchy_fifty(void **state)
             assert_string_equal(sp, "ttse__on_result");
             assert_entry(cat, e, "Boss.ttse__on_result");
             up++;
-            assert_int_equal(probe_int(e->probes_exit, "results"),
-                             probe_int(e->probes_enter, "results") + 1);
+            assert_int_equal(probe_int(tt_entry_probes_exit(e), "results"),
+                             probe_int(tt_entry_probes_enter(e), "results") + 1);
         }
     }
     assert_true(down >= 20);

@@ -240,7 +240,7 @@ static void test_contract_all(void **state)
     assert_string_equal(tt_entry_tonic_name(w->cat, e), "ClientTonic");
     assert_string_equal(tt_entry_sparkle_name(w->cat, e), "ttse__on_enter");
     assert_string_equal(tt_entry_state_exit(w->cat, e), "connected");
-    assert_int_equal(snapshot_int(e->probes_exit, "retry_attempts"), 3);
+    assert_int_equal(snapshot_int(tt_entry_probes_exit(e), "retry_attempts"), 3);
 
     /* Four attempts, three refused, in 1.5 virtual seconds. */
     assert_int_equal(count_entries(w, r, "ServerTonic", "ttsc__connect"), 4);
@@ -288,8 +288,8 @@ static void test_contract_any(void **state)
     assert_string_equal(tt_entry_tonic_name(w->cat, e), "ServerTonic");
     assert_string_equal(tt_entry_sparkle_name(w->cat, e), "ttsc__connect");
     assert_string_equal(tt_entry_state_exit(w->cat, e), "listening");
-    assert_int_equal(snapshot_int(e->probes_enter, "active_connections"), 0);
-    assert_int_equal(snapshot_int(e->probes_exit, "active_connections"), 1);
+    assert_int_equal(snapshot_int(tt_entry_probes_enter(e), "active_connections"), 0);
+    assert_int_equal(snapshot_int(tt_entry_probes_exit(e), "active_connections"), 1);
     assert_string_equal(tt_tonic_state_name(w->client), "connecting");
     assert_string_equal(reasons_of(r, "ClientTonic"), "");
 
@@ -329,8 +329,8 @@ static void test_probes_at_enter_and_exit(void **state)
     assert_string_equal(tt_entry_sparkle_name(w->cat, e), "ttse__on_retry");
     assert_string_equal(tt_entry_source_name(w->cat, e), "retry");
     assert_string_equal(tt_entry_source_sparkle(w->cat, e), "expired");
-    assert_int_equal(snapshot_int(e->probes_enter, "retry_attempts"), 0);
-    assert_int_equal(snapshot_int(e->probes_exit, "retry_attempts"), 1);
+    assert_int_equal(snapshot_int(tt_entry_probes_enter(e), "retry_attempts"), 0);
+    assert_int_equal(snapshot_int(tt_entry_probes_exit(e), "retry_attempts"), 1);
     assert_true(near(e->vt, 0.5));
 
     tt_contract_free(c);

@@ -240,9 +240,9 @@ static void test_injected_events_complete_batch(void **state)
     assert_int_equal(e->nargs, 3);
     assert_int_equal(e->args[0].type, TT_T_TONIC);
     assert_ptr_equal(e->args[0].u.tonic, m->child[0]);
-    assert_int_equal(snapshot_int(e->probes_enter, "pending"), 3);
-    assert_int_equal(snapshot_int(e->probes_exit, "pending"), 2);
-    assert_int_equal(snapshot_int(e->probes_exit, "total"), 10);
+    assert_int_equal(snapshot_int(tt_entry_probes_enter(e), "pending"), 3);
+    assert_int_equal(snapshot_int(tt_entry_probes_exit(e), "pending"), 2);
+    assert_int_equal(snapshot_int(tt_entry_probes_exit(e), "total"), 10);
     assert_string_equal(tt_entry_state_exit(m->cat, e), "busy");
 
     /* The other two; the last one completes the batch.  sparkle_count=2

@@ -83,9 +83,9 @@ static void snap_text(const tt_map *m, char *buf, size_t size)
 static void expect_snaps(const tt_trace_entry *e, const char *enter, const char *exit)
 {
     char buf[512];
-    snap_text(e->probes_enter, buf, sizeof buf);
+    snap_text(tt_entry_probes_enter(e), buf, sizeof buf);
     assert_string_equal(buf, enter);
-    snap_text(e->probes_exit, buf, sizeof buf);
+    snap_text(tt_entry_probes_exit(e), buf, sizeof buf);
     assert_string_equal(buf, exit);
 }
 

@@ -106,7 +106,7 @@ static void test_ring_keeps_last_n(void **state)
             assert_string_equal(c, a);
             const tt_trace_entry *e = tt_trace_get(cat, s);
             assert_int_equal(e->flags, tt_trace_get(d, s)->flags);
-            assert_true(e->t_exit >= e->t_enter && e->t_enter > 1e9);
+            assert_true(tt_entry_t_exit(e) >= e->t_enter && e->t_enter > 1e9);
         }
         tt_catalyst_free(back);
         tt_catalyst_free(cat);

@@ -240,6 +240,63 @@ static void test_round_trip(void **state)
     }
 }
 
+/* Replace the number after each `key` in text with the next of vals (as
+ * many as there are); a new string. */
+static char *replace_numbers(const char *text, const char *key, const char *const *vals,
+                             size_t n)
+{
+    char *out = malloc(strlen(text) + 64 * n + 1);
+    assert_non_null(out);
+    char *o = out;
+    const char *p = text, *k;
+    for (size_t i = 0; i < n && (k = strstr(p, key)); i++) {
+        k += strlen(key);
+        memcpy(o, p, (size_t)(k - p));
+        o += k - p;
+        o += sprintf(o, "%s", vals[i]);
+        p = k + strspn(k, "-0123456789.e");
+    }
+    strcpy(o, p);
+    return out;
+}
+
+/* An entry packs its exit time as a distance from its enter time; times
+ * that distance cannot hold (far apart, exit before enter, negative, zero)
+ * are kept out of line and still read back and write out exactly. */
+static void test_awkward_times(void **state)
+{
+    (void)state;
+    char *text = lamp_session(TT_JSON_EXTENSIONS);
+    static const char *const enter[] = {"1000000000.000000", "-5.250000", "0.000000",
+                                        "1800000000.123456", "1800000000.123456"};
+    static const char *const exits[] = {"1000100000.500000", "-7.000000", "4000000000.000001",
+                                        "1799999999.000000", "1800000000.123457"};
+    char *a = replace_numbers(text, "\"at_enter\": {\"@\": ", enter, 5);
+    char *b = replace_numbers(a, "\"at_exit\": {\"@\": ", exits, 5);
+    tt_catalyst *cat = NULL;
+    tt_error e;
+    if (tt_trace_parse(b, strlen(b), "times.json", &cat, &e) != 0)
+        fail_msg("%s", e.msg);
+    assert_true(tt_trace_last_seq(cat) >= 5);
+    const tt_trace_entry *x = tt_trace_get(cat, 1);
+    assert_true(tt_entry_t_exit(x) - x->t_enter == 100000.5);
+    x = tt_trace_get(cat, 2);
+    assert_true(tt_entry_t_exit(x) == -7.0);
+    x = tt_trace_get(cat, 5);
+    assert_true(tt_entry_t_exit(x) > x->t_enter);
+    char *again = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&again, &len);
+    assert_int_equal(tt_session_write_json(cat, f, TT_JSON_EXTENSIONS), 0);
+    fclose(f);
+    assert_string_equal(again, b);
+    free(again);
+    free(a);
+    free(b);
+    free(text);
+    tt_catalyst_free(cat);
+}
+
 /* A trace cut inside an entry opens up to its last whole entry. */
 static void test_partial(void **state)
 {
@@ -322,6 +379,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_python_shaped),
         cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_awkward_times),
         cmocka_unit_test(test_partial),
         cmocka_unit_test(test_bad_input),
     };

@@ -390,8 +390,8 @@ static const char *entry_diff(same_ids *m, tt_catalyst *c1,
         return "how it ran";
     if (a->vt != b->vt)
         return "virtual time";
-    if (!same_probes(a->probes_enter, b->probes_enter) ||
-        !same_probes(a->probes_exit, b->probes_exit))
+    if (!same_probes(tt_entry_probes_enter(a), tt_entry_probes_enter(b)) ||
+        !same_probes(tt_entry_probes_exit(a), tt_entry_probes_exit(b)))
         return "probes";
     return NULL;
 }

@@ -36,7 +36,7 @@ static void link_args(strbuf *b, const tt_value *args, size_t n)
 /* "#11 MyDevice.ttsc__start_timer(0.2)". */
 void why_entry_text(strbuf *b, tt_catalyst *cat, const tt_trace_entry *e)
 {
-    sb_printf(b, "#%llu %s.%s(", (unsigned long long)e->seq,
+    sb_printf(b, "#%llu %s.%s(", (unsigned long long)tt_entry_seq(e),
               tt_entry_tonic_name(cat, e), tt_entry_sparkle_name(cat, e));
     link_args(b, e->args, e->nargs);
     sb_add(b, ")");

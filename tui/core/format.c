@@ -84,7 +84,7 @@ void fmt_trace_row(strbuf *b, tt_catalyst *cat, const tt_trace_entry *e)
         mark = 'x';
     else if (e->flags & TT_EF_NOTE)
         mark = 'n';
-    sb_printf(b, "%7llu %8.3f %c %s.%s(", (unsigned long long)e->seq, e->vt,
+    sb_printf(b, "%7llu %8.3f %c %s.%s(", (unsigned long long)tt_entry_seq(e), e->vt,
               mark, tt_entry_tonic_name(cat, e),
               tt_entry_sparkle_name(cat, e));
     fmt_args(b, e->args, e->nargs);
@@ -94,7 +94,7 @@ void fmt_trace_row(strbuf *b, tt_catalyst *cat, const tt_trace_entry *e)
         sb_printf(b, ") [%s] ", s0);
     else
         sb_printf(b, ") [%s -> %s] ", s0, s1);
-    double us = (e->t_exit - e->t_enter) * 1e6;
+    double us = (tt_entry_t_exit(e) - e->t_enter) * 1e6;
     if (us < 0)
         us = 0;
     if (us < 1000)

@@ -116,7 +116,7 @@ static json_t *frame_json(int id, const char *name, json_t *source, int line,
 static char *entry_name(tt_catalyst *cat, const tt_trace_entry *e)
 {
     strbuf b = {0};
-    sb_printf(&b, "#%llu %s.%s(", (unsigned long long)e->seq,
+    sb_printf(&b, "#%llu %s.%s(", (unsigned long long)tt_entry_seq(e),
               tt_entry_tonic_name(cat, e), tt_entry_sparkle_name(cat, e));
     fmt_args(&b, e->args, e->nargs);
     sb_add(&b, ")");
@@ -152,11 +152,11 @@ json_t *dap_vars_stack(tt_catalyst *cat, tt_tonic *t, int start, int levels)
                                                      NULL, 0, true));
             free(n);
         } else {
-            cause = e->seq;
+            cause = tt_entry_seq(e);
         }
     }
     /* the chain: e itself (when frame 0 is an entry), then its causes */
-    uint64_t s = e ? e->seq : cause;
+    uint64_t s = e ? tt_entry_seq(e) : cause;
     for (int depth = 0; s && depth < 10000; depth++) {
         const tt_trace_entry *c = tt_trace_get(cat, s);
         if (!c)
@@ -166,7 +166,7 @@ json_t *dap_vars_stack(tt_catalyst *cat, tt_tonic *t, int start, int levels)
         json_t *src = source_of(ct, tt_entry_sparkle_name(cat, c),
                                 tt_entry_state_enter(cat, c), &line);
         char *n = entry_name(cat, c);
-        json_array_append_new(frames, frame_json(frame_add(c->seq, c->tonic),
+        json_array_append_new(frames, frame_json(frame_add(tt_entry_seq(c), c->tonic),
                                                  n, src, line, false));
         free(n);
         uint64_t next = tt_entry_cause(c);
@@ -301,11 +301,11 @@ json_t *dap_vars_variables(tt_catalyst *cat, int ref)
             break;
         case V_PROBES_BEFORE:
             if (e)
-                vars_map(a, e->probes_enter);
+                vars_map(a, tt_entry_probes_enter(e));
             break;
         case V_PROBES_AFTER:
             if (e)
-                vars_map(a, e->probes_exit);
+                vars_map(a, tt_entry_probes_exit(e));
             break;
         case V_ORDER_ARGS: {
             tt_order_view o;

@@ -214,11 +214,11 @@ static void trace_activate(pane *p, size_t row)
     fclose(m);
     char *pretty = json_reindent(buf); /* one key per line */
     char *title = xasprintf("entry #%llu: %s.%s",
-                            (unsigned long long)e->seq,
+                            (unsigned long long)tt_entry_seq(e),
                             tt_entry_tonic_name(cat, e),
                             tt_entry_sparkle_name(cat, e));
     strbuf text = {0};
-    why_chain(&text, cat, e->seq);
+    why_chain(&text, cat, tt_entry_seq(e));
     sb_add(&text, "\n");
     sb_add(&text, pretty ? pretty : buf);
     detail_open(title, text.s);
@@ -265,7 +265,7 @@ void trace_search_again(int dir)
         if (strcasestr(T.row.s, T.pattern)) {
             view_select(p, r);
             status_message("/%s: #%llu", T.pattern,
-                           (unsigned long long)e->seq);
+                           (unsigned long long)tt_entry_seq(e));
             return;
         }
     }
