@@ -143,7 +143,7 @@ void tt__execute(tt_catalyst *cat, tt__order *o, tt_trace_entry *e)
         e->flags = flags;
         if (TT__UNLIKELY(cat->queue.len > cat->q_high)) { /* for lint.c */
             cat->q_high = cat->queue.len;
-            cat->q_high_seq = e->seq;
+            cat->q_high_seq = seq;
         }
         if (cat->probe_contract)
             snapshot(cat, t, e, 1);

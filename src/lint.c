@@ -169,7 +169,7 @@ static tt_lint_severity severity(tt_lint_kind kind)
  * the catalyst time at enter and does not move while a sparkle runs). */
 static double entry_duration(const tt_trace_entry *e)
 {
-    double d = e->t_exit - e->t_enter;
+    double d = tt_entry_t_exit(e) - e->t_enter;
     return d > 0 ? d : 0;
 }
 
@@ -273,7 +273,7 @@ static void lint_add_sent(lint_rec *r, const tt_trace_entry *e)
     } else if (r->src_obj != e->src_obj || r->src_sparkle != e->src_sparkle) {
         r->more_senders = true;
     }
-    lint_add_seq(r, e->seq);
+    lint_add_seq(r, tt_entry_seq(e));
 }
 
 /* The per-tonic record of serial; NULL without memory. */
@@ -334,12 +334,12 @@ static int note_stuck(tt_catalyst *cat, tt__lints *L, tonic_rec *tr, const tt_tr
         r->count++; /* streaks over the limit */
         tr->stuck = (size_t)(r - L->v) + 1;
     }
-    r->last_seq = e->seq;
+    r->last_seq = tt_entry_seq(e);
     if ((double)tr->streak > r->value) {
         r->value = (double)tr->streak;
         r->streak_first = tr->streak_first;
         r->seqs[0] = tr->streak_first;
-        r->seqs[1] = e->seq;
+        r->seqs[1] = tt_entry_seq(e);
         r->n_seqs = 2;
     }
     return 0;
@@ -393,20 +393,21 @@ static int lint_entry(tt_catalyst *cat, tt__lints *L, const tt_trace_entry *e)
             lint_rec *r = lint_find(cat, L, TT_LINT_UNKNOWN_STATE, e->tonic, e->sparkle, -2, st);
             if (!r)
                 return -TT_ENOMEM;
-            if (r->last_seq != e->seq)
-                lint_add_seq(r, e->seq);
+            if (r->last_seq != tt_entry_seq(e))
+                lint_add_seq(r, tt_entry_seq(e));
         }
     }
 
     /* A sparkle of the user that found no handler, unless the tonic's state
      * changed after it was queued (a message that crossed a state change,
      * as the chunked pattern's cancel does on purpose). */
+    uint64_t cause = (flags & TT_EF_NOHANDLER) ? tt_entry_cause(e) : 0;
     if ((flags & TT_EF_NOHANDLER) && !system_sparkle(e->sparkle, name) &&
-        strncmp(name, "ttse__", 6) != 0 && !(tr->changed && e->cause && tr->changed > e->cause)) {
+        strncmp(name, "ttse__", 6) != 0 && !(tr->changed && cause && tr->changed > cause)) {
         lint_rec *r = lint_find(cat, L, TT_LINT_NO_HANDLER, e->tonic, e->sparkle, e->state_enter, NULL);
         if (!r)
             return -TT_ENOMEM;
-        lint_add_seq(r, e->seq);
+        lint_add_seq(r, tt_entry_seq(e));
     }
 
     /* Giant: longer than the limit (a crash or the watchdog says more). */
@@ -423,12 +424,12 @@ static int lint_entry(tt_catalyst *cat, tt__lints *L, const tt_trace_entry *e)
                 r->vals[k] = r->vals[k - 1];
                 k--;
             }
-            r->seqs[k] = e->seq;
+            r->seqs[k] = tt_entry_seq(e);
             r->vals[k] = d;
             if (n < TT_LINT_SEQS)
                 r->n_seqs++;
         }
-        r->last_seq = e->seq;
+        r->last_seq = tt_entry_seq(e);
         r->count++;
         if (d > r->value) {
             r->value = d;
@@ -440,12 +441,12 @@ static int lint_entry(tt_catalyst *cat, tt__lints *L, const tt_trace_entry *e)
     bool changed = e->state_exit != e->state_enter || e->sparkle == TT_N_STATE_CHANGE ||
                    e->sparkle == TT_N_MACHINE_STOP || (tr->seen && tr->state != e->state_enter);
     if (changed) {
-        tr->changed = e->seq;
+        tr->changed = tt_entry_seq(e);
         tr->streak = 0;
         tr->stuck = 0;
     } else if (e->state_enter >= 0 && own_timer(cat, e)) {
         if (tr->streak++ == 0)
-            tr->streak_first = e->seq;
+            tr->streak_first = tt_entry_seq(e);
         if (tr->streak > L->stuck_after && note_stuck(cat, L, tr, e) < 0) {
             tr->streak--;
             return -TT_ENOMEM;
@@ -494,7 +495,7 @@ static int catch_up(tt_catalyst *cat, tt__lints *L)
 {
     uint64_t last = cat->trace.last;
     if (cat->in_sparkle && cat->exec_entry) /* asked from inside a sparkle */
-        last = cat->exec_entry->seq - 1;
+        last = tt_entry_seq(cat->exec_entry) - 1;
     if (L->next < cat->trace.first)
         L->next = cat->trace.first; /* dropped before lints were asked for */
     for (; L->next <= last; L->next++) {
