@@ -24,7 +24,9 @@
 void tt__probes_reset(tt_catalyst *cat)
 {
     free(cat->plan);
+    free(cat->last_snap);
     cat->plan = NULL;
+    cat->last_snap = NULL;
     cat->n_plan = 0;
 }
 
@@ -37,6 +39,8 @@ void tt__probes_free(tt_catalyst *cat)
         cat->plans = p->next;
         free(p->keys);
         free(p->slots);
+        free(p->kinds);
+        free(p->offs);
         free(p);
     }
 }
@@ -84,6 +88,27 @@ static tt__probe_plan *resolve(tt_catalyst *cat, tt_tonic *t)
     p->n = n;
     p->keys = keys;
     p->slots = slots;
+    p->plain = n > 0;
+    for (size_t i = 0; i < n && p->plain; i++) {
+        int kind = slots[i] >= 0 ? (int)t->k->def->probes[slots[i]].kind : -1;
+        p->plain = kind == TT_PK_INT || kind == TT_PK_I64 || kind == TT_PK_DOUBLE ||
+                   kind == TT_PK_BOOL;
+    }
+    if (p->plain) {
+        p->kinds = malloc(n * sizeof *p->kinds);
+        p->offs = malloc(n * sizeof *p->offs);
+        if (!p->kinds || !p->offs) {
+            free(p->kinds);
+            free(p->offs);
+            p->kinds = NULL;
+            p->offs = NULL;
+            p->plain = false; /* the general path still works */
+        }
+        for (size_t i = 0; p->plain && i < n; i++) {
+            p->kinds[i] = (uint8_t)t->k->def->probes[slots[i]].kind;
+            p->offs[i] = (uint32_t)t->k->def->probes[slots[i]].offset;
+        }
+    }
     p->next = cat->plans;
     cat->plans = p;
     return p;
@@ -103,6 +128,11 @@ static tt__probe_plan *plan_for(tt_catalyst *cat, tt_tonic *t)
             return NULL;
         memset(p + cat->n_plan, 0, (n - cat->n_plan) * sizeof *p);
         cat->plan = p;
+        tt__last_snap *l = realloc(cat->last_snap, n * sizeof *l);
+        if (!l)
+            return NULL;
+        memset(l + cat->n_plan, 0, (n - cat->n_plan) * sizeof *l);
+        cat->last_snap = l;
         cat->n_plan = n;
     }
     if (TT__UNLIKELY(!cat->plan[s]))
@@ -132,6 +162,66 @@ static void freeze(tt_value *v)
     }
 }
 
+static bool same_values(const tt__probe_plan *p, const tt_value *a, const tt_value *b)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        switch (p->kinds[i]) {
+        case TT_PK_DOUBLE:
+            if (memcmp(&a[i].u.d, &b[i].u.d, sizeof a[i].u.d) != 0)
+                return false;
+            break;
+        case TT_PK_BOOL:
+            if (a[i].u.b != b[i].u.b)
+                return false;
+            break;
+        default:
+            if (a[i].u.i != b[i].u.i)
+                return false;
+        }
+    }
+    return true;
+}
+
+/* A plain plan's snapshot: the fields are read inline into one block (the
+ * map, then its values); when they equal the tonic's last snapshot in the
+ * same chunk (a sparkle's enter snapshot is most often its tonic's last
+ * exit snapshot), the block is given back and that snapshot shared.  Its
+ * values own nothing, so clearing it twice is harmless. */
+static tt_map *snapshot_plain(tt_catalyst *cat, tt_tonic *t, const tt__probe_plan *p,
+                              uint64_t seq)
+{
+    size_t size = sizeof(tt_map) + p->n * sizeof(tt_value);
+    tt_map *m = tt__trace_alloc(&cat->trace, seq, size);
+    if (!m) {
+        cat->trace_oom = true;
+        return NULL;
+    }
+    tt_value *v = (tt_value *)(m + 1);
+    const char *d = t->data;
+    for (size_t i = 0; i < p->n; i++) {
+        const char *f = d + p->offs[i];
+        switch (p->kinds[i]) {
+        case TT_PK_INT: v[i] = TT_INT(*(const int *)f); break;
+        case TT_PK_I64: v[i] = TT_INT(*(const int64_t *)f); break;
+        case TT_PK_DOUBLE: v[i] = TT_DOUBLE(*(const double *)f); break;
+        default: v[i] = TT_BOOL(*(const bool *)f); break;
+        }
+    }
+    m->n = p->n;
+    m->keys = (char **)p->keys;
+    m->vals = v;
+    tt__last_snap *last = &cat->last_snap[t->l.serial];
+    if (last->m && last->m->keys == m->keys && last->m->n == m->n &&
+        tt__trace_same_chunk(&cat->trace, last->seq, seq) &&
+        same_values(p, last->m->vals, v)) {
+        tt__trace_unalloc(&cat->trace, seq, m, size);
+        return last->m;
+    }
+    last->m = m;
+    last->seq = seq;
+    return m;
+}
+
 /* Snapshot t's probes into the arena of entry seq.  The map's keys are the
  * plan's (shared) unless a probe gave no value. */
 tt_map *tt__probes_snapshot(tt_catalyst *cat, tt_tonic *t, uint64_t seq)
@@ -139,6 +229,8 @@ tt_map *tt__probes_snapshot(tt_catalyst *cat, tt_tonic *t, uint64_t seq)
     tt__probe_plan *p = plan_for(cat, t);
     if (!p)
         return NULL;
+    if (p->plain)
+        return snapshot_plain(cat, t, p, seq);
     tt_map *m = tt__trace_alloc(&cat->trace, seq, sizeof *m);
     if (!m) {
         cat->trace_oom = true;

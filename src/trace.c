@@ -202,6 +202,18 @@ void *tt__trace_alloc(tt__trace *t, uint64_t seq, size_t size)
     return r;
 }
 
+/* Give back the last allocation from seq's chunk arena. */
+void tt__trace_unalloc(tt__trace *t, uint64_t seq, void *p, size_t size)
+{
+    size_t k = (size_t)((seq - t->first_chunk_seq) >> TT__CHUNK_BITS);
+    tt__chunk *c = t->chunks[k];
+    size = (size + 7) & ~(size_t)7;
+    if (c->bump == (char *)p + size) {
+        c->bump = p;
+        c->bump_left += size;
+    }
+}
+
 /* The entry with number seq, NULL if dropped or not written. */
 const tt_trace_entry *tt__trace_get(const tt__trace *t, uint64_t seq)
 {

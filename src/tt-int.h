@@ -446,6 +446,14 @@ TT__INTERNAL tt_trace_entry *tt__trace_append(tt__trace *t);
 TT__INTERNAL tt_trace_entry *tt__trace_reserve(tt__trace *t, size_t nargs);
 /* Memory from the arena of the chunk that holds seq. */
 TT__INTERNAL void *tt__trace_alloc(tt__trace *t, uint64_t seq, size_t size);
+/* Give back the last tt__trace_alloc of entry seq's chunk, p of size. */
+TT__INTERNAL void tt__trace_unalloc(tt__trace *t, uint64_t seq, void *p, size_t size);
+/* Whether entries a and b (live) are in the same chunk: the same lifetime. */
+static inline bool tt__trace_same_chunk(const tt__trace *t, uint64_t a, uint64_t b)
+{
+    return a >= t->first && ((a - t->first_chunk_seq) >> TT__CHUNK_BITS) ==
+                                ((b - t->first_chunk_seq) >> TT__CHUNK_BITS);
+}
 /* The entry with number seq, NULL if dropped or not written. */
 TT__INTERNAL const tt_trace_entry *tt__trace_get(const tt__trace *t, uint64_t seq);
 /* Set an entry's cause / exit time (after its t_enter) / probe snapshot
@@ -597,6 +605,7 @@ struct tt_catalyst {
     const tt_contract *probe_contract; /* probes to take during a run */
     struct tt__probe_plan **plan;      /* per tonic serial, resolved lazily */
     struct tt__probe_plan *plans;      /* every plan resolved so far */
+    struct tt__last_snap *last_snap;   /* per tonic serial, as plan */
     size_t n_plan;
     struct tt__recorded *recorded;     /* a trace read back: nothing runs */
 
@@ -762,8 +771,19 @@ typedef struct tt__probe_plan {
     size_t n;
     const char **keys;   /* interned probe names the class has */
     int *slots;          /* tt__probe_slot of each */
+    /* plain: every probe is a field of a scalar kind (int, int64, double,
+     * bool): read inline, and a snapshot equal to the tonic's last one is
+     * shared instead of stored again */
+    bool plain;
+    uint8_t *kinds;      /* TT_PK_* of each (plain plans) */
+    uint32_t *offs;      /* its field offset */
     struct tt__probe_plan *next; /* cat->plans */
 } tt__probe_plan;
+/* A tonic's last plain snapshot: shared by the next one when equal. */
+typedef struct tt__last_snap {
+    tt_map *m;
+    uint64_t seq;        /* its entry */
+} tt__last_snap;
 /* Free every plan (catalyst teardown). */
 TT__INTERNAL void tt__probes_free(tt_catalyst *cat);
 /* Forget the per-tonic probe lists (a new run or contract). */
