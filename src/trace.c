@@ -15,7 +15,26 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#define ARENA_BLOCK (256u << 10)
+/* A chunk's first arena block is small (a short trace stays small); the
+ * next ones are offered transparent huge pages, so that large snapshots
+ * and arguments take a page fault per 2 MiB instead of per 4 KiB.  Each
+ * block starts with its size, for reuse when the chunk is recycled. */
+#define ARENA_FIRST (256u << 10)
+#define ARENA_BIG (2u << 20)
+#define ARENA_HEAD 8u
+
+static char *arena_block(size_t size)
+{
+    if (size < ARENA_BIG)
+        return malloc(size);
+    void *p = NULL;
+    if (posix_memalign(&p, ARENA_BIG, size) != 0)
+        return NULL;
+#ifdef MADV_HUGEPAGE
+    madvise(p, size, MADV_HUGEPAGE);
+#endif
+    return p;
+}
 
 static size_t page_round(size_t n)
 {
@@ -178,20 +197,27 @@ void *tt__trace_alloc(tt__trace *t, uint64_t seq, size_t size)
     size_t k = (size_t)((seq - t->first_chunk_seq) >> TT__CHUNK_BITS);
     tt__chunk *c = t->chunks[k];
     size = (size + 7) & ~(size_t)7;
-    if (size > c->bump_left && c->next_arena < c->n_arenas && size <= ARENA_BLOCK) {
-        /* a recycled chunk: its arenas are all at least ARENA_BLOCK */
-        c->bump = c->arenas[c->next_arena++];
-        c->bump_left = ARENA_BLOCK;
+    if (size > c->bump_left && c->next_arena < c->n_arenas) {
+        /* a recycled chunk: its next block, if it is big enough */
+        char *a = c->arenas[c->next_arena];
+        size_t bs = *(const size_t *)a;
+        if (size <= bs - ARENA_HEAD) {
+            c->next_arena++;
+            c->bump = a + ARENA_HEAD;
+            c->bump_left = bs - ARENA_HEAD;
+        }
     }
     if (size > c->bump_left) {
-        size_t block = size > ARENA_BLOCK ? size : ARENA_BLOCK;
-        char *p = malloc(block);
+        size_t want = c->n_arenas ? ARENA_BIG : ARENA_FIRST;
+        size_t block = size + ARENA_HEAD > want ? size + ARENA_HEAD : want;
+        char *p = arena_block(block);
         if (!p || TT__PUSH(c->arenas, c->n_arenas, c->cap_arenas, p) < 0) {
             free(p);
             return NULL;
         }
-        c->bump = p;
-        c->bump_left = block;
+        *(size_t *)p = block;
+        c->bump = p + ARENA_HEAD;
+        c->bump_left = block - ARENA_HEAD;
         c->next_arena = c->n_arenas;
         c->bytes += block;
         t->bytes += block;
