@@ -144,6 +144,7 @@ void tt_catalyst_free(tt_catalyst *cat)
     }
     free(cat->inbox);
     tt__trace_free(&cat->trace);
+    tt__record_free(cat);
     tt__notes_free(cat);
     tt__lints_free(cat);
     for (size_t i = 0; i < cat->n_runs; i++)
@@ -206,7 +207,7 @@ int tt_catalyst_stop(tt_catalyst *cat)
 /* Sleep until a post arrives or the next timer is due. */
 static void wait_for_work(tt_catalyst *cat)
 {
-    cat->rec_t = 0; /* the next recorded sparkle reads the clock */
+    cat->rec.t = 0; /* the next recorded sparkle reads the clock */
     cat->timer_tsc = 0; /* and the timers look at the clock */
     double next = tt__timers_next(cat);
     pthread_mutex_lock(&cat->inbox_lock);
@@ -247,17 +248,12 @@ static inline void fire_timers(tt_catalyst *cat)
     }
 }
 
-/* The flight recorder's entry for the next sparkle, or NULL (not
- * recording, or out of memory: the sparkle still runs). */
-static inline tt_trace_entry *record_entry(tt_catalyst *cat)
-{
-    return TT__UNLIKELY(cat->record_n) ? tt__trace_append(&cat->trace) : NULL;
-}
 
 /* A recorded sparkle crashed (contain_crashes): stop with its message. */
 static int crashed(tt_catalyst *cat)
 {
-    const tt_trace_entry *e = tt__trace_get(&cat->trace, cat->trace.last);
+    const tt__rec *r = tt__rec_get(&cat->rec, cat->rec.seq);
+    tt_trace_entry e0 = {.tonic = r ? r->tonic : 0, .sparkle = r ? r->sparkle : 0}, *e = r ? &e0 : NULL;
     for (size_t i = cat->extras_head; i < cat->n_extras; i++)
         tt__order_clear(&cat->extras[i]);
     cat->n_extras = cat->extras_head = 0;
@@ -265,6 +261,8 @@ static int crashed(tt_catalyst *cat)
     return tt__err(cat, -TT_ECRASHED, "crashed: %s in %s.%s", tt__signame(cat->crash_sig),
                    e ? tt_entry_tonic_name(cat, e) : "?", e ? tt_entry_sparkle_name(cat, e) : "?");
 }
+
+static __attribute__((noinline)) int run_loop(tt_catalyst *cat);
 
 /* The production loop: run until the catalyst finishes. */
 int tt_catalyst_run(tt_catalyst *cat)
@@ -277,6 +275,27 @@ int tt_catalyst_run(tt_catalyst *cat)
         return tt__err(cat, -TT_ECATFINISHED,
                        "the app's destroy code has run: nothing can run");
     tt__adopt_thread(cat);
+    /* the flight recorder's crash guard: one jump buffer for the whole run
+     * (with a watchdog, each sparkle arms its own) */
+    sigjmp_buf jb;
+    if (cat->opt.contain_crashes && cat->opt.watchdog == 0) {
+        int why = sigsetjmp(jb, 0);
+        if (why != 0) {
+            cat->loop_jmp = NULL;
+            tt__rec_crashed(cat, why);
+            return crashed(cat);
+        }
+        cat->loop_jmp = &jb;
+    }
+    int rc = run_loop(cat);
+    cat->loop_jmp = NULL;
+    return rc;
+}
+
+/* The loop of tt_catalyst_run (not inlined there: a function that calls
+ * sigsetjmp is compiled with fewer optimisations). */
+static int run_loop(tt_catalyst *cat)
+{
     while (!cat->finished) {
         if (TT__UNLIKELY(atomic_load(&cat->stop_flag))) {
             int req = atomic_exchange(&cat->stop_flag, 0);
@@ -307,13 +326,16 @@ int tt_catalyst_run(tt_catalyst *cat)
         if (TT__LIKELY(!cat->record_n))
             tt__execute_plain(cat, o);
         else
-            tt__execute(cat, o, record_entry(cat));
+            tt__execute_rec(cat, o);
         if (TT__UNLIKELY(cat->n_extras)) {
             while (cat->extras_head < cat->n_extras && !cat->crash_sig) {
                 tt__order x = cat->extras[cat->extras_head++];
                 if (x.nargs <= TT__INLINE_ARGS)
                     x.args = x.inl;
-                tt__execute(cat, &x, record_entry(cat));
+                if (cat->record_n)
+                    tt__execute_rec(cat, &x);
+                else
+                    tt__execute(cat, &x, NULL);
             }
             cat->n_extras = cat->extras_head = 0;
         }

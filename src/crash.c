@@ -201,6 +201,19 @@ int tt__guarded_call(tt_catalyst *cat, const tt__impl *impl, size_t nargs, tt_to
     return 0;
 }
 
+/* The production loop's cheaper guard (flight recorder, no watchdog): the
+ * jump buffer is set once by tt_catalyst_run, so a sparkle only publishes
+ * it around the call; a crash ends the run anyway, so jumping back to the
+ * loop rather than to the sparkle loses nothing. */
+void tt__loop_guarded_call(tt_catalyst *cat, const tt__impl *impl, size_t nargs,
+                           tt_tonic *self, const tt_value *args)
+{
+    owner = cat;
+    guard_jmp = cat->loop_jmp;
+    tt__impl_call(impl, nargs, self, args);
+    guard_jmp = NULL;
+}
+
 /* Leave guarded code that called exit(). */
 void tt_guard_exit(int status)
 {

@@ -26,8 +26,8 @@ static bool runs_while_finishing(uint32_t name, const char *s)
 }
 
 /* Run the handler of o on its tonic; returns the TT_EF_* flags to record. */
-static uint16_t run(tt_catalyst *cat, tt__order *o, const tt_value *args, size_t nargs,
-                    tt_trace_entry *e)
+static inline __attribute__((always_inline)) uint16_t
+run(tt_catalyst *cat, tt__order *o, const tt_value *args, size_t nargs, bool traced)
 {
     tt_tonic *t = o->tonic;
     if (t->l.id < 0)
@@ -59,7 +59,11 @@ static uint16_t run(tt_catalyst *cat, tt__order *o, const tt_value *args, size_t
         impl = tt__compat_no_state_impl(t, sp);
     if (!impl->fn)
         return TT_EF_NOHANDLER;
-    if (cat->opt.contain_crashes && e) {
+    if (cat->opt.contain_crashes && traced) {
+        if (cat->loop_jmp) {
+            tt__loop_guarded_call(cat, impl, sp->nargs, t, args);
+            return 0;
+        }
         int sig = tt__guarded_call(cat, impl, sp->nargs, t, args);
         if (sig != 0) {
             cat->crash_sig = sig;
@@ -81,6 +85,19 @@ static void snapshot(tt_catalyst *cat, tt_tonic *t, tt_trace_entry *e, int side)
     }
 }
 
+/* What a trace entry or a record x takes from order o and its tonic t (the
+ * cause apart: an entry packs it). */
+#define TAKE_ORDER(x, t, o)                                                   \
+    do {                                                                      \
+        (x)->id = (t)->l.id;                                                  \
+        (x)->tonic = (t)->l.serial;                                           \
+        (x)->sparkle = (o)->sparkle;                                          \
+        (x)->src_id = (o)->src_id;                                            \
+        (x)->src_obj = (o)->src_obj;                                          \
+        (x)->src_sparkle = (o)->src_sparkle;                                  \
+        (x)->state_enter = (int16_t)(t)->state;                               \
+    } while (0)
+
 /* Run one order, recording it in e when e is not NULL. */
 void tt__execute(tt_catalyst *cat, tt__order *o, tt_trace_entry *e)
 {
@@ -90,15 +107,9 @@ void tt__execute(tt_catalyst *cat, tt__order *o, tt_trace_entry *e)
     uint64_t seq = 0;
     if (e) {
         seq = tt__entry_seq(e);
-        e->id = t->l.id;
-        e->tonic = t->l.serial;
-        e->sparkle = o->sparkle;
-        e->src_id = o->src_id;
-        e->src_obj = o->src_obj;
-        e->src_sparkle = o->src_sparkle;
+        TAKE_ORDER(e, t, o);
         if (o->cause)
             tt__entry_set_cause(&cat->trace, e, o->cause); /* no memory: no cause */
-        e->state_enter = (int16_t)t->state;
         e->nargs = o->nargs;
         if (o->nargs) {
             /* the trace takes over the order's argument values */
@@ -118,25 +129,17 @@ void tt__execute(tt_catalyst *cat, tt__order *o, tt_trace_entry *e)
         }
         if (cat->probe_contract)
             snapshot(cat, t, e, 0);
-        /* back to back in production, one sparkle's exit time is the next
-         * one's enter time: one clock read per sparkle */
-        e->t_enter = cat->rec_t ? cat->rec_t : tt__clock_now(&cat->clock);
-        /* the production recorder derives the catalyst time from the
-         * timestamp rather than reading a second clock */
-        e->vt = TT__LIKELY(cat->opt.mode == TT_MODE_DISTILLER) ? tt_catalyst_now(cat)
-                                                                : e->t_enter - cat->vt_base;
+        e->t_enter = tt__clock_now(&cat->clock);
+        e->vt = tt_catalyst_now(cat);
     }
 
-    tt__frame saved = tt__enter(cat, o, e);
-    uint16_t flags = run(cat, o, args, nargs, e);
+    tt__frame saved = tt__enter(cat, o, seq);
+    uint16_t flags = run(cat, o, args, nargs, e != NULL);
     tt__leave(cat, saved);
     flags |= cat->exec_flags | (o->flags & TT_EF_EXTRA);
 
     if (e) {
-        double t_exit = tt__clock_now(&cat->clock);
-        tt__entry_set_exit(&cat->trace, e, t_exit); /* no memory: t_enter */
-        if (cat->opt.mode == TT_MODE_CATALYST)
-            cat->rec_t = t_exit;
+        tt__entry_set_exit(&cat->trace, e, tt__clock_now(&cat->clock)); /* no memory: t_enter */
         e->state_exit = (int16_t)t->state;
         if (cat->sparkling)
             flags |= TT_EF_SPARKLING;
@@ -149,5 +152,73 @@ void tt__execute(tt_catalyst *cat, tt__order *o, tt_trace_entry *e)
             snapshot(cat, t, e, 1);
     } else {
         tt__order_clear(o);
+    }
+}
+
+/* Run one order, recording it in the flight recorder's ring: plain stores,
+ * the order's values moved in (no allocation, no formatting), one clock read
+ * (back to back, a sparkle's exit time is the next one's enter time), and the
+ * tonic's statistics counted. */
+void tt__execute_rec(tt_catalyst *cat, tt__order *o)
+{
+    tt__recorder *rec = &cat->rec;
+    tt__rec *r = &rec->ring[rec->head];
+    if (TT__UNLIKELY(r->flags & TT__OF_OWNS))
+        tt__rec_clear(r);
+    tt_tonic *t = o->tonic;
+    uint64_t seq = rec->seq + 1;
+    TAKE_ORDER(r, t, o);
+    r->cause = o->cause;
+    const tt_value *args = r->a.inl;
+    size_t nargs = o->nargs;
+    uint16_t owns = o->flags & TT__OF_OWNS;
+    if (nargs) {
+        /* the record takes over the order's values */
+        if (nargs <= TT__INLINE_ARGS) {
+            memcpy(r->a.inl, o->inl, sizeof r->a.inl);
+        } else {
+            r->a.heap = o->args;
+            args = o->args;
+        }
+        o->args = o->inl;
+        o->nargs = 0;
+        o->flags &= (uint16_t)~TT__OF_OWNS;
+    }
+    r->nargs = (uint16_t)nargs;
+    r->flags = owns; /* what a crash leaves */
+    uint64_t t0 = rec->t ? rec->t : tt__ticks(&cat->clock);
+    r->t_enter = t0;
+
+    tt__frame saved = tt__enter(cat, o, seq);
+    uint16_t flags = run(cat, o, args, nargs, true);
+    tt__leave(cat, saved);
+    flags |= cat->exec_flags | (o->flags & TT_EF_EXTRA);
+    if (cat->sparkling)
+        flags |= TT_EF_SPARKLING;
+
+    uint64_t t1 = tt__ticks(&cat->clock);
+    rec->t = t1;
+    r->t_exit = t1;
+    r->state_exit = (int16_t)t->state;
+    r->flags = flags | owns;
+    rec->seq = seq;
+    if (TT__UNLIKELY(cat->queue.len > cat->q_high)) { /* for lint.c */
+        cat->q_high = cat->queue.len;
+        cat->q_high_seq = seq;
+    }
+    if (TT__UNLIKELY(++rec->head == rec->cap))
+        tt__rec_wrap(rec); /* may move the ring: r is stale */
+
+    uint32_t serial = t->l.serial;
+    tt__stat *st = TT__LIKELY(serial < rec->n_stats) ? &rec->stats[serial]
+                                                      : tt__rec_stat_grow(rec, serial);
+    if (TT__LIKELY(st != NULL)) {
+        uint64_t d = t1 - t0;
+        st->sparkles++;
+        st->busy += d;
+        if (d > st->longest)
+            st->longest = d;
+        if (flags & TT_EF_DROPPED)
+            st->dead_letters++;
     }
 }

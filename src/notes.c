@@ -22,7 +22,11 @@
 static void prune(tt_catalyst *cat)
 {
     size_t k = 0;
-    while (k < cat->n_notes && cat->notes[k].seq < cat->trace.first)
+    size_t kept = tt__rec_kept(&cat->rec);
+    uint64_t first = kept ? cat->rec.seq - kept + 1 : cat->trace.first;
+    if (kept && cat->trace.last && cat->trace.first < first)
+        first = cat->trace.first; /* converted entries still shown */
+    while (k < cat->n_notes && cat->notes[k].seq < first)
         free(cat->notes[k++].text);
     if (k) {
         memmove(cat->notes, cat->notes + k, (cat->n_notes - k) * sizeof *cat->notes);
@@ -59,15 +63,15 @@ int tt__note_add(tt_catalyst *cat, uint64_t seq, const char *text)
 /* Note on the entry of the running sparkle (nothing outside a traced one). */
 void tt__note_sparkle(tt_catalyst *cat, bool error, const char *fmt, ...)
 {
-    tt_trace_entry *e = cat->exec_entry;
-    if (!cat->in_sparkle || !e)
+    uint64_t seq = cat->exec_seq;
+    if (!cat->in_sparkle || !seq)
         return;
     char buf[600];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    if (tt__note_add(cat, tt__entry_seq(e), buf) < 0)
+    if (tt__note_add(cat, seq, buf) < 0)
         return;
     cat->exec_flags |= TT_EF_NOTE;
     if (error && !(cat->exec_flags & TT_EF_ERROR)) {

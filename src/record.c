@@ -2,14 +2,23 @@
  * record.c: the flight recorder of the production Catalyst.
  *
  * With tt_catalyst_record(cat, n), tt_catalyst_run records every sparkle it
- * runs in the catalyst's trace, the same entries the Distiller records
- * (tonic, sparkle, args, source, cause, states, timestamps), and the trace
- * keeps at least the last n (whole chunks are dropped from the front).
- * tt_catalyst_write_record writes exactly the last n as one run dictionary,
- * the JSON ttdb exports, through a temporary file renamed into place.  The
- * loop's only cost while recording is off is one predictable branch per
- * order; a snapshot asked for from another thread is taken between two
- * sparkles, through the flag the loop already polls for tt_catalyst_stop.
+ * runs in a ring of the last n fixed-size plain records (tt__rec): the ids of
+ * the tonic, sparkle, source and states, the cause, the flags, the order's
+ * argument values moved in as they are, and raw clock readings.  Filling one
+ * is a few stores: no allocation, no formatting, one clock read (the TSC
+ * where it is invariant, else CLOCK_REALTIME; a coarse clock would be as
+ * cheap but too blunt for the busy times below).  The records become the
+ * entries the Distiller records (tt_trace_entry, in cat->trace) only when
+ * someone asks for them: tt_catalyst_write_record, a live viewer, or
+ * tt_trace_get; then the trace JSON is written from them as ttdb exports it.
+ * The loop also counts per-tonic statistics over the whole run (sparkles,
+ * busy time, longest sparkle, dead letters: tt_tonic_stats).
+ *
+ * tt_catalyst_write_record writes exactly the last n as one run dictionary
+ * through a temporary file renamed into place.  The loop's only cost while
+ * recording is off is one predictable branch per order; a snapshot asked
+ * for from another thread is taken between two sparkles, through the flag
+ * the loop already polls for tt_catalyst_stop.
  */
 #include "tt-int.h"
 
@@ -18,6 +27,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+static void rec_free_ring(tt__recorder *rec);
 
 /* Record the last n sparkles (0: stop recording). */
 int tt_catalyst_record(tt_catalyst *cat, size_t n)
@@ -30,12 +41,193 @@ int tt_catalyst_record(tt_catalyst *cat, size_t n)
                        "traces anyway)");
     if (cat->in_sparkle)
         return tt__err(cat, -TT_EBUSY, "cannot change the recorder inside a sparkle");
+    if (n == cat->record_n)
+        return 0;
+    tt__recorder *rec = &cat->rec;
+    tt__rec *ring = NULL;
+    size_t cap = n < 4096 ? n : 4096; /* grows up to n as it fills */
+    if (n && !(ring = calloc(cap, sizeof *ring)))
+        return tt__err(cat, -TT_ENOMEM, "out of memory for a recorder of %zu sparkles", n);
+    /* what was recorded stays readable as trace entries */
+    tt__record_sync(cat);
+    rec_free_ring(rec);
     if (n && !cat->record_n) {
         tt__clock_anchor(&cat->clock);
         cat->vt_base = cat->clock.wall - tt_catalyst_now(cat);
     }
+    rec->ring = ring;
+    rec->cap = cap;
+    rec->n = n;
     cat->record_n = n;
     cat->trace.ring = n;
+    return 0;
+}
+
+/* Free a record's values. */
+void tt__rec_clear(tt__rec *r)
+{
+    tt_value *v = r->nargs > TT__INLINE_ARGS ? r->a.heap : r->a.inl;
+    for (size_t i = 0; i < r->nargs; i++) {
+        tt_type t = v[i].type;
+        if (t == TT_T_STR || t == TT_T_LIST || t == TT_T_MAP)
+            tt_value_clear(&v[i]);
+    }
+    if (r->nargs > TT__INLINE_ARGS)
+        free(r->a.heap);
+    r->nargs = 0;
+}
+
+/* Free the ring (the statistics and the numbering stay). */
+static void rec_free_ring(tt__recorder *rec)
+{
+    for (size_t i = 0; rec->ring && i < rec->cap; i++)
+        if (rec->ring[i].nargs)
+            tt__rec_clear(&rec->ring[i]);
+    free(rec->ring);
+    rec->ring = NULL;
+    rec->cap = rec->head = 0;
+    rec->wrapped = false;
+    rec->n = 0;
+}
+
+/* Free the recorder (catalyst teardown). */
+void tt__record_free(tt_catalyst *cat)
+{
+    rec_free_ring(&cat->rec);
+    free(cat->rec.stats);
+    cat->rec.stats = NULL;
+    cat->rec.n_stats = 0;
+}
+
+/* The ring is full at head: grow it towards n, else start over at 0. */
+void tt__rec_wrap(tt__recorder *rec)
+{
+    if (rec->cap < rec->n && !rec->wrapped) {
+        size_t cap = rec->cap * 2 < rec->n ? rec->cap * 2 : rec->n;
+        tt__rec *p = realloc(rec->ring, cap * sizeof *p);
+        if (p) {
+            memset(p + rec->cap, 0, (cap - rec->cap) * sizeof *p);
+            rec->ring = p;
+            rec->cap = cap;
+            return; /* head goes on at the old cap */
+        }
+        /* out of memory: keep the last cap only */
+    }
+    rec->head = 0;
+    rec->wrapped = true;
+}
+
+/* The sparkle being recorded at head crashed: close its record as
+ * tt__execute_rec would have, flagged crashed. */
+void tt__rec_crashed(tt_catalyst *cat, int why)
+{
+    tt__recorder *rec = &cat->rec;
+    cat->crash_sig = why;
+    tt__rec *r = &rec->ring[rec->head];
+    uint16_t flags = TT_EF_CRASHED | cat->exec_flags;
+    if (cat->exec)
+        flags |= cat->exec->flags & TT_EF_EXTRA;
+    if (cat->sparkling)
+        flags |= TT_EF_SPARKLING;
+    r->t_exit = tt__ticks(&cat->clock);
+    r->state_exit = cat->current ? (int16_t)cat->current->state : r->state_enter;
+    r->flags = flags;
+    rec->seq++;
+    if (++rec->head == rec->cap)
+        tt__rec_wrap(rec);
+    cat->exec_seq = 0;
+    cat->in_sparkle = false;
+    cat->current = NULL;
+    cat->exec = NULL;
+    cat->frame = (tt__frame){NULL, TT_N_EMPTY, -1, 0};
+}
+
+/* Room for the statistics of tonic serial. */
+tt__stat *tt__rec_stat_grow(tt__recorder *rec, uint32_t serial)
+{
+    size_t n = rec->n_stats ? rec->n_stats : 16;
+    while (n <= serial)
+        n *= 2;
+    tt__stat *p = realloc(rec->stats, n * sizeof *p);
+    if (!p)
+        return NULL;
+    memset(p + rec->n_stats, 0, (n - rec->n_stats) * sizeof *p);
+    rec->stats = p;
+    rec->n_stats = n;
+    return &p[serial];
+}
+
+/* The record with number seq, NULL if not held. */
+const tt__rec *tt__rec_get(const tt__recorder *rec, uint64_t seq)
+{
+    size_t kept = tt__rec_kept(rec);
+    if (seq == 0 || seq > rec->seq || rec->seq - seq >= kept)
+        return NULL;
+    size_t back = (size_t)(rec->seq - seq) + 1; /* 1: the slot before head */
+    return &rec->ring[(rec->head + rec->cap - back) % rec->cap];
+}
+
+/* Convert the held records that cat->trace lacks into trace entries (in
+ * order; the trace starts over when the ring went past its end). */
+void tt__record_sync(tt_catalyst *cat)
+{
+    tt__recorder *rec = &cat->rec;
+    tt__trace *t = &cat->trace;
+    size_t kept = tt__rec_kept(rec);
+    if (!kept || t->last == rec->seq)
+        return;
+    uint64_t first = rec->seq - kept + 1;
+    if (t->last + 1 < first || t->last > rec->seq) {
+        size_t ring = t->ring;
+        tt__trace_free(t);
+        tt__trace_init(t, ring);
+        t->first = t->first_chunk_seq = first;
+        t->last = first - 1;
+    }
+    for (uint64_t s = t->last + 1; s <= rec->seq; s++) {
+        const tt__rec *r = tt__rec_get(rec, s);
+        tt_trace_entry *e = tt__trace_append(t);
+        if (!e)
+            return; /* out of memory: the rest another time */
+        e->id = r->id;
+        e->tonic = r->tonic;
+        e->sparkle = r->sparkle;
+        e->src_id = r->src_id;
+        e->src_obj = r->src_obj;
+        e->src_sparkle = r->src_sparkle;
+        e->state_enter = r->state_enter;
+        e->state_exit = r->state_exit;
+        e->flags = r->flags;
+        e->t_enter = tt__ticks_wall(&cat->clock, r->t_enter);
+        /* without memory for the packed parts: no cause, exit = enter */
+        if (r->cause)
+            tt__entry_set_cause(t, e, r->cause);
+        tt__entry_set_exit(t, e, tt__ticks_wall(&cat->clock, r->t_exit));
+        e->vt = e->t_enter - cat->vt_base;
+        const tt_value *v = r->nargs > TT__INLINE_ARGS ? r->a.heap : r->a.inl;
+        if (r->nargs && (e->args = tt__trace_alloc(t, tt__entry_seq(e), r->nargs * sizeof *e->args))) {
+            size_t i = 0;
+            while (i < r->nargs && tt_value_copy(&e->args[i], &v[i]) == 0)
+                i++;
+            e->nargs = (uint16_t)i; /* out of memory: the values copied */
+        }
+    }
+}
+
+/* A tonic's statistics over the recorded run. */
+int tt_tonic_stats(const tt_tonic *t, tt_tonic_stats_info *out)
+{
+    if (!t || !out)
+        return -TT_EINVAL;
+    memset(out, 0, sizeof *out);
+    const tt_catalyst *cat = t->cat;
+    if (t->l.serial >= cat->rec.n_stats)
+        return 0;
+    const tt__stat *st = &cat->rec.stats[t->l.serial];
+    out->sparkles = st->sparkles;
+    out->dead_letters = st->dead_letters;
+    out->busy = tt__ticks_span(&cat->clock, st->busy);
+    out->longest = tt__ticks_span(&cat->clock, st->longest);
     return 0;
 }
 
@@ -50,6 +242,7 @@ int tt_catalyst_crash_signal(const tt_catalyst *cat)
 /* Write the recorded entries as one run to f. */
 static int write_run(tt_catalyst *cat, FILE *f, const char *why)
 {
+    tt__record_sync(cat);
     tt__trace *t = &cat->trace;
     uint64_t first = t->first;
     if (t->last >= first && cat->record_n && t->last - first + 1 > cat->record_n)
@@ -164,7 +357,7 @@ void tt__record_snapshot(tt_catalyst *cat)
     if (path)
         cat->record_rc = tt_catalyst_write_record(cat, path, "snapshot");
     free(path);
-    cat->rec_t = 0;
+    cat->rec.t = 0;
 }
 
 /* Run fn on the catalyst's thread between two sparkles (any thread). */
@@ -197,5 +390,5 @@ void tt__record_call(tt_catalyst *cat)
     cat->call_fn = NULL;
     pthread_cond_broadcast(&cat->call_cond);
     pthread_mutex_unlock(&cat->inbox_lock);
-    cat->rec_t = 0;
+    cat->rec.t = 0;
 }

@@ -409,8 +409,14 @@ TT_EXTERN int tt_catalyst_stop(tt_catalyst *cat);
 
 /* The flight recorder (production Catalyst only).  Record every sparkle
  * tt_catalyst_run runs, with the fields of the Distiller's trace (tonic,
- * sparkle, args, source, cause, states, timestamps), keeping at least the
- * last n (0 stops recording).  Cheap enough to leave on (doc/performance.md).
+ * sparkle, args, source, cause, states, timestamps), keeping exactly the
+ * last n (0 stops recording; changing n starts a new ring, what was
+ * recorded stays readable with tt_trace_get).  The loop fills plain records
+ * (no allocation, one clock read a sparkle); they become trace entries
+ * (tt_trace_get, tt_trace_last_seq) when asked for, on the catalyst's thread
+ * between sparkles or after the run.  Cheap enough to leave on
+ * (doc/performance.md).  While recording, the catalyst also counts
+ * tt_tonic_stats over the whole run.
  * With contain_crashes, a sparkle that crashes is recorded with "ran":
  * "crashed" as the last entry and tt_catalyst_run returns -TT_ECRASHED
  * ("crashed: SIGSEGV in TONIC.SPARKLE"); the process cannot be trusted after
@@ -419,6 +425,16 @@ TT_EXTERN int tt_catalyst_stop(tt_catalyst *cat);
 TT_EXTERN int tt_catalyst_record(tt_catalyst *cat, size_t n);
 /* The n of tt_catalyst_record (0: not recording). */
 TT_EXTERN size_t tt_catalyst_record_size(const tt_catalyst *cat);
+/* A tonic's statistics, counted by the recording Catalyst over the whole
+ * run (not only the entries the ring holds); all zero when it never ran
+ * while recording. */
+typedef struct tt_tonic_stats_info {
+    uint64_t sparkles;      /* sparkles run (dead letters included) */
+    uint64_t dead_letters;  /* orders that reached it unregistered */
+    double busy;            /* seconds spent in its sparkles */
+    double longest;         /* seconds of its longest sparkle */
+} tt_tonic_stats_info;
+TT_EXTERN int tt_tonic_stats(const tt_tonic *t, tt_tonic_stats_info *out);
 /* Write exactly the last n recorded entries to path as one run dictionary
  * (the JSON `ttdb -trace` opens: status, "sparkle_trace", stop_condition
  * [why] (NULL: "recorded"), extensions on), through a temporary file renamed

@@ -483,11 +483,19 @@ const char *tt_entry_state_exit(const tt_catalyst *cat, const tt_trace_entry *e)
     return tt_tonic_state_at(cat->tonics[e->tonic], e->state_exit);
 }
 
-uint64_t tt_trace_first_seq(const tt_catalyst *cat) { return cat ? cat->trace.first : 1; }
-uint64_t tt_trace_last_seq(const tt_catalyst *cat) { return cat ? cat->trace.last : 0; }
+/* A recording production catalyst converts its raw records first. */
+static const tt_catalyst *synced(const tt_catalyst *cat)
+{
+    if (cat && cat->rec.seq != cat->trace.last && tt__rec_kept(&cat->rec))
+        tt__record_sync((tt_catalyst *)cat);
+    return cat;
+}
+
+uint64_t tt_trace_first_seq(const tt_catalyst *cat) { return synced(cat) ? cat->trace.first : 1; }
+uint64_t tt_trace_last_seq(const tt_catalyst *cat) { return synced(cat) ? cat->trace.last : 0; }
 const tt_trace_entry *tt_trace_get(const tt_catalyst *cat, uint64_t seq)
 {
-    return cat ? tt__trace_get(&cat->trace, seq) : NULL;
+    return synced(cat) ? tt__trace_get(&cat->trace, seq) : NULL;
 }
 size_t tt_trace_memory(const tt_catalyst *cat) { return cat ? cat->trace.bytes : 0; }
 

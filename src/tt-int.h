@@ -15,6 +15,7 @@
 #include "tt-contract.h"
 
 #include <pthread.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdatomic.h>
 
@@ -68,6 +69,23 @@ static inline uint64_t tt__tsc_now(void)
 #endif
     return 0;
 }
+/* The flight recorder's raw clock: TSC ticks where the TSC is invariant (the
+ * clock's tsc is then nonzero), else CLOCK_REALTIME nanoseconds; turned into
+ * wall-clock seconds only when the records are converted. */
+TT__INTERNAL uint64_t tt__ticks_slow(void);
+static inline uint64_t tt__ticks(const tt__clock *c)
+{
+#if defined(__x86_64__)
+    if (TT__LIKELY(c->tsc))
+        return __rdtsc();
+#endif
+    (void)c;
+    return tt__ticks_slow();
+}
+/* Wall-clock seconds of a tt__ticks() reading. */
+TT__INTERNAL double tt__ticks_wall(const tt__clock *c, uint64_t ticks);
+/* Seconds in a span of tt__ticks(). */
+TT__INTERNAL double tt__ticks_span(const tt__clock *c, uint64_t ticks);
 /* Set the catalyst's error message (printf style); returns code. */
 TT__INTERNAL int tt__err(tt_catalyst *cat, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -502,6 +520,67 @@ typedef struct tt__note {
     char *text;
 } tt__note;
 
+/* The flight recorder (record.c): a ring of fixed-size plain records, one a
+ * sparkle, filled by the production loop without allocating or formatting;
+ * they become trace entries (tt_trace_entry in cat->trace) only when someone
+ * asks: a write, a live viewer, tt_trace_get. */
+typedef struct tt__rec {
+    uint64_t t_enter, t_exit; /* tt__ticks() */
+    uint64_t cause;
+    uint32_t tonic;           /* serial */
+    int32_t id;
+    uint32_t sparkle;
+    uint32_t src_obj, src_sparkle;
+    int32_t src_id;
+    int16_t state_enter, state_exit;
+    uint16_t flags, nargs;
+    union {                   /* the order's values, moved in */
+        tt_value inl[TT__INLINE_ARGS]; /* nargs <= TT__INLINE_ARGS */
+        tt_value *heap;
+    } a;
+} tt__rec;
+
+/* Per-tonic statistics over the whole recorded run (tt_tonic_stats). */
+typedef struct tt__stat {
+    uint64_t sparkles, dead_letters;
+    uint64_t busy, longest;   /* in tt__ticks() */
+} tt__stat;
+
+typedef struct tt__recorder {
+    tt__rec *ring;
+    size_t cap;               /* allocated slots, grows up to n */
+    size_t n;                 /* keep the last n (0: off) */
+    size_t head;              /* slot of the next record */
+    bool wrapped;             /* head went round: the ring is full */
+    uint64_t seq;             /* seq of the last record (0: none) */
+    uint64_t t;               /* the last exit time while sparkles run back
+                                 to back (one clock read a sparkle); 0 after
+                                 the loop waited */
+    tt__stat *stats;          /* by tonic serial */
+    size_t n_stats;
+} tt__recorder;
+
+/* How many records the ring holds. */
+static inline size_t tt__rec_kept(const tt__recorder *r)
+{
+    return r->wrapped ? r->cap : r->head;
+}
+/* Free a record's values. */
+TT__INTERNAL void tt__rec_clear(tt__rec *r);
+/* The ring is full at head: wrap, or grow towards n. */
+TT__INTERNAL void tt__rec_wrap(tt__recorder *rec);
+/* Room for the statistics of tonic serial; NULL without memory. */
+TT__INTERNAL tt__stat *tt__rec_stat_grow(tt__recorder *rec, uint32_t serial);
+/* Free the ring and the statistics. */
+TT__INTERNAL void tt__record_free(tt_catalyst *cat);
+/* The sparkle in the slot at head crashed (why: as tt__guarded_call's):
+ * close its record and put the loop back in order. */
+TT__INTERNAL void tt__rec_crashed(tt_catalyst *cat, int why);
+/* Convert the records not in cat->trace yet into trace entries. */
+TT__INTERNAL void tt__record_sync(tt_catalyst *cat);
+/* The record with number seq, NULL if not held. */
+TT__INTERNAL const tt__rec *tt__rec_get(const tt__recorder *rec, uint64_t seq);
+
 typedef struct tt__frame {
     tt__liquid *obj;     /* NULL: external */
     uint32_t sparkle;    /* name id; for an external source its label ("") */
@@ -561,7 +640,7 @@ struct tt_catalyst {
                                 extras take it over): tt__drain_from */
     const tt__order *exec;   /* the order running now */
     uint16_t exec_flags;     /* TT_EF_* a builtin sets on the running entry */
-    tt_trace_entry *exec_entry; /* its trace entry, NULL when not traced */
+    uint64_t exec_seq;       /* its seq (entry or record), 0 when not traced */
     char exec_error[600];    /* the first error noted in it (TT_EF_ERROR) */
     tt__note *notes;         /* notes of entries, by seq (notes.c) */
     struct tt__lints *lints; /* lint.c, once asked for */
@@ -582,8 +661,6 @@ struct tt_catalyst {
     double vt;               /* virtual clock */
     tt__clock clock;         /* trace timestamps */
     double vt_base;          /* production recorder: wall clock at t0 */
-    double rec_t;            /* its last exit time while sparkles run back to
-                                back; 0 after the loop waited */
     uint64_t timer_tsc;      /* production loop: the time-stamp counter before
                                 which no timer can be due (0: read the clock) */
 
@@ -601,6 +678,8 @@ struct tt_catalyst {
     bool trace_oom;          /* a probe snapshot of this sparkle lacked memory */
     char probe_crash[512];    /* "crashed: SIGSEGV in probe T.P", "" when none */
     int crash_sig;           /* signal of the last contained crash, -1 watchdog */
+    sigjmp_buf *loop_jmp;    /* tt_catalyst_run's, while it runs with
+                                contain_crashes and no watchdog */
     bool crash_owned;        /* counted among the catalysts that contain crashes */
     const tt_contract *probe_contract; /* probes to take during a run */
     struct tt__probe_plan **plan;      /* per tonic serial, resolved lazily */
@@ -610,6 +689,7 @@ struct tt_catalyst {
     struct tt__recorded *recorded;     /* a trace read back: nothing runs */
 
     /* flight recorder (production) */
+    tt__recorder rec;
     size_t record_n;         /* record the last N sparkles; 0 off */
     char *record_path;       /* a snapshot asked for by another thread */
     int record_rc;           /* result of the last requested snapshot */
@@ -704,17 +784,18 @@ static inline void tt__drain_from(tt_catalyst *cat, const tt__order *o)
 /* Run one order (already popped) with tracing (trace != NULL) or without. */
 TT__INTERNAL void tt__execute(tt_catalyst *cat, tt__order *o, tt_trace_entry *e);
 
-/* Make o the running order (entry e or NULL); returns the frame to restore. */
-static inline tt__frame tt__enter(tt_catalyst *cat, const tt__order *o, tt_trace_entry *e)
+/* Make o the running order (entry or record seq, 0: untraced); returns
+ * the frame to restore. */
+static inline tt__frame tt__enter(tt_catalyst *cat, const tt__order *o, uint64_t seq)
 {
     tt_tonic *t = o->tonic;
     tt__frame saved = cat->frame;
-    cat->frame = (tt__frame){&t->l, o->sparkle, t->l.id, e ? tt__entry_seq(e) : 0};
+    cat->frame = (tt__frame){&t->l, o->sparkle, t->l.id, seq};
     cat->current = t;
     cat->in_sparkle = true;
     cat->exec = o;
     cat->exec_flags = 0;
-    cat->exec_entry = e;
+    cat->exec_seq = seq;
     cat->ran_any = true;
     return saved;
 }
@@ -722,7 +803,7 @@ static inline tt__frame tt__enter(tt_catalyst *cat, const tt__order *o, tt_trace
 /* The running order has returned. */
 static inline void tt__leave(tt_catalyst *cat, tt__frame saved)
 {
-    cat->exec_entry = NULL;
+    cat->exec_seq = 0;
     cat->in_sparkle = false;
     cat->current = NULL;
     cat->exec = NULL;
@@ -752,12 +833,14 @@ static inline void tt__execute_plain(tt_catalyst *cat, tt__order *o)
         tt__execute(cat, o, NULL);
         return;
     }
-    tt__frame saved = tt__enter(cat, o, NULL);
+    tt__frame saved = tt__enter(cat, o, 0);
     tt__impl_call(impl, sp->nargs, t, o->args);
     tt__leave(cat, saved);
     tt__order_clear(o);
 }
 
+/* Run one order recording it in the flight recorder's ring. */
+TT__INTERNAL void tt__execute_rec(tt_catalyst *cat, tt__order *o);
 /* The handler that would run for this order right now. */
 TT__INTERNAL int tt__to_state_index(tt_tonic *self, int idx, bool force);
 
@@ -829,6 +912,10 @@ TT__INTERNAL void tt__record_call(tt_catalyst *cat);
  * watchdog) or -2 (tt_distiller_abort). */
 TT__INTERNAL int tt__guarded_call(tt_catalyst *cat, const tt__impl *impl, size_t nargs,
                                   tt_tonic *self, const tt_value *args);
+/* The same under the jump buffer of tt_catalyst_run (cat->loop_jmp): a
+ * crash returns there. */
+TT__INTERNAL void tt__loop_guarded_call(tt_catalyst *cat, const tt__impl *impl, size_t nargs,
+                                        tt_tonic *self, const tt_value *args);
 /* value.c: how deep v nests, counted at most to limit + 1. */
 TT__INTERNAL size_t tt__value_depth(const tt_value *v, size_t limit);
 TT__INTERNAL const char *tt__signame(int sig);

@@ -82,47 +82,27 @@ static void put_trace(FILE *f, tt_catalyst *cat, uint64_t from, uint64_t to)
     fputs("], \"stop_condition\": [\"live\"]}", f);
 }
 
-/* Per-tonic statistics over the recorded window. */
+/* Per-tonic statistics, counted by the Catalyst over the whole run. */
 static void put_stats(FILE *f, tt_catalyst *cat)
 {
     size_t n = tt_tonic_count(cat);
-    double *busy = calloc(n + 1, sizeof *busy), *longest = calloc(n + 1, sizeof *longest);
-    uint64_t *runs = calloc(n + 1, sizeof *runs), *dead = calloc(n + 1, sizeof *dead);
-    uint64_t first = tt_trace_first_seq(cat), last = tt_trace_last_seq(cat);
-    for (uint64_t s = first; busy && longest && runs && dead && s <= last && last; s++) {
-        const tt_trace_entry *e = tt_trace_get(cat, s);
-        if (!e || e->tonic >= n)
-            continue;
-        double d = tt_entry_t_exit(e) - e->t_enter;
-        runs[e->tonic]++;
-        busy[e->tonic] += d;
-        if (d > longest[e->tonic])
-            longest[e->tonic] = d;
-        if (e->flags & TT_EF_DROPPED)
-            dead[e->tonic]++;
-    }
     fputs("[", f);
     for (size_t i = 0; i < n; i++) {
         tt_tonic *t = tt_tonic_at(cat, i);
+        tt_tonic_stats_info st;
+        tt_tonic_stats(t, &st);
         fprintf(f, "%s{\"tonic\": ", i ? ", " : "");
         put_str(f, tt_tonic_name(t));
         fprintf(f, ", \"id\": %d, \"class\": ", tt_tonic_id(t));
         put_str(f, tt_tonic_class_name(t));
         fputs(", \"state\": ", f);
         put_str(f, tt_tonic_state_name(t));
-        if (runs && busy && longest && dead)
-            fprintf(f, ", \"sparkles\": %llu, \"busy_s\": %.9f, \"longest_s\": %.9f, "
-                       "\"dead_letters\": %llu}",
-                    (unsigned long long)runs[i], busy[i], longest[i],
-                    (unsigned long long)dead[i]);
-        else
-            fputs("}", f);
+        fprintf(f, ", \"sparkles\": %llu, \"busy_s\": %.9f, \"longest_s\": %.9f, "
+                   "\"dead_letters\": %llu}",
+                (unsigned long long)st.sparkles, st.busy, st.longest,
+                (unsigned long long)st.dead_letters);
     }
     fputs("]", f);
-    free(busy);
-    free(longest);
-    free(runs);
-    free(dead);
 }
 
 /* The queue and the timers. */

@@ -118,6 +118,36 @@ double tt__clock_now(const tt__clock *c)
     return tt__wall();
 }
 
+/* The recorder's clock without an invariant TSC: CLOCK_REALTIME in ns. */
+uint64_t tt__ticks_slow(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Wall-clock seconds of a tt__ticks reading. */
+double tt__ticks_wall(const tt__clock *c, uint64_t ticks)
+{
+#if defined(__x86_64__)
+    if (c->tsc)
+        return c->wall + ((double)ticks - (double)c->tsc) * tsc_scale;
+#endif
+    (void)c;
+    return (double)ticks * 1e-9;
+}
+
+/* Seconds in a span of tt__ticks. */
+double tt__ticks_span(const tt__clock *c, uint64_t ticks)
+{
+#if defined(__x86_64__)
+    if (c->tsc)
+        return (double)ticks * tsc_scale;
+#endif
+    (void)c;
+    return (double)ticks * 1e-9;
+}
+
 /* Monotonic seconds. */
 double tt__mono(void)
 {

@@ -114,6 +114,33 @@ static void test_ring_keeps_last_n(void **state)
     tt_catalyst_free(d);
 }
 
+/* The statistics count every sparkle of the run, not only the ring's. */
+static void test_stats_whole_run(void **state)
+{
+    (void)state;
+    tt_catalyst *cat = chain_catalyst(TT_MODE_CATALYST);
+    tt_tonic *chain = tt_tonic_at(cat, 1);
+    tt_tonic_stats_info st;
+    assert_int_equal(tt_tonic_stats(chain, &st), 0);
+    assert_int_equal(st.sparkles, 0);
+    assert_int_equal(tt_catalyst_record(cat, 3), 0);
+    assert_int_equal(tt_catalyst_run(cat), 0);
+    assert_int_equal(tt_trace_last_seq(cat) - tt_trace_first_seq(cat) + 1 >= 3, 1);
+    assert_int_equal(tt_tonic_stats(chain, &st), 0);
+    /* ttse__on_start, STEPS + 1 steps, and the finishing sparkles */
+    uint64_t own = 0;
+    for (uint64_t s = 1; s <= tt_trace_last_seq(cat); s++) {
+        const tt_trace_entry *e = tt_trace_get(cat, s);
+        own += e && e->tonic == 1;
+    }
+    assert_true(own <= 3);
+    assert_true(st.sparkles >= STEPS + 2);
+    assert_int_equal(st.dead_letters, 0);
+    assert_true(st.busy > 0 && st.longest > 0 && st.longest <= st.busy);
+    assert_int_equal(tt_tonic_stats(NULL, &st), -TT_EINVAL);
+    tt_catalyst_free(cat);
+}
+
 static void test_not_recording(void **state)
 {
     (void)state;
@@ -138,6 +165,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ring_keeps_last_n),
+        cmocka_unit_test(test_stats_whole_run),
         cmocka_unit_test(test_not_recording),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
