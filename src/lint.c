@@ -494,8 +494,8 @@ static int lint_queue(tt_catalyst *cat, tt__lints *L)
 static int catch_up(tt_catalyst *cat, tt__lints *L)
 {
     uint64_t last = cat->trace.last;
-    if (cat->in_sparkle && cat->exec_entry) /* asked from inside a sparkle */
-        last = tt_entry_seq(cat->exec_entry) - 1;
+    if (cat->in_sparkle && cat->exec_seq) /* asked from inside a sparkle */
+        last = cat->exec_seq - 1;
     if (L->next < cat->trace.first)
         L->next = cat->trace.first; /* dropped before lints were asked for */
     for (; L->next <= last; L->next++) {
@@ -522,6 +522,7 @@ int tt_lint_update(tt_catalyst *cat)
     if (!L)
         return -TT_ENOMEM;
     cat->trace.before_drop = before_drop;
+    tt__record_sync(cat); /* the flight recorder's records become entries */
     return catch_up(cat, L);
 }
 
