@@ -39,8 +39,10 @@ typedef struct request {
     pthread_cond_t c;
     bool done;
     bool snapshot;
+    bool has_since;   /* a snapshot with the entries after since */
     uint64_t since;
     size_t max;
+    size_t last_n;    /* a snapshot with the last last_n entries */
     char *out;
     size_t len;
 } request;
@@ -137,38 +139,80 @@ static void put_queue_timers(FILE *f, tt_catalyst *cat)
     fputs("]", f);
 }
 
+/* The lints of the recording (tt_lint_*), most serious first. */
+static void put_lints(FILE *f, tt_catalyst *cat)
+{
+    fputs("[", f);
+    size_t n = tt_lint_count(cat);
+    for (size_t i = 0; i < n; i++) {
+        tt_lint l;
+        if (tt_lint_get(cat, i, &l) < 0)
+            break;
+        fprintf(f, "%s{\"severity\": \"%s\", \"kind\": \"%s\", \"message\": ", i ? ", " : "",
+                tt_lint_severity_name(l.severity), tt_lint_kind_name(l.kind));
+        put_str(f, l.message);
+        fputs(", \"seqs\": [", f);
+        for (size_t k = 0; k < l.n_seqs; k++)
+            fprintf(f, "%s%llu", k ? ", " : "", (unsigned long long)l.seqs[k]);
+        fprintf(f, "], \"last_seq\": %llu, \"count\": %llu}", (unsigned long long)l.last_seq,
+                (unsigned long long)l.count);
+    }
+    fputs("]", f);
+}
+
+/* The entries after since that an answer carries: (*from, *to], and how
+ * many the ring dropped before the client read them. */
+static uint64_t window(tt_catalyst *cat, uint64_t since, size_t max, uint64_t *from,
+                       uint64_t *to)
+{
+    uint64_t first = tt_trace_first_seq(cat), last = tt_trace_last_seq(cat), lost = 0;
+    if (last && since + 1 < first) {
+        lost = first - 1 - since;
+        since = first - 1;
+    }
+    if (since > last)
+        since = last;
+    if (last - since > max)
+        last = since + max;
+    *from = since;
+    *to = last;
+    return lost;
+}
+
 /* On the catalyst's thread: render the answer to one request. */
 static void answer(tt_catalyst *cat, void *ud)
 {
     request *r = ud;
     FILE *f = open_memstream(&r->out, &r->len);
     if (f) {
-        uint64_t first = tt_trace_first_seq(cat), last = tt_trace_last_seq(cat);
-        if (r->snapshot) {
-            uint64_t from = last > SNAPSHOT_ENTRIES ? last - SNAPSHOT_ENTRIES : 0;
+        uint64_t last = tt_trace_last_seq(cat), from, to, lost = 0;
+        if (r->snapshot && !r->has_since) {
+            uint64_t first = tt_trace_first_seq(cat);
+            from = last > r->last_n ? last - r->last_n : 0;
             if (from + 1 < first)
                 from = first - 1;
+            to = last;
+        } else {
+            lost = window(cat, r->since, r->max, &from, &to);
+        }
+        if (r->snapshot) {
+            tt_lint_update(cat);
             fprintf(f, "{\"type\": \"snapshot\", \"pid\": %ld, \"finished\": %s, \"record_last\": %zu, "
-                       "\"last_seq\": %llu, ",
+                       "\"last_seq\": %llu, \"lost\": %llu, ",
                     (long)getpid(), tt_catalyst_finished(cat) ? "true" : "false",
-                    tt_catalyst_record_size(cat), (unsigned long long)last);
+                    tt_catalyst_record_size(cat), (unsigned long long)to,
+                    (unsigned long long)lost);
             put_queue_timers(f, cat);
             fputs(", \"tonics\": ", f);
             put_stats(f, cat);
+            fputs(", \"lints\": ", f);
+            put_lints(f, cat);
             fputs(", \"trace\": ", f);
-            put_trace(f, cat, from, last);
+            put_trace(f, cat, from, to);
         } else {
-            uint64_t from = r->since;
-            uint64_t lost = 0;
-            if (last && from + 1 < first) {
-                lost = first - 1 - from;
-                from = first - 1;
-            }
-            if (last > from && last - from > r->max)
-                last = from + r->max;
             fprintf(f, "{\"type\": \"entries\", \"lost\": %llu, \"last_seq\": %llu, \"trace\": ",
-                    (unsigned long long)lost, (unsigned long long)last);
-            put_trace(f, cat, from, last > from ? last : from);
+                    (unsigned long long)lost, (unsigned long long)to);
+            put_trace(f, cat, from, to);
         }
         fputs("}\n", f);
         fclose(f);
@@ -228,7 +272,11 @@ static void *viewer(void *arg)
         pthread_mutex_init(&r->m, NULL);
         pthread_cond_init(&r->c, NULL);
         r->snapshot = snap;
+        r->has_since = strstr(line, "\"since\"") != NULL;
         r->since = field(line, "\"since\"", 0);
+        r->last_n = (size_t)field(line, "\"last\"", SNAPSHOT_ENTRIES);
+        if (r->last_n > ENTRIES_MAX)
+            r->last_n = ENTRIES_MAX;
         r->max = (size_t)field(line, "\"max\"", ENTRIES_MAX);
         if (r->max == 0 || r->max > ENTRIES_MAX)
             r->max = ENTRIES_MAX;

@@ -10,7 +10,8 @@
  *   TT_COUNTDOWN_PRINT=1   print "countdown N", each number, "liftoff" and
  *                          "finished" on stdout (flushed at once);
  *   TT_COUNTDOWN_FOREVER=1 print "ready" and wait forever instead (to be
- *                          stopped with a signal);
+ *                          stopped with a signal); =tick: and tick every
+ *                          10 ms meanwhile (a live app for attach tests);
  *   TT_COUNTDOWN_CRASH=1   the second tick raises SIGSEGV (a crashing
  *                          sparkle, for `ttrun --record`).
  *
@@ -20,6 +21,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "tasktonic.h"
 
@@ -45,8 +47,11 @@ static void Countdown_ttsc__go(tt_tonic *self, int64_t n)
 {
     Countdown *d = TT_DATA(Countdown, self);
 
-    if (getenv("TT_COUNTDOWN_FOREVER")) {
+    const char *forever = getenv("TT_COUNTDOWN_FOREVER");
+    if (forever) {
         say("ready", 0);
+        if (strcmp(forever, "tick") == 0) /* remaining 0: ticks forever */
+            tt_timer_new(self, TT_TIMER_REPEAT, TICK_S, "tick", NULL);
         return;
     }
     d->remaining = n;

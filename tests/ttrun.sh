@@ -45,7 +45,7 @@ check() {
   fi
 }
 
-echo "1..18"
+echo "1..23"
 
 run
 check "no argument: usage on stderr, status 2" \
@@ -190,3 +190,47 @@ exec 3<&-
 r3=$?
 check "stopping the app removes the socket; attaching then fails in one line" \
   eval '[ $rc -eq 0 ] && ! [ -e "$sock" ] && [ $r3 -eq 1 ] && [ "$(wc -l <"$tmp/v3")" -eq 1 ] && grep -q "cannot attach to $sock" "$tmp/v3"'
+
+# --- live attach: a ticking app streams into the viewer ----------------------
+sock=$tmp/live.sock
+TT_COUNTDOWN_PRINT=1 TT_COUNTDOWN_FOREVER=tick \
+  $VALGRIND "$ttrun" --listen "$sock" "$mod" >"$tmp/fifo" 2>"$ERR" </dev/null &
+pid=$!
+exec 3<"$tmp/fifo"
+IFS= read -r line <&3
+
+# The sparkles Countdown ran, as the k-th `info stats` of $OUT says.
+ran() { grep '^Countdown ' "$OUT" | sed -n "${1}p" | awk '{print $3}'; }
+"$TTDB" -batch -q -attach "$sock" -ex "info stats" -ex "wait-entries 5 120" \
+  -ex "info stats" -ex "info trace 1" -ex "info lints" >"$OUT" 2>>"$ERR" </dev/null
+rc=$?
+check "ttdb -attach streams: wait-entries gets new entries, the statistics grow, lints come from the app" \
+  eval '[ $rc -eq 0 ] && grep -Eq "^[0-9]+ new entries in" "$OUT" && [ "$(ran 2)" -ge $(($(ran 1) + 5)) ] && grep -q "Countdown.ttse__on_tick" "$OUT" && grep -q "^no lints" "$OUT" && grep -q "^stream: [0-9]* entries received, 0 lost" "$OUT"'
+
+"$TTDB" -batch -q -attach "$sock" -ex "wait-entries 3 120" >"$tmp/v1" 2>&1 </dev/null &
+v1=$!
+"$TTDB" -batch -q -attach "$sock" -ex "wait-entries 3 120" >"$tmp/v2" 2>&1 </dev/null &
+v2=$!
+wait $v1; r1=$?
+wait $v2; r2=$?
+"$TTDB" -batch -q -attach "$sock" -ex "wait-entries 1 120" >"$tmp/v3" 2>&1 </dev/null
+r3=$?
+check "two viewers stream at once; after they detach the app runs on and streams to the next" \
+  eval '[ $r1 -eq 0 ] && [ $r2 -eq 0 ] && [ $r3 -eq 0 ] && grep -q "new entries in" "$tmp/v1" && grep -q "new entries in" "$tmp/v2" && grep -q "new entries in" "$tmp/v3" && kill -0 $pid'
+
+"$TTDB" -batch -q -attach "$sock" -ex "wait-entries 1 0" >"$tmp/v4" 2>&1 </dev/null
+r4=$?
+check "wait-entries: a bad count or timeout is a usage error" \
+  eval '[ $r4 -eq 1 ] && grep -q "usage: wait-entries K \[SECONDS\]" "$tmp/v4"'
+
+kill -TERM "$pid"
+wait "$pid"
+rc=$?
+cat <&3 >/dev/null
+exec 3<&-
+check "the ticking app stops cleanly after the viewers left" eval '[ $rc -eq 0 ]'
+
+"$TTDB" -batch -q -ex "wait-entries 1" >"$tmp/v5" 2>&1 </dev/null
+r5=$?
+check "wait-entries without an attached app says so in one line" \
+  eval '[ $r5 -eq 1 ] && [ "$(wc -l <"$tmp/v5")" -eq 1 ] && grep -q "wait-entries follows a live app" "$tmp/v5"'

@@ -1,33 +1,214 @@
 /*
  * attach.c: `ttdb -attach PATH`: a live app under `ttrun --listen PATH`.
  *
- * Attaching asks the app for a snapshot (doc/attach.md): its tonics with
- * their states and statistics, the queue, the running timers and the last
- * entries of its flight recorder.  The entries become a recorded session
- * (tt_trace_parse), so the panes, `info`, search and `export` show them as
- * they show a trace file; `info stats` prints the rest; `restart` asks for a
- * fresh snapshot.  ttdb never holds the app: it connects, asks, detaches.
+ * Attaching connects to the app's socket (doc/attach.md) and keeps the
+ * connection: every LIVE_PERIOD_MS the screen's loop asks for a snapshot
+ * with the entries after the last one seen (`"since"`): tonics with their
+ * states and statistics, the queue, the running timers, the lints and the
+ * new entries.  The entries are kept in a window of the last WINDOW_MAX,
+ * which becomes the recorded session again (tt_trace_parse) whenever new
+ * ones came, so the panes, `info`, search and `export` show the app as it
+ * runs.  The app never waits for ttdb: a viewer that falls behind its ring
+ * is told how many entries it lost.  In batch mode nothing polls by itself:
+ * `wait-entries K` asks until K new entries came (or fails after its
+ * timeout).  Closing ttdb (or `restart`, `file`) detaches; the app runs on.
  */
 #include "ttdb.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
 
-static json_t *g_snapshot; /* the last snapshot, or NULL */
+#define LIVE_PERIOD_MS 100    /* between two requests of the screen */
+#define WINDOW_MAX 5000       /* entries the live session keeps */
+#define FIRST_ENTRIES 1000    /* entries asked for when attaching */
+#define ANSWER_MAX_S 10.0     /* an answer later than this: the app hangs */
 
-/* Ask the app at path for a snapshot; the answer line (malloc'ed) or NULL
- * after printing why. */
-static char *ask_snapshot(const char *path)
+static struct {
+    int fd;                   /* -1: not connected */
+    char *buf;                /* what was read of the next answer */
+    size_t len, cap;
+    bool pending;             /* a request waits for its answer */
+    double sent;              /* when it was sent (now_mono) */
+    double next;              /* when the screen asks again */
+    json_t *snap;             /* the last snapshot */
+    json_t *window;           /* the entries kept, oldest first */
+    uint64_t last_seq;        /* the newest entry seen */
+    uint64_t lost;            /* entries lost since attaching */
+    uint64_t received;        /* entries received since attaching */
+    double rtt_last, rtt_min; /* request to answer, seconds */
+    bool ended;               /* the app went away */
+} A = {.fd = -1};
+
+static void attach_drop(void);
+
+/* Send one request line; false when the app went away. */
+static bool send_line(const char *line)
+{
+    size_t n = strlen(line);
+    while (n) {
+        ssize_t w = send(A.fd, line, n, MSG_NOSIGNAL);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return false;
+        line += w;
+        n -= (size_t)w;
+    }
+    return true;
+}
+
+/* Ask for the next snapshot (the entries after the last one seen). */
+static bool ask(bool first)
+{
+    char req[128];
+    if (first)
+        snprintf(req, sizeof req, "{\"cmd\": \"snapshot\", \"last\": %d}\n", FIRST_ENTRIES);
+    else
+        snprintf(req, sizeof req, "{\"cmd\": \"snapshot\", \"since\": %llu, \"max\": %d}\n",
+                 (unsigned long long)A.last_seq, WINDOW_MAX);
+    if (!send_line(req))
+        return false;
+    A.pending = true;
+    A.sent = now_mono();
+    return true;
+}
+
+/* Read what the socket has (without waiting); 1: a whole answer line is in
+ * A.buf, 0: not yet, -1: the app went away. */
+static int read_some(void)
+{
+    for (;;) {
+        char *nl = A.len ? memchr(A.buf, '\n', A.len) : NULL;
+        if (nl)
+            return 1;
+        if (A.cap - A.len < 65536) {
+            A.cap = A.cap ? A.cap * 2 : 1 << 17;
+            A.buf = xrealloc(A.buf, A.cap);
+        }
+        ssize_t r = recv(A.fd, A.buf + A.len, A.cap - A.len, MSG_DONTWAIT);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            return 0;
+        if (r <= 0)
+            return -1;
+        A.len += (size_t)r;
+    }
+}
+
+/* Wait at most timeout seconds for a whole answer: 1, 0 (timeout), -1. */
+static int wait_answer(double timeout)
+{
+    double end = now_mono() + timeout;
+    for (;;) {
+        int r = read_some();
+        if (r != 0)
+            return r;
+        double left = end - now_mono();
+        if (left <= 0)
+            return 0;
+        struct pollfd pfd = {.fd = A.fd, .events = POLLIN};
+        if (poll(&pfd, 1, (int)(left * 1000) + 1) < 0 && errno != EINTR)
+            return -1;
+    }
+}
+
+/* The window of entries as a run dictionary, parsed into a catalyst that
+ * becomes the session's. */
+static int rebuild(session *s)
+{
+    json_t *trace = json_object_get(A.snap, "trace");
+    json_t *run = json_pack("{s:O, s:O, s:[s]}", "status",
+                            json_object_get(trace, "status") ?: json_string("running"),
+                            "sparkle_trace", A.window, "stop_condition", "live");
+    char *text = run ? json_dumps(run, JSON_COMPACT) : NULL;
+    json_decref(run);
+    tt_catalyst *cat = NULL;
+    tt_error err = {0};
+    int rc = text ? tt_trace_parse(text, strlen(text), s->app_path, &cat, &err) : -TT_ENOMEM;
+    free(text);
+    if (rc < 0) {
+        out_error("%s", err.msg[0] ? err.msg : tt_strerror(rc));
+        return -1;
+    }
+    if (s->cat)
+        tt_catalyst_free(s->cat);
+    s->cat = NULL;
+    session_adopt_recorded(s, cat);
+    s->attached = true;
+    return 0;
+}
+
+/* Take the answer line in A.buf: 0, or -1 after printing why. */
+static int take_answer(session *s, bool first)
+{
+    char *nl = memchr(A.buf, '\n', A.len);
+    size_t n = (size_t)(nl - A.buf) + 1;
+    json_error_t jerr;
+    json_t *snap = json_loadb(A.buf, n, 0, &jerr);
+    memmove(A.buf, A.buf + n, A.len - n);
+    A.len -= n;
+    A.pending = false;
+    double rtt = now_mono() - A.sent;
+    A.rtt_last = rtt;
+    if (A.rtt_min == 0 || rtt < A.rtt_min)
+        A.rtt_min = rtt;
+    const json_t *trace = json_object_get(snap, "trace");
+    const char *type = json_string_value(json_object_get(snap, "type"));
+    if (!snap || !json_is_object(trace) || !type || strcmp(type, "snapshot") != 0) {
+        const char *e = json_string_value(json_object_get(snap, "error"));
+        out_error("%s: %s", s->app_path,
+                  e ? e : "the answer is not a snapshot (see doc/attach.md)");
+        json_decref(snap);
+        return -1;
+    }
+    json_t *entries = json_object_get(trace, "sparkle_trace");
+    uint64_t lost = (uint64_t)json_integer_value(json_object_get(snap, "lost"));
+    if (!first && lost) {
+        /* the ring dropped entries before they were asked for: the
+         * window starts again after the gap */
+        A.lost += lost;
+        json_array_clear(A.window);
+        out_warn("%s: %llu entries lost (the app's ring went past them before they "
+                 "were read; %llu in all)",
+                 s->app_path, (unsigned long long)lost, (unsigned long long)A.lost);
+    }
+    size_t got = json_array_size(entries);
+    json_array_extend(A.window, entries);
+    size_t have = json_array_size(A.window);
+    if (have > WINDOW_MAX) {
+        /* drop the oldest in one go */
+        json_t *keep = json_array();
+        for (size_t i = have - WINDOW_MAX; i < have; i++)
+            json_array_append(keep, json_array_get(A.window, i));
+        json_decref(A.window);
+        A.window = keep;
+    }
+    if (!first)
+        A.received += got;
+    A.last_seq = (uint64_t)json_integer_value(json_object_get(snap, "last_seq"));
+    json_decref(A.snap);
+    A.snap = snap;
+    if (got || first || !s->cat)
+        return rebuild(s);
+    frontend_changed(); /* states, statistics, queue */
+    return 0;
+}
+
+/* Connect to the app at path; false after printing why. */
+static bool connect_app(const char *path)
 {
     struct sockaddr_un sa = {.sun_family = AF_UNIX};
     if (strlen(path) >= sizeof sa.sun_path) {
         out_error("cannot attach to %s: the path is too long for a socket", path);
-        return NULL;
+        return false;
     }
     strcpy(sa.sun_path, path);
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -36,25 +217,10 @@ static char *ask_snapshot(const char *path)
                   strerror(errno), path);
         if (fd >= 0)
             close(fd);
-        return NULL;
+        return false;
     }
-    static const char req[] = "{\"cmd\": \"snapshot\"}\n";
-    FILE *f = fdopen(fd, "r+");
-    char *line = NULL;
-    size_t cap = 0;
-    if (!f || send(fd, req, sizeof req - 1, MSG_NOSIGNAL) < 0 || getline(&line, &cap, f) < 0) {
-        out_error("cannot attach to %s: the app did not answer", path);
-        free(line);
-        if (f)
-            fclose(f);
-        else
-            close(fd);
-        return NULL;
-    }
-    static const char bye[] = "{\"cmd\": \"detach\"}\n";
-    send(fd, bye, sizeof bye - 1, MSG_NOSIGNAL);
-    fclose(f);
-    return line;
+    A.fd = fd;
+    return true;
 }
 
 /* Attach to the app listening at path: its snapshot becomes the session. */
@@ -65,55 +231,140 @@ int session_attach(session *s, const char *path)
         free(s->app_path);
         s->app_path = xstrdup(path);
     }
-    char *line = ask_snapshot(s->app_path);
-    if (!line)
+    attach_drop();
+    if (!connect_app(s->app_path))
         return -1;
-    json_error_t jerr;
-    json_t *snap = json_loads(line, 0, &jerr);
-    free(line);
-    const json_t *trace = json_object_get(snap, "trace");
-    if (!snap || !json_is_object(trace) ||
-        strcmp(json_string_value(json_object_get(snap, "type")) ?: "", "snapshot") != 0) {
-        out_error("cannot attach to %s: the answer is not a snapshot (see doc/attach.md)",
-                  s->app_path);
-        json_decref(snap);
+    A.window = json_array();
+    if (!ask(true) || wait_answer(ANSWER_MAX_S) != 1) {
+        out_error("cannot attach to %s: the app did not answer", s->app_path);
+        attach_drop();
         return -1;
     }
-    char *text = json_dumps(trace, 0);
-    tt_catalyst *cat = NULL;
-    tt_error err = {0};
-    int rc = text ? tt_trace_parse(text, strlen(text), s->app_path, &cat, &err) : -TT_ENOMEM;
-    free(text);
-    if (rc < 0) {
-        out_error("%s", err.msg[0] ? err.msg : tt_strerror(rc));
-        json_decref(snap);
+    if (take_answer(s, true) < 0) {
+        attach_drop();
         return -1;
     }
-    json_decref(g_snapshot);
-    g_snapshot = snap;
-    session_adopt_recorded(s, cat);
-    s->attached = true;
+    A.next = now_mono() + LIVE_PERIOD_MS / 1e3;
     return 0;
+}
+
+/* Close the connection and forget the app (the app runs on). */
+static void attach_drop(void)
+{
+    if (A.fd >= 0) {
+        send_line("{\"cmd\": \"detach\"}\n");
+        close(A.fd);
+    }
+    A.fd = -1;
+    free(A.buf);
+    A.buf = NULL;
+    A.len = A.cap = 0;
+    A.pending = false;
+    json_decref(A.snap);
+    json_decref(A.window);
+    A.snap = A.window = NULL;
+    A.last_seq = A.lost = A.received = 0;
+    A.rtt_last = A.rtt_min = 0;
+    A.ended = false;
+}
+
+/* The app went away: keep showing what was seen. */
+static void app_ended(session *s)
+{
+    if (A.fd >= 0)
+        close(A.fd);
+    A.fd = -1;
+    A.pending = false;
+    A.ended = true;
+    out_warn("%s: the app went away; its last state stays shown", s->app_path);
+    frontend_changed();
+}
+
+/* Whether the session follows a live app now. */
+bool attach_live(void)
+{
+    return g_session.attached && A.fd >= 0;
+}
+
+/* What the screen's loop waits on: the socket while an answer is pending
+ * (-1 otherwise), and how long until the next request (-1: none). */
+int attach_poll_fd(void)
+{
+    return attach_live() && A.pending ? A.fd : -1;
+}
+
+int attach_timeout_ms(void)
+{
+    if (!attach_live() || A.pending)
+        return -1;
+    double left = A.next - now_mono();
+    return left <= 0 ? 0 : (int)(left * 1000) + 1;
+}
+
+/* The screen's loop: take an answer that came, ask again when it is time. */
+void attach_service(void)
+{
+    if (!attach_live())
+        return;
+    session *s = &g_session;
+    if (A.pending) {
+        int r = read_some();
+        if (r < 0) {
+            app_ended(s);
+            return;
+        }
+        if (r == 1)
+            take_answer(s, false);
+        else if (now_mono() - A.sent > ANSWER_MAX_S)
+            out_warn("%s: the app has not answered for %.0fs (a sparkle that does not "
+                     "return?)", s->app_path, now_mono() - A.sent);
+        return;
+    }
+    if (now_mono() >= A.next) {
+        A.next = now_mono() + LIVE_PERIOD_MS / 1e3;
+        if (!ask(false))
+            app_ended(s);
+    }
 }
 
 /* One line about the app just attached. */
 void session_describe_attach(session *s)
 {
-    const json_t *q = json_object_get(g_snapshot, "queue");
+    const json_t *q = json_object_get(A.snap, "queue");
     out_printf("%s: attached to pid %lld: %zu tonics, %lld queued, last entry #%lld%s; "
-               "nothing can run from here (`restart` refreshes)\n",
-               s->app_path, (long long)json_integer_value(json_object_get(g_snapshot, "pid")),
-               json_array_size(json_object_get(g_snapshot, "tonics")),
+               "live (nothing can run from here; `wait-entries N` in batch)\n",
+               s->app_path, (long long)json_integer_value(json_object_get(A.snap, "pid")),
+               json_array_size(json_object_get(A.snap, "tonics")),
                (long long)json_integer_value(json_object_get(q, "length")),
-               (long long)json_integer_value(json_object_get(g_snapshot, "last_seq")),
-               json_is_true(json_object_get(g_snapshot, "finished")) ? " (finished)" : "");
+               (long long)json_integer_value(json_object_get(A.snap, "last_seq")),
+               json_is_true(json_object_get(A.snap, "finished")) ? " (finished)" : "");
 }
 
-/* Free the snapshot (teardown). */
+/* "live: pid 42, queue 3, 2 timers" for the status line. */
+void attach_status(strbuf *b)
+{
+    if (!g_session.attached || !A.snap)
+        return;
+    const json_t *q = json_object_get(A.snap, "queue");
+    sb_printf(b, "%s pid %lld, queue %lld, %zu timer%s", A.ended ? "app gone:" : "live:",
+              (long long)json_integer_value(json_object_get(A.snap, "pid")),
+              (long long)json_integer_value(json_object_get(q, "length")),
+              json_array_size(json_object_get(A.snap, "timers")),
+              json_array_size(json_object_get(A.snap, "timers")) == 1 ? "" : "s");
+    if (A.lost)
+        sb_printf(b, ", %llu lost", (unsigned long long)A.lost);
+}
+
+/* Free everything (teardown). */
 void attach_shutdown(void)
 {
-    json_decref(g_snapshot);
-    g_snapshot = NULL;
+    attach_drop();
+}
+
+/* Detach when the session closes. */
+void attach_close(void)
+{
+    attach_drop();
 }
 
 static const char *str(const json_t *o, const char *k)
@@ -137,17 +388,16 @@ static void dur(char *buf, size_t n, double s)
 static int info_stats_exec(cmd_args *a)
 {
     (void)a;
-    if (!g_session.attached || !g_snapshot) {
+    if (!g_session.attached || !A.snap) {
         out_error("info stats shows a live app: attach with `ttdb -attach PATH` to "
                   "`ttrun --listen PATH APP`");
         return -1;
     }
-    const json_t *snap = g_snapshot, *q = json_object_get(snap, "queue");
-    out_printf("pid %lld, last entry #%lld; statistics over the recorded window (the last "
-               "%lld sparkles at most)\n",
+    const json_t *snap = A.snap, *q = json_object_get(snap, "queue");
+    out_printf("pid %lld%s, last entry #%lld; statistics over the whole run\n",
                (long long)json_integer_value(json_object_get(snap, "pid")),
-               (long long)json_integer_value(json_object_get(snap, "last_seq")),
-               (long long)json_integer_value(json_object_get(snap, "record_last")));
+               A.ended ? " (gone)" : "",
+               (long long)json_integer_value(json_object_get(snap, "last_seq")));
     out_printf("%-24s %-14s %9s %10s %10s %5s\n", "tonic", "state", "sparkles", "busy",
                "longest", "dead");
     size_t i;
@@ -170,14 +420,134 @@ static int info_stats_exec(cmd_args *a)
                    str(t, "base"), json_is_true(json_object_get(t, "running")) ? "running" : "stopped",
                    json_number_value(json_object_get(t, "period_s")),
                    json_number_value(json_object_get(t, "due_in_s")));
+    out_printf("stream: %llu entries received, %llu lost; round trip %.2f ms (best %.2f ms), "
+               "asked every %d ms on the screen\n",
+               (unsigned long long)A.received, (unsigned long long)A.lost, A.rtt_last * 1e3,
+               A.rtt_min * 1e3, LIVE_PERIOD_MS);
     return 0;
 }
 
 const cmd_entry cmd_info_stats_entry = {
     .name = "stats",
     .usage = "info stats",
-    .help = "A live app's tonics with their states and statistics (sparkles run, busy "
-            "time, longest sparkle, dead letters over the recorded window), its queue and "
-            "timers (ttdb -attach).",
+    .help = "A live app's tonics with their states and statistics over the whole run "
+            "(sparkles run, busy time, longest sparkle, dead letters), its queue and "
+            "timers, and the stream's figures (ttdb -attach).",
     .exec = info_stats_exec,
+};
+
+/* The app's lints (its flight recorder's), as `info lints` prints them;
+ * how many, or -1 when not attached. */
+long attach_lints_print(void)
+{
+    if (!g_session.attached || !A.snap)
+        return -1;
+    size_t i;
+    const json_t *l;
+    json_array_foreach(json_object_get(A.snap, "lints"), i, l) {
+        strbuf b = {0};
+        size_t k;
+        const json_t *seq;
+        json_array_foreach(json_object_get(l, "seqs"), k, seq)
+            sb_printf(&b, "%s#%lld", k ? " " : "", (long long)json_integer_value(seq));
+        long long count = json_integer_value(json_object_get(l, "count"));
+        if (count > (long long)k)
+            sb_printf(&b, " (%lld in all)", count);
+        out_printf("%s %s: %s\n    at %s\n", str(l, "severity"), str(l, "kind"),
+                   str(l, "message"), b.s ? b.s : "");
+        sb_free(&b);
+    }
+    return (long)json_array_size(json_object_get(A.snap, "lints"));
+}
+
+/* How many lints the app has (-1: not attached). */
+long attach_lints_print_count(void)
+{
+    if (!g_session.attached || !A.snap)
+        return -1;
+    return (long)json_array_size(json_object_get(A.snap, "lints"));
+}
+
+/* The live tonics (the Tonics pane while attached). */
+size_t attach_tonic_count(void)
+{
+    return g_session.attached ? json_array_size(json_object_get(A.snap, "tonics")) : 0;
+}
+
+/* Row i: "id name state sparkles busy longest dead"; *gone once it completed. */
+void attach_tonic_row(size_t i, strbuf *b, bool *gone)
+{
+    const json_t *t = json_array_get(json_object_get(A.snap, "tonics"), i);
+    long long id = json_integer_value(json_object_get(t, "id"));
+    char busy[32], lon[32];
+    dur(busy, sizeof busy, json_number_value(json_object_get(t, "busy_s")));
+    dur(lon, sizeof lon, json_number_value(json_object_get(t, "longest_s")));
+    sb_printf(b, "%3lld %-16s %-10s %7lld %8s %8s %3lld", id, str(t, "tonic"),
+              str(t, "state"), (long long)json_integer_value(json_object_get(t, "sparkles")),
+              busy, lon, (long long)json_integer_value(json_object_get(t, "dead_letters")));
+    *gone = id < 0;
+}
+
+/* wait-entries K [SECONDS]: ask until K new entries came. */
+static int wait_entries_exec(cmd_args *a)
+{
+    long k = 0;
+    double limit = 10;
+    if (a->argc < 1 || a->argc > 2 || !parse_long(a->argv[0], &k) || k <= 0 ||
+        (a->argc == 2 && (!parse_double(a->argv[1], &limit) || !(limit > 0))))
+        return cmd_usage_error(&cmd_wait_entries_entry);
+    if (!g_session.attached) {
+        out_error("wait-entries follows a live app: attach with `ttdb -attach PATH`");
+        return -1;
+    }
+    session *s = &g_session;
+    uint64_t start = A.received;
+    double t0 = now_mono(), end = t0 + limit;
+    unsigned polls = 0;
+    while (A.received - start < (uint64_t)k) {
+        if (A.fd < 0) {
+            out_error("wait-entries: the app went away after %llu of %ld new entries",
+                      (unsigned long long)(A.received - start), k);
+            return -1;
+        }
+        double left = end - now_mono();
+        if (left <= 0) {
+            out_error("wait-entries: only %llu of %ld new entries in %gs (the app is idle, or "
+                      "slower than that)",
+                      (unsigned long long)(A.received - start), k, limit);
+            return -1;
+        }
+        if (!A.pending) {
+            if (polls) {
+                /* pace the requests as the screen does */
+                struct pollfd none = {.fd = -1};
+                double pause = LIVE_PERIOD_MS / 1e3 < left ? LIVE_PERIOD_MS / 1e3 : left;
+                poll(&none, 0, (int)(pause * 1000));
+            }
+            if (!ask(false)) {
+                app_ended(s);
+                continue;
+            }
+            polls++;
+        }
+        int r = wait_answer(end - now_mono() > 0 ? end - now_mono() : 0);
+        if (r < 0)
+            app_ended(s);
+        else if (r == 1 && take_answer(s, false) < 0)
+            return -1;
+    }
+    out_printf("%llu new entries in %.3fs (%u request%s; last #%llu, %llu lost)\n",
+               (unsigned long long)(A.received - start), now_mono() - t0, polls,
+               polls == 1 ? "" : "s", (unsigned long long)A.last_seq,
+               (unsigned long long)A.lost);
+    return 0;
+}
+
+const cmd_entry cmd_wait_entries_entry = {
+    .name = "wait-entries",
+    .usage = "wait-entries K [SECONDS]",
+    .help = "Attached to a live app: ask it for new entries until K came, then go on "
+            "(panes, `info`, `info stats` show them); fails after SECONDS (default 10). "
+            "For scripts and batch mode; the screen streams by itself.",
+    .exec = wait_entries_exec,
 };

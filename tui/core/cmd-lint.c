@@ -35,6 +35,8 @@ static void lint_seqs(strbuf *b, const tt_lint *l)
 /* Print every lint; returns how many there are (-1: no memory). */
 static long lints_print(tt_catalyst *cat)
 {
+    if (g_session.attached)
+        return attach_lints_print(); /* the app's, over its whole recording */
     if (tt_lint_update(cat) < 0) {
         out_error("lints: %s", tt_strerror(-TT_ENOMEM));
         return -1;
@@ -81,7 +83,8 @@ static int lint_exec(cmd_args *a)
 /* "lints: 3" for a status line, "" when there is none. */
 void lint_status(tt_catalyst *cat, strbuf *b)
 {
-    size_t n = cat ? tt_lint_count(cat) : 0;
+    long live = g_session.attached ? attach_lints_print_count() : -1;
+    size_t n = live >= 0 ? (size_t)live : cat ? tt_lint_count(cat) : 0;
     if (n)
         sb_printf(b, "lints: %zu", n);
 }

@@ -133,6 +133,8 @@ void session_close(session *s)
     }
     s->last_run = NULL;
     s->recorded = false;
+    if (s->attached)
+        attach_close();
     s->attached = false;
     frontend_changed();
 }

@@ -237,8 +237,25 @@ void session_adopt_recorded(session *s, tt_catalyst *cat);
 int session_attach(session *s, const char *path);
 /* Print what the app holds (one line). */
 void session_describe_attach(session *s);
-/* Free the last snapshot. */
+/* Free the last snapshot and detach. */
 void attach_shutdown(void);
+/* Detach (the session closes; the app runs on). */
+void attach_close(void);
+/* Whether the session follows a live app now. */
+bool attach_live(void);
+/* For the screen's loop: the socket to wait on (-1: none), the ms until
+ * the next request (-1: none), and the work when either is due. */
+int attach_poll_fd(void);
+int attach_timeout_ms(void);
+void attach_service(void);
+/* "live: pid N, queue Q, T timers" into b (the status line). */
+void attach_status(strbuf *b);
+/* Print the app's lints; how many, -1 when not attached. */
+long attach_lints_print(void);
+long attach_lints_print_count(void);
+/* The live tonics, row by row (the Tonics pane). */
+size_t attach_tonic_count(void);
+void attach_tonic_row(size_t i, strbuf *b, bool *gone);
 
 /* ===================================================================== */
 /* journal.c: the session's inputs and runs; replay (time travel)        */
@@ -675,6 +692,7 @@ int cmd_usage_error(const cmd_entry *e);
     X(help)                                                                 \
     X(quit)                                                                 \
     X(lint)                                                                 \
+    X(wait_entries)                                                         \
     X(why)                                                                  \
     X(caused)                                                               \
     X(goto)                                                                 \

@@ -410,15 +410,19 @@ void screen_loop(void)
     while (!g_opts.quit) {
         take_app_output();
         view_paint();
-        struct pollfd fds[3] = {{.fd = STDIN_FILENO, .events = POLLIN},
+        /* attached to a live app: its socket while an answer is due, and
+         * the time of the next request (attach.c) */
+        struct pollfd fds[4] = {{.fd = STDIN_FILENO, .events = POLLIN},
                                 {.fd = sigpipe_fd[0], .events = POLLIN},
-                                {.fd = appnote_fd[0], .events = POLLIN}};
-        int r = poll(fds, 3, -1);
+                                {.fd = appnote_fd[0], .events = POLLIN},
+                                {.fd = attach_poll_fd(), .events = POLLIN}};
+        int r = poll(fds, 4, attach_timeout_ms());
         if (r < 0) {
             if (errno == EINTR)
                 continue;
             break;
         }
+        attach_service();
         if (fds[2].revents & POLLIN) {
             char buf[256];
             while (read(appnote_fd[0], buf, sizeof buf) > 0)

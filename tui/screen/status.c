@@ -51,7 +51,10 @@ void status_draw(WINDOW *w)
         if (lints.s)
             sb_printf(&b, " | %s", lints.s);
         sb_free(&lints);
-        if (g_session.recorded)
+        if (g_session.attached) {
+            sb_add(&b, " | ");
+            attach_status(&b);
+        } else if (g_session.recorded)
             sb_add(&b, " | recorded trace: nothing can run");
         else if (g_session.running)
             sb_add(&b, " | running... (Ctrl-C interrupts)");

@@ -31,12 +31,21 @@ static void tonics_update(pane *p)
 static size_t tonics_rows(pane *p)
 {
     (void)p;
+    if (g_session.attached)
+        return attach_tonic_count(); /* the live app's, with statistics */
     return nrows;
 }
 
 static void tonics_draw_row(pane *p, int y, size_t row, int w, bool sel)
 {
     strbuf b = {0};
+    if (g_session.attached) {
+        bool gone = false;
+        attach_tonic_row(row, &b, &gone);
+        view_row(p, y, b.s ? b.s : "", w, gone ? A_DIMMED : 0, sel);
+        sb_free(&b);
+        return;
+    }
     fmt_tonic(&b, &rows[row]);
     tt_tonic *t = rows[row].tonic;
     attr_t a = tt_tonic_id(t) < 0 ? A_DIMMED
@@ -49,7 +58,10 @@ static void tonics_draw_row(pane *p, int y, size_t row, int w, bool sel)
 static void tonics_title(pane *p, char *buf, size_t size)
 {
     (void)p;
-    if (g_session.cat)
+    if (g_session.attached)
+        snprintf(buf, size, "%zu live: id name state sparkles busy longest dead-letters",
+                 attach_tonic_count());
+    else if (g_session.cat)
         snprintf(buf, size, "%zu", nrows);
 }
 
@@ -57,7 +69,7 @@ static void tonics_title(pane *p, char *buf, size_t size)
 static void tonics_activate(pane *p, size_t row)
 {
     (void)p;
-    if (row >= nrows)
+    if (g_session.attached || row >= nrows)
         return;
     tt_tonic *t = rows[row].tonic;
     tt_tonic *base = tt_tonic_base(t);
