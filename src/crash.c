@@ -28,10 +28,14 @@
 static const int fatal[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
 static struct sigaction saved[TT_COUNTOF(fatal)];
 static struct sigaction saved_alrm;
-static tt_catalyst *owner;       /* the catalyst of the last guarded call */
+/* the catalyst of the last guarded call, and the jump buffer of the guarded
+ * code running now: shared with the recording loop (tt__execute_rec) */
+tt_catalyst *tt__guard_owner;
+#define owner tt__guard_owner
 static int n_owners;             /* catalysts that contain crashes */
 static pthread_t owner_thread;   /* the thread that created them */
-static sigjmp_buf *volatile guard_jmp;
+sigjmp_buf *volatile tt__guard_jmp;
+#define guard_jmp tt__guard_jmp
 static volatile int exit_status; /* of the last tt_guard_exit that jumped */
 static volatile sig_atomic_t abort_pending;
 static sigset_t base_mask; /* the catalyst thread's mask, restored on a jump */

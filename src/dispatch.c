@@ -189,8 +189,33 @@ void tt__execute_rec(tt_catalyst *cat, tt__order *o)
     uint64_t t0 = rec->t ? rec->t : tt__ticks(&cat->clock);
     r->t_enter = t0;
 
+    /* the common case, a user handler of a live tonic called with its whole
+     * signature under the loop's crash guard, here; anything else as
+     * tt__execute runs it */
+    const tt__sparkle *sp = o->sp;
+    const tt__impl *impl = NULL;
+    if (TT__LIKELY(sp && !sp->builtin && t->l.id >= 0 && !t->finishing && nargs == sp->nargs &&
+                   cat->loop_jmp)) {
+        impl = &sp->generic;
+        if (t->state >= 0) {
+            if (sp->per_state && sp->per_state[t->state].fn)
+                impl = &sp->per_state[t->state];
+        } else if (sp->state_aware) {
+            impl = tt__compat_no_state_impl(t, sp);
+        }
+        if (TT__UNLIKELY(!impl->fn))
+            impl = NULL;
+    }
     tt__frame saved = tt__enter(cat, o, seq);
-    uint16_t flags = run(cat, o, args, nargs, true);
+    uint16_t flags = 0;
+    if (TT__LIKELY(impl != NULL)) {
+        tt__guard_owner = cat;
+        tt__guard_jmp = cat->loop_jmp;
+        tt__impl_call(impl, nargs, t, args);
+        tt__guard_jmp = NULL;
+    } else {
+        flags = run(cat, o, args, nargs, true);
+    }
     tt__leave(cat, saved);
     flags |= cat->exec_flags | (o->flags & TT_EF_EXTRA);
     if (cat->sparkling)

@@ -912,6 +912,9 @@ TT__INTERNAL void tt__record_call(tt_catalyst *cat);
  * watchdog) or -2 (tt_distiller_abort). */
 TT__INTERNAL int tt__guarded_call(tt_catalyst *cat, const tt__impl *impl, size_t nargs,
                                   tt_tonic *self, const tt_value *args);
+/* The guarded code's catalyst and jump buffer (NULL: none runs). */
+TT__INTERNAL extern tt_catalyst *tt__guard_owner;
+TT__INTERNAL extern sigjmp_buf *volatile tt__guard_jmp;
 /* The same under the jump buffer of tt_catalyst_run (cat->loop_jmp): a
  * crash returns there. */
 TT__INTERNAL void tt__loop_guarded_call(tt_catalyst *cat, const tt__impl *impl, size_t nargs,
