@@ -506,6 +506,15 @@ TT_EXTERN int tt_tonic_id(const tt_tonic *t);
 TT_EXTERN uint32_t tt_tonic_serial(const tt_tonic *t);
 /* The base (creator) or NULL for the catalyst. */
 TT_EXTERN tt_tonic *tt_tonic_base(const tt_tonic *t);
+/* False for a tonic or timer read back from a trace that does not say its
+ * base (tt_trace_load: a C trace names tonics only; the catalyst then
+ * stands in as tt_tonic_base). */
+TT_EXTERN bool tt_tonic_base_known(const tt_tonic *t);
+TT_EXTERN bool tt_timer_base_known(const tt_timer *tm);
+/* False for a timer read back from a trace that does not say its kind (a
+ * C trace names timers only; tt_timer_get_kind then says single-shot).  A
+ * trace never says a timer's period: tt_timer_period is NaN for them. */
+TT_EXTERN bool tt_timer_kind_known(const tt_timer *tm);
 TT_EXTERN size_t tt_tonic_infusion_count(const tt_tonic *t);
 TT_EXTERN tt_tonic *tt_tonic_infusion(const tt_tonic *t, size_t i);
 TT_EXTERN bool tt_tonic_finishing(const tt_tonic *t);

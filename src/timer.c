@@ -336,6 +336,8 @@ int tt_timer_id(const tt_timer *tm) { return tm ? tm->l.id : -1; }
 const tt_timer_info *tt_timer_get_info(const tt_timer *tm) { return tm ? &tm->info : NULL; }
 const char *tt_timer_name(const tt_timer *tm) { return tm ? tm->l.name : NULL; }
 tt_timer_kind tt_timer_get_kind(const tt_timer *tm) { return tm ? tm->kind : TT_TIMER_SINGLE_SHOT; }
+bool tt_timer_kind_known(const tt_timer *tm) { return tm && !tm->kind_unknown; }
+bool tt_timer_base_known(const tt_timer *tm) { return tm && !tm->l.base_unknown; }
 tt_tonic *tt_timer_base(const tt_timer *tm) { return tm ? tm->l.base : NULL; }
 bool tt_timer_running(const tt_timer *tm) { return tm && tm->running; }
 bool tt_timer_paused(const tt_timer *tm) { return tm && tm->paused; }

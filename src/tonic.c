@@ -272,6 +272,7 @@ const char *tt_tonic_class_name(const tt_tonic *t) { return t ? t->k->def->name 
 int tt_tonic_id(const tt_tonic *t) { return t ? t->l.id : -1; }
 uint32_t tt_tonic_serial(const tt_tonic *t) { return t ? t->l.serial : 0; }
 tt_tonic *tt_tonic_base(const tt_tonic *t) { return t ? t->l.base : NULL; }
+bool tt_tonic_base_known(const tt_tonic *t) { return t && !t->l.base_unknown; }
 bool tt_tonic_finishing(const tt_tonic *t) { return t && t->finishing; }
 int tt_tonic_state(const tt_tonic *t) { return t ? t->state : -1; }
 size_t tt_tonic_state_count(const tt_tonic *t) { return t ? t->k->n_states : 0; }

@@ -25,6 +25,7 @@
 #include "tt-int.h"
 
 #include <errno.h>
+#include <math.h>
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -462,6 +463,9 @@ static int create_objects(loader *L)
             tm->l.base = base;
             tm->cat = cat;
             tm->kind = timer_kind(class_of(q));
+            tm->kind_unknown = q->cls == NULL; /* a C trace names the timer only */
+            tm->period = NAN;                  /* no trace says it */
+            tm->l.base_unknown = q->base_id < 0;
             tm->finished = true;
             tm->l.serial = (uint32_t)cat->n_timers;
             if (!tm->l.name || TT__PUSH(cat->timers, cat->n_timers, cat->cap_timers, tm) < 0) {
@@ -481,6 +485,7 @@ static int create_objects(loader *L)
         cat->frame = (tt__frame){NULL, TT_N_EMPTY, -1, 0};
         if (!t)
             return -TT_ENOMEM;
+        t->l.base_unknown = q->base_id < 0; /* shown under the catalyst */
         q->obj = &t->l;
     }
     /* ids come from the trace, not from the ledger's order */
@@ -683,6 +688,7 @@ static int entry_write(loader *L, const json_t *j)
             s->obj->base == cat->self && t != cat->self) {
             tt__infusion_remove(cat->self, s->obj);
             s->obj->base = t;
+            s->obj->base_unknown = false;
             tt__infusion_add(t, s->obj);
         }
         else if (s && s->obj && s->obj->id < 0 && s->obj->last_id != e->src_id &&

@@ -236,6 +236,7 @@ typedef struct tt__liquid {
     uint32_t serial;   /* index in cat->tonics or cat->timers */
     char *name;
     tt_tonic *base;
+    bool base_unknown; /* read back from a trace that does not say it */
     size_t inf_slot;   /* index in base->infusions while listed there */
 } tt__liquid;
 
@@ -265,6 +266,7 @@ struct tt_timer {
     uint32_t callback;   /* sparkle name id of base */
     uint64_t cause;      /* seq of the entry that (re)started it, 0 none */
     tt_timer_info info;
+    bool kind_unknown;   /* read back from a trace that does not say it */
     size_t heap_pos;     /* index in cat->active + 1; 0 = not active */
     uint64_t act_seq;    /* activation order: breaks ties of equal due */
 };

@@ -2,7 +2,7 @@
 # batch-trace.sh: post-mortem: ttdb opens trace files (-trace FILE, FILE.json,
 # `file FILE.json`); nothing can run; bad and cut-short files.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 13
+plan 15
 
 # A session export and a last-run export of the counter app.
 run_ttdb -batch -ex "set entries off" -ex "step 3" -ex continue -ex "export $TMPD/s.json" -ex "export $TMPD/l.json -last" "$COUNTER"
@@ -24,6 +24,16 @@ for cmd in step continue "until state Counter done" "sparkle" "advance 1" "call 
   fails_with 1 "this is a recorded trace: nothing can run" || { echo "# $cmd"; break; }
 done
 check "commands that run fail with one line" fails_with 1 "this is a recorded trace: nothing can run"
+
+run_ttdb -batch -q -ex "info tonics" "$TMPD/s.json"
+check "a base the trace does not say is shown as unknown, not guessed" eval 'status 0 && out_has "Counter [" && out_has "(base not in the trace)"'
+
+ok=0
+for cmd in "goto #2|goto replays the app up to an entry" "save-test $TMPD/x.ttdb|save-test writes a test that replays" "set var Counter.count = 3|set var changes a probe of a running app"; do
+  run_ttdb -batch -q -ex "${cmd%%|*}" "$TMPD/s.json"
+  fails_with 1 "${cmd#*|}" || { echo "# ${cmd%%|*}"; ok=1; break; }
+done
+check "goto, save-test and set var on a trace say why not and what to do instead" eval '[ $ok -eq 0 ]'
 
 run_ttdb -batch -q -ex "export $TMPD/t.csv" -ex "export $TMPD/t.chrome.json" -ex "export $TMPD/t.mmd" -ex "export $TMPD/t.dot" "$TMPD/s.json"
 check "every exporter works on a recorded trace" eval 'status 0 && [ -s "$TMPD/t.csv" ] && [ -s "$TMPD/t.chrome.json" ] && [ -s "$TMPD/t.mmd" ] && [ -s "$TMPD/t.dot" ]'

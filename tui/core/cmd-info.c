@@ -5,6 +5,7 @@
  */
 #include "ttdb.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -94,9 +95,15 @@ static int info_timers_exec(cmd_args *a)
             sb_printf(&b, "%d ", id);
         else
             sb_add(&b, "- ");
-        sb_printf(&b, "%s %s of %s, period %gs, %s", tt_timer_name(tm),
-                  timer_kind(tm), base ? tt_tonic_name(base) : "?",
-                  tt_timer_period(tm), st);
+        /* a trace read back may not say a timer's kind, base or period:
+         * "?" rather than a guess */
+        sb_printf(&b, "%s %s of %s%s", tt_timer_name(tm),
+                  tt_timer_kind_known(tm) ? timer_kind(tm) : "(kind not in the trace)",
+                  base ? tt_tonic_name(base) : "?", tt_timer_base_known(tm) ? "" : " (a guess)");
+        if (isnan(tt_timer_period(tm)))
+            sb_printf(&b, ", period ? (not in the trace), %s", st);
+        else
+            sb_printf(&b, ", period %gs, %s", tt_timer_period(tm), st);
         if (id >= 0 && tt_timer_running(tm) && !tt_timer_paused(tm))
             sb_printf(&b, ", due at %gs", tt_timer_due(tm));
         out_printf("%s\n", b.s);

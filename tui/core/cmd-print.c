@@ -149,6 +149,12 @@ int setvar_exec(cmd_args *a)
     tt_catalyst *cat = cmd_cat();
     if (!cat)
         return -1;
+    if (g_session.recorded) {
+        out_error("%s: set var changes a probe of a running app; a recorded trace only "
+                  "shows what its probes were (`print #N`)",
+                  tt_strerror(TT_ERECORDED));
+        return -1;
+    }
     /* TONIC.FIELD = VALUE, or TONIC.FIELD=VALUE */
     char *lhs = NULL, *text = NULL;
     const char *eq = a->argc >= 1 ? strchr(a->argv[0], '=') : NULL;

@@ -845,5 +845,8 @@ const cmd_entry cmd_save_test_entry = {
             "crashes there.",
     .exec = cmd_save_test_exec,
     .complete = CC_FILE,
-    .flags = CMD_SESSION,
+    .flags = CMD_SESSION | CMD_RUNS,
+    .on_recorded = "save-test writes a test that replays what you gave the app, and a "
+                   "recorded trace has no app to replay; open the app (`file APP`), run "
+                   "it to the behaviour, then save-test",
 };

@@ -108,6 +108,9 @@ const cmd_entry cmd_goto_entry = {
             "recorded future until a new input starts a new one.",
     .exec = cmd_goto_exec,
     .flags = CMD_SESSION | CMD_RUNS,
+    .on_recorded = "goto replays the app up to an entry, and a recorded trace has no app; "
+                   "every entry is there already: `info entry N`, `print #N`, `why #N`, "
+                   "or select its row in the Trace pane",
 };
 
 /* reverse-step [N] */

@@ -246,7 +246,10 @@ static int cmd_run_entry(const cmd_entry *e, cmd_args *a)
     if ((e->flags & CMD_SESSION) && !(a->cat = session_cat(&g_session)))
         return -1;
     if ((e->flags & CMD_RUNS) && g_session.recorded) {
-        out_error("%s", tt_strerror(TT_ERECORDED));
+        if (e->on_recorded)
+            out_error("%s: %s", tt_strerror(TT_ERECORDED), e->on_recorded);
+        else
+            out_error("%s", tt_strerror(TT_ERECORDED));
         return -1;
     }
     if (!e->exec)

@@ -206,4 +206,6 @@ void fmt_tonic(strbuf *b, const tonic_row *r)
         sb_add(b, " finished");
     else if (tt_tonic_finishing(t))
         sb_add(b, " finishing");
+    if (!tt_tonic_base_known(t))
+        sb_add(b, " (base not in the trace)");
 }

@@ -607,6 +607,9 @@ struct cmd_entry {
     cmd_complete complete;
     unsigned flags;
     const cmd_entry *const *subs;  /* subcommands (NULL-terminated) */
+    const char *on_recorded;       /* CMD_RUNS: why not on a recorded trace,
+                                      and what to do instead (NULL: the
+                                      usual "nothing can run") */
 };
 
 /* Every command (NULL-terminated): the core's, then those a front end

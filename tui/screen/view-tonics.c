@@ -75,7 +75,10 @@ static void tonics_activate(pane *p, size_t row)
     tt_tonic *base = tt_tonic_base(t);
     strbuf b = {0};
     sb_printf(&b, "id %d, class %s, base %s\nstate: %s%s\n", tt_tonic_id(t),
-              tt_tonic_class_name(t), base ? tt_tonic_name(base) : "(none)",
+              tt_tonic_class_name(t),
+              !tt_tonic_base_known(t) ? "? (not in the trace)"
+              : base                  ? tt_tonic_name(base)
+                                      : "(none)",
               tt_tonic_state_name(t),
               tt_tonic_finishing(t) ? " (finishing)" : "");
     size_t ns = tt_tonic_state_count(t);
