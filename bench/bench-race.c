@@ -31,13 +31,6 @@
 
 static long chain_len = 2000000;
 
-static double cpu_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 /* The production Catalyst: seconds for the chain. */
 static double run_catalyst(void)
 {
@@ -47,10 +40,10 @@ static double run_catalyst(void)
         exit(1);
     tt_tonic *t = tt_tonic_new(cat, &chain_class, "Chain", NULL);
     tt_send(t, "ttsc__tick", TT_INT(chain_len));
-    double t0 = cpu_now();
+    double t0 = bench_cpu_now();
     if (tt_catalyst_run(cat) < 0)
         exit(1);
-    double dt = cpu_now() - t0;
+    double dt = bench_cpu_now() - t0;
     tt_catalyst_free(cat);
     return dt;
 }
@@ -65,7 +58,7 @@ static void TChain_ttsc__tick(tt_tonic *self, int64_t n)
     if (n > 0) {
         tt_send(self, "ttsc__tick", TT_INT(n - 1));
     } else {
-        t_last = cpu_now();
+        t_last = bench_cpu_now();
         tt_finish(self);
     }
 }
@@ -96,7 +89,7 @@ static double run_catalyst_timers(void)
         if (!tt_timer_new(t, TT_TIMER_REPEAT, 1e6 + (double)i, NULL, NULL))
             exit(1);
     tt_send(t, "ttsc__tick", TT_INT(chain_len));
-    double t0 = cpu_now();
+    double t0 = bench_cpu_now();
     if (tt_catalyst_run(cat) < 0)
         exit(1);
     tt_catalyst_free(cat);
@@ -126,9 +119,9 @@ static double run_libevent(void)
     lchain c = {NULL, chain_len};
     c.ev = event_new(base, -1, 0, lchain_tick, &c);
     event_active(c.ev, 0, 0);
-    double t0 = cpu_now();
+    double t0 = bench_cpu_now();
     event_base_dispatch(base);
-    double dt = cpu_now() - t0;
+    double dt = bench_cpu_now() - t0;
     event_free(c.ev);
     event_base_free(base);
     return dt;
@@ -155,14 +148,14 @@ static double run_ring(void)
 {
     ring_head = ring_len = 0;
     ring[ring_len++] = (rslot){ring_tick, chain_len};
-    double t0 = cpu_now();
+    double t0 = bench_cpu_now();
     while (ring_len) {
         rslot s = ring[ring_head];
         ring_head = (ring_head + 1) & 1023;
         ring_len--;
         s.fn(s.n);
     }
-    return cpu_now() - t0;
+    return bench_cpu_now() - t0;
 }
 
 typedef struct contender {

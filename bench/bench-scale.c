@@ -5,7 +5,8 @@
  *     bench/bench-scale [SPARKLES] [REPEATS] [MAX_TRACE] [WHAT]
  *                                          (default 1000000 3 4000000)
  *
- * Each line is the median over REPEATS runs of the time per sparkle of a
+ * Each line is the median over REPEATS runs of the thread CPU time per
+ * sparkle (not wall time: the machine may be shared) of a
  * chain of SPARKLES self-queuing sparkles (bench/chain.h's pattern) with,
  * around it:
  *   tonics   N idle tonics (1 to 10,000, and 200,000), Catalyst; also the
@@ -46,7 +47,7 @@ static void Spin_ttsc__tick(tt_tonic *self, int64_t n)
     if (n > 0) {
         tt_send(self, "ttsc__tick", TT_INT(n - 1));
     } else if (--chains_left == 0) {
-        t_end = bench_now();
+        t_end = bench_cpu_now();
         if (stop_at_end)
             tt_catalyst_stop(tt_tonic_catalyst(self));
     }
@@ -91,7 +92,7 @@ static tt_catalyst *new_cat(tt_mode mode)
 /* Run the queued chains (total sparkles `total`); returns ns a sparkle. */
 static double run_chains(tt_catalyst *cat, tt_mode mode, const tt_contract *c, long total)
 {
-    double t0 = bench_now();
+    double t0 = bench_cpu_now();
     if (mode == TT_MODE_CATALYST) {
         stop_at_end = true;
         tt_catalyst_run(cat);
@@ -126,7 +127,7 @@ static double one(enum dim d, tt_mode mode, long size, double *create)
     tt_contract *c = NULL;
     long chains = 1, len = sparkles;
     tt_tonic *s = tt_tonic_new(cat, &spin_class, "Spin", NULL);
-    double t0 = bench_now();
+    double t0 = bench_cpu_now();
     switch (d) {
     case D_TONICS:
         for (long i = 1; i < size; i++)
@@ -145,7 +146,7 @@ static double one(enum dim d, tt_mode mode, long size, double *create)
     case D_TRACE: len = size; break;
     }
     if (create)
-        *create = size > 1 ? (bench_now() - t0) * 1e9 / (double)size : 0;
+        *create = size > 1 ? (bench_cpu_now() - t0) * 1e9 / (double)size : 0;
     settle(cat, mode);
     long per = len / chains > 0 ? len / chains : 1;
     chains_left = chains;

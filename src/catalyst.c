@@ -165,6 +165,8 @@ void tt_catalyst_free(tt_catalyst *cat)
     free(cat->ledger);
     free(cat->free_ids);
     free(cat->ts);
+    free(cat->ts_next);
+    free(cat->ts_first);
     tt__klass_free_all(cat);
     tt__recorded_free(cat->recorded);
     free(cat->record_path);

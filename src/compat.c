@@ -48,7 +48,9 @@ bool tt__compat_catalyst_done(const tt_catalyst *cat)
     if (cat->opt.compat != TT_COMPAT_PYTHON)
         return false;
     const tt_tonic *self = cat->self;
-    for (size_t i = 0; i < cat->n_ts; i++) {
+    for (size_t i = 0; i < cat->n_ts_slots; i++) {
+        if (cat->ts[i] == TT__TS_GONE)
+            continue;
         bool infusion = false;
         for (size_t j = 0; j < self->n_infusions && !infusion; j++)
             infusion = self->infusions[j]->id == cat->ts[i];

@@ -27,26 +27,111 @@ static tt__frame here(tt_tonic *self)
     return self->cat->frame;
 }
 
+/* --- tonics_sparkling: the catalyst's list of ids, O(1) a change ------ */
+
+/* Is id indexed in ts_first?  (Ids far beyond the ledger, which only a
+ * debugger's injected call can add, are found by a scan instead.) */
+static bool ts_indexed(const tt_catalyst *cat, int id)
+{
+    return id >= 0 && (size_t)id < cat->n_ts_first;
+}
+
+/* Rebuild ts_first and ts_next from the slots. */
+static void ts_reindex(tt_catalyst *cat)
+{
+    if (cat->n_ts_first)
+        memset(cat->ts_first, 0, cat->n_ts_first * sizeof *cat->ts_first);
+    for (size_t i = cat->n_ts_slots; i-- > 0;) {
+        int id = cat->ts[i];
+        cat->ts_next[i] = 0;
+        if (id != TT__TS_GONE && ts_indexed(cat, id)) {
+            cat->ts_next[i] = cat->ts_first[id];
+            cat->ts_first[id] = (uint32_t)i + 1;
+        }
+    }
+}
+
+/* Drop the slots of removed ids (when half of them are). */
+static void ts_compact(tt_catalyst *cat)
+{
+    size_t j = 0;
+    for (size_t i = 0; i < cat->n_ts_slots; i++)
+        if (cat->ts[i] != TT__TS_GONE)
+            cat->ts[j++] = cat->ts[i];
+    cat->n_ts_slots = j;
+    ts_reindex(cat);
+}
+
+/* List id at the end. */
+static int ts_add(tt_catalyst *cat, int id)
+{
+    if (cat->n_ts_slots == cat->cap_ts) {
+        size_t cap = cat->cap_ts;
+        if (tt__grow((void **)&cat->ts, &cap, cat->n_ts_slots + 1, sizeof *cat->ts) < 0)
+            return -TT_ENOMEM;
+        uint32_t *next = realloc(cat->ts_next, cap * sizeof *next);
+        if (!next)
+            return -TT_ENOMEM; /* ts is bigger, cap_ts not yet: harmless */
+        cat->ts_next = next;
+        cat->cap_ts = cap;
+    }
+    if (id >= 0 && (size_t)id >= cat->n_ts_first && (size_t)id < 2 * cat->n_ledger + 64) {
+        size_t n = cat->n_ts_first * 2 > (size_t)id + 1 ? cat->n_ts_first * 2 : (size_t)id + 64;
+        uint32_t *first = realloc(cat->ts_first, n * sizeof *first);
+        if (!first)
+            return -TT_ENOMEM;
+        cat->ts_first = first;
+        cat->n_ts_first = n;
+        ts_reindex(cat);
+    }
+    size_t p = cat->n_ts_slots++;
+    cat->ts[p] = id;
+    cat->ts_next[p] = 0;
+    cat->n_ts++;
+    if (ts_indexed(cat, id)) {
+        uint32_t *link = &cat->ts_first[id];
+        while (*link) /* an id listed twice: rare and short */
+            link = &cat->ts_next[*link - 1];
+        *link = (uint32_t)p + 1;
+    }
+    return 0;
+}
+
+/* Unlist the first listing of id, keeping the order of the others. */
+static void ts_remove(tt_catalyst *cat, int id)
+{
+    size_t p = cat->n_ts_slots;
+    if (ts_indexed(cat, id)) {
+        if (!cat->ts_first[id])
+            return;
+        p = cat->ts_first[id] - 1;
+        cat->ts_first[id] = cat->ts_next[p];
+    } else {
+        for (size_t i = 0; i < cat->n_ts_slots && p == cat->n_ts_slots; i++)
+            if (cat->ts[i] == id)
+                p = i;
+        if (p == cat->n_ts_slots)
+            return;
+    }
+    cat->ts[p] = TT__TS_GONE;
+    cat->n_ts--;
+    if (cat->n_ts == 0)
+        cat->n_ts_slots = 0;
+    else if (cat->n_ts_slots >= 64 && cat->n_ts * 2 < cat->n_ts_slots)
+        ts_compact(cat);
+}
+
 static void b_add_tonic(tt_tonic *self, const tt_value *a, size_t n)
 {
     (void)n;
-    tt_catalyst *cat = self->cat;
-    int id = (int)a[0].u.i;
-    TT__PUSH(cat->ts, cat->n_ts, cat->cap_ts, id);
+    ts_add(self->cat, (int)a[0].u.i);
 }
 
 static void b_remove_tonic(tt_tonic *self, const tt_value *a, size_t n)
 {
     (void)n;
     tt_catalyst *cat = self->cat;
-    int id = (int)a[0].u.i;
-    for (size_t i = 0; i < cat->n_ts; i++)
-        if (cat->ts[i] == id) {
-            memmove(&cat->ts[i], &cat->ts[i + 1],
-                    (cat->n_ts - i - 1) * sizeof *cat->ts);
-            cat->n_ts--;
-            break;
-        }
+    ts_remove(cat, (int)a[0].u.i);
     /* Deliberate difference 2: finish when the last tonic has completed
      * (Python mode: when every tonic left is an infusion of the catalyst). */
     if (tt__compat_catalyst_done(cat))

@@ -465,8 +465,9 @@ static bool read_tonics_sparkling(const tt_catalyst *cat, tt_value *out)
         free(items);
         return false;
     }
-    for (size_t i = 0; i < cat->n_ts; i++)
-        items[i] = TT_INT(cat->ts[i]);
+    for (size_t i = 0, j = 0; i < cat->n_ts_slots; i++)
+        if (cat->ts[i] != TT__TS_GONE)
+            items[j++] = TT_INT(cat->ts[i]);
     l->n = cat->n_ts;
     l->items = items;
     out->type = TT_T_LIST;

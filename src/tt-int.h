@@ -516,6 +516,9 @@ TT__INTERNAL void tt__run_free(tt_run *r);
 /* The catalyst                                                          */
 /* --------------------------------------------------------------------- */
 
+/* What a removed id leaves in cat->ts (lifecycle.c). */
+#define TT__TS_GONE INT32_MIN
+
 /* A note on a trace entry (notes.c): rare, so kept out of line. */
 typedef struct tt__note {
     uint64_t seq;
@@ -617,8 +620,17 @@ struct tt_catalyst {
     size_t n_ledger, cap_ledger;
     int *free_ids;           /* the free ids below n_ledger: a min-heap */
     size_t n_free_ids, cap_free_ids;
-    int *ts;                 /* tonics_sparkling: ids added to the catalyst */
-    size_t n_ts, cap_ts;
+    /* tonics_sparkling: the ids added to the catalyst, in order
+     * (lifecycle.c).  A removed id leaves TT__TS_GONE in its slot, so that a
+     * removal is O(1); the slots are compacted when half are gone. */
+    int *ts;
+    size_t n_ts;             /* ids listed (live) */
+    size_t n_ts_slots, cap_ts;
+    uint32_t *ts_next;       /* per slot: the next slot listing the same id,
+                                + 1 (0 none): an id may be listed twice while
+                                its old tonic's removal is still queued */
+    uint32_t *ts_first;      /* per id: its first listed slot + 1, 0 none */
+    size_t n_ts_first;
 
     tt__queue queue;
     tt__order *extras;       /* extras of the current drain */

@@ -201,6 +201,19 @@ static void expect_sparkling(tt_catalyst *cat, const char *expected)
     assert_string_equal(buf, expected);
 }
 
+/* The catalyst's tonics_sparkling probe is ids[0..n). */
+static void expect_sparkling_ids(tt_catalyst *cat, const int *ids, size_t n)
+{
+    tt_value v;
+
+    assert_int_equal(tt_tonic_probe_read(tt_catalyst_tonic(cat), "tonics_sparkling", &v), 0);
+    assert_int_equal(v.type, TT_T_LIST);
+    assert_int_equal(v.u.list->n, n);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(v.u.list->items[i].u.i, ids[i]);
+    tt_value_clear(&v);
+}
+
 /* ======================================================================= */
 /* Start-up                                                                */
 /* ======================================================================= */
@@ -239,6 +252,51 @@ static void test_startup_orders(void **state)
     cu_expect_source(cat, cu_entry(cat, run, 6), "A", "__init__", 1); /* extra */
     cu_expect_log("A enter on;");
     expect_sparkling(cat, "1");
+    tt_catalyst_free(cat);
+}
+
+static const tt_class Plain_class = {.name = "Plain"};
+
+/* Many tonics finishing at once, in any order: tonics_sparkling keeps the
+ * others in the order they were added, and new tonics (reusing the freed
+ * ids) go to its end. */
+static void test_sparkling_order_many(void **state)
+{
+    enum { N = 300, NEW = 50 };
+    tt_catalyst *cat = cu_distiller();
+    tt_tonic *t[N];
+    int model[N + NEW];
+    size_t n = 0;
+
+    (void)state;
+    for (size_t i = 0; i < N; i++) {
+        t[i] = tt_tonic_new(cat, &Plain_class, NULL, NULL);
+        assert_non_null(t[i]);
+        model[n++] = tt_tonic_id(t[i]);
+    }
+    cu_all(cat);
+    expect_sparkling_ids(cat, model, n);
+    for (size_t k = 0; k < N; k++) {
+        size_t i = k * 7 % N; /* scrambled: 7 and 300 are coprime */
+        if (i % 3 == 0)
+            continue;
+        int id = tt_tonic_id(t[i]);
+        size_t j = 0;
+        while (model[j] != id)
+            j++;
+        memmove(&model[j], &model[j + 1], (n - j - 1) * sizeof *model);
+        n--;
+        assert_int_equal(tt_finish_from_base(t[i]), 0);
+    }
+    cu_all(cat);
+    expect_sparkling_ids(cat, model, n);
+    for (size_t k = 0; k < NEW; k++) {
+        tt_tonic *a = tt_tonic_new(cat, &Plain_class, NULL, NULL);
+        assert_non_null(a);
+        model[n++] = tt_tonic_id(a);
+    }
+    cu_all(cat);
+    expect_sparkling_ids(cat, model, n);
     tt_catalyst_free(cat);
 }
 
@@ -603,6 +661,7 @@ int main(void)
         cmocka_unit_test_setup(test_finish_from_outside_ignored, cu_setup),
         cmocka_unit_test_setup(test_finish_from_base_only, cu_setup),
         cmocka_unit_test_setup(test_finishing_order, cu_setup),
+        cmocka_unit_test_setup(test_sparkling_order_many, cu_setup),
         cmocka_unit_test_setup(test_finish_twice, cu_setup),
         cmocka_unit_test_setup(test_dropped_after_unregister, cu_setup),
         cmocka_unit_test_setup(test_catalyst_waits_for_last, cu_setup),
