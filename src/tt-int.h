@@ -319,6 +319,10 @@ TT__INTERNAL void tt__order_clear_values(tt__order *o);
  * inl or a heap array), or NULL without memory. */
 static inline tt__order *tt__queue_push_slot(tt__queue *q)
 {
+    /* An empty queue starts again at slot 0 (unless 0 holds the order taken
+     * last): a chain then stays in two slots however big the ring grew. */
+    if (q->len == 0 && q->head != 1)
+        q->head = 0;
     if (TT__UNLIKELY(q->len + 1 >= q->cap) && tt__queue_grow(q) < 0)
         return NULL;
     return &q->ring[(q->head + q->len++) & (q->cap - 1)];
