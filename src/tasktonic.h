@@ -954,6 +954,11 @@ TT_EXTERN const char *tt_run_status(const tt_run *r);
  * A run that had none (never the case) returns 0. */
 TT_EXTERN size_t tt_run_stop_count(const tt_run *r);
 TT_EXTERN const char *tt_run_stop_at(const tt_run *r, size_t i);
+/* Replace the stop conditions of run i with stops[0..n) (n >= 1): a replay
+ * of a session puts back what stopped the run it repeats.  0, -TT_EINVAL
+ * (no run i, n == 0) or -TT_ENOMEM (the run unchanged). */
+TT_EXTERN int tt_run_set_stops(tt_catalyst *cat, size_t i,
+                               const char *const *stops, size_t n);
 /* Whether the run has a trace (false: sparkle() after the catalyst finished). */
 TT_EXTERN bool tt_run_has_trace(const tt_run *r);
 TT_EXTERN double tt_run_start(const tt_run *r); /* wall, epoch seconds */

@@ -415,6 +415,35 @@ int tt__run_add_stop(tt_run *r, const char *s)
     return -TT_ENOMEM;
 }
 
+int tt_run_set_stops(tt_catalyst *cat, size_t i, const char *const *stops,
+                     size_t n)
+{
+    if (!cat || i >= cat->n_runs || !stops || n == 0)
+        return -TT_EINVAL;
+    size_t cap = n < 4 ? 4 : n;
+    char **v = calloc(cap, sizeof *v);
+    if (!v)
+        return -TT_ENOMEM;
+    for (size_t k = 0; k < n; k++) {
+        v[k] = tt__strdup(stops[k] ? stops[k] : "");
+        if (!v[k]) {
+            while (k--)
+                free(v[k]);
+            free(v);
+            return -TT_ENOMEM;
+        }
+    }
+    tt_run *r = cat->runs[i];
+    for (size_t k = 0; k < r->n_stops; k++)
+        if (r->stops[k] != oom_stop)
+            free(r->stops[k]);
+    free(r->stops);
+    r->stops = v;
+    r->n_stops = n;
+    r->cap_stops = cap;
+    return 0;
+}
+
 /* Free a run. */
 void tt__run_free(tt_run *r)
 {

@@ -236,6 +236,33 @@ static void test_json(void **state)
     tt_catalyst_free(cat);
 }
 
+/* A replay puts back what stopped the run it repeats. */
+static void test_run_set_stops(void **state)
+{
+    tt_tonic *dev;
+    tt_catalyst *cat = setup(&dev);
+    const tt_run *r;
+    const char *stops[] = {"breakpoint 1: Dev.ttsc__go", "contract_met"};
+
+    (void)state;
+    tt_sparkle_args a = {.sparkle_count = 1};
+    assert_int_equal(tt_distiller_sparkle(cat, &a, &r), 0);
+    size_t i = tt_run_count(cat) - 1;
+    assert_int_equal(tt_run_set_stops(cat, i, stops, 2), 0);
+    r = tt_run_at(cat, i);
+    assert_int_equal(tt_run_stop_count(r), 2);
+    assert_string_equal(tt_run_stop_at(r, 0), stops[0]);
+    assert_string_equal(tt_run_stop_at(r, 1), stops[1]);
+    assert_int_equal(tt_run_set_stops(cat, i + 1, stops, 1), -TT_EINVAL);
+    assert_int_equal(tt_run_set_stops(cat, i, stops, 0), -TT_EINVAL);
+    tt_test_fail_alloc(2, false); /* the second copy fails: nothing changes */
+    assert_int_equal(tt_run_set_stops(cat, i, stops + 1, 1), -TT_ENOMEM);
+    tt_test_fail_alloc(0, false);
+    assert_int_equal(tt_run_stop_count(r), 2);
+    assert_string_equal(tt_run_stop_at(r, 0), stops[0]);
+    tt_catalyst_free(cat);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -244,6 +271,7 @@ int main(void)
         cmocka_unit_test_setup(test_extra, cu_setup),
         cmocka_unit_test_setup(test_infusion_and_call, cu_setup),
         cmocka_unit_test_setup(test_json, cu_setup),
+        cmocka_unit_test_setup(test_run_set_stops, cu_setup),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

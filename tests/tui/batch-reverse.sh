@@ -9,7 +9,7 @@
 # reverse-continue repeated, must land at the same seqs, newest first, in
 # the same states.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 17
+plan 19
 
 # The inputs (all given at #0); count goes 0 -> 1 -> -4, then one tick a
 # second counts up to 3, where the counter is done.
@@ -205,3 +205,16 @@ check "why on a dropped entry replays to it" \
   eval 'out_has "#8 Chain.ttsc__next(139998)" && out_has "<- #6 Chain.ttsc__next(140000)" && out_has "<- input: call from ttdb"'
 check "why follows a chain into the dropped entries" \
   eval 'out_has "<- #65536 Chain.ttsc__next(74470)" && out_lacks "dropped by the trace ring)" && out_has "140006 Chain.ttsc__next(0)"'
+
+# After going back, info runs and exports show the user's runs as they
+# were (a replay runs them by count, but puts back what stopped them).
+run_ttdb -batch -ex "set entries off" -ex "call Counter start 1" \
+  -ex "break Counter.ttse__on_tick" -ex "step 3" -ex continue -ex delete \
+  -ex "until state Counter done" -ex "echo @runs" -ex "info runs" \
+  -ex "goto #5" -ex "goto #20" -ex "echo @runs" -ex "info runs" \
+  -ex "export $TMPD/runs.json" "$COUNTER"
+runs_cols() { awk '/^@runs/ { n++ } n == '"$1"' && /^ +[0-9]+  #/ { sub(/  \(wall.*/, ""); print }' "$OUT"; }
+check "after going back, info runs shows the runs with their own stop reasons" \
+  eval '[ "$(runs_cols 1)" = "$(runs_cols 2)" ] && [ "$(runs_cols 2 | grep -c "breakpoint 1: Counter.ttse__on_tick\|contract_met")" = 2 ]'
+check "... and so does an export" \
+  eval '[ "$(grep -o "\"stop_condition\": \[[^]]*\]" "$TMPD/runs.json" | tr "\n" " ")" = "\"stop_condition\": [\"sparkle_count\"] \"stop_condition\": [\"breakpoint 1: Counter.ttse__on_tick\"] \"stop_condition\": [\"contract_met\"] " ]'

@@ -46,8 +46,10 @@ static journal_item *push(journal *j)
 /* Free items from i on. */
 static void truncate_at(journal *j, size_t i)
 {
-    for (size_t k = i; k < j->n; k++)
+    for (size_t k = i; k < j->n; k++) {
         free(j->v[k].line);
+        sv_free(&j->v[k].stops);
+    }
     j->n = i;
     if (j->pos > i)
         j->pos = i;
@@ -198,6 +200,8 @@ static void record_run(journal *j, bool finish, uint64_t start, tt_catalyst *cat
     it->seq = start;
     it->end = tt_trace_last_seq(cat);
     it->vt_end = tt_catalyst_now(cat);
+    for (size_t i = 0; r && i < tt_run_stop_count(r); i++)
+        sv_add(&it->stops, tt_run_stop_at(r, i));
     j->pos = j->n;
 }
 
@@ -402,6 +406,13 @@ int journal_replay(session *s, uint64_t target)
             if (rc < 0)
                 break;
             cur = tt_trace_last_seq(s->cat);
+            /* the run as the user had it: what stopped it then */
+            size_t nr = tt_run_count(s->cat);
+            if (cur == it->end && it->stops.n && nr &&
+                tt_run_first_seq(tt_run_at(s->cat, nr - 1)) == it->seq + 1)
+                tt_run_set_stops(s->cat, nr - 1,
+                                 (const char *const *)it->stops.v,
+                                 it->stops.n);
             if (cur < to && !strstr(s->last_stop, "crashed") &&
                 !strstr(s->last_stop, "watchdog")) {
                 snprintf(stopped_early, sizeof stopped_early,

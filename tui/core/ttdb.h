@@ -277,6 +277,7 @@ typedef struct journal_item {
     uint64_t end;    /* J_RUN: the last seq after it */
     double vt_end;   /* J_RUN: the virtual time after it */
     bool stopped;    /* J_RUN: an until or a contract stopped it */
+    strvec stops;    /* J_RUN: its stop conditions (a replay puts them back) */
 } journal_item;
 
 typedef struct journal {
