@@ -1,5 +1,6 @@
 # examples/local.mk: Tonic apps built as loadable modules (dlopen'ed by ttdb,
-# ttrun and the tests; each exports only its formula, `tt_formula`).
+# ttrun and the tests; each exports only its formula, `tt_formula`, and
+# `tt_module_abi`, both from TT_FORMULA).
 # Included by the top Makefile.am; paths are relative to the top.
 #
 # They are not installed, so they need `-rpath` to be built as shared objects;
@@ -8,7 +9,7 @@
 
 # Flags shared by every app module in this folder.
 EXAMPLES_MODULE_LDFLAGS = $(AM_LDFLAGS) $(TT_MODULE_FLAGS) -rpath $(abs_builddir) \
-	-export-symbols-regex '^tt_formula$$'
+	-export-symbols-regex '^tt_(formula|module_abi)$$'
 EXAMPLES_MODULE_LIBADD = src/libtasktonic.la
 
 # ---------------------------------------------------------------------------

@@ -97,6 +97,18 @@ int tt_app_load(const char *path, tt_app **out, tt_error *err)
                           "%s: no %s entry point (an app module defines TT_FORMULA(cat) { ... })",
                           path, TT_FORMULA_SYMBOL);
     }
+    /* Before anything reads the module's tables with this header's layout. */
+    const int *abi = dlsym(h, TT_ABI_SYMBOL);
+    int built = abi ? *abi : 1;
+    if (built != TT_ABI_VERSION) {
+        dlclose(h);
+        free(so);
+        return tt__seterr(err, -TT_EDLOPEN,
+                          "%s: built against tasktonic ABI %d%s, this libtasktonic "
+                          "has %d: rebuild the module",
+                          path, built, abi ? "" : " (it has no " TT_ABI_SYMBOL ")",
+                          TT_ABI_VERSION);
+    }
     tt_app *app = calloc(1, sizeof *app);
     if (!app) {
         dlclose(h);

@@ -465,13 +465,24 @@ TT_EXTERN double tt_catalyst_now(const tt_catalyst *cat);
 /* Apps: loadable modules                                                */
 /* ===================================================================== */
 
-/* An app module exports exactly one symbol, its formula:
+/* An app module exports its formula, through this macro:
  *     TT_FORMULA(cat) { tt_tonic_new(cat, &Door_class, "Door", NULL); return 0; }
  * The formula creates the starting tonics (source ["tt_main_catalyst",
- * "__formula__", 0] for what they queue) and returns 0 or a negative code. */
+ * "__formula__", 0] for what they queue) and returns 0 or a negative code.
+ * The macro also exports `tt_module_abi`, the TT_ABI_VERSION of the header
+ * the module was built against: tt_app_load refuses a module built against
+ * another (or without one) in one line, "built against tasktonic ABI N, this
+ * libtasktonic has M: rebuild the module", instead of misreading its tables.
+ * TT_ABI_VERSION goes up whenever a struct a module hands the library
+ * (tt_class, tt_handler, tt_probe_def, ...) changes its layout; 1 stands for
+ * every module built before the version existed. */
+#define TT_ABI_VERSION 2
 #define TT_FORMULA_SYMBOL "tt_formula"
+#define TT_ABI_SYMBOL "tt_module_abi"
 typedef int (*tt_formula_fn)(tt_catalyst *cat);
 #define TT_FORMULA(cat)                                                       \
+    TT_EXTERN extern const int tt_module_abi;                                 \
+    TT_EXTERN const int tt_module_abi = TT_ABI_VERSION;                       \
     TT_EXTERN int tt_formula(tt_catalyst *cat);                               \
     TT_EXTERN int tt_formula(tt_catalyst *cat)
 

@@ -70,8 +70,16 @@ EXTRA_tests_test_crash_DEPENDENCIES = examples/buggy.la
 TESTS_CHECK_UTIL = tests/check-util.c tests/check-util.h
 
 # Check modules (apps) loaded by the tests: built by `make check` only.
-# mod-countdown finishes on its own; mod-noformula lacks the formula symbol.
-check_LTLIBRARIES += tests/mod-countdown.la tests/mod-noformula.la tests/mod-flood.la
+# mod-countdown finishes on its own; mod-noformula lacks the formula symbol;
+# mod-oldabi claims another tasktonic ABI, mod-noabi none (tests/mod-oldabi.c).
+check_LTLIBRARIES += tests/mod-countdown.la tests/mod-noformula.la tests/mod-flood.la \
+	tests/mod-oldabi.la tests/mod-noabi.la
+tests_mod_oldabi_la_SOURCES = tests/mod-oldabi.c
+tests_mod_oldabi_la_CPPFLAGS = $(AM_CPPFLAGS) -DMOD_ABI=99
+tests_mod_oldabi_la_LDFLAGS = $(AM_LDFLAGS) $(TT_MODULE_FLAGS) -rpath /nowhere
+tests_mod_noabi_la_SOURCES = tests/mod-oldabi.c
+tests_mod_noabi_la_CPPFLAGS = $(AM_CPPFLAGS) -DMOD_NO_ABI
+tests_mod_noabi_la_LDFLAGS = $(AM_LDFLAGS) $(TT_MODULE_FLAGS) -rpath /nowhere
 tests_mod_flood_la_SOURCES = tests/mod-flood.c
 tests_mod_flood_la_LDFLAGS = $(AM_LDFLAGS) $(TT_MODULE_FLAGS) -rpath /nowhere
 tests_mod_flood_la_LIBADD = src/libtasktonic.la $(PTHREAD_LIBS)
@@ -180,7 +188,8 @@ TESTS += tests/test-badinput
 tests_test_badinput_SOURCES = tests/test-badinput.c $(TESTS_CHECK_UTIL)
 tests_test_badinput_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_test_badinput_LDADD = src/libtasktonic.la $(CMOCKA_LIBS) $(PTHREAD_LIBS)
-EXTRA_tests_test_badinput_DEPENDENCIES = tests/mod-noformula.la
+EXTRA_tests_test_badinput_DEPENDENCIES = tests/mod-noformula.la \
+	tests/mod-oldabi.la tests/mod-noabi.la
 
 # --- test-catalyst: the production Catalyst in real time, stop, wake-up -----
 check_PROGRAMS += tests/test-catalyst

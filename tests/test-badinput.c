@@ -437,6 +437,28 @@ static void test_load_no_formula(void **state)
     expect_load_error(path, -TT_ENOFORMULA, "TT_FORMULA");
 }
 
+/* A module built against another tasktonic.h, or before the ABI version
+ * existed: refused before its tables are read. */
+static void test_load_other_abi(void **state)
+{
+    const char *top = getenv("top_builddir");
+    char path[4096], want[128];
+
+    (void)state;
+    if (!top) {
+        printf("# top_builddir is not set: no check module to load\n");
+        skip();
+    }
+    snprintf(path, sizeof path, "%s/tests/mod-oldabi.la", top);
+    snprintf(want, sizeof want,
+             ": built against tasktonic ABI 99, this libtasktonic has %d: "
+             "rebuild the module", TT_ABI_VERSION);
+    expect_load_error(path, -TT_EDLOPEN, want);
+    snprintf(path, sizeof path, "%s/tests/mod-noabi.la", top);
+    expect_load_error(path, -TT_EDLOPEN,
+                      "built against tasktonic ABI 1 (it has no tt_module_abi)");
+}
+
 /* ======================================================================= */
 /* Error codes                                                             */
 /* ======================================================================= */
@@ -533,6 +555,7 @@ int main(void)
         cmocka_unit_test_setup(test_distiller_misuse, cu_setup),
         cmocka_unit_test_setup(test_load_not_a_module, cu_setup),
         cmocka_unit_test_setup(test_load_no_formula, cu_setup),
+        cmocka_unit_test_setup(test_load_other_abi, cu_setup),
         cmocka_unit_test_setup(test_strerror, cu_setup),
         cmocka_unit_test_setup(test_limits, cu_setup),
     };

@@ -2,7 +2,7 @@
 # batch-errors.sh: bad input ends in one clear line and a non-zero exit
 # status; with -k the script goes on and no trace is lost.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 24
+plan 25
 
 run_ttdb -batch -ex "info tonics" "$TMPD/missing.so"
 check "a missing app file" eval 'fails_with 1 "missing.so: No such file or directory" && [ ! -s "$OUT" ]'
@@ -16,6 +16,9 @@ run_ttdb -batch -ex "info tonics" "$TMPD/bad.la"
 check "a .la without a shared object" eval 'fails_with 1 "bad.la"'
 run_ttdb -batch -ex "info tonics" "$APPS/noformula.la"
 check "a module without the formula entry point" eval 'fails_with 1 "no tt_formula entry point"'
+run_ttdb -batch -ex "info tonics" "$top_builddir/tests/mod-oldabi.la"
+check "a module built against another tasktonic ABI: one line" \
+  eval 'fails_with 1 "mod-oldabi.la: built against tasktonic ABI 99, this libtasktonic has " && err_has "rebuild the module"'
 run_ttdb -batch -ex "info tonics" "$APPS/badformula.la"
 check "a formula that fails" eval 'fails_with 1 "the formula failed: invalid argument"'
 run_ttdb -batch -ex "file $TMPD/missing.so" -ex "info tonics"
