@@ -1,7 +1,7 @@
 #!/bin/sh
 # batch-basic.sh: options, batch mode, command lookup, help, exit status.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 26
+plan 27
 
 run_ttdb --version
 check "--version prints the version" eval 'status 0 && out_has "ttdb"'
@@ -54,6 +54,9 @@ run_ttdb -batch -ex "set entries off" -ex "step 2" "$COUNTER"
 check "set entries off prints only the summary" eval 'out_has "stopped: sparkle_count; 2 sparkles" && out_lacks "_ttss__on_start() <-"'
 run_ttdb -batch -ex "set" "$COUNTER"
 check "set alone lists the settings" eval 'out_has watchdog && out_has timeout && out_has keep-going'
+run_ttdb -batch -k -ex "show timeout 5" -ex "show timeout" -ex "show" "$COUNTER"
+check "show prints and never changes: show NAME VALUE is refused" \
+  eval 'fails_with 1 "show only prints a setting; to change it: set timeout 5" && [ "$(grep -c "^timeout  *0 " "$OUT")" -eq 2 ] && out_has keep-going'
 
 run_ttdb -batch -ex "info tonics"
 check "without an app: one clear error" eval 'fails_with 1 "no app loaded (use \`file APP\`)"'

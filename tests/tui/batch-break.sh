@@ -2,7 +2,7 @@
 # batch-break.sh: breakpoints (sparkle, state, probe, conditions, ignore
 # counts, enable/disable/delete) and watched probes.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 25
+plan 26
 
 # Counter: start 1 makes a tick every virtual second; three ticks -> done.
 
@@ -56,5 +56,8 @@ run_ttdb -batch -ex "set entries off" -ex "display Counter.count" -ex "call Coun
 check "watch records one row per change" eval 'out_has "displaying Counter.count = 0" && out_has "1.000s 1" && out_has "2.000s 2" && out_has "3.000s 3" && out_has "start      0.000s 0"'
 run_ttdb -batch -ex "set entries off" -ex "display Worker.jobs" -ex "call Counter ping" -ex c -ex "info display" -ex "undisplay Worker.jobs" -ex "info display" "$COUNTER"
 check "watch on a tonic created later; unwatch" eval 'out_has "pending: no such tonic yet" && out_has "0.000s 1" && out_has "no displays"'
+run_ttdb -batch -k -ex "display Worker.jobs" -ex "display Counter.count" -ex "display Counter.count" -ex "info display" "$COUNTER"
+check "the same display twice: refused in one line naming its number" \
+  eval 'fails_with 1 "Counter.count is already displayed as 2" && [ "$(grep -c "^displaying Counter.count" "$OUT")" -eq 1 ] && out_has "2: Counter.count:"'
 run_ttdb -batch -ex "display Counter.cont" "$COUNTER"
 check "watch with an unknown probe suggests" eval 'fails_with 1 "Counter has no probe \"cont\" (did you mean \"count\"?)"'

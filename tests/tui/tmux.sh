@@ -75,6 +75,18 @@ keys "help" Enter
 scheck "help: the list opens in a popup" eval 'wait_for "Commands (unique prefixes" && grep -q "step (s)" "$SCREEN"'
 keys q
 scheck "q closes the popup" eval 'i=0; while grep -q "Commands (unique" "$SCREEN" && [ $i -lt 100 ]; do sleep 0.05; grab; i=$((i+1)); done; ! grep -q "Commands (unique" "$SCREEN"'
+# As in less and tig: q, Esc and Enter only close the popup; any other key
+# closes it and acts (here: goes to the command line).
+keys "help keys" Enter
+wait_for "help keys (" >/dev/null
+keys Escape
+i=0; while grab && grep -q "help keys (" "$SCREEN" && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done
+keys "help keys" Enter
+wait_for "help keys (" >/dev/null
+keys s
+scheck "q and Esc only close the popup; another key closes it and is typed" \
+  eval 'wait_for "(ttdb) s" && ! grep -q "help keys (" "$SCREEN" && ! grep -q "(ttdb) q" "$SCREEN" && [ "$(grep -c "^(ttdb)" "$SCREEN")" -eq 1 ]'
+keys BSpace
 
 keys Tab Tab Tab
 scheck "Tab moves the focus to the panes" wait_for "> Trace"

@@ -619,7 +619,13 @@ static int cmd_display_exec(cmd_args *a)
     bool pending = false;
     char *keep = bp_tonic(cat, tname, &t, &pending);
     int rc = -1;
-    if (keep && (!t || resolve_probe(t, probe))) {
+    size_t dup = 0;
+    for (size_t i = 0; keep && i < g_bps.nw && !dup; i++)
+        if (strcmp(g_bps.w[i].tonic, keep) == 0 && strcmp(g_bps.w[i].probe, probe) == 0)
+            dup = i + 1;
+    if (dup) {
+        out_error("%s.%s is already displayed as %zu (`info display`)", keep, probe, dup);
+    } else if (keep && (!t || resolve_probe(t, probe))) {
         int idx = watch_add(&g_bps, cat, keep, probe);
         const watch *w = &g_bps.w[idx];
         if (w->has_last && w->present) {

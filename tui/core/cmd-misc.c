@@ -194,7 +194,6 @@ static int cmd_set_exec(cmd_args *a)
 
 const cmd_entry cmd_set_entry = {
     .name = "set",
-    .aliases = "show",
     .usage = "set [NAME [VALUE]] | set var TONIC.FIELD = VALUE | "
              "set app-output FILE|-",
     .help = "Show the settings, or change one: watchdog SECONDS, timeout "
@@ -211,6 +210,37 @@ const cmd_entry cmd_set_entry = {
             "(stdout and stderr) to FILE; `-` brings it back (the Console, "
             "marked app|, on the screen; the terminal in batch mode).",
     .exec = cmd_set_exec,
+};
+
+/* show [NAME]: print, never change (as in gdb). */
+static int cmd_show_exec(cmd_args *a)
+{
+    if (a->argc == 0) {
+        options_list();
+        return 0;
+    }
+    if (a->argc > 1) {
+        out_error("show only prints a setting; to change it: set %s %s",
+                  a->argv[0], a->raw[1]);
+        return -1;
+    }
+    if (strcmp(a->argv[0], "app-output") == 0) {
+        out_printf("app-output %s\n", appout_file() ? appout_file() : "-");
+        return 0;
+    }
+    if (strcmp(a->argv[0], "var") == 0 || strcmp(a->argv[0], "variable") == 0) {
+        out_error("show %s: to read a field, print TONIC.FIELD", a->argv[0]);
+        return -1;
+    }
+    return options_set(a->argv[0], NULL);
+}
+
+const cmd_entry cmd_show_entry = {
+    .name = "show",
+    .usage = "show [NAME]",
+    .help = "Print the settings, or one of them, with its value; it never "
+            "changes one (that is `set NAME VALUE`).",
+    .exec = cmd_show_exec,
 };
 
 /* file APP */

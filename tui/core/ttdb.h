@@ -691,6 +691,7 @@ int cmd_usage_error(const cmd_entry *e);
     X(file)                                                                 \
     X(source)                                                               \
     X(set)                                                                  \
+    X(show)                                                                 \
     X(echo)                                                                 \
     X(save_test)                                                            \
     X(help)                                                                 \
