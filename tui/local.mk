@@ -141,6 +141,7 @@ TTDB_TUI_TESTS = \
 	tests/tui/batch-export.sh \
 	tests/tui/batch-files.sh \
 	tests/tui/batch-guard.sh \
+	tests/tui/batch-oom.sh \
 	tests/tui/batch-input.sh \
 	tests/tui/batch-errors.sh \
 	tests/tui/batch-crash.sh \

@@ -379,7 +379,7 @@ static int info_entry_exec(cmd_args *a)
     size_t len = 0;
     FILE *m = open_memstream(&buf, &len);
     if (!m)
-        return -1;
+        oom();
     tt_entry_write_json(cat, e, m, TT_JSON_EXTENSIONS);
     fclose(m);
     out_printf("%s\n", buf);

@@ -114,9 +114,7 @@ static void emit_lines(out_kind kind, bool all)
 /* Print formatted text of a kind. */
 void out_vprintf(out_kind kind, const char *fmt, va_list ap)
 {
-    char *s;
-    if (vasprintf(&s, fmt, ap) < 0)
-        return;
+    char *s = xvasprintf(fmt, ap);
     if (kind == OUT_TEXT) {
         sb_add(&pending, s);
         emit_lines(OUT_TEXT, false);

@@ -46,13 +46,20 @@ enum {
 /* util.c: small helpers                                                 */
 /* ===================================================================== */
 
-/* malloc/calloc/realloc/strdup that abort on exhaustion (ttdb's own data). */
+/* malloc/calloc/realloc/strdup/strndup/asprintf for ttdb's own data: on
+ * exhaustion oom() says "ttdb: out of memory" and exits 1.  The tests make
+ * the Nth one fail with TTDB_TEST_FAIL_ALLOC=N. */
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
-/* asprintf that aborts on exhaustion. */
+char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) TTDB_PRINTF(1, 2);
+char *xvasprintf(const char *fmt, va_list ap) TTDB_PRINTF(1, 0);
+/* One line on stderr and exit status 1 (after g_oom_cleanup, which the
+ * screen sets to give the terminal back). */
+void oom(void) __attribute__((noreturn));
+extern void (*g_oom_cleanup)(void);
 /* A mkstemp/mkdtemp template "$TMPDIR/NAME-XXXXXX" (TMPDIR unset or empty:
  * /tmp), malloc'ed. */
 char *tmp_template(const char *name);

@@ -12,18 +12,44 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
-/* Abort with a message: ttdb cannot go on without memory. */
-static void oom(void)
+void (*g_oom_cleanup)(void);
+
+/* ttdb cannot go on without memory: one line and exit status 1, not a
+ * crash (what was printed so far is flushed; the screen restores the
+ * terminal through g_oom_cleanup). */
+void oom(void)
 {
-    fputs("ttdb: out of memory\n", stderr);
-    abort();
+    static const char msg[] = "ttdb: out of memory\n";
+    void (*cleanup)(void) = g_oom_cleanup;
+    g_oom_cleanup = NULL; /* once, even if it runs out again */
+    if (cleanup)
+        cleanup();
+    fflush(stdout);
+    ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
+    (void)w;
+    _exit(TTDB_EXIT_FAILED);
+}
+
+/* Fault injection for the tests: TTDB_TEST_FAIL_ALLOC=N makes the Nth
+ * allocation through these helpers fail. */
+static bool fail_now(void)
+{
+    static unsigned long at, n;
+    static bool read;
+    if (!read) {
+        const char *e = getenv("TTDB_TEST_FAIL_ALLOC");
+        at = e ? strtoul(e, NULL, 10) : 0;
+        read = true;
+    }
+    return at && ++n == at;
 }
 
 /* malloc that never returns NULL. */
 void *xmalloc(size_t n)
 {
-    void *p = malloc(n ? n : 1);
+    void *p = fail_now() ? NULL : malloc(n ? n : 1);
     if (!p)
         oom();
     return p;
@@ -32,7 +58,7 @@ void *xmalloc(size_t n)
 /* calloc that never returns NULL. */
 void *xcalloc(size_t n, size_t size)
 {
-    void *p = calloc(n ? n : 1, size ? size : 1);
+    void *p = fail_now() ? NULL : calloc(n ? n : 1, size ? size : 1);
     if (!p)
         oom();
     return p;
@@ -41,10 +67,10 @@ void *xcalloc(size_t n, size_t size)
 /* realloc that never returns NULL. */
 void *xrealloc(void *p, size_t n)
 {
-    p = realloc(p, n ? n : 1);
-    if (!p)
+    void *q = fail_now() ? NULL : realloc(p, n ? n : 1);
+    if (!q)
         oom();
-    return p;
+    return q;
 }
 
 /* strdup that never returns NULL (NULL in, NULL out). */
@@ -52,22 +78,37 @@ char *xstrdup(const char *s)
 {
     if (!s)
         return NULL;
-    char *d = strdup(s);
+    char *d = fail_now() ? NULL : strdup(s);
     if (!d)
         oom();
     return d;
+}
+
+/* strndup that never returns NULL. */
+char *xstrndup(const char *s, size_t n)
+{
+    char *d = fail_now() ? NULL : strndup(s, n);
+    if (!d)
+        oom();
+    return d;
+}
+
+/* vasprintf that never returns NULL. */
+char *xvasprintf(const char *fmt, va_list ap)
+{
+    char *s;
+    if (fail_now() || vasprintf(&s, fmt, ap) < 0)
+        oom();
+    return s;
 }
 
 /* asprintf that never returns NULL. */
 char *xasprintf(const char *fmt, ...)
 {
     va_list ap;
-    char *s;
     va_start(ap, fmt);
-    int n = vasprintf(&s, fmt, ap);
+    char *s = xvasprintf(fmt, ap);
     va_end(ap);
-    if (n < 0)
-        oom();
     return s;
 }
 

@@ -308,9 +308,7 @@ void dap_fail(json_t *req, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char *text = NULL;
-    if (vasprintf(&text, fmt, ap) < 0)
-        text = NULL;
+    char *text = xvasprintf(fmt, ap);
     va_end(ap);
     json_t *body = json_pack("{s:{s:i, s:s, s:b}}", "error", "id", 1,
                              "format", text ? text : "error", "showUser",

@@ -42,10 +42,10 @@ bool dap_source_split(const char *fname, char **klass, char **sparkle,
                 sep = rest;
             if (!sep || !sep[2])
                 continue;
-            *klass = strndup(fname, (size_t)(p - fname));
+            *klass = xstrndup(fname, (size_t)(p - fname));
             *sparkle = xasprintf("%s__%s", prefixes[k], sep + 2);
             *state = sep == rest ? NULL
-                                 : strndup(rest + 1, (size_t)(sep - rest - 1));
+                                 : xstrndup(rest + 1, (size_t)(sep - rest - 1));
             return true;
         }
     }

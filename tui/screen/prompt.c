@@ -164,7 +164,7 @@ static char *comp_next(const char *text, int state)
     if (state == 0)
         comp_i = 0;
     if (comp_i < comp.n)
-        return strdup(comp.v[comp_i++]);
+        return xstrdup(comp.v[comp_i++]);
     return NULL;
 }
 

@@ -27,6 +27,7 @@
 bool g_has_colors;
 const char *g_history_error;
 
+static void screen_oom(void);
 static bool active;
 static SCREEN *scr;
 static int sigpipe_fd[2] = {-1, -1};
@@ -158,7 +159,15 @@ int screen_start(void)
     };
     frontend_attach(&fe);
     active = true;
+    g_oom_cleanup = screen_oom;
     return 0;
+}
+
+/* Out of memory: give the terminal back before the message. */
+static void screen_oom(void)
+{
+    if (!isendwin())
+        endwin();
 }
 
 /* Tear down in reverse order. */
@@ -167,6 +176,7 @@ void screen_stop(void)
     if (!active)
         return;
     active = false;
+    g_oom_cleanup = NULL;
     frontend_attach(NULL);
     out_set_sink(NULL, NULL);
     prompt_free();

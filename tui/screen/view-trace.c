@@ -209,7 +209,7 @@ static void trace_activate(pane *p, size_t row)
     size_t len = 0;
     FILE *m = open_memstream(&buf, &len);
     if (!m)
-        return;
+        oom();
     tt_entry_write_json(cat, e, m, TT_JSON_EXTENSIONS);
     fclose(m);
     char *pretty = json_reindent(buf); /* one key per line */
