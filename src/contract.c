@@ -437,7 +437,7 @@ static size_t skip_value(const scan *sc, size_t p)
     if (p >= sc->len)
         return sc->len;
     if (sc->t[p] != '{' && sc->t[p] != '[' && sc->t[p] != '"') {
-        while (p < sc->len && !strchr(",]} \t\r\n", sc->t[p]))
+        while (p < sc->len && (sc->t[p] == '\0' || !strchr(",]} \t\r\n", sc->t[p])))
             p++;
         return p;
     }

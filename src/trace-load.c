@@ -154,7 +154,9 @@ static int scan_text(const char *t, size_t len, scan_out *so)
                 want_value[depth - 1] = false;
             p = q;
         } else {
-            while (p < len && !strchr(",]}: \t\r\n", t[p]))
+            /* a bare token (NUL bytes included: strchr would find the
+             * terminator in them and the scan would never move on) */
+            while (p < len && (t[p] == '\0' || !strchr(",]}: \t\r\n", t[p])))
                 p++;
             if (depth > 0 && kind[depth - 1] == '{')
                 want_value[depth - 1] = false;
