@@ -28,6 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static struct {
     char *app;
     int devnull;
+    tt_app *keep; /* the module stays mapped (see LLVMFuzzerInitialize) */
 } F = {.devnull = -1};
 
 /* Keep requests harmless. */
@@ -61,6 +62,15 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     if (!F.app || F.devnull < 0) {
         fprintf(stderr, "fuzz-dap: cannot find the app module (set FUZZ_APP "
                         "to fuzz-app.la)\n");
+        abort();
+    }
+    /* Keep the module loaded for the whole process, as fuzz-command does:
+     * each session's dlclose would otherwise unmap it, and libFuzzer reads
+     * the coverage counters of an instrumented module after every input
+     * (a SEGV inside libFuzzer after a few inputs). */
+    tt_error err = {0};
+    if (tt_app_load(F.app, &F.keep, &err) < 0) {
+        fprintf(stderr, "fuzz-dap: %s\n", err.msg);
         abort();
     }
     g_opts.keep_going = true;
