@@ -3,10 +3,10 @@
 # with send-keys and the captured screen is checked.  Each check polls the
 # screen (bounded) for the text it expects.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 21
+plan 22
 
 if ! command -v tmux >/dev/null 2>&1; then
-  for i in $(seq 1 21); do skip "terminal test $i" "tmux is missing"; done
+  for i in $(seq 1 22); do skip "terminal test $i" "tmux is missing"; done
   exit 0
 fi
 
