@@ -9,7 +9,7 @@
 # reverse-continue repeated, must land at the same seqs, newest first, in
 # the same states.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 19
+plan 20
 
 # The inputs (all given at #0); count goes 0 -> 1 -> -4, then one tick a
 # second counts up to 3, where the counter is done.
@@ -187,6 +187,12 @@ run_ttdb -batch -ex "set entries off" -ex "step 2" -ex "call Chatty talk 1" \
   -ex "call Chatty talk 3" -ex "step 6" -ex "goto #2" "$CHATTY"
 check "goto names the inputs given at the seq it lands before" \
   out_has 'before the inputs `call Chatty talk 1`, `call Chatty talk 3` given at #2: step or continue gives them again'
+
+# The settings a session starts with (stop-on-error on, ttdb's default) are
+# journal inputs at #0, but not ones the user typed: goto #0 does not name them.
+run_ttdb -batch -ex "set entries off" -ex "step 3" -ex "goto #0" "$CHATTY"
+check "goto #0 does not name the settings the session started with" \
+  eval 'out_has "at #0 (before the first sparkle)" && ! grep -q "stop-on-error" "$OUT"'
 
 # After going back, verify and export say what they cover.
 run_ttdb -batch -ex "set entries off" -ex "call Chatty talk 2" -ex "step 6" \

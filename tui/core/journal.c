@@ -86,6 +86,8 @@ const char *journal_input_ahead(const journal *j, uint64_t seq, size_t k)
             continue;
         if (it->kind != J_INPUT || it->seq != seq)
             return NULL;
+        if (it->start) /* not typed by the user: not worth a word */
+            continue;
         if (k-- == 0)
             return it->line;
     }
@@ -142,10 +144,13 @@ void journal_settings(const session *s)
 {
     if (g_journal.replaying || !s->cat)
         return;
+    size_t from = g_journal.n;
     if (s->compat == TT_COMPAT_PYTHON)
         journal_input("set compat python");
     if (s->stop_on_error) /* ttdb's default; the library's is off */
         journal_input("set stop-on-error on");
+    for (size_t i = from; i < g_journal.n; i++)
+        g_journal.v[i].start = true;
 }
 
 /* Forget the input just recorded: it failed without an effect. */

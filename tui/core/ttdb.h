@@ -284,6 +284,7 @@ typedef struct journal_item {
     uint64_t end;    /* J_RUN: the last seq after it */
     double vt_end;   /* J_RUN: the virtual time after it */
     bool stopped;    /* J_RUN: an until or a contract stopped it */
+    bool start;      /* J_INPUT: a setting the session started with */
     strvec stops;    /* J_RUN: its stop conditions (a replay puts them back) */
 } journal_item;
 
