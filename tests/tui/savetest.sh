@@ -25,7 +25,7 @@ state_fallback|$EXAMPLES/reference/state_fallback.la|$MUTANTS/state_fallback.la|
 hierarchy|$EXAMPLES/reference/hierarchy.la|$MUTANTS/hierarchy.la|$SCRIPTS/hierarchy.ttdb|Parent: state is 'idle', expected 'done'
 ref_chunked|$EXAMPLES/reference/chunked.la|$MUTANTS/ref_chunked.la|$SCRIPTS/chunked.ttdb|ChunkB: state is 'done', expected 'cancelled'
 buggy|$EXAMPLES/buggy.la|$MUTANTS/buggy.la|buggy-crash.ttdb|the run stopped on 'idle', expected 'crashed: SIGFPE in Buggy.ttsc__divide_by_zero'"
-plan 78
+plan 80
 
 # The demo tours name files relative to the top of the source tree.
 mkdir -p "$TMPD/work"
@@ -129,6 +129,19 @@ run_ttdb -batch -x settings.ttdb "$M"
 check "the settings ttdb script passes" status 0
 build_c settings && run_c settings "$M"
 check "the settings C test builds and passes" eval "status 0 && out_has 'PASSED'"
+
+# An until that was not reached failed as a command, but its run is real:
+# the saved script replays it as the Distiller call it made (`sparkle ...`),
+# so the script passes on the same app instead of failing "not reached".
+TL=$EXAMPLES/traffic_light.la
+run_ttdb -batch -k -ex 'set timeout 1' -ex 'until state Light yellow' -ex 'step 3' \
+  -ex 'save-test notreached.ttdb' "$TL"
+check "an until not reached is saved as its Distiller call" eval \
+  "status 1 && err_has 'not reached: until state Light yellow' \
+   && grep -q '^sparkle timeout=1 contract=' notreached.ttdb && ! grep -q '^until' notreached.ttdb"
+run_ttdb -batch -x notreached.ttdb "$TL"
+check "the script with an until not reached passes on the same app" eval \
+  "status 0 && ! err_has 'not reached'"
 
 run_ttdb -batch -ex 'save-test x.txt' "$M"
 check "a file that is neither .ttdb nor .c: one line" eval \

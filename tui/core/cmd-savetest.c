@@ -146,6 +146,28 @@ static bool run_entries(tt_catalyst *cat, const rec_run *r, size_t runno, strvec
     return true;
 }
 
+/* The `sparkle` command that makes the Distiller call of run r, for an until
+ * that was not reached (replayed as `until`, it would fail the script).
+ * False when the call cannot be written on one line (a contract with a
+ * single quote). */
+static bool raw_sparkle(strbuf *b, const rec_run *r)
+{
+    if (r->contract && strchr(r->contract, '\''))
+        return false;
+    sb_printf(b, "sparkle");
+    if (r->sparkle_count)
+        sb_printf(b, " count=%ld", r->sparkle_count);
+    if (r->timeout)
+        sb_printf(b, " timeout=%.17g", r->timeout);
+    if (r->till_state_in)
+        sb_printf(b, " till_state_in=%s", r->till_state_in);
+    if (r->till_sparkle_in)
+        sb_printf(b, " till_sparkle_in=%s", r->till_sparkle_in);
+    if (r->contract)
+        sb_printf(b, " contract='%s'", r->contract);
+    return true;
+}
+
 /* ===================================================================== */
 /* FILE.ttdb                                                             */
 /* ===================================================================== */
@@ -199,9 +221,16 @@ static bool write_ttdb(FILE *f, tt_catalyst *cat, const save_opts *o)
         strbuf sum = {0}, st = {0};
         run_summary(&sum, r);
         stops_joined(&st, r);
-        fprintf(f, "%s# run %zu stopped: %s; %s\n%s\n",
+        fprintf(f, "%s# run %zu stopped: %s; %s\n",
                 i == 0 || o->steps[i - 1].kind == REC_RUN ? "\n" : "", runno,
-                st.s ? st.s : "?", sum.s, s->line);
+                st.s ? st.s : "?", sum.s);
+        strbuf raw = {0};
+        if (r->not_reached && raw_sparkle(&raw, r))
+            fprintf(f, "# `%s` was not reached: the same run as the Distiller "
+                       "call it made\n%s\n", s->line, raw.s);
+        else
+            fprintf(f, "%s\n", s->line);
+        sb_free(&raw);
         sb_free(&sum);
         if (runno < o->first_pinned) {
             sb_free(&st);

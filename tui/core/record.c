@@ -162,6 +162,10 @@ static void keep_goto(void)
 
 void record_command_done(const cmd_entry *e, const cmd_args *a, int rc)
 {
+    if (rc < 0 && e && !g_journal.replaying && strcmp(e->name, "until") == 0 &&
+        g_record.n && g_record.v[g_record.n - 1].kind == REC_RUN &&
+        strcmp(g_record.v[g_record.n - 1].line, cur_line ? cur_line : "") == 0)
+        g_record.v[g_record.n - 1].run->not_reached = true;
     if (rc < 0 || !e || g_journal.replaying)
         return;
     sync_travel();

@@ -37,6 +37,8 @@ typedef struct rec_run {
     char *till_state_in, *till_sparkle_in;
     char *contract;        /* JSON, NULL for none */
     bool finish;           /* tt_distiller_finish */
+    bool not_reached;      /* an until whose condition did not hold: the
+                              command failed though the run is real */
     /* what it did and showed */
     uint64_t first_seq, count;
     double vt_start, vt_end;
