@@ -49,6 +49,25 @@ static double tsc_scale;
 static pthread_once_t tsc_once = PTHREAD_ONCE_INIT;
 
 static int tsc_measure(void);
+
+/* The counter and the monotonic clock at one moment: the clock is the mean
+ * of readings just before and after the counter's, width their distance,
+ * the tightest of 8 tries. */
+static void tsc_pair(double *mono, uint64_t *tsc, double *width)
+{
+    *width = 1e9;
+    for (int i = 0; i < 8; i++) {
+        double a = tt__mono();
+        uint64_t t = __rdtsc();
+        double b = tt__mono();
+        if (b - a < *width) {
+            *width = b - a;
+            *mono = (a + b) / 2;
+            *tsc = t;
+        }
+    }
+}
+
 static void tsc_calibrate(void)
 {
     tsc_ok = tsc_measure();
@@ -66,14 +85,18 @@ static int tsc_measure(void)
         fclose(f);
     if (!ok || getenv("TT_NO_TSC"))
         return 0;
-    double m0 = tt__mono();
-    uint64_t t0 = __rdtsc();
-    double m1;
-    while ((m1 = tt__mono()) - m0 < 0.002)
+    /* Two (clock, counter) pairs 2 ms apart, each read between two clock
+     * readings and kept from the tightest of a few tries: a preemption
+     * between a clock read and a counter read would otherwise skew the rate
+     * (and every duration of the process) by the time it lasted. */
+    double m0, m1, w0, w1;
+    uint64_t t0, t1;
+    tsc_pair(&m0, &t0, &w0);
+    while (tt__mono() - m0 < 0.002)
         ;
-    uint64_t t1 = __rdtsc();
-    if (t1 <= t0)
-        return 0;
+    tsc_pair(&m1, &t1, &w1);
+    if (t1 <= t0 || w0 > 50e-6 || w1 > 50e-6)
+        return 0; /* never a tight reading: use clock_gettime */
     tsc_scale = (m1 - m0) / (double)(t1 - t0);
     return 1;
 }
