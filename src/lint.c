@@ -279,17 +279,9 @@ static void lint_add_sent(lint_rec *r, const tt_trace_entry *e)
 /* The per-tonic record of serial; NULL without memory. */
 static tonic_rec *tonic_get(tt__lints *L, uint32_t serial)
 {
-    if (serial >= L->n_tonics) {
-        size_t n = L->n_tonics ? L->n_tonics : 16;
-        while (n <= serial)
-            n *= 2;
-        tonic_rec *t = realloc(L->tonics, n * sizeof *t);
-        if (!t)
-            return NULL;
-        memset(t + L->n_tonics, 0, (n - L->n_tonics) * sizeof *t);
-        L->tonics = t;
-        L->n_tonics = n;
-    }
+    if (tt__grow_zero((void **)&L->tonics, &L->n_tonics, (size_t)serial + 1,
+                      sizeof *L->tonics) < 0)
+        return NULL;
     return &L->tonics[serial];
 }
 

@@ -145,16 +145,10 @@ void tt__rec_crashed(tt_catalyst *cat, int why)
 /* Room for the statistics of tonic serial. */
 tt__stat *tt__rec_stat_grow(tt__recorder *rec, uint32_t serial)
 {
-    size_t n = rec->n_stats ? rec->n_stats : 16;
-    while (n <= serial)
-        n *= 2;
-    tt__stat *p = realloc(rec->stats, n * sizeof *p);
-    if (!p)
+    if (tt__grow_zero((void **)&rec->stats, &rec->n_stats, (size_t)serial + 1,
+                      sizeof *rec->stats) < 0)
         return NULL;
-    memset(p + rec->n_stats, 0, (n - rec->n_stats) * sizeof *p);
-    rec->stats = p;
-    rec->n_stats = n;
-    return &p[serial];
+    return &rec->stats[serial];
 }
 
 /* The record with number seq, NULL if not held. */

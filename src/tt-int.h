@@ -37,6 +37,8 @@
 
 /* Grow *arr (element size esz) so that it can hold `need` elements. */
 TT__INTERNAL int tt__grow(void **arr, size_t *cap, size_t need, size_t esz);
+/* The same, the new elements zeroed (a table indexed by serial). */
+TT__INTERNAL int tt__grow_zero(void **arr, size_t *cap, size_t need, size_t esz);
 #define TT__PUSH(arr, n, cap, val)                                            \
     (((n) < (cap) || tt__grow((void **)&(arr), &(cap), (n) + 1,              \
                               sizeof(*(arr))) == 0)                           \

@@ -26,6 +26,15 @@ int tt__grow(void **arr, size_t *cap, size_t need, size_t esz)
     return 0;
 }
 
+int tt__grow_zero(void **arr, size_t *cap, size_t need, size_t esz)
+{
+    size_t old = *cap;
+    if (tt__grow(arr, cap, need, esz) < 0)
+        return -TT_ENOMEM;
+    memset((char *)*arr + old * esz, 0, (*cap - old) * esz);
+    return 0;
+}
+
 
 /* Wall-clock seconds since the epoch. */
 double tt__wall(void)
