@@ -431,6 +431,42 @@ test('a source breakpoint stops before a handler already at the head', async () 
   }
 });
 
+test('a step that lands before a handler with a breakpoint reports it', async () => {
+  const dc = await client();
+  try {
+    await launch(dc, { program: COUNTER, commands: ['call Counter add 7'] });
+    assert.match((await continueTo(dc)).body.description, /idle/);
+    const bps = await dc.setBreakpointsRequest({
+      source: { path: COUNTER_C },
+      breakpoints: [{ line: bodyLine('Counter_ttsc__add') }] });
+    const id = bps.body.breakpoints[0].id;
+    for (const c of ['call Counter add 1', 'call Counter add 5'])
+      await dc.evaluateRequest({ expression: c, context: 'repl' });
+    const count = async () => (await dc.evaluateRequest({
+      expression: 'Counter.count', context: 'watch' })).body.result;
+    const next = async () => {
+      const stopped = dc.waitForEvent('stopped');
+      await dc.nextRequest({ threadId: 2 });
+      return stopped;
+    };
+    // add 1 is next and the breakpoint never saw it: stop before it
+    let s = await next();
+    assert.deepEqual(s.body.hitBreakpointIds, [id]);
+    assert.equal(await count(), '7');
+    // the step runs add 1 and comes to rest before add 5: as gdb, the
+    // stop names the breakpoint it landed on
+    s = await next();
+    assert.equal(s.body.reason, 'breakpoint');
+    assert.deepEqual(s.body.hitBreakpointIds, [id]);
+    assert.equal(await count(), '8');
+    // so a continue from there runs add 5 instead of stopping at once
+    assert.match((await continueTo(dc)).body.description, /idle/);
+    assert.equal(await count(), '13');
+  } finally {
+    await dc.stop();
+  }
+});
+
 test('a breakpoint in a stateless handler stops only when it will run', async () => {
   const dc = await client();
   try {

@@ -760,6 +760,40 @@ void bp_handlers_seen(bp_list *l, uint64_t at)
             seen_here(l->v[i], at);
 }
 
+/* A forward run ended before an order that a handler breakpoint is on (a
+ * step or an `until` came to rest there): as gdb reports a breakpoint a
+ * step lands on, the stop names it now, counts the hit, and a continue
+ * from here runs the order.  Returns the stop message, or NULL. */
+const char *bp_handlers_arrive(bp_list *l, tt_catalyst *cat)
+{
+    tt_order_view next;
+    if (!cat || l->replaying || l->scanning || tt_distiller_tainted(cat) ||
+        tt_queue_at(cat, 0, &next) < 0)
+        return NULL;
+    uint64_t at = tt_trace_last_seq(cat);
+    const char *stop = NULL;
+    char msg[sizeof l->stop_msg];
+    for (size_t i = 0; i < l->n; i++) {
+        breakpoint *bp = l->v[i];
+        if (bp->kind != BP_HANDLER || !bp->enabled || bp->unresolved ||
+            bp->cond_unresolved)
+            continue;
+        if (bp->checked && bp->checked_seq == at &&
+            bp->checked_gen == g_session.generation)
+            continue; /* the run itself stopped here, or saw it */
+        seen_here(bp, at);
+        if (!handler_check(bp, cat, &next, msg, sizeof msg) ||
+            !bp_count_hit(bp))
+            continue;
+        bp->stopped = true;
+        if (!stop) {
+            snprintf(l->stop_msg, sizeof l->stop_msg, "%s", msg);
+            stop = l->stop_msg;
+        }
+    }
+    return stop;
+}
+
 /* Start or end the hook-checked condition of an `until`. */
 void bp_set_until(bp_list *l, breakpoint *until)
 {

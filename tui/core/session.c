@@ -243,6 +243,25 @@ static void remember_stop(session *s, const tt_run *r)
     sb_free(&b);
 }
 
+/* The run came to rest before an order a handler breakpoint is on: its
+ * stops name the breakpoint too (bp_handlers_arrive). */
+static void stop_at_handler(tt_catalyst *cat, const tt_run *r)
+{
+    size_t nr = tt_run_count(cat);
+    if (!nr || tt_run_at(cat, nr - 1) != r)
+        return;
+    const char *hit = bp_handlers_arrive(&g_bps, cat);
+    if (!hit)
+        return;
+    size_t n = tt_run_stop_count(r);
+    const char **v = xmalloc((n + 1) * sizeof *v);
+    for (size_t i = 0; i < n; i++)
+        v[i] = tt_run_stop_at(r, i);
+    v[n] = hit;
+    tt_run_set_stops(cat, nr - 1, v, n + 1);
+    free(v);
+}
+
 /* Print the run summary and (optionally) its entries. */
 void session_print_run(session *s, const tt_run *r, bool entries)
 {
@@ -335,6 +354,8 @@ int session_run_raw(session *s, const tt_sparkle_args *a, bool finish,
         return -1;
     }
     s->last_run = r;
+    if (r && !finish)
+        stop_at_handler(cat, r);
     if (r)
         remember_stop(s, r);
     s->crash_run = NULL;

@@ -548,6 +548,7 @@ bool bp_count_hit(breakpoint *bp);
  * breakpoint stopped it there (reverse-continue's landing): a continue
  * from here runs that order. */
 void bp_handlers_seen(bp_list *l, uint64_t at);
+const char *bp_handlers_arrive(bp_list *l, tt_catalyst *cat);
 /* Start (on) or end a scan: while the journal replays, every hit of an
  * enabled breakpoint or watchpoint is recorded in l->hits instead of
  * stopping; last: the seq the replay reached (ends the last drain). */
