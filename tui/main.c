@@ -270,6 +270,9 @@ int main(int argc, char **argv)
     } else {
         status = screen_main(app, cmds, ncmds);
     }
+    /* a crash in the app's destroy code is reported (batch mode heard it
+     * before choosing its exit status) */
+    session_end(&g_session, NULL);
     out_flush();
     export_free();
     session_close(&g_session);

@@ -5,7 +5,7 @@
 # sparkle is: a crash, a hang or a call to exit() is reported in one line,
 # the session is marked, and ttdb and the trace survive.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 14
+plan 19
 
 HOSTILE_APP=$APPS/hostile.la
 hostile() {
@@ -48,6 +48,23 @@ check "a class destroy that crashes at restart: reported in one line, session ma
   eval 'err_has "crashed: SIGSEGV in Hostile destroy" && err_has "no longer trustworthy" && status 3'
 check "... its trace is kept, the next restart goes ahead" \
   eval 'out_has "3 tt_main_catalyst._ttss__add_tonic_to_catalyst(1)" && grep -q ttse__on_start "$TMPD/destroy.json" && out_has "restarted" && out_has alive'
+
+# ... and at quit, at the end of the commands, and at `file` (another app)
+hostile destroy-segv -batch -ex "set entries off" -ex "step 3" -ex quit "$HOSTILE_APP"
+check "a class destroy that crashes at quit: reported, exit status 3" \
+  eval 'err_has "crashed: SIGSEGV in Hostile destroy" && status 3'
+hostile destroy-exit -batch -ex "set entries off" -ex "step 3" "$HOSTILE_APP"
+check "a class destroy that calls exit(9) after the last command: reported, exit status 3" \
+  eval 'err_has "exited: 9 in Hostile destroy" && status 3'
+hostile destroy-loop -batch -ex "set entries off" -ex "set watchdog 0.2" -ex "step 3" -ex quit "$HOSTILE_APP"
+check "a class destroy that never returns at quit: the watchdog stops it, exit status 3" \
+  eval 'err_has "watchdog: Hostile destroy ran longer than 0.2s" && status 3'
+hostile destroy-segv -batch -k -ex "set entries off" -ex "step 3" -ex "file $HOSTILE_APP" -ex "info trace" \
+  -ex "export $TMPD/destroy-file.json" -ex "file $HOSTILE_APP" -ex "echo alive" "$HOSTILE_APP"
+check "a class destroy that crashes at file: reported in one line, session marked" \
+  eval 'err_has "crashed: SIGSEGV in Hostile destroy" && err_has "then \`file\` again" && status 3'
+check "... its trace is kept, the next file goes ahead" \
+  eval 'out_has "3 tt_main_catalyst._ttss__add_tonic_to_catalyst(1)" && grep -q ttse__on_start "$TMPD/destroy-file.json" && out_has "loaded $HOSTILE_APP" && out_has alive'
 
 # A truncated module: SIGBUS or a clean dlopen error, never a dead ttdb.
 so=$(sed -n "s/^dlname='\(.*\)'/\1/p" "$HOSTILE_APP")

@@ -37,5 +37,7 @@ int batch_main(const char *app, const startup_cmd *cmds, int ncmds,
         if (script_run_file("stdin", stdin) < 0)
             failed = true;
     }
+    /* the app's destroy code runs now, so that a crash there is heard */
+    session_end(&g_session, NULL);
     return batch_status(failed);
 }

@@ -139,9 +139,30 @@ void session_close(session *s)
     frontend_changed();
 }
 
+/* Run the app's destroy code before the session is let go, to hear a crash
+ * (a hang, an exit()) there: it is reported in one line and counted as a
+ * crash (batch exit status 3).  With then (the command that was refused:
+ * "restart", "file"), the session is kept with its trace and the same
+ * command goes ahead next time.  0, or -1 after the report. */
+int session_end(session *s, const char *then)
+{
+    if (!s->cat || s->recorded || tt_catalyst_destroy_tonics(s->cat) == 0)
+        return 0;
+    out_error("%s", tt_catalyst_errmsg(s->cat));
+    s->crashes++; /* no `expect stop` can pin it: not a run's */
+    s->taint_counted = true;
+    if (then)
+        out_warn("the session is no longer trustworthy; inspect or export "
+                 "the trace, then `%s` again", then);
+    frontend_changed();
+    return -1;
+}
+
 /* Open path as the session's app (closing any previous one). */
 int session_open(session *s, const char *path)
 {
+    if (session_end(s, "file") < 0)
+        return -1;
     if (s->force_attach)
         return session_attach(s, path);
     if (s->force_trace || trace_path_is(path))
@@ -160,22 +181,6 @@ int session_open(session *s, const char *path)
     return 0;
 }
 
-/* Run the app's destroy code before the session is let go, to hear a crash
- * there: then it is reported, the session marked and kept with its trace
- * (the next `restart` goes ahead), and -1 returned. */
-static int session_end_tonics(session *s)
-{
-    if (!s->cat || s->recorded || tt_catalyst_destroy_tonics(s->cat) == 0)
-        return 0;
-    out_error("%s", tt_catalyst_errmsg(s->cat));
-    s->crashes++; /* no `expect stop` can pin it: not a run's */
-    s->taint_counted = true;
-    out_warn("the session is no longer trustworthy; inspect or export the "
-             "trace, then `restart`");
-    frontend_changed();
-    return -1;
-}
-
 /* A fresh run of the same app. */
 int session_restart(session *s)
 {
@@ -187,7 +192,7 @@ int session_restart(session *s)
         return session_attach(s, s->app_path);
     if (s->recorded)
         return session_open_trace(s, s->app_path);
-    if (session_end_tonics(s) < 0)
+    if (session_end(s, "restart") < 0)
         return -1;
     session_close(s);
     if (session_load(s) < 0) {

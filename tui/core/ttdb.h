@@ -207,12 +207,18 @@ typedef struct session {
 extern session g_session;
 
 /* Load the app at path and start it (catalyst + formula).  On failure
- * prints one line and returns -1; the previous session (if any) is gone. */
+ * prints one line and returns -1; the previous session (if any) is gone,
+ * unless its destroy code failed (session_end: then it is kept). */
 int session_open(session *s, const char *path);
 /* A fresh run of the same module: new catalyst, formula again. */
 int session_restart(session *s);
 /* Free the catalyst and close the app. */
 void session_close(session *s);
+/* Run the app's class destroy code now, to hear a crash, hang or exit()
+ * there: -1 after reporting it in one line (counted as a crash); with then
+ * ("restart", "file") the session is kept with its trace and a hint names
+ * that command.  0 when it ran cleanly, had run, or there is no app. */
+int session_end(session *s, const char *then);
 /* The catalyst, or NULL after printing "no app loaded" when there is none. */
 tt_catalyst *session_cat(session *s);
 /* Run the Distiller once (finish: tt_distiller_finish).  Prints a summary

@@ -8,7 +8,9 @@
  *   formula-segv   the formula crashes
  *   formula-exit   the formula calls exit(5)
  *   formula-loop   the formula never returns (the watchdog or Ctrl-C ends it)
- *   destroy-segv   the class's destroy crashes (at restart and quit)
+ *   destroy-segv   the class's destroy crashes (at restart, file and quit)
+ *   destroy-exit   the class's destroy calls exit(9)
+ *   destroy-loop   the class's destroy never returns
  * Always: the sparkle `leave(status)` calls exit(status); the probe `bad`
  * (a callback) crashes once `arm` has run; `nest(n)` starts a chain of n
  * tonics, each the base of the next (a deep tree for `info tonics`).
@@ -139,6 +141,10 @@ static void Hostile_destroy(tt_tonic *self)
     (void)self;
     if (wants("destroy-segv"))
         fault();
+    if (wants("destroy-exit"))
+        exit(9);
+    while (wants("destroy-loop"))
+        ;
 }
 
 static const tt_handler hostile_handlers[] = {
