@@ -2,7 +2,7 @@
 # batch-run.sh: the commands that run sparkles: step, continue, until,
 # sparkle, advance, finish, restart.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 24
+plan 26
 
 run_ttdb -batch -ex step "$COUNTER"
 check "step runs one sparkle and lists it" eval 'status 0 && out_has "stopped: sparkle_count; 1 sparkle (#1), time 0s" && out_has "1 tt_main_catalyst._ttss__on_start()"'
@@ -58,5 +58,9 @@ check "finishing the top tonic finishes the catalyst" eval 'out_has "stopped: ca
 
 run_ttdb -batch -ex "set entries off" -ex continue -ex restart -ex "info trace" -ex "info queue" "$COUNTER"
 check "restart: a fresh session" eval 'out_has "restarted" && out_has "the trace is empty" && out_has "1. tt_main_catalyst._ttss__on_start()"'
+run_ttdb -batch -ex "set entries off" -ex "step 3" -ex "tbreak Worker.ttse__on_start" -ex run -ex r "$COUNTER"
+check "run (r): as gdb's, afresh and on to the first breakpoint, then to the end" eval 'status 0 && out_has "restarted" && out_has "stopped: breakpoint 1: Worker.ttse__on_start; 10 sparkles (#1-#10)" && out_has "stopped: idle; 10 sparkles (#1-#10)"' 
+run_ttdb -batch -ex "set entries off" -ex "call Counter ping" -ex continue -ex bt -ex "where #3" "$COUNTER"
+check "bt and where are why: the causal chain" eval 'out_has "Counter.ttse__on_worked(" && out_has "<- input: call from ttdb" && out_has "#3 "'
 run_ttdb -batch -ex "set timeout 1.5" -ex "set entries off" -ex "call Counter start 1" -ex continue "$COUNTER"
 check "set timeout limits continue (virtual seconds)" eval 'out_has "stopped: timeout;" && out_has "time 0s -> 1.5s"'

@@ -660,10 +660,32 @@ static int cmd_restart_exec(cmd_args *a)
 
 const cmd_entry cmd_restart_entry = {
     .name = "restart",
-    .aliases = "r run",
     .usage = "restart",
     .help = "Start the app afresh: reload the module, new Distiller, run "
             "the formula again. Breakpoints, displays and settings are kept; "
             "the trace and the display history start empty.",
     .exec = cmd_restart_exec,
+};
+
+/* run: gdb's run, the app afresh and then on until something stops it. */
+static int cmd_run_exec(cmd_args *a)
+{
+    if (a->argc != 0)
+        return cmd_usage_error(&cmd_run_entry);
+    if (cmd_restart_exec(a) < 0)
+        return -1;
+    tt_sparkle_args sa = {0};
+    return run(&sa);
+}
+
+const cmd_entry cmd_run_entry = {
+    .name = "run",
+    .aliases = "r",
+    .usage = "run",
+    .help = "As gdb's run: start the app afresh (as `restart`) and run until "
+            "something stops it (as `continue`): a breakpoint, idle, the "
+            "catalyst finishing, the timeout or Ctrl-C. `restart` starts "
+            "afresh without running.",
+    .exec = cmd_run_exec,
+    .flags = CMD_RUNS | CMD_SESSION,
 };

@@ -230,9 +230,11 @@ static int cmd_why_exec(cmd_args *a)
 
 const cmd_entry cmd_why_entry = {
     .name = "why",
+    .aliases = "bt backtrace where",
     .usage = "why [#N]",
     .help = "The causal chain of entry N (default: the newest), one line per "
-            "link (at most 1000), back to the input from outside that set it off: the "
+            "link (at most 1000), back to the input from outside that set it off (gdb's "
+            "backtrace, for sparkles: `bt` and `where` are aliases): the "
             "sparkle that queued it, the entry that started the timer whose "
             "callback it is, the state change it belongs to, the entry that "
             "created its tonic. Entries the trace ring dropped are found by "

@@ -240,7 +240,7 @@ tt_catalyst *cmd_cat(void)
 }
 
 /* Run entry e with its arguments a (a.argv[0] is the first argument). */
-static int cmd_run_entry(const cmd_entry *e, cmd_args *a)
+static int cmd_exec_entry(const cmd_entry *e, cmd_args *a)
 {
     a->cat = g_session.cat;
     if ((e->flags & CMD_SESSION) && !(a->cat = session_cat(&g_session)))
@@ -288,7 +288,7 @@ int cmd_dispatch_sub(const cmd_entry *parent, cmd_args *a)
         return -1;
     }
     cmd_args s = args_shift(a, 1);
-    return cmd_run_entry(e, &s);
+    return cmd_exec_entry(e, &s);
 }
 
 /* Execute one command line. */
@@ -313,7 +313,7 @@ int cmd_execute(const char *line)
         rc = -1;
     } else {
         cmd_args s = args_shift(&a, 1);
-        rc = cmd_run_entry(e, &s);
+        rc = cmd_exec_entry(e, &s);
         record_command_done(e, &s, rc);
     }
     record_set_line(outer);

@@ -689,6 +689,7 @@ int cmd_usage_error(const cmd_entry *e);
     X(call)                                                                 \
     X(finish)                                                               \
     X(restart)                                                              \
+    X(run)                                                                  \
     X(break)                                                                \
     X(tbreak)                                                               \
     X(delete)                                                               \
