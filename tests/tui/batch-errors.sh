@@ -2,7 +2,7 @@
 # batch-errors.sh: bad input ends in one clear line and a non-zero exit
 # status; with -k the script goes on and no trace is lost.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 25
+plan 27
 
 run_ttdb -batch -ex "info tonics" "$TMPD/missing.so"
 check "a missing app file" eval 'fails_with 1 "missing.so: No such file or directory" && [ ! -s "$OUT" ]'
@@ -66,3 +66,8 @@ check "an unknown subcommand lists the valid ones, or suggests the nearest" eval
 
 run_ttdb -batch -ex "sparkle till_sparkle_in=on_start count=1" -ex "sparkle till_state_in=idle,nostate count=1" "$COUNTER"
 check "sparkle warns about till_* names nothing has, suggesting the full one" eval 'status 0 && err_has "till_sparkle_in \"on_start\": no tonic has it by that exact name (did you mean \"ttse__on_start\"?)" && err_has "till_state_in \"nostate\": no tonic has it" && ! err_has "\"idle\""'
+
+run_ttdb -batch -k -ex frame -ex "info locals" -ex si -ex fram "$COUNTER"
+check "gdb habits with no ttdb command say what to use instead" eval 'status 1 && err_has "unknown command \"frame\" (a sparkle has no stack frames: \`why\` (bt) is its causal chain" && err_has "unknown info subcommand \"locals\" (a tonic'"'"'s data are its probes" && err_has "unknown command \"si\" (the smallest step is one sparkle: \`step\`)" && err_has "unknown command \"fram\""'
+run_ttdb -batch -ex "watch Counter.count" -ex "info watchpoints" "$COUNTER"
+check "info watchpoints lists the watchpoints (as info breakpoints)" eval 'status 0 && out_has "Num Type" && out_has "watch   y   0    Counter.count"'

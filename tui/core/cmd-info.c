@@ -445,6 +445,7 @@ static const cmd_entry info_exporters_entry = {
 };
 static const cmd_entry info_breakpoints_entry = {
     .name = "breakpoints",
+    .aliases = "watchpoints",
     .usage = "info breakpoints",
     .help = "The breakpoints with their hit counts.",
     .exec = info_breakpoints_exec,

@@ -214,6 +214,50 @@ const cmd_entry *cmd_lookup(const cmd_entry *const *table, const char *word,
     return NULL;
 }
 
+/* What a gdb habit that ttdb has no command for does here (parent: NULL
+ * for a command, "info" for an info subcommand), or NULL. */
+static const char *gdb_hint(const char *parent, const char *word)
+{
+    static const struct {
+        const char *parent, *words, *hint;
+    } hints[] = {
+        {NULL, "frame f up down",
+         "a sparkle has no stack frames: `why` (bt) is its causal chain, "
+         "`print #N` one entry"},
+        {NULL, "list l",
+         "`info sparkles TONIC` names each handler's C function; in an "
+         "editor, the DAP front end shows the source"},
+        {NULL, "x", "`print TONIC` shows a tonic's data (its probes)"},
+        {NULL, "kill", "`restart` starts the app afresh, `quit` leaves"},
+        {NULL, "start starti",
+         "`restart` stands before the first sparkle, `run` runs on from there"},
+        {NULL, "stepi si nexti ni",
+         "the smallest step is one sparkle: `step`"},
+        {NULL, "return jump",
+         "a sparkle runs whole; `call` queues one, `set var` changes a probe"},
+        {NULL, "reverse-next rn reverse-stepi rsi",
+         "`reverse-step` (rs) goes back one sparkle"},
+        {"info", "frame", "`print #N` shows entry N, `why` its causes"},
+        {"info", "args", "`print #N` shows entry N with its arguments"},
+        {"info", "locals",
+         "a tonic's data are its probes: `print TONIC`, `info probes TONIC`"},
+        {"info", "threads", "the tonics are the threads: `info tonics`"},
+    };
+    for (size_t i = 0; i < sizeof hints / sizeof hints[0]; i++) {
+        if ((parent == NULL) != (hints[i].parent == NULL) ||
+            (parent && strcmp(parent, hints[i].parent) != 0))
+            continue;
+        size_t n = strlen(word);
+        for (const char *p = hints[i].words; *p;) {
+            size_t k = strcspn(p, " ");
+            if (k == n && strncmp(p, word, n) == 0)
+                return hints[i].hint;
+            p += k + (p[k] == ' ');
+        }
+    }
+    return NULL;
+}
+
 /* The arguments after the first k words. */
 static cmd_args args_shift(const cmd_args *a, int k)
 {
@@ -274,7 +318,11 @@ int cmd_dispatch_sub(const cmd_entry *parent, cmd_args *a)
     const cmd_entry *e =
         cmd_lookup(parent->subs, a->argv[0], err, sizeof err, &why);
     if (!e) {
-        if (why == CMD_CLOSE) {
+        const char *hint = gdb_hint(parent->name, a->argv[0]);
+        if (hint) {
+            out_error("unknown %s subcommand \"%s\" (%s)", parent->name,
+                      a->argv[0], hint);
+        } else if (why == CMD_CLOSE) {
             out_error("unknown %s subcommand %s", parent->name, err);
         } else { /* nothing close: list what there is */
             strbuf b = {0};
@@ -309,7 +357,11 @@ int cmd_execute(const char *line)
     int rc;
     const char *outer = record_set_line(p); /* for save-test */
     if (!e) {
-        out_error("unknown command %s", err);
+        const char *hint = gdb_hint(NULL, a.argv[0]);
+        if (hint)
+            out_error("unknown command \"%s\" (%s)", a.argv[0], hint);
+        else
+            out_error("unknown command %s", err);
         rc = -1;
     } else {
         cmd_args s = args_shift(&a, 1);
