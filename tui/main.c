@@ -169,6 +169,7 @@ static void signals_init(void)
 
 int main(int argc, char **argv)
 {
+    alloc_init();
     startup_cmd *cmds = xcalloc((size_t)argc + 1, sizeof *cmds);
     int ncmds = 0;
     bool opt_batch = false, opt_dap = false, opt_nw = false;

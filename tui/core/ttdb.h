@@ -56,6 +56,9 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) TTDB_PRINTF(1, 2);
 char *xvasprintf(const char *fmt, va_list ap) TTDB_PRINTF(1, 0);
+/* Route jansson's allocations through xmalloc (fault injection, and one
+ * line on exhaustion instead of "not valid JSON"); first thing in main(). */
+void alloc_init(void);
 /* One line on stderr and exit status 1 (after g_oom_cleanup, which the
  * screen sets to give the terminal back). */
 void oom(void) __attribute__((noreturn));

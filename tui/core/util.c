@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,17 +34,34 @@ void oom(void)
 }
 
 /* Fault injection for the tests: TTDB_TEST_FAIL_ALLOC=N makes the Nth
- * allocation through these helpers fail. */
+ * allocation through these helpers (and jansson's) fail.  The count is
+ * atomic: the DAP reader thread parses JSON too. */
+static unsigned long fail_at;
+static bool fail_read;
+
+static void fail_init(void)
+{
+    const char *e = getenv("TTDB_TEST_FAIL_ALLOC");
+    fail_at = e ? strtoul(e, NULL, 10) : 0;
+    fail_read = true;
+}
+
 static bool fail_now(void)
 {
-    static unsigned long at, n;
-    static bool read;
-    if (!read) {
-        const char *e = getenv("TTDB_TEST_FAIL_ALLOC");
-        at = e ? strtoul(e, NULL, 10) : 0;
-        read = true;
-    }
-    return at && ++n == at;
+    static _Atomic unsigned long n;
+    if (!fail_read)
+        fail_init();
+    return fail_at && ++n == fail_at;
+}
+
+/* jansson's allocations (the library's JSON readers: trace files,
+ * contracts, JSON arguments; ttdb's own) are ttdb's: one counter for the
+ * fault injection, and on exhaustion the same one line and exit status 1
+ * (jansson would report a failed allocation as bad JSON). */
+void alloc_init(void)
+{
+    fail_init();
+    json_set_alloc_funcs(xmalloc, free);
 }
 
 /* malloc that never returns NULL. */
