@@ -3,11 +3,13 @@
  * memory one trace entry takes, on a chain of self-queuing sparkles (the
  * measurement the Python figures in doc/performance.md were taken with).
  *
- *     bench/bench-engine [CHAIN_LENGTH] [REPEATS]     (default 2000000 7)
+ *     bench/bench-engine [CHAIN_LENGTH] [REPEATS] [WHICH]   (default 2000000 7)
  *
  * Prints the median of REPEATS runs for: the Catalyst (no trace), the
  * Distiller with full trace, the Distiller with one int probe, and the
- * Distiller with a 4096-entry trace ring (bounded memory).
+ * Distiller with a 4096-entry trace ring (bounded memory).  WHICH
+ * (catalyst, trace, probe or ring) runs only that line: for whole-process
+ * comparisons and instruction counts.
  */
 #include "chain.h"
 
@@ -53,8 +55,13 @@ static double one(tt_mode mode, bool probe, size_t ring, double *bytes_per_entry
     return (double)n / dt;
 }
 
-static void report(const char *what, tt_mode mode, bool probe, size_t ring, int reps)
+static const char *which;
+
+static void report(const char *key, const char *what, tt_mode mode, bool probe, size_t ring,
+                   int reps)
 {
+    if (which && strcmp(which, key) != 0)
+        return;
     double v[64], bpe = 0;
     for (int i = 0; i < reps; i++)
         v[i] = one(mode, probe, ring, mode == TT_MODE_DISTILLER ? &bpe : NULL);
@@ -73,17 +80,23 @@ int main(int argc, char **argv)
         chain_len = atol(argv[1]);
     if (argc > 2)
         reps = atoi(argv[2]);
-    if (chain_len < 1 || reps < 1 || reps > 64) {
-        fprintf(stderr, "usage: bench-engine [CHAIN_LENGTH] [REPEATS<=64]\n");
+    if (argc > 3)
+        which = argv[3];
+    if (chain_len < 1 || reps < 1 || reps > 64 ||
+        (which && strcmp(which, "catalyst") != 0 && strcmp(which, "trace") != 0 &&
+         strcmp(which, "probe") != 0 && strcmp(which, "ring") != 0)) {
+        fprintf(stderr, "usage: bench-engine [CHAIN_LENGTH] [REPEATS<=64] "
+                        "[catalyst|trace|probe|ring]\n");
         return 2;
     }
     printf("chain of %ld sparkles, median of %d runs; a trace entry is %zu bytes plus its "
            "arguments and probes\n",
            chain_len, reps, sizeof(tt_trace_entry));
-    report("Catalyst", TT_MODE_CATALYST, false, 0, reps);
-    report("Distiller, full trace", TT_MODE_DISTILLER, false, 0, reps);
-    report("Distiller, one int probe", TT_MODE_DISTILLER, true, 0, reps);
-    report("Distiller, trace ring of 4096", TT_MODE_DISTILLER, false, 4096, reps);
-    printf("reproduce: bench/bench-engine %ld %d\n", chain_len, reps);
+    report("catalyst", "Catalyst", TT_MODE_CATALYST, false, 0, reps);
+    report("trace", "Distiller, full trace", TT_MODE_DISTILLER, false, 0, reps);
+    report("probe", "Distiller, one int probe", TT_MODE_DISTILLER, true, 0, reps);
+    report("ring", "Distiller, trace ring of 4096", TT_MODE_DISTILLER, false, 4096, reps);
+    printf("reproduce: bench/bench-engine %ld %d%s%s\n", chain_len, reps, which ? " " : "",
+           which ? which : "");
     return 0;
 }

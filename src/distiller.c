@@ -279,18 +279,12 @@ static tt_trace_entry *reserve(run_ctx *rc, const tt__order *o)
     return e;
 }
 
-/* Run one order into its reserved trace entry and evaluate; false when the
- * run must stop at once (a crash, no memory). */
-static bool step(run_ctx *rc, tt__order *o, tt_trace_entry *e)
+/* What follows a sparkle that ran into entry e (counted already): the stops
+ * it makes, then the stop conditions; false when the run must stop at once
+ * (a crash). */
+static bool stepped(run_ctx *rc, tt_trace_entry *e)
 {
     tt_catalyst *cat = rc->cat;
-    cat->trace_oom = false;
-    cat->probe_crash[0] = '\0';
-    tt__execute(cat, o, e);
-    tt__order_clear(o);
-    rc->run->count++;
-    if (rc->counting && rc->remaining > 0)
-        rc->remaining--;
     if (e->flags & TT_EF_CRASHED) {
         char buf[600];
         if (cat->crash_sig == TT__GUARD_EXIT)
@@ -333,6 +327,21 @@ static bool step(run_ctx *rc, tt__order *o, tt_trace_entry *e)
     return true;
 }
 
+/* Run one order into its reserved trace entry and evaluate; false when the
+ * run must stop at once (a crash, no memory). */
+static bool step(run_ctx *rc, tt__order *o, tt_trace_entry *e)
+{
+    tt_catalyst *cat = rc->cat;
+    cat->trace_oom = false;
+    cat->probe_crash[0] = '\0';
+    tt__execute(cat, o, e);
+    tt__order_clear(o);
+    rc->run->count++;
+    if (rc->counting && rc->remaining > 0)
+        rc->remaining--;
+    return stepped(rc, e);
+}
+
 /* Run the pending extra sparkles of a state change; false when the run must
  * stop at once.  Without memory for an entry the rest stay pending, and the
  * next run starts with them. */
@@ -362,6 +371,152 @@ static void extras_drop(tt_catalyst *cat)
     for (size_t i = cat->extras_head; i < cat->n_extras; i++)
         tt__order_clear(&cat->extras[i]);
     cat->n_extras = cat->extras_head = 0;
+}
+
+/* Run the order at the head of the queue, and the extras it makes; false
+ * without memory for its entry (the stop is added, it stays queued). */
+static bool run_one(run_ctx *rc)
+{
+    tt_trace_entry *e = reserve(rc, NULL);
+    if (!e)
+        return false;
+    tt__order o;
+    tt__queue_pop(&rc->cat->queue, &o);
+    tt__drain_from(rc->cat, &o);
+    if (step(rc, &o, e))
+        drain_extras(rc);
+    return true;
+}
+
+/* --- the fast path ------------------------------------------------------
+ *
+ * With nothing to look at between sparkles (no step or order hook, no
+ * legacy trigger, no per-tonic contract rule, no probes, virtual time), a
+ * run is a loop of: take the order in its queue slot, write its entry, call
+ * its handler.  run_fast does that for as long as the next order is a plain
+ * one (a user handler of a live tonic called with its whole signature) and
+ * nothing else needs the general loop: a timer due, a post from another
+ * thread, extras, a stop condition.  What it writes is what tt__execute
+ * writes, with two differences that do not show: the entry is written
+ * whole instead of zeroed first, and back to back the exit time of a
+ * sparkle is the enter time of the next (one clock read a sparkle). */
+
+/* Run plain orders back to back (see above); returns how many ran.  It
+ * returns before a stop condition is added: the caller's end of pass adds
+ * it, as after a general step. */
+static size_t run_fast(run_ctx *rc, double deadline, unsigned *pass, bool guarded)
+{
+    tt_catalyst *cat = rc->cat;
+    tt_run *r = rc->run;
+    tt__trace *tr = &cat->trace;
+    tt__queue *q = &cat->queue;
+    bool contain = cat->opt.contain_crashes;
+    size_t ran = 0;
+    double t_prev = 0; /* the previous sparkle's exit time, back to back */
+    cat->trace_oom = false;
+    cat->probe_crash[0] = '\0';
+    for (;;) {
+        tt__order *o = &q->ring[q->head];
+        const tt__impl *impl =
+            tt__plain_impl(o, o->sp ? o->sp : tt__klass_sparkle(o->tonic->k, o->sparkle));
+        if (!impl)
+            return ran;
+        /* its entry, and room for its arguments, in the last chunk */
+        size_t nargs = o->nargs, size = nargs * sizeof(tt_value);
+        uint64_t seq = tr->last + 1, rel = seq - tr->first_chunk_seq;
+        size_t k = (size_t)(rel >> TT__CHUNK_BITS);
+        tt__chunk *c;
+        tt_trace_entry *e;
+        tt_value *args;
+        if (TT__LIKELY(k < tr->n_chunks && size <= (c = tr->chunks[k])->bump_left)) {
+            e = &c->e[rel & (TT__CHUNK - 1)];
+            args = (tt_value *)c->bump;
+            c->bump += size;
+            c->bump_left -= size;
+            tr->last = seq;
+        } else {
+            if (!(e = reserve(rc, o)))
+                return ran; /* the stop is added */
+            args = e->args;
+        }
+        tt__queue_take(q); /* o, which stays valid until the next take */
+        tt_tonic *t = o->tonic;
+        double t_enter = ran ? t_prev : tt__clock_now(&cat->clock);
+        *e = (tt_trace_entry){
+            .id = t->l.id,
+            .tonic = t->l.serial,
+            .sparkle = o->sparkle,
+            .src_id = o->src_id,
+            .src_obj = o->src_obj,
+            .src_sparkle = o->src_sparkle,
+            .state_enter = (int16_t)t->state,
+            .nargs = (uint16_t)nargs,
+            .t_enter = t_enter,
+            .vt = cat->vt,
+            .args = nargs ? args : NULL,
+        };
+        if (o->cause)
+            tt__entry_set_cause(tr, e, o->cause); /* no memory: no cause */
+        if (nargs) {
+            /* the trace takes over the order's argument values */
+            const tt_value *from = nargs <= TT__INLINE_ARGS ? o->inl : o->args;
+            for (size_t i = 0; i < nargs; i++)
+                args[i] = from[i];
+            if (nargs > TT__INLINE_ARGS)
+                free(o->args);
+            o->args = o->inl;
+            o->nargs = 0;
+            o->flags &= (uint16_t)~TT__OF_OWNS;
+        }
+        tt__drain_from(cat, o);
+        tt__frame saved = tt__enter(cat, o, seq);
+        uint16_t flags = 0;
+        if (TT__LIKELY(!contain)) {
+            tt__impl_call(impl, nargs, t, args);
+        } else if (cat->loop_jmp) {
+            tt__loop_guarded_call(cat, impl, nargs, t, args);
+        } else {
+            int sig = tt__guarded_call(cat, impl, nargs, t, args);
+            if (sig != 0) {
+                cat->crash_sig = sig;
+                flags = TT_EF_CRASHED;
+            }
+        }
+        tt__leave(cat, saved);
+        flags |= cat->exec_flags | (o->flags & TT_EF_EXTRA);
+        t_prev = tt__clock_now(&cat->clock);
+        tt__entry_set_exit(tr, e, t_prev); /* no memory: t_enter */
+        e->state_exit = (int16_t)t->state;
+        if (cat->sparkling)
+            flags |= TT_EF_SPARKLING;
+        e->flags = flags;
+        if (TT__UNLIKELY(q->len > cat->q_high)) { /* for lint.c */
+            cat->q_high = q->len;
+            cat->q_high_seq = seq;
+        }
+        ran++;
+        r->count++;
+        if (rc->counting && rc->remaining > 0)
+            rc->remaining--;
+        if (TT__UNLIKELY(flags & (TT_EF_CRASHED | TT_EF_ERROR)) && !stepped(rc, e))
+            return ran;
+        if (TT__UNLIKELY(cat->extras_head < cat->n_extras)) {
+            drain_extras(rc);
+            return ran;
+        }
+        /* the end of the pass (the caller adds the stop) ... */
+        if (TT__UNLIKELY(r->n_stops || !cat->sparkling || cat->interrupt ||
+                         cat->vt >= deadline || (rc->counting && rc->remaining <= 0) ||
+                         (guarded && ((*pass + 1) & 1023) == 0)))
+            return ran;
+        if (guarded)
+            ++*pass;
+        /* ... and the top of the next */
+        if (TT__UNLIKELY(atomic_load_explicit(&cat->inbox_flag, memory_order_relaxed) ||
+                         (cat->n_active && cat->active[0]->due <= cat->vt) || q->len == 0 ||
+                         cat->hook || cat->order_hook || cat->probe_contract))
+            return ran;
+    }
 }
 
 /* Real time: wait for a post or until `until` (monotonic seconds). */
@@ -459,6 +614,8 @@ int tt_distiller_sparkle(tt_catalyst *cat, const tt_sparkle_args *args, const tt
     double guard = cat->opt.wall_guard;
     double guard_at = guard > 0 ? tt__mono() + guard : 0;
     unsigned pass = 0;
+    /* the fast path, when nothing but the trace is looked at per sparkle */
+    bool fast = virt && !rc.till_state.n && !rc.till_sparkle.n && !(c && c->n_tonics);
 
     while (cat->sparkling && r->n_stops == 0) {
         tt__inbox_drain(cat);
@@ -493,14 +650,10 @@ int tt_distiller_sparkle(tt_catalyst *cat, const tt_sparkle_args *args, const tt
         if (cat->extras_head == cat->n_extras) {
             if (cat->order_hook && order_stops(cat, r))
                 break;
-            tt_trace_entry *e = reserve(&rc, NULL);
-            if (!e)
+            bool ran = fast && !cat->hook && !cat->probe_contract &&
+                       run_fast(&rc, deadline, &pass, guard_at != 0);
+            if (!ran && !rc.stop_now && !run_one(&rc))
                 break;
-            tt__order o;
-            tt__queue_pop(&cat->queue, &o);
-            tt__drain_from(cat, &o);
-            if (step(&rc, &o, e))
-                drain_extras(&rc);
         } else {
             drain_extras(&rc); /* left pending by a run that ran out of memory */
         }

@@ -53,7 +53,17 @@ typedef struct tt__clock {
     double wall;
 } tt__clock;
 TT__INTERNAL void tt__clock_anchor(tt__clock *c);
-TT__INTERNAL double tt__clock_now(const tt__clock *c);
+TT__INTERNAL double tt__clock_now_slow(const tt__clock *c);
+TT__INTERNAL extern double tt__tsc_scale; /* seconds per tick of the counter */
+/* Wall-clock seconds now, from the counter where it is invariant. */
+static inline double tt__clock_now(const tt__clock *c)
+{
+#if defined(__x86_64__)
+    if (TT__LIKELY(c->tsc))
+        return c->wall + (double)(__builtin_ia32_rdtsc() - c->tsc) * tt__tsc_scale;
+#endif
+    return tt__clock_now_slow(c);
+}
 /* Ticks of the time-stamp counter in `seconds`, or 0 when there is no usable
  * (invariant) counter; the first call measures its rate (2 ms). */
 TT__INTERNAL uint64_t tt__tsc_span(double seconds);
@@ -830,18 +840,14 @@ static inline void tt__leave(tt_catalyst *cat, tt__frame saved)
     cat->frame = saved;
 }
 
-/* Run one order untraced (the production loop).  The common case, a user
- * handler of a live tonic called with its whole signature, is run here;
- * anything else goes through tt__execute, which does the same. */
-static inline void tt__execute_plain(tt_catalyst *cat, tt__order *o)
+/* The handler of a plain order, whose sparkle is sp: a user handler of a
+ * live tonic called with its whole signature; NULL for anything else. */
+static inline const tt__impl *tt__plain_impl(const tt__order *o, const tt__sparkle *sp)
 {
     tt_tonic *t = o->tonic;
-    const tt__sparkle *sp = o->sp;
     if (TT__UNLIKELY(!sp || sp->builtin || t->l.id < 0 || t->finishing ||
-                     o->nargs != sp->nargs)) {
-        tt__execute(cat, o, NULL);
-        return;
-    }
+                     o->nargs != sp->nargs))
+        return NULL;
     const tt__impl *impl = &sp->generic;
     if (t->state >= 0) {
         if (sp->per_state && sp->per_state[t->state].fn)
@@ -849,12 +855,21 @@ static inline void tt__execute_plain(tt_catalyst *cat, tt__order *o)
     } else if (sp->state_aware) {
         impl = tt__compat_no_state_impl(t, sp);
     }
-    if (TT__UNLIKELY(!impl->fn)) {
+    return TT__LIKELY(impl->fn != NULL) ? impl : NULL;
+}
+
+/* Run one order untraced (the production loop).  The common case, a plain
+ * order, is run here; anything else goes through tt__execute, which does
+ * the same. */
+static inline void tt__execute_plain(tt_catalyst *cat, tt__order *o)
+{
+    const tt__impl *impl = tt__plain_impl(o, o->sp);
+    if (TT__UNLIKELY(!impl)) {
         tt__execute(cat, o, NULL);
         return;
     }
     tt__frame saved = tt__enter(cat, o, 0);
-    tt__impl_call(impl, sp->nargs, t, o->args);
+    tt__impl_call(impl, o->nargs, o->tonic, o->args);
     tt__leave(cat, saved);
     tt__order_clear(o);
 }

@@ -54,7 +54,7 @@ double tt__wall(void)
 #if defined(__x86_64__)
 #include <x86intrin.h>
 static int tsc_ok;
-static double tsc_scale;
+double tt__tsc_scale;
 static pthread_once_t tsc_once = PTHREAD_ONCE_INIT;
 
 static int tsc_measure(void);
@@ -106,7 +106,7 @@ static int tsc_measure(void)
     tsc_pair(&m1, &t1, &w1);
     if (t1 <= t0 || w0 > 50e-6 || w1 > 50e-6)
         return 0; /* never a tight reading: use clock_gettime */
-    tsc_scale = (m1 - m0) / (double)(t1 - t0);
+    tt__tsc_scale = (m1 - m0) / (double)(t1 - t0);
     return 1;
 }
 #endif
@@ -133,19 +133,15 @@ uint64_t tt__tsc_span(double seconds)
     pthread_once(&tsc_once, tsc_calibrate);
     __atomic_store_n(&tt__tsc_usable, tsc_ok, __ATOMIC_RELAXED);
     if (tsc_ok && seconds > 0)
-        return (uint64_t)(seconds / tsc_scale);
+        return (uint64_t)(seconds / tt__tsc_scale);
 #endif
     (void)seconds;
     return 0;
 }
 
-/* Wall-clock seconds from the fast clock. */
-double tt__clock_now(const tt__clock *c)
+/* Wall-clock seconds without the counter (tt__clock_now's other half). */
+double tt__clock_now_slow(const tt__clock *c)
 {
-#if defined(__x86_64__)
-    if (c->tsc)
-        return c->wall + (double)(__rdtsc() - c->tsc) * tsc_scale;
-#endif
     (void)c;
     return tt__wall();
 }
@@ -163,7 +159,7 @@ double tt__ticks_wall(const tt__clock *c, uint64_t ticks)
 {
 #if defined(__x86_64__)
     if (c->tsc)
-        return c->wall + ((double)ticks - (double)c->tsc) * tsc_scale;
+        return c->wall + ((double)ticks - (double)c->tsc) * tt__tsc_scale;
 #endif
     (void)c;
     return (double)ticks * 1e-9;
@@ -174,7 +170,7 @@ double tt__ticks_span(const tt__clock *c, uint64_t ticks)
 {
 #if defined(__x86_64__)
     if (c->tsc)
-        return (double)ticks * tsc_scale;
+        return (double)ticks * tt__tsc_scale;
 #endif
     (void)c;
     return (double)ticks * 1e-9;

@@ -789,6 +789,84 @@ static void metronome_formula(tt_catalyst *cat)
 }
 
 /* ======================================================================= */
+/* Mixer: strings, three arguments, states, a timer, errors, a finish      */
+/* ======================================================================= */
+
+typedef struct mixer_data {
+    int64_t mixed;
+} mixer_data;
+
+/* Start-up: state a and a half-second beat. */
+static void Mixer_ttse__on_start(tt_tonic *self)
+{
+    tt_to_state(self, "a");
+    tt_timer_new(self, TT_TIMER_REPEAT, 0.5, "beat", NULL);
+}
+
+/* One mix step: three arguments (more than an order keeps inline), a string
+ * to say, a state change every third step, a refused timer every fifth. */
+static void Mixer_ttsc__mix(tt_tonic *self, const char *s, int64_t n, double d)
+{
+    char buf[64];
+
+    TT_DATA(mixer_data, self)->mixed += 1;
+    snprintf(buf, sizeof buf, "%s-%lld", s, (long long)n);
+    tt_send(self, "ttsc__say", TT_STR(buf));
+    if (n % 3 == 0)
+        tt_to_state(self, n % 2 ? "a" : "b");
+    if (n % 5 == 0)
+        tt_timer_new(self, TT_TIMER_REPEAT, -1.0, "bad", NULL);
+    if (n > 0)
+        tt_send(self, "ttsc__mix", TT_STR(s), TT_INT(n - 1), TT_DOUBLE(d * 2));
+    else
+        tt_finish(self);
+}
+
+static void Mixer_ttsc__say(tt_tonic *self, const char *what)
+{
+    (void)self;
+    (void)what;
+}
+
+static void Mixer_ttse__on_beat(tt_tonic *self, const tt_timer_info *info)
+{
+    (void)info;
+    tt_send(self, "ttsc__say", TT_STR("beat"));
+}
+
+static void Mixer_ttse_a__on_enter(tt_tonic *self)
+{
+    tt_send(self, "ttsc__say", TT_STR("in a"));
+}
+
+static void Mixer_ttse_b__on_enter(tt_tonic *self)
+{
+    (void)self;
+}
+
+static const tt_handler mixer_handlers[] = {
+    TT_ON(Mixer, ttse__on_start),
+    TT_ON(Mixer, ttsc__mix, const char *, int64_t, double),
+    TT_ON(Mixer, ttsc__say, const char *),
+    TT_ON(Mixer, ttse__on_beat, const tt_timer_info *),
+    TT_ON(Mixer, ttse_a__on_enter),
+    TT_ON(Mixer, ttse_b__on_enter),
+};
+static const tt_class Mixer_class = {
+    .name = "Mixer",
+    .data_size = sizeof(mixer_data),
+    .handlers = mixer_handlers,
+    .n_handlers = TT_COUNTOF(mixer_handlers),
+};
+
+/* One Mixer and one Job. */
+static void mixer_formula(tt_catalyst *cat)
+{
+    assert_non_null(tt_tonic_new(cat, &Mixer_class, "Mixer", NULL));
+    assert_non_null(tt_tonic_new(cat, &Job_class, "Job", NULL));
+}
+
+/* ======================================================================= */
 /* Tests: stepping                                                         */
 /* ======================================================================= */
 
@@ -1553,6 +1631,111 @@ static void test_contract_strict(void **state)
 }
 
 /* Every example, one test each. */
+/* A step hook that stops nothing: with one set, every sparkle goes through
+ * the Distiller's general loop instead of its fast path. */
+static const char *no_stop(void *ud, tt_catalyst *cat, uint64_t seq)
+{
+    (void)ud, (void)cat, (void)seq;
+    return NULL;
+}
+
+/* The mixer script, through the fast path or (general) the general loop
+ * only; its runs in runs[] (at most 16), their number returned. */
+static size_t mixer_script(tt_catalyst *cat, bool general, const tt_run **runs)
+{
+    size_t n = 0;
+    tt_sparkle_args count7 = {.sparkle_count = 7}, brief = {.timeout = 1.2};
+    tt_sparkle_args at_say = {.till_sparkle_in = "ttsc__say"};
+
+    if (general)
+        tt_distiller_set_hook(cat, no_stop, NULL);
+    runs[n++] = sparkle(cat, &brief);
+    post(tonic(cat, "Mixer"), "ttsc__mix", (tt_value[]){TT_STR("m"), TT_INT(40), TT_DOUBLE(1)},
+         3);
+    post(tonic(cat, "Job"), "ttsc__go", (tt_value[]){TT_INT(30)}, 1);
+    runs[n++] = sparkle(cat, &count7);
+    runs[n++] = sparkle(cat, &at_say);
+    tt_distiller_set_stop_on_error(cat, true);
+    runs[n++] = sparkle(cat, &brief);
+    runs[n++] = sparkle(cat, &brief);
+    tt_distiller_set_stop_on_error(cat, false);
+    for (int i = 0; i < 4; i++)
+        runs[n++] = sparkle(cat, &count7);
+    runs[n++] = sparkle(cat, &brief);
+    runs[n++] = sparkle(cat, &brief);
+    return n;
+}
+
+/* Two entries alike in everything but their clock readings. */
+static void assert_same_entry(tt_catalyst *a, const tt_trace_entry *x, tt_catalyst *b,
+                              const tt_trace_entry *y)
+{
+    char wx[200], wy[200];
+
+    what(a, x, wx, sizeof wx);
+    what(b, y, wy, sizeof wy);
+    assert_string_equal(wx, wy);
+    assert_int_equal(tt_entry_seq(x), tt_entry_seq(y));
+    assert_int_equal(x->id, y->id);
+    assert_int_equal(x->tonic, y->tonic);
+    assert_int_equal(x->sparkle, y->sparkle);
+    assert_int_equal(x->src_id, y->src_id);
+    assert_int_equal(x->src_obj, y->src_obj);
+    assert_int_equal(x->src_sparkle, y->src_sparkle);
+    assert_int_equal(x->state_enter, y->state_enter);
+    assert_int_equal(x->state_exit, y->state_exit);
+    assert_int_equal(x->flags, y->flags);
+    assert_int_equal(x->nargs, y->nargs);
+    assert_int_equal(tt_entry_cause(x), tt_entry_cause(y));
+    assert_true(x->vt == y->vt);
+    assert_true(tt_entry_t_exit(x) >= x->t_enter);
+    assert_true(tt_entry_t_exit(y) >= y->t_enter);
+    assert_true((x->args == NULL) == (y->args == NULL));
+    for (size_t i = 0; i < x->nargs; i++) {
+        char ax[200], ay[200];
+
+        /* as the JSON shows them (a timer info or tonic is its own
+         * catalyst's: equal in what it says, not by address) */
+        tt_value_to_text(&x->args[i], ax, sizeof ax);
+        tt_value_to_text(&y->args[i], ay, sizeof ay);
+        assert_string_equal(ax, ay);
+        assert_int_equal(x->args[i].type, y->args[i].type);
+    }
+}
+
+/* The fast path writes what the general loop writes: every entry, cause,
+ * argument (strings, three arguments, timer infos), state, flag (extras,
+ * notes, errors) and stop of a script with counts, timeouts, triggers, a
+ * stop on error and a finish. */
+static void test_fast_path_same_trace(void **state)
+{
+    const tt_run *fr[16], *gr[16];
+    tt_catalyst *fast = new_distiller(mixer_formula);
+    tt_catalyst *gen = new_distiller(mixer_formula);
+    size_t nf = mixer_script(fast, false, fr);
+    size_t ng = mixer_script(gen, true, gr);
+    bool stopped_on_error = false;
+
+    (void)state;
+    assert_int_equal(nf, ng);
+    for (size_t i = 0; i < nf; i++) {
+        assert_int_equal(tt_run_first_seq(fr[i]), tt_run_first_seq(gr[i]));
+        assert_int_equal(tt_run_entry_count(fr[i]), tt_run_entry_count(gr[i]));
+        assert_int_equal(tt_run_stop_count(fr[i]), tt_run_stop_count(gr[i]));
+        for (size_t j = 0; j < tt_run_stop_count(fr[i]); j++) {
+            assert_string_equal(tt_run_stop_at(fr[i], j), tt_run_stop_at(gr[i], j));
+            stopped_on_error |= strncmp(tt_run_stop_at(fr[i], j), "error: ", 7) == 0;
+        }
+        for (uint64_t k = 0; k < tt_run_entry_count(fr[i]); k++)
+            assert_same_entry(fast, entry(fast, fr[i], k), gen, entry(gen, gr[i], k));
+    }
+    assert_true(stopped_on_error);
+    assert_int_equal(tt_trace_last_seq(fast), tt_trace_last_seq(gen));
+    assert_true(tt_trace_last_seq(fast) > 150);
+    tt_catalyst_free(fast);
+    tt_catalyst_free(gen);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1574,6 +1757,7 @@ int main(void)
         cmocka_unit_test(test_advance_by_hand),
         cmocka_unit_test(test_contract_strict),
         cmocka_unit_test(test_order_hook),
+        cmocka_unit_test(test_fast_path_same_trace),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
