@@ -72,6 +72,7 @@ static struct {
     unsigned generation;  /* of the session whose handlers were replaced */
     bool verbose;
     unsigned long error_lines; /* OUT_ERROR lines seen by the sink */
+    char last_error[512];  /* the last of them, for the harness's own stops */
 } F;
 
 /* Stop with a message: the harness itself cannot work. */
@@ -87,6 +88,7 @@ static void sink(out_kind kind, const char *line, void *ud)
     (void)ud;
     if (kind == OUT_ERROR) {
         F.error_lines++;
+        snprintf(F.last_error, sizeof F.last_error, "%s", line);
         if (!line[0] || strchr(line, '\n'))
             die("an error line is empty or holds a newline");
     }
@@ -220,8 +222,10 @@ static void reset(void)
     g_opts.keep_going = true;
     g_opts.show_system = true;
     out_set_context(NULL);
-    if (session_open(&g_session, F.app) < 0)
+    if (session_open(&g_session, F.app) < 0) {
+        fprintf(stderr, "fuzz-command: %s\n", F.last_error);
         die("cannot open a session on the app module");
+    }
     restore_signals();
     F.generation = g_session.generation;
 }
