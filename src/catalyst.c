@@ -231,10 +231,11 @@ static void wait_for_work(tt_catalyst *cat)
 /* Fire the due timers (some are running).  The clock is read only once the
  * time-stamp counter says that the earliest may be due: its rate is known to
  * far better than the margin taken, and the clock decides.  Without a usable
- * counter, at every pass. */
+ * counter, at every pass.  While the flight recorder records sparkles back
+ * to back, its last reading (the last sparkle's exit) is the counter now. */
 static inline void fire_timers(tt_catalyst *cat)
 {
-    uint64_t tsc = tt__tsc_now();
+    uint64_t tsc = cat->rec.t && cat->clock.tsc ? cat->rec.t : tt__tsc_now();
     if (tsc && tsc < cat->timer_tsc)
         return;
     double now = tt_catalyst_now(cat);
@@ -265,6 +266,12 @@ static int crashed(tt_catalyst *cat)
 }
 
 static __attribute__((noinline)) int run_loop(tt_catalyst *cat);
+
+/* The recording loop's hot path for the extras (rare: one copy inline). */
+static __attribute__((noinline)) void execute_rec_extra(tt_catalyst *cat, tt__order *o)
+{
+    tt__execute_rec(cat, o);
+}
 
 /* The production loop: run until the catalyst finishes. */
 int tt_catalyst_run(tt_catalyst *cat)
@@ -335,7 +342,7 @@ static int run_loop(tt_catalyst *cat)
                 if (x.nargs <= TT__INLINE_ARGS)
                     x.args = x.inl;
                 if (cat->record_n)
-                    tt__execute_rec(cat, &x);
+                    execute_rec_extra(cat, &x);
                 else
                     tt__execute(cat, &x, NULL);
             }

@@ -85,19 +85,6 @@ static void snapshot(tt_catalyst *cat, tt_tonic *t, tt_trace_entry *e, int side)
     }
 }
 
-/* What a trace entry or a record x takes from order o and its tonic t (the
- * cause apart: an entry packs it). */
-#define TAKE_ORDER(x, t, o)                                                   \
-    do {                                                                      \
-        (x)->id = (t)->l.id;                                                  \
-        (x)->tonic = (t)->l.serial;                                           \
-        (x)->sparkle = (o)->sparkle;                                          \
-        (x)->src_id = (o)->src_id;                                            \
-        (x)->src_obj = (o)->src_obj;                                          \
-        (x)->src_sparkle = (o)->src_sparkle;                                  \
-        (x)->state_enter = (int16_t)(t)->state;                               \
-    } while (0)
-
 /* Run one order, recording it in e when e is not NULL. */
 void tt__execute(tt_catalyst *cat, tt__order *o, tt_trace_entry *e)
 {
@@ -107,7 +94,13 @@ void tt__execute(tt_catalyst *cat, tt__order *o, tt_trace_entry *e)
     uint64_t seq = 0;
     if (e) {
         seq = tt__entry_seq(e);
-        TAKE_ORDER(e, t, o);
+        e->id = t->l.id;
+        e->tonic = t->l.serial;
+        e->sparkle = o->sparkle;
+        e->src_id = o->src_id;
+        e->src_obj = o->src_obj;
+        e->src_sparkle = o->src_sparkle;
+        e->state_enter = (int16_t)t->state;
         if (o->cause)
             tt__entry_set_cause(&cat->trace, e, o->cause); /* no memory: no cause */
         e->nargs = o->nargs;
@@ -155,95 +148,12 @@ void tt__execute(tt_catalyst *cat, tt__order *o, tt_trace_entry *e)
     }
 }
 
-/* Run one order, recording it in the flight recorder's ring: plain stores,
- * the order's values moved in (no allocation, no formatting), one clock read
- * (back to back, a sparkle's exit time is the next one's enter time), and the
- * tonic's statistics counted. */
-void tt__execute_rec(tt_catalyst *cat, tt__order *o)
+/* The recording loop's slow path (see tt-int.h): the record holds the
+ * order's values already, so the order is not cleared. */
+uint16_t tt__execute_rec_slow(tt_catalyst *cat, tt__order *o)
 {
-    tt__recorder *rec = &cat->rec;
-    tt__rec *r = &rec->ring[rec->head];
-    if (TT__UNLIKELY(r->flags & TT__OF_OWNS))
-        tt__rec_clear(r);
-    tt_tonic *t = o->tonic;
-    uint64_t seq = rec->seq + 1;
-    TAKE_ORDER(r, t, o);
-    r->cause = o->cause;
-    const tt_value *args = r->a.inl;
-    size_t nargs = o->nargs;
-    uint16_t owns = o->flags & TT__OF_OWNS;
-    if (nargs) {
-        /* the record takes over the order's values */
-        if (nargs <= TT__INLINE_ARGS) {
-            memcpy(r->a.inl, o->inl, sizeof r->a.inl);
-        } else {
-            r->a.heap = o->args;
-            args = o->args;
-        }
-        o->args = o->inl;
-        o->nargs = 0;
-        o->flags &= (uint16_t)~TT__OF_OWNS;
-    }
-    r->nargs = (uint16_t)nargs;
-    r->flags = owns; /* what a crash leaves */
-    uint64_t t0 = rec->t ? rec->t : tt__ticks(&cat->clock);
-    r->t_enter = t0;
-
-    /* the common case, a user handler of a live tonic called with its whole
-     * signature under the loop's crash guard, here; anything else as
-     * tt__execute runs it */
-    const tt__sparkle *sp = o->sp;
-    const tt__impl *impl = NULL;
-    if (TT__LIKELY(sp && !sp->builtin && t->l.id >= 0 && !t->finishing && nargs == sp->nargs &&
-                   cat->loop_jmp)) {
-        impl = &sp->generic;
-        if (t->state >= 0) {
-            if (sp->per_state && sp->per_state[t->state].fn)
-                impl = &sp->per_state[t->state];
-        } else if (sp->state_aware) {
-            impl = tt__compat_no_state_impl(t, sp);
-        }
-        if (TT__UNLIKELY(!impl->fn))
-            impl = NULL;
-    }
-    tt__frame saved = tt__enter(cat, o, seq);
-    uint16_t flags = 0;
-    if (TT__LIKELY(impl != NULL)) {
-        tt__guard_owner = cat;
-        tt__guard_jmp = cat->loop_jmp;
-        tt__impl_call(impl, nargs, t, args);
-        tt__guard_jmp = NULL;
-    } else {
-        flags = run(cat, o, args, nargs, true);
-    }
-    tt__leave(cat, saved);
-    flags |= cat->exec_flags | (o->flags & TT_EF_EXTRA);
-    if (cat->sparkling)
-        flags |= TT_EF_SPARKLING;
-
-    uint64_t t1 = tt__ticks(&cat->clock);
-    rec->t = t1;
-    r->t_exit = t1;
-    r->state_exit = (int16_t)t->state;
-    r->flags = flags | owns;
-    rec->seq = seq;
-    if (TT__UNLIKELY(cat->queue.len > cat->q_high)) { /* for lint.c */
-        cat->q_high = cat->queue.len;
-        cat->q_high_seq = seq;
-    }
-    if (TT__UNLIKELY(++rec->head == rec->cap))
-        tt__rec_wrap(rec); /* may move the ring: r is stale */
-
-    uint32_t serial = t->l.serial;
-    tt__stat *st = TT__LIKELY(serial < rec->n_stats) ? &rec->stats[serial]
-                                                      : tt__rec_stat_grow(rec, serial);
-    if (TT__LIKELY(st != NULL)) {
-        uint64_t d = t1 - t0;
-        st->sparkles++;
-        st->busy += d;
-        if (d > st->longest)
-            st->longest = d;
-        if (flags & TT_EF_DROPPED)
-            st->dead_letters++;
-    }
+    uint16_t flags = run(cat, o, o->args, o->nargs, true);
+    if (flags & TT_EF_DROPPED)
+        o->tonic->stats.dead_letters++;
+    return flags;
 }

@@ -2,10 +2,12 @@
  * record.c: the flight recorder of the production Catalyst.
  *
  * With tt_catalyst_record(cat, n), tt_catalyst_run records every sparkle it
- * runs in a ring of the last n fixed-size plain records (tt__rec): the ids of
- * the tonic, sparkle, source and states, the cause, the flags, the order's
- * argument values moved in as they are, and raw clock readings.  Filling one
- * is a few stores: no allocation, no formatting, one clock read (the TSC
+ * runs in a ring of the last n fixed-size plain records (tt__rec): the
+ * order's fields and argument values copied in one go (the record owns the
+ * values from then on), the ids and states of the tonic, and raw clock
+ * readings.  Filling one is a copy and a few stores, inlined in the loop
+ * (tt__execute_rec in tt-int.h): no allocation, no formatting, no names,
+ * one clock read (the TSC
  * where it is invariant, else CLOCK_REALTIME; a coarse clock would be as
  * cheap but too blunt for the busy times below).  The records become the
  * entries the Distiller records (tt_trace_entry, in cat->trace) only when
@@ -30,6 +32,23 @@
 
 static void rec_free_ring(tt__recorder *rec);
 
+/* tt__execute_rec copies an order's fields from sparkle to inl into a record
+ * in one go: the two layouts must agree. */
+#define SAME_FIELD(f, g)                                                          \
+    _Static_assert(offsetof(tt__order, f) - offsetof(tt__order, sparkle) ==       \
+                       offsetof(tt__rec, g), "tt__rec." #g " mirrors tt__order." #f)
+SAME_FIELD(sparkle, sparkle);
+SAME_FIELD(nargs, nargs);
+SAME_FIELD(flags, oflags);
+SAME_FIELD(src_obj, src_obj);
+SAME_FIELD(src_sparkle, src_sparkle);
+SAME_FIELD(src_id, src_id);
+SAME_FIELD(cause, cause);
+SAME_FIELD(args, heap);
+SAME_FIELD(inl, inl);
+_Static_assert(sizeof(tt__order) - offsetof(tt__order, sparkle) == offsetof(tt__rec, t_enter),
+               "tt__rec starts with the end of tt__order");
+
 /* Record the last n sparkles (0: stop recording). */
 int tt_catalyst_record(tt_catalyst *cat, size_t n)
 {
@@ -45,7 +64,9 @@ int tt_catalyst_record(tt_catalyst *cat, size_t n)
         return 0;
     tt__recorder *rec = &cat->rec;
     tt__rec *ring = NULL;
-    size_t cap = n < 4096 ? n : 4096; /* grows up to n as it fills */
+    /* all at once up to 65536 records (calloc maps zero pages: memory is
+     * used as the ring fills), else growing up to n as it fills */
+    size_t cap = n <= 65536 ? n : 65536;
     if (n && !(ring = calloc(cap, sizeof *ring)))
         return tt__err(cat, -TT_ENOMEM, "out of memory for a recorder of %zu sparkles", n);
     /* what was recorded stays readable as trace entries */
@@ -56,6 +77,7 @@ int tt_catalyst_record(tt_catalyst *cat, size_t n)
         cat->vt_base = cat->clock.wall - tt_catalyst_now(cat);
     }
     rec->ring = ring;
+    rec->t = 0; /* fire_timers takes a nonzero t for the counter now */
     rec->cap = cap;
     rec->n = n;
     cat->record_n = n;
@@ -66,22 +88,23 @@ int tt_catalyst_record(tt_catalyst *cat, size_t n)
 /* Free a record's values. */
 void tt__rec_clear(tt__rec *r)
 {
-    tt_value *v = r->nargs > TT__INLINE_ARGS ? r->a.heap : r->a.inl;
+    tt_value *v = r->nargs > TT__INLINE_ARGS ? r->heap : r->inl;
     for (size_t i = 0; i < r->nargs; i++) {
         tt_type t = v[i].type;
         if (t == TT_T_STR || t == TT_T_LIST || t == TT_T_MAP)
             tt_value_clear(&v[i]);
     }
     if (r->nargs > TT__INLINE_ARGS)
-        free(r->a.heap);
+        free(r->heap);
     r->nargs = 0;
+    r->oflags &= (uint16_t)~TT__OF_OWNS;
 }
 
 /* Free the ring (the statistics and the numbering stay). */
 static void rec_free_ring(tt__recorder *rec)
 {
     for (size_t i = 0; rec->ring && i < rec->cap; i++)
-        if (rec->ring[i].nargs)
+        if (rec->ring[i].oflags & TT__OF_OWNS)
             tt__rec_clear(&rec->ring[i]);
     free(rec->ring);
     rec->ring = NULL;
@@ -94,9 +117,6 @@ static void rec_free_ring(tt__recorder *rec)
 void tt__record_free(tt_catalyst *cat)
 {
     rec_free_ring(&cat->rec);
-    free(cat->rec.stats);
-    cat->rec.stats = NULL;
-    cat->rec.n_stats = 0;
 }
 
 /* The ring is full at head: grow it towards n, else start over at 0. */
@@ -125,8 +145,6 @@ void tt__rec_crashed(tt_catalyst *cat, int why)
     cat->crash_sig = why;
     tt__rec *r = &rec->ring[rec->head];
     uint16_t flags = TT_EF_CRASHED | cat->exec_flags;
-    if (cat->exec)
-        flags |= cat->exec->flags & TT_EF_EXTRA;
     if (cat->sparkling)
         flags |= TT_EF_SPARKLING;
     r->t_exit = tt__ticks(&cat->clock);
@@ -140,15 +158,6 @@ void tt__rec_crashed(tt_catalyst *cat, int why)
     cat->current = NULL;
     cat->exec = NULL;
     cat->frame = (tt__frame){NULL, TT_N_EMPTY, -1, 0};
-}
-
-/* Room for the statistics of tonic serial. */
-tt__stat *tt__rec_stat_grow(tt__recorder *rec, uint32_t serial)
-{
-    if (tt__grow_zero((void **)&rec->stats, &rec->n_stats, (size_t)serial + 1,
-                      sizeof *rec->stats) < 0)
-        return NULL;
-    return &rec->stats[serial];
 }
 
 /* The record with number seq, NULL if not held. */
@@ -191,14 +200,14 @@ void tt__record_sync(tt_catalyst *cat)
         e->src_sparkle = r->src_sparkle;
         e->state_enter = r->state_enter;
         e->state_exit = r->state_exit;
-        e->flags = r->flags;
+        e->flags = r->flags | (r->oflags & TT_EF_EXTRA);
         e->t_enter = tt__ticks_wall(&cat->clock, r->t_enter);
         /* without memory for the packed parts: no cause, exit = enter */
         if (r->cause)
             tt__entry_set_cause(t, e, r->cause);
         tt__entry_set_exit(t, e, tt__ticks_wall(&cat->clock, r->t_exit));
         e->vt = e->t_enter - cat->vt_base;
-        const tt_value *v = r->nargs > TT__INLINE_ARGS ? r->a.heap : r->a.inl;
+        const tt_value *v = r->nargs > TT__INLINE_ARGS ? r->heap : r->inl;
         if (r->nargs && (e->args = tt__trace_alloc(t, tt__entry_seq(e), r->nargs * sizeof *e->args))) {
             size_t i = 0;
             while (i < r->nargs && tt_value_copy(&e->args[i], &v[i]) == 0)
@@ -215,9 +224,7 @@ int tt_tonic_stats(const tt_tonic *t, tt_tonic_stats_info *out)
         return -TT_EINVAL;
     memset(out, 0, sizeof *out);
     const tt_catalyst *cat = t->cat;
-    if (t->l.serial >= cat->rec.n_stats)
-        return 0;
-    const tt__stat *st = &cat->rec.stats[t->l.serial];
+    const tt__stat *st = &t->stats;
     out->sparkles = st->sparkles;
     out->dead_letters = st->dead_letters;
     out->busy = tt__ticks_span(&cat->clock, st->busy);

@@ -18,6 +18,8 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stddef.h>
+#include <string.h>
 
 #if defined(__GNUC__)
 #define TT__INTERNAL __attribute__((visibility("hidden")))
@@ -252,6 +254,13 @@ typedef struct tt__liquid {
     size_t inf_slot;   /* index in base->infusions while listed there */
 } tt__liquid;
 
+/* Per-tonic statistics over the whole recorded run (tt_tonic_stats), kept
+ * in the tonic. */
+typedef struct tt__stat {
+    uint64_t sparkles, dead_letters;
+    uint64_t busy, longest;   /* in tt__ticks() */
+} tt__stat;
+
 struct tt_tonic {
     tt__liquid l;
     tt_catalyst *cat;
@@ -265,6 +274,7 @@ struct tt_tonic {
                                  order; NULL marks one that has left */
     size_t n_infusions, cap_infusions;
     size_t n_left;            /* NULL slots in infusions */
+    tt__stat stats;           /* counted by the flight recorder */
 };
 
 struct tt_timer {
@@ -546,26 +556,23 @@ typedef struct tt__note {
  * they become trace entries (tt_trace_entry in cat->trace) only when someone
  * asks: a write, a live viewer, tt_trace_get. */
 typedef struct tt__rec {
-    uint64_t t_enter, t_exit; /* tt__ticks() */
-    uint64_t cause;
-    uint32_t tonic;           /* serial */
-    int32_t id;
+    /* tt__order's fields from sparkle to inl, copied in one go (their
+     * offsets are checked in record.c): the order's values moved in */
     uint32_t sparkle;
+    uint16_t nargs;
+    uint16_t oflags;          /* the order's: TT_EF_EXTRA, TT__OF_OWNS */
     uint32_t src_obj, src_sparkle;
     int32_t src_id;
+    uint64_t cause;
+    tt_value *heap;           /* the values when nargs > TT__INLINE_ARGS */
+    tt_value inl[TT__INLINE_ARGS]; /* else these */
+    /* the recorder's own */
+    uint64_t t_enter, t_exit; /* tt__ticks() */
+    uint32_t tonic;           /* serial */
+    int32_t id;
     int16_t state_enter, state_exit;
-    uint16_t flags, nargs;
-    union {                   /* the order's values, moved in */
-        tt_value inl[TT__INLINE_ARGS]; /* nargs <= TT__INLINE_ARGS */
-        tt_value *heap;
-    } a;
+    uint16_t flags;           /* TT_EF_* of the run, beside the order's */
 } tt__rec;
-
-/* Per-tonic statistics over the whole recorded run (tt_tonic_stats). */
-typedef struct tt__stat {
-    uint64_t sparkles, dead_letters;
-    uint64_t busy, longest;   /* in tt__ticks() */
-} tt__stat;
 
 typedef struct tt__recorder {
     tt__rec *ring;
@@ -577,8 +584,6 @@ typedef struct tt__recorder {
     uint64_t t;               /* the last exit time while sparkles run back
                                  to back (one clock read a sparkle); 0 after
                                  the loop waited */
-    tt__stat *stats;          /* by tonic serial */
-    size_t n_stats;
 } tt__recorder;
 
 /* How many records the ring holds. */
@@ -590,8 +595,6 @@ static inline size_t tt__rec_kept(const tt__recorder *r)
 TT__INTERNAL void tt__rec_clear(tt__rec *r);
 /* The ring is full at head: wrap, or grow towards n. */
 TT__INTERNAL void tt__rec_wrap(tt__recorder *rec);
-/* Room for the statistics of tonic serial; NULL without memory. */
-TT__INTERNAL tt__stat *tt__rec_stat_grow(tt__recorder *rec, uint32_t serial);
 /* Free the ring and the statistics. */
 TT__INTERNAL void tt__record_free(tt_catalyst *cat);
 /* The sparkle in the slot at head crashed (why: as tt__guarded_call's):
@@ -874,8 +877,11 @@ static inline void tt__execute_plain(tt_catalyst *cat, tt__order *o)
     tt__order_clear(o);
 }
 
-/* Run one order recording it in the flight recorder's ring. */
-TT__INTERNAL void tt__execute_rec(tt_catalyst *cat, tt__order *o);
+/* Run o for tt__execute_rec when its fast path does not apply (a builtin,
+ * a dead letter, a finishing tonic, missing arguments, the watchdog): as
+ * tt__execute runs it, its values already in the record; returns the
+ * TT_EF_* flags of the run. */
+TT__INTERNAL uint16_t tt__execute_rec_slow(tt_catalyst *cat, tt__order *o);
 /* The handler that would run for this order right now. */
 TT__INTERNAL int tt__to_state_index(tt_tonic *self, int idx, bool force);
 
@@ -954,6 +960,81 @@ TT__INTERNAL extern sigjmp_buf *volatile tt__guard_jmp;
  * crash returns there. */
 TT__INTERNAL void tt__loop_guarded_call(tt_catalyst *cat, const tt__impl *impl, size_t nargs,
                                         tt_tonic *self, const tt_value *args);
+
+/* Run one order recording it in the flight recorder's ring (the production
+ * loop's hot path, inlined there): the order's fields and values copied into
+ * the record at head in one go (the record owns the values from then on:
+ * the order is not cleared), the tonic's ids and states, and one clock read
+ * (back to back, a sparkle's exit time is the next one's enter time).  No
+ * allocation, no formatting, no names: record.c turns records into entries
+ * when they are read.  The tonic's statistics are counted here. */
+static inline __attribute__((always_inline)) void tt__execute_rec(tt_catalyst *cat,
+                                                                 tt__order *o)
+{
+    tt__recorder *rec = &cat->rec;
+    tt__rec *r = &rec->ring[rec->head];
+    if (TT__UNLIKELY(r->oflags & TT__OF_OWNS))
+        tt__rec_clear(r);
+    tt_tonic *t = o->tonic;
+    memcpy(r, &o->sparkle, offsetof(tt__rec, t_enter));
+    r->tonic = t->l.serial;
+    r->id = t->l.id;
+    r->state_enter = (int16_t)t->state;
+    /* (a crash does not come back here: tt__rec_crashed closes the record) */
+    r->t_enter = rec->t ? rec->t : tt__ticks(&cat->clock);
+
+    /* the common case, a user handler of a live tonic called with its whole
+     * signature under the loop's crash guard, here; anything else as
+     * tt__execute runs it */
+    const tt__sparkle *sp = o->sp;
+    const tt__impl *impl = NULL;
+    if (TT__LIKELY(sp && !sp->builtin && t->l.id >= 0 && !t->finishing &&
+                   o->nargs == sp->nargs && cat->loop_jmp)) {
+        impl = &sp->generic;
+        if (t->state >= 0) {
+            if (sp->per_state && sp->per_state[t->state].fn)
+                impl = &sp->per_state[t->state];
+        } else if (sp->state_aware) {
+            impl = tt__compat_no_state_impl(t, sp);
+        }
+        if (TT__UNLIKELY(!impl->fn))
+            impl = NULL;
+    }
+    tt__frame saved = tt__enter(cat, o, rec->seq + 1);
+    uint16_t flags;
+    if (TT__LIKELY(impl != NULL)) {
+        tt__guard_owner = cat;
+        tt__guard_jmp = cat->loop_jmp;
+        tt__impl_call(impl, o->nargs, t, o->args);
+        tt__guard_jmp = NULL;
+        flags = 0;
+    } else {
+        flags = tt__execute_rec_slow(cat, o);
+    }
+    tt__leave(cat, saved);
+
+    /* (seq and the enter time are read again: cheaper than keeping them
+     * across the call) */
+    uint64_t seq = rec->seq + 1;
+    uint64_t t1 = tt__ticks(&cat->clock);
+    rec->t = t1;
+    r->t_exit = t1;
+    r->state_exit = (int16_t)t->state;
+    r->flags = flags | cat->exec_flags | (cat->sparkling ? TT_EF_SPARKLING : 0);
+    rec->seq = seq;
+    if (TT__UNLIKELY(cat->queue.len > cat->q_high)) { /* for lint.c */
+        cat->q_high = cat->queue.len;
+        cat->q_high_seq = seq;
+    }
+    uint64_t d = t1 - r->t_enter;
+    t->stats.sparkles++;
+    t->stats.busy += d;
+    if (d > t->stats.longest)
+        t->stats.longest = d;
+    if (TT__UNLIKELY(++rec->head == rec->cap))
+        tt__rec_wrap(rec); /* may move the ring: r is stale */
+}
+
 /* value.c: how deep v nests, counted at most to limit + 1. */
 TT__INTERNAL size_t tt__value_depth(const tt_value *v, size_t limit);
 TT__INTERNAL const char *tt__signame(int sig);
