@@ -109,6 +109,8 @@ void tt__execute(tt_catalyst *cat, tt__order *o, tt_trace_entry *e)
             if (!e->args) /* tt__trace_reserve allocated it already */
                 e->args = tt__trace_alloc(&cat->trace, seq, o->nargs * sizeof *e->args);
             if (e->args) {
+                if (o->flags & TT__OF_OWNS)
+                    tt__chunk_of(e)->owns = true;
                 memcpy(e->args, o->args, o->nargs * sizeof *e->args);
                 if (o->nargs > TT__INLINE_ARGS)
                     free(o->args);

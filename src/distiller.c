@@ -460,6 +460,8 @@ static size_t run_fast(run_ctx *rc, double deadline, unsigned *pass, bool guarde
         if (nargs) {
             /* the trace takes over the order's argument values */
             const tt_value *from = nargs <= TT__INLINE_ARGS ? o->inl : o->args;
+            if (o->flags & TT__OF_OWNS)
+                tt__chunk_of(e)->owns = true;
             for (size_t i = 0; i < nargs; i++)
                 args[i] = from[i];
             if (nargs > TT__INLINE_ARGS)

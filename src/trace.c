@@ -15,17 +15,21 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-/* A chunk's first arena block is small (a short trace stays small); the
- * next ones are offered transparent huge pages, so that large snapshots
- * and arguments take a page fault per 2 MiB instead of per 4 KiB.  Each
- * block starts with its size, for reuse when the chunk is recycled. */
+/* A chunk's first arena block is small (a short trace stays small), the
+ * next ones 2 MiB.  From the third on they are offered transparent huge
+ * pages, so that large snapshots take a page fault per 2 MiB instead of per
+ * 4 KiB; the first two are not, because a huge page is resident (and
+ * zeroed) whole: a chunk whose entries need about 1 MiB (one argument each)
+ * would hold 2.25 MiB, 20 bytes an entry for nothing.  Each block starts
+ * with its size, for reuse when the chunk is recycled. */
 #define ARENA_FIRST (256u << 10)
 #define ARENA_BIG (2u << 20)
+#define ARENA_HUGE_FROM 2 /* the first block offered huge pages */
 #define ARENA_HEAD 8u
 
-static char *arena_block(size_t size)
+static char *arena_block(size_t size, bool huge)
 {
-    if (size < ARENA_BIG)
+    if (size < ARENA_BIG || !huge)
         return malloc(size);
     void *p = NULL;
     if (posix_memalign(&p, ARENA_BIG, size) != 0)
@@ -76,10 +80,12 @@ void tt__trace_init(tt__trace *t, size_t ring)
  * out of line. */
 static void chunk_clear(tt__chunk *c, size_t used)
 {
-    for (size_t i = 0; i < used; i++) {
+    for (size_t i = 0; c->owns && i < used; i++) {
         tt_trace_entry *e = &c->e[i];
         for (size_t j = 0; e->args && j < e->nargs; j++)
-            tt_value_clear(&e->args[j]);
+            if (e->args[j].type == TT_T_STR || e->args[j].type == TT_T_LIST ||
+                e->args[j].type == TT_T_MAP) /* the others own nothing */
+                tt_value_clear(&e->args[j]);
     }
     if (c->probes) {
         for (size_t i = 0; i < 2 * used; i++)
@@ -87,6 +93,7 @@ static void chunk_clear(tt__chunk *c, size_t used)
         memset(c->probes, 0, 2 * used * sizeof *c->probes);
     }
     c->n_x = 0;
+    c->owns = false;
 }
 
 /* Free a chunk whose entries up to `used` are written. */
@@ -145,7 +152,7 @@ static void drop_front(tt__trace *t)
 }
 
 /* A new zeroed entry with the next sequence number. */
-tt_trace_entry *tt__trace_append(tt__trace *t)
+static tt_trace_entry *append(tt__trace *t)
 {
     uint64_t seq = t->last + 1;
     size_t k = (size_t)((seq - t->first_chunk_seq) >> TT__CHUNK_BITS);
@@ -177,10 +184,19 @@ tt_trace_entry *tt__trace_append(tt__trace *t)
     return e;
 }
 
+/* The same for a writer that may move values that own memory into it. */
+tt_trace_entry *tt__trace_append(tt__trace *t)
+{
+    tt_trace_entry *e = append(t);
+    if (e)
+        tt__chunk_of(e)->owns = true;
+    return e;
+}
+
 /* An entry with its argument space, or nothing. */
 tt_trace_entry *tt__trace_reserve(tt__trace *t, size_t nargs)
 {
-    tt_trace_entry *e = tt__trace_append(t);
+    tt_trace_entry *e = append(t);
     if (!e || !nargs)
         return e;
     e->args = tt__trace_alloc(t, t->last, nargs * sizeof *e->args);
@@ -210,7 +226,7 @@ void *tt__trace_alloc(tt__trace *t, uint64_t seq, size_t size)
     if (size > c->bump_left) {
         size_t want = c->n_arenas ? ARENA_BIG : ARENA_FIRST;
         size_t block = size + ARENA_HEAD > want ? size + ARENA_HEAD : want;
-        char *p = arena_block(block);
+        char *p = arena_block(block, c->n_arenas >= ARENA_HUGE_FROM);
         if (!p || TT__PUSH(c->arenas, c->n_arenas, c->cap_arenas, p) < 0) {
             free(p);
             return NULL;

@@ -437,6 +437,8 @@ typedef struct tt__chunk {
     size_t bump_left;
     size_t next_arena;      /* a recycled chunk reuses its arenas from here */
     size_t bytes;
+    bool owns;              /* an entry's arguments may own memory (strings,
+                               lists, maps): clearing must look at them */
 } tt__chunk;
 
 #define TT__CHUNK_BYTES ((uintptr_t)TT__CHUNK * sizeof(tt_trace_entry))
@@ -488,7 +490,8 @@ TT__INTERNAL void tt__trace_free(tt__trace *t);
 TT__INTERNAL tt_trace_entry *tt__trace_append(tt__trace *t);
 /* Append an entry with room for nargs argument values in e->args (e->nargs
  * stays 0 until they are moved in); NULL, with nothing appended, when there
- * is no memory for either. */
+ * is no memory for either.  Unlike tt__trace_append, it leaves it to the
+ * caller to set its chunk's `owns` when the values it moves in own memory. */
 TT__INTERNAL tt_trace_entry *tt__trace_reserve(tt__trace *t, size_t nargs);
 /* Memory from the arena of the chunk that holds seq. */
 TT__INTERNAL void *tt__trace_alloc(tt__trace *t, uint64_t seq, size_t size);
