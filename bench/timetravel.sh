@@ -3,7 +3,7 @@
 # then one time-travel operation, for timing the operation as the difference
 # between two whole processes (run from the build tree):
 #
-#   bench/timetravel.sh OP N     OP: none | goto | rs | verify
+#   bench/timetravel.sh OP N [CK]   OP: none | goto | rs | verify
 #
 #   none     the session only: call Chain next N, continue
 #   goto     ... then goto #(N/2): a replay of half the session
@@ -11,11 +11,20 @@
 #   rs       ... then reverse-step (one entry back)
 #   verify   ... then verify (the whole session again, compared)
 #
+# CK: `off` runs with `set checkpoints off` (going back replays from the
+# start; forward runs take no checkpoints), or a checkpoint interval.
+#
 # Time `OP` and `none` the same way (e.g. `/usr/bin/time -f %U+%S` or a
 # benchmark harness, several runs, medians) and subtract.  doc/performance.md
 # quotes the figures.
 op=${1:-none}
 n=${2:-1000000}
+ck=${3:-}
+case $ck in
+  '') ckset= ;;
+  off) ckset="set checkpoints off" ;;
+  *) ckset="set checkpoint-interval $ck" ;;
+esac
 top_builddir=${top_builddir:-.}
 app=$top_builddir/tests/tui/apps/chain.la
 last=$((n + 6))
@@ -27,5 +36,5 @@ case $op in
   verify) extra="verify" ;;
   *) echo "timetravel.sh: unknown operation '$op' (none, goto, goto-end, rs, verify)" >&2; exit 2 ;;
 esac
-exec "$top_builddir/tui/ttdb" -batch -q -ex "set entries off" \
+exec "$top_builddir/tui/ttdb" -batch -q -ex "set entries off" ${ckset:+-ex "$ckset"} \
   -ex "call Chain next $n" -ex continue ${extra:+-ex "$extra"} "$app"

@@ -4,13 +4,16 @@
  * shared object it names (in .libs/ beside it, as in a build tree, or beside
  * it once installed).
  */
+#define _GNU_SOURCE 1 /* dlinfo */
 #include "tt-int.h"
 
 #include <dlfcn.h>
+#include <link.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 struct tt_app {
     void *handle;
@@ -169,4 +172,73 @@ void tt_app_close(tt_app *app)
     dlclose(app->handle);
     free(app->path);
     free(app);
+}
+
+/* --- the module's static data (checkpoint.c) ---------------------------- */
+
+typedef struct seg_find {
+    uintptr_t base;
+    tt__seg *v;
+    size_t n;
+    int rc;
+} seg_find;
+
+/* The writable PT_LOAD ranges of the object loaded at f->base, less the
+ * pages made read-only after relocation (PT_GNU_RELRO). */
+static int seg_cb(struct dl_phdr_info *info, size_t size, void *ud)
+{
+    (void)size;
+    seg_find *f = ud;
+    if ((uintptr_t)info->dlpi_addr != f->base)
+        return 0;
+    size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+    uintptr_t ro0 = 0, ro1 = 0;
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        if (ph->p_type == PT_GNU_RELRO) {
+            ro0 = (info->dlpi_addr + ph->p_vaddr) & ~(uintptr_t)(pg - 1);
+            ro1 = (info->dlpi_addr + ph->p_vaddr + ph->p_memsz) & ~(uintptr_t)(pg - 1);
+        }
+    }
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_W) || ph->p_memsz == 0)
+            continue;
+        uintptr_t a = info->dlpi_addr + ph->p_vaddr, b = a + ph->p_memsz;
+        uintptr_t parts[2][2] = {{a, b < ro0 ? b : ro0}, {a > ro1 ? a : ro1, b}};
+        if (ro1 <= ro0 || b <= ro0 || a >= ro1) { /* no overlap */
+            parts[0][1] = b;
+            parts[1][0] = parts[1][1] = 0;
+        }
+        for (int p = 0; p < 2; p++) {
+            if (parts[p][1] <= parts[p][0])
+                continue;
+            tt__seg *v = realloc(f->v, (f->n + 1) * sizeof *v);
+            if (!v) {
+                f->rc = -TT_ENOMEM;
+                return 1;
+            }
+            f->v = v;
+            f->v[f->n++] = (tt__seg){(char *)parts[p][0], parts[p][1] - parts[p][0]};
+        }
+    }
+    return 1;
+}
+
+int tt__app_segments(const tt_app *app, tt__seg **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    struct link_map *lm = NULL;
+    if (!app || !app->handle || dlinfo(app->handle, RTLD_DI_LINKMAP, &lm) != 0 || !lm)
+        return -TT_EINVAL;
+    seg_find f = {(uintptr_t)lm->l_addr, NULL, 0, 0};
+    dl_iterate_phdr(seg_cb, &f);
+    if (f.rc < 0) {
+        free(f.v);
+        return f.rc;
+    }
+    *out = f.v;
+    *n = f.n;
+    return 0;
 }

@@ -688,7 +688,14 @@ int tt_lint_get(tt_catalyst *cat, size_t i, tt_lint *out)
 
 void tt__lints_free(tt_catalyst *cat)
 {
-    tt__lints *L = cat->lints;
+    tt__lints_destroy(cat->lints);
+    cat->lints = NULL;
+}
+
+/* --- copies for checkpoints (checkpoint.c) -------------------------------- */
+
+void tt__lints_destroy(tt__lints *L)
+{
     if (!L)
         return;
     for (size_t i = 0; i < L->n; i++)
@@ -698,5 +705,57 @@ void tt__lints_free(tt_catalyst *cat)
     free(L->tonics);
     free(L->order);
     free(L);
-    cat->lints = NULL;
+}
+
+/* A deep copy of L (without the sort order); NULL without memory. */
+tt__lints *tt__lints_clone(const tt__lints *L)
+{
+    tt__lints *c = malloc(sizeof *c);
+    if (!c)
+        return NULL;
+    *c = *L;
+    c->v = NULL;
+    c->slots = NULL;
+    c->tonics = NULL;
+    c->order = NULL;
+    c->cap_order = 0;
+    c->sorted = false;
+    c->n = c->cap = 0;
+    if (L->n && !(c->v = malloc(L->n * sizeof *c->v)))
+        goto fail;
+    for (; c->n < L->n; c->n++) {
+        c->v[c->n] = L->v[c->n];
+        c->v[c->n].detail = NULL;
+        if (L->v[c->n].detail && !(c->v[c->n].detail = tt__strdup(L->v[c->n].detail)))
+            goto fail;
+    }
+    c->cap = c->n;
+    if (L->nslots && !(c->slots = malloc(L->nslots * sizeof *c->slots)))
+        goto fail;
+    if (L->nslots)
+        memcpy(c->slots, L->slots, L->nslots * sizeof *c->slots);
+    if (L->n_tonics && !(c->tonics = malloc(L->n_tonics * sizeof *c->tonics)))
+        goto fail;
+    if (L->n_tonics)
+        memcpy(c->tonics, L->tonics, L->n_tonics * sizeof *c->tonics);
+    return c;
+fail:
+    tt__lints_destroy(c);
+    return NULL;
+}
+
+int tt__lints_dup(tt_catalyst *cat, tt__lints **out)
+{
+    *out = NULL;
+    if (!cat->lints)
+        return 0;
+    if (catch_up(cat, cat->lints) < 0 || !(*out = tt__lints_clone(cat->lints)))
+        return -TT_ENOMEM;
+    return 0;
+}
+
+void tt__lints_put(tt_catalyst *cat, tt__lints *L)
+{
+    tt__lints_destroy(cat->lints);
+    cat->lints = L;
 }

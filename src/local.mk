@@ -11,6 +11,7 @@ src_libtasktonic_la_SOURCES = \
 	src/alloc.c \
 	src/app.c \
 	src/catalyst.c \
+	src/checkpoint.c \
 	src/compat.c \
 	src/contract.c \
 	src/crash.c \

@@ -862,6 +862,36 @@ TT_EXTERN int tt_distiller_set_stop_on_error(tt_catalyst *cat, bool on);
 /* True after a contained crash or watchdog stop, until the catalyst is freed. */
 TT_EXTERN bool tt_distiller_tainted(const tt_catalyst *cat);
 
+/* Checkpoints: a Distiller's state at one moment, copied in the process, to
+ * go back to it without a replay from the start.  A checkpoint holds the
+ * virtual clock, ids, queue (values deep-copied), timers, every tonic's
+ * fields, infusions and data block (data_size bytes), lints, the number of
+ * runs and notes and the trace's end; with app, also the writable static
+ * data of its module (a restore writes it back at the same addresses, so
+ * the module must stay loaded).  Memory the app allocates itself is not in
+ * it: whoever relies on a restore compares what it runs next with what it
+ * recorded (ttdb does).  Between sparkles only (-TT_EBUSY inside one or
+ * while the extra sparkles of a state change are pending); -TT_ENOMEM. */
+typedef struct tt_checkpoint tt_checkpoint;
+TT_EXTERN int tt_checkpoint_take(tt_catalyst *cat, const tt_app *app,
+                                 tt_checkpoint **out);
+/* Put cat back to ck: the trace cut after ck's seq, runs and notes after it
+ * dropped (the newest run cut to its entries then), tonics and timers
+ * created after it freed (their class destroy runs, contained), everything
+ * else as it was.  Checkpoints taken after ck's seq no longer belong to cat
+ * (free them).  -TT_EINVAL for one that does not belong to cat; -TT_ENOMEM
+ * with cat unchanged. */
+TT_EXTERN int tt_checkpoint_restore(tt_catalyst *cat, const tt_checkpoint *ck);
+/* The seq of the last entry the checkpoint holds (0: before the first). */
+TT_EXTERN uint64_t tt_checkpoint_seq(const tt_checkpoint *ck);
+/* The bytes it takes. */
+TT_EXTERN size_t tt_checkpoint_bytes(const tt_checkpoint *ck);
+TT_EXTERN void tt_checkpoint_free(tt_checkpoint *ck);
+/* Join the newest run into the one before it, which it continues (a run
+ * resumed after a restore): entries, end, stop conditions and contract
+ * details become the newest's.  0 or -TT_EINVAL (not contiguous). */
+TT_EXTERN int tt_run_join_last(tt_catalyst *cat);
+
 /* ===================================================================== */
 /* Traces and runs                                                       */
 /* ===================================================================== */

@@ -460,15 +460,19 @@ int tt_run_set_stops(tt_catalyst *cat, size_t i, const char *const *stops,
     return 0;
 }
 
-/* Free a run. */
-void tt__run_free(tt_run *r)
+/* Keep the first n stop conditions of a run (checkpoint.c). */
+void tt__run_trim_stops(tt_run *r, size_t n)
 {
-    if (!r)
-        return;
-    for (size_t i = 0; i < r->n_stops; i++)
-        if (r->stops[i] != oom_stop)
-            free(r->stops[i]);
-    free(r->stops);
+    while (r->n_stops > n) {
+        char *s = r->stops[--r->n_stops];
+        if (s != oom_stop)
+            free(s);
+    }
+}
+
+/* Forget a run's contract details (checkpoint.c, tt__run_free). */
+void tt__run_drop_met(tt_run *r)
+{
     for (size_t i = 0; i < r->n_matched; i++) {
         for (size_t j = 0; j < r->n_reasons[i]; j++)
             free(r->reasons[i][j]);
@@ -478,6 +482,22 @@ void tt__run_free(tt_run *r)
     free(r->reasons);
     free(r->n_reasons);
     free(r->matched);
+    r->reasons = NULL;
+    r->n_reasons = NULL;
+    r->matched = NULL;
+    r->n_matched = 0;
+    r->met = false;
+    r->match_count = r->target_count = 0;
+}
+
+/* Free a run. */
+void tt__run_free(tt_run *r)
+{
+    if (!r)
+        return;
+    tt__run_trim_stops(r, 0);
+    free(r->stops);
+    tt__run_drop_met(r);
     free(r);
 }
 
@@ -588,4 +608,85 @@ size_t tt_run_matched_reason_count(const tt_run *r, size_t i)
 const char *tt_run_matched_reason(const tt_run *r, size_t i, size_t j)
 {
     return r && i < r->n_matched && j < r->n_reasons[i] ? r->reasons[i][j] : NULL;
+}
+
+/* --- cutting back to a checkpoint (checkpoint.c) ------------------------ */
+
+/* Where the trace ends now: its last seq and the arena position of that
+ * entry's chunk, so that a cut gives the arena back too. */
+void tt__trace_mark(const tt__trace *t, tt__trace_mark_t *m)
+{
+    memset(m, 0, sizeof *m);
+    m->last = t->last;
+    if (t->last < t->first || t->last == 0 || t->n_chunks == 0)
+        return;
+    size_t k = (size_t)((t->last - t->first_chunk_seq) >> TT__CHUNK_BITS);
+    const tt__chunk *c = t->chunks[k];
+    m->seq0 = c->seq0;
+    if (c->bump && c->next_arena > 0) {
+        m->arena = c->next_arena;
+        m->off = (size_t)(c->bump - c->arenas[c->next_arena - 1]);
+    }
+}
+
+/* Free a chunk cut off the end (kept as the spare when there is none). */
+static void cut_chunk(tt__trace *t, tt__chunk *c, size_t used)
+{
+    if (t->spare) {
+        t->bytes -= c->bytes + sizeof *c;
+        chunk_free(c, used);
+        return;
+    }
+    chunk_clear(c, used);
+    memset(c->e, 0, used * sizeof *c->e);
+    c->bump = NULL;
+    c->bump_left = 0;
+    c->next_arena = 0;
+    t->spare = c;
+}
+
+/* Drop every entry after m->last (values, probe snapshots, what they keep
+ * out of line, their arena space).  When the ring has dropped m->last
+ * already, the trace becomes empty and goes on at m->last + 1. */
+void tt__trace_cut(tt__trace *t, const tt__trace_mark_t *m)
+{
+    uint64_t s = m->last;
+    if (s >= t->last)
+        return;
+    bool keep = s + 1 >= t->first && s >= t->first_chunk_seq && t->n_chunks > 0;
+    size_t k = keep ? (size_t)((s - t->first_chunk_seq) >> TT__CHUNK_BITS) : 0;
+    /* whole chunks after the one holding s */
+    for (size_t j = t->n_chunks; j-- > (keep ? k + 1 : 0);)
+        cut_chunk(t, t->chunks[j], chunk_used(t, j));
+    if (!keep) {
+        t->n_chunks = 0;
+        t->first_chunk_seq = 1 + s / TT__CHUNK * TT__CHUNK;
+        t->first = s + 1;
+        t->last = s;
+        if (t->spare && t->first != t->first_chunk_seq) /* entries before first */
+            memset(t->spare->e, 0, sizeof t->spare->e);
+        return;
+    }
+    t->n_chunks = k + 1;
+    tt__chunk *c = t->chunks[k];
+    size_t used = chunk_used(t, k), from = (size_t)(s - c->seq0) + 1;
+    for (size_t i = from; i < used; i++) {
+        tt_trace_entry *e = &c->e[i];
+        for (size_t j = 0; e->args && j < e->nargs; j++)
+            tt_value_clear(&e->args[j]);
+        if (c->probes) {
+            tt__probes_clear(c->probes[2 * i]);
+            tt__probes_clear(c->probes[2 * i + 1]);
+            c->probes[2 * i] = c->probes[2 * i + 1] = NULL;
+        }
+        memset(e, 0, sizeof *e);
+    }
+    c->n_x = x_find(c, (uint32_t)from, 0);
+    if (m->seq0 == c->seq0 && m->arena && m->arena <= c->n_arenas) {
+        char *a = c->arenas[m->arena - 1];
+        c->next_arena = m->arena;
+        c->bump = a + m->off;
+        c->bump_left = *(const size_t *)a - m->off;
+    }
+    t->last = s;
 }

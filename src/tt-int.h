@@ -537,9 +537,20 @@ static inline int tt__entry_set_exit(tt__trace *t, tt_trace_entry *e, double t_e
     return tt__entry_put_out(t, e, TT__X_EXIT, b);
 }
 TT__INTERNAL int tt__entry_set_probes(tt__trace *t, tt_trace_entry *e, int side, tt_map *m);
+/* A trace's end, to cut it back there (checkpoint.c). */
+typedef struct tt__trace_mark_t {
+    uint64_t last;          /* its last seq */
+    uint64_t seq0;          /* seq0 of that entry's chunk (0: none) */
+    size_t arena, off;      /* that chunk's arena block + 1 and offset */
+} tt__trace_mark_t;
+TT__INTERNAL void tt__trace_mark(const tt__trace *t, tt__trace_mark_t *m);
+/* Drop the entries after m->last (everything when the ring dropped it). */
+TT__INTERNAL void tt__trace_cut(tt__trace *t, const tt__trace_mark_t *m);
 TT__INTERNAL tt_run *tt__run_new(tt_catalyst *cat);
 TT__INTERNAL int tt__run_add_stop(tt_run *r, const char *s);
 TT__INTERNAL void tt__run_free(tt_run *r);
+TT__INTERNAL void tt__run_trim_stops(tt_run *r, size_t n);
+TT__INTERNAL void tt__run_drop_met(tt_run *r);
 
 /* --------------------------------------------------------------------- */
 /* The catalyst                                                          */
@@ -762,6 +773,22 @@ TT__INTERNAL void tt__notes_free(tt_catalyst *cat);
 /* lint.c */
 typedef struct tt__lints tt__lints;
 TT__INTERNAL void tt__lints_free(tt_catalyst *cat);
+/* A copy of the lint state caught up to the trace's end (*out NULL when
+ * lints were never asked for); 0 or -TT_ENOMEM. */
+TT__INTERNAL int tt__lints_dup(tt_catalyst *cat, tt__lints **out);
+/* Free a copy. */
+TT__INTERNAL void tt__lints_destroy(tt__lints *L);
+/* A deep copy of L; NULL without memory. */
+TT__INTERNAL tt__lints *tt__lints_clone(const tt__lints *L);
+/* Put L (owned from now on) in place of the catalyst's lint state. */
+TT__INTERNAL void tt__lints_put(tt_catalyst *cat, tt__lints *L);
+
+/* app.c: the writable static data of an app module (not RELRO). */
+typedef struct tt__seg {
+    char *addr;
+    size_t len;
+} tt__seg;
+TT__INTERNAL int tt__app_segments(const tt_app *app, tt__seg **out, size_t *n);
 
 /* catalyst.c */
 enum { TT__REQ_STOP = 1, TT__REQ_RECORD = 2, TT__REQ_CALL = 4 }; /* stop_flag bits */

@@ -159,6 +159,13 @@ tests_test_timers_SOURCES = tests/test-timers.c $(TESTS_CHECK_UTIL)
 tests_test_timers_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_test_timers_LDADD = src/libtasktonic.la $(CMOCKA_LIBS) $(PTHREAD_LIBS) $(LIBM)
 
+# --- test-checkpoint: a Distiller's state taken and put back ----------------
+check_PROGRAMS += tests/test-checkpoint
+TESTS += tests/test-checkpoint
+tests_test_checkpoint_SOURCES = tests/test-checkpoint.c $(TESTS_CHECK_UTIL)
+tests_test_checkpoint_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_test_checkpoint_LDADD = src/libtasktonic.la $(CMOCKA_LIBS) $(PTHREAD_LIBS)
+
 # --- test-cause: the cause of every order and entry --------------------------
 check_PROGRAMS += tests/test-cause
 TESTS += tests/test-cause

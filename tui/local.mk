@@ -38,6 +38,7 @@ tui_libttdbcore_la_SOURCES = \
 	tui/core/cmd-savetest.c \
 	tui/core/cmd-why.c \
 	tui/core/cmd-time.c \
+	tui/core/checkpoint.c \
 	tui/core/journal.c
 # An uninstalled ttdb finds the exporters of its build tree (cmd-export.c).
 tui_libttdbcore_la_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tui/core \
@@ -95,7 +96,11 @@ check_LTLIBRARIES += tests/tui/apps/counter.la tests/tui/apps/chain.la \
 	tests/tui/apps/chatty.la \
 	tests/tui/apps/noformula.la tests/tui/apps/badformula.la \
 	tests/tui/apps/hostile.la \
-	tests/tui/apps/wallclock.la tests/tui/apps/faults.la
+	tests/tui/apps/wallclock.la tests/tui/apps/faults.la \
+	tests/tui/apps/statics.la
+tests_tui_apps_statics_la_SOURCES = tests/tui/apps/statics.c
+tests_tui_apps_statics_la_LDFLAGS = $(TTDB_TEST_APP_FLAGS)
+tests_tui_apps_statics_la_LIBADD = src/libtasktonic.la
 tests_tui_apps_wallclock_la_SOURCES = tests/tui/apps/wallclock.c
 tests_tui_apps_wallclock_la_LDFLAGS = $(TTDB_TEST_APP_FLAGS)
 tests_tui_apps_wallclock_la_LIBADD = src/libtasktonic.la
@@ -147,6 +152,7 @@ TTDB_TUI_TESTS = \
 	tests/tui/batch-crash.sh \
 	tests/tui/batch-trace.sh \
 	tests/tui/batch-time.sh \
+	tests/tui/batch-checkpoint.sh \
 	tests/tui/batch-reverse.sh \
 	tests/tui/chrome-flows.sh \
 	tests/tui/golden.sh \

@@ -280,6 +280,7 @@ int main(int argc, char **argv)
     free(g_session.app_path);
     g_session.app_path = NULL;
     bp_free(&g_bps);
+    ckpt_free();
     record_free();
     attach_shutdown();
     out_shutdown();

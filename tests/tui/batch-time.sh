@@ -54,20 +54,7 @@ run_ttdb -batch -k -x "$TMPD/ref.ttdb" "$COUNTER"
 cp "$OUT" "$TMPD/ref.out"
 check "the reference run works" out_has "@@end"
 
-# Split an output into one file per seq: blocks between @@ and @@end after
-# a line that names where the session is ("stopped: ... #N", "at #N ...").
-split_blocks() {
-  rm -rf "$2"
-  mkdir -p "$2"
-  awk -v dir="$2" '
-    /^stopped: / || /^at #/ { n = split($0, w, "#"); seq = w[n] + 0;
-                              if (/^at #/) { split(w[2], x, " "); seq = x[1] + 0 } }
-    /^@@end$/ { inblk = 0; close(f); next }
-    /^@@$/ { inblk = 1; f = dir "/" seq; if (seen[seq]++) f = "/dev/null"; printf "" > f; next }
-    inblk { print >> f }
-  ' "$1"
-}
-split_blocks "$TMPD/ref.out" "$TMPD/ref"
+split_dumps "$TMPD/ref.out" "$TMPD/ref"
 last=$(ls "$TMPD/ref" | sort -n | tail -1)
 check "the scenario ran to #$last" test "$last" -gt 20
 
@@ -89,7 +76,7 @@ travel_script "goto #SEQ" >"$TMPD/goto.ttdb"
 run_ttdb -batch -k -x "$TMPD/goto.ttdb" "$COUNTER"
 only_worker_errors() { ! grep -v 'unknown tonic "Worker"' "$ERR" | grep -q .; }
 check "goto to every seq works" only_worker_errors
-split_blocks "$OUT" "$TMPD/goto"
+split_dumps "$OUT" "$TMPD/goto"
 same_as_ref() {
   bad=0
   for f in "$1"/*; do
@@ -108,7 +95,7 @@ check "a goto inside a state change says where it lands" \
 # reverse-step from the end, one at a time, back to #0.
 travel_script "rs" >"$TMPD/rs.ttdb"
 run_ttdb -batch -k -x "$TMPD/rs.ttdb" "$COUNTER"
-split_blocks "$OUT" "$TMPD/rs"
+split_dumps "$OUT" "$TMPD/rs"
 check "every reverse-step lands in the state of the forward run" same_as_ref "$TMPD/rs"
 check "reverse-step reaches #0" test -f "$TMPD/rs/0"
 
@@ -124,7 +111,7 @@ check "reverse-step reaches #0" test -f "$TMPD/rs/0"
   echo "verify"
 } >"$TMPD/future.ttdb"
 run_ttdb -batch -k -x "$TMPD/future.ttdb" "$COUNTER"
-split_blocks "$OUT" "$TMPD/future"
+split_dumps "$OUT" "$TMPD/future"
 check "forward after goto replays the recorded future to the same end" \
   cmp -s "$TMPD/future/$last" "$TMPD/ref/$last"
 check "a new input drops the recorded future, once" \

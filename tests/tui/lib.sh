@@ -86,3 +86,17 @@ status() { [ "$rc" -eq "$1" ]; }
 fails_with() { [ "$rc" -eq "$1" ] && err_lines 1 && grep -F -q -e "$2" "$ERR"; }
 # Line N of stdout (1-based).
 out_line() { sed -n "$1p" "$OUT"; }
+
+# Split an output into one file per seq: blocks between @@ and @@end after
+# a line that names where the session is ("stopped: ... #N", "at #N ...").
+split_dumps() {
+  rm -rf "$2"
+  mkdir -p "$2"
+  awk -v dir="$2" '
+    /^stopped: / || /^at #/ { n = split($0, w, "#"); seq = w[n] + 0;
+                              if (/^at #/) { split(w[2], x, " "); seq = x[1] + 0 } }
+    /^@@end$/ { inblk = 0; close(f); next }
+    /^@@$/ { inblk = 1; f = dir "/" seq; if (seen[seq]++) f = "/dev/null"; printf "" > f; next }
+    inblk { print >> f }
+  ' "$1"
+}

@@ -335,6 +335,26 @@ void bp_session_reset(bp_list *l, tt_catalyst *cat)
     bp_resync(l, cat);
 }
 
+void bp_rewind(bp_list *l, tt_catalyst *cat, uint64_t seq)
+{
+    size_t j = 0;
+    for (size_t i = 0; i < l->nrows; i++) {
+        if (l->rows[i].seq > seq)
+            free(l->rows[i].text);
+        else
+            l->rows[j++] = l->rows[i];
+    }
+    l->nrows = j;
+    for (size_t i = 0; i < l->nw; i++) {
+        watch *w = &l->w[i];
+        tt_value_clear(&w->last);
+        tt_tonic *t = cat ? find_tonic(cat, w->tonic, NULL) : NULL;
+        w->present = t && tt_tonic_probe_read(t, w->probe, &w->last) == 0;
+        w->has_last = true;
+    }
+    bp_resync(l, cat);
+}
+
 /* Probe breakpoints stop on a change to true: read where they stand. */
 void bp_resync(bp_list *l, tt_catalyst *cat)
 {
@@ -659,6 +679,9 @@ static const char *bp_hook(void *ud, tt_catalyst *cat, uint64_t seq)
     bp_list *l = ud;
     if (l->tap)
         l->tap(cat, seq, l->tap_ud);
+    ckpt_after_entry(cat, seq);
+    if (!l->n && !l->nw && !l->until) /* only the checkpoints want the hook */
+        return NULL;
     const tt_trace_entry *e = tt_trace_get(cat, seq);
     if (!e)
         return NULL;
@@ -837,7 +860,7 @@ void bp_install(bp_list *l, tt_catalyst *cat)
 {
     if (!cat)
         return;
-    if (l->n || l->nw || l->until || l->tap)
+    if (l->n || l->nw || l->until || l->tap || ckpt_wanted())
         tt_distiller_set_hook(cat, bp_hook, l);
     else
         tt_distiller_set_hook(cat, NULL, NULL);

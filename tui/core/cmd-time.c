@@ -534,6 +534,7 @@ int side_replay(const char *what, uint64_t target, size_t trace_ring,
     g_session.app_path = copy;
     g_session.trace_ring = trace_ring;
     size_t pos = g_journal.pos;
+    ckpt_suspend(true); /* the checkpoints are the session's */
     int rc = journal_replay(&g_session, target);
     g_journal.pos = pos;
     tt_catalyst *side = g_session.cat;
@@ -546,6 +547,7 @@ int side_replay(const char *what, uint64_t target, size_t trace_ring,
     free(dir);
     free(copy);
     g_session = saved;
+    ckpt_suspend(false);
     for (size_t i = 0; i < g_bps.nrows; i++)
         free(g_bps.rows[i].text);
     free(g_bps.rows);

@@ -18,10 +18,13 @@
  * ("a new future starts here") and records a sync point (the seq and time
  * reached), so that a later replay reaches the same state.
  *
- * No checkpoints: replay starts from the beginning each time (the Distiller
- * runs millions of sparkles a second; see doc/performance.md).
+ * A replay starts from the nearest checkpoint before its target when there
+ * is one (checkpoint.c: validated against the trace), else from the
+ * beginning (the Distiller runs millions of sparkles a second; see
+ * doc/performance.md).
  */
 #include "ttdb.h"
+#include "record.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -112,6 +115,7 @@ static void new_future(journal *j, tt_catalyst *cat)
         return;
     uint64_t h = journal_horizon(j);
     truncate_at(j, j->pos);
+    ckpt_drop_after(tt_trace_last_seq(cat)); /* they hold the old future */
     journal_item *it = push(j);
     it->kind = J_RUN;
     it->seq = it->end = tt_trace_last_seq(cat);
@@ -376,10 +380,81 @@ static void app_output_on(const int saved[2], FILE *err)
     }
 }
 
-/* The journal's items replayed into a fresh catalyst up to target (the
- * state right after the drain that holds entry target).  The items after
- * become the recorded future. */
-int journal_replay(session *s, uint64_t target)
+/* The first item not wholly before seq: where a replay from a checkpoint
+ * at seq goes on (a run that reached seq is resumed; inputs given at seq
+ * were given after it). */
+static size_t index_after(const journal *j, uint64_t seq)
+{
+    size_t i = 0;
+    while (i < j->n && (j->v[i].kind == J_RUN ? j->v[i].end < seq : j->v[i].seq < seq))
+        i++;
+    return i;
+}
+
+/* The session is back at a checkpoint: what the front end keeps of it. */
+static void session_rewound(session *s, uint64_t seq)
+{
+    tt_catalyst *cat = s->cat;
+    size_t nr = tt_run_count(cat);
+    s->generation++;
+    s->crash_run = NULL;
+    s->taint_counted = tt_distiller_tainted(cat);
+    s->last_run = nr ? tt_run_at(cat, nr - 1) : NULL;
+    g_run_number = (unsigned)nr;
+    lint_settings_apply(s);
+    tt_distiller_set_watchdog(cat, s->watchdog);
+    bp_rewind(&g_bps, cat, seq);
+    record_session_started(cat); /* a travel (save-test) */
+}
+
+/* Start a replay to target: from where the session is (here: a goto
+ * forward), from checkpoint ck (restored), else from a fresh catalyst; *i
+ * gets the journal item to go on with, *join whether it resumes a run.
+ * 0 or -1. */
+static int replay_start(session *s, uint64_t target, tt_checkpoint *ck, bool here,
+                        size_t *i, bool *join)
+{
+    journal *j = &g_journal;
+    *i = 0;
+    *join = false;
+    if (here) {
+        uint64_t at = tt_trace_last_seq(s->cat);
+        size_t nr = tt_run_count(s->cat);
+        const journal_item *it = j->pos < j->n ? &j->v[j->pos] : NULL;
+        *i = j->pos;
+        *join = it && it->kind == J_RUN && it->seq < at && nr &&
+                tt_run_first_seq(tt_run_at(s->cat, nr - 1)) > it->seq;
+        record_session_started(s->cat); /* a travel (save-test) */
+        return 0;
+    }
+    if (ck) {
+        uint64_t at = tt_checkpoint_seq(ck);
+        ckpt_validate_begin(s->cat, ck, target);
+        if (tt_checkpoint_restore(s->cat, ck) == 0) {
+            ckpt_drop_after(at); /* taken in the future just left */
+            session_rewound(s, at);
+            *i = index_after(j, at);
+            const journal_item *it = *i < j->n ? &j->v[*i] : NULL;
+            *join = it && it->kind == J_RUN && it->seq < at;
+            size_t nr = tt_run_count(s->cat);
+            if (*join && it->end == at && it->stops.n && nr &&
+                tt_run_first_seq(tt_run_at(s->cat, nr - 1)) == it->seq + 1) {
+                tt_run_set_stops(s->cat, nr - 1, (const char *const *)it->stops.v,
+                                 it->stops.n);
+                *join = false;
+            }
+            return 0;
+        }
+        ckpt_validate_end(UINT64_MAX); /* cancelled */
+        ckpt_reset();
+    }
+    return session_restart(s);
+}
+
+/* The journal's items replayed up to target (the state right after the
+ * drain that holds entry target), from checkpoint ck or from a fresh
+ * catalyst.  The items after become the recorded future. */
+static int replay_items(session *s, uint64_t target, tt_checkpoint *ck, bool here)
 {
     journal *j = &g_journal;
     bool was = j->replaying;
@@ -388,8 +463,9 @@ int journal_replay(session *s, uint64_t target)
     int saved_fds[2];
     char stopped_early[600] = "";
     FILE *err = app_output_off(saved_fds);
-    int rc = session_restart(s);
-    size_t i = 0;
+    size_t i;
+    bool join;
+    int rc = replay_start(s, target, ck, here, &i, &join);
     for (; rc == 0 && i < j->n; i++) {
         const journal_item *it = &j->v[i];
         tt_catalyst *cat = s->cat;
@@ -410,6 +486,9 @@ int journal_replay(session *s, uint64_t target)
             out_mute(false);
             if (rc < 0)
                 break;
+            if (join && tt_run_join_last(s->cat) == 0) /* the run it was taken in */
+                s->last_run = tt_run_at(s->cat, tt_run_count(s->cat) - 1);
+            join = false;
             cur = tt_trace_last_seq(s->cat);
             /* the run as the user had it: what stopped it then */
             size_t nr = tt_run_count(s->cat);
@@ -434,7 +513,7 @@ int journal_replay(session *s, uint64_t target)
         clock_to(s->cat, it->vt_end);
     }
     app_output_on(saved_fds, err);
-    if (stopped_early[0])
+    if (stopped_early[0] && !ck) /* from a checkpoint: the validation's */
         out_error("%s", stopped_early);
     j->pos = i;
     pass_runs(j, s->cat ? tt_trace_last_seq(s->cat) : 0);
@@ -445,5 +524,21 @@ int journal_replay(session *s, uint64_t target)
         bp_install(&g_bps, s->cat);
     }
     frontend_changed();
+    return rc;
+}
+
+/* Replay to target: forward from where the session is when the target
+ * lies ahead (what the process holds now is exact), else from the nearest
+ * checkpoint, validated; when the replay from it disagrees with the
+ * trace, again from the start. */
+int journal_replay(session *s, uint64_t target)
+{
+    bool fresh = !s->cat || g_bps.scanning || !g_checkpoints;
+    if (!fresh && target > tt_trace_last_seq(s->cat) && !tt_distiller_tainted(s->cat))
+        return replay_items(s, target, NULL, true);
+    tt_checkpoint *ck = fresh ? NULL : ckpt_pick(s->cat, target);
+    int rc = replay_items(s, target, ck, false);
+    if (ck && ckpt_validate_end(s->cat ? tt_trace_last_seq(s->cat) : 0))
+        rc = replay_items(s, target, NULL, false);
     return rc;
 }

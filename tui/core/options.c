@@ -41,6 +41,13 @@ static const option_def options[] = {
      "keep at least the last N trace entries (default 1048576, about "
      "110 MB); older ones go in chunks of 65536 and goto replays to them "
      "(0: keep all)", false, NULL},
+    {"checkpoints", OPT_BOOL, &g_checkpoints, false, false,
+     "going back (goto, reverse-step) starts from the nearest checkpoint "
+     "taken while the session ran, validated entry by entry against the "
+     "trace; off: always replay from the start (default: on)", false, NULL},
+    {"checkpoint-interval", OPT_COUNT, &g_checkpoint_interval, false, false,
+     "entries between checkpoints (default 65536: going back replays at "
+     "most that many)", false, NULL},
     {"system", OPT_BOOL, &g_opts.show_system, false, false,
      "show system sparkles (_tt*) in the Trace pane (dimmed) or hide them",
      true, NULL},
@@ -175,6 +182,8 @@ int options_set(const char *name, const char *value)
         *(bool *)o->ptr = b;
         if (o->shown)
             frontend_setting(o->name);
+        if (o->ptr == (void *)&g_checkpoints && b != was)
+            ckpt_setting_changed();
         if (o->ptr == (void *)&g_session.stop_on_error && g_session.cat) {
             tt_distiller_set_stop_on_error(g_session.cat, b); /* live */
             if (b != was) /* an input: replays and saved tests repeat it */
@@ -229,6 +238,8 @@ int options_set(const char *name, const char *value)
     if (o->ptr == (void *)&g_session.giant_ms || o->ptr == (void *)&g_session.stuck_after ||
         o->ptr == (void *)&g_session.queue_growth)
         lint_settings_apply(&g_session); /* live: from the next entry on */
+    if (o->ptr == (void *)&g_checkpoint_interval)
+        ckpt_setting_changed();
     return o->distiller ? option_apply_distiller(o) : 0;
 }
 

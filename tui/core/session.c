@@ -123,6 +123,7 @@ static int session_load(session *s)
 /* Free the catalyst and close the module. */
 void session_close(session *s)
 {
+    ckpt_reset(); /* not while a second Distiller runs (it is suspended) */
     if (s->cat) {
         tt_catalyst_free(s->cat);
         s->cat = NULL;

@@ -338,6 +338,22 @@ int journal_forward(session *s, const tt_sparkle_args *a, bool finish,
  * holds entry target); 0 or -1. */
 int journal_replay(session *s, uint64_t target);
 
+/* checkpoint.c: validated in-process checkpoints for time travel. */
+extern bool g_checkpoints;            /* `set checkpoints` */
+extern size_t g_checkpoint_interval;  /* `set checkpoint-interval` */
+bool ckpt_wanted(void);
+void ckpt_after_entry(tt_catalyst *cat, uint64_t seq);
+tt_checkpoint *ckpt_pick(tt_catalyst *cat, uint64_t target);
+void ckpt_validate_begin(tt_catalyst *cat, const tt_checkpoint *ck, uint64_t target);
+uint64_t ckpt_validate_end(uint64_t reached);
+void ckpt_drop_after(uint64_t seq);
+void ckpt_reset(void);
+void ckpt_suspend(bool on);
+size_t ckpt_count(size_t *bytes);
+void ckpt_setting_changed(void);
+void ckpt_free(void);
+
+
 /* ===================================================================== */
 /* cmd-why.c: causal chains                                              */
 /* ===================================================================== */
@@ -575,6 +591,9 @@ int watch_delete(bp_list *l, unsigned idx);
 void bp_session_reset(bp_list *l, tt_catalyst *cat);
 /* Re-read what probe breakpoints compare against (after a replay). */
 void bp_resync(bp_list *l, tt_catalyst *cat);
+/* The session went back to seq (a checkpoint): the watch history after it
+ * goes, the watches read their values again. */
+void bp_rewind(bp_list *l, tt_catalyst *cat, uint64_t seq);
 /* Install the step hook on cat when needed. */
 void bp_install(bp_list *l, tt_catalyst *cat);
 /* Free everything. */
