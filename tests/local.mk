@@ -85,7 +85,7 @@ tests_mod_flood_la_LDFLAGS = $(AM_LDFLAGS) $(TT_MODULE_FLAGS) -rpath /nowhere
 tests_mod_flood_la_LIBADD = src/libtasktonic.la $(PTHREAD_LIBS)
 tests_mod_countdown_la_SOURCES = tests/mod-countdown.c
 tests_mod_countdown_la_LDFLAGS = $(AM_LDFLAGS) $(TT_MODULE_FLAGS) -rpath /nowhere
-tests_mod_countdown_la_LIBADD = src/libtasktonic.la
+tests_mod_countdown_la_LIBADD = src/libtasktonic.la $(PTHREAD_LIBS)
 tests_mod_noformula_la_SOURCES = tests/mod-noformula.c
 tests_mod_noformula_la_LDFLAGS = $(AM_LDFLAGS) $(TT_MODULE_FLAGS) -rpath /nowhere
 

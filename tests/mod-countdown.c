@@ -12,11 +12,17 @@
  *   TT_COUNTDOWN_FOREVER=1 print "ready" and wait forever instead (to be
  *                          stopped with a signal); =tick: and tick every
  *                          10 ms meanwhile (a live app for attach tests);
+ *                          =gate: and run bursts on demand: a thread reads
+ *                          lines "N" from the FIFO TT_COUNTDOWN_GATE and
+ *                          posts ttsc__burst(N), which runs N sparkles back
+ *                          to back and then prints "burst N done" (an app
+ *                          whose pace the test sets, without timing);
  *   TT_COUNTDOWN_CRASH=1   the second tick raises SIGSEGV (a crashing
  *                          sparkle, for `ttrun --record`).
  *
  * Probes: remaining, ticks.
  */
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -42,6 +48,44 @@ static void say(const char *fmt, long n)
     fflush(stdout);
 }
 
+static pthread_t gate_thread;
+static bool gate_started;
+
+/* TT_COUNTDOWN_FOREVER=gate: post a burst for each line of the gate FIFO,
+ * until its writer closes it. */
+static void *gate_main(void *arg)
+{
+    tt_tonic *self = arg;
+    FILE *f = fopen(getenv("TT_COUNTDOWN_GATE"), "r");
+    char line[64];
+    while (f && fgets(line, sizeof line, f)) {
+        long n = atol(line);
+        if (n > 0 && tt_send(self, "ttsc__burst", TT_INT(n), TT_INT(n)) < 0)
+            break;
+    }
+    if (f)
+        fclose(f);
+    return NULL;
+}
+
+/* One sparkle of a burst of `of`: n - 1 to go. */
+static void Countdown_ttsc__burst(tt_tonic *self, int64_t n, int64_t of)
+{
+    if (n > 1)
+        tt_send(self, "ttsc__burst", TT_INT(n - 1), TT_INT(of));
+    else
+        say("burst %ld done", (long)of);
+}
+
+/* The gate thread ends when its FIFO's writer closes it. */
+static void countdown_destroy(tt_tonic *self)
+{
+    (void)self;
+    if (gate_started)
+        pthread_join(gate_thread, NULL);
+    gate_started = false;
+}
+
 /* Start counting down from n (or wait forever). */
 static void Countdown_ttsc__go(tt_tonic *self, int64_t n)
 {
@@ -52,6 +96,8 @@ static void Countdown_ttsc__go(tt_tonic *self, int64_t n)
         say("ready", 0);
         if (strcmp(forever, "tick") == 0) /* remaining 0: ticks forever */
             tt_timer_new(self, TT_TIMER_REPEAT, TICK_S, "tick", NULL);
+        if (strcmp(forever, "gate") == 0 && getenv("TT_COUNTDOWN_GATE"))
+            gate_started = pthread_create(&gate_thread, NULL, gate_main, self) == 0;
         return;
     }
     d->remaining = n;
@@ -88,6 +134,7 @@ static const tt_handler countdown_handlers[] = {
     TT_ON(Countdown, ttsc__go, int64_t),
     TT_ON(Countdown, ttse__on_tick, const tt_timer_info *),
     TT_ON(Countdown, ttse__on_finished),
+    TT_ON(Countdown, ttsc__burst, int64_t, int64_t),
 };
 
 static const tt_probe_def countdown_probes[] = {
@@ -102,6 +149,7 @@ static const tt_class Countdown_class = {
     .n_handlers = TT_COUNTOF(countdown_handlers),
     .probes = countdown_probes,
     .n_probes = TT_COUNTOF(countdown_probes),
+    .destroy = countdown_destroy,
 };
 
 /* The app: one Countdown, told to go from 3. */

@@ -45,7 +45,7 @@ check() {
   fi
 }
 
-echo "1..23"
+echo "1..25"
 
 run
 check "no argument: usage on stderr, status 2" \
@@ -234,3 +234,38 @@ check "the ticking app stops cleanly after the viewers left" eval '[ $rc -eq 0 ]
 r5=$?
 check "wait-entries without an attached app says so in one line" \
   eval '[ $r5 -eq 1 ] && [ "$(wc -l <"$tmp/v5")" -eq 1 ] && grep -q "wait-entries follows a live app" "$tmp/v5"'
+
+# --- live attach: a viewer that falls behind is told what it lost -----------
+# The app runs bursts on demand (TT_COUNTDOWN_FOREVER=gate) with a ring of 3.
+# The viewer attaches, then blocks reading the script $tmp/gate (a FIFO):
+# opening it for writing returns once the viewer attached.  A burst of 10
+# then runs (the app says when it is done), and only then the viewer asks
+# for the entries after the last it saw: the ring went past 7 of them.
+sock=$tmp/lost.sock
+mkfifo "$tmp/gate" "$tmp/ctl" || exit 99
+TT_COUNTDOWN_PRINT=1 TT_COUNTDOWN_FOREVER=gate TT_COUNTDOWN_GATE=$tmp/ctl \
+  $VALGRIND "$ttrun" --record-last 3 --listen "$sock" "$mod" >"$tmp/fifo" 2>"$ERR" </dev/null &
+pid=$!
+exec 3<"$tmp/fifo"
+IFS= read -r line <&3
+exec 5>"$tmp/ctl"
+"$TTDB" -batch -attach "$sock" -ex "source $tmp/gate" -ex "wait-entries 1 120" \
+  -ex "info stats" -ex "info trace" >"$OUT" 2>&1 </dev/null &
+v1=$!
+exec 4>"$tmp/gate"
+echo 10 >&5
+IFS= read -r burst <&3
+exec 4>&-
+wait $v1
+rc=$?
+first=$(sed -n 's/.* attached to pid [0-9]*: .*last entry #\([0-9]*\);.*/\1/p' "$OUT")
+check "a viewer that falls behind the ring is told exactly how many entries it lost" \
+  eval '[ $rc -eq 0 ] && [ "$burst" = "burst 10 done" ] && [ -n "$first" ] && grep -q "^ttdb: warning: $sock: 7 entries lost (the app.s ring went past them before they were read; 7 in all)" "$OUT" && grep -q "^stream: 3 entries received, 7 lost" "$OUT" && grep -q "^3 new entries in .*; last #$((first + 10)), 7 lost)" "$OUT" && [ "$(grep -c "Countdown.ttsc__burst" "$OUT")" -eq 3 ]'
+
+exec 5>&-
+kill -TERM "$pid"
+wait "$pid"
+rc=$?
+cat <&3 >/dev/null
+exec 3<&-
+check "the app with the gate stops cleanly" eval '[ $rc -eq 0 ]'
