@@ -47,22 +47,28 @@ typedef struct request {
     size_t len;
 } request;
 
-/* A JSON string. */
-static void put_str(FILE *f, const char *s)
+/* A value as JSON. */
+static void put_value(FILE *f, const tt_value *v)
 {
-    tt_value v = TT_STR(s ? s : "");
     char small[256];
-    size_t n = tt_value_to_json(&v, small, sizeof small);
+    size_t n = tt_value_to_json(v, small, sizeof small);
     if (n < sizeof small) {
         fputs(small, f);
         return;
     }
     char *big = malloc(n + 1);
     if (big) {
-        tt_value_to_json(&v, big, n + 1);
+        tt_value_to_json(v, big, n + 1);
         fputs(big, f);
         free(big);
     }
+}
+
+/* A JSON string. */
+static void put_str(FILE *f, const char *s)
+{
+    tt_value v = TT_STR(s ? s : "");
+    put_value(f, &v);
 }
 
 /* Entries (from, to] of the recording as a run dictionary. */
@@ -120,7 +126,20 @@ static void put_queue_timers(FILE *f, tt_catalyst *cat)
         put_str(f, tt_tonic_name(v.tonic));
         fputs(", \"sparkle\": ", f);
         put_str(f, v.sparkle);
-        fputs("}", f);
+        fputs(", \"args\": [", f);
+        for (size_t k = 0; k < v.nargs; k++) {
+            if (k)
+                fputs(", ", f);
+            put_value(f, &v.args[k]);
+        }
+        fputs("], \"source\": [", f);
+        if (v.src_tonic)
+            put_str(f, v.src_tonic);
+        else
+            fputs("null", f);
+        fputs(", ", f);
+        put_str(f, v.src_sparkle);
+        fprintf(f, ", %d], \"cause\": %llu}", v.src_id, (unsigned long long)v.cause);
     }
     fputs("]}, \"timers\": [", f);
     size_t nt = tt_timer_count(cat), k = 0;

@@ -16,7 +16,10 @@
  *                          lines "N" from the FIFO TT_COUNTDOWN_GATE and
  *                          posts ttsc__burst(N), which runs N sparkles back
  *                          to back and then prints "burst N done" (an app
- *                          whose pace the test sets, without timing);
+ *                          whose pace the test sets, without timing); a
+ *                          line "forever" starts a chain that never ends
+ *                          (it prints "forever" first): between two of its
+ *                          sparkles the queue holds exactly its next one;
  *   TT_COUNTDOWN_CRASH=1   the second tick raises SIGSEGV (a crashing
  *                          sparkle, for `ttrun --record`).
  *
@@ -59,8 +62,8 @@ static void *gate_main(void *arg)
     FILE *f = fopen(getenv("TT_COUNTDOWN_GATE"), "r");
     char line[64];
     while (f && fgets(line, sizeof line, f)) {
-        long n = atol(line);
-        if (n > 0 && tt_send(self, "ttsc__burst", TT_INT(n), TT_INT(n)) < 0)
+        long n = strcmp(line, "forever\n") == 0 ? -1 : atol(line);
+        if (n && tt_send(self, "ttsc__burst", TT_INT(n), TT_INT(n < 0 ? -2 : n)) < 0)
             break;
     }
     if (f)
@@ -68,10 +71,14 @@ static void *gate_main(void *arg)
     return NULL;
 }
 
-/* One sparkle of a burst of `of`: n - 1 to go. */
+/* One sparkle of a burst of `of`: n - 1 to go (n < 0: forever). */
 static void Countdown_ttsc__burst(tt_tonic *self, int64_t n, int64_t of)
 {
-    if (n > 1)
+    if (n < 0) {
+        if (of == -2)
+            say("forever", 0);
+        tt_send(self, "ttsc__burst", TT_INT(-1), TT_INT(-1));
+    } else if (n > 1)
         tt_send(self, "ttsc__burst", TT_INT(n - 1), TT_INT(of));
     else
         say("burst %ld done", (long)of);

@@ -45,7 +45,7 @@ check() {
   fi
 }
 
-echo "1..25"
+echo "1..26"
 
 run
 check "no argument: usage on stderr, status 2" \
@@ -261,6 +261,16 @@ rc=$?
 first=$(sed -n 's/.* attached to pid [0-9]*: .*last entry #\([0-9]*\);.*/\1/p' "$OUT")
 check "a viewer that falls behind the ring is told exactly how many entries it lost" \
   eval '[ $rc -eq 0 ] && [ "$burst" = "burst 10 done" ] && [ -n "$first" ] && grep -q "^ttdb: warning: $sock: 7 entries lost (the app.s ring went past them before they were read; 7 in all)" "$OUT" && grep -q "^stream: 3 entries received, 7 lost" "$OUT" && grep -q "^3 new entries in .*; last #$((first + 10)), 7 lost)" "$OUT" && [ "$(grep -c "Countdown.ttsc__burst" "$OUT")" -eq 3 ]'
+
+# A chain that never ends: between two of its sparkles, when the app
+# answers, its queue holds exactly the next one, queued by the last entry.
+echo forever >&5
+IFS= read -r line <&3
+"$TTDB" -batch -q -attach "$sock" -ex "info queue" -ex "info stats" >"$OUT" 2>&1 </dev/null
+rc=$?
+last=$(sed -n 's/^pid [0-9]*, last entry #\([0-9]*\);.*/\1/p' "$OUT")
+check "ttdb -attach: info queue lists the live queue's orders (arguments, source, cause)" \
+  eval '[ $rc -eq 0 ] && [ "$line" = forever ] && [ -n "$last" ] && grep -q "^   1\. Countdown\.ttsc__burst(-1, -1) <- Countdown\.ttsc__burst  (cause #$last)$" "$OUT" && [ "$(grep -c "^ *[0-9]*\. " "$OUT")" -eq 1 ] && grep -q "^queue: 1: Countdown.ttsc__burst$" "$OUT"'
 
 exec 5>&-
 kill -TERM "$pid"

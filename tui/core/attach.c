@@ -146,8 +146,9 @@ static int rebuild(session *s)
     return 0;
 }
 
-/* Take the answer line in A.buf: 0, or -1 after printing why. */
-static int take_answer(session *s, bool first)
+/* Take the answer line in A.buf (screen: asked by the screen's loop, not
+ * by a command): 0, or -1 after printing why. */
+static int take_answer(session *s, bool first, bool screen)
 {
     char *nl = memchr(A.buf, '\n', A.len);
     size_t n = (size_t)(nl - A.buf) + 1;
@@ -174,11 +175,16 @@ static int take_answer(session *s, bool first)
     if (!first && lost) {
         /* the ring dropped entries before they were asked for: the
          * window starts again after the gap */
+        bool again = A.lost > 0;
         A.lost += lost;
         json_array_clear(A.window);
-        out_warn("%s: %llu entries lost (the app's ring went past them before they "
-                 "were read; %llu in all)",
-                 s->app_path, (unsigned long long)lost, (unsigned long long)A.lost);
+        /* the screen says it once (then the status line counts); a batch
+         * command that asked says it each time */
+        if (!again || !screen)
+            out_warn("%s: %llu entries lost (the app's ring went past them before they "
+                     "were read; %llu in all)%s",
+                     s->app_path, (unsigned long long)lost, (unsigned long long)A.lost,
+                     screen ? "; the status line counts the next" : "");
     }
     size_t got = json_array_size(entries);
     json_array_extend(A.window, entries);
@@ -240,7 +246,7 @@ int session_attach(session *s, const char *path)
         attach_drop();
         return -1;
     }
-    if (take_answer(s, true) < 0) {
+    if (take_answer(s, true, false) < 0) {
         attach_drop();
         return -1;
     }
@@ -314,7 +320,7 @@ void attach_service(void)
             return;
         }
         if (r == 1)
-            take_answer(s, false);
+            take_answer(s, false, true);
         else if (now_mono() - A.sent > ANSWER_MAX_S)
             out_warn("%s: the app has not answered for %.0fs (a sparkle that does not "
                      "return?)", s->app_path, now_mono() - A.sent);
@@ -488,6 +494,95 @@ void attach_tonic_row(size_t i, strbuf *b, bool *gone)
     *gone = id < 0;
 }
 
+/* The live queue as the app sent it: its length, and the orders listed
+ * (the first 20 of them). */
+size_t attach_queue_length(void)
+{
+    if (!g_session.attached)
+        return 0;
+    return (size_t)json_integer_value(json_object_get(json_object_get(A.snap, "queue"), "length"));
+}
+
+static const json_t *live_orders(void)
+{
+    return json_object_get(json_object_get(A.snap, "queue"), "orders");
+}
+
+size_t attach_queue_rows(void)
+{
+    size_t listed = json_array_size(live_orders()), n = attach_queue_length();
+    return listed + (n > listed);
+}
+
+/* Row i: "Tonic.sparkle(args) <- Source.sparkle  (cause #N)", the app's
+ * next order first; past the listed ones "... N more". */
+void attach_queue_row(size_t i, strbuf *b)
+{
+    const json_t *o = json_array_get(live_orders(), i);
+    if (!o) {
+        size_t listed = json_array_size(live_orders());
+        sb_printf(b, "... %zu more (the app lists the first %zu)", attach_queue_length() - listed,
+                  listed);
+        return;
+    }
+    sb_printf(b, "%s.%s(", str(o, "tonic"), str(o, "sparkle"));
+    size_t k;
+    const json_t *v;
+    json_array_foreach(json_object_get(o, "args"), k, v) {
+        char *text = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+        sb_printf(b, "%s%s", k ? ", " : "", text ? text : "?");
+        free(text);
+    }
+    sb_add(b, ") ");
+    const json_t *src = json_object_get(o, "source");
+    fmt_source(b, json_string_value(json_array_get(src, 0)),
+               json_string_value(json_array_get(src, 1)));
+    long long cause = json_integer_value(json_object_get(o, "cause"));
+    if (cause)
+        sb_printf(b, "  (cause #%lld)", cause);
+    else
+        sb_add(b, "  (input)");
+}
+
+size_t attach_timer_count(void)
+{
+    return g_session.attached ? json_array_size(json_object_get(A.snap, "timers")) : 0;
+}
+
+/* Row i: "tick of Countdown: due in 4.00ms, period 10.00ms". */
+void attach_timer_row(size_t i, strbuf *b)
+{
+    const json_t *t = json_array_get(json_object_get(A.snap, "timers"), i);
+    char due[32], period[32];
+    dur(due, sizeof due, json_number_value(json_object_get(t, "due_in_s")));
+    dur(period, sizeof period, json_number_value(json_object_get(t, "period_s")));
+    if (json_is_true(json_object_get(t, "running")))
+        sb_printf(b, "%s of %s: due in %s, period %s", str(t, "timer"), str(t, "base"), due,
+                  period);
+    else
+        sb_printf(b, "%s of %s: stopped", str(t, "timer"), str(t, "base"));
+}
+
+/* info queue, attached: the live queue as the Queue pane lists it. */
+int attach_queue_print(void)
+{
+    if (!g_session.attached || !A.snap)
+        return -1;
+    size_t n = attach_queue_rows();
+    if (n == 0)
+        out_printf("the queue is empty\n");
+    for (size_t i = 0; i < n; i++) {
+        strbuf b = {0};
+        attach_queue_row(i, &b);
+        if (i < json_array_size(live_orders()))
+            out_printf("%4zu. %s\n", i + 1, b.s);
+        else
+            out_printf("      %s\n", b.s);
+        sb_free(&b);
+    }
+    return 0;
+}
+
 /* wait-entries K [SECONDS]: ask until K new entries came. */
 static int wait_entries_exec(cmd_args *a)
 {
@@ -533,7 +628,7 @@ static int wait_entries_exec(cmd_args *a)
         int r = wait_answer(end - now_mono() > 0 ? end - now_mono() : 0);
         if (r < 0)
             app_ended(s);
-        else if (r == 1 && take_answer(s, false) < 0)
+        else if (r == 1 && take_answer(s, false, false) < 0)
             return -1;
     }
     out_printf("%llu new entries in %.3fs (%u request%s; last #%llu, %llu lost)\n",

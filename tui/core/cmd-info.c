@@ -44,6 +44,8 @@ static int info_queue_exec(cmd_args *a)
 {
     (void)a;
     tt_catalyst *cat = a->cat; /* CMD_SESSION: never NULL */
+    if (attach_queue_print() == 0)
+        return 0; /* a live app's */
     size_t n = tt_queue_length(cat);
     if (n == 0)
         out_printf("the queue is empty\n");

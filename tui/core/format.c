@@ -33,7 +33,7 @@ void fmt_args(strbuf *b, const tt_value *args, size_t n)
 
 /* Append a source "<- Tonic.sparkle", "<- ttdb" or "<- external" (as the
  * library's tt_entry_format writes it in batch output). */
-static void fmt_source(strbuf *b, const char *tonic, const char *sparkle)
+void fmt_source(strbuf *b, const char *tonic, const char *sparkle)
 {
     if (tonic)
         sb_printf(b, "<- %s.%s", tonic, sparkle ? sparkle : "");

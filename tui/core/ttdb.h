@@ -272,6 +272,16 @@ long attach_lints_print_count(void);
 /* The live tonics, row by row (the Tonics pane). */
 size_t attach_tonic_count(void);
 void attach_tonic_row(size_t i, strbuf *b, bool *gone);
+/* The live queue (the Queue pane): its length, the rows listed (the
+ * orders the app sent, then "... N more" when it had more), row i. */
+size_t attach_queue_length(void);
+size_t attach_queue_rows(void);
+void attach_queue_row(size_t i, strbuf *b);
+/* The live timers that have not finished, row by row. */
+size_t attach_timer_count(void);
+void attach_timer_row(size_t i, strbuf *b);
+/* `info queue` while attached: 0, or -1 when not attached. */
+int attach_queue_print(void);
 
 /* ===================================================================== */
 /* journal.c: the session's inputs and runs; replay (time travel)        */
@@ -425,6 +435,8 @@ char *fmt_value(const tt_value *v);
 void fmt_order(strbuf *b, const tt_order_view *o);
 /* "  (cause #N)" or "  (input)" (from outside). */
 void fmt_order_cause(strbuf *b, const tt_order_view *o);
+/* "<- Tonic.sparkle", "<- ttdb" (a label) or "<- external" (both NULL/""). */
+void fmt_source(strbuf *b, const char *tonic, const char *sparkle);
 /* A trace row for the screen: seq, vt, tonic.sparkle(args), states,
  * duration, source; flags marked. */
 void fmt_trace_row(strbuf *b, tt_catalyst *cat, const tt_trace_entry *e);

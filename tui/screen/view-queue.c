@@ -2,6 +2,8 @@
  * view-queue.c: the Queue pane, the pending orders in the exact order they
  * will run (tonic.sparkle(args) <- source), then the timers that will fire,
  * by due virtual time.  Orders are read with tt_queue_at when drawn.
+ * Attached to a live app (`ttdb -attach`), the app's queue and timers as
+ * its last snapshot has them (attach.c).
  */
 #include "screen.h"
 
@@ -54,11 +56,42 @@ static size_t queue_len(void)
 static size_t queue_rows(pane *p)
 {
     (void)p;
+    if (g_session.attached) {
+        size_t nt = attach_timer_count();
+        return attach_queue_rows() + (nt ? nt + 1 : 0);
+    }
     return queue_len() + (ntimers ? ntimers + 1 : 0);
+}
+
+/* A row of the live app's queue and timers. */
+static void queue_draw_live(pane *p, int y, size_t row, int w, bool sel)
+{
+    size_t q = attach_queue_rows(), listed = q < attach_queue_length() ? q - 1 : q;
+    strbuf b = {0};
+    attr_t a = 0;
+    if (row < q) {
+        if (row < listed)
+            sb_printf(&b, "%3zu. ", row + 1);
+        else
+            a = A_DIMMED;
+        attach_queue_row(row, &b);
+    } else if (row == q) {
+        sb_add(&b, "timers:");
+        a = A_BOLD;
+    } else {
+        sb_add(&b, "  ");
+        attach_timer_row(row - q - 1, &b);
+    }
+    view_row(p, y, b.s ? b.s : "", w, a, sel);
+    sb_free(&b);
 }
 
 static void queue_draw_row(pane *p, int y, size_t row, int w, bool sel)
 {
+    if (g_session.attached) {
+        queue_draw_live(p, y, row, w, sel);
+        return;
+    }
     size_t q = queue_len();
     strbuf b = {0};
     attr_t a = 0;
@@ -88,7 +121,10 @@ static void queue_draw_row(pane *p, int y, size_t row, int w, bool sel)
 static void queue_title(pane *p, char *buf, size_t size)
 {
     (void)p;
-    if (g_session.cat)
+    if (g_session.attached)
+        snprintf(buf, size, "live: %zu pending, %zu timer%s", attach_queue_length(),
+                 attach_timer_count(), attach_timer_count() == 1 ? "" : "s");
+    else if (g_session.cat)
         snprintf(buf, size, "%zu pending, %zu timer%s", queue_len(), ntimers,
                  ntimers == 1 ? "" : "s");
 }
