@@ -75,16 +75,6 @@ run(tt_catalyst *cat, tt__order *o, const tt_value *args, size_t nargs, bool tra
     return 0;
 }
 
-/* Take t's probes into side 0 (enter) or 1 (exit) of e. */
-static void snapshot(tt_catalyst *cat, tt_tonic *t, tt_trace_entry *e, int side)
-{
-    tt_map *m = tt__probes_snapshot(cat, t, tt__entry_seq(e));
-    if (m && tt__entry_set_probes(&cat->trace, e, side, m) < 0) {
-        tt__probes_clear(m);
-        cat->trace_oom = true;
-    }
-}
-
 /* Run one order, recording it in e when e is not NULL. */
 void tt__execute(tt_catalyst *cat, tt__order *o, tt_trace_entry *e)
 {
@@ -123,7 +113,7 @@ void tt__execute(tt_catalyst *cat, tt__order *o, tt_trace_entry *e)
             }
         }
         if (cat->probe_contract)
-            snapshot(cat, t, e, 0);
+            tt__snapshot(cat, t, e, 0);
         e->t_enter = tt__clock_now(&cat->clock);
         e->vt = tt_catalyst_now(cat);
     }
@@ -144,7 +134,7 @@ void tt__execute(tt_catalyst *cat, tt__order *o, tt_trace_entry *e)
             cat->q_high_seq = seq;
         }
         if (cat->probe_contract)
-            snapshot(cat, t, e, 1);
+            tt__snapshot(cat, t, e, 1);
     } else {
         tt__order_clear(o);
     }

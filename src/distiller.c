@@ -391,15 +391,25 @@ static bool run_one(run_ctx *rc)
 /* --- the fast path ------------------------------------------------------
  *
  * With nothing to look at between sparkles (no step or order hook, no
- * legacy trigger, no per-tonic contract rule, no probes, virtual time), a
- * run is a loop of: take the order in its queue slot, write its entry, call
- * its handler.  run_fast does that for as long as the next order is a plain
+ * legacy trigger, no per-tonic contract rule, virtual time), a run is a
+ * loop of: take the order in its queue slot, write its entry (and its probe
+ * snapshots), call its handler.  run_fast does that for as long as the next order is a plain
  * one (a user handler of a live tonic called with its whole signature) and
  * nothing else needs the general loop: a timer due, a post from another
  * thread, extras, a stop condition.  What it writes is what tt__execute
  * writes, with two differences that do not show: the entry is written
  * whole instead of zeroed first, and back to back the exit time of a
  * sparkle is the enter time of the next (one clock read a sparkle). */
+
+/* Whether the contract has a per-tonic stop rule (probe lists are not). */
+static bool has_rules(const tt_contract *c)
+{
+    for (size_t i = 0; c && i < c->n_tonics; i++)
+        if (c->tonics[i].has_till_state || c->tonics[i].has_till_sparkle ||
+            c->tonics[i].sop_names.n)
+            return true;
+    return false;
+}
 
 /* Run plain orders back to back (see above); returns how many ran.  It
  * returns before a stop condition is added: the caller's end of pass adds
@@ -411,6 +421,7 @@ static size_t run_fast(run_ctx *rc, double deadline, unsigned *pass, bool guarde
     tt__trace *tr = &cat->trace;
     tt__queue *q = &cat->queue;
     bool contain = cat->opt.contain_crashes;
+    const tt_contract *probes = cat->probe_contract;
     size_t ran = 0;
     double t_prev = 0; /* the previous sparkle's exit time, back to back */
     cat->trace_oom = false;
@@ -470,6 +481,8 @@ static size_t run_fast(run_ctx *rc, double deadline, unsigned *pass, bool guarde
             o->nargs = 0;
             o->flags &= (uint16_t)~TT__OF_OWNS;
         }
+        if (probes)
+            tt__snapshot(cat, t, e, 0);
         tt__drain_from(cat, o);
         tt__frame saved = tt__enter(cat, o, seq);
         uint16_t flags = 0;
@@ -496,11 +509,15 @@ static size_t run_fast(run_ctx *rc, double deadline, unsigned *pass, bool guarde
             cat->q_high = q->len;
             cat->q_high_seq = seq;
         }
+        if (probes)
+            tt__snapshot(cat, t, e, 1);
         ran++;
         r->count++;
         if (rc->counting && rc->remaining > 0)
             rc->remaining--;
-        if (TT__UNLIKELY(flags & (TT_EF_CRASHED | TT_EF_ERROR)) && !stepped(rc, e))
+        if (TT__UNLIKELY((flags & (TT_EF_CRASHED | TT_EF_ERROR)) || cat->trace_oom ||
+                         cat->probe_crash[0]) &&
+            !stepped(rc, e))
             return ran;
         if (TT__UNLIKELY(cat->extras_head < cat->n_extras)) {
             drain_extras(rc);
@@ -516,7 +533,7 @@ static size_t run_fast(run_ctx *rc, double deadline, unsigned *pass, bool guarde
         /* ... and the top of the next */
         if (TT__UNLIKELY(atomic_load_explicit(&cat->inbox_flag, memory_order_relaxed) ||
                          (cat->n_active && cat->active[0]->due <= cat->vt) || q->len == 0 ||
-                         cat->hook || cat->order_hook || cat->probe_contract))
+                         cat->hook || cat->order_hook || cat->probe_contract != probes))
             return ran;
     }
 }
@@ -617,7 +634,7 @@ int tt_distiller_sparkle(tt_catalyst *cat, const tt_sparkle_args *args, const tt
     double guard_at = guard > 0 ? tt__mono() + guard : 0;
     unsigned pass = 0;
     /* the fast path, when nothing but the trace is looked at per sparkle */
-    bool fast = virt && !rc.till_state.n && !rc.till_sparkle.n && !(c && c->n_tonics);
+    bool fast = virt && !rc.till_state.n && !rc.till_sparkle.n && !has_rules(c);
 
     while (cat->sparkling && r->n_stops == 0) {
         tt__inbox_drain(cat);
@@ -652,8 +669,7 @@ int tt_distiller_sparkle(tt_catalyst *cat, const tt_sparkle_args *args, const tt
         if (cat->extras_head == cat->n_extras) {
             if (cat->order_hook && order_stops(cat, r))
                 break;
-            bool ran = fast && !cat->hook && !cat->probe_contract &&
-                       run_fast(&rc, deadline, &pass, guard_at != 0);
+            bool ran = fast && !cat->hook && run_fast(&rc, deadline, &pass, guard_at != 0);
             if (!ran && !rc.stop_now && !run_one(&rc))
                 break;
         } else {

@@ -162,34 +162,48 @@ static void freeze(tt_value *v)
     }
 }
 
-static bool same_values(const tt__probe_plan *p, const tt_value *a, const tt_value *b)
+/* Probe i of a plain plan, read from the tonic's data d. */
+static inline tt_value plain_read(const tt__probe_plan *p, const char *d, size_t i)
+{
+    const char *f = d + p->offs[i];
+    switch (p->kinds[i]) {
+    case TT_PK_INT: return TT_INT(*(const int *)f);
+    case TT_PK_I64: return TT_INT(*(const int64_t *)f);
+    case TT_PK_DOUBLE: return TT_DOUBLE(*(const double *)f);
+    default: return TT_BOOL(*(const bool *)f);
+    }
+}
+
+/* Whether the tonic's fields (data d) still hold the values v. */
+static bool same_values(const tt__probe_plan *p, const char *d, const tt_value *v)
 {
     for (size_t i = 0; i < p->n; i++) {
+        tt_value now = plain_read(p, d, i);
+        bool same;
         switch (p->kinds[i]) {
-        case TT_PK_DOUBLE:
-            if (memcmp(&a[i].u.d, &b[i].u.d, sizeof a[i].u.d) != 0)
-                return false;
-            break;
-        case TT_PK_BOOL:
-            if (a[i].u.b != b[i].u.b)
-                return false;
-            break;
-        default:
-            if (a[i].u.i != b[i].u.i)
-                return false;
+        case TT_PK_DOUBLE: same = memcmp(&now.u.d, &v[i].u.d, sizeof now.u.d) == 0; break;
+        case TT_PK_BOOL: same = now.u.b == v[i].u.b; break;
+        default: same = now.u.i == v[i].u.i; break;
         }
+        if (!same)
+            return false;
     }
     return true;
 }
 
-/* A plain plan's snapshot: the fields are read inline into one block (the
- * map, then its values); when they equal the tonic's last snapshot in the
- * same chunk (a sparkle's enter snapshot is most often its tonic's last
- * exit snapshot), the block is given back and that snapshot shared.  Its
- * values own nothing, so clearing it twice is harmless. */
+/* A plain plan's snapshot: when the fields still hold the tonic's last
+ * snapshot in the same chunk (a sparkle's enter snapshot is most often its
+ * tonic's last exit snapshot), that snapshot is shared; else they are read
+ * inline into one block (the map, then its values).  Its values own
+ * nothing, so clearing it twice is harmless. */
 static tt_map *snapshot_plain(tt_catalyst *cat, tt_tonic *t, const tt__probe_plan *p,
                               uint64_t seq)
 {
+    const char *d = t->data;
+    tt__last_snap *last = &cat->last_snap[t->l.serial];
+    if (last->m && last->m->keys == (char **)p->keys && last->m->n == p->n &&
+        tt__trace_same_chunk(&cat->trace, last->seq, seq) && same_values(p, d, last->m->vals))
+        return last->m;
     size_t size = sizeof(tt_map) + p->n * sizeof(tt_value);
     tt_map *m = tt__trace_alloc(&cat->trace, seq, size);
     if (!m) {
@@ -197,26 +211,11 @@ static tt_map *snapshot_plain(tt_catalyst *cat, tt_tonic *t, const tt__probe_pla
         return NULL;
     }
     tt_value *v = (tt_value *)(m + 1);
-    const char *d = t->data;
-    for (size_t i = 0; i < p->n; i++) {
-        const char *f = d + p->offs[i];
-        switch (p->kinds[i]) {
-        case TT_PK_INT: v[i] = TT_INT(*(const int *)f); break;
-        case TT_PK_I64: v[i] = TT_INT(*(const int64_t *)f); break;
-        case TT_PK_DOUBLE: v[i] = TT_DOUBLE(*(const double *)f); break;
-        default: v[i] = TT_BOOL(*(const bool *)f); break;
-        }
-    }
+    for (size_t i = 0; i < p->n; i++)
+        v[i] = plain_read(p, d, i);
     m->n = p->n;
     m->keys = (char **)p->keys;
     m->vals = v;
-    tt__last_snap *last = &cat->last_snap[t->l.serial];
-    if (last->m && last->m->keys == m->keys && last->m->n == m->n &&
-        tt__trace_same_chunk(&cat->trace, last->seq, seq) &&
-        same_values(p, last->m->vals, v)) {
-        tt__trace_unalloc(&cat->trace, seq, m, size);
-        return last->m;
-    }
     last->m = m;
     last->seq = seq;
     return m;
@@ -236,6 +235,7 @@ tt_map *tt__probes_snapshot(tt_catalyst *cat, tt_tonic *t, uint64_t seq)
         cat->trace_oom = true;
         return NULL;
     }
+    tt__trace_owns(&cat->trace, seq); /* its values may (strings, lists) */
     m->n = 0;
     m->keys = NULL;
     m->vals = NULL;

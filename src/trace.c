@@ -88,7 +88,7 @@ static void chunk_clear(tt__chunk *c, size_t used)
                 tt_value_clear(&e->args[j]);
     }
     if (c->probes) {
-        for (size_t i = 0; i < 2 * used; i++)
+        for (size_t i = 0; c->owns && i < 2 * used; i++)
             tt__probes_clear(c->probes[i]);
         memset(c->probes, 0, 2 * used * sizeof *c->probes);
     }
@@ -344,7 +344,7 @@ int tt__entry_put_out(tt__trace *t, tt_trace_entry *e, uint32_t kind, uint64_t b
 
 /* Snapshots are rare (a probe contract): a per-chunk array, made on the
  * chunk's first snapshot. */
-int tt__entry_set_probes(tt__trace *t, tt_trace_entry *e, int side, tt_map *m)
+int tt__entry_set_probes_slow(tt__trace *t, tt_trace_entry *e, int side, tt_map *m)
 {
     tt__chunk *c = tt__chunk_of(e);
     if (!c->probes) {

@@ -437,8 +437,9 @@ typedef struct tt__chunk {
     size_t bump_left;
     size_t next_arena;      /* a recycled chunk reuses its arenas from here */
     size_t bytes;
-    bool owns;              /* an entry's arguments may own memory (strings,
-                               lists, maps): clearing must look at them */
+    bool owns;              /* an entry's arguments or probe snapshots may own
+                               memory (strings, lists, maps): clearing must
+                               look at them */
 } tt__chunk;
 
 #define TT__CHUNK_BYTES ((uintptr_t)TT__CHUNK * sizeof(tt_trace_entry))
@@ -536,7 +537,21 @@ static inline int tt__entry_set_exit(tt__trace *t, tt_trace_entry *e, double t_e
     }
     return tt__entry_put_out(t, e, TT__X_EXIT, b);
 }
-TT__INTERNAL int tt__entry_set_probes(tt__trace *t, tt_trace_entry *e, int side, tt_map *m);
+TT__INTERNAL int tt__entry_set_probes_slow(tt__trace *t, tt_trace_entry *e, int side,
+                                          tt_map *m);
+static inline int tt__entry_set_probes(tt__trace *t, tt_trace_entry *e, int side, tt_map *m)
+{
+    tt__chunk *c = tt__chunk_of(e);
+    if (TT__UNLIKELY(!c->probes))
+        return tt__entry_set_probes_slow(t, e, side, m);
+    c->probes[2 * (size_t)(e - c->e) + (side != 0)] = m;
+    return 0;
+}
+/* Mark the chunk of entry seq as holding values that own memory. */
+static inline void tt__trace_owns(tt__trace *t, uint64_t seq)
+{
+    t->chunks[(size_t)((seq - t->first_chunk_seq) >> TT__CHUNK_BITS)]->owns = true;
+}
 /* A trace's end, to cut it back there (checkpoint.c). */
 typedef struct tt__trace_mark_t {
     uint64_t last;          /* its last seq */
@@ -947,6 +962,15 @@ TT__INTERNAL void tt__probes_reset(tt_catalyst *cat);
 TT__INTERNAL tt_map *tt__probes_snapshot(tt_catalyst *cat, tt_tonic *t, uint64_t seq);
 /* Free the values a snapshot owns (not the map: it is in the arena). */
 TT__INTERNAL void tt__probes_clear(tt_map *m);
+/* Take t's probes (the run's contract) into side 0 (enter) or 1 (exit) of e. */
+static inline void tt__snapshot(tt_catalyst *cat, tt_tonic *t, tt_trace_entry *e, int side)
+{
+    tt_map *m = tt__probes_snapshot(cat, t, tt__entry_seq(e));
+    if (m && tt__entry_set_probes(&cat->trace, e, side, m) < 0) {
+        tt__probes_clear(m);
+        cat->trace_oom = true;
+    }
+}
 
 /* timer.c */
 /* Queue the callbacks of due timers (now = catalyst clock). */

@@ -852,11 +852,16 @@ static const tt_handler mixer_handlers[] = {
     TT_ON(Mixer, ttse_a__on_enter),
     TT_ON(Mixer, ttse_b__on_enter),
 };
+static const tt_probe_def mixer_probes[] = {
+    TT_PROBE(mixer_data, mixed),
+};
 static const tt_class Mixer_class = {
     .name = "Mixer",
     .data_size = sizeof(mixer_data),
     .handlers = mixer_handlers,
     .n_handlers = TT_COUNTOF(mixer_handlers),
+    .probes = mixer_probes,
+    .n_probes = TT_COUNTOF(mixer_probes),
 };
 
 /* One Mixer and one Job. */
@@ -1640,12 +1645,15 @@ static const char *no_stop(void *ud, tt_catalyst *cat, uint64_t seq)
 }
 
 /* The mixer script, through the fast path or (general) the general loop
- * only; its runs in runs[] (at most 16), their number returned. */
-static size_t mixer_script(tt_catalyst *cat, bool general, const tt_run **runs)
+ * only, with contract c (probes) or none; its runs in runs[] (at most 16),
+ * their number returned. */
+static size_t mixer_script(tt_catalyst *cat, bool general, const tt_contract *c,
+                           const tt_run **runs)
 {
     size_t n = 0;
-    tt_sparkle_args count7 = {.sparkle_count = 7}, brief = {.timeout = 1.2};
-    tt_sparkle_args at_say = {.till_sparkle_in = "ttsc__say"};
+    tt_sparkle_args count7 = {.sparkle_count = 7, .contract = c};
+    tt_sparkle_args brief = {.timeout = 1.2, .contract = c};
+    tt_sparkle_args at_say = {.till_sparkle_in = "ttsc__say", .contract = c};
 
     if (general)
         tt_distiller_set_hook(cat, no_stop, NULL);
@@ -1664,6 +1672,19 @@ static size_t mixer_script(tt_catalyst *cat, bool general, const tt_run **runs)
     runs[n++] = sparkle(cat, &brief);
     runs[n++] = sparkle(cat, &brief);
     return n;
+}
+
+/* Two probe snapshots alike (NULL or the same keys and values). */
+static void assert_same_probes(const tt_map *x, const tt_map *y)
+{
+    assert_true((x == NULL) == (y == NULL));
+    if (!x)
+        return;
+    assert_int_equal(x->n, y->n);
+    for (size_t i = 0; i < x->n; i++) {
+        assert_string_equal(x->keys[i], y->keys[i]);
+        assert_true(tt_value_equal(&x->vals[i], &y->vals[i]));
+    }
 }
 
 /* Two entries alike in everything but their clock readings. */
@@ -1691,6 +1712,8 @@ static void assert_same_entry(tt_catalyst *a, const tt_trace_entry *x, tt_cataly
     assert_true(tt_entry_t_exit(x) >= x->t_enter);
     assert_true(tt_entry_t_exit(y) >= y->t_enter);
     assert_true((x->args == NULL) == (y->args == NULL));
+    assert_same_probes(tt_entry_probes_enter(x), tt_entry_probes_enter(y));
+    assert_same_probes(tt_entry_probes_exit(x), tt_entry_probes_exit(y));
     for (size_t i = 0; i < x->nargs; i++) {
         char ax[200], ay[200];
 
@@ -1705,18 +1728,19 @@ static void assert_same_entry(tt_catalyst *a, const tt_trace_entry *x, tt_cataly
 
 /* The fast path writes what the general loop writes: every entry, cause,
  * argument (strings, three arguments, timer infos), state, flag (extras,
- * notes, errors) and stop of a script with counts, timeouts, triggers, a
- * stop on error and a finish. */
-static void test_fast_path_same_trace(void **state)
+ * notes, errors), probe snapshot and stop of a script with counts,
+ * timeouts, triggers, a stop on error and a finish; without a contract and
+ * with one that takes probes (a global list and a tonic's own). */
+static void fast_path_same_trace(const char *contract_json)
 {
     const tt_run *fr[16], *gr[16];
+    tt_contract *c = contract_json ? contract(contract_json) : NULL;
     tt_catalyst *fast = new_distiller(mixer_formula);
     tt_catalyst *gen = new_distiller(mixer_formula);
-    size_t nf = mixer_script(fast, false, fr);
-    size_t ng = mixer_script(gen, true, gr);
-    bool stopped_on_error = false;
+    size_t nf = mixer_script(fast, false, c, fr);
+    size_t ng = mixer_script(gen, true, c, gr);
+    bool stopped_on_error = false, probed = false;
 
-    (void)state;
     assert_int_equal(nf, ng);
     for (size_t i = 0; i < nf; i++) {
         assert_int_equal(tt_run_first_seq(fr[i]), tt_run_first_seq(gr[i]));
@@ -1726,14 +1750,26 @@ static void test_fast_path_same_trace(void **state)
             assert_string_equal(tt_run_stop_at(fr[i], j), tt_run_stop_at(gr[i], j));
             stopped_on_error |= strncmp(tt_run_stop_at(fr[i], j), "error: ", 7) == 0;
         }
-        for (uint64_t k = 0; k < tt_run_entry_count(fr[i]); k++)
+        for (uint64_t k = 0; k < tt_run_entry_count(fr[i]); k++) {
             assert_same_entry(fast, entry(fast, fr[i], k), gen, entry(gen, gr[i], k));
+            probed |= tt_entry_probes_exit(entry(fast, fr[i], k)) != NULL;
+        }
     }
     assert_true(stopped_on_error);
+    assert_true(probed == (c != NULL));
     assert_int_equal(tt_trace_last_seq(fast), tt_trace_last_seq(gen));
     assert_true(tt_trace_last_seq(fast) > 150);
     tt_catalyst_free(fast);
     tt_catalyst_free(gen);
+    tt_contract_free(c);
+}
+
+static void test_fast_path_same_trace(void **state)
+{
+    (void)state;
+    fast_path_same_trace(NULL);
+    fast_path_same_trace("{\"probes\": [\"mixed\"], "
+                         "\"tonics\": {\"Job\": {\"probes\": [\"steps_done\"]}}}");
 }
 
 int main(void)
