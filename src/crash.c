@@ -38,6 +38,7 @@ sigjmp_buf *volatile tt__guard_jmp;
 #define guard_jmp tt__guard_jmp
 static volatile int exit_status; /* of the last tt_guard_exit that jumped */
 static volatile sig_atomic_t abort_pending;
+static volatile sig_atomic_t wd_armed; /* ITIMER_REAL is ours, running */
 static sigset_t base_mask; /* the catalyst thread's mask, restored on a jump */
 static void *altstack;
 
@@ -61,6 +62,10 @@ static void on_signal(int sig)
     /* only the thread running the guarded sparkle may jump back into it;
      * a fault on any other thread takes the default action below */
     if (j && owner && pthread_equal(pthread_self(), owner->thread)) {
+        /* a SIGALRM that is neither an abort nor our watchdog's (an app's
+         * alarm(), a late tick, a fuzzer's timer) stops nothing */
+        if (sig == SIGALRM && !abort_pending && !wd_armed)
+            return;
         guard_jmp = NULL;
         int why = sig;
         if (sig == SIGALRM)
@@ -158,6 +163,7 @@ static void arm(double seconds)
     struct itimerval it = {{0, 0}, {(time_t)seconds, (suseconds_t)((seconds - (double)(time_t)seconds) * 1e6)}};
     if (seconds > 0 && it.it_value.tv_sec == 0 && it.it_value.tv_usec == 0)
         it.it_value.tv_usec = 1;
+    wd_armed = seconds > 0; /* before a 1 us timer can fire */
     setitimer(ITIMER_REAL, &it, NULL);
 }
 

@@ -263,6 +263,33 @@ static void test_destroy_crash(void **s)
     assert_int_equal(destroyed, 1);
 }
 
+/* A stray SIGALRM (an app's alarm(), a test framework's or a fuzzer's
+ * timer) while guarded code runs with no watchdog is not a watchdog stop:
+ * the code goes on and nothing is tainted. */
+static int alarm_returned;
+static void stray_alarm(void *ud)
+{
+    (void)ud;
+    raise(SIGALRM);
+    alarm_returned = 1;
+}
+
+static void test_stray_alarm(void **s)
+{
+    (void)s;
+    tt_catalyst *cat = start(0);
+    alarm_returned = 0;
+    assert_int_equal(tt_guard_run(cat, "the stray alarm", stray_alarm, NULL), 0);
+    assert_int_equal(alarm_returned, 1);
+    assert_false(tt_distiller_tainted(cat));
+    /* the watchdog still stops what runs too long */
+    assert_int_equal(tt_distiller_set_watchdog(cat, 0.05), 0);
+    const tt_run *r = crash_run(cat, "ttsc__loop_forever");
+    assert_string_equal(tt_run_stop_at(r, 0),
+                        "watchdog: Buggy.ttsc__loop_forever ran longer than 0.05s");
+    tt_catalyst_free(cat);
+}
+
 int main(void)
 {
     const char *dir = getenv("EXAMPLES");
@@ -278,7 +305,7 @@ int main(void)
         cmocka_unit_test(test_abort),    cmocka_unit_test(test_ill),
         cmocka_unit_test(test_watchdog), cmocka_unit_test(test_one_owner),
         cmocka_unit_test(test_abort_running_sparkle), cmocka_unit_test(test_set_watchdog),
-        cmocka_unit_test(test_destroy_crash),
+        cmocka_unit_test(test_destroy_crash), cmocka_unit_test(test_stray_alarm),
         cmocka_unit_test(test_handler_replaced),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
