@@ -3,7 +3,8 @@
 # crash.  TTDB_TEST_FAIL_ALLOC=N makes ttdb's Nth own allocation fail (its
 # own and jansson's, which reads trace files, contracts and JSON arguments);
 # N runs through every allocation of a short scenario (every STRIDE-th under
-# valgrind, which is slow), until a run needs fewer than N.
+# valgrind, where each run costs a second of CPU: about ten runs a
+# scenario), until a run needs fewer than N.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
 plan 7
 
@@ -37,10 +38,10 @@ oom_loop() {
   echo "# $runs runs, $failed of them out of memory at allocation 1..$((n - stride)) (stride $stride)"
 }
 
-oom_loop 10 -batch -ex "set echo on" -ex "step 3" -ex "display Light.cycles" \
+oom_loop 25 -batch -ex "set echo on" -ex "step 3" -ex "display Light.cycles" \
   -ex "call Light press_button" -ex "step 20" -ex "info trace" -ex "info tonics" \
   -ex "info display" -ex "print Light.walk" -ex "export $TMPD/oom.json" "$LIGHT"
-check "every failed allocation: \"ttdb: out of memory\", status 1, no crash" eval '[ -z "$bad" ] && [ $failed -gt 20 ]'
+check "every failed allocation: \"ttdb: out of memory\", status 1, no crash" eval '[ -z "$bad" ] && [ $((n - stride)) -gt 200 ]'
 check "the session finishes when nothing fails" eval 'status 0 && out_has "walk" && [ -s "$TMPD/oom.json" ]'
 check "the loop reached the end of the session" eval '[ $n -lt 5000 ]'
 
@@ -48,7 +49,7 @@ check "the loop reached the end of the session" eval '[ $n -lt 5000 ]'
 # own make about 40 and 60 of these scenarios' allocations; with jansson's
 # counted too, the failures reach past 300 and 80.
 run_ttdb -batch -q -ex "set entries off" -ex "step 5" -ex "export $TMPD/five.json" "$LIGHT"
-oom_loop 40 -batch -q -trace "$TMPD/five.json" -ex "info trace" -ex "info tonics"
+oom_loop 60 -batch -q -trace "$TMPD/five.json" -ex "info trace" -ex "info tonics"
 check "loading a trace file (jansson) out of memory: one line, status 1, no crash" \
   eval '[ -z "$bad" ] && [ $((n - stride)) -gt 300 ] && [ $n -lt 5000 ]'
 check "... and it loads when nothing fails" eval 'status 0 && out_has "Light"'
