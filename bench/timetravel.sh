@@ -9,6 +9,8 @@
 #   goto     ... then goto #(N/2): a replay of half the session
 #   goto-end ... then goto #(last-1): a replay of all of it
 #   rs       ... then reverse-step (one entry back)
+#   rs20     ... then 20 reverse-steps, one at a time (time / 20: one
+#            reverse-step, each from the nearest checkpoint)
 #   verify   ... then verify (the whole session again, compared)
 #
 # CK: `off` runs with `set checkpoints off` (going back replays from the
@@ -28,13 +30,20 @@ esac
 top_builddir=${top_builddir:-.}
 app=$top_builddir/tests/tui/apps/chain.la
 last=$((n + 6))
+more=0
 case $op in
   none) extra= ;;
   goto) extra="goto #$((n / 2))" ;;
   goto-end) extra="goto #$((last - 1))" ;;
   rs) extra="reverse-step" ;;
+  rs20) extra="reverse-step" ; more=19 ;;
   verify) extra="verify" ;;
-  *) echo "timetravel.sh: unknown operation '$op' (none, goto, goto-end, rs, verify)" >&2; exit 2 ;;
+  *) echo "timetravel.sh: unknown operation '$op' (none, goto, goto-end, rs, rs20, verify)" >&2; exit 2 ;;
 esac
-exec "$top_builddir/tui/ttdb" -batch -q -ex "set entries off" ${ckset:+-ex "$ckset"} \
-  -ex "call Chain next $n" -ex continue ${extra:+-ex "$extra"} "$app"
+set -- -ex "set entries off" ${ckset:+-ex "$ckset"} -ex "call Chain next $n" -ex continue \
+  ${extra:+-ex "$extra"}
+while [ "$more" -gt 0 ]; do
+  set -- "$@" -ex "$extra"
+  more=$((more - 1))
+done
+exec "$top_builddir/tui/ttdb" -batch -q "$@" "$app"

@@ -526,6 +526,7 @@ static size_t run_fast(run_ctx *rc, double deadline, unsigned *pass, bool guarde
         /* the end of the pass (the caller adds the stop) ... */
         if (TT__UNLIKELY(r->n_stops || !cat->sparkling || cat->interrupt ||
                          cat->vt >= deadline || (rc->counting && rc->remaining <= 0) ||
+                         (cat->seq_hook && tr->last >= cat->seq_hook_at) ||
                          (guarded && ((*pass + 1) & 1023) == 0)))
             return ran;
         if (guarded)
@@ -552,6 +553,13 @@ static void wait_real(tt_catalyst *cat, double until)
            pthread_cond_timedwait(&cat->inbox_cond, &cat->inbox_lock, &ts) != ETIMEDOUT)
         ;
     pthread_mutex_unlock(&cat->inbox_lock);
+}
+
+/* The seq hook (checkpoint.c), between passes: no extras pending. */
+static void seq_hook_call(tt_catalyst *cat)
+{
+    if (cat->extras_head == cat->n_extras)
+        cat->seq_hook_at = cat->seq_hook(cat->seq_hook_ud, cat, cat->trace.last);
 }
 
 /* Whether the order hook stops the run before the order at the head. */
@@ -693,6 +701,8 @@ int tt_distiller_sparkle(tt_catalyst *cat, const tt_sparkle_args *args, const tt
             snprintf(buf, sizeof buf, "wall_guard: %gs", guard);
             tt__run_add_stop(r, buf);
         }
+        if (TT__UNLIKELY(cat->seq_hook && cat->trace.last >= cat->seq_hook_at))
+            seq_hook_call(cat);
     }
     if (!cat->sparkling) {
         r->finished_status = true;

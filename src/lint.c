@@ -744,14 +744,9 @@ fail:
     return NULL;
 }
 
-int tt__lints_dup(tt_catalyst *cat, tt__lints **out)
+uint64_t tt__lints_next(const tt__lints *L)
 {
-    *out = NULL;
-    if (!cat->lints)
-        return 0;
-    if (catch_up(cat, cat->lints) < 0 || !(*out = tt__lints_clone(cat->lints)))
-        return -TT_ENOMEM;
-    return 0;
+    return L->next;
 }
 
 void tt__lints_put(tt_catalyst *cat, tt__lints *L)

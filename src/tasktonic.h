@@ -866,7 +866,7 @@ TT_EXTERN bool tt_distiller_tainted(const tt_catalyst *cat);
  * go back to it without a replay from the start.  A checkpoint holds the
  * virtual clock, ids, queue (values deep-copied), timers, every tonic's
  * fields, infusions and data block (data_size bytes), lints, the number of
- * runs and notes and the trace's end; with app, also the writable static
+ * runs and notes and the trace's end (the trace before it stays); with app, also the writable static
  * data of its module (a restore writes it back at the same addresses, so
  * the module must stay loaded).  Memory the app allocates itself is not in
  * it: whoever relies on a restore compares what it runs next with what it
@@ -879,14 +879,26 @@ TT_EXTERN int tt_checkpoint_take(tt_catalyst *cat, const tt_app *app,
  * dropped (the newest run cut to its entries then), tonics and timers
  * created after it freed (their class destroy runs, contained), everything
  * else as it was.  Checkpoints taken after ck's seq no longer belong to cat
- * (free them).  -TT_EINVAL for one that does not belong to cat; -TT_ENOMEM
- * with cat unchanged. */
+ * (free them).  -TT_EINVAL for one that does not belong to cat, -TT_ERANGE
+ * (tt_checkpoint_needs), -TT_ENOMEM; cat is unchanged then. */
 TT_EXTERN int tt_checkpoint_restore(tt_catalyst *cat, const tt_checkpoint *ck);
 /* The seq of the last entry the checkpoint holds (0: before the first). */
 TT_EXTERN uint64_t tt_checkpoint_seq(const tt_checkpoint *ck);
+/* The oldest entry a restore needs in the trace (its lints catch up from
+ * there, at most its seq + 1): once the trace ring has dropped it,
+ * tt_checkpoint_restore fails with -TT_ERANGE. */
+TT_EXTERN uint64_t tt_checkpoint_needs(const tt_checkpoint *ck);
 /* The bytes it takes. */
 TT_EXTERN size_t tt_checkpoint_bytes(const tt_checkpoint *ck);
 TT_EXTERN void tt_checkpoint_free(tt_checkpoint *ck);
+/* Call fn between sparkles once the trace has reached entry `at`: at the
+ * end of a pass of the run loop, after a whole state change, where a
+ * checkpoint can be taken; fn returns the seq of the next call (UINT64_MAX:
+ * none).  Unlike the step hook it keeps the Distiller's fast path.  fn NULL:
+ * off. */
+typedef uint64_t (*tt_seq_hook)(void *ud, tt_catalyst *cat, uint64_t seq);
+TT_EXTERN void tt_distiller_set_seq_hook(tt_catalyst *cat, uint64_t at, tt_seq_hook fn,
+                                         void *ud);
 /* Join the newest run into the one before it, which it continues (a run
  * resumed after a restore): entries, end, stop conditions and contract
  * details become the newest's.  0 or -TT_EINVAL (not contiguous). */

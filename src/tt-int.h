@@ -734,6 +734,9 @@ struct tt_catalyst {
     void *hook_ud;
     tt_order_hook order_hook;
     void *order_hook_ud;
+    tt_seq_hook seq_hook;    /* checkpoint.c: called between passes once */
+    void *seq_hook_ud;       /* the trace reaches seq_hook_at */
+    uint64_t seq_hook_at;
     volatile sig_atomic_t interrupt;
     bool tainted;
     bool destroyed;     /* tt_catalyst_destroy_tonics ran: nothing runs */
@@ -788,9 +791,8 @@ TT__INTERNAL void tt__notes_free(tt_catalyst *cat);
 /* lint.c */
 typedef struct tt__lints tt__lints;
 TT__INTERNAL void tt__lints_free(tt_catalyst *cat);
-/* A copy of the lint state caught up to the trace's end (*out NULL when
- * lints were never asked for); 0 or -TT_ENOMEM. */
-TT__INTERNAL int tt__lints_dup(tt_catalyst *cat, tt__lints **out);
+/* The next entry the lints look at (they catch up from there). */
+TT__INTERNAL uint64_t tt__lints_next(const tt__lints *L);
 /* Free a copy. */
 TT__INTERNAL void tt__lints_destroy(tt__lints *L);
 /* A deep copy of L; NULL without memory. */

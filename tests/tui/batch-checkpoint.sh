@@ -3,14 +3,14 @@
 #
 # With a checkpoint after every entry, every goto and reverse-step starts
 # from one and must land in exactly the state of a fresh forward run there
-# (info tonics, queue, timers, probes, the trace), for every seq of a
+# (info tonics, queue, timers, probes, lints, the trace), for every seq of a
 # scenario with timers, a child tonic and calls; the same for an app whose
 # behaviour depends on a static variable (the module's data is restored);
 # an app that keeps such state in its own heap is caught by the validation
 # (where the recorded trace shows the difference), said once, and still
 # lands exactly.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 9
+plan 10
 STATICS=$APPS/statics.la
 
 DUMP0='echo @@
@@ -18,6 +18,7 @@ info tonics
 info queue
 info timers
 PROBES
+info lints
 info trace 1000
 echo @@end'
 
@@ -101,3 +102,8 @@ run_ttdb -batch -ex "set checkpoints off" -ex "show checkpoints" -ex "set checkp
   -ex "show checkpoint-interval" "$COUNTER"
 check "set/show checkpoints and checkpoint-interval" \
   eval 'out_has "checkpoints   off" && out_has "checkpoint-interval 100"'
+
+run_ttdb -batch -ex "set entries off" -ex "set checkpoint-interval 5" -ex "call Counter start 1" \
+  -ex "step 20" -ex "info checkpoints" -ex "set checkpoints off" -ex "info checkpoints" "$COUNTER"
+check "info checkpoints lists them, and says when they are off" \
+  eval 'out_has "3 checkpoints, " && out_has "(one every 5 entries, at most 48): #7 #12 #20" && out_has "checkpoints are off: going back replays from the start"'

@@ -680,7 +680,7 @@ static const char *bp_hook(void *ud, tt_catalyst *cat, uint64_t seq)
     if (l->tap)
         l->tap(cat, seq, l->tap_ud);
     ckpt_after_entry(cat, seq);
-    if (!l->n && !l->nw && !l->until) /* only the checkpoints want the hook */
+    if (!l->n && !l->nw && !l->until) /* only the validation wants the hook */
         return NULL;
     const tt_trace_entry *e = tt_trace_get(cat, seq);
     if (!e)
@@ -864,6 +864,7 @@ void bp_install(bp_list *l, tt_catalyst *cat)
         tt_distiller_set_hook(cat, bp_hook, l);
     else
         tt_distiller_set_hook(cat, NULL, NULL);
+    ckpt_install(cat);
     bool handlers = false;
     for (size_t i = 0; i < l->n && !handlers; i++)
         handlers = l->v[i]->kind == BP_HANDLER;

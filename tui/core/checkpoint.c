@@ -51,10 +51,28 @@ static struct {
 /* Orders pending at the target compared with the entries they became. */
 #define CKPT_QMAX 1024
 
-/* Whether the hook should run for checkpoints. */
+/* Whether the step hook should run: while a replay is validated. */
 bool ckpt_wanted(void)
 {
-    return (g_checkpoints && !C.distrust && g_checkpoint_interval > 0) || C.validating;
+    return C.validating;
+}
+
+static bool taking(void)
+{
+    return g_checkpoints && !C.distrust && g_checkpoint_interval > 0;
+}
+
+static uint64_t seq_hook(void *ud, tt_catalyst *cat, uint64_t seq);
+
+/* Ask cat to call back when the next checkpoint is due (bp_install). */
+void ckpt_install(tt_catalyst *cat)
+{
+    if (!cat)
+        return;
+    if (taking() && !C.suspended)
+        tt_distiller_set_seq_hook(cat, C.next_at, seq_hook, NULL);
+    else
+        tt_distiller_set_seq_hook(cat, 0, NULL, NULL);
 }
 
 void ckpt_reset(void)
@@ -81,6 +99,7 @@ void ckpt_drop_after(uint64_t seq)
         tt_checkpoint_free(C.v[--C.n]);
     uint64_t last = C.n ? tt_checkpoint_seq(C.v[C.n - 1]) : 0;
     C.next_at = last + g_checkpoint_interval;
+    ckpt_install(g_session.cat);
 }
 
 size_t ckpt_count(size_t *bytes)
@@ -112,6 +131,30 @@ static void thin(void)
     tt_checkpoint_free(C.v[best]);
     memmove(C.v + best, C.v + best + 1, (C.n - best - 1) * sizeof *C.v);
     C.n--;
+}
+
+void ckpt_info(void)
+{
+    if (!g_checkpoints || !g_checkpoint_interval) {
+        out_printf("checkpoints are off: going back replays from the start\n");
+        return;
+    }
+    if (C.distrust) {
+        out_printf("no checkpoints: one disagreed with the trace, so going back "
+                   "replays from the start (`set checkpoints on` tries again)\n");
+        return;
+    }
+    size_t bytes, n = ckpt_count(&bytes);
+    if (n == 0) {
+        out_printf("no checkpoints yet (one every %zu entries)\n", g_checkpoint_interval);
+        return;
+    }
+    strbuf b = {0};
+    for (size_t i = 0; i < n; i++)
+        sb_printf(&b, "%s#%llu", i ? " " : "", (unsigned long long)tt_checkpoint_seq(C.v[i]));
+    out_printf("%zu checkpoint%s, %.1f KiB (one every %zu entries, at most %d): %s\n", n,
+               n == 1 ? "" : "s", (double)bytes / 1024, g_checkpoint_interval, CKPT_MAX, b.s);
+    sb_free(&b);
 }
 
 /* --- digests of entries ------------------------------------------------- */
@@ -191,55 +234,59 @@ static uint64_t order_digest(const char *tonic, const char *sparkle, const tt_va
 
 /* --- taking ------------------------------------------------------------- */
 
-/* After every entry (the step hook): validate, and take a checkpoint when
- * one is due. */
+/* After every entry while a replay from a checkpoint is validated (the
+ * step hook): compare it with the recorded one. */
 void ckpt_after_entry(tt_catalyst *cat, uint64_t seq)
 {
-    if (seq < C.next_at && !C.validating) /* the common case, first */
+    if (!C.validating || C.suspended || cat != C.cat || seq < C.from || seq > C.to ||
+        C.bad_seq)
         return;
-    if (C.suspended)
-        return;
-    if (C.validating && cat == C.cat && seq >= C.from && seq <= C.to && !C.bad_seq) {
-        const tt_trace_entry *e = tt_trace_get(cat, seq);
-        uint64_t want = C.dig[seq - C.from];
-        if (want && (!e || entry_digest(cat, e) != want))
-            C.bad_seq = seq;
-    }
-    if (!g_checkpoints || C.distrust || !g_checkpoint_interval || C.bad_seq ||
-        cat != g_session.cat || !g_session.app || seq < C.next_at)
-        return;
+    const tt_trace_entry *e = tt_trace_get(cat, seq);
+    uint64_t want = C.dig[seq - C.from];
+    if (want && (!e || entry_digest(cat, e) != want))
+        C.bad_seq = seq;
+}
+
+/* Between passes of a run once the next checkpoint is due (the seq hook):
+ * take it; returns the seq of the next. */
+static uint64_t seq_hook(void *ud, tt_catalyst *cat, uint64_t seq)
+{
+    (void)ud;
+    if (C.suspended || !taking() || cat != g_session.cat || !g_session.app)
+        return UINT64_MAX;
+    if (C.bad_seq) /* this replay is judged: no checkpoint from it */
+        return seq + 1;
     if (C.cat != cat) {
         ckpt_reset();
         C.cat = cat;
     }
     tt_checkpoint *ck;
     if (tt_checkpoint_take(cat, g_session.app, &ck) < 0)
-        return; /* inside a state change: the next entry */
+        return seq + 1; /* without memory: try again later */
     if (C.n == CKPT_MAX)
         thin();
     C.v = xrealloc(C.v, (C.n + 1) * sizeof *C.v);
     C.v[C.n++] = ck;
     C.next_at = seq + g_checkpoint_interval;
+    return C.next_at;
 }
 
 /* --- restoring ---------------------------------------------------------- */
 
 /* The checkpoint to replay to target from, or NULL: the newest before it
- * (so that at least one entry is replayed and compared), unless the trace ring has dropped its entries and the replay would
- * not fill the ring again (the trace would then be shorter than a replay
- * from the start leaves it). */
+ * (so that at least one entry is replayed and compared) whose entries the
+ * trace ring still holds (its lints catch up from them, and the trace
+ * stays as long as a replay from the start leaves it). */
 tt_checkpoint *ckpt_pick(tt_catalyst *cat, uint64_t target)
 {
     if (!g_checkpoints || C.distrust || C.suspended || C.cat != cat || !cat)
         return NULL;
     uint64_t first = tt_trace_first_seq(cat);
-    size_t ring = g_session.trace_ring;
     for (size_t i = C.n; i-- > 0;) {
         uint64_t s = tt_checkpoint_seq(C.v[i]);
         if (s >= target || s == 0)
             continue;
-        if (s + 1 >= first || !ring || target - s >= ring)
-            return C.v[i];
+        return tt_checkpoint_needs(C.v[i]) >= first ? C.v[i] : NULL;
     }
     return NULL;
 }
@@ -254,6 +301,7 @@ void ckpt_validate_begin(tt_catalyst *cat, const tt_checkpoint *ck, uint64_t tar
     C.from = s + 1;
     C.to = target < last ? target : last;
     C.validating = true;
+    bp_install(&g_bps, cat); /* the step hook compares */
     free(C.dig);
     C.dig = NULL;
     /* the queue at target: its orders run next, in order, as the entries
@@ -291,6 +339,7 @@ uint64_t ckpt_validate_end(uint64_t reached)
         C.bad_seq = 0;
         return 0;
     }
+    bp_install(&g_bps, g_session.cat); /* the step hook only if breakpoints need it */
     if (!C.bad_seq && reached < C.to)
         C.bad_seq = reached + 1; /* the replay stopped short */
     tt_catalyst *cat = g_session.cat;
@@ -312,6 +361,7 @@ uint64_t ckpt_validate_end(uint64_t reached)
                (unsigned long long)C.ck_seq, (unsigned long long)bad);
     ckpt_reset();
     C.distrust = true;
+    bp_install(&g_bps, g_session.cat); /* the step hook and seq hook off */
     return bad;
 }
 

@@ -473,6 +473,19 @@ static const cmd_entry info_runs_entry = {
     .exec = info_runs_exec,
     .flags = CMD_SESSION,
 };
+/* info checkpoints */
+static int info_checkpoints_exec(cmd_args *a)
+{
+    (void)a;
+    ckpt_info();
+    return 0;
+}
+static const cmd_entry info_checkpoints_entry = {
+    .name = "checkpoints",
+    .usage = "info checkpoints",
+    .help = "The checkpoints going back starts from: their seqs and memory.",
+    .exec = info_checkpoints_exec,
+};
 static const cmd_entry info_trace_entry = {
     .name = "trace",
     .usage = "info trace [N | FROM-TO]",
@@ -494,6 +507,7 @@ static const cmd_entry *const info_subs[] = {
     &info_exporters_entry, &info_breakpoints_entry, &info_display_entry,
     &info_watches_entry,
     &info_runs_entry,     &info_trace_entry,       &info_entry_entry,
+    &info_checkpoints_entry,
     &cmd_info_stats_entry, &cmd_info_lints_entry,
     NULL};
 
@@ -502,7 +516,7 @@ const cmd_entry cmd_info_entry = {
     .aliases = "i",
     .usage = "info tonics|queue|timers|sparkles TONIC|states TONIC|"
              "probes TONIC|exporters|breakpoints|display|runs|trace|entry SEQ|"
-             "stats|lints",
+             "stats|lints|checkpoints",
     .help = "Show part of the session.",
     .subs = info_subs,
 };

@@ -352,6 +352,7 @@ int journal_replay(session *s, uint64_t target);
 extern bool g_checkpoints;            /* `set checkpoints` */
 extern size_t g_checkpoint_interval;  /* `set checkpoint-interval` */
 bool ckpt_wanted(void);
+void ckpt_install(tt_catalyst *cat);
 void ckpt_after_entry(tt_catalyst *cat, uint64_t seq);
 tt_checkpoint *ckpt_pick(tt_catalyst *cat, uint64_t target);
 void ckpt_validate_begin(tt_catalyst *cat, const tt_checkpoint *ck, uint64_t target);
@@ -360,6 +361,8 @@ void ckpt_drop_after(uint64_t seq);
 void ckpt_reset(void);
 void ckpt_suspend(bool on);
 size_t ckpt_count(size_t *bytes);
+/* info checkpoints */
+void ckpt_info(void);
 void ckpt_setting_changed(void);
 void ckpt_free(void);
 
