@@ -31,6 +31,10 @@
 #define STUCK_DEFAULT 100    /* own-timer callbacks without a state change */
 #define QUEUE_DEFAULT 1000   /* pending orders */
 
+/* The state key of a dead-letter lint for the sparkles a finishing tonic
+ * ignored (-2: those that reached it after it had finished). */
+#define DEAD_WHILE_FINISHING (-3)
+
 /* One lint: a group of entries that show the same fault. */
 typedef struct lint_rec {
     tt_lint_kind kind;
@@ -358,6 +362,17 @@ static int lint_entry(tt_catalyst *cat, tt__lints *L, const tt_trace_entry *e)
         }
         return 0; /* it did not run: nothing else to see */
     }
+    /* a sparkle sent to a tonic that was finishing is ignored: as lost as
+     * a dead letter (an ignored ttsc__finish is finish-ignored, below) */
+    if ((flags & TT_EF_IGNORED) && e->sparkle != TT_N_FINISH &&
+        !system_sparkle(e->sparkle, name)) {
+        lint_rec *r = lint_find(cat, L, TT_LINT_DEAD_LETTER, e->tonic, e->sparkle,
+                                DEAD_WHILE_FINISHING, NULL);
+        if (!r)
+            return -TT_ENOMEM;
+        lint_add_sent(r, e);
+        return 0;
+    }
 
     if (e->sparkle == TT_N_FINISH) {
         if (!(flags & TT_EF_IGNORED)) {
@@ -612,8 +627,10 @@ static void lint_message(const tt_catalyst *cat, const tt__lints *L, lint_rec *r
     case TT_LINT_DEAD_LETTER:
         sender(cat, r, who, sizeof who);
         snprintf(r->msg, sizeof r->msg,
-                 "%llu dead letter%s: %s.%s sent by %s after %s had finished", n,
-                 n == 1 ? "" : "s", t, sp, who, t);
+                 r->state == DEAD_WHILE_FINISHING
+                     ? "%llu dead letter%s: %s.%s sent by %s while %s was finishing (ignored)"
+                     : "%llu dead letter%s: %s.%s sent by %s after %s had finished",
+                 n, n == 1 ? "" : "s", t, sp, who, t);
         break;
     case TT_LINT_FINISH_IGNORED: {
         sender(cat, r, who, sizeof who);

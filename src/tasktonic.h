@@ -1098,9 +1098,12 @@ typedef enum tt_lint_kind {
                                (ignored; the entry's note says so), by tonic,
                                sparkle and state */
     TT_LINT_DEAD_LETTER,    /* error: a user sparkle queued to a tonic that
-                               had finished (TT_EF_DROPPED, id -1), by tonic
-                               and sparkle, with the sender; the runtime's own
-                               _tt* sparkles of a teardown are not counted */
+                               had finished (TT_EF_DROPPED, id -1), or that
+                               reached it while it was finishing (ignored,
+                               TT_EF_IGNORED: a separate lint, "... while T
+                               was finishing"), by tonic and sparkle, with
+                               the sender; the runtime's own _tt* sparkles
+                               of a teardown are not counted */
     TT_LINT_FINISH_IGNORED, /* warning: ttsc__finish from a stranger or from
                                outside (only the tonic itself or its base may
                                finish it), not a repeated finish of a tonic

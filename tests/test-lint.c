@@ -207,6 +207,34 @@ static void test_dead_letter(void **state)
     app_end(&c);
 }
 
+/* A sparkle that reaches a tonic while it is finishing is ignored ("ran":
+ * "ignored"): as lost as one that reaches it after, and linted alike. */
+static void test_dead_letter_finishing(void **state)
+{
+    (void)state;
+    app_ctx c;
+    faults_start(&c);
+    tt_value v = TT_INT(1);
+    /* the finish is queued first: the feeds' letters reach a finishing tonic */
+    assert_int_equal(tt_finish_from_base(tt_tonic_by_name(c.cat, "Consumer")), 0);
+    post(c.cat, "Producer", "ttsc__feed", &v, 1);
+    post(c.cat, "Producer", "ttsc__feed", &v, 1);
+    cu_all(c.cat);
+    tt_lint l = lint_of(c.cat, TT_LINT_DEAD_LETTER);
+    assert_int_equal(l.severity, TT_LINT_ERROR);
+    assert_string_equal(l.tonic, "Consumer");
+    assert_string_equal(l.sparkle, "ttsc__eat");
+    assert_int_equal(l.count, 2);
+    for (size_t i = 0; i < 2; i++) {
+        const tt_trace_entry *e = tt_trace_get(c.cat, l.seqs[i]);
+        assert_non_null(e);
+        assert_true(e->flags & TT_EF_IGNORED);
+    }
+    cu_expect_contains(l.message, "2 dead letters: Consumer.ttsc__eat sent by "
+                                  "Producer.ttsc__feed while Consumer was finishing");
+    app_end(&c);
+}
+
 /* The runtime's own sparkles to a finished parent (its teardown) are not
  * dead letters worth a lint: parent_infusions finishes its tree. */
 static void test_teardown_quiet(void **state)
@@ -602,6 +630,7 @@ int main(void)
         cmocka_unit_test(test_unknown_state),
         cmocka_unit_test(test_known_states_quiet),
         cmocka_unit_test(test_dead_letter),
+        cmocka_unit_test(test_dead_letter_finishing),
         cmocka_unit_test(test_teardown_quiet),
         cmocka_unit_test(test_finish_ignored),
         cmocka_unit_test(test_finish_accepted_quiet),

@@ -93,7 +93,8 @@ const cmd_entry cmd_info_lints_entry = {
     .name = "lints",
     .usage = "info lints",
     .help = "What the trace shows went wrong, most serious first, each with the entries "
-            "that show it: to_state to a state the class lacks, dead letters, ignored "
+            "that show it: to_state to a state the class lacks, dead letters (also "
+            "those a finishing tonic ignored), ignored "
             "ttsc__finish, stuck tonics, giant sparkles (`set giant-sparkle`), user "
             "sparkles without a handler, queue growth (`set queue-growth`).",
     .exec = info_lints_exec,
