@@ -139,6 +139,28 @@ static void test_finish_one_python(void **state)
     tt_catalyst_free(cat);
 }
 
+/* Difference 2, Python, with three top-level tonics: finishing the first
+ * leaves an empty slot in the catalyst's infusions (they are compacted only
+ * once half are empty); the check that every tonic left is an infusion
+ * finds B and C by their ledger slot (it read the empty one before). */
+static void test_finish_first_of_three_python(void **state)
+{
+    tt_tonic *a, *b;
+    tt_catalyst *cat = setup(TT_COMPAT_PYTHON, &a, &b);
+    tt_tonic *c = tt_tonic_new(cat, &Door_class, "C", NULL);
+
+    (void)state;
+    assert_non_null(c);
+    cu_all(cat);
+    assert_int_equal(tt_send(a, "ttsc__quit"), 0);
+    const tt_run *run = cu_all(cat);
+    assert_string_equal(tt_run_status(run), "catalyst finished");
+    assert_true(tt_catalyst_finished(cat));
+    assert_true(tt_tonic_finishing(b));
+    assert_true(tt_tonic_finishing(c));
+    tt_catalyst_free(cat);
+}
+
 /* The mode is chosen before the first sparkle; the options work too. */
 static void test_set_compat_rules(void **state)
 {
@@ -169,6 +191,7 @@ int main(void)
         cmocka_unit_test_setup(test_no_state_python, cu_setup),
         cmocka_unit_test_setup(test_finish_one_native, cu_setup),
         cmocka_unit_test_setup(test_finish_one_python, cu_setup),
+        cmocka_unit_test_setup(test_finish_first_of_three_python, cu_setup),
         cmocka_unit_test_setup(test_set_compat_rules, cu_setup),
     };
 
