@@ -7,8 +7,7 @@
  * tonics_sparkling), the queue (orders with their values deep-copied, their
  * sources and causes), every timer (due times, the active heap), every
  * tonic's fields, infusions and data block, the lint state (as it is: it
- * catches up from the trace after a restore, so the entries it has not
- * looked at yet must still be traced then), the number of runs and notes,
+ * catches up from the trace after a restore), the number of runs and notes,
  * the trace's end, and
  * optionally the writable static data of the app's module.  What the app
  * allocates itself cannot be captured: a caller that needs certainty
@@ -74,7 +73,6 @@ struct tt_checkpoint {
     double run_vt_end;
     tt__trace_mark_t mark;
     tt__lints *lints;
-    uint64_t needs;          /* the oldest entry a restore needs traced */
     tt__seg *segs;           /* the module's writable static data */
     char **seg_copy;
     size_t n_segs;
@@ -325,16 +323,11 @@ int tt_checkpoint_take(tt_catalyst *cat, const tt_app *app, tt_checkpoint **out)
     }
     tt__trace_mark(&cat->trace, &ck->mark);
     /* the lints as they are (catching them up would cost every entry its
-     * lint work): restored, they catch up from where they were */
-    ck->needs = ck->seq + 1;
-    if (cat->lints) {
-        if (!(ck->lints = tt__lints_clone(cat->lints)))
-            goto nomem;
-        if (tt__lints_next(ck->lints) < ck->needs)
-            ck->needs = tt__lints_next(ck->lints);
-    }
-    if (!take_tables(cat, ck) || !take_queue(cat, ck) || !take_statics(app, ck)) {
-nomem:
+     * lint work): restored, they catch up from where they were, from the
+     * first entry still traced when the ring has dropped older ones (as
+     * lints asked for late do) */
+    if ((cat->lints && !(ck->lints = tt__lints_clone(cat->lints))) || !take_tables(cat, ck) ||
+        !take_queue(cat, ck) || !take_statics(app, ck)) {
         tt_checkpoint_free(ck);
         return tt__err(cat, -TT_ENOMEM, "a checkpoint: out of memory");
     }
@@ -345,7 +338,6 @@ nomem:
 }
 
 uint64_t tt_checkpoint_seq(const tt_checkpoint *ck) { return ck ? ck->seq : 0; }
-uint64_t tt_checkpoint_needs(const tt_checkpoint *ck) { return ck ? ck->needs : 0; }
 size_t tt_checkpoint_bytes(const tt_checkpoint *ck) { return ck ? ck->bytes : 0; }
 
 /* What a restore needs allocated before anything changes. */
@@ -438,11 +430,6 @@ int tt_checkpoint_restore(tt_catalyst *cat, const tt_checkpoint *ck)
         return tt__err(cat, -TT_EINVAL,
                        "restoring a checkpoint: it is not one of this catalyst's past "
                        "(taken elsewhere, or after a moment restored since)");
-    if (ck->needs < cat->trace.first)
-        return tt__err(cat, -TT_ERANGE,
-                       "restoring a checkpoint: the trace ring has dropped #%llu, which "
-                       "its lints still had to look at",
-                       (unsigned long long)ck->needs);
     restore_prep p;
     if (prepare(cat, ck, &p) < 0)
         return tt__err(cat, -TT_ENOMEM, "restoring a checkpoint: out of memory");

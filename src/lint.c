@@ -761,11 +761,6 @@ fail:
     return NULL;
 }
 
-uint64_t tt__lints_next(const tt__lints *L)
-{
-    return L->next;
-}
-
 void tt__lints_put(tt_catalyst *cat, tt__lints *L)
 {
     tt__lints_destroy(cat->lints);

@@ -879,15 +879,11 @@ TT_EXTERN int tt_checkpoint_take(tt_catalyst *cat, const tt_app *app,
  * dropped (the newest run cut to its entries then), tonics and timers
  * created after it freed (their class destroy runs, contained), everything
  * else as it was.  Checkpoints taken after ck's seq no longer belong to cat
- * (free them).  -TT_EINVAL for one that does not belong to cat, -TT_ERANGE
- * (tt_checkpoint_needs), -TT_ENOMEM; cat is unchanged then. */
+ * (free them).  -TT_EINVAL for one that does not belong to cat, -TT_ENOMEM;
+ * cat is unchanged then. */
 TT_EXTERN int tt_checkpoint_restore(tt_catalyst *cat, const tt_checkpoint *ck);
 /* The seq of the last entry the checkpoint holds (0: before the first). */
 TT_EXTERN uint64_t tt_checkpoint_seq(const tt_checkpoint *ck);
-/* The oldest entry a restore needs in the trace (its lints catch up from
- * there, at most its seq + 1): once the trace ring has dropped it,
- * tt_checkpoint_restore fails with -TT_ERANGE. */
-TT_EXTERN uint64_t tt_checkpoint_needs(const tt_checkpoint *ck);
 /* The bytes it takes. */
 TT_EXTERN size_t tt_checkpoint_bytes(const tt_checkpoint *ck);
 TT_EXTERN void tt_checkpoint_free(tt_checkpoint *ck);

@@ -791,8 +791,6 @@ TT__INTERNAL void tt__notes_free(tt_catalyst *cat);
 /* lint.c */
 typedef struct tt__lints tt__lints;
 TT__INTERNAL void tt__lints_free(tt_catalyst *cat);
-/* The next entry the lints look at (they catch up from there). */
-TT__INTERNAL uint64_t tt__lints_next(const tt__lints *L);
 /* Free a copy. */
 TT__INTERNAL void tt__lints_destroy(tt__lints *L);
 /* A deep copy of L; NULL without memory. */

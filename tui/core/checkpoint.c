@@ -274,9 +274,9 @@ static uint64_t seq_hook(void *ud, tt_catalyst *cat, uint64_t seq)
 /* --- restoring ---------------------------------------------------------- */
 
 /* The checkpoint to replay to target from, or NULL: the newest before it
- * (so that at least one entry is replayed and compared) whose entries the
- * trace ring still holds (its lints catch up from them, and the trace
- * stays as long as a replay from the start leaves it). */
+ * (so that at least one entry is replayed and compared) whose entry the
+ * trace ring still holds (so that the trace stays whole; an older one is
+ * not worth it: a replay from the start fills the ring as well). */
 tt_checkpoint *ckpt_pick(tt_catalyst *cat, uint64_t target)
 {
     if (!g_checkpoints || C.distrust || C.suspended || C.cat != cat || !cat)
@@ -286,7 +286,7 @@ tt_checkpoint *ckpt_pick(tt_catalyst *cat, uint64_t target)
         uint64_t s = tt_checkpoint_seq(C.v[i]);
         if (s >= target || s == 0)
             continue;
-        return tt_checkpoint_needs(C.v[i]) >= first ? C.v[i] : NULL;
+        return s + 1 >= first ? C.v[i] : NULL;
     }
     return NULL;
 }
