@@ -1,6 +1,7 @@
 /*
  * cmd-time.c: time travel.  goto, reverse-step and reverse-continue replay
- * the session's journal (journal.c) into a fresh catalyst up to a moment;
+ * the session's journal (journal.c) up to a moment, from the nearest
+ * checkpoint (checkpoint.c) or into a fresh catalyst;
  * verify replays the whole session in a second Distiller (a private copy of
  * the module, so that its static data is its own) and compares every entry.
  *
@@ -102,7 +103,8 @@ const cmd_entry cmd_goto_entry = {
     .usage = "goto #N",
     .help = "Go to the moment right after entry N (#0: before the first "
             "sparkle), back or forward within what the session has run, by "
-            "replaying its journal into a fresh Distiller. Every pane, info "
+            "replaying its journal from the nearest checkpoint (or from the "
+            "start: `set checkpoints`). Every pane, info "
             "and print then show that moment. An entry inside a state change "
             "lands where the change ends. Forward commands replay the "
             "recorded future until a new input starts a new one.",
