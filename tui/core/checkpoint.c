@@ -64,12 +64,39 @@ static bool taking(void)
 
 static uint64_t seq_hook(void *ud, tt_catalyst *cat, uint64_t seq);
 
-/* Ask cat to call back when the next checkpoint is due (bp_install). */
+/* A second Distiller's tap (verify): called every `every` entries. */
+static struct {
+    void (*fn)(tt_catalyst *cat, uint64_t seq, void *ud);
+    void *ud;
+    uint64_t every;
+} S;
+
+void ckpt_side_tap(void (*fn)(tt_catalyst *cat, uint64_t seq, void *ud), void *ud,
+                   uint64_t every)
+{
+    S.fn = fn;
+    S.ud = ud;
+    S.every = every ? every : 1;
+}
+
+static uint64_t side_hook(void *ud, tt_catalyst *cat, uint64_t seq)
+{
+    (void)ud;
+    if (!S.fn)
+        return UINT64_MAX;
+    S.fn(cat, seq, S.ud);
+    return seq + S.every;
+}
+
+/* Ask cat to call back when the next checkpoint is due, or a second
+ * Distiller's tap (bp_install). */
 void ckpt_install(tt_catalyst *cat)
 {
     if (!cat)
         return;
-    if (taking() && !C.suspended)
+    if (C.suspended && S.fn)
+        tt_distiller_set_seq_hook(cat, S.every, side_hook, NULL);
+    else if (taking() && !C.suspended)
         tt_distiller_set_seq_hook(cat, C.next_at, seq_hook, NULL);
     else
         tt_distiller_set_seq_hook(cat, 0, NULL, NULL);

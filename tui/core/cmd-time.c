@@ -529,8 +529,9 @@ int side_replay(const char *what, uint64_t target, size_t trace_ring,
         g_bps.w[i].tonic = bps.w[i].tonic;
         g_bps.w[i].probe = bps.w[i].probe;
     }
-    g_bps.tap = tap;
-    g_bps.tap_ud = ud;
+    /* the tap between passes (the seq hook), every half ring: the entries
+     * since the last call are still in the replay's trace */
+    ckpt_side_tap(tap, ud, trace_ring ? trace_ring / 2 : 65536);
     g_session.app = NULL;
     g_session.cat = NULL;
     g_session.app_path = copy;
@@ -549,6 +550,7 @@ int side_replay(const char *what, uint64_t target, size_t trace_ring,
     free(dir);
     free(copy);
     g_session = saved;
+    ckpt_side_tap(NULL, NULL, 0);
     ckpt_suspend(false);
     for (size_t i = 0; i < g_bps.nrows; i++)
         free(g_bps.rows[i].text);

@@ -353,6 +353,10 @@ extern bool g_checkpoints;            /* `set checkpoints` */
 extern size_t g_checkpoint_interval;  /* `set checkpoint-interval` */
 bool ckpt_wanted(void);
 void ckpt_install(tt_catalyst *cat);
+/* While a second Distiller replays (suspended): call fn every `every`
+ * entries between passes, keeping its fast path (verify; NULL: none). */
+void ckpt_side_tap(void (*fn)(tt_catalyst *cat, uint64_t seq, void *ud), void *ud,
+                   uint64_t every);
 void ckpt_after_entry(tt_catalyst *cat, uint64_t seq);
 tt_checkpoint *ckpt_pick(tt_catalyst *cat, uint64_t target);
 void ckpt_validate_begin(tt_catalyst *cat, const tt_checkpoint *ck, uint64_t target);
