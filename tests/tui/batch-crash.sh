@@ -21,8 +21,11 @@ check "the watchdog stops a sparkle that never returns" eval 'status 3 && out_ha
 $VALGRIND "$TTDB" -batch -ex "set echo on" -ex "set entries off" -ex "call Chain next 2000000000" \
   -ex continue -ex "info runs" "$CHAIN" >"$OUT" 2>"$ERR" </dev/null &
 pid=$!
+# wait for the echo (the run is then under way), or for ttdb to end; the
+# bound only turns a hang into a failure (ttdb under valgrind on a loaded
+# machine can take far more than the 15 s this loop once allowed)
 i=0
-while ! grep -q "(ttdb) continue" "$OUT" 2>/dev/null && [ $i -lt 300 ]; do
+while ! grep -q "(ttdb) continue" "$OUT" 2>/dev/null && kill -0 $pid 2>/dev/null && [ $i -lt 3000 ]; do
   sleep 0.05; i=$((i + 1))
 done
 kill -INT $pid 2>/dev/null
