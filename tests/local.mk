@@ -222,6 +222,7 @@ tests/ttrun-flood.sh.log: src/ttrun tests/mod-flood.la
 TESTS += tests/ttrun.sh
 dist_check_SCRIPTS += tests/ttrun.sh
 tests/ttrun.sh.log: src/ttrun tests/mod-countdown.la tests/mod-noformula.la
+tests/tui/tmux-attach.sh.log: src/ttrun tests/mod-countdown.la
 
 # --- compile-fail.sh: a TT_ON with the wrong parameter types must not compile
 TESTS += tests/compile-fail.sh

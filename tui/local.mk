@@ -158,7 +158,8 @@ TTDB_TUI_TESTS = \
 	tests/tui/golden.sh \
 	tests/tui/demo-scripts.sh \
 	tests/tui/tmux.sh \
-	tests/tui/tmux-output.sh
+	tests/tui/tmux-output.sh \
+	tests/tui/tmux-attach.sh
 TESTS += $(TTDB_TUI_TESTS)
 
 # The Debug Adapter (ttdb --dap) with a real client: npm's

@@ -6,9 +6,14 @@
  * with the entries after the last one seen (`"since"`): tonics with their
  * states and statistics, the queue, the running timers, the lints and the
  * new entries.  The entries are kept in a window of the last WINDOW_MAX,
- * which becomes the recorded session again (tt_trace_parse) whenever new
- * ones came, so the panes, `info`, search and `export` show the app as it
- * runs.  The app never waits for ttdb: a viewer that falls behind its ring
+ * which becomes the recorded session again (tt_trace_parse) when new ones
+ * came, so the panes, `info`, search and `export` show the app as it runs.
+ * Rebuilding costs about 40 us an entry of the window (JSON out and in:
+ * 0.2 s for a full window on a loaded machine), so the screen rebuilds at
+ * most once in five times the last rebuild took, and before a command
+ * runs; answers come no faster than twice the time the last one took to
+ * take in.  A viewer of a busy app thus stays responsive and takes at most
+ * about half a core.  The app never waits for ttdb: a viewer that falls behind its ring
  * is told how many entries it lost.  In batch mode nothing polls by itself:
  * `wait-entries K` asks until K new entries came (or fails after its
  * timeout).  Closing ttdb (or `restart`, `file`) detaches; the app runs on.
@@ -42,6 +47,8 @@ static struct {
     uint64_t last_seq;        /* the newest entry seen */
     uint64_t lost;            /* entries lost since attaching */
     uint64_t received;        /* entries received since attaching */
+    bool stale;               /* the window has entries the session lacks */
+    double rebuild_after;     /* when the screen may rebuild again */
     double rtt_last, rtt_min; /* request to answer, seconds */
     bool ended;               /* the app went away */
 } A = {.fd = -1};
@@ -124,6 +131,8 @@ static int wait_answer(double timeout)
  * becomes the session's. */
 static int rebuild(session *s)
 {
+    double t0 = now_mono();
+    A.stale = false;
     json_t *trace = json_object_get(A.snap, "trace");
     json_t *run = json_pack("{s:O, s:O, s:[s]}", "status",
                             json_object_get(trace, "status") ?: json_string("running"),
@@ -143,7 +152,15 @@ static int rebuild(session *s)
     s->cat = NULL;
     session_adopt_recorded(s, cat);
     s->attached = true;
+    A.rebuild_after = now_mono() + 4 * (now_mono() - t0);
     return 0;
+}
+
+/* Bring the session up to the window now (before a command reads it). */
+void attach_flush(void)
+{
+    if (g_session.attached && A.stale && A.window)
+        rebuild(&g_session);
 }
 
 /* Take the answer line in A.buf (screen: asked by the screen's loop, not
@@ -202,7 +219,11 @@ static int take_answer(session *s, bool first, bool screen)
     A.last_seq = (uint64_t)json_integer_value(json_object_get(snap, "last_seq"));
     json_decref(A.snap);
     A.snap = snap;
-    if (got || first || !s->cat)
+    if (got || lost)
+        A.stale = true;
+    /* the screen rebuilds when its pace allows; a command (wait-entries)
+     * leaves it to attach_flush */
+    if (first || !s->cat || (screen && A.stale && now_mono() >= A.rebuild_after))
         return rebuild(s);
     frontend_changed(); /* states, statistics, queue */
     return 0;
@@ -270,6 +291,8 @@ static void attach_drop(void)
     json_decref(A.window);
     A.snap = A.window = NULL;
     A.last_seq = A.lost = A.received = 0;
+    A.stale = false;
+    A.rebuild_after = 0;
     A.rtt_last = A.rtt_min = 0;
     A.ended = false;
 }
@@ -303,7 +326,8 @@ int attach_timeout_ms(void)
 {
     if (!attach_live() || A.pending)
         return -1;
-    double left = A.next - now_mono();
+    double when = A.stale && A.rebuild_after < A.next ? A.rebuild_after : A.next;
+    double left = when - now_mono();
     return left <= 0 ? 0 : (int)(left * 1000) + 1;
 }
 
@@ -319,13 +343,21 @@ void attach_service(void)
             app_ended(s);
             return;
         }
-        if (r == 1)
+        if (r == 1) {
+            /* the next request no sooner than twice this answer's cost */
+            double t0 = now_mono();
             take_answer(s, false, true);
+            double next = now_mono() + 2 * (now_mono() - t0);
+            if (A.next < next)
+                A.next = next;
+        }
         else if (now_mono() - A.sent > ANSWER_MAX_S)
             out_warn("%s: the app has not answered for %.0fs (a sparkle that does not "
                      "return?)", s->app_path, now_mono() - A.sent);
         return;
     }
+    if (A.stale && now_mono() >= A.rebuild_after)
+        rebuild(s);
     if (now_mono() >= A.next) {
         A.next = now_mono() + LIVE_PERIOD_MS / 1e3;
         if (!ask(false))
@@ -631,6 +663,7 @@ static int wait_entries_exec(cmd_args *a)
         else if (r == 1 && take_answer(s, false, false) < 0)
             return -1;
     }
+    attach_flush();
     out_printf("%llu new entries in %.3fs (%u request%s; last #%llu, %llu lost)\n",
                (unsigned long long)(A.received - start), now_mono() - t0, polls,
                polls == 1 ? "" : "s", (unsigned long long)A.last_seq,

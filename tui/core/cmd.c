@@ -352,6 +352,7 @@ int cmd_execute(const char *line)
         return -1;
     if (g_session.in_command++ == 0) /* nested for `source` */
         g_session.pending = 0;
+    attach_flush(); /* a live app's newest entries, if not in yet */
     char err[256];
     const cmd_entry *e = cmd_lookup(cmd_table, a.argv[0], err, sizeof err, NULL);
     int rc;

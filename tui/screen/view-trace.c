@@ -7,6 +7,11 @@
  * numbers (8 bytes per entry) is kept, extended as the trace grows.
  * Ignored entries show an `x` mark and "[ignored]", sparkles without a
  * handler `-`, crashed ones `!` in the error colour.
+ *
+ * Attached to a live app, the session is rebuilt from a window of the last
+ * entries as they stream in, and the window's first entry moves: a pane
+ * that does not follow keeps its selection on the same entry (by seq), or
+ * says that the entry left the window.
  */
 #include "screen.h"
 
@@ -24,6 +29,13 @@ static struct {
     char *pattern;      /* last search */
     int dir;
     strbuf row;         /* reused for formatting */
+    /* the rows as last drawn: row 0 was entry shown_first (index position
+     * shown_base with system sparkles hidden), in session generation
+     * shown_gen */
+    bool shown;
+    unsigned shown_gen;
+    uint64_t shown_first;
+    size_t shown_base;
 } T;
 
 /* Forget the index (new session, or the filter changed). */
@@ -122,6 +134,45 @@ static size_t seq_row(uint64_t seq)
     size_t base = index_lower(first);
     size_t pos = index_lower(seq);
     return pos >= base ? pos - base : 0;
+}
+
+/* Attached: the session was rebuilt (the live window moved on) since the
+ * rows were last drawn; keep a pane that does not follow on the entry it
+ * had selected, at the same height. */
+static void trace_update(pane *p)
+{
+    tt_catalyst *cat = g_session.cat;
+    if (cat && g_session.attached && T.shown && T.shown_gen != g_session.generation &&
+        !p->follow) {
+        /* the selected entry in the rows as drawn (T.idx still holds the
+         * seqs of the last catalyst: index_update has not run on this one) */
+        uint64_t seq = 0;
+        if (!T.hide_system)
+            seq = T.shown_first + p->sel;
+        else if (T.shown_base + p->sel < T.n)
+            seq = T.idx[T.shown_base + p->sel];
+        size_t height = p->sel >= p->top ? p->sel - p->top : 0;
+        uint64_t first = tt_trace_first_seq(cat);
+        size_t n = trace_rows(p);
+        if (seq && n && seq < first) {
+            p->sel = p->top = 0;
+            status_message("entry #%llu left the live window (its first entry is #%llu now)",
+                           (unsigned long long)seq, (unsigned long long)first);
+        } else if (seq && n) {
+            size_t r = seq_row(seq);
+            p->sel = r < n ? r : n - 1;
+            p->top = p->sel >= height ? p->sel - height : 0;
+        }
+    }
+    T.shown = cat != NULL;
+    T.shown_gen = g_session.generation;
+    if (cat) {
+        T.shown_first = tt_trace_first_seq(cat);
+        if (T.hide_system) {
+            index_update(cat);
+            T.shown_base = index_lower(T.shown_first);
+        }
+    }
 }
 
 /* One row: "seq time mark tonic.sparkle(args) [states] dur <- source". */
@@ -316,6 +367,7 @@ double trace_index_ms(void)
 
 const pane_ops trace_ops = {
     .title = "Trace",
+    .update = trace_update,
     .rows = trace_rows,
     .draw_row = trace_draw_row,
     .activate = trace_activate,
