@@ -10,7 +10,7 @@
 # (where the recorded trace shows the difference), said once, and still
 # lands exactly.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 10
+plan 11
 STATICS=$APPS/statics.la
 
 DUMP0='echo @@
@@ -107,3 +107,10 @@ run_ttdb -batch -ex "set entries off" -ex "set checkpoint-interval 5" -ex "call 
   -ex "step 20" -ex "info checkpoints" -ex "set checkpoints off" -ex "info checkpoints" "$COUNTER"
 check "info checkpoints lists them, and says when they are off" \
   eval 'out_has "3 checkpoints, " && out_has "(one every 5 entries, at most 48): #7 #12 #20" && out_has "checkpoints are off: going back replays from the start"'
+
+# print #N of an entry the trace ring dropped: from a replay to it.
+CHAIN=$APPS/chain.la
+run_ttdb -batch -ex "set entries off" -ex "set trace-ring 65536" -ex "call Chain next 140000" \
+  -ex continue -ex "print #70000" -ex "info trace 1" "$CHAIN"
+check "print #N on an entry the trace ring dropped replays to it; the session stays" \
+  eval 'status 0 && out_has "#70000 = {" && out_has "\"seq\": 70000," && out_has "    70006" && out_has "140006 Chain.ttsc__next(0)"'

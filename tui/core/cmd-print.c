@@ -32,17 +32,9 @@ const tt_trace_entry *trace_entry(tt_catalyst *cat, long seq)
     return NULL;
 }
 
-/* print #N: the entry as indented JSON. */
-static int print_entry(tt_catalyst *cat, const char *word)
+/* Entry e (number seq) of cat as indented JSON. */
+static int print_json(tt_catalyst *cat, const tt_trace_entry *e, long seq)
 {
-    long seq;
-    if (!parse_long(word + 1, &seq) || seq < 1) {
-        out_error("\"%s\": a trace entry is #N (N from 1)", word);
-        return -1;
-    }
-    const tt_trace_entry *e = trace_entry(cat, seq);
-    if (!e)
-        return -1;
     char *buf = NULL;
     size_t len = 0;
     FILE *m = open_memstream(&buf, &len);
@@ -57,6 +49,31 @@ static int print_entry(tt_catalyst *cat, const char *word)
     free(pretty);
     free(buf);
     return 0;
+}
+
+/* The entry in a replay to it (side_replay): the trace ring dropped it. */
+static int print_side(tt_catalyst *side, void *ud)
+{
+    long seq = *(const long *)ud;
+    const tt_trace_entry *e = trace_entry(side, seq);
+    return e ? print_json(side, e, seq) : -1;
+}
+
+/* print #N: the entry as indented JSON; one the trace ring dropped from a
+ * replay to it in a second Distiller (the session stays where it is). */
+static int print_entry(tt_catalyst *cat, const char *word)
+{
+    long seq;
+    if (!parse_long(word + 1, &seq) || seq < 1) {
+        out_error("\"%s\": a trace entry is #N (N from 1)", word);
+        return -1;
+    }
+    if (!g_session.recorded && (uint64_t)seq < tt_trace_first_seq(cat) &&
+        (uint64_t)seq <= tt_trace_last_seq(cat))
+        return side_replay("print", (uint64_t)seq, g_session.trace_ring, NULL, print_side,
+                           &seq) < 0 ? -1 : 0;
+    const tt_trace_entry *e = trace_entry(cat, seq);
+    return e ? print_json(cat, e, seq) : -1;
 }
 
 /* One probe as "NAME = VALUE" (indent first). */
