@@ -171,6 +171,6 @@ EXTRA_DIST += tests/dap/dap.sh tests/dap/dap.test.mjs \
 	tests/node/need-modules.sh \
 	editors/vscode/package.json editors/vscode/extension.js \
 	editors/vscode/README.md
-EXTRA_DIST += $(TTDB_TUI_TESTS) tests/tui/lib.sh tests/tui/chrome-flows.mjs \
+EXTRA_DIST += $(TTDB_TUI_TESTS) tests/tui/lib.sh tests/tui/tmux-lib.sh tests/tui/chrome-flows.mjs \
 	tests/tui/scripts/single_dut.ttdb tests/tui/scripts/state_fallback.ttdb \
 	tests/tui/scripts/hierarchy.ttdb tests/tui/scripts/chunked.ttdb

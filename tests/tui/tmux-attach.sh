@@ -25,18 +25,7 @@ pid=
 trap '$T kill-server >/dev/null 2>&1; [ -n "$pid" ] && kill -KILL $pid 2>/dev/null; rm -rf "$TMPD"' EXIT
 SCREEN=$TMPD/screen
 
-grab() { $T capture-pane -p -t ttdb >"$SCREEN" 2>/dev/null; }
-# Poll until the screen shows TEXT (up to about 10 s).
-wait_for() {
-  i=0
-  while [ $i -lt 200 ]; do
-    grab
-    grep -F -q -e "$1" "$SCREEN" && return 0
-    sleep 0.05
-    i=$((i + 1))
-  done
-  return 1
-}
+. "${top_srcdir:-.}/tests/tui/tmux-lib.sh"
 # Poll until the selected (reverse video) row starts with entry number N.
 wait_selected() {
   i=0
@@ -47,18 +36,6 @@ wait_selected() {
     i=$((i + 1))
   done
   return 1
-}
-keys() { $T send-keys -t ttdb "$@"; }
-scheck() {
-  desc=$1
-  shift
-  tap_n=$((tap_n + 1))
-  if "$@"; then
-    echo "ok $tap_n - $desc"
-  else
-    echo "not ok $tap_n - $desc"
-    sed 's/^/# | /' "$SCREEN"
-  fi
 }
 
 mkfifo "$TMPD/app" "$TMPD/ctl" || exit 99

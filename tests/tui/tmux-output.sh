@@ -21,29 +21,7 @@ trap '$T kill-server >/dev/null 2>&1; rm -rf "$TMPD"' EXIT
 SCREEN=$TMPD/screen
 
 S=ttdb
-grab() { $T capture-pane -p -t $S >"$SCREEN" 2>/dev/null; }
-wait_for() {
-  i=0
-  while [ $i -lt 200 ]; do
-    grab
-    grep -F -q -e "$1" "$SCREEN" && return 0
-    sleep 0.05
-    i=$((i + 1))
-  done
-  return 1
-}
-keys() { $T send-keys -t $S "$@"; }
-scheck() {
-  desc=$1
-  shift
-  tap_n=$((tap_n + 1))
-  if "$@"; then
-    echo "ok $tap_n - $desc"
-  else
-    echo "not ok $tap_n - $desc"
-    sed 's/^/# | /' "$SCREEN"
-  fi
-}
+. "${top_srcdir:-.}/tests/tui/tmux-lib.sh"
 # A new session (the earlier ones stay: killing the last one would stop the
 # tmux server while the next one starts).
 start() {

@@ -18,33 +18,7 @@ export HOME
 trap '$T kill-server >/dev/null 2>&1; rm -rf "$TMPD"' EXIT
 SCREEN=$TMPD/screen
 
-# The screen as text.
-grab() { $T capture-pane -p -t ttdb >"$SCREEN" 2>/dev/null; }
-# Poll until the screen shows TEXT (up to about 10 s).
-wait_for() {
-  i=0
-  while [ $i -lt 200 ]; do
-    grab
-    grep -F -q -e "$1" "$SCREEN" && return 0
-    sleep 0.05
-    i=$((i + 1))
-  done
-  return 1
-}
-# Type keys.
-keys() { $T send-keys -t ttdb "$@"; }
-# A check that shows the screen when it fails.
-scheck() {
-  desc=$1
-  shift
-  tap_n=$((tap_n + 1))
-  if "$@"; then
-    echo "ok $tap_n - $desc"
-  else
-    echo "not ok $tap_n - $desc"
-    sed 's/^/# | /' "$SCREEN"
-  fi
-}
+. "${top_srcdir:-.}/tests/tui/tmux-lib.sh"
 
 $T new-session -d -s ttdb -x 100 -y 30 \
   "env TERM=screen HOME='$HOME' TTDB_PLUGIN_PATH='$TTDB_PLUGIN_PATH' $VALGRIND '$TTDB' '$COUNTER'; echo TTDB-EXIT=\$?; sleep 600"

@@ -793,28 +793,8 @@ const char *bp_handlers_arrive(bp_list *l, tt_catalyst *cat)
     if (!cat || l->replaying || l->scanning || tt_distiller_tainted(cat) ||
         tt_queue_at(cat, 0, &next) < 0)
         return NULL;
-    uint64_t at = tt_trace_last_seq(cat);
-    const char *stop = NULL;
-    char msg[sizeof l->stop_msg];
-    for (size_t i = 0; i < l->n; i++) {
-        breakpoint *bp = l->v[i];
-        if (bp->kind != BP_HANDLER || !bp->enabled || bp->unresolved ||
-            bp->cond_unresolved)
-            continue;
-        if (bp->checked && bp->checked_seq == at &&
-            bp->checked_gen == g_session.generation)
-            continue; /* the run itself stopped here, or saw it */
-        seen_here(bp, at);
-        if (!handler_check(bp, cat, &next, msg, sizeof msg) ||
-            !bp_count_hit(bp))
-            continue;
-        bp->stopped = true;
-        if (!stop) {
-            snprintf(l->stop_msg, sizeof l->stop_msg, "%s", msg);
-            stop = l->stop_msg;
-        }
-    }
-    return stop;
+    /* the hook skips what the run itself stopped before or saw */
+    return bp_order_hook(l, cat, &next);
 }
 
 /* Start or end the hook-checked condition of an `until`. */
