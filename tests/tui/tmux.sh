@@ -3,10 +3,10 @@
 # with send-keys and the captured screen is checked.  Each check polls the
 # screen (bounded) for the text it expects.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 22
+plan 23
 
 if ! command -v tmux >/dev/null 2>&1; then
-  for i in $(seq 1 22); do skip "terminal test $i" "tmux is missing"; done
+  for i in $(seq 1 23); do skip "terminal test $i" "tmux is missing"; done
   exit 0
 fi
 
@@ -125,3 +125,22 @@ $T new-session -d -s $S -x 100 -y 30 \
 wait_for "(ttdb)" >/dev/null
 keys "quit" Enter
 scheck "an unwritable history file: one warning, exit status 0" eval 'wait_for "TTDB-EXIT=0" && tr -d "\\n" <"$SCREEN" | grep -q "cannot write the history .*ttdb_history"'
+
+# A command whose output opens the popup (info timers after many yellow
+# phases lists a finished timer each), and the next command typed at once:
+# its first letter closes the popup and is typed (the g of goto used to
+# scroll the popup, leaving `oto`).
+# (A new session beside the others, as above.)
+S=ttdb-popup
+$T new-session -d -s $S -x 100 -y 30 \
+  "env TERM=screen HOME='$HOME' TTDB_PLUGIN_PATH='$TTDB_PLUGIN_PATH' $VALGRIND '$TTDB' '$EXAMPLES/traffic_light.la'; echo TTDB-EXIT=\$?; sleep 600"
+wait_for "(ttdb)" >/dev/null
+keys "step 100" Enter
+wait_for "| 102 sparkles |" >/dev/null
+keys "info timers" Enter
+wait_for "info timers (" >/dev/null
+keys "goto #5" Enter
+scheck "a letter typed over a command's popup starts the next command (goto after info timers)" \
+  eval 'wait_for "stop: goto #7" && grep -q "(ttdb) goto #5" "$SCREEN" && ! grep -q "unknown command" "$SCREEN" && ! grep -q "info timers (" "$SCREEN"'
+keys "quit" Enter
+wait_for "TTDB-EXIT=0" >/dev/null

@@ -106,7 +106,7 @@ static void on_line(char *line)
     size_t added = console_total() - before;
     if (!g_opts.quit && added > 1 && added > (size_t)(c->visible ? c->h - 1 : 0)) {
         char *text = console_text_since(before);
-        detail_open(run, text);
+        detail_open_output(run, text);
         free(text);
     }
     free(run);

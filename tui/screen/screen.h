@@ -159,6 +159,9 @@ void trace_reset(void);
 
 /* view-detail.c: a scrollable popup over the panes. */
 void detail_open(const char *title, const char *text);
+/* The same for a command's output: printable keys go on to the command
+ * line instead of scrolling (only arrows, PgUp/PgDn, Home/End scroll). */
+void detail_open_output(const char *title, const char *text);
 bool detail_is_open(void);
 /* A key while the popup is open: true when it used the key (scrolled, or
  * closed on q/Esc/Enter); false when it closed and the key goes on. */

@@ -2,7 +2,9 @@
  * view-detail.c: a popup over the panes showing one text in full (a trace
  * entry as JSON, a tonic, a long console line).  Lines longer than the
  * popup are wrapped.  Arrows and PgUp/PgDn/Home/End scroll it; any other
- * key closes it.
+ * key closes it.  A popup of a command's output leaves the letters to the
+ * command line (the user is typing the next command): only the keys that
+ * type nothing scroll it.
  */
 #include "screen.h"
 
@@ -11,6 +13,7 @@
 
 static struct {
     bool open;
+    bool typing; /* opened from the command line: letters go on to it */
     char *title;
     char *text;
     strvec lines; /* wrapped to the popup's width */
@@ -88,11 +91,21 @@ void detail_open(const char *title, const char *text)
 {
     detail_close();
     D.open = true;
+    D.typing = false;
     D.title = xstrdup(title);
     D.text = xstrdup(text);
     D.top = 0;
     D.width = 0;
     view_dirty_all();
+}
+
+/* Open the popup with a command's output: a letter typed right after the
+ * command (the g of the next `goto`) closes it and is typed, rather than
+ * scrolling it as j, k, g and G do in a popup opened from a pane. */
+void detail_open_output(const char *title, const char *text)
+{
+    detail_open(title, text);
+    D.typing = true;
 }
 
 /* Whether the popup is shown. */
@@ -160,13 +173,15 @@ void detail_draw(void)
 }
 
 /* A key while open: scroll; q, Esc or Enter close; any other key closes
- * and returns false, so that it goes on to the command line. */
+ * and returns false, so that it goes on to the command line (in a popup
+ * of a command's output, every printable key but q does). */
 bool detail_key(int key)
 {
     int y, x, h, w;
     geometry(&y, &x, &h, &w);
     size_t page = h > 3 ? (size_t)(h - 3) : 1;
-    switch (keys_lookup(key, true)) {
+    bool types = D.typing && key >= ' ' && key != 127 && key != 'q';
+    switch (types ? KA_NONE : keys_lookup(key, true)) {
     case KA_UP:
         if (D.top)
             D.top--;
