@@ -2,7 +2,7 @@
 # batch-errors.sh: bad input ends in one clear line and a non-zero exit
 # status; with -k the script goes on and no trace is lost.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 27
+plan 28
 
 run_ttdb -batch -ex "info tonics" "$TMPD/missing.so"
 check "a missing app file" eval 'fails_with 1 "missing.so: No such file or directory" && [ ! -s "$OUT" ]'
@@ -71,3 +71,5 @@ run_ttdb -batch -k -ex frame -ex "info locals" -ex si -ex fram "$COUNTER"
 check "gdb habits with no ttdb command say what to use instead" eval 'status 1 && err_has "unknown command \"frame\" (a sparkle has no stack frames: \`why\` (bt) is its causal chain" && err_has "unknown info subcommand \"locals\" (a tonic'"'"'s data are its probes" && err_has "unknown command \"si\" (the smallest step is one sparkle: \`step\`)" && err_has "unknown command \"fram\""'
 run_ttdb -batch -ex "watch Counter.count" -ex "info watchpoints" "$COUNTER"
 check "info watchpoints lists the watchpoints (as info breakpoints)" eval 'status 0 && out_has "Num Type" && out_has "watch   y   0    Counter.count"'
+run_ttdb -batch -k -ex finish -ex "until 40" -ex "ptype Counter" -ex "watch Counter.count > 2" "$COUNTER"
+check "gdb's finish, until LOCATION, ptype and watch EXPR say what ttdb has" eval 'status 1 && err_has "finish needs a TONIC: it finishes that tonic" && err_has "unknown until subcommand \"40\" (\`goto #N\` goes to entry N" && err_has "unknown command \"ptype\" (\`info probes TONIC\` lists its probes" && err_has "\`watch Counter.count if count > 2\` stops at each change while it holds, \`until probe Counter.count > 2\` runs until it holds"'

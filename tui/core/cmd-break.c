@@ -686,6 +686,17 @@ const cmd_entry cmd_undisplay_entry = {
 static int cmd_watch_exec(cmd_args *a)
 {
     int k = find_if(a);
+    if (k == 3 && a->argc == 3 && op_parse(a->argv[1]) >= 0) {
+        /* gdb's `watch x > 2`: say the two ways ttdb has */
+        const char *dot = strchr(a->argv[0], '.');
+        const char *p = dot ? dot + 1 : a->argv[0];
+        out_error("watch takes TONIC.PROBE, not an expression: `watch %s if "
+                  "%s %s %s` stops at each change while it holds, `until "
+                  "probe %s %s %s` runs until it holds",
+                  a->argv[0], p, a->argv[1], a->argv[2], a->argv[0],
+                  a->argv[1], a->argv[2]);
+        return -1;
+    }
     if (k != 1)
         return cmd_usage_error(&cmd_watch_entry);
     char *tname, *probe;

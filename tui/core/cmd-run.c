@@ -612,6 +612,12 @@ const cmd_entry cmd_advance_entry = {
 static int cmd_finish_exec(cmd_args *a)
 {
     tt_catalyst *cat = a->cat; /* CMD_SESSION: never NULL */
+    if (a->argc == 0) { /* gdb's finish */
+        out_error("finish needs a TONIC: it finishes that tonic (TaskTonic's "
+                  "finish); a sparkle runs whole, so there is no frame to "
+                  "finish: `step` runs the next one");
+        return -1;
+    }
     if (a->argc != 1)
         return cmd_usage_error(&cmd_finish_entry);
     tt_tonic *t = resolve_tonic(cat, a->argv[0]);

@@ -237,12 +237,21 @@ static const char *gdb_hint(const char *parent, const char *word)
          "a sparkle runs whole; `call` queues one, `set var` changes a probe"},
         {NULL, "reverse-next rn reverse-stepi rsi",
          "`reverse-step` (rs) goes back one sparkle"},
+        {NULL, "ptype whatis",
+         "`info probes TONIC` lists its probes, `info sparkles TONIC` its "
+         "sparkles and their C functions"},
+        {"until", "#", /* a location: `until 40`, `until #40` */
+         "`goto #N` goes to entry N of the trace, `step N` runs N more "
+         "sparkles"},
         {"info", "frame", "`print #N` shows entry N, `why` its causes"},
         {"info", "args", "`print #N` shows entry N with its arguments"},
         {"info", "locals",
          "a tonic's data are its probes: `print TONIC`, `info probes TONIC`"},
         {"info", "threads", "the tonics are the threads: `info tonics`"},
     };
+    /* a number or #N stands for any location */
+    if (*word == '#' || (*word >= '0' && *word <= '9'))
+        word = "#";
     for (size_t i = 0; i < sizeof hints / sizeof hints[0]; i++) {
         if ((parent == NULL) != (hints[i].parent == NULL) ||
             (parent && strcmp(parent, hints[i].parent) != 0))
