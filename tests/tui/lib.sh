@@ -7,8 +7,10 @@
 #
 #   run_ttdb ARGS...     ttdb in batch mode, stdin from /dev/null: stdout in
 #                        $OUT, stderr in $ERR, exit status in $rc
-#   check DESC CMD...    one TAP line: ok when CMD succeeds; on failure the
-#                        output of the last ttdb run is shown as comments
+#   check DESC CMD...    one TAP line: ok when CMD succeeds; on failure
+#                        check_failed shows why as comments (by default the
+#                        output of the last ttdb run; tmux-lib.sh: the screen)
+#   skip_all N DESC WHY  skip the whole test's N checks and exit
 #   out_has TEXT, err_has TEXT, out_lacks TEXT, err_lines N, status N
 
 top_builddir=${top_builddir:-$(pwd)}
@@ -62,17 +64,26 @@ check() {
     echo "ok $tap_n - $desc"
   else
     echo "not ok $tap_n - $desc"
-    echo "# failed: $*"
-    echo "# exit status: $rc"
-    sed -n '1,40s/^/# out: /p' "$OUT"
-    sed -n '1,20s/^/# err: /p' "$ERR"
+    check_failed "$@"
   fi
+}
+# What a failed check shows: the output of the last ttdb run.
+check_failed() {
+  echo "# failed: $*"
+  echo "# exit status: $rc"
+  sed -n '1,40s/^/# out: /p' "$OUT"
+  sed -n '1,20s/^/# err: /p' "$ERR"
 }
 
 # Skip one test.
 skip() {
   tap_n=$((tap_n + 1))
   echo "ok $tap_n - $1 # SKIP $2"
+}
+# Skip all N checks of a test whose requirements are missing (DESC 1..N).
+skip_all() {
+  for i in $(seq 1 "$1"); do skip "$2 $i" "$3"; done
+  exit 0
 }
 
 out_has() { grep -F -q -e "$1" "$OUT"; }

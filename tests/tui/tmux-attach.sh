@@ -11,31 +11,17 @@ plan 5
 
 TTRUN=$top_builddir/src/ttrun
 MOD=$top_builddir/tests/mod-countdown.la
-if ! command -v tmux >/dev/null 2>&1 || [ ! -x "$TTRUN" ] || [ ! -f "$MOD" ]; then
-  for i in $(seq 1 5); do skip "live attach screen $i" "tmux, ttrun or tests/mod-countdown.la is missing"; done
-  exit 0
-fi
-
-SOCK=ttdbattach-$$
-T="tmux -L $SOCK -f /dev/null"
-HOME=$TMPD/home
-mkdir -p "$HOME"
-export HOME
-pid=
-trap '$T kill-server >/dev/null 2>&1; [ -n "$pid" ] && kill -KILL $pid 2>/dev/null; rm -rf "$TMPD"' EXIT
-SCREEN=$TMPD/screen
+command -v tmux >/dev/null 2>&1 && [ -x "$TTRUN" ] && [ -f "$MOD" ] ||
+  skip_all 5 "live attach screen" "tmux, ttrun or tests/mod-countdown.la is missing"
 
 . "${top_srcdir:-.}/tests/tui/tmux-lib.sh"
-# Poll until the selected (reverse video) row starts with entry number N.
-wait_selected() {
-  i=0
-  while [ $i -lt 200 ]; do
-    $T capture-pane -p -e -t ttdb 2>/dev/null | grep "$(printf '\033')\[7m" >"$TMPD/sel"
-    grep -Eq "^.*\[7m *$1 " "$TMPD/sel" && return 0
-    sleep 0.05
-    i=$((i + 1))
-  done
-  return 1
+tmux_init ttdbattach
+pid=
+on_exit='[ -n "$pid" ] && kill -KILL $pid 2>/dev/null'
+# Whether the selected (reverse video) row starts with entry number N.
+selected_is() {
+  $T capture-pane -p -e -t ttdb 2>/dev/null | grep "$(printf '\033')\[7m" >"$TMPD/sel"
+  grep -Eq "^.*\[7m *$1 " "$TMPD/sel"
 }
 
 mkfifo "$TMPD/app" "$TMPD/ctl" || exit 99
@@ -53,26 +39,26 @@ burst 6000
 $T new-session -d -s ttdb -x 110 -y 40 \
   "env TERM=screen HOME='$HOME' $VALGRIND '$TTDB' -attach '$TMPD/app.sock'; echo TTDB-EXIT=\$?; sleep 600" \
   3<&- 5>&- # the tmux server must not keep the app's gate open
-scheck "attached: the last 1000 entries of the live app" wait_for "#5007-#6006"
+check "attached: the last 1000 entries of the live app" wait_for "#5007-#6006"
 
 keys Tab Tab Tab
 keys Up Up Up Up Up
-scheck "a Trace pane that stops following selects an entry" \
-  eval 'wait_for "NOT FOLLOWING" && wait_selected 6001'
+check "a Trace pane that stops following selects an entry" \
+  eval 'wait_for "NOT FOLLOWING" && poll selected_is 6001'
 
 # the window keeps the last 5000: #5507-#10506, #6001 still in it
 burst 4500
-scheck "the window trims: the selection stays on its entry" \
-  eval 'wait_for "goes back to #10506" && wait_selected 6001'
+check "the window trims: the selection stays on its entry" \
+  eval 'wait_for "goes back to #10506" && poll selected_is 6001'
 
 # #6507-#11506: #6001 left
 burst 1000
-scheck "the selected entry leaves the window: said in the status line" \
+check "the selected entry leaves the window: said in the status line" \
   wait_for "entry #6001 left the live window (its first entry is #6507 now)"
 
 echo forever >&5
 IFS= read -r line <&3
-scheck "the Queue pane lists the live queue's orders" \
+check "the Queue pane lists the live queue's orders" \
   wait_for "1. Countdown.ttsc__burst(-1, -1) <- Countdown.ttsc__burst"
 
 keys Escape

@@ -6,22 +6,11 @@
 . "${top_srcdir:-.}/tests/tui/lib.sh"
 plan 11
 
-if ! command -v tmux >/dev/null 2>&1; then
-  for i in $(seq 1 11); do skip "terminal test $i" "tmux is missing"; done
-  exit 0
-fi
+command -v tmux >/dev/null 2>&1 || skip_all 11 "terminal test" "tmux is missing"
 
 CHATTY=$APPS/chatty.la
-SOCK=ttdbout-$$
-T="tmux -L $SOCK -f /dev/null"
-HOME=$TMPD/home
-mkdir -p "$HOME"
-export HOME
-trap '$T kill-server >/dev/null 2>&1; rm -rf "$TMPD"' EXIT
-SCREEN=$TMPD/screen
-
-S=ttdb
 . "${top_srcdir:-.}/tests/tui/tmux-lib.sh"
+tmux_init ttdbout
 # A new session (the earlier ones stay: killing the last one would stop the
 # tmux server while the next one starts).
 start() {
@@ -35,28 +24,28 @@ wait_for "(ttdb)" >/dev/null
 keys "call Chatty talk 40" Enter "continue" Enter
 wait_for "q closes" >/dev/null
 keys q
-scheck "an app printing 40 lines: its lines are in the Console (a popup first: long output)" eval 'wait_for "app| chatty line 40 of 40" && wait_for "stop: idle"'
-scheck "... and the screen stays intact (panes, status line, prompt)" eval 'grab; [ "$(wc -l <"$SCREEN")" -eq 30 ] && sed -n 1p "$SCREEN" | grep -q "^  Tonics" && sed -n 29p "$SCREEN" | grep -q "ttdb chatty.la" && sed -n 30p "$SCREEN" | grep -q "^(ttdb)" && ! grep -q "^chatty" "$SCREEN"'
+check "an app printing 40 lines: its lines are in the Console (a popup first: long output)" eval 'wait_for "app| chatty line 40 of 40" && wait_for "stop: idle"'
+check "... and the screen stays intact (panes, status line, prompt)" eval 'grab; [ "$(wc -l <"$SCREEN")" -eq 30 ] && sed -n 1p "$SCREEN" | grep -q "^  Tonics" && sed -n 29p "$SCREEN" | grep -q "ttdb chatty.la" && sed -n 30p "$SCREEN" | grep -q "^(ttdb)" && ! grep -q "^chatty" "$SCREEN"'
 keys "set app-output $TMPD/app.txt" Enter "call Chatty talk 2" Enter "continue" Enter
-scheck "set app-output FILE: the lines go to the file" eval 'wait_for "| 7 sparkles |" && sleep 0.2 && grep -q "chatty line 2 of 2" "$TMPD/app.txt" && ! grep -q "of 2" "$SCREEN"'
+check "set app-output FILE: the lines go to the file" eval 'wait_for "| 7 sparkles |" && sleep 0.2 && grep -q "chatty line 2 of 2" "$TMPD/app.txt" && ! grep -q "of 2" "$SCREEN"'
 
 keys "step" Enter
 wait_for "no sparkle ran" >/dev/null
 keys "call Chatty talk 1" Enter "info tonics" Enter Enter
-scheck "Enter repeats the last run command, also after other commands" wait_for "| 8 sparkles |"
+check "Enter repeats the last run command, also after other commands" wait_for "| 8 sparkles |"
 keys Tab Tab Tab
 wait_for "> Trace" >/dev/null
 keys Up Up Up
-scheck "the Trace pane says it is not following after the user scrolled up" wait_for "NOT FOLLOWING: a run or End goes back to #8"
+check "the Trace pane says it is not following after the user scrolled up" wait_for "NOT FOLLOWING: a run or End goes back to #8"
 keys Escape "call Chatty talk 1" Enter "step" Enter
-scheck "a run command brings it back to the newest entry" eval 'wait_for "| 9 sparkles |" && wait_for "Trace  #1-#9" && grep -q "   9    0.000   Chatty.ttsc__talk(1)" "$SCREEN"'
+check "a run command brings it back to the newest entry" eval 'wait_for "| 9 sparkles |" && wait_for "Trace  #1-#9" && grep -q "   9    0.000   Chatty.ttsc__talk(1)" "$SCREEN"'
 keys "quit" Enter
-scheck "quit leaves with status 0" wait_for "TTDB-EXIT=0"
+check "quit leaves with status 0" wait_for "TTDB-EXIT=0"
 
 start dumb
-scheck "TERM=dumb: the plain line interface" eval 'wait_for "(line interface)" && wait_for "(ttdb)" && ! grep -q "Tonics" "$SCREEN"'
+check "TERM=dumb: the plain line interface" eval 'wait_for "(line interface)" && wait_for "(ttdb)" && ! grep -q "Tonics" "$SCREEN"'
 keys "step" Enter Enter "quit" Enter
-scheck "... with the commands and output of batch mode" eval 'wait_for "TTDB-EXIT=0" && grep -q "stopped: sparkle_count; 1 sparkle (#2)" "$SCREEN" && grep -q "  2 tt_main_catalyst.ttse__on_start()" "$SCREEN"'
+check "... with the commands and output of batch mode" eval 'wait_for "TTDB-EXIT=0" && grep -q "stopped: sparkle_count; 1 sparkle (#2)" "$SCREEN" && grep -q "  2 tt_main_catalyst.ttse__on_start()" "$SCREEN"'
 
 # 80x24: long console lines wrap, the Probes pane shows the values.
 S=ttdb-small
@@ -64,5 +53,5 @@ $T new-session -d -s $S -x 80 -y 24 \
   "env TERM=screen HOME='$HOME' TTDB_PLUGIN_PATH='$TTDB_PLUGIN_PATH' $VALGRIND '$TTDB' '$COUNTER'; echo TTDB-EXIT=\$?; sleep 600"
 wait_for "(ttdb)" >/dev/null
 keys "display Counter.total" Enter "display Counter.count" Enter "call Counter mix 7 2.5 true two" Enter "continue" Enter
-scheck "at 80x24 the Probes pane shows the values" eval 'wait_for "stop: idle" && grep -q "^#8     total = 9.5" "$SCREEN" && grep -q "^start  count = 0 " "$SCREEN"'
-scheck "a long console line wraps instead of being cut" eval 'grep -q "queued Counter.ttsc__mix(7, 2.5, true, \"two\") at" "$SCREEN" && grep -q "   position 6" "$SCREEN"'
+check "at 80x24 the Probes pane shows the values" eval 'wait_for "stop: idle" && grep -q "^#8     total = 9.5" "$SCREEN" && grep -q "^start  count = 0 " "$SCREEN"'
+check "a long console line wraps instead of being cut" eval 'grep -q "queued Counter.ttsc__mix(7, 2.5, true, \"two\") at" "$SCREEN" && grep -q "   position 6" "$SCREEN"'

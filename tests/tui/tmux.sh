@@ -5,50 +5,40 @@
 . "${top_srcdir:-.}/tests/tui/lib.sh"
 plan 23
 
-if ! command -v tmux >/dev/null 2>&1; then
-  for i in $(seq 1 23); do skip "terminal test $i" "tmux is missing"; done
-  exit 0
-fi
-
-SOCK=ttdbtest-$$
-T="tmux -L $SOCK -f /dev/null"
-HOME=$TMPD/home
-mkdir -p "$HOME"
-export HOME
-trap '$T kill-server >/dev/null 2>&1; rm -rf "$TMPD"' EXIT
-SCREEN=$TMPD/screen
+command -v tmux >/dev/null 2>&1 || skip_all 23 "terminal test" "tmux is missing"
 
 . "${top_srcdir:-.}/tests/tui/tmux-lib.sh"
+tmux_init ttdbtest
 
 $T new-session -d -s ttdb -x 100 -y 30 \
   "env TERM=screen HOME='$HOME' TTDB_PLUGIN_PATH='$TTDB_PLUGIN_PATH' $VALGRIND '$TTDB' '$COUNTER'; echo TTDB-EXIT=\$?; sleep 600"
 
-scheck "start: panes, status line and prompt" eval 'wait_for "(ttdb)" && wait_for "5 pending" && grep -q "Tonics" "$SCREEN" && grep -q "1 Counter \[--\]" "$SCREEN" && grep -q "not started" "$SCREEN"'
+check "start: panes, status line and prompt" eval 'wait_for "(ttdb)" && wait_for "5 pending" && grep -q "Tonics" "$SCREEN" && grep -q "1 Counter \[--\]" "$SCREEN" && grep -q "not started" "$SCREEN"'
 
 keys "step" Enter
-scheck "step runs one sparkle" eval 'wait_for "| 1 sparkles |" && grep -q "1    0.000   tt_main_catalyst._ttss__on_start()" "$SCREEN"'
+check "step runs one sparkle" eval 'wait_for "| 1 sparkles |" && grep -q "1    0.000   tt_main_catalyst._ttss__on_start()" "$SCREEN"'
 keys Enter
-scheck "Enter on an empty line repeats the step" wait_for "| 2 sparkles |"
+check "Enter on an empty line repeats the step" wait_for "| 2 sparkles |"
 
 keys "until state Counter idle" Enter
-scheck "until state: the Tonics pane shows the state" eval 'wait_for "stop: contract_met" && grep -q "1 Counter \[idle\]" "$SCREEN"'
+check "until state: the Tonics pane shows the state" eval 'wait_for "stop: contract_met" && grep -q "1 Counter \[idle\]" "$SCREEN"'
 
 keys 'call Counter mix 7 2.5 true "two words"' Enter
-scheck "call with arguments: the Queue pane shows the injected call" \
+check "call with arguments: the Queue pane shows the injected call" \
   wait_for '4. Counter.ttsc__mix(7, 2.5, true, "two words") <- tt'
 
 keys "display Counter.total" Enter
-scheck "display: the Probes pane shows the value" wait_for "Counter.total = 0.0"
+check "display: the Probes pane shows the value" wait_for "Counter.total = 0.0"
 
 keys "break sparkle Counter.mix" Enter "continue" Enter
-scheck "a breakpoint on a sparkle is hit during continue" \
+check "a breakpoint on a sparkle is hit during continue" \
   eval 'wait_for "stop: breakpoint 1: Counter.ttsc__mix" && grep -q "Counter.ttsc__mix(7, 2.5, true, \"two words\") \[idle\]" "$SCREEN"'
-scheck "probe history: one row per change" eval 'wait_for "Counter.total = 9.5" && grep -q "Counter.total = 0.0" "$SCREEN"'
+check "probe history: one row per change" eval 'wait_for "Counter.total = 9.5" && grep -q "Counter.total = 0.0" "$SCREEN"'
 
 keys "help" Enter
-scheck "help: the list opens in a popup" eval 'wait_for "Commands (unique prefixes" && grep -q "step (s)" "$SCREEN"'
+check "help: the list opens in a popup" eval 'wait_for "Commands (unique prefixes" && grep -q "step (s)" "$SCREEN"'
 keys q
-scheck "q closes the popup" eval 'i=0; while grep -q "Commands (unique" "$SCREEN" && [ $i -lt 100 ]; do sleep 0.05; grab; i=$((i+1)); done; ! grep -q "Commands (unique" "$SCREEN"'
+check "q closes the popup" eval 'i=0; while grep -q "Commands (unique" "$SCREEN" && [ $i -lt 100 ]; do sleep 0.05; grab; i=$((i+1)); done; ! grep -q "Commands (unique" "$SCREEN"'
 # As in less and tig: q, Esc and Enter only close the popup; any other key
 # closes it and acts (here: goes to the command line).
 keys "help keys" Enter
@@ -58,31 +48,31 @@ i=0; while grab && grep -q "help keys (" "$SCREEN" && [ $i -lt 200 ]; do sleep 0
 keys "help keys" Enter
 wait_for "help keys (" >/dev/null
 keys s
-scheck "q and Esc only close the popup; another key closes it and is typed" \
+check "q and Esc only close the popup; another key closes it and is typed" \
   eval 'wait_for "(ttdb) s" && ! grep -q "help keys (" "$SCREEN" && ! grep -q "(ttdb) q" "$SCREEN" && [ "$(grep -c "^(ttdb)" "$SCREEN")" -eq 1 ]'
 keys BSpace
 
 keys Tab Tab Tab
-scheck "Tab moves the focus to the panes" wait_for "> Trace"
+check "Tab moves the focus to the panes" wait_for "> Trace"
 keys End Enter
-scheck "Enter on a trace entry shows it as JSON" eval 'wait_for "entry #" && grep -q "\"sparkle\": \"ttsc__mix\"" "$SCREEN"'
+check "Enter on a trace entry shows it as JSON" eval 'wait_for "entry #" && grep -q "\"sparkle\": \"ttsc__mix\"" "$SCREEN"'
 keys q Escape
 
 $T resize-window -t ttdb -x 80 -y 24
-scheck "resize: the screen is laid out again at 80x24" eval 'i=0; while [ $i -lt 200 ]; do grab; [ "$(wc -l <"$SCREEN")" -eq 24 ] && sed -n 23p "$SCREEN" | grep -q "ttdb counter.la" && grep -q "Trace" "$SCREEN" && break; sleep 0.05; i=$((i+1)); done; [ $i -lt 200 ]'
+check "resize: the screen is laid out again at 80x24" eval 'i=0; while [ $i -lt 200 ]; do grab; [ "$(wc -l <"$SCREEN")" -eq 24 ] && sed -n 23p "$SCREEN" | grep -q "ttdb counter.la" && grep -q "Trace" "$SCREEN" && break; sleep 0.05; i=$((i+1)); done; [ $i -lt 200 ]'
 
 keys Tab Tab Tab
 wait_for "> Trace" >/dev/null
 keys / "nomatch" Enter
-scheck "a search message shows even when the status line is full" wait_for "/nomatch: not found"
+check "a search message shows even when the status line is full" wait_for "/nomatch: not found"
 keys Escape "call Counter tts" Tab Tab
-scheck "completion lists fit the Console pane" eval 'wait_for " ttse__on_worked" && grep -q " ttse__on_finished" "$SCREEN" && grep -q " ttsc__to_state" "$SCREEN"'
+check "completion lists fit the Console pane" eval 'wait_for " ttse__on_worked" && grep -q " ttse__on_finished" "$SCREEN" && grep -q " ttsc__to_state" "$SCREEN"'
 keys C-u
 keys / "ttsc__mix" Enter
-scheck "/ on an empty command line searches the trace" wait_for "/ttsc__mix: #"
+check "/ on an empty command line searches the trace" wait_for "/ttsc__mix: #"
 
 keys "call Counter ttsc__finish" Enter "step" Enter
-scheck "the status line counts the lints (a finish from outside, ignored)" wait_for "sparkles | lints: 1 |"
+check "the status line counts the lints (a finish from outside, ignored)" wait_for "sparkles | lints: 1 |"
 
 keys "call Counter spin" Enter "continue" Enter
 wait_for "(ttdb) continue" >/dev/null
@@ -100,10 +90,10 @@ while ! grep -q "CRASHED" "$SCREEN" && [ $n -lt 20 ]; do
   done
   n=$((n + 1))
 done
-scheck "Ctrl-C twice stops a sparkle that never returns" eval 'wait_for "Counter.ttsc__spin() [idle]" && grep -q "CRASHED" "$SCREEN" && grep -q "the second Ctrl-C stopped" "$SCREEN"'
+check "Ctrl-C twice stops a sparkle that never returns" eval 'wait_for "Counter.ttsc__spin() [idle]" && grep -q "CRASHED" "$SCREEN" && grep -q "the second Ctrl-C stopped" "$SCREEN"'
 
 keys "quit" Enter
-scheck "quit leaves with status 0" wait_for "TTDB-EXIT=0"
+check "quit leaves with status 0" wait_for "TTDB-EXIT=0"
 
 # The history: the commands typed above were saved in ~/.ttdb_history.
 tap_n=$((tap_n + 1))
@@ -124,7 +114,7 @@ $T new-session -d -s $S -x 100 -y 30 \
   "env TERM=screen HOME='$HOME' TTDB_PLUGIN_PATH='$TTDB_PLUGIN_PATH' $VALGRIND '$TTDB' '$COUNTER'; echo TTDB-EXIT=\$?; sleep 600"
 wait_for "(ttdb)" >/dev/null
 keys "quit" Enter
-scheck "an unwritable history file: one warning, exit status 0" eval 'wait_for "TTDB-EXIT=0" && tr -d "\\n" <"$SCREEN" | grep -q "cannot write the history .*ttdb_history"'
+check "an unwritable history file: one warning, exit status 0" eval 'wait_for "TTDB-EXIT=0" && tr -d "\\n" <"$SCREEN" | grep -q "cannot write the history .*ttdb_history"'
 
 # A command whose output opens the popup (info timers after many yellow
 # phases lists a finished timer each), and the next command typed at once:
@@ -140,7 +130,7 @@ wait_for "| 102 sparkles |" >/dev/null
 keys "info timers" Enter
 wait_for "info timers (" >/dev/null
 keys "goto #5" Enter
-scheck "a letter typed over a command's popup starts the next command (goto after info timers)" \
+check "a letter typed over a command's popup starts the next command (goto after info timers)" \
   eval 'wait_for "stop: goto #7" && grep -q "(ttdb) goto #5" "$SCREEN" && ! grep -q "unknown command" "$SCREEN" && ! grep -q "info timers (" "$SCREEN"'
 keys "quit" Enter
 wait_for "TTDB-EXIT=0" >/dev/null
