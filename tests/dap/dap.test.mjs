@@ -520,3 +520,25 @@ test('reverseContinue lands before a handler with a source breakpoint', async ()
     await dc.stop();
   }
 });
+
+test('lints: a console line when a stop brings some, and a Lints scope', async () => {
+  const dc = await client();
+  try {
+    await launch(dc, { program: COUNTER,
+                       commands: ['call Counter ttsc__finish'] });
+    const said = outputMatching(dc, 'console', /^lints: 1 \(1 new\)/);
+    const s = await continueTo(dc);
+    await said;
+    const st = await dc.stackTraceRequest({ threadId: s.body.threadId });
+    const sc = await dc.scopesRequest({ frameId: st.body.stackFrames[0].id });
+    const lints = sc.body.scopes.find((x) => x.name === 'Lints (1)');
+    assert.ok(lints, sc.body.scopes.map((x) => x.name).join(','));
+    const v = await dc.variablesRequest({
+      variablesReference: lints.variablesReference });
+    assert.equal(v.body.variables[0].name, '[0] warning finish-ignored');
+    assert.match(v.body.variables[0].value,
+                 /Counter\.ttsc__finish from outside was ignored .* at #\d+/);
+  } finally {
+    await dc.stop();
+  }
+});

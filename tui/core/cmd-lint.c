@@ -13,7 +13,7 @@
 #define SHOWN_SEQS 6
 
 /* "#12 #40 ... #98 (25 in all)" for lint l into b. */
-static void lint_seqs(strbuf *b, const tt_lint *l)
+void lint_seqs(strbuf *b, const tt_lint *l)
 {
     if (l->kind == TT_LINT_STUCK_TONIC && l->n_seqs == 2) {
         sb_printf(b, "#%llu ... #%llu", (unsigned long long)l->seqs[0],

@@ -776,6 +776,8 @@ extern const cmd_entry cmd_info_stats_entry; /* attach.c */
 void lint_settings_apply(session *s);
 /* "lints: N" into b when the catalyst has any (the status line). */
 void lint_status(tt_catalyst *cat, strbuf *b);
+/* The entries that show lint l, "#12 #40 ... #98 (25 in all)", into b. */
+void lint_seqs(strbuf *b, const tt_lint *l);
 /* cmd-print.c: trace entry seq, or NULL after an error naming what the
  * trace holds; `set var TONIC.FIELD = VALUE` (the words after "var"). */
 const tt_trace_entry *trace_entry(tt_catalyst *cat, long seq);

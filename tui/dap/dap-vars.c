@@ -24,7 +24,7 @@ typedef struct frame_ref {
 
 typedef enum var_kind {
     V_ARGS, V_ORDER_ARGS, V_PROBES_BEFORE, V_PROBES_AFTER, V_PROBES_NOW,
-    V_STATE, V_QUEUE
+    V_STATE, V_QUEUE, V_LINTS
 } var_kind;
 
 typedef struct var_ref {
@@ -235,7 +235,6 @@ static json_t *scope(const char *name, int ref, bool expensive)
 
 json_t *dap_vars_scopes(tt_catalyst *cat, int frame_id)
 {
-    (void)cat;
     const frame_ref *f = frame_get(frame_id);
     json_t *a = json_array();
     if (f) {
@@ -259,6 +258,13 @@ json_t *dap_vars_scopes(tt_catalyst *cat, int frame_id)
                                        false));
         json_array_append_new(a, scope("Queue", var_add(V_QUEUE, 0, f->serial),
                                        false));
+        /* the session's lints, the same for every frame */
+        size_t n = cat ? tt_lint_count(cat) : 0;
+        if (n) {
+            char name[48];
+            snprintf(name, sizeof name, "Lints (%zu)", n);
+            json_array_append_new(a, scope(name, var_add(V_LINTS, 0, 0), false));
+        }
     }
     return json_pack("{s:o}", "scopes", a);
 }
@@ -345,6 +351,21 @@ json_t *dap_vars_variables(tt_catalyst *cat, int ref)
             }
             break;
         }
+        case V_LINTS: /* "warning finish-ignored": "MESSAGE at #8" */
+            for (size_t i = 0, n = tt_lint_count(cat); i < n; i++) {
+                tt_lint l;
+                if (tt_lint_get(cat, i, &l) < 0)
+                    break;
+                strbuf b = {0}, name = {0};
+                sb_printf(&b, "%s at ", l.message);
+                lint_seqs(&b, &l);
+                sb_printf(&name, "[%zu] %s %s", i,
+                          tt_lint_severity_name(l.severity),
+                          tt_lint_kind_name(l.kind));
+                var(a, name.s, sb_take(&b));
+                sb_free(&name);
+            }
+            break;
         }
     }
     return json_pack("{s:o}", "variables", a);

@@ -194,6 +194,23 @@ static bool has_num(const int *nums, size_t n, int num)
     return false;
 }
 
+/* A console line when the stop brought lints: the editor has no status
+ * line to count them. */
+static void report_lints(tt_catalyst *cat)
+{
+    static size_t seen;
+    size_t n = tt_lint_count(cat);
+    if (n > seen) {
+        char line[160];
+        snprintf(line, sizeof line,
+                 "lints: %zu (%zu new): the Lints scope in Variables and "
+                 "`info lints` list them\n", n, n - seen);
+        dap_event("output", json_pack("{s:s, s:s}", "category", "console",
+                                      "output", line));
+    }
+    seen = n;
+}
+
 /* Report where a run stopped: a stopped event (or terminated).  The
  * reason comes from the run's stop conditions, else plain_reason; after
  * time travel (travel) only plain_reason counts.  description (NULL: the
@@ -209,6 +226,7 @@ static void report_stop_full(const char *plain_reason, bool travel,
     thread_events();
     if (!cat)
         return;
+    report_lints(cat);
     if (r && strcmp(tt_run_status(r), "catalyst finished") == 0) {
         dap_event("exited", json_pack("{s:i}", "exitCode", 0));
         dap_event("terminated", NULL);
