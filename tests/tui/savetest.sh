@@ -25,7 +25,7 @@ state_fallback|$EXAMPLES/reference/state_fallback.la|$MUTANTS/state_fallback.la|
 hierarchy|$EXAMPLES/reference/hierarchy.la|$MUTANTS/hierarchy.la|$SCRIPTS/hierarchy.ttdb|Parent: state is 'idle', expected 'done'
 ref_chunked|$EXAMPLES/reference/chunked.la|$MUTANTS/ref_chunked.la|$SCRIPTS/chunked.ttdb|ChunkB: state is 'done', expected 'cancelled'
 buggy|$EXAMPLES/buggy.la|$MUTANTS/buggy.la|buggy-crash.ttdb|the run stopped on 'idle', expected 'crashed: SIGFPE in Buggy.ttsc__divide_by_zero'"
-plan 80
+plan 82
 
 # The demo tours name files relative to the top of the source tree.
 mkdir -p "$TMPD/work"
@@ -207,3 +207,14 @@ check "a goto back and a new input: the input comes after the goto" eval \
 'continue goto #7 call Light ttsc__press_button continue ' ]"
 run_ttdb -batch -x newinput.ttdb "$T"
 check "that saved script passes too" status 0
+
+# A probe printed where a run stopped is checked too (the user looked at
+# it); one printed after an input is not (it may no longer be the run's).
+run_ttdb -batch -ex 'until state Light green' -ex 'print Light.button_presses' \
+  -ex 'call Light ttsc__press_button' -ex 'print Light.cycles' -ex step \
+  -ex 'print Light.button_presses' -ex 'save-test printed.ttdb' "$T"
+check "print TONIC.PROBE after a run: the saved script checks that value" eval \
+  "status 0 && [ \"\$(grep -E '^(until|call|step|expect probe)' printed.ttdb | tr '\n' ' ')\" = \
+'until state Light green expect probe Light.button_presses == 0 call Light ttsc__press_button step expect probe Light.button_presses == 1 ' ]"
+run_ttdb -batch -x printed.ttdb "$T"
+check "that saved script passes" status 0

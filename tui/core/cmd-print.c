@@ -12,6 +12,7 @@
  * input of the session: the journal keeps it (replays, save-test).
  */
 #include "ttdb.h"
+#include "record.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -142,6 +143,7 @@ static int cmd_print_exec(cmd_args *a)
         char *name = xasprintf("%s.", tt_tonic_name(t));
         print_probe(t, probe, name);
         free(name);
+        record_printed(cat, t, probe); /* save-test checks it too */
         rc = 0;
     }
     free(tname);

@@ -5,7 +5,7 @@
  * Both forms replay the record (record.c): the inputs at their points, the
  * commands that shape the runs, and each run; after each run they check
  * what the session showed when it stopped: its stop condition, the state of
- * every tonic that changed, the watched probes.  FILE.ttdb is a ttdb script
+ * every tonic that changed, the displayed, watched and printed probes.  FILE.ttdb is a ttdb script
  * (`expect` lines); FILE.c a cmocka program against the library (the
  * tt_expect_* helpers), one test function per run.  Runs before the last N
  * are replayed without checks.  -trace also pins every entry of each run
@@ -186,7 +186,7 @@ static bool write_ttdb(FILE *f, tt_catalyst *cat, const save_opts *o)
     fprintf(f, "#   why the run stopped                    (expect stop)\n"
                "#   the state of every tonic that changed  (expect state)\n");
     if (!o->no_probes)
-        fprintf(f, "#   the displayed and watched probes       (expect probe)\n");
+        fprintf(f, "#   the displayed, watched and printed probes (expect probe)\n");
     fprintf(f, "# Run it with\n"
                "#   ttdb -batch -x %s.ttdb %s\n"
                "# Exit status 0: the app behaves as it did; 1: the first `expect failed:`\n"
@@ -361,7 +361,7 @@ static void c_prologue(FILE *f, const save_opts *o, size_t nruns)
             "        skip();\n"
             "}\n",
             o->base, o->module, nruns, nruns == 1 ? "" : "s",
-            o->no_probes ? "" : ", the watched probes",
+            o->no_probes ? "" : ", the displayed, watched and printed probes",
             o->trace ? " and every entry of the run" : "", o->base, o->base, o->base,
             mod.s);
     sb_free(&mod);
@@ -861,7 +861,8 @@ const cmd_entry cmd_save_test_entry = {
             "the Distiller's settings, and every run, and after each run checks what "
             "the session showed when it stopped: "
             "the stop condition, the state of every tonic that changed and the "
-            "watched probes. FILE.ttdb is a ttdb script (`expect` lines; run it with "
+            "displayed, watched and printed (`print TONIC.PROBE` where it stopped) "
+            "probes. FILE.ttdb is a ttdb script (`expect` lines; run it with "
             "ttdb -batch -x FILE.ttdb APP); FILE.c a cmocka test against the library, "
             "one function per run (build it with pkg-config --cflags --libs tasktonic "
             "cmocka; it loads the module named by its first argument, else the one "

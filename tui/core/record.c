@@ -4,7 +4,7 @@
  * After every run it compares each tonic's state with the one it had after
  * the previous run (or at start-up) and keeps those that changed, and reads
  * the displayed and watched probes: what the screen and the batch output
- * showed the user at that stop.  A restart empties the record but keeps the
+ * showed the user at that stop; a `print TONIC.PROBE` there adds that one.  A restart empties the record but keeps the
  * commands that survive it (breakpoints, watches, settings).  A journal
  * replay (goto, reverse-step) records nothing; afterwards the runs that
  * ended past the point it reached are set aside where they are, and come
@@ -286,6 +286,25 @@ static void watched_probes(tt_catalyst *cat, rec_run *r)
         if (bp->kind == BP_WATCH && bp->tonic && bp->name)
             add_probe(cat, r, bp->tonic, bp->name);
     }
+}
+
+void record_printed(tt_catalyst *cat, tt_tonic *t, const char *probe)
+{
+    if (g_journal.replaying)
+        return;
+    sync_travel();
+    /* the last run, with only commands (break, watch ...) after it: no
+     * input, no goto, nothing run since */
+    size_t i = g_record.n;
+    while (i > 0 && g_record.v[i - 1].kind == REC_COMMAND)
+        i--;
+    if (i == 0)
+        return;
+    rec_step *s = &g_record.v[i - 1];
+    if (s->kind != REC_RUN || s->aside || s->jpos != g_journal.pos ||
+        s->seq != tt_trace_last_seq(cat))
+        return;
+    add_probe(cat, s->run, tt_tonic_name(t), probe);
 }
 
 void record_stop(tt_catalyst *cat, const tt_sparkle_args *a, bool finish,

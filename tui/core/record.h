@@ -48,7 +48,8 @@ typedef struct rec_run {
     char *last_entry;      /* "Tonic.sparkle" of its last entry */
     rec_pair *states;      /* tonics whose state changed in this run */
     size_t nstates;
-    rec_pair *probes;      /* watched probes, their values at the stop */
+    rec_pair *probes;      /* displayed, watched and printed probes, their
+                              values at the stop */
     size_t nprobes;
 } rec_run;
 
@@ -87,6 +88,9 @@ void record_command_done(const cmd_entry *e, const cmd_args *a, int rc);
 void record_session_started(tt_catalyst *cat);
 void record_stop(tt_catalyst *cat, const tt_sparkle_args *a, bool finish,
                  const tt_run *r);
+/* `print TONIC.PROBE` (tonic as named, probe resolved) while the session
+ * stands where the last run stopped: the saved test checks that value too. */
+void record_printed(tt_catalyst *cat, tt_tonic *t, const char *probe);
 /* Free everything (teardown). */
 void record_free(void);
 /* The steps in order, the journal's inputs merged in (malloc'ed array of
