@@ -482,7 +482,7 @@ static size_t run_fast(run_ctx *rc, double deadline, unsigned *pass, bool guarde
             o->flags &= (uint16_t)~TT__OF_OWNS;
         }
         if (probes)
-            tt__snapshot(cat, t, e, 0);
+            tt__snapshot_seq(cat, t, e, seq, 0);
         tt__drain_from(cat, o);
         tt__frame saved = tt__enter(cat, o, seq);
         uint16_t flags = 0;
@@ -510,7 +510,7 @@ static size_t run_fast(run_ctx *rc, double deadline, unsigned *pass, bool guarde
             cat->q_high_seq = seq;
         }
         if (probes)
-            tt__snapshot(cat, t, e, 1);
+            tt__snapshot_seq(cat, t, e, seq, 1);
         ran++;
         r->count++;
         if (rc->counting && rc->remaining > 0)

@@ -162,65 +162,6 @@ static void freeze(tt_value *v)
     }
 }
 
-/* Probe i of a plain plan, read from the tonic's data d. */
-static inline tt_value plain_read(const tt__probe_plan *p, const char *d, size_t i)
-{
-    const char *f = d + p->offs[i];
-    switch (p->kinds[i]) {
-    case TT_PK_INT: return TT_INT(*(const int *)f);
-    case TT_PK_I64: return TT_INT(*(const int64_t *)f);
-    case TT_PK_DOUBLE: return TT_DOUBLE(*(const double *)f);
-    default: return TT_BOOL(*(const bool *)f);
-    }
-}
-
-/* Whether the tonic's fields (data d) still hold the values v. */
-static bool same_values(const tt__probe_plan *p, const char *d, const tt_value *v)
-{
-    for (size_t i = 0; i < p->n; i++) {
-        tt_value now = plain_read(p, d, i);
-        bool same;
-        switch (p->kinds[i]) {
-        case TT_PK_DOUBLE: same = memcmp(&now.u.d, &v[i].u.d, sizeof now.u.d) == 0; break;
-        case TT_PK_BOOL: same = now.u.b == v[i].u.b; break;
-        default: same = now.u.i == v[i].u.i; break;
-        }
-        if (!same)
-            return false;
-    }
-    return true;
-}
-
-/* A plain plan's snapshot: when the fields still hold the tonic's last
- * snapshot in the same chunk (a sparkle's enter snapshot is most often its
- * tonic's last exit snapshot), that snapshot is shared; else they are read
- * inline into one block (the map, then its values).  Its values own
- * nothing, so clearing it twice is harmless. */
-static tt_map *snapshot_plain(tt_catalyst *cat, tt_tonic *t, const tt__probe_plan *p,
-                              uint64_t seq)
-{
-    const char *d = t->data;
-    tt__last_snap *last = &cat->last_snap[t->l.serial];
-    if (last->m && last->m->keys == (char **)p->keys && last->m->n == p->n &&
-        tt__trace_same_chunk(&cat->trace, last->seq, seq) && same_values(p, d, last->m->vals))
-        return last->m;
-    size_t size = sizeof(tt_map) + p->n * sizeof(tt_value);
-    tt_map *m = tt__trace_alloc(&cat->trace, seq, size);
-    if (!m) {
-        cat->trace_oom = true;
-        return NULL;
-    }
-    tt_value *v = (tt_value *)(m + 1);
-    for (size_t i = 0; i < p->n; i++)
-        v[i] = plain_read(p, d, i);
-    m->n = p->n;
-    m->keys = (char **)p->keys;
-    m->vals = v;
-    last->m = m;
-    last->seq = seq;
-    return m;
-}
-
 /* Snapshot t's probes into the arena of entry seq.  The map's keys are the
  * plan's (shared) unless a probe gave no value. */
 tt_map *tt__probes_snapshot(tt_catalyst *cat, tt_tonic *t, uint64_t seq)
@@ -229,7 +170,7 @@ tt_map *tt__probes_snapshot(tt_catalyst *cat, tt_tonic *t, uint64_t seq)
     if (!p)
         return NULL;
     if (p->plain)
-        return snapshot_plain(cat, t, p, seq);
+        return tt__snapshot_plain(cat, t, p, seq);
     tt_map *m = tt__trace_alloc(&cat->trace, seq, sizeof *m);
     if (!m) {
         cat->trace_oom = true;

@@ -962,14 +962,87 @@ TT__INTERNAL void tt__probes_reset(tt_catalyst *cat);
 TT__INTERNAL tt_map *tt__probes_snapshot(tt_catalyst *cat, tt_tonic *t, uint64_t seq);
 /* Free the values a snapshot owns (not the map: it is in the arena). */
 TT__INTERNAL void tt__probes_clear(tt_map *m);
-/* Take t's probes (the run's contract) into side 0 (enter) or 1 (exit) of e. */
-static inline void tt__snapshot(tt_catalyst *cat, tt_tonic *t, tt_trace_entry *e, int side)
+/* Probe i of a plain plan, read from the tonic's data d. */
+static inline tt_value tt__plain_read(const tt__probe_plan *p, const char *d, size_t i)
 {
-    tt_map *m = tt__probes_snapshot(cat, t, tt__entry_seq(e));
+    const char *f = d + p->offs[i];
+    switch (p->kinds[i]) {
+    case TT_PK_INT: return TT_INT(*(const int *)f);
+    case TT_PK_I64: return TT_INT(*(const int64_t *)f);
+    case TT_PK_DOUBLE: return TT_DOUBLE(*(const double *)f);
+    default: return TT_BOOL(*(const bool *)f);
+    }
+}
+/* Whether the tonic's fields (data d) still hold the values v. */
+static inline bool tt__plain_same(const tt__probe_plan *p, const char *d, const tt_value *v)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        tt_value now = tt__plain_read(p, d, i);
+        bool same;
+        switch (p->kinds[i]) {
+        case TT_PK_DOUBLE: same = memcmp(&now.u.d, &v[i].u.d, sizeof now.u.d) == 0; break;
+        case TT_PK_BOOL: same = now.u.b == v[i].u.b; break;
+        default: same = now.u.i == v[i].u.i; break;
+        }
+        if (!same)
+            return false;
+    }
+    return true;
+}
+/* A plain plan's snapshot of t for entry seq: when the fields still hold the
+ * tonic's last snapshot in the same chunk (a sparkle's enter snapshot is
+ * most often its tonic's last exit snapshot), that snapshot is shared; else
+ * they are read inline into one block of the chunk's arena (the map, then
+ * its values).  Its values own nothing, so clearing it twice is harmless.
+ * NULL (and cat->trace_oom) without memory. */
+static inline __attribute__((always_inline)) tt_map *tt__snapshot_plain(tt_catalyst *cat, tt_tonic *t,
+                                         const tt__probe_plan *p, uint64_t seq)
+{
+    const char *d = t->data;
+    tt__last_snap *last = &cat->last_snap[t->l.serial];
+    if (last->m && last->m->keys == (char **)p->keys && last->m->n == p->n &&
+        tt__trace_same_chunk(&cat->trace, last->seq, seq) && tt__plain_same(p, d, last->m->vals))
+        return last->m;
+    size_t size = sizeof(tt_map) + p->n * sizeof(tt_value); /* a multiple of 8 */
+    tt__trace *tr = &cat->trace;
+    tt__chunk *c = tr->chunks[(size_t)((seq - tr->first_chunk_seq) >> TT__CHUNK_BITS)];
+    tt_map *m;
+    if (TT__LIKELY(size <= c->bump_left)) {
+        m = (tt_map *)c->bump;
+        c->bump += size;
+        c->bump_left -= size;
+    } else if (!(m = tt__trace_alloc(tr, seq, size))) {
+        cat->trace_oom = true;
+        return NULL;
+    }
+    tt_value *v = (tt_value *)(m + 1);
+    for (size_t i = 0; i < p->n; i++)
+        v[i] = tt__plain_read(p, d, i);
+    m->n = p->n;
+    m->keys = (char **)p->keys;
+    m->vals = v;
+    last->m = m;
+    last->seq = seq;
+    return m;
+}
+/* Take t's probes (the run's contract) into side 0 (enter) or 1 (exit) of e,
+ * entry seq: a plain plan already resolved inline, anything else through
+ * tt__probes_snapshot. */
+static inline __attribute__((always_inline)) void tt__snapshot_seq(tt_catalyst *cat, tt_tonic *t, tt_trace_entry *e,
+                                    uint64_t seq, int side)
+{
+    uint32_t s = t->l.serial;
+    const tt__probe_plan *p = s < cat->n_plan ? cat->plan[s] : NULL;
+    tt_map *m = p && p->plain ? tt__snapshot_plain(cat, t, p, seq)
+                              : tt__probes_snapshot(cat, t, seq);
     if (m && tt__entry_set_probes(&cat->trace, e, side, m) < 0) {
         tt__probes_clear(m);
         cat->trace_oom = true;
     }
+}
+static inline void tt__snapshot(tt_catalyst *cat, tt_tonic *t, tt_trace_entry *e, int side)
+{
+    tt__snapshot_seq(cat, t, e, tt__entry_seq(e), side);
 }
 
 /* timer.c */
