@@ -12,6 +12,7 @@
 #define _GNU_SOURCE 1 /* qsort_r */
 #include "tt-int.h"
 
+#include <link.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -357,6 +358,46 @@ nomem:
     return NULL;
 }
 
+/* Note the read-only segments of the module that holds addr (a class
+ * definition) in cat->ro: dl_iterate_phdr's callback. */
+static int ro_cb(struct dl_phdr_info *info, size_t size, void *ud)
+{
+    (void)size;
+    void **a = ud;
+    tt_catalyst *cat = a[0];
+    uintptr_t addr = (uintptr_t)a[1];
+    bool in = false;
+    for (int i = 0; i < info->dlpi_phnum && !in; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        uintptr_t lo = info->dlpi_addr + ph->p_vaddr;
+        in = ph->p_type == PT_LOAD && addr >= lo && addr < lo + ph->p_memsz;
+    }
+    if (!in)
+        return 0;
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        if (ph->p_type != PT_LOAD || (ph->p_flags & PF_W))
+            continue;
+        uintptr_t lo = info->dlpi_addr + ph->p_vaddr, hi = lo + ph->p_memsz;
+        bool known = false;
+        for (size_t j = 0; j < cat->n_ro && !known; j++)
+            known = cat->ro[j].lo == lo && cat->ro[j].hi == hi;
+        if (!known && cat->n_ro < TT_COUNTOF(cat->ro)) {
+            cat->ro[cat->n_ro].lo = lo;
+            cat->ro[cat->n_ro++].hi = hi;
+        }
+    }
+    return 1;
+}
+
+bool tt__in_module_ro(const tt_catalyst *cat, const void *s)
+{
+    for (size_t i = 0; i < cat->n_ro; i++)
+        if ((uintptr_t)s >= cat->ro[i].lo && (uintptr_t)s < cat->ro[i].hi)
+            return true;
+    return false;
+}
+
 /* The compiled class for def, compiling it on first use. */
 tt__klass *tt__klass_get(tt_catalyst *cat, const tt_class *def, bool is_catalyst)
 {
@@ -367,6 +408,9 @@ tt__klass *tt__klass_get(tt_catalyst *cat, const tt_class *def, bool is_catalyst
     if (k) {
         k->next = cat->klasses;
         cat->klasses = k;
+        /* the module of a class stays loaded while the catalyst lives */
+        void *a[2] = {cat, (void *)def};
+        dl_iterate_phdr(ro_cb, a);
     }
     return k;
 }

@@ -226,10 +226,12 @@ static int check_args(tt_catalyst *cat, tt_tonic *target, const tt__sparkle *sp,
  * of caller strings, or -1. */
 static inline int64_t cached_name(tt_catalyst *cat, const char *sparkle)
 {
-    /* a hit still compares the text: the caller's buffer may have changed */
+    /* a hit still compares the text (the caller's buffer may have changed)
+     * unless the name is a literal of a module the catalyst's classes need */
     size_t slot = NAME_SLOT(cat, sparkle);
     if (cat->name_cache[slot].ptr == sparkle &&
-        strcmp(sparkle, cat->names.str[cat->name_cache[slot].id]) == 0)
+        (cat->name_cache[slot].lit ||
+         strcmp(sparkle, cat->names.str[cat->name_cache[slot].id]) == 0))
         return cat->name_cache[slot].id;
     return -1;
 }
@@ -306,6 +308,7 @@ static int post_checked(tt_tonic *target, const char *sparkle, const tt_value *a
             size_t slot = NAME_SLOT(cat, sparkle);
             cat->name_cache[slot].ptr = sparkle;
             cat->name_cache[slot].id = (uint32_t)id;
+            cat->name_cache[slot].lit = tt__in_module_ro(cat, sparkle);
             cat->name_cache[slot].k = NULL;
         }
     } else {

@@ -198,6 +198,9 @@ typedef struct tt__klass {
     struct tt__klass *next; /* catalyst's list */
 } tt__klass;
 
+/* Whether s lies in the read-only data of a module whose classes cat
+ * compiled (cat->ro). */
+TT__INTERNAL bool tt__in_module_ro(const tt_catalyst *cat, const void *s);
 /* The compiled class for def (compiled on first use). NULL + errmsg. */
 TT__INTERNAL tt__klass *tt__klass_get(tt_catalyst *cat, const tt_class *def,
                                       bool is_catalyst);
@@ -767,9 +770,18 @@ struct tt_catalyst {
     struct {
         const char *ptr;
         uint32_t id;
+        bool lit;               /* ptr is in a module's read-only data */
         const tt__klass *k;     /* the last class it was looked up in */
         const tt__sparkle *sp;  /* ... and the sparkle found there */
     } name_cache[64];
+    /* The read-only segments of the modules whose classes this catalyst
+     * compiled (klass.c).  A name there is a literal whose text cannot
+     * change while the catalyst lives (its classes need the module loaded),
+     * so the cache trusts its pointer without comparing the text. */
+    struct {
+        uintptr_t lo, hi;
+    } ro[16];
+    size_t n_ro;
 };
 
 /* compat.c */

@@ -296,6 +296,32 @@ static void test_typed_posters(void **state)
     tt_catalyst_free(cat);
 }
 
+/* A sparkle name in writable memory is read again at every post (the
+ * name cache trusts only the pointers of literals in a module's read-only
+ * data): the same buffer with another name posts the other sparkle. */
+static char name_buf[16] = "ttsc__int";
+
+static void test_name_buffer_reused(void **state)
+{
+    tt_tonic *rx;
+    tt_catalyst *cat = rx_setup(&rx);
+    const tt_value one = TT_INT(1);
+
+    (void)state;
+    assert_int_equal(tt_post(rx, name_buf, &one, 1), 0);
+    assert_int_equal(tt_post(rx, name_buf, &one, 1), 0);
+    strcpy(name_buf, "ttsc__none");
+    assert_int_equal(tt_post(rx, name_buf, NULL, 0), 0);
+    strcpy(name_buf, "ttsc__nix");
+    assert_int_equal(tt_post(rx, name_buf, NULL, 0), -TT_ENOSPARKLE);
+    assert_int_equal(tt_send(rx, "ttsc__none"), 0);
+    assert_int_equal(tt_send(rx, "ttsc__none"), 0);
+    cu_all(cat);
+    cu_expect_log("int 1;int 1;none;none;none;");
+    strcpy(name_buf, "ttsc__int");
+    tt_catalyst_free(cat);
+}
+
 /* Values parsed from text (as ttdb's `call` does) post like any others. */
 static void test_values_from_text(void **state)
 {
@@ -379,6 +405,7 @@ int main(void)
         cmocka_unit_test_setup(test_int_to_double, cu_setup),
         cmocka_unit_test_setup(test_ffi_mixed, cu_setup),
         cmocka_unit_test_setup(test_typed_posters, cu_setup),
+        cmocka_unit_test_setup(test_name_buffer_reused, cu_setup),
         cmocka_unit_test_setup(test_values_from_text, cu_setup),
         cmocka_unit_test_setup(test_wrong_count, cu_setup),
         cmocka_unit_test_setup(test_wrong_type, cu_setup),
