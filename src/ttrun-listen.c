@@ -103,6 +103,12 @@ static void put_stats(FILE *f, tt_catalyst *cat)
         put_str(f, tt_tonic_name(t));
         fprintf(f, ", \"id\": %d, \"class\": ", tt_tonic_id(t));
         put_str(f, tt_tonic_class_name(t));
+        tt_tonic *base = tt_tonic_base(t);
+        fputs(", \"base\": ", f);
+        if (base)
+            put_str(f, tt_tonic_name(base));
+        else
+            fputs("null", f);
         fputs(", \"state\": ", f);
         put_str(f, tt_tonic_state_name(t));
         fprintf(f, ", \"sparkles\": %llu, \"busy_s\": %.9f, \"longest_s\": %.9f, "

@@ -615,6 +615,110 @@ int attach_queue_print(void)
     return 0;
 }
 
+/* Depth of tonic t in the live tree (its bases by name; bounded). */
+static int live_depth(const json_t *tonics, const json_t *t)
+{
+    int d = 0;
+    for (const char *b = str(t, "base"); *b && d < 64; d++) {
+        size_t i;
+        const json_t *u, *found = NULL;
+        json_array_foreach(tonics, i, u)
+            if (strcmp(str(u, "tonic"), b) == 0)
+                found = u;
+        if (!found)
+            break;
+        b = str(found, "base");
+    }
+    return d;
+}
+
+/* Tonic t and its infusions (by base name) in tree order; level bounds
+ * the recursion (names need not be unique). */
+static void live_tree_print(const json_t *tonics, const json_t *t, int level)
+{
+    long long id = json_integer_value(json_object_get(t, "id"));
+    strbuf b = {0};
+    for (int d = live_depth(tonics, t); d > 0; d--)
+        sb_add(&b, "  ");
+    if (id >= 0)
+        sb_printf(&b, "%lld ", id);
+    else
+        sb_add(&b, "- ");
+    sb_printf(&b, "%s [%s]", str(t, "tonic"), str(t, "state"));
+    if (strcmp(str(t, "tonic"), str(t, "class")) != 0 && *str(t, "class"))
+        sb_printf(&b, " (%s)", str(t, "class"));
+    if (id < 0)
+        sb_add(&b, " finished");
+    out_printf("%s\n", b.s);
+    sb_free(&b);
+    size_t i;
+    const json_t *u;
+    json_array_foreach(tonics, i, u)
+        if (u != t && level < 64 && strcmp(str(u, "base"), str(t, "tonic")) == 0)
+            live_tree_print(tonics, u, level + 1);
+}
+
+/* info tonics, attached: the app's tonics as it reports them (class, state,
+ * base), as a tree; 0, or -1 when not attached.  An app older than the
+ * "base" field gives a flat list. */
+int attach_tonics_print(void)
+{
+    if (!g_session.attached || !A.snap)
+        return -1;
+    const json_t *tonics = json_object_get(A.snap, "tonics");
+    size_t i;
+    const json_t *t;
+    json_array_foreach(tonics, i, t) {
+        /* roots: no base, or a base not in the list */
+        const char *b = str(t, "base");
+        bool root = !*b;
+        if (!root) {
+            root = true;
+            size_t k;
+            const json_t *u;
+            json_array_foreach(tonics, k, u)
+                if (strcmp(str(u, "tonic"), b) == 0)
+                    root = false;
+        }
+        if (root)
+            live_tree_print(tonics, t, 0);
+    }
+    return 0;
+}
+
+/* print TONIC, attached: what the app reports of it; 0, 1 when the app
+ * has no tonic of that name, -1 when not attached. */
+int attach_tonic_print(const char *name)
+{
+    if (!g_session.attached || !A.snap)
+        return -1;
+    const json_t *tonics = json_object_get(A.snap, "tonics"), *t = NULL, *u;
+    size_t i;
+    json_array_foreach(tonics, i, u)
+        if (strcmp(str(u, "tonic"), name) == 0)
+            t = u; /* the newest of that name */
+    if (!t)
+        return 1;
+    long long id = json_integer_value(json_object_get(t, "id"));
+    out_printf("%s = {class %s, id %lld%s, state %s}\n", str(t, "tonic"), str(t, "class"),
+               id, id < 0 ? " (finished)" : "", str(t, "state"));
+    out_printf("  base: %s\n", *str(t, "base") ? str(t, "base") : "(none)");
+    strbuf b = {0};
+    json_array_foreach(tonics, i, u)
+        if (u != t && strcmp(str(u, "base"), name) == 0)
+            sb_printf(&b, "%s%s", b.len ? ", " : "", str(u, "tonic"));
+    out_printf("  infusions: %s\n", b.s ? b.s : "(none)");
+    sb_free(&b);
+    char busy[32], lon[32];
+    dur(busy, sizeof busy, json_number_value(json_object_get(t, "busy_s")));
+    dur(lon, sizeof lon, json_number_value(json_object_get(t, "longest_s")));
+    out_printf("  over the whole run: %lld sparkles, busy %s, longest %s, %lld dead "
+               "letters\n", (long long)json_integer_value(json_object_get(t, "sparkles")),
+               busy, lon, (long long)json_integer_value(json_object_get(t, "dead_letters")));
+    out_printf("  probes: none (a live app sends no probe values)\n");
+    return 0;
+}
+
 /* wait-entries K [SECONDS]: ask until K new entries came. */
 static int wait_entries_exec(cmd_args *a)
 {

@@ -27,6 +27,8 @@ static int info_tonics_exec(cmd_args *a)
 {
     (void)a;
     tt_catalyst *cat = a->cat; /* CMD_SESSION: never NULL */
+    if (attach_tonics_print() == 0)
+        return 0; /* a live app's */
     tonic_row *rows;
     size_t n = tonic_tree(cat, &rows);
     for (size_t i = 0; i < n; i++) {

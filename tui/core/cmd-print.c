@@ -127,6 +127,16 @@ static int cmd_print_exec(cmd_args *a)
     const char *w = a->argv[0];
     if (w[0] == '#')
         return print_entry(cat, w);
+    if (g_session.attached) { /* the app's report, not the trace's guess */
+        int rc = attach_tonic_print(w);
+        if (rc == 0)
+            return 0;
+        if (strchr(w, '.') && rc == 1) {
+            out_error("print %s: a live app sends no probe values; `print TONIC` "
+                      "shows what it reports of a tonic", w);
+            return -1;
+        }
+    }
     tt_tonic *t = find_tonic(cat, w, NULL);
     if (t) {
         print_tonic(t);

@@ -285,6 +285,10 @@ size_t attach_timer_count(void);
 void attach_timer_row(size_t i, strbuf *b);
 /* `info queue` while attached: 0, or -1 when not attached. */
 int attach_queue_print(void);
+/* `info tonics` while attached (the app's own tree): 0, or -1. */
+int attach_tonics_print(void);
+/* `print TONIC` while attached: 0, 1 (no such tonic), or -1. */
+int attach_tonic_print(const char *name);
 
 /* ===================================================================== */
 /* journal.c: the session's inputs and runs; replay (time travel)        */
