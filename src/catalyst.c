@@ -209,8 +209,7 @@ int tt_catalyst_stop(tt_catalyst *cat)
 /* Sleep until a post arrives or the next timer is due. */
 static void wait_for_work(tt_catalyst *cat)
 {
-    cat->rec.t = 0; /* the next recorded sparkle reads the clock */
-    cat->timer_tsc = 0; /* and the timers look at the clock */
+    cat->timer_tsc = 0; /* the timers look at the clock */
     double next = tt__timers_next(cat);
     pthread_mutex_lock(&cat->inbox_lock);
     if (!atomic_load(&cat->inbox_flag)) {
@@ -226,6 +225,7 @@ static void wait_for_work(tt_catalyst *cat)
         }
     }
     pthread_mutex_unlock(&cat->inbox_lock);
+    TT__REC_RESTART(cat);
 }
 
 /* Fire the due timers (some are running).  The clock is read only once the
@@ -283,7 +283,10 @@ int tt_catalyst_run(tt_catalyst *cat)
     if (cat->destroyed)
         return tt__err(cat, -TT_ECATFINISHED,
                        "the app's destroy code has run: nothing can run");
+    if (cat->in_sparkle)
+        return tt__err(cat, -TT_EBUSY, "tt_catalyst_run called from inside a sparkle");
     tt__adopt_thread(cat);
+    TT__REC_RESTART(cat);
     /* the flight recorder's crash guard: one jump buffer for the whole run
      * (with a watchdog, each sparkle arms its own) */
     sigjmp_buf jb;

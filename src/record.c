@@ -77,11 +77,11 @@ int tt_catalyst_record(tt_catalyst *cat, size_t n)
         cat->vt_base = cat->clock.wall - tt_catalyst_now(cat);
     }
     rec->ring = ring;
-    rec->t = 0; /* fire_timers takes a nonzero t for the counter now */
     rec->cap = cap;
     rec->n = n;
     cat->record_n = n;
     cat->trace.ring = n;
+    TT__REC_RESTART(cat); /* the next record's enter time */
     return 0;
 }
 
@@ -358,7 +358,7 @@ void tt__record_snapshot(tt_catalyst *cat)
     if (path)
         cat->record_rc = tt_catalyst_write_record(cat, path, "snapshot");
     free(path);
-    cat->rec.t = 0;
+    TT__REC_RESTART(cat);
 }
 
 /* Run fn on the catalyst's thread between two sparkles (any thread). */
@@ -391,5 +391,5 @@ void tt__record_call(tt_catalyst *cat)
     cat->call_fn = NULL;
     pthread_cond_broadcast(&cat->call_cond);
     pthread_mutex_unlock(&cat->inbox_lock);
-    cat->rec.t = 0;
+    TT__REC_RESTART(cat);
 }

@@ -398,7 +398,8 @@ TT_EXTERN tt_compat tt_catalyst_compat(const tt_catalyst *cat);
 TT_EXTERN tt_tonic *tt_catalyst_tonic(tt_catalyst *cat);
 /* True once the catalyst has run its `_ttss__on_completion`. */
 TT_EXTERN bool tt_catalyst_finished(const tt_catalyst *cat);
-/* Production loop: run until the catalyst finishes.  Returns 0. */
+/* Production loop: run until the catalyst finishes.  Returns 0 (-TT_EBUSY
+ * from inside a sparkle). */
 TT_EXTERN int tt_catalyst_run(tt_catalyst *cat);
 /* Ask a running tt_catalyst_run (from any thread) to finish the catalyst.
  * The stop overtakes the backlog: the catalyst's ttsc__finish is queued in

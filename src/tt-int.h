@@ -613,11 +613,16 @@ typedef struct tt__recorder {
     size_t head;              /* slot of the next record */
     bool wrapped;             /* head went round: the ring is full */
     uint64_t seq;             /* seq of the last record (0: none) */
-    uint64_t t;               /* the last exit time while sparkles run back
-                                 to back (one clock read a sparkle); 0 after
-                                 the loop waited */
+    uint64_t t;               /* the next record's enter time (recording;
+                                 else 0): the last exit while sparkles run
+                                 back to back (one clock read a sparkle), a
+                                 fresh reading after the loop waited or did
+                                 anything else (TT__REC_RESTART) */
 } tt__recorder;
 
+/* The recorder's clock starts again (recording: now; else 0): when the
+ * loop starts, after it waited, after a snapshot or a call. */
+#define TT__REC_RESTART(cat) ((cat)->rec.t = (cat)->record_n ? tt__ticks(&(cat)->clock) : 0)
 /* How many records the ring holds. */
 static inline size_t tt__rec_kept(const tt__recorder *r)
 {
@@ -1120,7 +1125,7 @@ static inline __attribute__((always_inline)) void tt__execute_rec(tt_catalyst *c
     r->id = t->l.id;
     r->state_enter = (int16_t)t->state;
     /* (a crash does not come back here: tt__rec_crashed closes the record) */
-    r->t_enter = rec->t ? rec->t : tt__ticks(&cat->clock);
+    r->t_enter = rec->t;
 
     /* the common case, a user handler of a live tonic called with its whole
      * signature under the loop's crash guard, here; anything else as
@@ -1139,7 +1144,7 @@ static inline __attribute__((always_inline)) void tt__execute_rec(tt_catalyst *c
         if (TT__UNLIKELY(!impl->fn))
             impl = NULL;
     }
-    tt__frame saved = tt__enter(cat, o, rec->seq + 1);
+    (void)tt__enter(cat, o, rec->seq + 1);
     uint16_t flags;
     if (TT__LIKELY(impl != NULL)) {
         tt__guard_owner = cat;
@@ -1150,7 +1155,10 @@ static inline __attribute__((always_inline)) void tt__execute_rec(tt_catalyst *c
     } else {
         flags = tt__execute_rec_slow(cat, o);
     }
-    tt__leave(cat, saved);
+    /* the loop runs outside any sparkle (tt_catalyst_run refuses to run
+     * inside one): the frame to restore is the external one, not saved
+     * across the call */
+    tt__leave(cat, (tt__frame){NULL, TT_N_EMPTY, -1, 0});
 
     /* (seq and the enter time are read again: cheaper than keeping them
      * across the call) */

@@ -241,11 +241,19 @@ static void Door_ttsc__nested(tt_tonic *self)
     cu_log("run %s", run ? "set" : "NULL");
 }
 
+/* Running the production loop from inside a sparkle (then finishing). */
+static void Door_ttsc__nested_run(tt_tonic *self)
+{
+    cu_log("nested run %s", tt_err_name(tt_catalyst_run(tt_tonic_catalyst(self))));
+    tt_finish(self);
+}
+
 static const tt_handler door_handlers[] = {
     TT_ON(Door, ttsc__open),
     TT_ON(Door, ttsc__close),
     TT_ON(Door, ttsc__stop),
     TT_ON(Door, ttsc__nested),
+    TT_ON(Door, ttsc__nested_run),
 };
 
 static const tt_class Door_class = {
@@ -364,6 +372,24 @@ static void test_distiller_misuse(void **state)
     cu_expect_log("nested TT_EBUSY;run NULL;");
     tt_catalyst_free(cat);
     tt_catalyst_free(prod);
+}
+
+/* tt_catalyst_run from inside a sparkle: -TT_EBUSY, the outer loop goes on
+ * (recording or not). */
+static void test_run_inside_sparkle(void **state)
+{
+    (void)state;
+    for (int rec = 0; rec < 2; rec++) {
+        tt_catalyst *cat = cu_catalyst();
+        if (rec)
+            assert_int_equal(tt_catalyst_record(cat, 10), 0);
+        tt_tonic *door = tt_tonic_new(cat, &Door_class, "Door", NULL);
+        assert_int_equal(tt_send(door, "ttsc__nested_run"), 0);
+        assert_int_equal(tt_catalyst_run(cat), 0);
+        cu_expect_log("nested run TT_EBUSY;");
+        assert_true(tt_catalyst_finished(cat));
+        tt_catalyst_free(cat);
+    }
 }
 
 /* ======================================================================= */
@@ -553,6 +579,7 @@ int main(void)
         cmocka_unit_test_setup(test_post_to_finished, cu_setup),
         cmocka_unit_test_setup(test_after_catalyst_finished, cu_setup),
         cmocka_unit_test_setup(test_distiller_misuse, cu_setup),
+        cmocka_unit_test_setup(test_run_inside_sparkle, cu_setup),
         cmocka_unit_test_setup(test_load_not_a_module, cu_setup),
         cmocka_unit_test_setup(test_load_no_formula, cu_setup),
         cmocka_unit_test_setup(test_load_other_abi, cu_setup),
