@@ -645,6 +645,35 @@ static int16_t state_index(tt__liquid *obj, const char *st)
     return i < 0 ? -1 : (int16_t)i;
 }
 
+/* Make the tonic named name an infusion of the tonic of entry ce (NULL:
+ * of the catalyst) when the trace gave it no base; 0 or -TT_ENOMEM. */
+static int creation_base(loader *L, const char *name, const tt_trace_entry *ce)
+{
+    tt_catalyst *cat = L->cat;
+    liq *s = liq_get(L, name, false, true);
+    if (!s || !s->obj || s->obj->kind != TT__K_TONIC || s->base_id != -2 ||
+        !s->obj->base_unknown || s->obj->base != cat->self)
+        return 0;
+    tt_tonic *t = (tt_tonic *)s->obj, *base = ce ? tt_tonic_at(cat, ce->tonic) : cat->self;
+    for (tt_tonic *b = base; b; b = tt_tonic_base(b))
+        if (b == t)
+            return 0; /* not under itself */
+    if (!base)
+        return 0;
+    if (base != cat->self) {
+        size_t old_slot = t->l.inf_slot; /* add first: nothing changes without memory */
+        if (tt__infusion_add(base, &t->l) < 0)
+            return -TT_ENOMEM;
+        size_t new_slot = t->l.inf_slot;
+        t->l.inf_slot = old_slot;
+        tt__infusion_remove(cat->self, &t->l);
+        t->l.inf_slot = new_slot;
+        t->l.base = base;
+    }
+    t->l.base_unknown = false;
+    return 0;
+}
+
 /* Pass 2: one entry into the trace. */
 static int entry_write(loader *L, const json_t *j)
 {
@@ -713,10 +742,22 @@ static int entry_write(loader *L, const json_t *j)
         if (tt__entry_set_cause(&cat->trace, e, cause_seq) < 0)
             return -TT_ENOMEM;
     }
+    const tt_trace_entry *ce = cause_seq ? tt_trace_get(cat, cause_seq) : NULL;
+    /* A tonic's creation (source TONIC.__init__) caused by a sparkle makes
+     * it an infusion of that sparkle's tonic, as tt_tonic_new does; with
+     * no cause (0: the formula, a test) of the catalyst.  Only a trace with
+     * ttdb's extension fields says so; a str() reference's base (B[..])
+     * wins. */
+    const char *src_sparkle = json_string_value(json_array_get(src, 1));
+    /* (ttdb's traces leave out a cause of 0 but always write "seq") */
+    if ((json_is_integer(cause) || json_is_integer(get(j, "seq"))) &&
+        json_is_string(sname) && src_sparkle &&
+        strcmp(src_sparkle, "__init__") == 0 &&
+        creation_base(L, json_string_value(sname), ce) < 0)
+        return -TT_ENOMEM;
     /* The JSON does not mark the extra sparkles of a state change: they run
      * on the tonic of the entry that made them (their cause) and keep its
      * source. */
-    const tt_trace_entry *ce = cause_seq ? tt_trace_get(cat, cause_seq) : NULL;
     if (ce && ce->tonic == e->tonic && ce->src_obj == e->src_obj &&
         ce->src_sparkle == e->src_sparkle && ce->src_id == e->src_id &&
         (e->sparkle == TT_N_ON_EXIT || e->sparkle == TT_N_STATE_CHANGE ||
