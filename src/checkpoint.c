@@ -529,6 +529,17 @@ void tt_distiller_set_seq_hook(tt_catalyst *cat, uint64_t at, tt_seq_hook fn, vo
     cat->seq_hook_at = at;
 }
 
+int tt_run_resume_last(tt_catalyst *cat)
+{
+    if (!cat || !cat->n_runs)
+        return -TT_EINVAL;
+    const tt_run *r = cat->runs[cat->n_runs - 1];
+    if (!r->has_trace || r->first_seq + r->count != cat->trace.last + 1)
+        return tt__err(cat, -TT_EINVAL, "the newest run does not end where the trace does");
+    cat->resume_run = true;
+    return 0;
+}
+
 int tt_run_join_last(tt_catalyst *cat)
 {
     if (!cat || cat->n_runs < 2)

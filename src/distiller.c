@@ -575,6 +575,26 @@ static bool order_stops(tt_catalyst *cat, tt_run *r)
     return true;
 }
 
+/* The run a sparkle() call fills: the newest, resumed (tt_run_resume_last:
+ * its end forgotten, *resumed set), or a new one. */
+static tt_run *next_run(tt_catalyst *cat, bool *resumed)
+{
+    bool resume = cat->resume_run;
+    cat->resume_run = false;
+    *resumed = false;
+    if (resume && cat->sparkling && cat->n_runs) {
+        tt_run *r = cat->runs[cat->n_runs - 1];
+        if (r->has_trace && r->first_seq + r->count == cat->trace.last + 1) {
+            tt__run_trim_stops(r, 0);
+            tt__run_drop_met(r);
+            r->finished_status = false;
+            *resumed = true;
+            return r;
+        }
+    }
+    return tt__run_new(cat);
+}
+
 /* Run the queue until a stop condition holds. */
 int tt_distiller_sparkle(tt_catalyst *cat, const tt_sparkle_args *args, const tt_run **out)
 {
@@ -597,14 +617,17 @@ int tt_distiller_sparkle(tt_catalyst *cat, const tt_sparkle_args *args, const tt
     tt__adopt_thread(cat);
     tt__crash_rearm(cat);
     run_ctx rc = {.cat = cat};
-    tt_run *r = rc.run = tt__run_new(cat);
+    bool resumed;
+    tt_run *r = rc.run = next_run(cat, &resumed);
     if (!r)
         return -TT_ENOMEM;
     if (out)
         *out = r;
     tt__clock_anchor(&cat->clock);
-    r->start = cat->clock.wall;
-    r->vt_start = tt_catalyst_now(cat);
+    if (!resumed) {
+        r->start = cat->clock.wall;
+        r->vt_start = tt_catalyst_now(cat);
+    }
     if (!cat->sparkling) {
         r->finished_status = true;
         tt__run_add_stop(r, "catalyst finished");
@@ -613,7 +636,8 @@ int tt_distiller_sparkle(tt_catalyst *cat, const tt_sparkle_args *args, const tt
         return 0;
     }
     r->has_trace = true;
-    r->first_seq = cat->trace.last + 1;
+    if (!resumed)
+        r->first_seq = cat->trace.last + 1;
 
     const tt_contract *c = rc.c = args->contract;
     double timeout = args->timeout > 0 ? args->timeout

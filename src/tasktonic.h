@@ -900,6 +900,13 @@ TT_EXTERN void tt_distiller_set_seq_hook(tt_catalyst *cat, uint64_t at, tt_seq_h
  * resumed after a restore): entries, end, stop conditions and contract
  * details become the newest's.  0 or -TT_EINVAL (not contiguous). */
 TT_EXTERN int tt_run_join_last(tt_catalyst *cat);
+/* Make the next tt_distiller_sparkle / tt_distiller_finish continue the
+ * newest run instead of starting one (a run resumed after a restore): its
+ * first entry, start and entries stay, its end (stop conditions, contract
+ * details, status) is the new call's.  Unlike a join afterwards, a
+ * checkpoint taken meanwhile already sees the one run.  0, or -TT_EINVAL
+ * (no run, or it does not end where the trace does). */
+TT_EXTERN int tt_run_resume_last(tt_catalyst *cat);
 
 /* ===================================================================== */
 /* Traces and runs                                                       */
@@ -1009,6 +1016,25 @@ TT_EXTERN const char *tt_run_stop_at(const tt_run *r, size_t i);
  * (no run i, n == 0) or -TT_ENOMEM (the run unchanged). */
 TT_EXTERN int tt_run_set_stops(tt_catalyst *cat, size_t i,
                                const char *const *stops, size_t n);
+/* How a run ended, copied: its stop conditions, contract details, status,
+ * wall-clock start and end (tt_run_start/_end) and virtual end time.  A
+ * replay of a session takes it from each run and puts it back on the run
+ * that repeats it (tt_run_set_outcome), or on an empty run for one in which
+ * nothing ran (tt_run_add_empty).  NULL without memory (or for r NULL);
+ * free with tt_run_outcome_free. */
+typedef struct tt_run_outcome tt_run_outcome;
+TT_EXTERN tt_run_outcome *tt_run_outcome_take(const tt_run *r);
+TT_EXTERN void tt_run_outcome_free(tt_run_outcome *o);
+/* Give run i of cat the end o records (its entries and virtual start
+ * stay).  0, -TT_EINVAL (no run i, o NULL) or -TT_ENOMEM (the run
+ * unchanged). */
+TT_EXTERN int tt_run_set_outcome(tt_catalyst *cat, size_t i, const tt_run_outcome *o);
+/* Append a run in which nothing ran, at the virtual time now, ending as o
+ * records (a run of no sparkle cannot be repeated by running: a run stops
+ * after its first sparkle at the earliest).  Nothing else changes.  0,
+ * -TT_EINVAL (o NULL, or from a run of entries), -TT_ENOMEM (nothing
+ * appended). */
+TT_EXTERN int tt_run_add_empty(tt_catalyst *cat, const tt_run_outcome *o);
 /* Whether the run has a trace (false: sparkle() after the catalyst finished). */
 TT_EXTERN bool tt_run_has_trace(const tt_run *r);
 TT_EXTERN double tt_run_start(const tt_run *r); /* wall, epoch seconds */

@@ -460,6 +460,141 @@ int tt_run_set_stops(tt_catalyst *cat, size_t i, const char *const *stops,
     return 0;
 }
 
+/* What a run's outcome holds: a run of its own, with no entries. */
+struct tt_run_outcome {
+    tt_run r;
+    uint64_t count; /* the entries of the run it was taken from */
+};
+
+/* Free what copy_end put into r. */
+static void drop_end(tt_run *r)
+{
+    tt__run_trim_stops(r, 0);
+    free(r->stops);
+    r->stops = NULL;
+    r->cap_stops = 0;
+    tt__run_drop_met(r);
+}
+
+/* Copy how src ended into dst (its end fields zero): stops, contract
+ * details, status, wall-clock start and end, virtual end.  0 or
+ * -TT_ENOMEM (dst as it was). */
+static int copy_end(tt_run *dst, const tt_run *src)
+{
+    dst->cap_stops = src->n_stops < 4 ? 4 : src->n_stops;
+    dst->stops = calloc(dst->cap_stops, sizeof *dst->stops);
+    if (!dst->stops)
+        goto fail;
+    for (size_t k = 0; k < src->n_stops; k++) {
+        char *c = src->stops[k] == oom_stop ? oom_stop : tt__strdup(src->stops[k]);
+        if (!c)
+            goto fail;
+        dst->stops[dst->n_stops++] = c;
+    }
+    size_t n = src->n_matched;
+    if (n) {
+        dst->matched = calloc(n, sizeof *dst->matched);
+        dst->reasons = calloc(n, sizeof *dst->reasons);
+        dst->n_reasons = calloc(n, sizeof *dst->n_reasons);
+        if (!dst->matched || !dst->reasons || !dst->n_reasons)
+            goto fail;
+        for (size_t i = 0; i < n; i++) {
+            size_t nr = src->n_reasons[i];
+            dst->n_matched = i + 1;
+            dst->matched[i] = tt__strdup(src->matched[i]);
+            dst->reasons[i] = calloc(nr ? nr : 1, sizeof **dst->reasons);
+            if (!dst->matched[i] || !dst->reasons[i])
+                goto fail;
+            for (size_t j = 0; j < nr; j++) {
+                if (!(dst->reasons[i][j] = tt__strdup(src->reasons[i][j])))
+                    goto fail;
+                dst->n_reasons[i] = j + 1;
+            }
+        }
+    }
+    dst->met = src->met;
+    dst->match_count = src->match_count;
+    dst->target_count = src->target_count;
+    dst->finished_status = src->finished_status;
+    dst->start = src->start;
+    dst->end = src->end;
+    dst->vt_end = src->vt_end;
+    return 0;
+fail:
+    drop_end(dst);
+    return -TT_ENOMEM;
+}
+
+tt_run_outcome *tt_run_outcome_take(const tt_run *r)
+{
+    tt_run_outcome *o = r ? calloc(1, sizeof *o) : NULL;
+    if (!o || copy_end(&o->r, r) < 0) {
+        free(o);
+        return NULL;
+    }
+    o->r.has_trace = r->has_trace;
+    o->count = r->count;
+    return o;
+}
+
+void tt_run_outcome_free(tt_run_outcome *o)
+{
+    if (!o)
+        return;
+    drop_end(&o->r);
+    free(o);
+}
+
+/* Move the end fields of src (copy_end's) into r, r's own freed. */
+static void put_end(tt_run *r, tt_run *src)
+{
+    drop_end(r);
+    r->stops = src->stops;
+    r->n_stops = src->n_stops;
+    r->cap_stops = src->cap_stops;
+    r->met = src->met;
+    r->match_count = src->match_count;
+    r->target_count = src->target_count;
+    r->matched = src->matched;
+    r->reasons = src->reasons;
+    r->n_reasons = src->n_reasons;
+    r->n_matched = src->n_matched;
+    r->finished_status = src->finished_status;
+    r->start = src->start;
+    r->end = src->end;
+    r->vt_end = src->vt_end;
+}
+
+int tt_run_set_outcome(tt_catalyst *cat, size_t i, const tt_run_outcome *o)
+{
+    if (!cat || i >= cat->n_runs || !o)
+        return -TT_EINVAL;
+    tt_run tmp = {0};
+    if (copy_end(&tmp, &o->r) < 0)
+        return -TT_ENOMEM;
+    put_end(cat->runs[i], &tmp);
+    return 0;
+}
+
+int tt_run_add_empty(tt_catalyst *cat, const tt_run_outcome *o)
+{
+    if (!cat || !o || o->count)
+        return -TT_EINVAL;
+    tt_run tmp = {0};
+    if (copy_end(&tmp, &o->r) < 0)
+        return -TT_ENOMEM;
+    tt_run *r = tt__run_new(cat);
+    if (!r) {
+        drop_end(&tmp);
+        return -TT_ENOMEM;
+    }
+    put_end(r, &tmp);
+    r->has_trace = o->r.has_trace;
+    r->first_seq = r->has_trace ? cat->trace.last + 1 : 0;
+    r->vt_start = tt_catalyst_now(cat);
+    return 0;
+}
+
 /* Keep the first n stop conditions of a run (checkpoint.c). */
 void tt__run_trim_stops(tt_run *r, size_t n)
 {

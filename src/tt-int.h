@@ -745,6 +745,8 @@ struct tt_catalyst {
     tt_seq_hook seq_hook;    /* checkpoint.c: called between passes once */
     void *seq_hook_ud;       /* the trace reaches seq_hook_at */
     uint64_t seq_hook_at;
+    bool resume_run;         /* tt_run_resume_last: the next run continues
+                                the newest */
     volatile sig_atomic_t interrupt;
     bool tainted;
     bool destroyed;     /* tt_catalyst_destroy_tonics ran: nothing runs */

@@ -6,7 +6,8 @@
  * restore the catalyst is in exactly the state it had at the checkpoint
  * (tonics, states, data, queue with its values and causes, timers and their
  * due times, the trace, the runs, the clock), and running on from there
- * writes the same entries as the first time.
+ * writes the same entries as the first time.  A run's outcome (stops,
+ * contract details) put back on a repeated run, and an empty run added.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -133,7 +134,17 @@ static char *dump(tt_catalyst *cat)
             (unsigned long long)tt_run_entry_count(r));
         for (size_t k = 0; k < tt_run_stop_count(r); k++)
             ADD(" [%s]", tt_run_stop_at(r, k));
-        ADD("\n");
+        int mc, tc;
+        if (tt_run_contract_met(r, &mc, &tc)) {
+            ADD(" met %d/%d", mc, tc);
+            for (size_t k = 0; k < tt_run_matched_count(r); k++) {
+                ADD(" %s:", tt_run_matched_tonic(r, k));
+                for (size_t j = 0; j < tt_run_matched_reason_count(r, k); j++)
+                    ADD(" <%s>", tt_run_matched_reason(r, k, j));
+            }
+        }
+        ADD(" %s trace %d vt %.17g-%.17g\n", tt_run_status(r), tt_run_has_trace(r),
+            tt_run_vt_start(r), tt_run_vt_end(r));
     }
 #undef ADD
     assert_true(len < cap);
@@ -286,6 +297,137 @@ static void test_join(void **state)
     tt_catalyst_free(cat);
 }
 
+/* A checkpoint taken by the seq hook inside a run (as ttdb takes them). */
+static tt_checkpoint *hook_ck;
+static uint64_t take_at_hook(void *ud, tt_catalyst *cat, uint64_t seq)
+{
+    (void)ud;
+    (void)seq;
+    assert_int_equal(tt_checkpoint_take(cat, NULL, &hook_ck), 0);
+    return UINT64_MAX;
+}
+
+/* tt_run_resume_last: the run a restore cut short goes on as the same run,
+ * so that a checkpoint taken while it goes on restores one run as well. */
+static void test_resume(void **state)
+{
+    (void)state;
+    tt_catalyst *cat = setup();
+    run_n(cat, 4);
+    tt_distiller_set_seq_hook(cat, 10, take_at_hook, NULL);
+    run_n(cat, 20);
+    tt_checkpoint *ck_a = hook_ck;
+    assert_non_null(ck_a);
+    uint64_t a = tt_checkpoint_seq(ck_a), end = tt_trace_last_seq(cat);
+    assert_true(a > 4 && a < end);
+    char *whole = dump(cat);
+
+    assert_int_equal(tt_checkpoint_restore(cat, ck_a), 0);
+    assert_int_equal(tt_run_resume_last(cat), 0);
+    tt_distiller_set_seq_hook(cat, a + 5, take_at_hook, NULL);
+    run_n(cat, (long)(end - a));
+    char *again = dump(cat);
+    assert_string_equal(again, whole); /* one run, as the first time */
+    tt_checkpoint *ck_b = hook_ck;
+    assert_true(ck_b != ck_a);
+    uint64_t b = tt_checkpoint_seq(ck_b);
+    assert_int_equal(tt_checkpoint_restore(cat, ck_b), 0);
+    assert_int_equal(tt_run_count(cat), 2);
+    const tt_run *r = tt_run_at(cat, 1);
+    assert_int_equal(tt_run_first_seq(r), 5);
+    assert_int_equal(tt_run_entry_count(r), b - 4);
+    assert_int_equal(tt_run_stop_count(r), 0);
+
+    tt_catalyst *fresh = setup();
+    assert_int_equal(tt_run_resume_last(fresh), -TT_EINVAL); /* no run */
+    assert_int_equal(tt_run_resume_last(NULL), -TT_EINVAL);
+    tt_catalyst_free(fresh);
+    free(again);
+    free(whole);
+    tt_checkpoint_free(ck_a);
+    tt_checkpoint_free(ck_b);
+    tt_catalyst_free(cat);
+}
+
+static const char *hold_first(void *ud, tt_catalyst *cat, const tt_order_view *next)
+{
+    (void)ud;
+    (void)cat;
+    (void)next;
+    return "held";
+}
+
+/* The run lines of a dump (what a replay must reproduce of them). */
+static char *runs_of(const char *dump_text)
+{
+    const char *p = strstr(dump_text, "\nrun ");
+    assert_non_null(p);
+    return strdup(p + 1);
+}
+
+/* A run's outcome put back on the run a second catalyst repeats by count
+ * (stops, contract details, virtual end), and a run of no sparkle added
+ * empty: the second catalyst's runs read as the first's. */
+static void test_outcome(void **state)
+{
+    (void)state;
+    tt_catalyst *cat = setup();
+    tt_contract *c = tt_contract_new();
+    assert_non_null(c);
+    assert_int_equal(tt_contract_add_till_state(c, "Box", "even"), 0);
+    tt_sparkle_args ca = {.contract = c};
+    const tt_run *r1;
+    assert_int_equal(tt_distiller_sparkle(cat, &ca, &r1), 0);
+    assert_true(tt_run_contract_met(r1, NULL, NULL));
+    tt_distiller_set_order_hook(cat, hold_first, NULL);
+    const tt_run *r2;
+    tt_sparkle_args one = {.sparkle_count = 1};
+    assert_int_equal(tt_distiller_sparkle(cat, &one, &r2), 0);
+    assert_int_equal(tt_run_entry_count(r2), 0);
+    tt_distiller_set_order_hook(cat, NULL, NULL);
+    run_n(cat, 3);
+    tt_run_outcome *o1 = tt_run_outcome_take(r1), *o2 = tt_run_outcome_take(r2);
+    tt_run_outcome *o3 = tt_run_outcome_take(tt_run_at(cat, 2));
+    assert_non_null(o1);
+    assert_non_null(o2);
+    assert_non_null(o3);
+    char *want = dump(cat);
+
+    tt_catalyst *again = setup();
+    run_n(again, (long)tt_run_entry_count(r1));
+    assert_int_equal(tt_run_set_outcome(again, 0, o1), 0);
+    assert_int_equal(tt_run_add_empty(again, o2), 0);
+    run_n(again, 3);
+    assert_int_equal(tt_run_set_outcome(again, 2, o3), 0);
+    char *got = dump(again), *a = runs_of(want), *b = runs_of(got);
+    assert_string_equal(b, a);
+    assert_non_null(strstr(a, "[contract_met] met 1/1 Box: <state: 'even'>"));
+    assert_non_null(strstr(a, "+0 [held] running"));
+    for (size_t i = 0; i < 3; i++) { /* the wall times are the first's too */
+        assert_true(tt_run_start(tt_run_at(again, i)) == tt_run_start(tt_run_at(cat, i)));
+        assert_true(tt_run_end(tt_run_at(again, i)) == tt_run_end(tt_run_at(cat, i)));
+    }
+
+    /* bad calls: no such run, NULLs, an empty run from one of entries */
+    assert_int_equal(tt_run_set_outcome(again, 3, o1), -TT_EINVAL);
+    assert_int_equal(tt_run_set_outcome(again, 0, NULL), -TT_EINVAL);
+    assert_int_equal(tt_run_add_empty(again, o1), -TT_EINVAL);
+    assert_int_equal(tt_run_add_empty(again, NULL), -TT_EINVAL);
+    assert_null(tt_run_outcome_take(NULL));
+    assert_int_equal(tt_run_count(again), 3);
+    tt_run_outcome_free(NULL);
+    free(a);
+    free(b);
+    free(got);
+    free(want);
+    tt_run_outcome_free(o1);
+    tt_run_outcome_free(o2);
+    tt_run_outcome_free(o3);
+    tt_contract_free(c);
+    tt_catalyst_free(again);
+    tt_catalyst_free(cat);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -293,6 +435,8 @@ int main(void)
         cmocka_unit_test(test_many),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_join),
+        cmocka_unit_test(test_outcome),
+        cmocka_unit_test(test_resume),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

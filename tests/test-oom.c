@@ -5,6 +5,7 @@
  * library's allocating paths (classes, tonics with states, timers, string
  * arguments, field and computed probes, a contract parsed from JSON, runs,
  * value parsing, the JSON writer, lints, a checkpoint taken and restored,
+ * a run's outcome copied and put back,
  * finishing) is first run with counting only,
  * then once for every n from 1 to that count with the n-th allocation failing
  * (and once more with it and every later one failing).  Each time:
@@ -166,6 +167,13 @@ static void scenario(tt_catalyst *cat)
     tt_sparkle_args ca = {.contract = c};
     sparkle(cat, &ca);
     tt_contract_free(c);
+    /* the newest run's outcome, put back on it (a replay's) */
+    size_t nruns = tt_run_count(cat);
+    tt_run_outcome *o = nruns ? tt_run_outcome_take(tt_run_at(cat, nruns - 1)) : NULL;
+    if (o) {
+        expect_ok_or_nomem(tt_run_set_outcome(cat, nruns - 1, o));
+        tt_run_outcome_free(o);
+    }
 
     tt_value v;
     if (tt_value_parse(cat, TT_T_STR, "\"a string\"", &v, &err) == 0)

@@ -10,7 +10,7 @@
 # (where the recorded trace shows the difference), said once, and still
 # lands exactly.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 11
+plan 17
 STATICS=$APPS/statics.la
 
 DUMP0='echo @@
@@ -114,3 +114,88 @@ run_ttdb -batch -ex "set entries off" -ex "set trace-ring 65536" -ex "call Chain
   -ex continue -ex "print #70000" -ex "info trace 1" "$CHAIN"
 check "print #N on an entry the trace ring dropped replays to it; the session stays" \
   eval 'status 0 && out_has "#70000 = {" && out_has "\"seq\": 70000," && out_has "    70006" && out_has "140006 Chain.ttsc__next(0)"'
+
+# The runs after going back (info runs: stop conditions, contract details,
+# runs of no sparkle) are the forward session's up to the moment; the run
+# the moment cuts short says what stopped it (`goto #N`, as the status line
+# does).  Every seq, by goto and by reverse-step, with a checkpoint after
+# every entry and with none.
+RUNS_SESSION='set entries off
+continue
+continue
+call Counter start 1
+until state Counter done
+call Counter ping
+break sparkle Counter.ttse__on_worked
+continue
+continue
+call Counter add 5
+step 1
+continue
+continue'
+# expect_runs REF: from the forward session's final `info runs` (REF), the
+# runs at each moment landed on, compared with the session's own.
+expect_runs() {
+  awk -v ref="$1" '
+    function norm(l) { sub(/  \(wall .*/, "", l); return l }
+    BEGIN {
+      while ((getline l < ref) > 0) {
+        l = norm(l)
+        if (l ~ /^ *[0-9]+  /) { n++; line[n] = l; met[n] = ""
+          if (match(l, /#[0-9]+-#[0-9]+/)) { split(substr(l, RSTART + 1, RLENGTH - 1), r, "-#"); a[n] = r[1] + 0; b[n] = r[2] + 0 }
+          else a[n] = b[n] = -1
+        } else if (l ~ /^     contract met/) met[n] = l
+      }
+    }
+    function want(L,    k, s, end, sep, idx) {
+      s = ""; end = 0
+      for (k = 1; k <= n; k++) {
+        if (a[k] < 0) { if (end <= L) s = s line[k] "\n"; else break; continue }
+        if (a[k] > L) break
+        if (b[k] <= L) { s = s line[k] "\n"; if (met[k] != "") s = s met[k] "\n"; end = b[k]; continue }
+        s = s sprintf("%3d  #%d-#%d  goto #%d\n", k, a[k], L, L); end = L + 1; break
+      }
+      return s == "" ? "nothing has run yet\n" : s
+    }
+    /^at #/ { split($0, w, "#"); split(w[2], x, " "); L = x[1] + 0 }
+    /^@@$/ { inblk = 1; got = ""; next }
+    /^@@end$/ { inblk = 0; blocks++; ex = want(L)
+                if (got != ex) { bad++; if (bad < 3) printf "# at #%d\n# want:\n%s# got:\n%s", L, ex, got } next }
+    inblk { got = got norm($0) "\n" }
+    END { printf "# %d moments compared, %d differ\n", blocks, bad; exit !(blocks > 20 && bad == 0) }
+  ' "$2"
+}
+printf '%s\necho @@\ninfo runs\necho @@end\n' "$RUNS_SESSION" >"$TMPD/runs-ref.ttdb"
+run_ttdb -batch -x "$TMPD/runs-ref.ttdb" "$COUNTER"
+awk '/^@@$/ { p = 1; next } /^@@end$/ { p = 0 } p' "$OUT" >"$TMPD/runs-ref"
+rlast=$(awk '/#[0-9]+-#[0-9]+/ { match($0, /-#[0-9]+/); s = substr($0, RSTART + 2, RLENGTH - 2) } END { print s }' "$TMPD/runs-ref")
+for ck in on off; do
+  for how in goto rs; do
+    { echo "$RUNS_SESSION"
+      if [ $ck = on ]; then echo "set checkpoint-interval 1"; else echo "set checkpoints off"; fi
+      s=$rlast
+      while [ "$s" -ge 0 ]; do
+        if [ $how = goto ]; then echo "goto #$s"; else echo "rs"; fi
+        printf 'echo @@\ninfo runs\necho @@end\n'
+        s=$((s - 1))
+      done
+    } >"$TMPD/runs-$how-$ck.ttdb"
+    run_ttdb -batch -k -x "$TMPD/runs-$how-$ck.ttdb" "$COUNTER"
+    cp "$OUT" "$TMPD/runs-$how-$ck.out"
+  done
+done
+check "the forward session has every kind of run (contract details, none, a breakpoint)" \
+  eval 'grep -q "contract met (1 of 1): Counter: state: '"'"'done'"'"'" "$TMPD/runs-ref" && [ "$(grep -c "(none)  idle" "$TMPD/runs-ref")" = 4 ] && grep -q "breakpoint 1: Counter.ttse__on_worked" "$TMPD/runs-ref"'
+for ck in on off; do
+  check "runs after every goto (checkpoints $ck): the forward session's, the cut one says goto" \
+    expect_runs "$TMPD/runs-ref" "$TMPD/runs-goto-$ck.out"
+  check "runs after every reverse-step (checkpoints $ck)" \
+    expect_runs "$TMPD/runs-ref" "$TMPD/runs-rs-$ck.out"
+done
+
+# The exports too: a goto back to the end of the contract's run.
+run_ttdb -batch -ex "set entries off" -ex "call Counter start 1" -ex "until state Counter done" \
+  -ex "call Counter ping" -ex continue -ex "goto #12" -ex "export $TMPD/at12.json" \
+  -ex "goto #20" -ex "export $TMPD/at20.json" "$COUNTER"
+check "an export after going back: the contract details and the cut run's stop" \
+  eval 'grep -q "\"stop_condition\": \[\"goto #12\"\]" "$TMPD/at12.json" && grep -q "\"contract_details\": {\"match_count\": 1, \"target_count\": 1, \"matched_tonics\": {\"Counter\": \[\"state: '"'"'done'"'"'\"\]}}" "$TMPD/at20.json"'

@@ -316,6 +316,10 @@ static int info_runs_exec(cmd_args *a)
             out_printf("%3zu  (none)  %s\n", i + 1, b.s ? b.s : "");
         if (c && wall > 0)
             out_printf("%.0f sparkles/s)\n", (double)c / wall);
+        char *met = run_contract_text(r);
+        if (met)
+            out_printf("     %s\n", met);
+        free(met);
         sb_free(&b);
     }
     return 0;
@@ -471,7 +475,8 @@ static const cmd_entry info_watches_entry = {
 static const cmd_entry info_runs_entry = {
     .name = "runs",
     .usage = "info runs",
-    .help = "Every Distiller run of the session with its stop conditions.",
+    .help = "Every Distiller run of the session with its stop conditions "
+            "(under a run whose contract was met: what met it).",
     .exec = info_runs_exec,
     .flags = CMD_SESSION,
 };

@@ -68,6 +68,13 @@ static int travel(uint64_t target, uint64_t asked)
     if (journal_replay(&g_session, target) < 0 || !g_session.cat)
         return -1;
     say_where(g_session.cat, asked);
+    /* the run the moment cut short: stopped by the travel, as the status
+     * line says (a forward run names what stopped it) */
+    size_t nr = tt_run_count(g_session.cat);
+    if (g_journal.cut && nr) {
+        const char *stop = g_session.last_stop;
+        tt_run_set_stops(g_session.cat, nr - 1, &stop, 1);
+    }
     return 0;
 }
 

@@ -51,7 +51,7 @@ static void truncate_at(journal *j, size_t i)
 {
     for (size_t k = i; k < j->n; k++) {
         free(j->v[k].line);
-        sv_free(&j->v[k].stops);
+        tt_run_outcome_free(j->v[k].outcome);
     }
     j->n = i;
     if (j->pos > i)
@@ -209,8 +209,7 @@ static void record_run(journal *j, bool finish, uint64_t start, tt_catalyst *cat
     it->seq = start;
     it->end = tt_trace_last_seq(cat);
     it->vt_end = tt_catalyst_now(cat);
-    for (size_t i = 0; r && i < tt_run_stop_count(r); i++)
-        sv_add(&it->stops, tt_run_stop_at(r, i));
+    it->outcome = tt_run_outcome_take(r); /* NULL without memory: not put back */
     j->pos = j->n;
 }
 
@@ -437,10 +436,9 @@ static int replay_start(session *s, uint64_t target, tt_checkpoint *ck, bool her
             const journal_item *it = *i < j->n ? &j->v[*i] : NULL;
             *join = it && it->kind == J_RUN && it->seq < at;
             size_t nr = tt_run_count(s->cat);
-            if (*join && it->end == at && it->stops.n && nr &&
+            if (*join && it->end == at && it->outcome && nr &&
                 tt_run_first_seq(tt_run_at(s->cat, nr - 1)) == it->seq + 1) {
-                tt_run_set_stops(s->cat, nr - 1, (const char *const *)it->stops.v,
-                                 it->stops.n);
+                tt_run_set_outcome(s->cat, nr - 1, it->outcome);
                 *join = false;
             }
             return 0;
@@ -449,6 +447,41 @@ static int replay_start(session *s, uint64_t target, tt_checkpoint *ck, bool her
         ckpt_reset();
     }
     return session_restart(s);
+}
+
+static const char *hold_order(void *ud, tt_catalyst *cat, const tt_order_view *next)
+{
+    (void)ud;
+    (void)cat;
+    (void)next;
+    return "held";
+}
+
+/* A recorded run in which no sparkle ran, again (running would not stop
+ * before the first sparkle): an empty run ending as it did; a finish
+ * queues its orders, held before the first of them.  0 or -1. */
+static int replay_empty(session *s, const journal_item *it)
+{
+    int rc = 0;
+    if (it->finish) {
+        tt_sparkle_args a = {.sparkle_count = 1, .timeout = 1e12};
+        tt_distiller_set_order_hook(s->cat, hold_order, NULL);
+        out_mute(true);
+        rc = session_run_raw(s, &a, true, true, NULL);
+        out_mute(false);
+        bp_install(&g_bps, s->cat);
+        size_t nr = tt_run_count(s->cat);
+        if (rc == 0 && nr)
+            tt_run_set_outcome(s->cat, nr - 1, it->outcome);
+    } else if ((rc = tt_run_add_empty(s->cat, it->outcome)) < 0) {
+        out_error("replaying a run of no sparkle: %s", tt_strerror(rc));
+        rc = -1;
+    } else {
+        g_run_number++;
+    }
+    size_t nr = tt_run_count(s->cat);
+    s->last_run = nr ? tt_run_at(s->cat, nr - 1) : NULL;
+    return rc;
 }
 
 /* The journal's items replayed up to target (the state right after the
@@ -466,6 +499,7 @@ static int replay_items(session *s, uint64_t target, tt_checkpoint *ck, bool her
     size_t i;
     bool join;
     int rc = replay_start(s, target, ck, here, &i, &join);
+    j->cut = false;
     for (; rc == 0 && i < j->n; i++) {
         const journal_item *it = &j->v[i];
         tt_catalyst *cat = s->cat;
@@ -479,24 +513,29 @@ static int replay_items(session *s, uint64_t target, tt_checkpoint *ck, bool her
         if (cur >= target && it->end > cur)
             break;
         uint64_t to = it->end < target ? it->end : target;
-        if (to > cur) {
+        if (to <= cur && it->outcome && it->seq == it->end && cur == it->end) {
+            rc = replay_empty(s, it); /* a run of no sparkle */
+            if (rc < 0)
+                break;
+        } else if (to > cur) {
             tt_sparkle_args a = {.sparkle_count = (long)(to - cur), .timeout = 1e12};
+            /* the run the checkpoint was taken in goes on (a finish
+             * queued its orders then) */
+            bool resume = join && tt_run_resume_last(s->cat) == 0;
+            join = false;
             out_mute(true);
-            rc = session_run_raw(s, &a, it->finish, true, NULL);
+            rc = session_run_raw(s, &a, it->finish && !resume, true, NULL);
             out_mute(false);
             if (rc < 0)
                 break;
-            if (join && tt_run_join_last(s->cat) == 0) /* the run it was taken in */
-                s->last_run = tt_run_at(s->cat, tt_run_count(s->cat) - 1);
-            join = false;
             cur = tt_trace_last_seq(s->cat);
-            /* the run as the user had it: what stopped it then */
+            /* the run as the user had it: what stopped it then, and its
+             * contract details; one the target cuts short is the travel's */
             size_t nr = tt_run_count(s->cat);
-            if (cur == it->end && it->stops.n && nr &&
+            if (cur == it->end && it->outcome && nr &&
                 tt_run_first_seq(tt_run_at(s->cat, nr - 1)) == it->seq + 1)
-                tt_run_set_stops(s->cat, nr - 1,
-                                 (const char *const *)it->stops.v,
-                                 it->stops.n);
+                tt_run_set_outcome(s->cat, nr - 1, it->outcome);
+            j->cut = cur >= target && cur < it->end;
             if (cur < to && !strstr(s->last_stop, "crashed") &&
                 !strstr(s->last_stop, "watchdog")) {
                 snprintf(stopped_early, sizeof stopped_early,

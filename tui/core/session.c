@@ -268,6 +268,25 @@ static void stop_at_handler(tt_catalyst *cat, const tt_run *r)
     free(v);
 }
 
+/* "contract met (M of T): TONIC: REASON ...; TONIC: ..." for a run whose
+ * contract was met, else NULL (malloc'ed). */
+char *run_contract_text(const tt_run *r)
+{
+    int mc, tc;
+    if (!tt_run_contract_met(r, &mc, &tc))
+        return NULL;
+    strbuf m = {0};
+    sb_printf(&m, "contract met (%d of %d): ", mc, tc);
+    size_t nt = tt_run_matched_count(r);
+    for (size_t i = 0; i < nt; i++) {
+        sb_printf(&m, "%s%s:", i ? "; " : "", tt_run_matched_tonic(r, i));
+        size_t nr = tt_run_matched_reason_count(r, i);
+        for (size_t j = 0; j < nr; j++)
+            sb_printf(&m, " %s", tt_run_matched_reason(r, i, j));
+    }
+    return sb_take(&m);
+}
+
 /* Print the run summary and (optionally) its entries. */
 void session_print_run(session *s, const tt_run *r, bool entries)
 {
@@ -291,19 +310,10 @@ void session_print_run(session *s, const tt_run *r, bool entries)
     out_printf("stopped: %s; %s\n", s->last_stop[0] ? s->last_stop : "?",
                b.s);
     sb_free(&b);
-    int mc, tc;
-    if (tt_run_contract_met(r, &mc, &tc)) {
-        strbuf m = {0};
-        size_t nt = tt_run_matched_count(r);
-        for (size_t i = 0; i < nt; i++) {
-            sb_printf(&m, "%s%s:", i ? "; " : "", tt_run_matched_tonic(r, i));
-            size_t nr = tt_run_matched_reason_count(r, i);
-            for (size_t j = 0; j < nr; j++)
-                sb_printf(&m, " %s", tt_run_matched_reason(r, i, j));
-        }
-        out_printf("contract met (%d of %d): %s\n", mc, tc, m.s ? m.s : "");
-        sb_free(&m);
-    }
+    char *met = run_contract_text(r);
+    if (met)
+        out_printf("%s\n", met);
+    free(met);
     if (entries && tt_run_has_trace(r) && cat) {
         char line[1024];
         for (uint64_t i = 0; i < n; i++) {

@@ -231,6 +231,9 @@ int session_run(session *s, const tt_sparkle_args *a, bool finish,
 /* The same without the journal (journal.c replays through it). */
 int session_run_raw(session *s, const tt_sparkle_args *a, bool finish,
                     bool quiet, const tt_run **out);
+/* "contract met (M of T): TONIC: REASON ..." for a run whose contract was
+ * met, else NULL (malloc'ed): the run's summary and info runs. */
+char *run_contract_text(const tt_run *r);
 /* Print the one-line summary of a run and, when asked, its entries. */
 void session_print_run(session *s, const tt_run *r, bool entries);
 /* Whether the current catalyst is tainted (crash or watchdog). */
@@ -311,7 +314,9 @@ typedef struct journal_item {
     double vt_end;   /* J_RUN: the virtual time after it */
     bool stopped;    /* J_RUN: an until or a contract stopped it */
     bool start;      /* J_INPUT: a setting the session started with */
-    strvec stops;    /* J_RUN: its stop conditions (a replay puts them back) */
+    tt_run_outcome *outcome; /* J_RUN: how it ended: stop conditions,
+                                contract details (a replay puts them back);
+                                NULL for a sync point */
 } journal_item;
 
 typedef struct journal {
@@ -320,6 +325,8 @@ typedef struct journal {
     size_t pos;      /* items up to here are the past; the rest, the
                         recorded future (after a goto) */
     bool replaying;  /* inputs are not journaled again */
+    bool cut;        /* the last replay cut its newest run short at its
+                        target (the travel names itself as its stop) */
 } journal;
 
 extern journal g_journal;
