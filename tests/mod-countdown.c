@@ -21,7 +21,10 @@
  *                          (it prints "forever" first): between two of its
  *                          sparkles the queue holds exactly its next one;
  *   TT_COUNTDOWN_CRASH=1   the second tick raises SIGSEGV (a crashing
- *                          sparkle, for `ttrun --record`).
+ *                          sparkle, for `ttrun --record`);
+ *   TT_COUNTDOWN_GIANT=S   the giant-sparkle lint's limit in seconds (a test
+ *                          that expects no lints raises it: under valgrind
+ *                          or on a loaded machine a sparkle may take 50 ms).
  *
  * Probes: remaining, ticks.
  */
@@ -162,8 +165,11 @@ static const tt_class Countdown_class = {
 /* The app: one Countdown, told to go from 3. */
 TT_FORMULA(cat)
 {
-    tt_tonic *t = tt_tonic_new(cat, &Countdown_class, "Countdown", NULL);
+    const char *giant = getenv("TT_COUNTDOWN_GIANT");
+    if (giant && tt_lint_set_threshold(cat, TT_LINT_GIANT_SPARKLE, atof(giant)) < 0)
+        return -TT_EFORMULA;
 
+    tt_tonic *t = tt_tonic_new(cat, &Countdown_class, "Countdown", NULL);
     if (!t)
         return -TT_EFORMULA;
     return tt_send(t, "ttsc__go", TT_INT(3));

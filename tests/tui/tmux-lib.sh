@@ -15,19 +15,33 @@ tmux_init() {
 }
 # The screen as text.
 grab() { $T capture-pane -p -t "${S:-ttdb}" >"$SCREEN" 2>/dev/null; }
-# Poll until CMD... succeeds (bounded: about 10 s).
+# How many polls (of 50 ms) a wait may take: about 10 s, a minute under
+# valgrind (where ttdb runs 20 to 50 times slower and a live viewer, which
+# paces its polls by their cost, updates every few seconds).
+wait_tries=200
+[ -n "${VALGRIND:-}" ] && wait_tries=1200
+# Poll until CMD... succeeds (bounded: $wait_tries polls).
 poll() {
   i=0
-  while [ $i -lt 200 ]; do
+  while [ $i -lt $wait_tries ]; do
     "$@" && return 0
     sleep 0.05
     i=$((i + 1))
   done
   return 1
 }
-screen_has() { grab && grep -F -q -e "$1" "$SCREEN"; }
-# Poll until the screen shows TEXT.
-wait_for() { poll screen_has "$1"; }
+# One capture of the screen shows every TEXT.
+screen_has() {
+  grab || return 1
+  for text in "$@"; do
+    grep -F -q -e "$text" "$SCREEN" || return 1
+  done
+}
+# Poll until the screen shows every TEXT at once.  Wait for all the texts a
+# check needs: the terminal may be captured half drawn (a popup's title
+# before its body), so a text that a later grep of the same capture looks
+# for may still be coming.
+wait_for() { poll screen_has "$@"; }
 # Type keys.
 keys() { $T send-keys -t "${S:-ttdb}" "$@"; }
 # A failed check shows the screen.

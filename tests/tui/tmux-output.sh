@@ -24,7 +24,7 @@ wait_for "(ttdb)" >/dev/null
 keys "call Chatty talk 40" Enter "continue" Enter
 wait_for "q closes" >/dev/null
 keys q
-check "an app printing 40 lines: its lines are in the Console (a popup first: long output)" eval 'wait_for "app| chatty line 40 of 40" && wait_for "stop: idle"'
+check "an app printing 40 lines: its lines are in the Console (a popup first: long output)" wait_for "app| chatty line 40 of 40" "stop: idle"
 check "... and the screen stays intact (panes, status line, prompt)" eval 'grab; [ "$(wc -l <"$SCREEN")" -eq 30 ] && sed -n 1p "$SCREEN" | grep -q "^  Tonics" && sed -n 29p "$SCREEN" | grep -q "ttdb chatty.la" && sed -n 30p "$SCREEN" | grep -q "^(ttdb)" && ! grep -q "^chatty" "$SCREEN"'
 keys "set app-output $TMPD/app.txt" Enter "call Chatty talk 2" Enter "continue" Enter
 check "set app-output FILE: the lines go to the file" eval 'wait_for "| 7 sparkles |" && sleep 0.2 && grep -q "chatty line 2 of 2" "$TMPD/app.txt" && ! grep -q "of 2" "$SCREEN"'
@@ -38,14 +38,14 @@ wait_for "> Trace" >/dev/null
 keys Up Up Up
 check "the Trace pane says it is not following after the user scrolled up" wait_for "NOT FOLLOWING: a run or End goes back to #8"
 keys Escape "call Chatty talk 1" Enter "step" Enter
-check "a run command brings it back to the newest entry" eval 'wait_for "| 9 sparkles |" && wait_for "Trace  #1-#9" && grep -q "   9    0.000   Chatty.ttsc__talk(1)" "$SCREEN"'
+check "a run command brings it back to the newest entry" wait_for "| 9 sparkles |" "Trace  #1-#9" "   9    0.000   Chatty.ttsc__talk(1)"
 keys "quit" Enter
 check "quit leaves with status 0" wait_for "TTDB-EXIT=0"
 
 start dumb
 check "TERM=dumb: the plain line interface" eval 'wait_for "(line interface)" && wait_for "(ttdb)" && ! grep -q "Tonics" "$SCREEN"'
 keys "step" Enter Enter "quit" Enter
-check "... with the commands and output of batch mode" eval 'wait_for "TTDB-EXIT=0" && grep -q "stopped: sparkle_count; 1 sparkle (#2)" "$SCREEN" && grep -q "  2 tt_main_catalyst.ttse__on_start()" "$SCREEN"'
+check "... with the commands and output of batch mode" wait_for "TTDB-EXIT=0" "stopped: sparkle_count; 1 sparkle (#2)" "  2 tt_main_catalyst.ttse__on_start()"
 
 # 80x24: long console lines wrap, the Probes pane shows the values.
 S=ttdb-small

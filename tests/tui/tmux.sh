@@ -13,15 +13,15 @@ tmux_init ttdbtest
 $T new-session -d -s ttdb -x 100 -y 30 \
   "env TERM=screen HOME='$HOME' TTDB_PLUGIN_PATH='$TTDB_PLUGIN_PATH' $VALGRIND '$TTDB' '$COUNTER'; echo TTDB-EXIT=\$?; sleep 600"
 
-check "start: panes, status line and prompt" eval 'wait_for "(ttdb)" && wait_for "5 pending" && grep -q "Tonics" "$SCREEN" && grep -q "1 Counter \[--\]" "$SCREEN" && grep -q "not started" "$SCREEN"'
+check "start: panes, status line and prompt" wait_for "(ttdb)" "5 pending" "Tonics" "1 Counter [--]" "not started"
 
 keys "step" Enter
-check "step runs one sparkle" eval 'wait_for "| 1 sparkles |" && grep -q "1    0.000   tt_main_catalyst._ttss__on_start()" "$SCREEN"'
+check "step runs one sparkle" wait_for "| 1 sparkles |" "1    0.000   tt_main_catalyst._ttss__on_start()"
 keys Enter
 check "Enter on an empty line repeats the step" wait_for "| 2 sparkles |"
 
 keys "until state Counter idle" Enter
-check "until state: the Tonics pane shows the state" eval 'wait_for "stop: contract_met" && grep -q "1 Counter \[idle\]" "$SCREEN"'
+check "until state: the Tonics pane shows the state" wait_for "stop: contract_met" "1 Counter [idle]"
 
 keys 'call Counter mix 7 2.5 true "two words"' Enter
 check "call with arguments: the Queue pane shows the injected call" \
@@ -32,19 +32,19 @@ check "display: the Probes pane shows the value" wait_for "Counter.total = 0.0"
 
 keys "break sparkle Counter.mix" Enter "continue" Enter
 check "a breakpoint on a sparkle is hit during continue" \
-  eval 'wait_for "stop: breakpoint 1: Counter.ttsc__mix" && grep -q "Counter.ttsc__mix(7, 2.5, true, \"two words\") \[idle\]" "$SCREEN"'
-check "probe history: one row per change" eval 'wait_for "Counter.total = 9.5" && grep -q "Counter.total = 0.0" "$SCREEN"'
+  wait_for "stop: breakpoint 1: Counter.ttsc__mix" 'Counter.ttsc__mix(7, 2.5, true, "two words") [idle]'
+check "probe history: one row per change" wait_for "Counter.total = 9.5" "Counter.total = 0.0"
 
 keys "help" Enter
-check "help: the list opens in a popup" eval 'wait_for "Commands (unique prefixes" && grep -q "step (s)" "$SCREEN"'
+check "help: the list opens in a popup" wait_for "Commands (unique prefixes" "step (s)"
 keys q
-check "q closes the popup" eval 'i=0; while grep -q "Commands (unique" "$SCREEN" && [ $i -lt 100 ]; do sleep 0.05; grab; i=$((i+1)); done; ! grep -q "Commands (unique" "$SCREEN"'
+check "q closes the popup" eval 'i=0; while grep -q "Commands (unique" "$SCREEN" && [ $i -lt $wait_tries ]; do sleep 0.05; grab; i=$((i+1)); done; ! grep -q "Commands (unique" "$SCREEN"'
 # As in less and tig: q, Esc and Enter only close the popup; any other key
 # closes it and acts (here: goes to the command line).
 keys "help keys" Enter
 wait_for "help keys (" >/dev/null
 keys Escape
-i=0; while grab && grep -q "help keys (" "$SCREEN" && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done
+i=0; while grab && grep -q "help keys (" "$SCREEN" && [ $i -lt $wait_tries ]; do sleep 0.05; i=$((i+1)); done
 keys "help keys" Enter
 wait_for "help keys (" >/dev/null
 keys s
@@ -55,18 +55,18 @@ keys BSpace
 keys Tab Tab Tab
 check "Tab moves the focus to the panes" wait_for "> Trace"
 keys End Enter
-check "Enter on a trace entry shows it as JSON" eval 'wait_for "entry #" && grep -q "\"sparkle\": \"ttsc__mix\"" "$SCREEN"'
+check "Enter on a trace entry shows it as JSON" wait_for "entry #" '"sparkle": "ttsc__mix"'
 keys q Escape
 
 $T resize-window -t ttdb -x 80 -y 24
-check "resize: the screen is laid out again at 80x24" eval 'i=0; while [ $i -lt 200 ]; do grab; [ "$(wc -l <"$SCREEN")" -eq 24 ] && sed -n 23p "$SCREEN" | grep -q "ttdb counter.la" && grep -q "Trace" "$SCREEN" && break; sleep 0.05; i=$((i+1)); done; [ $i -lt 200 ]'
+check "resize: the screen is laid out again at 80x24" eval 'i=0; while [ $i -lt $wait_tries ]; do grab; [ "$(wc -l <"$SCREEN")" -eq 24 ] && sed -n 23p "$SCREEN" | grep -q "ttdb counter.la" && grep -q "Trace" "$SCREEN" && break; sleep 0.05; i=$((i+1)); done; [ $i -lt $wait_tries ]'
 
 keys Tab Tab Tab
 wait_for "> Trace" >/dev/null
 keys / "nomatch" Enter
 check "a search message shows even when the status line is full" wait_for "/nomatch: not found"
 keys Escape "call Counter tts" Tab Tab
-check "completion lists fit the Console pane" eval 'wait_for " ttse__on_worked" && grep -q " ttse__on_finished" "$SCREEN" && grep -q " ttsc__to_state" "$SCREEN"'
+check "completion lists fit the Console pane" wait_for " ttse__on_worked" " ttse__on_finished" " ttsc__to_state"
 keys C-u
 keys / "ttsc__mix" Enter
 check "/ on an empty command line searches the trace" wait_for "/ttsc__mix: #"
@@ -90,7 +90,7 @@ while ! grep -q "CRASHED" "$SCREEN" && [ $n -lt 20 ]; do
   done
   n=$((n + 1))
 done
-check "Ctrl-C twice stops a sparkle that never returns" eval 'wait_for "Counter.ttsc__spin() [idle]" && grep -q "CRASHED" "$SCREEN" && grep -q "the second Ctrl-C stopped" "$SCREEN"'
+check "Ctrl-C twice stops a sparkle that never returns" wait_for "Counter.ttsc__spin() [idle]" "CRASHED" "the second Ctrl-C stopped"
 
 keys "quit" Enter
 check "quit leaves with status 0" wait_for "TTDB-EXIT=0"
