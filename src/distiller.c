@@ -467,7 +467,7 @@ static size_t run_fast(run_ctx *rc, double deadline, unsigned *pass, bool guarde
             .args = nargs ? args : NULL,
         };
         if (o->cause)
-            tt__entry_set_cause(tr, e, o->cause); /* no memory: no cause */
+            tt__entry_set_cause_seq(tr, e, seq, o->cause); /* no memory: no cause */
         if (nargs) {
             /* the trace takes over the order's argument values */
             const tt_value *from = nargs <= TT__INLINE_ARGS ? o->inl : o->args;

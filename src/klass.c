@@ -330,9 +330,15 @@ static tt__klass *compile(tt_catalyst *cat, const tt_class *def, bool is_catalys
         memcpy(s->types, sys[i].types, sizeof sys[i].types);
     }
     tt__builtins_bind(k);
-    for (size_t i = 0; i < k->n_sparkles; i++)
+    for (size_t i = 0; i < k->n_sparkles; i++) {
+        tt__sparkle *s = &k->sparkles[i];
         for (size_t a = 0; a < TT_MAX_ARGS; a++)
-            k->sparkles[i].sig[a] = (tt_type)k->sparkles[i].types[a];
+            s->sig[a] = (tt_type)s->types[a];
+        s->fast_post = s->name != TT_N_STATE_CHANGE && s->name != TT_N_MACHINE_STOP;
+        for (size_t a = 0; a < s->nargs; a++)
+            s->fast_post &= s->types[a] != TT_T_STR && s->types[a] != TT_T_LIST &&
+                            s->types[a] != TT_T_MAP;
+    }
 
     qsort_r(k->sparkles, k->n_sparkles, sizeof *k->sparkles, cmp_sparkle, cat);
     k->map_size = 16;

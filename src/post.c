@@ -264,14 +264,11 @@ static inline int post_fast(tt_catalyst *cat, tt_tonic *target, const char *spar
         __atomic_load_n(&target->l.id, __ATOMIC_RELAXED) < 0)
         return 1;
     const tt__sparkle *sp = cached_sparkle(cat, sparkle, target->k);
-    if (!sp || sp->nargs != nargs || sp->name == TT_N_STATE_CHANGE ||
-        sp->name == TT_N_MACHINE_STOP)
+    if (!sp || !sp->fast_post || sp->nargs != nargs)
         return 1;
-    for (size_t i = 0; i < nargs; i++) {
-        tt_type t = args[i].type;
-        if (t != (tt_type)sp->types[i] || t == TT_T_STR || t == TT_T_LIST || t == TT_T_MAP)
+    for (size_t i = 0; i < nargs; i++)
+        if (args[i].type != (tt_type)sp->types[i])
             return 1;
-    }
     tt__order *o = tt__queue_push_slot(&cat->queue);
     if (!o)
         return 1; /* the general path says so */

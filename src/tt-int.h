@@ -180,6 +180,8 @@ typedef struct tt__sparkle {
     tt_type sig[TT_MAX_ARGS]; /* the same, as tt_sparkle_sig hands them out */
     bool user;              /* has user handlers */
     bool state_aware;       /* has at least one state-specific handler */
+    bool fast_post;         /* a user may post it and its types own nothing
+                               (no string, list or map): post.c's fast path */
     tt__builtin builtin;    /* runtime implementation (system sparkles) */
     tt__impl generic;       /* generic user handler (fn NULL if none) */
     tt__impl *per_state;    /* [n_states]; fn NULL if none */
@@ -516,14 +518,20 @@ TT__INTERNAL int tt__entry_put_out(tt__trace *t, tt_trace_entry *e, uint32_t kin
                                    uint64_t bits);
 /* The cause is kept as the distance back from the entry (a cause is older
  * than its entry), 0 for none. */
-static inline int tt__entry_set_cause(tt__trace *t, tt_trace_entry *e, uint64_t cause)
+static inline int tt__entry_set_cause_seq(tt__trace *t, tt_trace_entry *e, uint64_t seq,
+                                          uint64_t cause)
 {
-    uint64_t back = tt__entry_seq(e) - cause;
+    uint64_t back = seq - cause;
     if (TT__LIKELY(cause == 0 || (back != 0 && back < TT__PACKED_OUT))) {
         e->cause_back = cause ? (uint32_t)back : 0;
         return 0;
     }
     return tt__entry_put_out(t, e, TT__X_CAUSE, cause);
+}
+/* The same for entry e, whose seq is found from its address. */
+static inline int tt__entry_set_cause(tt__trace *t, tt_trace_entry *e, uint64_t cause)
+{
+    return tt__entry_set_cause_seq(t, e, tt__entry_seq(e), cause);
 }
 /* The exit time is kept as its distance from the enter time in units in the
  * last place: the bits of two non-negative doubles order as the doubles, so
