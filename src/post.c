@@ -279,8 +279,14 @@ static inline int post_fast(tt_catalyst *cat, tt_tonic *target, const char *spar
     o->flags = 0;
     tt__frame_to_src(&cat->frame, o);
     o->args = o->inl;
-    for (size_t i = 0; i < nargs; i++)
-        o->inl[i] = args[i];
+    /* field by field: the caller has most often just written the value
+     * that way, and one 16-byte load of two smaller stores would wait for
+     * them to reach the cache (a store-forwarding stall, a third of this
+     * function's time in the chain) */
+    for (size_t i = 0; i < nargs; i++) {
+        o->inl[i].type = args[i].type;
+        o->inl[i].u = args[i].u;
+    }
     return 0;
 }
 
