@@ -71,6 +71,8 @@ struct tt_checkpoint {
     size_t run_stops;        /* and its stop conditions by then */
     bool run_met;
     double run_vt_end;
+    double run_start, run_end; /* its wall-clock times (running: the end is
+                                  when taken) */
     tt__trace_mark_t mark;
     tt__lints *lints;
     tt__seg *segs;           /* the module's writable static data */
@@ -320,6 +322,8 @@ int tt_checkpoint_take(tt_catalyst *cat, const tt_app *app, tt_checkpoint **out)
         ck->run_stops = r->n_stops;
         ck->run_met = r->met;
         ck->run_vt_end = r->n_stops ? r->vt_end : cat->vt; /* running: now */
+        ck->run_start = r->start;
+        ck->run_end = r->n_stops ? r->end : tt__wall();
     }
     tt__trace_mark(&cat->trace, &ck->mark);
     /* the lints as they are (catching them up would cost every entry its
@@ -411,6 +415,8 @@ static void restore_runs(tt_catalyst *cat, const tt_checkpoint *ck)
     if (!ck->n_runs)
         return;
     tt_run *r = cat->runs[ck->n_runs - 1];
+    r->start = ck->run_start; /* as they were (a resume since moved them) */
+    r->end = ck->run_end;
     if (r->count == ck->run_count && r->n_stops == ck->run_stops)
         return;
     r->count = ck->run_count;

@@ -576,7 +576,8 @@ static bool order_stops(tt_catalyst *cat, tt_run *r)
 }
 
 /* The run a sparkle() call fills: the newest, resumed (tt_run_resume_last:
- * its end forgotten, *resumed set), or a new one. */
+ * its end forgotten, its start moved by the time since it ended, *resumed
+ * set), or a new one. */
 static tt_run *next_run(tt_catalyst *cat, bool *resumed)
 {
     bool resume = cat->resume_run;
@@ -588,6 +589,9 @@ static tt_run *next_run(tt_catalyst *cat, bool *resumed)
             tt__run_trim_stops(r, 0);
             tt__run_drop_met(r);
             r->finished_status = false;
+            double now = tt__wall();
+            if (r->end > 0 && now > r->end)
+                r->start += now - r->end; /* its wall time leaves out the pause */
             *resumed = true;
             return r;
         }

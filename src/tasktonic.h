@@ -902,8 +902,9 @@ TT_EXTERN void tt_distiller_set_seq_hook(tt_catalyst *cat, uint64_t at, tt_seq_h
 TT_EXTERN int tt_run_join_last(tt_catalyst *cat);
 /* Make the next tt_distiller_sparkle / tt_distiller_finish continue the
  * newest run instead of starting one (a run resumed after a restore): its
- * first entry, start and entries stay, its end (stop conditions, contract
- * details, status) is the new call's.  Unlike a join afterwards, a
+ * first entry and entries stay, its end (stop conditions, contract details,
+ * status) is the new call's, and its wall-clock time leaves out the pause
+ * (the start moves by the time since the end it had).  Unlike a join afterwards, a
  * checkpoint taken meanwhile already sees the one run.  0, or -TT_EINVAL
  * (no run, or it does not end where the trace does). */
 TT_EXTERN int tt_run_resume_last(tt_catalyst *cat);

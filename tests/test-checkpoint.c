@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -297,6 +298,13 @@ static void test_join(void **state)
     tt_catalyst_free(cat);
 }
 
+static double wall_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 /* A checkpoint taken by the seq hook inside a run (as ttdb takes them). */
 static tt_checkpoint *hook_ck;
 static uint64_t take_at_hook(void *ud, tt_catalyst *cat, uint64_t seq)
@@ -322,10 +330,18 @@ static void test_resume(void **state)
     assert_true(a > 4 && a < end);
     char *whole = dump(cat);
 
+    double start = tt_run_start(tt_run_at(cat, 1));
     assert_int_equal(tt_checkpoint_restore(cat, ck_a), 0);
+    double cut_end = tt_run_end(tt_run_at(cat, 1)); /* when ck_a was taken */
+    assert_true(cut_end > 0 && cut_end <= wall_now());
     assert_int_equal(tt_run_resume_last(cat), 0);
     tt_distiller_set_seq_hook(cat, a + 5, take_at_hook, NULL);
+    double t0 = wall_now();
     run_n(cat, (long)(end - a));
+    double t1 = wall_now();
+    /* its wall time leaves out the pause: the start moved by it */
+    double moved = tt_run_start(tt_run_at(cat, 1)) - start;
+    assert_true(moved >= t0 - cut_end - 1e-3 && moved <= t1 - cut_end + 1e-3);
     char *again = dump(cat);
     assert_string_equal(again, whole); /* one run, as the first time */
     tt_checkpoint *ck_b = hook_ck;
@@ -337,6 +353,11 @@ static void test_resume(void **state)
     assert_int_equal(tt_run_first_seq(r), 5);
     assert_int_equal(tt_run_entry_count(r), b - 4);
     assert_int_equal(tt_run_stop_count(r), 0);
+    /* ck_a again: the run's wall times are those of then, not the moved
+     * start of the resume since */
+    assert_int_equal(tt_checkpoint_restore(cat, ck_a), 0);
+    assert_true(tt_run_start(tt_run_at(cat, 1)) == start);
+    assert_true(tt_run_end(tt_run_at(cat, 1)) == cut_end);
 
     tt_catalyst *fresh = setup();
     assert_int_equal(tt_run_resume_last(fresh), -TT_EINVAL); /* no run */
