@@ -36,8 +36,7 @@ burst() { echo "$1" >&5; IFS= read -r done <&3; }
 
 # entries 1-6: the start and ttsc__go; 7-6006: the burst
 burst 6000
-$T new-session -d -s ttdb -x 110 -y 40 \
-  "env TERM=screen HOME='$HOME' $VALGRIND '$TTDB' -attach '$TMPD/app.sock'; echo TTDB-EXIT=\$?; sleep 600" \
+start_ttdb ttdb 110x40 -attach "$TMPD/app.sock" \
   3<&- 5>&- # the tmux server must not keep the app's gate open
 check "attached: the last 1000 entries of the live app" wait_for "#5007-#6006"
 

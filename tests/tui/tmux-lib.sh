@@ -13,6 +13,19 @@ tmux_init() {
   SCREEN=$TMPD/screen
   trap '$T kill-server >/dev/null 2>&1; eval "${on_exit:-}"; rm -rf "$TMPD"' EXIT
 }
+# Start ttdb ARGS... in a new tmux session NAME (it becomes $S) of
+# COLSxROWS, TERM=screen (or $TTDB_TERM); when ttdb ends the pane shows
+# TTDB-EXIT=its status.  Earlier sessions stay: killing the last one would
+# stop the tmux server while the next one connects.
+start_ttdb() {
+  S=$1
+  size=$2
+  shift 2
+  args=
+  for a in "$@"; do args="$args '$a'"; done
+  $T new-session -d -s "$S" -x "${size%x*}" -y "${size#*x}" \
+    "env TERM=${TTDB_TERM:-screen} HOME='$HOME' TTDB_PLUGIN_PATH='$TTDB_PLUGIN_PATH' $VALGRIND '$TTDB'$args; echo TTDB-EXIT=\$?; sleep 600"
+}
 # The screen as text.
 grab() { $T capture-pane -p -t "${S:-ttdb}" >"$SCREEN" 2>/dev/null; }
 # How many polls (of 50 ms) a wait may take: about 10 s, a minute under
@@ -20,16 +33,20 @@ grab() { $T capture-pane -p -t "${S:-ttdb}" >"$SCREEN" 2>/dev/null; }
 # paces its polls by their cost, updates every few seconds).
 wait_tries=200
 [ -n "${VALGRIND:-}" ] && wait_tries=1200
-# Poll until CMD... succeeds (bounded: $wait_tries polls).
-poll() {
+# Poll until CMD... succeeds, at most N times 0.05 s.
+poll_n() {
+  n_max=$1
+  shift
   i=0
-  while [ $i -lt $wait_tries ]; do
+  while [ $i -lt "$n_max" ]; do
     "$@" && return 0
     sleep 0.05
     i=$((i + 1))
   done
   return 1
 }
+# Poll until CMD... succeeds (bounded: $wait_tries polls).
+poll() { poll_n "$wait_tries" "$@"; }
 # One capture of the screen shows every TEXT.
 screen_has() {
   grab || return 1
@@ -42,6 +59,9 @@ screen_has() {
 # before its body), so a text that a later grep of the same capture looks
 # for may still be coming.
 wait_for() { poll screen_has "$@"; }
+# Poll until the screen no longer shows TEXT.
+screen_lacks() { grab && ! grep -F -q -e "$1" "$SCREEN"; }
+wait_gone() { poll screen_lacks "$1"; }
 # Type keys.
 keys() { $T send-keys -t "${S:-ttdb}" "$@"; }
 # A failed check shows the screen.

@@ -11,13 +11,8 @@ command -v tmux >/dev/null 2>&1 || skip_all 11 "terminal test" "tmux is missing"
 CHATTY=$APPS/chatty.la
 . "${top_srcdir:-.}/tests/tui/tmux-lib.sh"
 tmux_init ttdbout
-# A new session (the earlier ones stay: killing the last one would stop the
-# tmux server while the next one starts).
-start() {
-  S=ttdb-$1
-  $T new-session -d -s $S -x 100 -y 30 \
-    "env TERM=$1 HOME='$HOME' TTDB_PLUGIN_PATH='$TTDB_PLUGIN_PATH' $VALGRIND '$TTDB' '$CHATTY'; echo TTDB-EXIT=\$?; sleep 600"
-}
+# ttdb on the chatty app with TERM=$1.
+start() { TTDB_TERM=$1 && start_ttdb "ttdb-$1" 100x30 "$CHATTY"; }
 
 start screen
 wait_for "(ttdb)" >/dev/null
@@ -48,9 +43,8 @@ keys "step" Enter Enter "quit" Enter
 check "... with the commands and output of batch mode" wait_for "TTDB-EXIT=0" "stopped: sparkle_count; 1 sparkle (#2)" "  2 tt_main_catalyst.ttse__on_start()"
 
 # 80x24: long console lines wrap, the Probes pane shows the values.
-S=ttdb-small
-$T new-session -d -s $S -x 80 -y 24 \
-  "env TERM=screen HOME='$HOME' TTDB_PLUGIN_PATH='$TTDB_PLUGIN_PATH' $VALGRIND '$TTDB' '$COUNTER'; echo TTDB-EXIT=\$?; sleep 600"
+TTDB_TERM=screen
+start_ttdb ttdb-small 80x24 "$COUNTER"
 wait_for "(ttdb)" >/dev/null
 keys "display Counter.total" Enter "display Counter.count" Enter "call Counter mix 7 2.5 true two" Enter "continue" Enter
 check "at 80x24 the Probes pane shows the values" eval 'wait_for "stop: idle" && grep -q "^#8     total = 9.5" "$SCREEN" && grep -q "^start  count = 0 " "$SCREEN"'

@@ -10,8 +10,7 @@ command -v tmux >/dev/null 2>&1 || skip_all 23 "terminal test" "tmux is missing"
 . "${top_srcdir:-.}/tests/tui/tmux-lib.sh"
 tmux_init ttdbtest
 
-$T new-session -d -s ttdb -x 100 -y 30 \
-  "env TERM=screen HOME='$HOME' TTDB_PLUGIN_PATH='$TTDB_PLUGIN_PATH' $VALGRIND '$TTDB' '$COUNTER'; echo TTDB-EXIT=\$?; sleep 600"
+start_ttdb ttdb 100x30 "$COUNTER"
 
 check "start: panes, status line and prompt" wait_for "(ttdb)" "5 pending" "Tonics" "1 Counter [--]" "not started"
 
@@ -38,13 +37,13 @@ check "probe history: one row per change" wait_for "Counter.total = 9.5" "Counte
 keys "help" Enter
 check "help: the list opens in a popup" wait_for "Commands (unique prefixes" "step (s)"
 keys q
-check "q closes the popup" eval 'i=0; while grep -q "Commands (unique" "$SCREEN" && [ $i -lt $wait_tries ]; do sleep 0.05; grab; i=$((i+1)); done; ! grep -q "Commands (unique" "$SCREEN"'
+check "q closes the popup" wait_gone "Commands (unique"
 # As in less and tig: q, Esc and Enter only close the popup; any other key
 # closes it and acts (here: goes to the command line).
 keys "help keys" Enter
 wait_for "help keys (" >/dev/null
 keys Escape
-i=0; while grab && grep -q "help keys (" "$SCREEN" && [ $i -lt $wait_tries ]; do sleep 0.05; i=$((i+1)); done
+wait_gone "help keys ("
 keys "help keys" Enter
 wait_for "help keys (" >/dev/null
 keys s
@@ -59,7 +58,12 @@ check "Enter on a trace entry shows it as JSON" wait_for "entry #" '"sparkle": "
 keys q Escape
 
 $T resize-window -t ttdb -x 80 -y 24
-check "resize: the screen is laid out again at 80x24" eval 'i=0; while [ $i -lt $wait_tries ]; do grab; [ "$(wc -l <"$SCREEN")" -eq 24 ] && sed -n 23p "$SCREEN" | grep -q "ttdb counter.la" && grep -q "Trace" "$SCREEN" && break; sleep 0.05; i=$((i+1)); done; [ $i -lt $wait_tries ]'
+# 24 rows, the status line on row 23
+laid_out_80x24() {
+  grab && [ "$(wc -l <"$SCREEN")" -eq 24 ] && sed -n 23p "$SCREEN" | grep -q "ttdb counter.la" &&
+    grep -q "Trace" "$SCREEN"
+}
+check "resize: the screen is laid out again at 80x24" poll laid_out_80x24
 
 keys Tab Tab Tab
 wait_for "> Trace" >/dev/null
@@ -81,13 +85,7 @@ wait_for "(ttdb) continue" >/dev/null
 n=0
 while ! grep -q "CRASHED" "$SCREEN" && [ $n -lt 20 ]; do
   keys C-c
-  i=0
-  while [ $i -lt 20 ]; do
-    grab
-    grep -q "CRASHED" "$SCREEN" && break
-    sleep 0.05
-    i=$((i + 1))
-  done
+  poll_n 20 screen_has "CRASHED"
   n=$((n + 1))
 done
 check "Ctrl-C twice stops a sparkle that never returns" wait_for "Counter.ttsc__spin() [idle]" "CRASHED" "the second Ctrl-C stopped"
@@ -96,12 +94,8 @@ keys "quit" Enter
 check "quit leaves with status 0" wait_for "TTDB-EXIT=0"
 
 # The history: the commands typed above were saved in ~/.ttdb_history.
-tap_n=$((tap_n + 1))
-if grep -q "^until state Counter idle$" "$HOME/.ttdb_history" 2>/dev/null; then
-  echo "ok $tap_n - the command history is saved in ~/.ttdb_history"
-else
-  echo "not ok $tap_n - the command history is saved in ~/.ttdb_history"
-fi
+check "the command history is saved in ~/.ttdb_history" \
+  grep -q "^until state Counter idle$" "$HOME/.ttdb_history"
 
 # An unwritable history (a folder where the file should be): one warning
 # line, and ttdb still quits with status 0.
@@ -109,9 +103,7 @@ fi
 # tmux server while the new one connects to it (seen once in CI).
 rm -f "$HOME/.ttdb_history"
 mkdir -p "$HOME/.ttdb_history"
-S=ttdb-history
-$T new-session -d -s $S -x 100 -y 30 \
-  "env TERM=screen HOME='$HOME' TTDB_PLUGIN_PATH='$TTDB_PLUGIN_PATH' $VALGRIND '$TTDB' '$COUNTER'; echo TTDB-EXIT=\$?; sleep 600"
+start_ttdb ttdb-history 100x30 "$COUNTER"
 wait_for "(ttdb)" >/dev/null
 keys "quit" Enter
 check "an unwritable history file: one warning, exit status 0" eval 'wait_for "TTDB-EXIT=0" && tr -d "\\n" <"$SCREEN" | grep -q "cannot write the history .*ttdb_history"'
@@ -121,9 +113,7 @@ check "an unwritable history file: one warning, exit status 0" eval 'wait_for "T
 # its first letter closes the popup and is typed (the g of goto used to
 # scroll the popup, leaving `oto`).
 # (A new session beside the others, as above.)
-S=ttdb-popup
-$T new-session -d -s $S -x 100 -y 30 \
-  "env TERM=screen HOME='$HOME' TTDB_PLUGIN_PATH='$TTDB_PLUGIN_PATH' $VALGRIND '$TTDB' '$EXAMPLES/traffic_light.la'; echo TTDB-EXIT=\$?; sleep 600"
+start_ttdb ttdb-popup 100x30 "$EXAMPLES/traffic_light.la"
 wait_for "(ttdb)" >/dev/null
 keys "step 100" Enter
 wait_for "| 102 sparkles |" >/dev/null
