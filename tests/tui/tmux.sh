@@ -3,7 +3,7 @@
 # with send-keys and the captured screen is checked.  Each check polls the
 # screen (bounded) for the text it expects.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 23
+plan 24
 
 command -v tmux >/dev/null 2>&1 || skip_all 23 "terminal test" "tmux is missing"
 
@@ -77,6 +77,13 @@ check "/ on an empty command line searches the trace" wait_for "/ttsc__mix: #"
 
 keys "call Counter ttsc__finish" Enter "step" Enter
 check "the status line counts the lints (a finish from outside, ignored)" wait_for "sparkles | lints: 1 |"
+
+# A popup is as tall as its text: w on the newest trace entry (its why).
+keys Tab Tab Tab
+wait_for "> Trace" >/dev/null
+keys w
+check "a short popup is as tall as its text (why from the Trace pane)" eval 'wait_for "q closes) " && awk "/┌─ why #/ { top = NR; n = \$0; sub(/.*\\(/, \"\", n); n += 0 } /└─/ && top { print NR - top - 1 == n && n < 10 ? \"fits\" : \"wrong\"; exit }" "$SCREEN" | grep -q fits'
+keys q Escape
 
 keys "call Counter spin" Enter "continue" Enter
 wait_for "(ttdb) continue" >/dev/null

@@ -129,7 +129,8 @@ void detail_close(void)
     D.open = false;
 }
 
-/* Geometry: most of the screen above the status line. */
+/* Geometry: as tall as the text needs, at most most of the screen above
+ * the status line (the text is wrapped to the width first). */
 static void geometry(int *y, int *x, int *h, int *w)
 {
     *h = LINES - 4;
@@ -138,6 +139,10 @@ static void geometry(int *y, int *x, int *h, int *w)
         *h = LINES - 2 > 3 ? LINES - 2 : 3;
     if (*w < 10)
         *w = COLS;
+    if (D.width != *w - 4)
+        wrap(*w - 4 > 1 ? *w - 4 : 1);
+    if (D.lines.n + 2 < (size_t)*h)
+        *h = D.lines.n + 2 > 3 ? (int)D.lines.n + 2 : 3;
     *y = (LINES - 2 - *h) / 2;
     *x = (COLS - *w) / 2;
     if (*y < 0)
@@ -156,8 +161,6 @@ void detail_draw(void)
     D.win = newwin(h, w, y, x);
     if (!D.win)
         return;
-    if (D.width != w - 4)
-        wrap(w - 4 > 1 ? w - 4 : 1);
     size_t body = h > 2 ? (size_t)(h - 2) : 1;
     if (D.top + body > D.lines.n)
         D.top = D.lines.n > body ? D.lines.n - body : 0;
