@@ -12,6 +12,13 @@
 #   rs20     ... then 20 reverse-steps, one at a time (time / 20: one
 #            reverse-step, each from the nearest checkpoint)
 #   verify   ... then verify (the whole session again, compared)
+#   rc       ... with `break probe Chain.n == 1000` hit on the way (the
+#            session stopped there, then continued to the end), then
+#            reverse-continue back to it: a scan of the last ~1000 entries
+#            (from the nearest checkpoint; from the start with CK off)
+#   rc0      ... the same with a hit that is not there (`Chain.n == -1`):
+#            reverse-continue scans the whole session and lands at #0
+#   rc-none, rc0-none: their sessions without the reverse-continue
 #
 # CK: `off` runs with `set checkpoints off` (going back replays from the
 # start; forward runs take no checkpoints), or a checkpoint interval.
@@ -38,10 +45,16 @@ case $op in
   rs) extra="reverse-step" ;;
   rs20) extra="reverse-step" ; more=19 ;;
   verify) extra="verify" ;;
-  *) echo "timetravel.sh: unknown operation '$op' (none, goto, goto-end, rs, rs20, verify)" >&2; exit 2 ;;
+  rc) extra="reverse-continue" ; bp="break probe Chain.n == 1000" ;;
+  rc0) extra="reverse-continue" ; bp="break probe Chain.n == -1" ;;
+  rc-none) extra= ; bp="break probe Chain.n == 1000" ;;
+  rc0-none) extra= ; bp="break probe Chain.n == -1" ;;
+  *) echo "timetravel.sh: unknown operation '$op' (none, goto, goto-end, rs, rs20, verify, rc, rc0, rc-none, rc0-none)" >&2; exit 2 ;;
 esac
-set -- -ex "set entries off" ${ckset:+-ex "$ckset"} -ex "call Chain next $n" -ex continue \
-  ${extra:+-ex "$extra"}
+# none-bp: the session of rc/rc0 without the reverse-continue
+case $op in rc*) ;; *) bp= ;; esac
+set -- -ex "set entries off" ${ckset:+-ex "$ckset"} -ex "call Chain next $n" \
+  ${bp:+-ex "$bp"} -ex continue ${bp:+-ex continue} ${extra:+-ex "$extra"}
 while [ "$more" -gt 0 ]; do
   set -- "$@" -ex "$extra"
   more=$((more - 1))

@@ -9,7 +9,7 @@
 # reverse-continue repeated, must land at the same seqs, newest first, in
 # the same states.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 20
+plan 40
 
 # The inputs (all given at #0); count goes 0 -> 1 -> -4, then one tick a
 # second counts up to 3, where the counter is done.
@@ -69,7 +69,7 @@ forward() {
 backward() {
   n=$1
   shift
-  { echo "set entries off"; echo "$INPUTS"; echo continue; printf '%s\n' "$@";
+  { echo "set entries off"; echo "$CKSET"; echo "$INPUTS"; echo continue; printf '%s\n' "$@";
     repeat "$n" reverse-continue; } >"$TMPD/rev.ttdb"
   run_split rev
   grep '^at #' "$OUT" | sed 's/^at #//; s/[^0-9].*//' | tr '\n' ' ' >"$TMPD/rev.seqs"
@@ -106,53 +106,59 @@ lands_as() {
 
 TICK='break Counter.ttse__on_tick'
 
+# rc_checks: every check of reverse-continue, with the checkpoints as
+# $CKSET sets them (the backward scan goes a checkpoint's segment at a
+# time, newest first: the same landings as a scan from the start).
+rc_checks() {
+
 # A condition: only the ticks after which count > 0 (1, 2; 3 is the end).
 forward "$TICK if count > 0"
 backward 3 "$TICK if count > 0"
-check "reverse-continue honours a breakpoint's condition" \
+check "reverse-continue honours a breakpoint's condition$SUFFIX" \
   lands_as "$(want_stops)"
-check "... and goes back to the start when no earlier hit is left" \
+check "... and goes back to the start when no earlier hit is left$SUFFIX" \
   eval 'out_has "no breakpoint, watchpoint or until stop before #" && out_has "at #0 (before the first sparkle)"'
 
 # An ignore count: the hits passed backwards count (the newest two).
 forward "$TICK"
 third=$(want_stops 3 | cut -d' ' -f1)
 backward 1 "$TICK" "ignore 1 2"
-check "reverse-continue counts an ignore count backwards" lands_as "$third"
+check "reverse-continue counts an ignore count backwards$SUFFIX" lands_as "$third"
 
 # A temporary breakpoint stops once, then is gone.
 backward 2 "t$TICK"
 echo "info breakpoints" >>"$TMPD/rev.ttdb"
-check "a tbreak stops reverse-continue once" lands_as "$(want_stops 1)"
+check "a tbreak stops reverse-continue once$SUFFIX" lands_as "$(want_stops 1)"
 run_ttdb -batch -k -x "$TMPD/rev.ttdb" "$COUNTER"
-check "... and is deleted then" grep -qi "^no breakpoints" "$OUT"
+check "... and is deleted then$SUFFIX" grep -qi "^no breakpoints" "$OUT"
 
 # A probe breakpoint: where the comparison became true (not while it stays).
 forward "break probe Counter.count > -2"
 backward 2 "break probe Counter.count > -2"
-check "reverse-continue stops where a probe breakpoint became true" \
+check "reverse-continue stops where a probe breakpoint became true$SUFFIX" \
   lands_as "$(want_stops)"
 
 # A condition on another breakpoint kind: state.
 forward "break state Counter counting if count == 0"
 backward 1 "break state Counter counting if count == 0"
-check "reverse-continue honours a state breakpoint with a condition" \
+check "reverse-continue honours a state breakpoint with a condition$SUFFIX" \
   lands_as "$(want_stops)"
 
 # A watchpoint: back to the previous change, change by change.
 forward "watch Counter.count"
 backward 9 "watch Counter.count"
-check "reverse-continue stops at each earlier change of a watched probe" \
+check "reverse-continue stops at each earlier change of a watched probe$SUFFIX" \
   eval 'lands_as "$(want_stops)" && out_has "watchpoint 1 (Counter.count), hit by #"'
 
 # A disabled breakpoint does not stop it.
 backward 1 "$TICK" "disable 1"
-check "a disabled breakpoint does not stop reverse-continue" \
+check "a disabled breakpoint does not stop reverse-continue$SUFFIX" \
   out_has "at #0 (before the first sparkle)"
 
 # The stop of an until: the until's run ended there.
 {
   echo "set entries off"
+  echo "$CKSET"
   echo "$INPUTS"
   echo "until probe Counter.count == -2"
   echo "echo @@"
@@ -165,8 +171,16 @@ check "a disabled breakpoint does not stop reverse-continue" \
   echo "echo @@end"
 } >"$TMPD/until.ttdb"
 run_ttdb -batch -k -x "$TMPD/until.ttdb" "$COUNTER"
-check "reverse-continue goes back to where an until stopped" \
+check "reverse-continue goes back to where an until stopped$SUFFIX" \
   eval 'out_has "an until stopped here" && [ "$(sed -n "/^@@$/,/^@@end$/p" "$OUT" | grep -c "count *= *-2\|count.*-2")" = 2 ]'
+
+}
+CKSET="set checkpoints off" SUFFIX=""
+rc_checks
+for iv in 1 3; do
+  CKSET="set checkpoint-interval $iv" SUFFIX=" (a checkpoint every $iv)"
+  rc_checks
+done
 
 # info queue: each order's cause (the entry whose sparkle queued it) or
 # input (from outside).

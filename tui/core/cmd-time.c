@@ -165,10 +165,16 @@ static uint64_t last_until_stop(uint64_t cur)
     return best;
 }
 
-/* reverse-continue: a replay to now with the breakpoints evaluated as a
- * forward run evaluates them (conditions, probe edges, watched values,
+/* reverse-continue: replays back to now with the breakpoints evaluated as
+ * a forward run evaluates them (conditions, probe edges, watched values,
  * handler breakpoints), every hit recorded instead of stopping; then back
- * to the newest hit, counting ignore counts backwards as gdb does. */
+ * to the newest hit, counting ignore counts backwards as gdb does.  The
+ * scan goes backwards a checkpoint's segment at a time, newest first: from
+ * the nearest checkpoint before now to now, then from the one before to
+ * it, and so on, until a segment holds a hit that stops (or an until's
+ * stop, or the start, is reached).  A restore puts the breakpoints' state
+ * (probe edges, watched values) where it was, so each segment sees what
+ * the whole replay would. */
 static int cmd_rc_exec(cmd_args *a)
 {
     tt_catalyst *cat = a->cat; /* CMD_SESSION: never NULL */
@@ -179,23 +185,30 @@ static int cmd_rc_exec(cmd_args *a)
         out_error("at #0: nothing ran before");
         return -1;
     }
-    bp_scan(&g_bps, true, 0);
-    int rc = journal_replay(&g_session, cur);
-    bp_scan(&g_bps, false,
-            g_session.cat ? tt_trace_last_seq(g_session.cat) : 0);
-    if (rc < 0 || !g_session.cat)
-        return -1;
-    uint64_t best = last_until_stop(cur), hit_seq = 0;
+    uint64_t floor = last_until_stop(cur), best = floor, hit_seq = 0, hi = cur;
     breakpoint *by = NULL;
-    for (size_t i = g_bps.nhits; i-- > 0 && g_bps.hits[i].end > best;) {
-        const bp_hit *h = &g_bps.hits[i];
-        breakpoint *bp = bp_find(&g_bps, h->num);
-        if (h->end >= cur || !bp || !bp_count_hit(bp))
-            continue;
-        best = h->end;
-        hit_seq = h->seq;
-        by = bp;
-        break;
+    for (;;) {
+        uint64_t from;
+        tt_checkpoint *ck = tt_distiller_tainted(g_session.cat) ? NULL
+                                                                : ckpt_pick(g_session.cat, hi);
+        bp_scan(&g_bps, true, 0);
+        int rc = journal_replay_scan(&g_session, hi, ck, &from);
+        bp_scan(&g_bps, false, g_session.cat ? tt_trace_last_seq(g_session.cat) : 0);
+        if (rc < 0 || !g_session.cat)
+            return -1;
+        for (size_t i = g_bps.nhits; i-- > 0 && g_bps.hits[i].end > floor;) {
+            const bp_hit *h = &g_bps.hits[i];
+            breakpoint *bp = bp_find(&g_bps, h->num);
+            if (h->end >= cur || !bp || !bp_count_hit(bp))
+                continue;
+            best = h->end;
+            hit_seq = h->seq;
+            by = bp;
+            break;
+        }
+        if (by || from <= floor)
+            break;
+        hi = from; /* the segment before */
     }
     if (best == 0) {
         out_printf("no breakpoint, watchpoint or until stop before #%llu: "
@@ -215,7 +228,7 @@ static int cmd_rc_exec(cmd_args *a)
     } else {
         out_printf("an until stopped here\n");
     }
-    rc = travel(best, UINT64_MAX);
+    int rc = travel(best, UINT64_MAX);
     if (rc == 0 && handler) /* stopped before it: continue runs it */
         bp_handlers_seen(&g_bps, best);
     return rc;

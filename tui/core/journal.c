@@ -581,3 +581,15 @@ int journal_replay(session *s, uint64_t target)
         rc = replay_items(s, target, NULL, false);
     return rc;
 }
+
+int journal_replay_scan(session *s, uint64_t target, tt_checkpoint *ck, uint64_t *from)
+{
+    *from = ck ? tt_checkpoint_seq(ck) : 0;
+    int rc = replay_items(s, target, ck, false);
+    if (ck && ckpt_validate_end(s->cat ? tt_trace_last_seq(s->cat) : 0)) {
+        bp_scan(&g_bps, true, 0); /* what the disagreeing replay found */
+        *from = 0;
+        rc = replay_items(s, target, NULL, false);
+    }
+    return rc;
+}

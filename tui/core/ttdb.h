@@ -361,6 +361,11 @@ int journal_forward(session *s, const tt_sparkle_args *a, bool finish,
 /* Restart and replay up to target (the state right after the drain that
  * holds entry target); 0 or -1. */
 int journal_replay(session *s, uint64_t target);
+/* One segment of reverse-continue's backward scan: replay to target from
+ * checkpoint ck (NULL: from the start); when ck disagrees with the trace,
+ * from the start, the scan's hits so far dropped.  *from gets the seq the
+ * replay started at.  0 or -1. */
+int journal_replay_scan(session *s, uint64_t target, tt_checkpoint *ck, uint64_t *from);
 
 /* checkpoint.c: validated in-process checkpoints for time travel. */
 extern bool g_checkpoints;            /* `set checkpoints` */
