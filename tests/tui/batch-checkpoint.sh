@@ -3,9 +3,10 @@
 #
 # With a checkpoint after every entry, every goto and reverse-step starts
 # from one and must land in exactly the state of a fresh forward run there
-# (info tonics, queue, timers, probes, lints, the trace), for every seq of a
-# scenario with timers, a child tonic and calls; the same for an app whose
-# behaviour depends on a static variable (the module's data is restored);
+# (info tonics, queue, timers, probes, lints, runs, the trace), for every
+# seq of a scenario with timers, a child tonic and calls; the same for an
+# app whose behaviour depends on a static variable (the module's data is
+# restored);
 # an app that keeps such state in its own heap is caught by the validation
 # (where the recorded trace shows the difference), said once, and still
 # lands exactly.
@@ -19,6 +20,7 @@ info queue
 info timers
 PROBES
 info lints
+info runs
 info trace 1000
 echo @@end'
 
@@ -116,9 +118,10 @@ check "print #N on an entry the trace ring dropped replays to it; the session st
   eval 'status 0 && out_has "#70000 = {" && out_has "\"seq\": 70000," && out_has "    70006" && out_has "140006 Chain.ttsc__next(0)"'
 
 # The runs after going back (info runs: stop conditions, contract details,
-# runs of no sparkle) are the forward session's up to the moment; the run
-# the moment cuts short says what stopped it (`goto #N`, as the status line
-# does).  Every seq, by goto and by reverse-step, with a checkpoint after
+# runs of no sparkle) are the forward session's up to the moment (its first
+# arrival there: runs of no sparkle at its seq came after, as inputs given
+# there do); the run the moment cuts short says what stopped it (`goto #N`,
+# as the status line does).  Every seq, by goto and by reverse-step, with a checkpoint after
 # every entry and with none.
 RUNS_SESSION='set entries off
 continue
@@ -150,7 +153,7 @@ expect_runs() {
     function want(L,    k, s, end, sep, idx) {
       s = ""; end = 0
       for (k = 1; k <= n; k++) {
-        if (a[k] < 0) { if (end <= L) s = s line[k] "\n"; else break; continue }
+        if (a[k] < 0) { if (end < L) s = s line[k] "\n"; else break; continue }
         if (a[k] > L) break
         if (b[k] <= L) { s = s line[k] "\n"; if (met[k] != "") s = s met[k] "\n"; end = b[k]; continue }
         s = s sprintf("%3d  #%d-#%d  goto #%d\n", k, a[k], L, L); end = L + 1; break

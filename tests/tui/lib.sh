@@ -108,6 +108,6 @@ split_dumps() {
                               if (/^at #/) { split(w[2], x, " "); seq = x[1] + 0 } }
     /^@@end$/ { inblk = 0; close(f); next }
     /^@@$/ { inblk = 1; f = dir "/" seq; if (seen[seq]++) f = "/dev/null"; printf "" > f; next }
-    inblk { print >> f }
+    inblk { l = $0; sub(/  \(wall .*\)$/, "", l); print l >> f }
   ' "$1"
 }

@@ -510,10 +510,13 @@ static int replay_items(session *s, uint64_t target, tt_checkpoint *ck, bool her
             apply_input(j, it);
             continue;
         }
-        if (cur >= target && it->end > cur)
+        /* a run of no sparkle where the moment is came after it: the
+         * moment is the first arrival there, as before inputs given there */
+        bool empty = it->outcome && it->seq == it->end;
+        if (cur >= target && (it->end > cur || empty))
             break;
         uint64_t to = it->end < target ? it->end : target;
-        if (to <= cur && it->outcome && it->seq == it->end && cur == it->end) {
+        if (empty && cur == it->end) {
             rc = replay_empty(s, it); /* a run of no sparkle */
             if (rc < 0)
                 break;
