@@ -34,6 +34,7 @@ tui_libttdbcore_la_SOURCES = \
 	tui/core/cmd-call.c \
 	tui/core/cmd-export.c \
 	tui/core/cmd-misc.c \
+	tui/core/cmd-shell.c \
 	tui/core/record.c tui/core/record.h \
 	tui/core/cmd-savetest.c \
 	tui/core/cmd-why.c \

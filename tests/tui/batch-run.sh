@@ -2,7 +2,7 @@
 # batch-run.sh: the commands that run sparkles: step, continue, until,
 # sparkle, advance, finish, restart.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 26
+plan 28
 
 run_ttdb -batch -ex step "$COUNTER"
 check "step runs one sparkle and lists it" eval 'status 0 && out_has "stopped: sparkle_count; 1 sparkle (#1), time 0s" && out_has "1 tt_main_catalyst._ttss__on_start()"'
@@ -64,3 +64,12 @@ run_ttdb -batch -ex "set entries off" -ex "call Counter ping" -ex continue -ex b
 check "bt and where are why: the causal chain" eval 'out_has "Counter.ttse__on_worked(" && out_has "<- input: call from ttdb" && out_has "#3 "'
 run_ttdb -batch -ex "set timeout 1.5" -ex "set entries off" -ex "call Counter start 1" -ex continue "$COUNTER"
 check "set timeout limits continue (virtual seconds)" eval 'out_has "stopped: timeout;" && out_has "time 0s -> 1.5s"'
+
+# shell and make, as gdb's: the output shows in ttdb's, a failure stops a
+# batch (so `-ex make -ex run` does not run a stale module).
+run_ttdb -batch -ex "shell echo to-out; echo to-err >&2" -ex "shell exit 3" -ex "echo AFTER" "$COUNTER"
+check "shell COMMAND: its stdout and stderr in ttdb's output; a failure stops the batch" eval 'status 1 && out_has "to-out" && out_has "to-err" && err_has "shell: exit status 3" && out_lacks "AFTER"'
+mkdir -p "$TMPD/mk"
+printf 'all:\n\t@echo built $(X)\nbad:\n\t@false\n' >"$TMPD/mk/Makefile"
+run_ttdb -batch -ex "make -s -C $TMPD/mk X=it" -ex "make -s -C $TMPD/mk bad" "$COUNTER"
+check "make ARGS runs make; a failed build fails" eval 'status 1 && out_has "built it" && err_has "make: exit status 2"'

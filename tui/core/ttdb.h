@@ -769,6 +769,8 @@ int cmd_usage_error(const cmd_entry *e);
     X(set)                                                                  \
     X(show)                                                                 \
     X(echo)                                                                 \
+    X(shell)                                                                \
+    X(make)                                                                 \
     X(save_test)                                                            \
     X(help)                                                                 \
     X(quit)                                                                 \
