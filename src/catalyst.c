@@ -206,13 +206,16 @@ int tt_catalyst_stop(tt_catalyst *cat)
     return 0;
 }
 
-/* Sleep until a post arrives or the next timer is due. */
+/* Sleep until a post or a request arrives or the next timer is due.  A
+ * request (stop, snapshot, call) sets stop_flag under inbox_lock, so it is
+ * looked at here too: inbox_flag alone may have been cleared by the drain
+ * that followed the loop's look at stop_flag, the request still pending. */
 static void wait_for_work(tt_catalyst *cat)
 {
     cat->timer_tsc = 0; /* the timers look at the clock */
     double next = tt__timers_next(cat);
     pthread_mutex_lock(&cat->inbox_lock);
-    if (!atomic_load(&cat->inbox_flag)) {
+    if (!atomic_load(&cat->inbox_flag) && !atomic_load(&cat->stop_flag)) {
         if (next < 0) {
             pthread_cond_wait(&cat->inbox_cond, &cat->inbox_lock);
         } else {

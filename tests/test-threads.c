@@ -413,6 +413,69 @@ static void test_threads_while_compiling(void **state)
     tt_catalyst_free(cat);
 }
 
+/* Requests to the catalyst's thread (tt_catalyst_request_call, as a live
+ * viewer sends them), one after the other from another thread: each is
+ * served, and so is the stop after them.  A request made while the loop,
+ * having just served the previous one, took in the posts used to be lost:
+ * the loop cleared the flag that said work was waiting and slept with the
+ * request pending (ttrun --listen then ignored SIGTERM).  A hang here is
+ * that: the alarm fails the test. */
+#define N_REQUESTS 20000
+typedef struct requester {
+    tt_catalyst *cat;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    int served;
+    int failed; /* requests that did not return 0 */
+} requester;
+
+static void request_served(tt_catalyst *cat, void *ud)
+{
+    requester *r = ud;
+    (void)cat;
+    pthread_mutex_lock(&r->lock);
+    r->served++;
+    pthread_cond_signal(&r->cond);
+    pthread_mutex_unlock(&r->lock);
+}
+
+static void *request_many(void *arg)
+{
+    requester *r = arg;
+    for (int i = 0; i < N_REQUESTS; i++) {
+        if (tt_catalyst_request_call(r->cat, request_served, r) != 0) {
+            r->failed++;
+            break;
+        }
+        pthread_mutex_lock(&r->lock);
+        while (r->served <= i)
+            pthread_cond_wait(&r->cond, &r->lock);
+        pthread_mutex_unlock(&r->lock);
+    }
+    if (tt_catalyst_stop(r->cat) != 0)
+        r->failed++;
+    return NULL;
+}
+
+static void test_threads_requests(void **state)
+{
+    (void)state;
+    requester r = {.cat = cu_catalyst()};
+    pthread_mutex_init(&r.lock, NULL);
+    pthread_cond_init(&r.cond, NULL);
+    assert_non_null(tt_tonic_new(r.cat, &Counter_class, "Counter", NULL));
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, request_many, &r), 0);
+    assert_int_equal(tt_catalyst_run(r.cat), 0);
+    pthread_join(th, NULL);
+    assert_int_equal(r.failed, 0);
+    assert_int_equal(r.served, N_REQUESTS);
+    assert_true(tt_catalyst_finished(r.cat));
+    tt_catalyst_free(r.cat);
+    pthread_cond_destroy(&r.cond);
+    pthread_mutex_destroy(&r.lock);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -423,6 +486,7 @@ int main(void)
         cmocka_unit_test(test_threads_own_catalysts),
         cmocka_unit_test(test_threads_while_compiling),
         cmocka_unit_test(test_threads_labels),
+        cmocka_unit_test(test_threads_requests),
     };
 
     alarm(WATCHDOG_S);
