@@ -359,9 +359,16 @@ test('the app\'s stdout and stderr are output events', async () => {
     await launch(dc, { program: CHATTY, commands: ['call Chatty talk 2'] });
     const out = outputMatching(dc, 'stdout', /chatty line 2 of 2/);
     const err = outputMatching(dc, 'stderr', /goodbye on stderr/);
+    // in the order they happened: the run's output before its stop line
+    const order = [];
+    dc.on('output', (e) => {
+      if (/chatty line 2 of 2/.test(e.body.output)) order.push('app');
+      if (/^stopped: /.test(e.body.output)) order.push('stop');
+    });
     await continueTo(dc);
     await out;
     await err;
+    assert.deepEqual(order, ['app', 'stop']);
   } finally {
     await dc.stop();
   }

@@ -52,6 +52,8 @@ static struct {
 
 /* --- output ------------------------------------------------------------ */
 
+static void flush_app_output(void);
+
 static void sink(out_kind kind, const char *line, void *ud)
 {
     (void)ud;
@@ -61,6 +63,9 @@ static void sink(out_kind kind, const char *line, void *ud)
     }
     if (kind == OUT_ECHO)
         return;
+    /* what the app printed before this line comes first (a run's output
+     * before its "stopped:" line) */
+    flush_app_output();
     char *text = xasprintf("%s\n", line);
     dap_event("output",
               json_pack("{s:s, s:s}", "category",
