@@ -11,7 +11,7 @@
 # (where the recorded trace shows the difference), said once, and still
 # lands exactly.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 17
+plan 18
 STATICS=$APPS/statics.la
 
 DUMP0='echo @@
@@ -202,3 +202,17 @@ run_ttdb -batch -ex "set entries off" -ex "call Counter start 1" -ex "until stat
   -ex "goto #20" -ex "export $TMPD/at20.json" "$COUNTER"
 check "an export after going back: the contract details and the cut run's stop" \
   eval 'grep -q "\"stop_condition\": \[\"goto #12\"\]" "$TMPD/at12.json" && grep -q "\"contract_details\": {\"match_count\": 1, \"target_count\": 1, \"matched_tonics\": {\"Counter\": \[\"state: '"'"'done'"'"'\"\]}}" "$TMPD/at20.json"'
+
+# A finish run (sparkle -finish) gone into from a checkpoint inside it,
+# back and forward: the finish orders are queued once (a resumed finish
+# run does not queue them again); the same as without checkpoints.
+for ck in "set checkpoint-interval 1" "set checkpoints off"; do
+  run_ttdb -batch -ex "set entries off" -ex "$ck" -ex "call Counter start 1" \
+    -ex "until state Counter done" -ex "sparkle -finish" -ex "goto #24" -ex "goto #25" \
+    -ex "goto #23" -ex "goto #25" -ex "echo @@" -ex "info runs" -ex "info queue" -ex continue \
+    -ex "info trace 12" "$COUNTER"
+  sed -n '/^@@$/,$p' "$OUT" | sed 's/  (wall .*//' >"$TMPD/finish-${ck##* }"
+done
+check "a finish run resumed from a checkpoint: its orders queued once, as without checkpoints" \
+  eval 'cmp -s "$TMPD/finish-1" "$TMPD/finish-off" && grep -q "^  2  #21-#25  goto #25$" "$TMPD/finish-1" &&
+        [ "$(grep -c "^ *[0-9]*\. " "$TMPD/finish-1")" = 1 ] && grep -q "stopped: catalyst finished; 5 sparkles (#26-#30)" "$TMPD/finish-1"'
