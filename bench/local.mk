@@ -19,7 +19,7 @@ CLEANFILES += $(bench_programs)
 bench: $(bench_programs)
 .PHONY: bench
 bench: $(TTDB_EXPORTERS)
-EXTRA_DIST += bench/timetravel.sh
+EXTRA_DIST += bench/timetravel.sh bench/ab.sh
 
 # bench-race: the Catalyst against libevent's event_active (libevent only
 # when configure found it; nothing else links it).
