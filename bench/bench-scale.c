@@ -14,12 +14,15 @@
  *   queue    N chains at once, so N orders are always queued (1 to 1 M),
  *            Catalyst;
  *   probes   a contract that takes N int probes (0 to 256) before and after
- *            every sparkle, Distiller with full trace;
+ *            every sparkle, Distiller with full trace; each sparkle changes
+ *            one of the N, so each stores one snapshot of N values (its
+ *            enter snapshot is its tonic's last exit snapshot, shared);
  *   timers   N idle repeat timers (0 to 10,000; 200,000 in the Catalyst),
  *            Catalyst and Distiller; also the cost of creating one timer,
  *            averaged over the N;
  *   trace    a full-trace Distiller run of N sparkles (1 M to MAX_TRACE).
- * WHAT (tonics, queue, probes, timers or trace) runs only those lines.
+ * WHAT (tonics, queue, probes, timers or trace) runs only those lines;
+ * WHAT=SIZE (e.g. probes=256) only that line, for a profiler.
  * A flat column is linear work; a growing one is a cost per sparkle that
  * depends on the size.
  */
@@ -40,6 +43,7 @@ static double t_begin;    /* when the first chain sparkle ran (the Catalyst
 static double t_end;      /* when the last chain ended */
 static long chains_left;  /* chains still running */
 static bool stop_at_end;  /* Catalyst: stop when the last chain ends */
+static long n_changed = MAX_PROBES; /* a sparkle changes p[n % n_changed] */
 
 static void Spin_ttsc__tick(tt_tonic *self, int64_t n)
 {
@@ -47,7 +51,7 @@ static void Spin_ttsc__tick(tt_tonic *self, int64_t n)
     if (t_begin == 0)
         t_begin = bench_cpu_now();
     d->n = n;
-    d->p[n & (MAX_PROBES - 1)]++;
+    d->p[n % n_changed]++;
     if (n > 0) {
         tt_send(self, "ttsc__tick", TT_INT(n - 1));
     } else if (--chains_left == 0) {
@@ -140,6 +144,7 @@ static double one(enum dim d, tt_mode mode, long size, double *create)
     case D_QUEUE: chains = size; break;
     case D_PROBES:
         c = size ? tt_contract_new() : NULL; /* 0: a full trace, no contract */
+        n_changed = size ? size : MAX_PROBES;
         for (long i = 0; i < size; i++)
             tt_contract_add_probe(c, NULL, probe_names[i]);
         break;
@@ -157,17 +162,21 @@ static double one(enum dim d, tt_mode mode, long size, double *create)
     for (long i = 0; i < chains; i++)
         tt_send(s, "ttsc__tick", TT_INT(per - 1));
     double ns = run_chains(cat, mode, c, per * chains);
+    n_changed = MAX_PROBES;
     tt_contract_free(c);
     tt_catalyst_free(cat);
     return ns;
 }
 
 static const char *only; /* run only the lines of this dimension */
+static size_t only_len;   /* its length (before any "=SIZE") */
+static long only_size = -1; /* and only this size (-1: every size) */
 
 static void row(const char *what, enum dim d, tt_mode mode, long size, const char *create_unit)
 {
     double v[64], cr[64];
-    if (only && strcmp(only, what) != 0)
+    if (only && (strlen(what) != only_len || strncmp(only, what, only_len) != 0 ||
+                 (only_size >= 0 && size != only_size)))
         return;
     for (int i = 0; i < reps; i++)
         v[i] = one(d, mode, size, &cr[i]);
@@ -188,8 +197,12 @@ int main(int argc, char **argv)
         reps = atoi(argv[2]);
     if (argc > 3)
         max_trace = atol(argv[3]);
-    if (argc > 4)
+    if (argc > 4) {
         only = argv[4];
+        only_len = strcspn(only, "=");
+        if (only[only_len] == '=')
+            only_size = atol(only + only_len + 1);
+    }
     if (sparkles < 1 || reps < 1 || reps > 64 || max_trace < 1) {
         fprintf(stderr, "usage: bench-scale [SPARKLES] [REPEATS<=64] [MAX_TRACE] [WHAT]\n");
         return 2;

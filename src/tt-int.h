@@ -971,6 +971,8 @@ typedef struct tt__probe_plan {
      * bool): read inline, and a snapshot equal to the tonic's last one is
      * shared instead of stored again */
     bool plain;
+    bool all_int;        /* plain, and every probe a TT_PK_INT field: the
+                            loops below skip the switch on each kind */
     uint8_t *kinds;      /* TT_PK_* of each (plain plans) */
     uint32_t *offs;      /* its field offset */
     struct tt__probe_plan *next; /* cat->plans */
@@ -1001,8 +1003,15 @@ static inline tt_value tt__plain_read(const tt__probe_plan *p, const char *d, si
     }
 }
 /* Whether the tonic's fields (data d) still hold the values v. */
-static inline bool tt__plain_same(const tt__probe_plan *p, const char *d, const tt_value *v)
+static inline __attribute__((always_inline)) bool tt__plain_same(const tt__probe_plan *p,
+                                                                 const char *d, const tt_value *v)
 {
+    if (p->all_int) {
+        for (size_t i = 0; i < p->n; i++)
+            if (*(const int *)(d + p->offs[i]) != v[i].u.i)
+                return false;
+        return true;
+    }
     for (size_t i = 0; i < p->n; i++) {
         tt_value now = tt__plain_read(p, d, i);
         bool same;
@@ -1043,8 +1052,12 @@ static inline __attribute__((always_inline)) tt_map *tt__snapshot_plain(tt_catal
         return NULL;
     }
     tt_value *v = (tt_value *)(m + 1);
-    for (size_t i = 0; i < p->n; i++)
-        v[i] = tt__plain_read(p, d, i);
+    if (p->all_int)
+        for (size_t i = 0; i < p->n; i++)
+            v[i] = TT_INT(*(const int *)(d + p->offs[i]));
+    else
+        for (size_t i = 0; i < p->n; i++)
+            v[i] = tt__plain_read(p, d, i);
     m->n = p->n;
     m->keys = (char **)p->keys;
     m->vals = v;

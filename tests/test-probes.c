@@ -160,11 +160,80 @@ static void test_stop_on_probe(void **state)
     tt_catalyst_free(cat);
 }
 
+/* Int fields: every probe of a plan an int (its own loops: negative values,
+ * a sparkle that changes nothing), and an int beside a bool. */
+typedef struct ints {
+    int x;
+    int y;
+    bool on;
+} ints;
+
+static void Ints_ttsc__step(tt_tonic *self)
+{
+    ints *d = TT_DATA(ints, self);
+    d->x++;
+    d->y -= 3;
+    d->on = !d->on;
+}
+
+static void Ints_ttsc__idle(tt_tonic *self)
+{
+    (void)self;
+}
+
+static const tt_handler ints_handlers[] = {
+    TT_ON(Ints, ttsc__step),
+    TT_ON(Ints, ttsc__idle),
+};
+static const tt_probe_def ints_probes[] = {
+    TT_PROBE(ints, x),
+    TT_PROBE(ints, y),
+    TT_PROBE(ints, on),
+};
+static const tt_class Ints_class = {
+    .name = "Ints",
+    .data_size = sizeof(ints),
+    .handlers = ints_handlers,
+    .n_handlers = TT_COUNTOF(ints_handlers),
+    .probes = ints_probes,
+    .n_probes = TT_COUNTOF(ints_probes),
+};
+
+static void test_int_plans(void **state)
+{
+    static const char *const lists[] = {"{\"probes\": [\"y\", \"x\"]}",
+                                        "{\"probes\": [\"x\", \"on\"]}"};
+    static const char *const want[][3][2] = {
+        {{"y=0 x=0", "y=-3 x=1"}, {"y=-3 x=1", "y=-3 x=1"}, {"y=-3 x=1", "y=-6 x=2"}},
+        {{"x=2 on=False", "x=3 on=True"}, {"x=3 on=True", "x=3 on=True"},
+         {"x=3 on=True", "x=4 on=False"}},
+    };
+    tt_catalyst *cat = cu_distiller();
+    tt_tonic *t = tt_tonic_new(cat, &Ints_class, "I", NULL);
+
+    (void)state;
+    cu_all(cat);
+    for (size_t k = 0; k < TT_COUNTOF(lists); k++) {
+        tt_contract *c = contract(lists[k]);
+        tt_sparkle_args args = {.contract = c};
+        assert_int_equal(tt_send(t, "ttsc__step"), 0);
+        assert_int_equal(tt_send(t, "ttsc__idle"), 0);
+        assert_int_equal(tt_send(t, "ttsc__step"), 0);
+        const tt_run *run = cu_sparkle(cat, &args);
+        assert_int_equal(tt_run_entry_count(run), 3);
+        for (int i = 0; i < 3; i++)
+            expect_snaps(cu_entry(cat, run, (uint64_t)i), want[k][i][0], want[k][i][1]);
+        tt_contract_free(c);
+    }
+    tt_catalyst_free(cat);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_snapshots_follow_the_plan, cu_setup),
         cmocka_unit_test_setup(test_stop_on_probe, cu_setup),
+        cmocka_unit_test_setup(test_int_plans, cu_setup),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
