@@ -104,11 +104,12 @@ static tt__probe_plan *resolve(tt_catalyst *cat, tt_tonic *t)
             p->offs = NULL;
             p->plain = false; /* the general path still works */
         }
-        p->all_int = p->plain;
+        p->all_int = p->all_i64 = p->plain;
         for (size_t i = 0; p->plain && i < n; i++) {
             p->kinds[i] = (uint8_t)t->k->def->probes[slots[i]].kind;
             p->offs[i] = (uint32_t)t->k->def->probes[slots[i]].offset;
             p->all_int = p->all_int && p->kinds[i] == TT_PK_INT;
+            p->all_i64 = p->all_i64 && p->kinds[i] == TT_PK_I64;
         }
     }
     p->next = cat->plans;

@@ -971,8 +971,9 @@ typedef struct tt__probe_plan {
      * bool): read inline, and a snapshot equal to the tonic's last one is
      * shared instead of stored again */
     bool plain;
-    bool all_int;        /* plain, and every probe a TT_PK_INT field: the
-                            loops below skip the switch on each kind */
+    bool all_int;        /* plain, and every probe a TT_PK_INT field, */
+    bool all_i64;        /* or a TT_PK_I64 field: the loops below skip the
+                            switch on each kind */
     uint8_t *kinds;      /* TT_PK_* of each (plain plans) */
     uint32_t *offs;      /* its field offset */
     struct tt__probe_plan *next; /* cat->plans */
@@ -1009,6 +1010,12 @@ static inline __attribute__((always_inline)) bool tt__plain_same(const tt__probe
     if (p->all_int) {
         for (size_t i = 0; i < p->n; i++)
             if (*(const int *)(d + p->offs[i]) != v[i].u.i)
+                return false;
+        return true;
+    }
+    if (p->all_i64) {
+        for (size_t i = 0; i < p->n; i++)
+            if (*(const int64_t *)(d + p->offs[i]) != v[i].u.i)
                 return false;
         return true;
     }
@@ -1055,6 +1062,9 @@ static inline __attribute__((always_inline)) tt_map *tt__snapshot_plain(tt_catal
     if (p->all_int)
         for (size_t i = 0; i < p->n; i++)
             v[i] = TT_INT(*(const int *)(d + p->offs[i]));
+    else if (p->all_i64)
+        for (size_t i = 0; i < p->n; i++)
+            v[i] = TT_INT(*(const int64_t *)(d + p->offs[i]));
     else
         for (size_t i = 0; i < p->n; i++)
             v[i] = tt__plain_read(p, d, i);

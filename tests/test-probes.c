@@ -160,12 +160,15 @@ static void test_stop_on_probe(void **state)
     tt_catalyst_free(cat);
 }
 
-/* Int fields: every probe of a plan an int (its own loops: negative values,
- * a sparkle that changes nothing), and an int beside a bool. */
+/* Int fields: every probe of a plan an int, or an int64 (their own loops:
+ * negative values, values past 32 bits, a sparkle that changes nothing), and
+ * an int beside a bool. */
 typedef struct ints {
     int x;
     int y;
     bool on;
+    int64_t z;
+    int64_t w;
 } ints;
 
 static void Ints_ttsc__step(tt_tonic *self)
@@ -174,6 +177,8 @@ static void Ints_ttsc__step(tt_tonic *self)
     d->x++;
     d->y -= 3;
     d->on = !d->on;
+    d->z -= INT64_C(1) << 40;
+    d->w++;
 }
 
 static void Ints_ttsc__idle(tt_tonic *self)
@@ -189,6 +194,8 @@ static const tt_probe_def ints_probes[] = {
     TT_PROBE(ints, x),
     TT_PROBE(ints, y),
     TT_PROBE(ints, on),
+    TT_PROBE(ints, z),
+    TT_PROBE(ints, w),
 };
 static const tt_class Ints_class = {
     .name = "Ints",
@@ -202,11 +209,15 @@ static const tt_class Ints_class = {
 static void test_int_plans(void **state)
 {
     static const char *const lists[] = {"{\"probes\": [\"y\", \"x\"]}",
-                                        "{\"probes\": [\"x\", \"on\"]}"};
+                                        "{\"probes\": [\"x\", \"on\"]}",
+                                        "{\"probes\": [\"w\", \"z\"]}"};
     static const char *const want[][3][2] = {
         {{"y=0 x=0", "y=-3 x=1"}, {"y=-3 x=1", "y=-3 x=1"}, {"y=-3 x=1", "y=-6 x=2"}},
         {{"x=2 on=False", "x=3 on=True"}, {"x=3 on=True", "x=3 on=True"},
          {"x=3 on=True", "x=4 on=False"}},
+        {{"w=4 z=-4398046511104", "w=5 z=-5497558138880"},
+         {"w=5 z=-5497558138880", "w=5 z=-5497558138880"},
+         {"w=5 z=-5497558138880", "w=6 z=-6597069766656"}},
     };
     tt_catalyst *cat = cu_distiller();
     tt_tonic *t = tt_tonic_new(cat, &Ints_class, "I", NULL);
