@@ -79,15 +79,16 @@ for m in traffic_light handshake chunked parent_infusions buggy reference/single
 done
 check "every demo and reference module runs and finishes without a lint" [ "$quiet" -eq 0 ]
 
-# The Python reference scenarios commit some faults on purpose.
+# The Python reference scenarios commit some faults on purpose (not giant
+# sparkles: a sparkle may take 50 ms under valgrind or on a loaded machine).
 grep -v '^quit' "$SCRIPTS/state_fallback.ttdb" >sf.ttdb
-run_ttdb -batch -x sf.ttdb -ex lint "$EXAMPLES/reference/state_fallback.la"
+run_ttdb -batch -ex "set giant-sparkle 5000" -x sf.ttdb -ex lint "$EXAMPLES/reference/state_fallback.la"
 check "state_fallback's scenario: the to_state to 'ajar' and two knocks without a handler" eval 'status 1 &&
   out_has "error unknown-state: Door.ttsc__to_state asked for state '"'"'ajar'"'"'" &&
   out_has "note no-handler: Door.ttsc__knock has no handler in no state" &&
   out_has "note no-handler: Door.ttsc__knock has no handler in state '"'"'locked'"'"'" && err_has "lint: 3 lints"'
 grep -v '^quit' "$SCRIPTS/hierarchy.ttdb" >h.ttdb
-run_ttdb -batch -x h.ttdb -ex lint "$EXAMPLES/reference/hierarchy.la"
+run_ttdb -batch -ex "set giant-sparkle 5000" -x h.ttdb -ex lint "$EXAMPLES/reference/hierarchy.la"
 check "hierarchy's scenario: a child's event to its finished parent, a finish from outside" eval 'status 1 &&
   out_has "error dead-letter: 1 dead letter: Parent.ttse__on_child_done sent by Child.ttsc__work after Parent had finished" &&
   out_has "warning finish-ignored: Child.ttsc__finish from outside was ignored (1 time): only Child itself or its base Parent may finish it"'
