@@ -12,7 +12,9 @@
 #define _GNU_SOURCE 1 /* qsort_r */
 #include "tt-int.h"
 
+#include <dlfcn.h>
 #include <link.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -364,36 +366,73 @@ nomem:
     return NULL;
 }
 
-/* Note the read-only segments of the module that holds addr (a class
- * definition) in cat->ro: dl_iterate_phdr's callback. */
+/* The module that holds addr (a class definition): its name and read-only
+ * segments, for note_module.  dl_iterate_phdr's callback. */
+typedef struct ro_find {
+    uintptr_t addr;
+    char name[4096];
+    size_t n;
+    struct {
+        uintptr_t lo, hi;
+    } seg[16];
+} ro_find;
+
 static int ro_cb(struct dl_phdr_info *info, size_t size, void *ud)
 {
     (void)size;
-    void **a = ud;
-    tt_catalyst *cat = a[0];
-    uintptr_t addr = (uintptr_t)a[1];
+    ro_find *f = ud;
     bool in = false;
     for (int i = 0; i < info->dlpi_phnum && !in; i++) {
         const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
         uintptr_t lo = info->dlpi_addr + ph->p_vaddr;
-        in = ph->p_type == PT_LOAD && addr >= lo && addr < lo + ph->p_memsz;
+        in = ph->p_type == PT_LOAD && f->addr >= lo && f->addr < lo + ph->p_memsz;
     }
     if (!in)
         return 0;
-    for (int i = 0; i < info->dlpi_phnum; i++) {
+    snprintf(f->name, sizeof f->name, "%s", info->dlpi_name ? info->dlpi_name : "");
+    for (int i = 0; i < info->dlpi_phnum && f->n < TT_COUNTOF(f->seg); i++) {
         const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
         if (ph->p_type != PT_LOAD || (ph->p_flags & PF_W))
             continue;
-        uintptr_t lo = info->dlpi_addr + ph->p_vaddr, hi = lo + ph->p_memsz;
-        bool known = false;
-        for (size_t j = 0; j < cat->n_ro && !known; j++)
-            known = cat->ro[j].lo == lo && cat->ro[j].hi == hi;
-        if (!known && cat->n_ro < TT_COUNTOF(cat->ro)) {
-            cat->ro[cat->n_ro].lo = lo;
-            cat->ro[cat->n_ro++].hi = hi;
-        }
+        f->seg[f->n].lo = info->dlpi_addr + ph->p_vaddr;
+        f->seg[f->n].hi = f->seg[f->n].lo + ph->p_memsz;
+        f->n++;
     }
     return 1;
+}
+
+/* Note the read-only segments of the module that holds def in cat->ro, and
+ * keep the module loaded until the catalyst is freed (a reference of its
+ * own, dropped by tt__klass_free_all): the cache of tt_post trusts a name
+ * there by its address, which another module loaded at the same address
+ * after a dlclose would reuse.  A module it cannot hold (or no room) is
+ * not noted: its names are compared. */
+static void note_module(tt_catalyst *cat, const tt_class *def)
+{
+    ro_find f = {.addr = (uintptr_t)def};
+    if (!dl_iterate_phdr(ro_cb, &f) || !f.n)
+        return;
+    size_t fresh = 0;
+    for (size_t i = 0; i < f.n; i++) {
+        bool known = false;
+        for (size_t j = 0; j < cat->n_ro && !known; j++)
+            known = cat->ro[j].lo == f.seg[i].lo && cat->ro[j].hi == f.seg[i].hi;
+        if (!known)
+            f.seg[fresh++] = f.seg[i];
+    }
+    if (!fresh || cat->n_ro + fresh > TT_COUNTOF(cat->ro) ||
+        cat->n_ro_mods == TT_COUNTOF(cat->ro_mods))
+        return;
+    /* the main program (no name) is never unloaded */
+    void *h = f.name[0] ? dlopen(f.name, RTLD_LAZY | RTLD_NOLOAD) : NULL;
+    if (f.name[0] && !h)
+        return;
+    if (h)
+        cat->ro_mods[cat->n_ro_mods++] = h;
+    for (size_t i = 0; i < fresh; i++) {
+        cat->ro[cat->n_ro].lo = f.seg[i].lo;
+        cat->ro[cat->n_ro++].hi = f.seg[i].hi;
+    }
 }
 
 bool tt__in_module_ro(const tt_catalyst *cat, const void *s)
@@ -414,9 +453,7 @@ tt__klass *tt__klass_get(tt_catalyst *cat, const tt_class *def, bool is_catalyst
     if (k) {
         k->next = cat->klasses;
         cat->klasses = k;
-        /* the module of a class stays loaded while the catalyst lives */
-        void *a[2] = {cat, (void *)def};
-        dl_iterate_phdr(ro_cb, a);
+        note_module(cat, def);
     }
     return k;
 }
@@ -431,4 +468,8 @@ void tt__klass_free_all(tt_catalyst *cat)
         k = next;
     }
     cat->klasses = NULL;
+    /* after the classes' destroy code (tt_catalyst_free) */
+    while (cat->n_ro_mods)
+        dlclose(cat->ro_mods[--cat->n_ro_mods]);
+    cat->n_ro = 0;
 }

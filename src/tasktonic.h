@@ -398,8 +398,10 @@ TT_EXTERN tt_compat tt_catalyst_compat(const tt_catalyst *cat);
 TT_EXTERN tt_tonic *tt_catalyst_tonic(tt_catalyst *cat);
 /* True once the catalyst has run its `_ttss__on_completion`. */
 TT_EXTERN bool tt_catalyst_finished(const tt_catalyst *cat);
-/* Production loop: run until the catalyst finishes.  Returns 0 (-TT_EBUSY
- * from inside a sparkle). */
+/* Production loop: run until the catalyst finishes.  Returns 0, or
+ * -TT_EBUSY (from inside a sparkle), -TT_ERECORDED (a loaded trace),
+ * -TT_ECATFINISHED (the destroy code has run), -TT_ECRASHED (a sparkle
+ * crashed, with contain_crashes: see tt_catalyst_record). */
 TT_EXTERN int tt_catalyst_run(tt_catalyst *cat);
 /* Ask a running tt_catalyst_run (from any thread) to finish the catalyst.
  * The stop overtakes the backlog: the catalyst's ttsc__finish is queued in
@@ -494,6 +496,8 @@ TT_EXTERN int tt_app_load(const char *path, tt_app **out, tt_error *err);
 /* Run the app's formula on cat; returns the formula's result. */
 TT_EXTERN int tt_app_formula(tt_app *app, tt_catalyst *cat);
 TT_EXTERN const char *tt_app_path(const tt_app *app);
+/* Close the module.  A catalyst that created tonics of its classes holds it
+ * loaded until tt_catalyst_free (it keeps pointers into it). */
 TT_EXTERN void tt_app_close(tt_app *app);
 
 /* ===================================================================== */

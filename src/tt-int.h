@@ -791,12 +791,15 @@ struct tt_catalyst {
     } name_cache[64];
     /* The read-only segments of the modules whose classes this catalyst
      * compiled (klass.c).  A name there is a literal whose text cannot
-     * change while the catalyst lives (its classes need the module loaded),
-     * so the cache trusts its pointer without comparing the text. */
+     * change while the catalyst lives (it holds the module loaded: ro_mods,
+     * closed by tt__klass_free_all), so the cache trusts its pointer
+     * without comparing the text. */
     struct {
         uintptr_t lo, hi;
     } ro[16];
     size_t n_ro;
+    void *ro_mods[16];
+    size_t n_ro_mods;
 };
 
 /* compat.c */

@@ -13,6 +13,7 @@
  * Environment: top_builddir (for the check module tests/mod-countdown.la;
  * the test that needs it is skipped without it).
  */
+#include <dlfcn.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -331,17 +332,14 @@ static void test_created_in_sparkle(void **state)
     tt_catalyst_free(cat);
 }
 
-/* Orders the formula itself queues have source [tt_main_catalyst,
- * "__formula__", 0]. */
-static void test_formula_source(void **state)
+/* The check module mod-countdown, loaded (skips without top_builddir). */
+static tt_app *load_countdown(void)
 {
     const char *top = getenv("top_builddir");
     char path[4096];
     tt_error err = {0};
     tt_app *app = NULL;
-    tt_catalyst *cat;
 
-    (void)state;
     if (!top) {
         printf("# top_builddir is not set: no check module to load\n");
         skip();
@@ -349,6 +347,17 @@ static void test_formula_source(void **state)
     snprintf(path, sizeof path, "%s/tests/mod-countdown.la", top);
     if (tt_app_load(path, &app, &err) != 0)
         fail_msg("tt_app_load: %s", err.msg);
+    return app;
+}
+
+/* Orders the formula itself queues have source [tt_main_catalyst,
+ * "__formula__", 0]. */
+static void test_formula_source(void **state)
+{
+    tt_app *app = load_countdown();
+    tt_catalyst *cat;
+
+    (void)state;
     cat = cu_distiller();
     assert_int_equal(tt_app_formula(app, cat), 0);
     assert_int_equal(tt_queue_length(cat), 6);
@@ -362,6 +371,32 @@ static void test_formula_source(void **state)
     assert_string_equal(tt_run_status(cu_all(cat)), "catalyst finished");
     tt_catalyst_free(cat);
     tt_app_close(app);
+}
+
+/* A module whose class a catalyst compiled stays loaded until the catalyst
+ * is freed, even once its app is closed: the catalyst keeps pointers into
+ * it (the class and its handlers, and tt_post's name cache trusts the
+ * module's literals by their address: another module loaded at the same
+ * address would make a cached name post another sparkle). */
+static void test_module_kept_while_catalyst_lives(void **state)
+{
+    tt_app *app = load_countdown();
+    char so[4096];
+
+    (void)state;
+    snprintf(so, sizeof so, "%s", tt_app_path(app));
+    tt_catalyst *cat = cu_distiller();
+    assert_int_equal(tt_app_formula(app, cat), 0);
+    tt_app_close(app);
+    void *h = dlopen(so, RTLD_LAZY | RTLD_NOLOAD);
+    assert_non_null(h); /* still loaded: the catalyst uses it */
+    dlclose(h);
+    assert_string_equal(tt_run_status(cu_all(cat)), "catalyst finished");
+    tt_catalyst_free(cat);
+    h = dlopen(so, RTLD_LAZY | RTLD_NOLOAD);
+    if (h)
+        dlclose(h);
+    assert_null(h); /* and unloaded with the catalyst */
 }
 
 /* ======================================================================= */
@@ -667,6 +702,7 @@ int main(void)
         cmocka_unit_test_setup(test_catalyst_waits_for_last, cu_setup),
         cmocka_unit_test_setup(test_catalyst_finish_from_outside, cu_setup),
         cmocka_unit_test_setup(test_distiller_finish, cu_setup),
+        cmocka_unit_test_setup(test_module_kept_while_catalyst_lives, cu_setup),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
