@@ -401,7 +401,7 @@ static void test_threads_while_compiling(void **state)
         tt_tonic *t;
 
         snprintf(names[i], sizeof names[i], "ttsc__many%d", i);
-        handlers[i] = (tt_handler){names[i], (tt_fn)Many_ttsc__x, 0, {0}};
+        handlers[i] = (tt_handler){.name = names[i], .fn = (tt_fn)Many_ttsc__x};
         classes[i] = (tt_class){.name = "Many", .handlers = &handlers[i], .n_handlers = 1};
         t = tt_tonic_new(cat, &classes[i], NULL, NULL);
         assert_non_null(t);

@@ -157,6 +157,8 @@ ASAN_OPTIONS="${ASAN_OPTIONS:-}:handle_segv=0" TT_COUNTDOWN_CRASH=1 run "$mod"
 check "without --record a crash is the same exit" eval '[ $rc -eq 139 ]'
 
 # --- live attach: --listen PATH, ttdb -attach PATH ---------------------------
+# An app under valgrind may take longer than the usual 10 s to answer.
+[ -n "$VALGRIND" ] && { TTDB_ATTACH_TIMEOUT=120; export TTDB_ATTACH_TIMEOUT; }
 TTDB=${TTDB:-$top_builddir/tui/ttdb}
 sock=$tmp/app.sock
 TT_COUNTDOWN_PRINT=1 TT_COUNTDOWN_FOREVER=1 \

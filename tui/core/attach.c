@@ -33,7 +33,8 @@
 #define LIVE_PERIOD_MS 100    /* between two requests of the screen */
 #define WINDOW_MAX 5000       /* entries the live session keeps */
 #define FIRST_ENTRIES 1000    /* entries asked for when attaching */
-#define ANSWER_MAX_S 10.0     /* an answer later than this: the app hangs */
+#define ANSWER_MAX_S 10.0     /* an answer later than this: the app hangs
+                                 (TTDB_ATTACH_TIMEOUT changes it) */
 
 static struct {
     int fd;                   /* -1: not connected */
@@ -250,6 +251,16 @@ static bool connect_app(const char *path)
     return true;
 }
 
+/* How long an answer may take: ANSWER_MAX_S, or TTDB_ATTACH_TIMEOUT
+ * seconds (a slow app: heavily loaded, or under valgrind). */
+static double answer_max(void)
+{
+    const char *e = getenv("TTDB_ATTACH_TIMEOUT");
+    char *end;
+    double v = e ? strtod(e, &end) : 0;
+    return e && *e && !*end && v > 0 && v <= 86400 ? v : ANSWER_MAX_S;
+}
+
 /* Attach to the app listening at path: its snapshot becomes the session. */
 int session_attach(session *s, const char *path)
 {
@@ -262,8 +273,9 @@ int session_attach(session *s, const char *path)
     if (!connect_app(s->app_path))
         return -1;
     A.window = json_array();
-    if (!ask(true) || wait_answer(ANSWER_MAX_S) != 1) {
-        out_error("cannot attach to %s: the app did not answer", s->app_path);
+    if (!ask(true) || wait_answer(answer_max()) != 1) {
+        out_error("cannot attach to %s: the app did not answer within %gs "
+                  "(TTDB_ATTACH_TIMEOUT sets the limit)", s->app_path, answer_max());
         attach_drop();
         return -1;
     }
@@ -351,7 +363,7 @@ void attach_service(void)
             if (A.next < next)
                 A.next = next;
         }
-        else if (now_mono() - A.sent > ANSWER_MAX_S)
+        else if (now_mono() - A.sent > answer_max())
             out_warn("%s: the app has not answered for %.0fs (a sparkle that does not "
                      "return?)", s->app_path, now_mono() - A.sent);
         return;
