@@ -6,7 +6,7 @@
 # watchpoints.  The app is the reference hierarchy: the Parent creates its
 # Child in ttse__on_start.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 22
+plan 23
 
 H=$EXAMPLES/reference/hierarchy.la
 
@@ -18,6 +18,8 @@ run_ttdb -batch -ex "set entries off" -ex "break sparkle Child.wrok" -ex "call P
 check "a pending sparkle that cannot resolve stops the run when the tonic appears" eval 'fails_with 1 "breakpoint 1: Child has no sparkle \"wrok\" (did you mean \"work\"?)" && out_has "stopped: breakpoint 1 unresolved; 7 sparkles (#1-#7)"'
 run_ttdb -batch -k -ex "set entries off" -ex "break state Child redy" -ex continue -ex "info breakpoints" "$H"
 check "a pending state that cannot resolve; the breakpoint is disabled" eval 'status 1 && err_has "breakpoint 1: Child has no state \"redy\" (did you mean \"ready\"?)" && out_has "1   state   n"'
+run_ttdb -batch -k -ex "set entries off" -ex "break Child.wrok" -ex "break Child.wrk" -ex "watch Child.work_dne" -ex "break Child.work" -ex "call Parent run 21" -ex continue -ex "info breakpoints" -ex continue "$H"
+check "every pending name that cannot resolve is reported at once, each disabled (a watchpoint as one)" eval 'status 1 && out_has "stopped: breakpoint 1, breakpoint 2, watchpoint 3 unresolved; 7 sparkles" && err_has "breakpoint 2: Child has no sparkle \"wrk\" (did you mean \"work\"?); breakpoint 2 disabled" && err_has "watchpoint 3: Child has no probe \"work_dne\" (did you mean \"work_done\"?); watchpoint 3 disabled" && out_has "2   sparkle n" && out_has "3   watch   n" && out_has "stopped: breakpoint 4: Child.ttsc__work"'
 run_ttdb -batch -ex "set entries off" -ex "break probe Child.work_dne == 1" -ex continue "$H"
 check "a pending probe that cannot resolve" fails_with 1 'Child has no probe "work_dne" (did you mean "work_done"?)'
 run_ttdb -batch -ex "set entries off" -ex "break sparkle Child.work if work_done < three" -ex "call Parent run 2" -ex continue "$H"

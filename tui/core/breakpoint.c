@@ -558,43 +558,53 @@ int bp_resolve(breakpoint *bp, tt_catalyst *cat, char *err, size_t esz)
     return 1;
 }
 
-/* Resolve the pending names of bp; on an error, stop the run: the reason
- * goes to l->error, the breakpoint is disabled.  Returns the stop text. */
-static const char *bp_resolve_or_stop(bp_list *l, breakpoint *bp,
-                                      tt_catalyst *cat)
+/* Resolve the pending names of bp; on an error, the reason is added to
+ * l->error (a line of its own), the breakpoint is disabled and its number
+ * added to the stop text `what` (true then). */
+static bool bp_resolve_or_note(bp_list *l, breakpoint *bp, tt_catalyst *cat,
+                               strbuf *what)
 {
     char why[512];
     if (bp_resolve(bp, cat, why, sizeof why) >= 0)
-        return NULL;
+        return false;
+    size_t len = strlen(l->error);
+    char *end = l->error + len;
+    size_t room = sizeof l->error - len;
+    const char *sep = len ? "\n" : "";
     if (bp->until) {
-        snprintf(l->error, sizeof l->error, "until: %s", why);
-        snprintf(l->stop_msg, sizeof l->stop_msg, "until unresolved");
+        snprintf(end, room, "%suntil: %s", sep, why);
+        sb_printf(what, "%suntil", what->len ? ", " : "");
     } else {
-        snprintf(l->error, sizeof l->error,
-                 "breakpoint %d: %s; breakpoint %d disabled", bp->num, why,
-                 bp->num);
-        snprintf(l->stop_msg, sizeof l->stop_msg, "breakpoint %d unresolved",
-                 bp->num);
+        const char *kind = bp->kind == BP_WATCH ? "watchpoint" : "breakpoint";
+        snprintf(end, room, "%s%s %d: %s; %s %d disabled", sep, kind,
+                 bp->num, why, kind, bp->num);
+        sb_printf(what, "%s%s %d", what->len ? ", " : "", kind, bp->num);
     }
     bp->enabled = false;
     bp->unresolved = bp->cond_unresolved = false;
-    return l->stop_msg;
+    return true;
 }
 
-/* When a tonic appeared, resolve what waited for it. */
+/* When a tonic appeared, resolve what waited for it: every pending name
+ * that cannot resolve is reported (and its breakpoint disabled) at once,
+ * and the run stops.  Returns the stop text, or NULL. */
 static const char *resolve_pending(bp_list *l, tt_catalyst *cat)
 {
     size_t n = tt_tonic_count(cat);
     if (n == l->seen_tonics)
         return NULL;
     l->seen_tonics = n;
-    const char *stop = NULL;
-    for (size_t i = 0; i <= l->n && !stop; i++) {
+    strbuf what = {0};
+    for (size_t i = 0; i <= l->n; i++) {
         breakpoint *bp = i < l->n ? l->v[i] : l->until;
         if (bp && bp->enabled && (bp->unresolved || bp->cond_unresolved))
-            stop = bp_resolve_or_stop(l, bp, cat);
+            bp_resolve_or_note(l, bp, cat, &what);
     }
-    return stop;
+    if (!what.len)
+        return NULL;
+    snprintf(l->stop_msg, sizeof l->stop_msg, "%s unresolved", what.s);
+    sb_free(&what);
+    return l->stop_msg;
 }
 
 /* Whether sparkle of tonic t, in its state now, runs the C function fn:

@@ -392,8 +392,12 @@ int session_run_raw(session *s, const tt_sparkle_args *a, bool finish,
         out_warn("the session is no longer trustworthy; inspect or export "
                  "the trace, then `restart`");
     const char *unresolved = bp_after_run(&g_bps);
-    if (unresolved) {
-        out_error("%s", unresolved);
+    if (unresolved) { /* one line each */
+        for (const char *p = unresolved; *p;) {
+            size_t k = strcspn(p, "\n");
+            out_error("%.*s", (int)k, p);
+            p += k + (p[k] == '\n');
+        }
         return -1;
     }
     return 0;

@@ -562,7 +562,8 @@ typedef struct bp_list {
     breakpoint *until;  /* the running until's condition (hook-checked) */
     bool until_hit;     /* it held */
     size_t seen_tonics; /* tonics that existed at the last resolution */
-    char error[600];    /* a pending condition that cannot resolve */
+    char error[2048];   /* the pending names that cannot resolve, one line
+                           each (\n-separated) */
     watch *w;
     size_t nw;
     watch_row *rows;
