@@ -2,7 +2,7 @@
 # batch-break.sh: breakpoints (sparkle, state, probe, conditions, ignore
 # counts, enable/disable/delete) and watched probes.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 26
+plan 28
 
 # Counter: start 1 makes a tick every virtual second; three ticks -> done.
 
@@ -59,5 +59,10 @@ check "watch on a tonic created later; unwatch" eval 'out_has "pending: no such 
 run_ttdb -batch -k -ex "display Worker.jobs" -ex "display Counter.count" -ex "display Counter.count" -ex "info display" "$COUNTER"
 check "the same display twice: refused in one line naming its number" \
   eval 'fails_with 1 "Counter.count is already displayed as 2" && [ "$(grep -c "^displaying Counter.count" "$OUT")" -eq 1 ] && out_has "2: Counter.count:"'
+run_ttdb -batch -k -ex "display Worker.jobs" -ex "display Counter.count" -ex "display Counter.total" -ex "info display" -ex display -ex "undisplay 4" -ex "undisplay 1 3" -ex "info display" "$COUNTER"
+check "display without a probe shows every display now; info display says which have no value yet" \
+  eval 'status 1 && out_has "1: Worker.jobs (no value yet)" && out_has "2: Counter.count = 0" && out_has "(no value yet: read after each sparkle of Worker)"'
+check "undisplay N takes the numbers of info display (as gdb's); a wrong one is named" \
+  eval 'err_has "no display number 4 (\`info display\` numbers them)" && [ "$(sed -n "/^1: Counter.count:/,\$p" "$OUT" | grep -c "^[0-9]:")" -eq 1 ]'
 run_ttdb -batch -ex "display Counter.cont" "$COUNTER"
 check "watch with an unknown probe suggests" eval 'fails_with 1 "Counter has no probe \"cont\" (did you mean \"count\"?)"'

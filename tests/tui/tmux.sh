@@ -3,9 +3,9 @@
 # with send-keys and the captured screen is checked.  Each check polls the
 # screen (bounded) for the text it expects.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 24
+plan 25
 
-command -v tmux >/dev/null 2>&1 || skip_all 23 "terminal test" "tmux is missing"
+command -v tmux >/dev/null 2>&1 || skip_all 25 "terminal test" "tmux is missing"
 
 . "${top_srcdir:-.}/tests/tui/tmux-lib.sh"
 tmux_init ttdbtest
@@ -124,6 +124,13 @@ check "an unwritable history file: one warning, exit status 0" eval 'wait_for "T
 # (A new session beside the others, as above.)
 start_ttdb ttdb-popup 100x30 "$EXAMPLES/traffic_light.la"
 wait_for "(ttdb)" >/dev/null
+# A display of a tonic not created yet has no value: the Probes pane says
+# so (it said "nothing displayed" under "1 displayed").
+keys "display Pedestrian.steps" Enter
+check "a display with no value yet: the Probes pane says so, not 'nothing displayed'" \
+  eval 'wait_for "1 displayed, 0 changes" "no value yet: a display is read" && ! grep -q "nothing displayed" "$SCREEN"'
+keys "undisplay" Enter
+wait_for "nothing displayed" >/dev/null
 keys "step 100" Enter
 wait_for "| 102 sparkles |" >/dev/null
 keys "info timers" Enter

@@ -604,9 +604,13 @@ const cmd_entry cmd_condition_entry = {
     .exec = cmd_condition_exec,
 };
 
-/* display TONIC.PROBE */
+static int display_all(void);
+
+/* display [TONIC.PROBE] */
 static int cmd_display_exec(cmd_args *a)
 {
+    if (a->argc == 0)
+        return display_all();
     if (a->argc != 1)
         return cmd_usage_error(&cmd_display_entry);
     char *tname, *probe;
@@ -644,40 +648,89 @@ static int cmd_display_exec(cmd_args *a)
     return rc;
 }
 
-/* undisplay [TONIC.PROBE] */
+/* The display that word names: its number in `info display` or
+ * TONIC.PROBE; -1 (said) when none. */
+static long display_index(const char *word)
+{
+    long v;
+    if (parse_long(word, &v)) {
+        if (v >= 1 && (size_t)v <= g_bps.nw)
+            return v - 1;
+        out_error("no display number %s (`info display` numbers them)", word);
+        return -1;
+    }
+    for (size_t i = 0; i < g_bps.nw; i++) {
+        char *name = xasprintf("%s.%s", g_bps.w[i].tonic, g_bps.w[i].probe);
+        bool hit = strcmp(name, word) == 0;
+        free(name);
+        if (hit)
+            return (long)i;
+    }
+    out_error("no display of \"%s\" (`info display`)", word);
+    return -1;
+}
+
+/* undisplay [N|TONIC.PROBE...]: the numbers are those `info display`
+ * showed before the command. */
 static int cmd_undisplay_exec(cmd_args *a)
 {
-    if (a->argc > 1)
-        return cmd_usage_error(&cmd_undisplay_entry);
     if (a->argc == 0) {
         while (g_bps.nw)
             watch_delete(&g_bps, 0);
         return 0;
     }
-    for (size_t i = 0; i < g_bps.nw; i++) {
-        char *name = xasprintf("%s.%s", g_bps.w[i].tonic, g_bps.w[i].probe);
-        bool hit = strcmp(name, a->argv[0]) == 0;
-        free(name);
-        if (hit)
-            return watch_delete(&g_bps, (unsigned)i);
+    bool *gone = xcalloc(g_bps.nw + 1, sizeof *gone);
+    for (int i = 0; i < a->argc; i++) {
+        long k = display_index(a->argv[i]);
+        if (k < 0) {
+            free(gone);
+            return -1;
+        }
+        gone[k] = true;
     }
-    out_error("no display of \"%s\" (`info display`)", a->argv[0]);
-    return -1;
+    for (size_t i = g_bps.nw; i-- > 0;)
+        if (gone[i])
+            watch_delete(&g_bps, (unsigned)i);
+    free(gone);
+    return 0;
+}
+
+/* display with no argument: every display's value now, as gdb shows
+ * them. */
+static int display_all(void)
+{
+    if (g_bps.nw == 0) {
+        out_printf("no displays\n");
+        return 0;
+    }
+    for (size_t i = 0; i < g_bps.nw; i++) {
+        const watch *w = &g_bps.w[i];
+        if (w->has_last && w->present) {
+            char *v = fmt_value(&w->last);
+            out_printf("%zu: %s.%s = %s\n", i + 1, w->tonic, w->probe, v);
+            free(v);
+        } else {
+            out_printf("%zu: %s.%s (no value yet)\n", i + 1, w->tonic, w->probe);
+        }
+    }
+    return 0;
 }
 
 const cmd_entry cmd_display_entry = {
     .name = "display",
-    .usage = "display TONIC.PROBE",
+    .usage = "display [TONIC.PROBE]",
     .help = "Record the probe's value history: one row per change, read "
             "after every sparkle of the tonic (the Probes pane, `info "
-            "display`). It does not stop the run; `watch` does.",
+            "display`). It does not stop the run; `watch` does. Without "
+            "a probe: the value of every display now.",
     .exec = cmd_display_exec,
     .complete = CC_DOTTED_PROBE,
 };
 const cmd_entry cmd_undisplay_entry = {
     .name = "undisplay",
-    .usage = "undisplay [TONIC.PROBE]",
-    .help = "Stop displaying the probe (every probe without an argument).",
+    .usage = "undisplay [N|TONIC.PROBE...]",
+    .help = "Stop displaying the probes, named or numbered as `info "
+            "display` numbers them (every probe without an argument).",
     .exec = cmd_undisplay_exec,
     .complete = CC_DOTTED_PROBE,
 };

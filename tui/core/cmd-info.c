@@ -277,16 +277,21 @@ static int info_display_exec(cmd_args *a)
     for (size_t i = 0; i < g_bps.nw; i++) {
         const watch *w = &g_bps.w[i];
         out_printf("%zu: %s.%s:\n", i + 1, w->tonic, w->probe);
+        size_t shown = 0;
         for (size_t j = 0; j < g_bps.nrows; j++) {
             const watch_row *r = &g_bps.rows[j];
             if (r->watch != i)
                 continue;
+            shown++;
             if (r->seq)
                 out_printf("  #%-6llu %8.3fs %s\n",
                            (unsigned long long)r->seq, r->vt, r->text);
             else
                 out_printf("  %-7s %8.3fs %s\n", "start", r->vt, r->text);
         }
+        if (!shown)
+            out_printf("  (no value yet: read after each sparkle of %s)\n",
+                       w->tonic);
     }
     return 0;
 }

@@ -66,8 +66,10 @@ typedef struct pane_ops {
     void (*activate)(pane *p, size_t row);
     /* Extra text for the title ("12 pending"); may be NULL. */
     void (*title_extra)(pane *p, char *buf, size_t size);
-    /* Text shown when there are no rows (may be NULL). */
+    /* Text shown when there are no rows (may be NULL); empty_fn, when
+     * set, gives it instead (it may depend on the session). */
     const char *empty_text;
+    const char *(*empty_fn)(pane *p);
     /* Keep the last row selected as rows come (a log, a trace). */
     bool follow;
     /* Free the pane's own memory when the screen stops (may be NULL). */

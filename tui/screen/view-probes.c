@@ -61,6 +61,16 @@ static void probes_title(pane *p, char *buf, size_t size)
                  g_bps.nrows);
 }
 
+/* No rows: nothing displayed, or no value read yet (a display's tonic
+ * has not run a sparkle since it began or since the restart). */
+static const char *probes_empty(pane *p)
+{
+    (void)p;
+    return g_bps.nw ? "no value yet: a display is read after each sparkle "
+                      "of its tonic"
+                    : "nothing displayed: display TONIC.PROBE";
+}
+
 /* Enter: the whole value. */
 static void probes_activate(pane *p, size_t row)
 {
@@ -83,7 +93,7 @@ const pane_ops probes_ops = {
     .draw_row = probes_draw_row,
     .activate = probes_activate,
     .title_extra = probes_title,
-    .empty_text = "nothing displayed: display TONIC.PROBE",
+    .empty_fn = probes_empty,
     .follow = true,
     .layout = {.band = 2, .height = 30, .width = 40},
 };

@@ -347,8 +347,10 @@ static void pane_draw(pane *p)
             break;
         p->ops->draw_row(p, 1 + i, r, cw, focused && r == p->sel);
     }
-    if (n == 0 && p->ops->empty_text && rows > 0)
-        view_put(w, 1, 1, p->ops->empty_text, cw - 1, A_DIMMED);
+    const char *empty =
+        p->ops->empty_fn ? p->ops->empty_fn(p) : p->ops->empty_text;
+    if (n == 0 && empty && rows > 0)
+        view_put(w, 1, 1, empty, cw - 1, A_DIMMED);
     if (p->sep)
         mvwvline(w, 0, p->w - 1, ACS_VLINE, p->h);
     wnoutrefresh(w);
