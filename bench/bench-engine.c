@@ -69,7 +69,7 @@ static void report(const char *key, const char *what, tt_mode mode, bool probe, 
         v[i] = one(mode, probe, ring, mode == TT_MODE_DISTILLER ? &bpe : NULL);
     double med = bench_median(v, reps);
     if (mode == TT_MODE_DISTILLER)
-        printf("%-34s %12.0f sparkles/s  (%.0f resident bytes per kept entry)\n", what, med,
+        printf("%-34s %12.0f sparkles/s  (%.1f resident bytes per kept entry)\n", what, med,
                bpe);
     else
         printf("%-34s %12.0f sparkles/s\n", what, med);

@@ -15,30 +15,30 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-/* A chunk's first arena block is small (a short trace stays small), the
- * next ones 2 MiB.  From the third on they are offered transparent huge
- * pages, so that large snapshots take a page fault per 2 MiB instead of per
- * 4 KiB; the first two are not, because a huge page is resident (and
- * zeroed) whole: a chunk whose entries need about 1 MiB (one argument each)
- * would hold 2.25 MiB, 20 bytes an entry for nothing.  Each block starts
- * with its size, for reuse when the chunk is recycled. */
+/* A trace's first arena block is small and malloc'd (a short trace stays
+ * small).  Every later block is carved from a shared region of 2 MiB,
+ * aligned and offered transparent huge pages (one page fault per 2 MiB
+ * instead of 512): the chunk that carves takes the region's whole free
+ * part, and gives back what it did not use when the next chunk carves, so
+ * consecutive chunks fill a region end to end and a huge page is not
+ * resident for a quarter of its bytes (a chunk of 65,536 entries with one
+ * argument each needs 1 MiB).  A region counts the blocks carved from it
+ * and is unmapped with its last; as a ring drops chunks in order, its
+ * regions go in order too.  A request larger than CARVE_MAX gets a block
+ * of its own.  Each block starts with its size and its region (NULL:
+ * malloc'd), for reuse when the chunk is recycled. */
 #define ARENA_FIRST (256u << 10)
 #define ARENA_BIG (2u << 20)
-#define ARENA_HUGE_FROM 2 /* the first block offered huge pages */
-#define ARENA_HEAD 8u
+#define REGION ARENA_BIG
+#define REGION_HEAD 16u           /* the region's count of blocks */
+#define CARVE_MAX (64u << 10)
+#define ARENA_HEAD 16u
 
-static char *arena_block(size_t size, bool huge)
-{
-    if (size < ARENA_BIG || !huge)
-        return malloc(size);
-    void *p = NULL;
-    if (posix_memalign(&p, ARENA_BIG, size) != 0)
-        return NULL;
-#ifdef MADV_HUGEPAGE
-    madvise(p, size, MADV_HUGEPAGE);
-#endif
-    return p;
-}
+typedef struct arena_head {
+    size_t size;                  /* the block's bytes, head included */
+    char *region;                 /* the region it was carved from, or NULL */
+} arena_head;
+_Static_assert(sizeof(arena_head) == ARENA_HEAD, "an arena block's head");
 
 static size_t page_round(size_t n)
 {
@@ -46,12 +46,10 @@ static size_t page_round(size_t n)
     return (n + pg - 1) / pg * pg;
 }
 
-/* A chunk, aligned to the size of its entries so that an entry's address
- * gives its chunk (tt__chunk_of), zeroed; offered transparent huge pages,
- * so that a long trace takes a page fault per 2 MiB instead of per 4 KiB. */
-static tt__chunk *chunk_map(void)
+/* size bytes of fresh zeroed memory aligned to align (a power of two, at
+ * least a page), offered transparent huge pages. */
+static char *map_aligned(size_t size, size_t align)
 {
-    size_t size = page_round(sizeof(tt__chunk)), align = TT__CHUNK_BYTES;
     char *p = mmap(NULL, size + align, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
                    -1, 0);
     if (p == MAP_FAILED)
@@ -64,7 +62,90 @@ static tt__chunk *chunk_map(void)
 #ifdef MADV_HUGEPAGE
     madvise(a, size, MADV_HUGEPAGE);
 #endif
-    return (tt__chunk *)a;
+    return a;
+}
+
+/* A block of its own for a large request; from 2 MiB up it is offered huge
+ * pages (it is filled by one request, so they are not wasted). */
+static char *arena_block(size_t size)
+{
+    if (size < ARENA_BIG)
+        return malloc(size);
+    void *p = NULL;
+    if (posix_memalign(&p, ARENA_BIG, size) != 0)
+        return NULL;
+#ifdef MADV_HUGEPAGE
+    madvise(p, size, MADV_HUGEPAGE);
+#endif
+    return p;
+}
+
+/* A chunk, aligned to the size of its entries so that an entry's address
+ * gives its chunk (tt__chunk_of), zeroed; offered transparent huge pages,
+ * so that a long trace takes a page fault per 2 MiB instead of per 4 KiB. */
+static tt__chunk *chunk_map(void)
+{
+    return (tt__chunk *)map_aligned(page_round(sizeof(tt__chunk)), TT__CHUNK_BYTES);
+}
+
+/* The chunk holding the region's free part gives back what it has not
+ * used, if its bump is still in that block (else it keeps the block whole
+ * and the region's rest is left unused). */
+static void holder_release(tt__trace *t)
+{
+    tt__chunk *c = t->rg_holder;
+    if (!c)
+        return;
+    arena_head *h = (arena_head *)t->rg_block;
+    char *b = t->rg_block;
+    if (c->bump >= b + ARENA_HEAD && c->bump <= b + h->size) {
+        size_t used = (size_t)(c->bump - b);
+        c->bytes -= h->size - used;
+        t->bytes -= h->size - used;
+        h->size = used;
+        t->rg_next = (size_t)(c->bump - t->rg);
+        c->bump_left = 0;
+    } else {
+        t->rg = NULL;
+    }
+    t->rg_holder = NULL;
+    t->rg_block = NULL;
+}
+
+/* Carve a block of at least `need` bytes (head included) for chunk c: the
+ * region's whole free part, a fresh region when it is too small. */
+static char *carve(tt__trace *t, tt__chunk *c, size_t need)
+{
+    holder_release(t);
+    if (!t->rg || REGION - t->rg_next < need) {
+        char *rg = map_aligned(REGION, REGION);
+        if (!rg)
+            return NULL;
+        t->rg = rg;
+        t->rg_next = REGION_HEAD;
+    }
+    char *b = t->rg + t->rg_next;
+    *(arena_head *)b = (arena_head){REGION - t->rg_next, t->rg};
+    ++*(size_t *)t->rg;
+    t->rg_next = REGION;
+    t->rg_holder = c;
+    t->rg_block = b;
+    return b;
+}
+
+/* Free an arena block. */
+static void block_free(tt__trace *t, char *b)
+{
+    char *rg = ((arena_head *)b)->region;
+    if (!rg) {
+        free(b);
+        return;
+    }
+    if (--*(size_t *)rg == 0) {
+        if (t->rg == rg)
+            t->rg = NULL;
+        munmap(rg, REGION);
+    }
 }
 
 /* Initialise an empty trace. */
@@ -97,11 +178,13 @@ static void chunk_clear(tt__chunk *c, size_t used)
 }
 
 /* Free a chunk whose entries up to `used` are written. */
-static void chunk_free(tt__chunk *c, size_t used)
+static void chunk_free(tt__trace *t, tt__chunk *c, size_t used)
 {
     chunk_clear(c, used);
+    if (t->rg_holder == c)
+        holder_release(t);
     for (size_t i = 0; i < c->n_arenas; i++)
-        free(c->arenas[i]);
+        block_free(t, c->arenas[i]);
     free(c->arenas);
     free(c->probes);
     free(c->x);
@@ -121,10 +204,10 @@ static size_t chunk_used(const tt__trace *t, size_t k)
 void tt__trace_free(tt__trace *t)
 {
     for (size_t k = 0; k < t->n_chunks; k++)
-        chunk_free(t->chunks[k], chunk_used(t, k));
+        chunk_free(t, t->chunks[k], chunk_used(t, k));
     free(t->chunks);
     if (t->spare)
-        chunk_free(t->spare, 0);
+        chunk_free(t, t->spare, 0);
     memset(t, 0, sizeof *t);
 }
 
@@ -141,9 +224,11 @@ static void drop_front(tt__trace *t)
         t->first = t->first_chunk_seq;
     if (t->spare) {
         t->bytes -= c->bytes + sizeof *c;
-        chunk_free(c, used);
+        chunk_free(t, c, used);
         return;
     }
+    if (t->rg_holder == c)
+        holder_release(t);
     chunk_clear(c, used);
     c->bump = NULL;
     c->bump_left = 0;
@@ -216,7 +301,7 @@ void *tt__trace_alloc(tt__trace *t, uint64_t seq, size_t size)
     if (size > c->bump_left && c->next_arena < c->n_arenas) {
         /* a recycled chunk: its next block, if it is big enough */
         char *a = c->arenas[c->next_arena];
-        size_t bs = *(const size_t *)a;
+        size_t bs = ((const arena_head *)a)->size;
         if (size <= bs - ARENA_HEAD) {
             c->next_arena++;
             c->bump = a + ARENA_HEAD;
@@ -224,14 +309,26 @@ void *tt__trace_alloc(tt__trace *t, uint64_t seq, size_t size)
         }
     }
     if (size > c->bump_left) {
-        size_t want = c->n_arenas ? ARENA_BIG : ARENA_FIRST;
-        size_t block = size + ARENA_HEAD > want ? size + ARENA_HEAD : want;
-        char *p = arena_block(block, c->n_arenas >= ARENA_HUGE_FROM);
-        if (!p || TT__PUSH(c->arenas, c->n_arenas, c->cap_arenas, p) < 0) {
-            free(p);
+        size_t need = size + ARENA_HEAD;
+        if (TT__UNLIKELY(c->cap_arenas == c->n_arenas) &&
+            tt__grow((void **)&c->arenas, &c->cap_arenas, c->n_arenas + 1,
+                     sizeof *c->arenas) < 0)
             return NULL;
+        char *p;
+        if (t->arena_started && need <= CARVE_MAX) {
+            if (!(p = carve(t, c, need)))
+                return NULL;
+        } else {
+            if (t->rg_holder == c)
+                holder_release(t);
+            size_t block = t->arena_started || need > ARENA_FIRST ? need : ARENA_FIRST;
+            if (!(p = arena_block(block)))
+                return NULL;
+            *(arena_head *)p = (arena_head){block, NULL};
+            t->arena_started = true;
         }
-        *(size_t *)p = block;
+        size_t block = ((const arena_head *)p)->size;
+        c->arenas[c->n_arenas++] = p;
         c->bump = p + ARENA_HEAD;
         c->bump_left = block - ARENA_HEAD;
         c->next_arena = c->n_arenas;
@@ -769,9 +866,11 @@ static void cut_chunk(tt__trace *t, tt__chunk *c, size_t used)
 {
     if (t->spare) {
         t->bytes -= c->bytes + sizeof *c;
-        chunk_free(c, used);
+        chunk_free(t, c, used);
         return;
     }
+    if (t->rg_holder == c)
+        holder_release(t);
     chunk_clear(c, used);
     memset(c->e, 0, used * sizeof *c->e);
     c->bump = NULL;
@@ -818,10 +917,12 @@ void tt__trace_cut(tt__trace *t, const tt__trace_mark_t *m)
     }
     c->n_x = x_find(c, (uint32_t)from, 0);
     if (m->seq0 == c->seq0 && m->arena && m->arena <= c->n_arenas) {
+        if (t->rg_holder == c)
+            holder_release(t); /* its bump moves back */
         char *a = c->arenas[m->arena - 1];
         c->next_arena = m->arena;
         c->bump = a + m->off;
-        c->bump_left = *(const size_t *)a - m->off;
+        c->bump_left = ((const arena_head *)a)->size - m->off;
     }
     t->last = s;
 }

@@ -471,6 +471,14 @@ typedef struct tt__trace {
     size_t ring;            /* keep at most this many (0 all) */
     size_t bytes;
     tt__chunk *spare;       /* a dropped chunk kept for reuse (ring only) */
+    /* the shared arena region that chunks' blocks are carved from in turn
+     * (trace.c): its base, where its free part starts, and the chunk whose
+     * last block is that free part (given back when another chunk carves) */
+    char *rg;
+    size_t rg_next;
+    tt__chunk *rg_holder;
+    char *rg_block;
+    bool arena_started;     /* the trace's first (small, malloc'd) block is made */
     /* called before a ring drops its oldest chunk (lint.c catches up) */
     void (*before_drop)(struct tt__trace *t);
 } tt__trace;

@@ -1772,6 +1772,140 @@ static void test_fast_path_same_trace(void **state)
                          "\"tonics\": {\"Job\": {\"probes\": [\"steps_done\"]}}}");
 }
 
+/* --- arguments across many chunks -------------------------------------
+ *
+ * The arguments and probe snapshots of consecutive chunks of the trace
+ * share arena regions (trace.c): a chunk takes a region's free part and
+ * gives back what it did not use when the next one needs space.  A chain
+ * whose sparkles take one to four arguments, with values that tell their
+ * own place, over several chunks of 65,536 entries: every kept entry must
+ * still hold its own values, with a full trace, a ring, and after a
+ * checkpoint cut the trace back and the run went on. */
+
+typedef struct spread {
+    int64_t n;
+} spread;
+
+static void spread_next(tt_tonic *self, int64_t n)
+{
+    TT_DATA(spread, self)->n = n;
+    if (n <= 0)
+        tt_finish(self);
+    else if (n % 7 == 3)
+        tt_send(self, "ttsc__four", TT_INT(n - 1), TT_INT(n * 3), TT_INT(-n), TT_INT(n ^ 0x55));
+    else if (n % 5 == 1)
+        tt_send(self, "ttsc__two", TT_INT(n - 1), TT_INT(n * 3));
+    else
+        tt_send(self, "ttsc__one", TT_INT(n - 1));
+}
+static void Spread_ttsc__one(tt_tonic *self, int64_t n) { spread_next(self, n); }
+static void Spread_ttsc__two(tt_tonic *self, int64_t n, int64_t a)
+{
+    assert_true(a == (n + 1) * 3);
+    spread_next(self, n);
+}
+static void Spread_ttsc__four(tt_tonic *self, int64_t n, int64_t a, int64_t b, int64_t c)
+{
+    assert_true(a == (n + 1) * 3 && b == -(n + 1) && c == ((n + 1) ^ 0x55));
+    spread_next(self, n);
+}
+static const tt_handler spread_handlers[] = {
+    TT_ON(Spread, ttsc__one, int64_t),
+    TT_ON(Spread, ttsc__two, int64_t, int64_t),
+    TT_ON(Spread, ttsc__four, int64_t, int64_t, int64_t, int64_t),
+};
+static const tt_probe_def spread_probes[] = {TT_PROBE(spread, n)};
+static const tt_class Spread_class = {
+    .name = "Spread",
+    .data_size = sizeof(spread),
+    .handlers = spread_handlers,
+    .n_handlers = TT_COUNTOF(spread_handlers),
+    .probes = spread_probes,
+    .n_probes = TT_COUNTOF(spread_probes),
+};
+
+/* Every kept entry of the chain started with n0 holds its own values (and
+ * its exit snapshot, with a probe contract). */
+static void spread_check(tt_catalyst *cat, int64_t n0, uint64_t seq0, bool probes)
+{
+    uint64_t first = tt_trace_first_seq(cat), last = tt_trace_last_seq(cat);
+    if (last > seq0 + (uint64_t)n0)
+        last = seq0 + (uint64_t)n0; /* the finish follows */
+    size_t checked = 0;
+    for (uint64_t s = first > seq0 ? first : seq0; s <= last; s++) {
+        const tt_trace_entry *e = tt_trace_get(cat, s);
+        assert_non_null(e);
+        int64_t n = n0 - (int64_t)(s - seq0) + 1; /* the value it was posted with + 1 */
+        assert_true(e->nargs >= 1 && e->args != NULL);
+        if (e->args[0].u.i != n - 1)
+            fail_msg("entry #%llu: n %lld, expected %lld", (unsigned long long)s,
+                     (long long)e->args[0].u.i, (long long)(n - 1));
+        int want = n % 7 == 3 ? 4 : n % 5 == 1 ? 2 : 1;
+        if (s == seq0)
+            want = 1; /* the first post */
+        assert_int_equal(e->nargs, want);
+        if (want >= 2)
+            assert_true(e->args[1].u.i == n * 3);
+        if (want == 4)
+            assert_true(e->args[2].u.i == -n && e->args[3].u.i == (n ^ 0x55));
+        if (probes) {
+            const tt_map *m = tt_entry_probes_exit(e);
+            assert_non_null(m);
+            assert_true(m->n == 1 && m->vals[0].u.i == n - 1);
+        }
+        checked++;
+    }
+    assert_true(checked > 0);
+}
+
+static void arena_chain(size_t ring, bool probes, bool cut)
+{
+    const int64_t n0 = 150000; /* three chunks of entries */
+    tt_catalyst_options o = {.mode = TT_MODE_DISTILLER, .trace_ring = ring};
+    tt_catalyst *cat = NULL;
+    assert_int_equal(tt_catalyst_new(&cat, &o), 0);
+    tt_tonic *t = tt_tonic_new(cat, &Spread_class, "Spread", NULL);
+    assert_non_null(t);
+    tt_contract *c = NULL;
+    if (probes) {
+        c = tt_contract_new();
+        assert_int_equal(tt_contract_add_probe(c, NULL, "n"), 0);
+    }
+    const tt_run *r = NULL;
+    assert_int_equal(tt_distiller_sparkle(cat, NULL, &r), 0); /* its start-up */
+    uint64_t seq0 = tt_trace_last_seq(cat) + 1;
+    assert_int_equal(tt_send(t, "ttsc__one", TT_INT(n0)), 0);
+    tt_sparkle_args a = {.contract = c};
+    if (cut) {
+        /* run to just past a chunk's start, keep a checkpoint, run on, go
+         * back to it and run to the end */
+        tt_sparkle_args part = {.contract = c, .sparkle_count = 65536 + 1000};
+        assert_int_equal(tt_distiller_sparkle(cat, &part, &r), 0);
+        tt_checkpoint *ck = NULL;
+        assert_int_equal(tt_checkpoint_take(cat, NULL, &ck), 0);
+        part.sparkle_count = 70000;
+        assert_int_equal(tt_distiller_sparkle(cat, &part, &r), 0);
+        assert_int_equal(tt_checkpoint_restore(cat, ck), 0);
+        tt_checkpoint_free(ck);
+    }
+    assert_int_equal(tt_distiller_sparkle(cat, &a, &r), 0);
+    assert_true(tt_trace_last_seq(cat) >= seq0 + (uint64_t)n0);
+    spread_check(cat, n0, seq0, probes);
+    tt_contract_free(c);
+    tt_catalyst_free(cat);
+}
+
+static void test_arena_across_chunks(void **state)
+{
+    (void)state;
+    arena_chain(0, false, false);
+    arena_chain(0, true, false);
+    arena_chain(70000, false, false);
+    arena_chain(70000, true, false);
+    arena_chain(0, false, true);
+    arena_chain(0, true, true);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1794,6 +1928,7 @@ int main(void)
         cmocka_unit_test(test_contract_strict),
         cmocka_unit_test(test_order_hook),
         cmocka_unit_test(test_fast_path_same_trace),
+        cmocka_unit_test(test_arena_across_chunks),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
