@@ -45,7 +45,7 @@ check() {
   fi
 }
 
-echo "1..28"
+echo "1..29"
 
 run
 check "no argument: usage on stderr, status 2" \
@@ -175,10 +175,12 @@ check "ttdb -attach: tonics, states and statistics in batch" \
   eval '[ $rc -eq 0 ] && grep -q "attached to pid $pid: 2 tonics" "$OUT" && grep -q "^Countdown  *--  *3 " "$OUT" && grep -q "^6 Countdown.ttsc__go(3)" "$OUT" && grep -q "queue: 0" "$OUT"'
 check "ttdb -attach: info tonics is the app's tree, with the classes it reports" \
   eval 'grep -q "^0 tt_main_catalyst \[--\] (ttCatalyst)\$" "$OUT" && grep -q "^  1 Countdown \[--\]\$" "$OUT"'
-"$TTDB" -batch -k -attach "$sock" -ex "print Countdown" -ex "print Countdown.count" >"$OUT" 2>"$tmp/perr" </dev/null
+"$TTDB" -batch -k -attach "$sock" -ex "print Countdown" -ex "print Countdown.count" -ex step -ex "set var Countdown.count = 1" >"$OUT" 2>"$tmp/perr" </dev/null
 rc=$?
 check "ttdb -attach: print TONIC is what the app reports; a probe says the app sends none" \
   eval '[ $rc -eq 1 ] && grep -q "^Countdown = {class Countdown, id 1, state --}" "$OUT" && grep -q "^  base: tt_main_catalyst" "$OUT" && grep -q "^  over the whole run: [0-9]* sparkles" "$OUT" && grep -q "print Countdown.count: a live app sends no probe values" "$tmp/perr"'
+check "ttdb -attach: a command that would run says the app is live, not a recorded trace" \
+  eval '[ "$(grep -c "attached to a live app: nothing can run from here" "$tmp/perr")" -eq 2 ] && ! grep -q "recorded trace" "$tmp/perr"'
 
 "$TTDB" -batch -q -attach "$sock" -ex "info stats" >"$tmp/v1" 2>&1 </dev/null &
 v1=$!

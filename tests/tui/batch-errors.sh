@@ -2,7 +2,7 @@
 # batch-errors.sh: bad input ends in one clear line and a non-zero exit
 # status; with -k the script goes on and no trace is lost.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 28
+plan 30
 
 run_ttdb -batch -ex "info tonics" "$TMPD/missing.so"
 check "a missing app file" eval 'fails_with 1 "missing.so: No such file or directory" && [ ! -s "$OUT" ]'
@@ -73,3 +73,9 @@ run_ttdb -batch -ex "watch Counter.count" -ex "info watchpoints" "$COUNTER"
 check "info watchpoints lists the watchpoints (as info breakpoints)" eval 'status 0 && out_has "Num Type" && out_has "watch   y   0    Counter.count"'
 run_ttdb -batch -k -ex finish -ex "until 40" -ex "ptype Counter" -ex "watch Counter.count > 2" "$COUNTER"
 check "gdb's finish, until LOCATION, ptype and watch EXPR say what ttdb has" eval 'status 1 && err_has "finish needs a TONIC: it finishes that tonic" && err_has "unknown until subcommand \"40\" (\`goto #N\` goes to entry N" && err_has "unknown command \"ptype\" (\`info probes TONIC\` lists its probes" && err_has "\`watch Counter.count if count > 2\` stops at each change while it holds, \`until probe Counter.count > 2\` runs until it holds"'
+run_ttdb -batch -k -ex detach -ex "thread 2" -ex apropos -ex "catch throw" -ex tbreak -ex "info s" -ex ex -ex "show version" "$COUNTER"
+check "more gdb habits say what ttdb has (detach, thread, apropos, catch, tbreak alone); an ambiguous word lists the candidates" \
+  eval 'status 1 && err_has "unknown command \"detach\" (\`quit\` detaches from a live app" && err_has "unknown command \"thread\" (the tonics are the threads" && ! err_has "did you mean \"tbreak\"" && err_has "unknown command \"apropos\" (\`help\` lists the commands" && err_has "unknown command \"catch\" (a crash always stops the run" && err_has "tbreak needs what to stop at; usage: tbreak [sparkle]" && err_has "info: ambiguous \"s\": sparkles, states, stats" && err_has "ttdb: ambiguous \"ex\": expect, export" && ! err_has "unknown command ambiguous" && out_has "ttdb (ttdb) "'
+run_ttdb -batch -ex "watch Counter.count" -ex "info watch" -ex "insp Counter" -ex "back" "$COUNTER"
+check "a unique prefix of an alias works as one of a name (info watch, insp, back)" \
+  eval 'status 1 && out_has "watch   y   0    Counter.count" && out_has "Counter = {class" && err_has "no sparkle has run yet" && ! err_has "unknown"'

@@ -408,7 +408,12 @@ static int cmd_break_exec(cmd_args *a)
         a->argc ? cmd_lookup(break_subs, a->argv[0], err, sizeof err, NULL)
                 : NULL;
     bool kind_word = sub && (a->argc >= 2 || strcmp(a->argv[0], sub->name) == 0);
-    if (a->argc == 0 || kind_word)
+    if (a->argc == 0) { /* gdb's `break` (here): no "here" between sparkles */
+        const cmd_entry *e = making_temporary ? &cmd_tbreak_entry : &cmd_break_entry;
+        out_error("%s needs what to stop at; usage: %s", e->name, e->usage);
+        return -1;
+    }
+    if (kind_word)
         return cmd_dispatch_sub(&cmd_break_entry, a);
     return cmd_break_sparkle_exec(a);
 }

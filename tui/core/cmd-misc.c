@@ -173,6 +173,10 @@ static int cmd_set_exec(cmd_args *a)
         options_list();
         return 0;
     }
+    if (strcmp(a->argv[0], "version") == 0) { /* gdb's show version */
+        out_printf("ttdb (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+        return 0;
+    }
     if (strcmp(a->argv[0], "app-output") == 0) {
         if (a->argc == 1) {
             out_printf("app-output %s\n", appout_file() ? appout_file() : "-");
@@ -223,6 +227,10 @@ static int cmd_show_exec(cmd_args *a)
         out_error("show only prints a setting; to change it: set %s %s",
                   a->argv[0], a->raw[1]);
         return -1;
+    }
+    if (strcmp(a->argv[0], "version") == 0) { /* gdb's show version */
+        out_printf("ttdb (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+        return 0;
     }
     if (strcmp(a->argv[0], "app-output") == 0) {
         out_printf("app-output %s\n", appout_file() ? appout_file() : "-");

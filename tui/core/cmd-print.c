@@ -178,6 +178,10 @@ int setvar_exec(cmd_args *a)
     tt_catalyst *cat = cmd_cat();
     if (!cat)
         return -1;
+    if (g_session.attached) {
+        out_error("%s", cmd_nothing_runs());
+        return -1;
+    }
     if (g_session.recorded) {
         out_error("%s: set var changes a probe of a running app; a recorded trace only "
                   "shows what its probes were (`print #N`)",

@@ -188,6 +188,26 @@ const cmd_entry *cmd_lookup(const cmd_entry *const *table, const char *word,
             nhit++;
         }
     }
+    if (nhit == 0) /* a prefix of an alias only: `info watch` */
+        for (size_t i = 0; table[i]; i++) {
+            if ((table[i]->flags & CMD_HIDDEN) || !table[i]->aliases ||
+                hit == table[i])
+                continue;
+            const char *p = table[i]->aliases;
+            size_t n = strlen(word);
+            for (;;) {
+                size_t len = strcspn(p, " ");
+                if (len > n && strncmp(p, word, n) == 0) {
+                    sb_printf(&amb, "%s%.*s", nhit ? ", " : "", (int)len, p);
+                    hit = table[i];
+                    nhit++;
+                    break;
+                }
+                if (!p[len])
+                    break;
+                p += len + 1;
+            }
+        }
     if (nhit == 1) {
         sb_free(&amb);
         return hit;
@@ -237,6 +257,22 @@ static const char *gdb_hint(const char *parent, const char *word)
          "a sparkle runs whole; `call` queues one, `set var` changes a probe"},
         {NULL, "reverse-next rn reverse-stepi rsi",
          "`reverse-step` (rs) goes back one sparkle"},
+        {NULL, "detach",
+         "`quit` detaches from a live app (it keeps running), `restart` "
+         "attaches again"},
+        {NULL, "thread", "the tonics are the threads: `info tonics`, "
+                         "`print TONIC`"},
+        {NULL, "apropos", "`help` lists the commands, `help COMMAND` "
+                          "explains one"},
+        {NULL, "checkpoint record",
+         "every sparkle is recorded already: `goto #N`, `reverse-step`, "
+         "`reverse-continue`"},
+        {NULL, "reverse-finish",
+         "`why` shows what queued the sparkle, `reverse-step` goes back "
+         "before it"},
+        {NULL, "catch",
+         "a crash always stops the run (crashed: SIGNAL in TONIC.SPARKLE); "
+         "`set watchdog SECONDS` stops a sparkle that does not return"},
         {NULL, "ptype whatis",
          "`info probes TONIC` lists its probes, `info sparkles TONIC` its "
          "sparkles and their C functions"},
@@ -286,6 +322,17 @@ int cmd_usage_error(const cmd_entry *e)
     return -1;
 }
 
+/* Why a command that would run something fails: on a recorded trace, or
+ * attached to a live app. */
+const char *cmd_nothing_runs(void)
+{
+    if (g_session.attached)
+        return "attached to a live app: nothing can run from here (the app "
+               "runs in its own process: `wait-entries N` follows it in batch "
+               "mode; start the app in ttdb to step it)";
+    return tt_strerror(TT_ERECORDED);
+}
+
 /* The session's catalyst for a command that needs one. */
 tt_catalyst *cmd_cat(void)
 {
@@ -298,6 +345,11 @@ static int cmd_exec_entry(const cmd_entry *e, cmd_args *a)
     a->cat = g_session.cat;
     if ((e->flags & CMD_SESSION) && !(a->cat = session_cat(&g_session)))
         return -1;
+    if ((e->flags & CMD_RUNS) && g_session.attached) {
+        /* a live app's snapshot is recorded too, but it has an app */
+        out_error("%s", cmd_nothing_runs());
+        return -1;
+    }
     if ((e->flags & CMD_RUNS) && g_session.recorded) {
         if (e->on_recorded)
             out_error("%s: %s", tt_strerror(TT_ERECORDED), e->on_recorded);
@@ -331,6 +383,8 @@ int cmd_dispatch_sub(const cmd_entry *parent, cmd_args *a)
         if (hint) {
             out_error("unknown %s subcommand \"%s\" (%s)", parent->name,
                       a->argv[0], hint);
+        } else if (why == CMD_AMBIGUOUS) {
+            out_error("%s: %s", parent->name, err);
         } else if (why == CMD_CLOSE) {
             out_error("unknown %s subcommand %s", parent->name, err);
         } else { /* nothing close: list what there is */
@@ -363,13 +417,16 @@ int cmd_execute(const char *line)
         g_session.pending = 0;
     attach_flush(); /* a live app's newest entries, if not in yet */
     char err[256];
-    const cmd_entry *e = cmd_lookup(cmd_table, a.argv[0], err, sizeof err, NULL);
+    cmd_miss why;
+    const cmd_entry *e = cmd_lookup(cmd_table, a.argv[0], err, sizeof err, &why);
     int rc;
     const char *outer = record_set_line(p); /* for save-test */
     if (!e) {
         const char *hint = gdb_hint(NULL, a.argv[0]);
         if (hint)
             out_error("unknown command \"%s\" (%s)", a.argv[0], hint);
+        else if (why == CMD_AMBIGUOUS)
+            out_error("%s", err);
         else
             out_error("unknown command %s", err);
         rc = -1;

@@ -689,6 +689,10 @@ struct cmd_entry {
                                       usual "nothing can run") */
 };
 
+/* Why a command that would run something fails here: on a recorded trace
+ * (TT_ERECORDED's text), or attached to a live app. */
+const char *cmd_nothing_runs(void);
+
 /* Every command (NULL-terminated): the core's, then those a front end
  * added. */
 extern const cmd_entry *const *cmd_table;
