@@ -2,7 +2,7 @@
 # batch-break.sh: breakpoints (sparkle, state, probe, conditions, ignore
 # counts, enable/disable/delete) and watched probes.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 28
+plan 29
 
 # Counter: start 1 makes a tick every virtual second; three ticks -> done.
 
@@ -38,6 +38,8 @@ run_ttdb -batch -ex "break sparkle Countr.ttsc__add" "$COUNTER"
 check "a typo in a breakpoint's tonic is an error with a suggestion" eval 'fails_with 1 "unknown tonic \"Countr\" (did you mean \"Counter\"?)"'
 run_ttdb -batch -ex "break sparkle on_tik" "$COUNTER"
 check "a typo in a sparkle name is suggested" eval 'fails_with 1 "(did you mean \"on_tick\"?)"'
+run_ttdb -batch -k -ex "break Counter.tick" -ex "until sparkle tick" "$COUNTER"
+check "a sparkle named by its event's subject (a timer's name) suggests the event" eval 'status 1 && err_has "Counter has no sparkle \"tick\" (did you mean \"on_tick\"?)" && err_has "no tonic has a sparkle \"tick\" (did you mean \"on_tick\"?)"'
 run_ttdb -batch -ex "break probe Counter.count == lots" "$COUNTER"
 check "break probe checks the value by the probe's type" eval 'fails_with 1 "Counter.count: expected int"'
 

@@ -33,6 +33,20 @@ static const char *suggest_from(const char *word, const strvec *names)
     return buf;
 }
 
+/* A sparkle suggestion for word among names; failing that, an event by
+ * what it is about: `motor` suggests on_motor (the sparkle a timer named
+ * motor calls). */
+static const char *suggest_sparkle(const char *word, const strvec *names)
+{
+    const char *s = suggest_from(word, names);
+    if (s)
+        return s;
+    char *ev = xasprintf("on_%s", word);
+    s = sv_has(names, ev) ? suggest_from(ev, names) : NULL;
+    free(ev);
+    return s;
+}
+
 /* Whether the text is a (non-negative) decimal number. */
 static bool all_digits(const char *s)
 {
@@ -157,7 +171,7 @@ const char *sparkle_of(tt_tonic *t, const char *name, char *err, size_t esz)
     }
     strvec names = {0};
     sparkle_names(t, &names);
-    const char *sug = suggest_from(name, &names);
+    const char *sug = suggest_sparkle(name, &names);
     sv_free(&names);
     if (sug)
         snprintf(err, esz, "%s has no sparkle \"%s\" (did you mean \"%s\"?)",
@@ -204,7 +218,7 @@ const char *find_sparkle_any(tt_catalyst *cat, const char *name,
             if (t)
                 sparkle_names(t, &names);
         }
-        *suggest = suggest_from(name, &names);
+        *suggest = suggest_sparkle(name, &names);
         sv_free(&names);
     }
     return NULL;
