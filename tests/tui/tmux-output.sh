@@ -4,9 +4,9 @@
 # "app|", or to a file), Enter repeats the last run command after other
 # commands, and TERM=dumb gets the plain line interface.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 11
+plan 12
 
-command -v tmux >/dev/null 2>&1 || skip_all 11 "terminal test" "tmux is missing"
+command -v tmux >/dev/null 2>&1 || skip_all 12 "terminal test" "tmux is missing"
 
 CHATTY=$APPS/chatty.la
 . "${top_srcdir:-.}/tests/tui/tmux-lib.sh"
@@ -41,6 +41,16 @@ start dumb
 check "TERM=dumb: the plain line interface" eval 'wait_for "(line interface)" && wait_for "(ttdb)" && ! grep -q "Tonics" "$SCREEN"'
 keys "step" Enter Enter "quit" Enter
 check "... with the commands and output of batch mode" wait_for "TTDB-EXIT=0" "stopped: sparkle_count; 1 sparkle (#2)" "  2 tt_main_catalyst.ttse__on_start()"
+# A long run at the prompt lists its end only (it listed every entry: a
+# continue of millions scrolled for minutes).
+TTDB_TERM=dumb
+start_ttdb ttdb-dumb-chain 100x30 "$CHAIN"
+wait_for "(ttdb)" >/dev/null
+keys "call Chain next 1000" Enter "continue" Enter
+check "the line interface lists the last 20 entries of a long run, naming the others" \
+  eval 'wait_for "stopped: idle; 1006 sparkles (#1-#1006)" "  ... 986 earlier entries (\`info trace 1-986\`)" "  1006 Chain.ttsc__next(0)" && ! grep -q "  986 Chain" "$SCREEN"'
+keys "quit" Enter
+wait_for "TTDB-EXIT=0" >/dev/null
 
 # 80x24: long console lines wrap, the Probes pane shows the values.
 TTDB_TERM=screen

@@ -288,6 +288,11 @@ char *run_contract_text(const tt_run *r)
 }
 
 /* Print the run summary and (optionally) its entries. */
+/* The line interface lists at most LINE_ENTRIES_MAX entries of a run, else
+ * its last LINE_ENTRIES_SHOWN. */
+#define LINE_ENTRIES_MAX 100
+#define LINE_ENTRIES_SHOWN 20
+
 void session_print_run(session *s, const tt_run *r, bool entries)
 {
     tt_catalyst *cat = s->cat;
@@ -316,7 +321,16 @@ void session_print_run(session *s, const tt_run *r, bool entries)
     free(met);
     if (entries && tt_run_has_trace(r) && cat) {
         char line[1024];
-        for (uint64_t i = 0; i < n; i++) {
+        uint64_t i = 0;
+        /* at a prompt (-nw) a long run shows its end: a listing of
+         * millions of lines would take minutes to scroll by */
+        if (g_opts.line && n > LINE_ENTRIES_MAX) {
+            i = n - LINE_ENTRIES_SHOWN;
+            out_printf("  ... %llu earlier entries (`info trace %llu-%llu`)\n",
+                       (unsigned long long)i, (unsigned long long)first,
+                       (unsigned long long)(first + i - 1));
+        }
+        for (; i < n; i++) {
             const tt_trace_entry *e = tt_trace_get(cat, first + i);
             if (!e)
                 continue;
