@@ -205,6 +205,8 @@ typedef struct liq {
     int id;               /* last id seen */
     char **states;
     size_t n_states, cap_states;
+    char **sparkles;      /* the user sparkles it ran (a recorded class's) */
+    size_t n_sparkles, cap_sparkles;
     tt__liquid *obj;      /* once created */
 } liq;
 
@@ -338,19 +340,33 @@ static liq *liq_get(loader *L, const char *s, bool add, bool as_source)
     return q;
 }
 
-static int liq_add_state(liq *q, const char *st)
+/* Add word to the list v[n] once. */
+static int add_once(char ***v, size_t *n, size_t *cap, const char *word)
 {
-    if (!st || strcmp(st, "--") == 0)
-        return 0;
-    for (size_t i = 0; i < q->n_states; i++)
-        if (strcmp(q->states[i], st) == 0)
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp((*v)[i], word) == 0)
             return 0;
-    char *c = tt__strdup(st);
-    if (!c || TT__PUSH(q->states, q->n_states, q->cap_states, c) < 0) {
+    char *c = tt__strdup(word);
+    if (!c || TT__PUSH(*v, *n, *cap, c) < 0) {
         free(c);
         return -TT_ENOMEM;
     }
     return 0;
+}
+
+static int liq_add_state(liq *q, const char *st)
+{
+    if (!st || strcmp(st, "--") == 0)
+        return 0;
+    return add_once(&q->states, &q->n_states, &q->cap_states, st);
+}
+
+/* A sparkle the tonic ran: the app's (not a _tt* one of the runtime). */
+static int liq_add_sparkle(liq *q, const char *sp)
+{
+    if (!sp || sp[0] == '_' || !strstr(sp, "__"))
+        return 0;
+    return add_once(&q->sparkles, &q->n_sparkles, &q->cap_sparkles, sp);
 }
 
 /* A state name a handler name can carry: [A-Za-z0-9_], no "__", no edge _. */
@@ -383,10 +399,30 @@ static const char *class_of(const liq *q)
     return "Recorded";
 }
 
-/* The class (one per name, with the union of its tonics' states). */
-static const tt_class *class_for(loader *L, struct tt__recorded *rec, const char *cname)
+/* Add a no-op handler named hn to h[n] (once). */
+static void handler_add(tt_handler **h, size_t *n, size_t *cap, const char *hn)
 {
-    for (size_t i = 0; i < rec->n_classes; i++)
+    for (size_t k = 0; k < *n; k++)
+        if (strcmp((*h)[k].name, hn) == 0)
+            return;
+    if (tt__grow((void **)h, cap, *n + 1, sizeof **h) < 0)
+        return;
+    memset(&(*h)[*n], 0, sizeof (*h)[*n]);
+    (*h)[*n].name = tt__strdup(hn);
+    (*h)[*n].fn = (tt_fn)noop_handler;
+    if ((*h)[*n].name)
+        (*n)++;
+}
+
+/* The class of q: one per class name, with the union of its tonics'
+ * states and of the sparkles they ran; a tonic whose class the trace does
+ * not say ("Recorded") gets one of its own, so that it shows only its own
+ * states and sparkles. */
+static const tt_class *class_for(loader *L, struct tt__recorded *rec, const liq *self)
+{
+    const char *cname = class_of(self);
+    bool own = strcmp(cname, "Recorded") == 0 && !self->cls;
+    for (size_t i = 0; i < rec->n_classes && !own; i++)
         if (strcmp(rec->classes[i].name, cname) == 0)
             return &rec->classes[i];
     /* rec->classes never moves once tonics exist: they are sized up front */
@@ -400,25 +436,22 @@ static const tt_class *class_for(loader *L, struct tt__recorded *rec, const char
     tt_handler *h = NULL;
     for (size_t i = 0; i < L->n_liqs; i++) {
         const liq *q = &L->liqs[i];
-        if (q->timer || q->is_self || strcmp(class_of(q), cname) != 0)
+        if (q->timer || q->is_self || (own ? q != self : strcmp(class_of(q), cname) != 0))
             continue;
         for (size_t s = 0; s < q->n_states; s++) {
             if (!state_ok(q->states[s]))
                 continue;
             char hn[300];
             snprintf(hn, sizeof hn, "ttse_%s__on_enter", q->states[s]);
-            bool dup = false;
-            for (size_t k = 0; k < n && !dup; k++)
-                dup = strcmp(h[k].name, hn) == 0;
-            if (dup)
-                continue;
-            if (tt__grow((void **)&h, &cap, n + 1, sizeof *h) < 0)
-                break;
-            memset(&h[n], 0, sizeof h[n]);
-            h[n].name = tt__strdup(hn);
-            h[n].fn = (tt_fn)noop_handler;
-            if (h[n].name)
-                n++;
+            handler_add(&h, &n, &cap, hn);
+        }
+        for (size_t s = 0; s < q->n_sparkles; s++) {
+            /* not one the runtime owns (ttsc__finish): a class may not
+             * define those */
+            tt_handler one = {.name = q->sparkles[s], .fn = (tt_fn)noop_handler};
+            tt_class probe = {.name = cname, .handlers = &one, .n_handlers = 1};
+            if (tt_class_check(&probe, NULL) == 0)
+                handler_add(&h, &n, &cap, q->sparkles[s]);
         }
     }
     c->handlers = h;
@@ -478,7 +511,7 @@ static int create_objects(loader *L)
             q->obj = &tm->l;
             continue;
         }
-        const tt_class *cls = class_for(L, rec, class_of(q));
+        const tt_class *cls = class_for(L, rec, q);
         tt__klass *k = cls ? tt__klass_get(cat, cls, false) : NULL;
         if (!k)
             return -TT_ENOMEM;
@@ -587,7 +620,8 @@ static int entry_check(loader *L, const json_t *e, size_t g, size_t run, size_t 
     if (id)
         q->id = (int)json_integer_value(id);
     if (liq_add_state(q, json_string_value(get(get(e, "at_enter"), "state"))) < 0 ||
-        liq_add_state(q, json_string_value(get(get(e, "at_exit"), "state"))) < 0)
+        liq_add_state(q, json_string_value(get(get(e, "at_exit"), "state"))) < 0 ||
+        liq_add_sparkle(q, json_string_value(sp)) < 0)
         return -TT_ENOMEM;
     const json_t *sname = json_array_get(src, 0);
     if (json_is_string(sname)) {
@@ -964,6 +998,9 @@ static void loader_free(loader *L)
         for (size_t s = 0; s < L->liqs[i].n_states; s++)
             free(L->liqs[i].states[s]);
         free(L->liqs[i].states);
+        for (size_t s = 0; s < L->liqs[i].n_sparkles; s++)
+            free(L->liqs[i].sparkles[s]);
+        free(L->liqs[i].sparkles);
         free(L->liqs[i].name);
         free(L->liqs[i].cls);
     }

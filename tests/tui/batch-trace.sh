@@ -2,7 +2,7 @@
 # batch-trace.sh: post-mortem: ttdb opens trace files (-trace FILE, FILE.json,
 # `file FILE.json`); nothing can run; bad and cut-short files.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 16
+plan 17
 
 # A session export and a last-run export of the counter app.
 run_ttdb -batch -ex "set entries off" -ex "step 3" -ex continue -ex "export $TMPD/s.json" -ex "export $TMPD/l.json -last" "$COUNTER"
@@ -24,6 +24,14 @@ for cmd in step continue "until state Counter done" "sparkle" "advance 1" "call 
   fails_with 1 "this is a recorded trace: nothing can run" || { echo "# $cmd"; break; }
 done
 check "commands that run fail with one line" fails_with 1 "this is a recorded trace: nothing can run"
+
+# A trace does not name the classes: each tonic has its own states and the
+# sparkles it ran (all shared one made-up class, whose states and handler
+# functions every tonic listed).
+run_ttdb -batch -ex "set entries off" -ex "call Counter ping" -ex "call Counter start 1" -ex continue -ex "export $TMPD/w.json" "$COUNTER"
+run_ttdb -batch -q -ex "info states Worker" -ex "info sparkles Worker" -ex "info states Counter" -ex "break Worker.work" "$TMPD/w.json"
+check "a recorded tonic shows its own states and the sparkles it ran, no made-up C function" \
+  eval 'status 0 && out_has "Worker has no states" && out_has "* 1 done" && grep -q "^ttsc__work  *(ran in the trace)" "$OUT" && ! out_has "Recorded_" && out_has "breakpoint 1: sparkle Worker.ttsc__work"'
 
 # ttdb's traces say each tonic's base by the cause of its creation (the
 # sparkle that ran tt_tonic_new); one without the extension fields (as the

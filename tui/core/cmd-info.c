@@ -128,6 +128,11 @@ static const cmd_entry info_probes_entry;
 static void sparkle_handlers(tt_tonic *t, const char *s, strbuf *b)
 {
     size_t ns = tt_tonic_state_count(t);
+    if (g_session.recorded) { /* a trace names no handlers, no C function */
+        sb_add(b, tt_tonic_sparkle_builtin(t, s) ? "(the runtime's)"
+                                                 : "(ran in the trace)");
+        return;
+    }
     for (int st = 0; st <= (int)ns; st++) {
         int idx = st < (int)ns ? st : -1; /* the generic handler last */
         const tt_handler *h = tt_tonic_handler(t, s, idx);
@@ -164,7 +169,9 @@ static int info_sparkles_exec(cmd_args *a)
             if (is_system_sparkle(s) != (pass == 1))
                 continue;
             char sig[512];
-            if (tt_tonic_sparkle_sig_text(t, s, sig, sizeof sig) < 0)
+            /* a trace does not say a sparkle's parameters: its name only */
+            if ((g_session.recorded && !tt_tonic_sparkle_builtin(t, s)) ||
+                tt_tonic_sparkle_sig_text(t, s, sig, sizeof sig) < 0)
                 snprintf(sig, sizeof sig, "%s", s);
             strbuf b = {0};
             sparkle_handlers(t, s, &b);
