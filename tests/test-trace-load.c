@@ -345,6 +345,44 @@ static void bad(const char *text, const char *msg, int line, int col)
     assert_null(strchr(e.msg, '\n'));
 }
 
+/* Whether t has the sparkle. */
+static bool has_sparkle(tt_tonic *t, const char *name)
+{
+    for (size_t i = 0; i < tt_tonic_sparkle_count(t); i++)
+        if (strcmp(tt_tonic_sparkle_at(t, i), name) == 0)
+            return true;
+    return false;
+}
+
+/* A C trace names no classes: each tonic gets its own states and the
+ * sparkles it ran, not those of the others (they shared one class). */
+static void test_own_classes(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "{\"sparkle_trace\": [\n"
+        " {\"id\": 1, \"tonic\": \"A\", \"sparkle\": \"ttsc__ping\", \"source\": [null, \"\", -1],"
+        " \"at_enter\": {\"state\": \"--\"}, \"at_exit\": {\"state\": \"up\"}},\n"
+        " {\"id\": 2, \"tonic\": \"B\", \"sparkle\": \"ttsc__pong\", \"source\": [\"A\", \"ttsc__ping\", 1],"
+        " \"at_enter\": {\"state\": \"low\"}, \"at_exit\": {\"state\": \"high\"}}]}";
+    tt_catalyst *cat = NULL;
+    tt_error e;
+    if (tt_trace_parse(text, sizeof text - 1, "t.json", &cat, &e) != 0)
+        fail_msg("%s", e.msg);
+    tt_tonic *a = tt_tonic_by_name(cat, "A"), *b = tt_tonic_by_name(cat, "B");
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_int_equal(tt_tonic_state_count(a), 1);
+    assert_string_equal(tt_tonic_state_at(a, 0), "up");
+    assert_int_equal(tt_tonic_state_count(b), 2);
+    assert_true(tt_tonic_state_index(b, "up") < 0);
+    assert_true(has_sparkle(a, "ttsc__ping"));
+    assert_false(has_sparkle(a, "ttsc__pong"));
+    assert_true(has_sparkle(b, "ttsc__pong"));
+    assert_false(has_sparkle(b, "ttsc__ping"));
+    tt_catalyst_free(cat);
+}
+
 static void test_bad_input(void **state)
 {
     (void)state;
@@ -390,6 +428,7 @@ int main(void)
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_awkward_times),
         cmocka_unit_test(test_partial),
+        cmocka_unit_test(test_own_classes),
         cmocka_unit_test(test_bad_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
