@@ -3,7 +3,7 @@
 # script: a failure prints "expect failed: ..." with what was found, and
 # the exit status is 1 (with -k the script goes on).
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 19
+plan 21
 
 L=$EXAMPLES/traffic_light.la
 
@@ -60,6 +60,13 @@ B=$EXAMPLES/buggy.la
 run_ttdb -batch -ex "set entries off" -ex "call Buggy ttsc__divide_by_zero" -ex continue \
   -ex "expect stop crashed: SIGFPE in Buggy.ttsc__divide_by_zero" "$B"
 check "a crash pinned by expect stop: exit status 0" status 0
+# Going back past a pinned crash replays it: the same crash, not a new one
+# (it made the exit status 3, and a saved test of such a session failed).
+run_ttdb -batch -ex "set entries off" -ex "call Counter crash" -ex "call Counter start 1" -ex continue \
+  -ex "expect stop crashed" -ex continue -ex "goto #17" -ex continue -ex "save-test $TMPD/back.ttdb" "$COUNTER"
+check "a pinned crash that a goto back replays is not counted again: exit status 0" eval 'status 0 && out_has "at #17 "'
+run_ttdb -batch -x "$TMPD/back.ttdb" "$COUNTER"
+check "... and the saved test of that session (goto #17 in it) passes" eval 'status 0 && grep -q "^goto #17" "$TMPD/back.ttdb"'
 run_ttdb -batch -ex "set entries off" -ex "call Buggy ttsc__divide_by_zero" -ex continue \
   -ex "expect stop sparkle_count" -ex "expect stop crashed" "$B"
 check "a crash not pinned: exit status 3" eval 'status 3 && err_has "expect failed"'

@@ -389,7 +389,11 @@ int session_run_raw(session *s, const tt_sparkle_args *a, bool finish,
     if (r)
         remember_stop(s, r);
     s->crash_run = NULL;
-    if (tt_distiller_tainted(cat) && !s->taint_counted) {
+    if (tt_distiller_tainted(cat) && !s->taint_counted && g_journal.replaying) {
+        /* going back replays a crash the session counted when it first
+         * ran (and an `expect stop` may have pinned): not a new one */
+        s->taint_counted = true;
+    } else if (tt_distiller_tainted(cat) && !s->taint_counted) {
         s->crashes++;
         s->taint_counted = true;
         s->crash_run = was_tainted ? NULL : r; /* an `expect stop` may pin it */
