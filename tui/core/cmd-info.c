@@ -339,7 +339,7 @@ static int info_runs_exec(cmd_args *a)
 
 static const cmd_entry info_trace_entry;
 
-/* info trace [N | FROM-TO]: entries as one line each. */
+/* info trace [N | #N | FROM-TO]: entries as one line each. */
 static int info_trace_exec(cmd_args *a)
 {
     tt_catalyst *cat = a->cat; /* CMD_SESSION: never NULL */
@@ -349,15 +349,27 @@ static int info_trace_exec(cmd_args *a)
     if (a->argc > 1)
         return cmd_usage_error(&info_trace_entry);
     if (a->argc == 1) {
-        unsigned long long x, y;
-        char c;
-        if (sscanf(a->argv[0], "%llu-%llu%c", &x, &y, &c) == 2 && x <= y) {
+        /* FROM-TO, each as a count or as #N */
+        const char *w = a->argv[0], *dash = strchr(w + 1, '-');
+        uint64_t x, y;
+        if (dash) {
+            char *lo = xstrndup(w, (size_t)(dash - w));
+            bool ok = parse_seq(lo, &x) && parse_seq(dash + 1, &y) && x <= y;
+            free(lo);
+            if (!ok)
+                return cmd_word_error(&info_trace_entry, w,
+                                      "a range FROM-TO (FROM at most TO)");
             from = x;
             to = y < last ? y : last;
             goto print;
         }
-        if (!parse_long(a->argv[0], &n) || n < 1)
-            return cmd_usage_error(&info_trace_entry);
+        if (w[0] == '#' && parse_seq(w, &x) && x >= 1) { /* one entry */
+            from = to = x;
+            goto print;
+        }
+        if (!parse_long(w, &n) || n < 1)
+            return cmd_word_error(&info_trace_entry, w,
+                                  "a count (1 or more), #N or a range FROM-TO");
     }
     from = last >= (uint64_t)n ? last - (uint64_t)n + 1 : 1;
 print:
@@ -387,12 +399,14 @@ static const cmd_entry info_entry_entry;
 static int info_entry_exec(cmd_args *a)
 {
     tt_catalyst *cat = cmd_cat();
-    long seq;
+    uint64_t seq;
     if (!cat)
         return -1;
-    if (a->argc != 1 || !parse_long(a->argv[0], &seq) || seq < 1)
+    if (a->argc != 1)
         return cmd_usage_error(&info_entry_entry);
-    const tt_trace_entry *e = trace_entry(cat, seq);
+    if (!parse_seq(a->argv[0], &seq) || seq < 1)
+        return cmd_word_error(&info_entry_entry, a->argv[0], "an entry (N or #N, from 1)");
+    const tt_trace_entry *e = trace_entry(cat, (long)seq);
     if (!e)
         return -1;
     char *buf = NULL;
@@ -507,8 +521,9 @@ static const cmd_entry info_checkpoints_entry = {
 };
 static const cmd_entry info_trace_entry = {
     .name = "trace",
-    .usage = "info trace [N | FROM-TO]",
-    .help = "The last N trace entries (default 20) or a range of them.",
+    .usage = "info trace [N | #N | FROM-TO]",
+    .help = "The last N trace entries (default 20), entry #N, or a range "
+            "of them (3-5 or #3-#5).",
     .exec = info_trace_exec,
     .flags = CMD_SESSION,
 };

@@ -22,8 +22,10 @@ static int run(tt_sparkle_args *sa)
 static int cmd_step_exec(cmd_args *a)
 {
     long n = 1;
-    if (a->argc > 1 || (a->argc == 1 && (!parse_long(a->argv[0], &n) || n < 1)))
+    if (a->argc > 1)
         return cmd_usage_error(&cmd_step_entry);
+    if (a->argc == 1 && (!parse_long(a->argv[0], &n) || n < 1))
+        return cmd_word_error(&cmd_step_entry, a->argv[0], "a count (1 or more)");
     tt_sparkle_args sa = {.sparkle_count = n};
     return run(&sa);
 }
@@ -582,8 +584,10 @@ static int cmd_advance_exec(cmd_args *a)
     double s;
     if (!cat)
         return -1;
-    if (a->argc != 1 || !parse_double(a->argv[0], &s) || s < 0)
+    if (a->argc != 1)
         return cmd_usage_error(&cmd_advance_entry);
+    if (!parse_double(a->argv[0], &s) || s < 0)
+        return cmd_word_error(&cmd_advance_entry, a->argv[0], "seconds (0 or more)");
     size_t before = tt_queue_length(cat);
     journal_input_args("advance", a); /* even a failed one moved the clock */
     int rc = tt_distiller_advance(cat, s);

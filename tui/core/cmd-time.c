@@ -92,8 +92,10 @@ static int cmd_goto_exec(cmd_args *a)
     uint64_t n;
     if (!cat)
         return -1;
-    if (a->argc != 1 || !parse_seq(a->argv[0], &n))
+    if (a->argc != 1)
         return cmd_usage_error(&cmd_goto_entry);
+    if (!parse_seq(a->argv[0], &n))
+        return cmd_word_error(&cmd_goto_entry, a->argv[0], "an entry (#N)");
     uint64_t top = reached(cat);
     if (n > top) {
         out_error("#%llu has not run: the session reached #%llu (step or "
@@ -129,8 +131,10 @@ static int cmd_rs_exec(cmd_args *a)
     long n = 1;
     if (!cat)
         return -1;
-    if (a->argc > 1 || (a->argc == 1 && (!parse_long(a->argv[0], &n) || n < 1)))
+    if (a->argc > 1)
         return cmd_usage_error(&cmd_reverse_step_entry);
+    if (a->argc == 1 && (!parse_long(a->argv[0], &n) || n < 1))
+        return cmd_word_error(&cmd_reverse_step_entry, a->argv[0], "a count (1 or more)");
     uint64_t cur = tt_trace_last_seq(cat);
     if (cur == 0) {
         out_error("at #0: nothing ran before");

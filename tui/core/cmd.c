@@ -322,6 +322,25 @@ int cmd_usage_error(const cmd_entry *e)
     return -1;
 }
 
+/* A word that is not what the command wants: one line naming it, what was
+ * wanted and the usage. */
+int cmd_word_error(const cmd_entry *e, const char *word, const char *want)
+{
+    /* the command as typed in full: the usage's leading lower-case words
+     * ("info entry" of "info entry SEQ") */
+    size_t n = 0;
+    for (const char *p = e->usage; *p;) {
+        size_t k = strspn(p, "abcdefghijklmnopqrstuvwxyz-");
+        if (k == 0 || (p[k] != ' ' && p[k] != '\0'))
+            break;
+        n = (size_t)(p + k - e->usage);
+        p += k + (p[k] == ' ');
+    }
+    out_error("%.*s: \"%s\" is not %s; usage: %s", (int)(n ? n : strlen(e->name)),
+              n ? e->usage : e->name, word, want, e->usage);
+    return -1;
+}
+
 /* Why a command that would run something fails: on a recorded trace, or
  * attached to a live app. */
 const char *cmd_nothing_runs(void)

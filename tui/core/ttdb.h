@@ -692,6 +692,8 @@ struct cmd_entry {
 /* Why a command that would run something fails here: on a recorded trace
  * (TT_ERECORDED's text), or attached to a live app. */
 const char *cmd_nothing_runs(void);
+/* "step: "x" is not a count (1 or more); usage: step [N]": -1. */
+int cmd_word_error(const cmd_entry *e, const char *word, const char *want);
 
 /* Every command (NULL-terminated): the core's, then those a front end
  * added. */
