@@ -1087,6 +1087,26 @@ TT_EXTERN int tt_trace_load(const char *path, tt_catalyst **out, tt_error *err);
 /* The same from len bytes of text; `origin` names it in messages. */
 TT_EXTERN int tt_trace_parse(const char *text, size_t len, const char *origin,
                              tt_catalyst **out, tt_error *err);
+/* Append entries to a catalyst made by tt_trace_load / tt_trace_parse, as
+ * if its last run had gone on (a live viewer's stream: ttdb -attach).  text
+ * is a JSON list of entries or a run dictionary (its "sparkle_trace", and
+ * its "status", "end@" and "vt_end" when present), in the format
+ * tt_trace_parse reads.  Tonics and timers new to the trace are made, a
+ * class that meets a new state gains it (the trace's state indices are
+ * translated; lints are computed again when next asked for).  When the
+ * first entry has a "seq", it must be the trace's last seq + 1 (any seq
+ * for an empty trace): else -TT_ERANGE and nothing changes (entries were
+ * lost: parse the whole again).  keep > 0 bounds the trace from then on:
+ * it holds the last keep entries, older ones are forgotten (tt_trace_get
+ * gives NULL for them; their memory is freed in whole chunks of 65536, as
+ * with tt_catalyst_options.trace_ring); 0 keeps all.  Returns 0,
+ * -TT_EINVAL (cat is not a recorded trace), -TT_EJSON (err names the
+ * origin, line, column and what was expected; nothing changes),
+ * -TT_ERANGE, -TT_ENOMEM (the entries before the one that failed are
+ * appended).  Costs what parsing the new entries costs, whatever the size
+ * of the trace (but for a new state: one pass over the trace). */
+TT_EXTERN int tt_trace_append(tt_catalyst *cat, const char *text, size_t len,
+                              const char *origin, size_t keep, tt_error *err);
 /* True for a catalyst made by tt_trace_load / tt_trace_parse. */
 TT_EXTERN bool tt_catalyst_recorded(const tt_catalyst *cat);
 

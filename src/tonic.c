@@ -317,10 +317,16 @@ int tt_tonic_state_index(const tt_tonic *t, const char *state)
 {
     if (!t || !state)
         return -TT_EINVAL;
-    size_t lo = 0, hi = t->k->n_states;
+    return tt__klass_state(t->k, state);
+}
+
+/* Index of state in k's sorted states, or -TT_ENOSTATE. */
+int tt__klass_state(const tt__klass *k, const char *state)
+{
+    size_t lo = 0, hi = k->n_states;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        int c = strcmp(t->k->states[mid], state);
+        int c = strcmp(k->states[mid], state);
         if (c == 0)
             return (int)mid;
         if (c < 0)

@@ -41,25 +41,64 @@ TT__INTERNAL void tt__one_line(char *msg);
 /* What a recorded catalyst owns besides its usual data                  */
 /* ===================================================================== */
 
+/* A tonic or timer found in the trace. */
+typedef struct liq {
+    char *name;
+    char *cls;
+    bool timer;
+    bool is_self;
+    int base_id;          /* from a str() reference, -2 unknown */
+    int id;               /* last id seen */
+    char **states;
+    size_t n_states, cap_states;
+    char **sparkles;      /* the user sparkles it ran (a recorded class's) */
+    size_t n_sparkles, cap_sparkles;
+    tt__liquid *obj;      /* once created */
+} liq;
+
 struct tt__recorded {
-    tt_class *classes;     /* one per class name */
-    size_t n_classes;
+    tt_class **classes;    /* made-up classes, each allocated on its own (a
+                              compiled class points at its definition); a
+                              name's latest is the last with that name */
+    size_t n_classes, cap_classes;
+    liq *liqs;             /* every tonic and timer read so far, kept for
+                              tt_trace_append */
+    size_t n_liqs, cap_liqs;
 };
 
 static void noop_handler(tt_tonic *self) { (void)self; }
+
+static void liq_free(liq *q)
+{
+    for (size_t s = 0; s < q->n_states; s++)
+        free(q->states[s]);
+    free(q->states);
+    for (size_t s = 0; s < q->n_sparkles; s++)
+        free(q->sparkles[s]);
+    free(q->sparkles);
+    free(q->name);
+    free(q->cls);
+}
+
+static void class_free(tt_class *c)
+{
+    for (size_t j = 0; j < c->n_handlers; j++)
+        free((char *)c->handlers[j].name);
+    free((tt_handler *)c->handlers);
+    free((char *)c->name);
+    free(c);
+}
 
 void tt__recorded_free(struct tt__recorded *r)
 {
     if (!r)
         return;
-    for (size_t i = 0; i < r->n_classes; i++) {
-        tt_class *c = &r->classes[i];
-        for (size_t j = 0; j < c->n_handlers; j++)
-            free((char *)c->handlers[j].name);
-        free((tt_handler *)c->handlers);
-        free((char *)c->name);
-    }
+    for (size_t i = 0; i < r->n_classes; i++)
+        class_free(r->classes[i]);
     free(r->classes);
+    for (size_t i = 0; i < r->n_liqs; i++)
+        liq_free(&r->liqs[i]);
+    free(r->liqs);
     free(r);
 }
 
@@ -194,21 +233,6 @@ static void line_col(const char *t, size_t len, size_t pos, int *line, int *col)
 /* ===================================================================== */
 /* Loading                                                               */
 /* ===================================================================== */
-
-/* A tonic or timer found in the trace. */
-typedef struct liq {
-    char *name;
-    char *cls;
-    bool timer;
-    bool is_self;
-    int base_id;          /* from a str() reference, -2 unknown */
-    int id;               /* last id seen */
-    char **states;
-    size_t n_states, cap_states;
-    char **sparkles;      /* the user sparkles it ran (a recorded class's) */
-    size_t n_sparkles, cap_sparkles;
-    tt__liquid *obj;      /* once created */
-} liq;
 
 typedef struct loader {
     const char *origin;
@@ -414,24 +438,37 @@ static void handler_add(tt_handler **h, size_t *n, size_t *cap, const char *hn)
         (*n)++;
 }
 
-/* The class of q: one per class name, with the union of its tonics'
- * states and of the sparkles they ran; a tonic whose class the trace does
- * not say ("Recorded") gets one of its own, so that it shows only its own
- * states and sparkles. */
-static const tt_class *class_for(loader *L, struct tt__recorded *rec, const liq *self)
+/* Whether a class may define sparkle sp (not one the runtime owns, such
+ * as ttsc__finish). */
+static bool sparkle_ok(const char *cname, const char *sp)
+{
+    tt_handler one = {.name = sp, .fn = (tt_fn)noop_handler};
+    tt_class probe = {.name = cname, .handlers = &one, .n_handlers = 1};
+    return tt_class_check(&probe, NULL) == 0;
+}
+
+/* Whether q's tonic gets a class of its own: its class is not named. */
+static bool own_class(const liq *q)
+{
+    return strcmp(class_of(q), "Recorded") == 0 && !q->cls;
+}
+
+/* A new class for q (the latest of its name from now on): one per class
+ * name, with the union of its tonics' states and of the sparkles they ran;
+ * a tonic whose class the trace does not say ("Recorded") gets one of its
+ * own, so that it shows only its own states and sparkles. */
+static const tt_class *class_new(loader *L, struct tt__recorded *rec, const liq *self)
 {
     const char *cname = class_of(self);
-    bool own = strcmp(cname, "Recorded") == 0 && !self->cls;
-    for (size_t i = 0; i < rec->n_classes && !own; i++)
-        if (strcmp(rec->classes[i].name, cname) == 0)
-            return &rec->classes[i];
-    /* rec->classes never moves once tonics exist: they are sized up front */
-    tt_class *c = &rec->classes[rec->n_classes];
-    memset(c, 0, sizeof *c);
-    c->name = tt__strdup(cname);
-    if (!c->name)
+    bool own = own_class(self);
+    tt_class *c = calloc(1, sizeof *c);
+    if (!c || !(c->name = tt__strdup(cname)) ||
+        TT__PUSH(rec->classes, rec->n_classes, rec->cap_classes, c) < 0) {
+        if (c)
+            free((char *)c->name);
+        free(c);
         return NULL;
-    rec->n_classes++;
+    }
     size_t cap = 0, n = 0;
     tt_handler *h = NULL;
     for (size_t i = 0; i < L->n_liqs; i++) {
@@ -445,18 +482,23 @@ static const tt_class *class_for(loader *L, struct tt__recorded *rec, const liq 
             snprintf(hn, sizeof hn, "ttse_%s__on_enter", q->states[s]);
             handler_add(&h, &n, &cap, hn);
         }
-        for (size_t s = 0; s < q->n_sparkles; s++) {
-            /* not one the runtime owns (ttsc__finish): a class may not
-             * define those */
-            tt_handler one = {.name = q->sparkles[s], .fn = (tt_fn)noop_handler};
-            tt_class probe = {.name = cname, .handlers = &one, .n_handlers = 1};
-            if (tt_class_check(&probe, NULL) == 0)
+        for (size_t s = 0; s < q->n_sparkles; s++)
+            if (sparkle_ok(cname, q->sparkles[s]))
                 handler_add(&h, &n, &cap, q->sparkles[s]);
-        }
     }
     c->handlers = h;
     c->n_handlers = n;
     return c;
+}
+
+/* The class of q: its name's latest, or a new one. */
+static const tt_class *class_for(loader *L, struct tt__recorded *rec, const liq *self)
+{
+    if (!own_class(self))
+        for (size_t i = rec->n_classes; i-- > 0;)
+            if (strcmp(rec->classes[i]->name, class_of(self)) == 0)
+                return rec->classes[i];
+    return class_new(L, rec, self);
 }
 
 static tt_timer_kind timer_kind(const char *cls)
@@ -468,16 +510,17 @@ static tt_timer_kind timer_kind(const char *cls)
     return TT_TIMER_SINGLE_SHOT;
 }
 
-/* Create the tonics and timers found in pass 1, in order of appearance. */
-static int create_objects(loader *L)
+/* Create the tonics and timers found in pass 1 and not created yet, in
+ * order of appearance; nothing they queue stays queued. */
+static int create_objects(loader *L, bool fresh)
 {
     tt_catalyst *cat = L->cat;
     struct tt__recorded *rec = cat->recorded;
-    rec->classes = calloc(L->n_liqs + 1, sizeof *rec->classes);
-    if (!rec->classes)
-        return -TT_ENOMEM;
+    int rc = 0;
     for (size_t i = 0; i < L->n_liqs; i++) {
         liq *q = &L->liqs[i];
+        if (q->obj)
+            continue;
         if (q->is_self) {
             q->obj = &cat->self->l;
             continue;
@@ -485,7 +528,8 @@ static int create_objects(loader *L)
         tt_tonic *base = cat->self;
         if (q->base_id >= 0)
             for (size_t j = 0; j < i; j++)
-                if (L->liqs[j].id == q->base_id && !L->liqs[j].timer && L->liqs[j].obj)
+                if (L->liqs[j].id == q->base_id && !L->liqs[j].timer && L->liqs[j].obj &&
+                    L->liqs[j].obj->kind == TT__K_TONIC)
                     base = (tt_tonic *)L->liqs[j].obj;
         if (q->timer) {
             tt_timer *tm = calloc(1, sizeof *tm);
@@ -513,24 +557,35 @@ static int create_objects(loader *L)
         }
         const tt_class *cls = class_for(L, rec, q);
         tt__klass *k = cls ? tt__klass_get(cat, cls, false) : NULL;
-        if (!k)
-            return -TT_ENOMEM;
+        if (!k) {
+            rc = -TT_ENOMEM;
+            break;
+        }
         cat->frame = (tt__frame){&base->l, TT_N_INIT, base->l.id, 0};
         tt_tonic *t = tt__tonic_create(cat, k, q->name, NULL, false);
         cat->frame = (tt__frame){NULL, TT_N_EMPTY, -1, 0};
-        if (!t)
-            return -TT_ENOMEM;
+        if (!t) {
+            rc = -TT_ENOMEM;
+            break;
+        }
         t->l.base_unknown = q->base_id < 0; /* shown under the catalyst */
         q->obj = &t->l;
+        /* ids come from the trace, not from the ledger's order */
+        if (!fresh && t->l.id >= 0 && (size_t)t->l.id < cat->n_ledger &&
+            cat->ledger[t->l.id] == &t->l)
+            cat->ledger[t->l.id] = NULL;
+        t->l.id = -1;
     }
-    /* ids come from the trace, not from the ledger's order */
-    for (size_t i = 0; i < cat->n_ledger; i++)
-        cat->ledger[i] = NULL;
-    cat->ledger[0] = &cat->self->l;
-    for (size_t i = 0; i < L->n_liqs; i++)
-        if (!L->liqs[i].is_self && !L->liqs[i].timer)
-            L->liqs[i].obj->id = -1;
-    return 0;
+    if (fresh) {
+        for (size_t i = 0; i < cat->n_ledger; i++)
+            cat->ledger[i] = NULL;
+        cat->ledger[0] = &cat->self->l;
+    }
+    /* nothing is pending in a recording */
+    tt__order o;
+    while (tt__queue_pop(&cat->queue, &o))
+        tt__order_clear(&o);
+    return rc;
 }
 
 /* Give obj the id `id` now (the ledger follows the trace). */
@@ -994,16 +1049,8 @@ static json_t *parse(loader *L, bool *partial)
 
 static void loader_free(loader *L)
 {
-    for (size_t i = 0; i < L->n_liqs; i++) {
-        for (size_t s = 0; s < L->liqs[i].n_states; s++)
-            free(L->liqs[i].states[s]);
-        free(L->liqs[i].states);
-        for (size_t s = 0; s < L->liqs[i].n_sparkles; s++)
-            free(L->liqs[i].sparkles[s]);
-        free(L->liqs[i].sparkles);
-        free(L->liqs[i].name);
-        free(L->liqs[i].cls);
-    }
+    for (size_t i = 0; i < L->n_liqs; i++)
+        liq_free(&L->liqs[i]);
     free(L->liqs);
     free(L->so.starts);
     free(L->so.runs);
@@ -1047,12 +1094,8 @@ int tt_trace_parse(const char *text, size_t len, const char *origin, tt_catalyst
         rc = -TT_ENOMEM;
     L.cat = cat;
     if (rc == 0)
-        rc = create_objects(&L);
+        rc = create_objects(&L, true);
     if (rc == 0) {
-        /* nothing is pending in a recording */
-        tt__order o;
-        while (tt__queue_pop(&cat->queue, &o))
-            tt__order_clear(&o);
         const json_t *first = json_is_array(root) ? json_array_get(root, 0) : root;
         const json_t *e0 = json_array_get(get(first, "sparkle_trace"), 0);
         const json_t *seq = get(e0, "seq");
@@ -1077,6 +1120,14 @@ int tt_trace_parse(const char *text, size_t len, const char *origin, tt_catalyst
                 "entr%s)",
                 L.so.whole, L.so.whole == 1 ? "y" : "ies");
     json_decref(root);
+    if (rc == 0) {
+        /* what tt_trace_append needs to go on */
+        cat->recorded->liqs = L.liqs;
+        cat->recorded->n_liqs = L.n_liqs;
+        cat->recorded->cap_liqs = L.cap_liqs;
+        L.liqs = NULL;
+        L.n_liqs = 0;
+    }
     loader_free(&L);
     if (rc < 0) {
         tt_catalyst_free(cat);
@@ -1084,6 +1135,208 @@ int tt_trace_parse(const char *text, size_t len, const char *origin, tt_catalyst
     }
     *out = cat;
     return 0;
+}
+
+/* ===================================================================== */
+/* Appending (a live viewer's stream)                                    */
+/* ===================================================================== */
+
+/* The tonics of class `old` (q's) met a state or ran a sparkle it lacks:
+ * a new class with every state and sparkle of the name (of q alone for a
+ * class of its own) replaces it on all of them.  A class's states are
+ * sorted, so the indices the entries and tonics hold are translated; the
+ * lints, which keep indices too, start over (they are computed again from
+ * the trace when next asked for). */
+static int regrow_class(loader *L, tt__klass *old, const liq *q)
+{
+    tt_catalyst *cat = L->cat;
+    const tt_class *c = class_new(L, cat->recorded, q);
+    tt__klass *k = c ? tt__klass_get(cat, c, false) : NULL;
+    int16_t *map = calloc(old->n_states + 1, sizeof *map);
+    if (!k || !map) {
+        free(map);
+        return -TT_ENOMEM;
+    }
+    for (size_t i = 0; i < old->n_states; i++)
+        map[i] = (int16_t)tt__klass_state(k, old->states[i]);
+    for (uint64_t s = tt_trace_first_seq(cat), last = tt_trace_last_seq(cat); s && s <= last;
+         s++) {
+        tt_trace_entry *e = (tt_trace_entry *)tt_trace_get(cat, s);
+        if (!e || e->tonic >= cat->n_tonics || cat->tonics[e->tonic]->k != old)
+            continue;
+        if (e->state_enter >= 0 && (size_t)e->state_enter < old->n_states)
+            e->state_enter = map[e->state_enter];
+        if (e->state_exit >= 0 && (size_t)e->state_exit < old->n_states)
+            e->state_exit = map[e->state_exit];
+    }
+    for (size_t i = 0; i < cat->n_tonics; i++) {
+        tt_tonic *t = cat->tonics[i];
+        if (!t || t->k != old)
+            continue;
+        if (t->state >= 0 && (size_t)t->state < old->n_states)
+            t->state = map[t->state];
+        t->k = k;
+    }
+    free(map);
+    tt__lints_free(cat);
+    return 0;
+}
+
+/* Whether t's class lacks a state or a sparkle that pass 1 found for q. */
+static bool class_lacks(tt_catalyst *cat, const liq *q, const tt_tonic *t)
+{
+    for (size_t s = 0; s < q->n_states; s++)
+        if (state_ok(q->states[s]) && tt__klass_state(t->k, q->states[s]) < 0)
+            return true;
+    for (size_t s = 0; s < q->n_sparkles; s++) {
+        int64_t id = tt__intern(&cat->names, q->sparkles[s]);
+        if (id >= 0 && !tt__klass_sparkle(t->k, (uint32_t)id) &&
+            sparkle_ok(class_of(q), q->sparkles[s]))
+            return true;
+    }
+    return false;
+}
+
+/* Give the classes of the tonics already made every state and sparkle
+ * pass 1 found. */
+static int grow_classes(loader *L)
+{
+    for (size_t i = 0; i < L->n_liqs; i++) {
+        const liq *q = &L->liqs[i];
+        if (q->timer || q->is_self || !q->obj || q->obj->kind != TT__K_TONIC)
+            continue;
+        tt_tonic *t = (tt_tonic *)q->obj;
+        if (class_lacks(L->cat, q, t)) {
+            int rc = regrow_class(L, t->k, q);
+            if (rc < 0)
+                return rc;
+        }
+    }
+    return 0;
+}
+
+/* Append entries to a recorded catalyst (see tasktonic.h). */
+int tt_trace_append(tt_catalyst *cat, const char *text, size_t len, const char *origin,
+                    size_t keep, tt_error *err)
+{
+    err_clear(err);
+    if (!origin)
+        origin = "trace";
+    loader L = {.origin = origin, .text = text, .len = len, .err = err, .cat = cat};
+    if (!cat || !cat->recorded || !text)
+        return fail_at(&L, -TT_EINVAL, (size_t)-1,
+                       !text ? "no trace text" : "not a recorded trace (tt_trace_parse)");
+    struct tt__recorded *rec = cat->recorded;
+    int rc = scan_text(text, len, &L.so);
+    bool partial = false;
+    json_t *root = NULL;
+    if (rc == 0 && !(root = parse(&L, &partial)))
+        rc = -TT_EJSON;
+    /* a run dictionary (its entries and status) or a list of entries */
+    const json_t *entries = root, *run = NULL;
+    if (rc == 0 && json_is_object(root)) {
+        run = root;
+        entries = get(root, "sparkle_trace");
+        if (!entries)
+            entries = NULL;
+        else if (!json_is_array(entries))
+            rc = fail_at(&L, -TT_EJSON, 0, "\"sparkle_trace\" must be a list, found %s",
+                         jtype(entries));
+    } else if (rc == 0 && !json_is_array(root)) {
+        rc = fail_at(&L, -TT_EJSON, 0,
+                     "expected entries to append (a list of them, or a run object with "
+                     "\"sparkle_trace\"), found %s",
+                     jtype(root));
+    } else if (rc == 0) {
+        /* a bare list: its items are the entries (their positions) */
+        free(L.so.starts);
+        L.so.starts = L.so.runs;
+        L.so.n_starts = L.so.n_runs;
+        L.so.runs = NULL;
+        L.so.n_runs = 0;
+    }
+    size_t n = json_array_size(entries);
+    const json_t *seq = get(json_array_get(entries, 0), "seq");
+    uint64_t next = tt_trace_last_seq(cat) + 1;
+    bool empty = tt_trace_last_seq(cat) < tt_trace_first_seq(cat);
+    if (rc == 0 && n && json_is_integer(seq) && (uint64_t)json_integer_value(seq) != next &&
+        !(empty && json_integer_value(seq) > 0 && json_integer_value(seq) < (json_int_t)1 << 52))
+        rc = fail_at(&L, -TT_ERANGE, entry_pos(&L, 0),
+                     "entry 1 has seq %lld: the trace ends at #%llu, the entries must go on "
+                     "from #%llu",
+                     (long long)json_integer_value(seq), (unsigned long long)(next - 1),
+                     (unsigned long long)next);
+    /* pass 1 on the tonics and timers read so far: what is new is undone
+     * when an entry is rejected */
+    L.liqs = rec->liqs;
+    L.n_liqs = rec->n_liqs;
+    L.cap_liqs = rec->cap_liqs;
+    size_t old_liqs = L.n_liqs;
+    size_t *old_states = rc == 0 ? calloc(old_liqs + 1, sizeof *old_states) : NULL;
+    if (rc == 0 && !old_states)
+        rc = -TT_ENOMEM;
+    for (size_t i = 0; rc == 0 && i < old_liqs; i++)
+        old_states[i] = L.liqs[i].n_states;
+    for (size_t k = 0; rc == 0 && k < n; k++)
+        rc = entry_check(&L, json_array_get(entries, k), k, tt_run_count(cat) ? tt_run_count(cat) - 1 : 0, k);
+    if (rc < 0 && old_states) {
+        for (size_t i = old_liqs; i < L.n_liqs; i++)
+            liq_free(&L.liqs[i]);
+        L.n_liqs = old_liqs;
+        for (size_t i = 0; i < old_liqs; i++)
+            while (L.liqs[i].n_states > old_states[i])
+                free(L.liqs[i].states[--L.liqs[i].n_states]);
+    }
+    free(old_states);
+    /* from here on only memory can fail */
+    if (rc == 0)
+        rc = grow_classes(&L);
+    if (rc == 0)
+        rc = create_objects(&L, false);
+    tt_run *r = NULL;
+    if (rc == 0 && !(r = cat->n_runs ? cat->runs[cat->n_runs - 1] : tt__run_new(cat)))
+        rc = -TT_ENOMEM;
+    if (rc == 0 && n && empty && json_is_integer(seq)) {
+        uint64_t s = (uint64_t)json_integer_value(seq);
+        if (cat->trace.n_chunks == 0) {
+            cat->trace.first = cat->trace.first_chunk_seq = s;
+            cat->trace.last = s - 1;
+            r->first_seq = s;
+        }
+    }
+    if (rc == 0 && keep)
+        cat->trace.ring = keep;
+    for (size_t k = 0; rc == 0 && k < n; k++)
+        rc = entry_write(&L, json_array_get(entries, k));
+    /* the last keep entries only: older ones are forgotten at once (their
+     * memory goes with their chunk) */
+    tt__trace *tr = &cat->trace;
+    if (keep && tr->last >= tr->first && tr->last - tr->first + 1 > keep)
+        tr->first = tr->last - keep + 1;
+    if (r) {
+        r->count = cat->trace.last + 1 - r->first_seq;
+        const char *status = json_string_value(get(run, "status"));
+        if (status)
+            r->finished_status = strcmp(status, "catalyst finished") == 0;
+        r->end = num(get(run, "end@"), r->end);
+        r->vt_end = num(get(run, "vt_end"), r->vt_end);
+        if (r->end < r->start)
+            r->end = r->start;
+    }
+    rec->liqs = L.liqs;
+    rec->n_liqs = L.n_liqs;
+    rec->cap_liqs = L.cap_liqs;
+    L.liqs = NULL;
+    L.n_liqs = 0;
+    if (rc == -TT_ENOMEM && (!err || !err->msg[0]))
+        fail_at(&L, rc, (size_t)-1, "out of memory");
+    if (rc == 0 && partial)
+        fail_at(&L, 0, L.so.cut,
+                "warning: the entries are cut short; appended up to the last whole one (%zu)",
+                L.so.whole);
+    json_decref(root);
+    loader_free(&L);
+    return rc;
 }
 
 /* Read a trace file (see tasktonic.h). */

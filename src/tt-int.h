@@ -860,6 +860,8 @@ TT__INTERNAL void tt__ledger_remove(tt_catalyst *cat, tt__liquid *l);
 /* Add l to / remove l from base's infusions (O(1) amortised). */
 TT__INTERNAL int tt__infusion_add(tt_tonic *base, tt__liquid *l);
 TT__INTERNAL void tt__infusion_remove(tt_tonic *base, tt__liquid *l);
+/* Index of a state in k's (sorted) states, or -TT_ENOSTATE. */
+TT__INTERNAL int tt__klass_state(const tt__klass *k, const char *state);
 TT__INTERNAL tt_tonic *tt__tonic_create(tt_catalyst *cat, tt__klass *k,
                                         const char *name, void *arg,
                                         bool is_catalyst);

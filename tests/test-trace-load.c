@@ -69,6 +69,20 @@ static json_t *python_shaped(const json_t *golden)
     return list;
 }
 
+/* The golden scenarios read back below. */
+static const char *const golden_names[] = {"single_dut", "state_fallback", "hierarchy",
+                                           "chunked"};
+
+/* Golden scenario `name` (*golden) and its Python-shaped runs. */
+static json_t *golden_python(const char *name, json_t **golden)
+{
+    char err[512];
+    *golden = gu_golden_load(name, err, sizeof err);
+    if (!*golden)
+        fail_msg("%s", err);
+    return python_shaped(*golden);
+}
+
 static void report(void *ud, const char *path, const json_t *expected, const json_t *got)
 {
     char a[200], b[200];
@@ -97,14 +111,10 @@ static json_t *run_json(tt_catalyst *cat, const tt_run *r, unsigned flags)
 static void test_python_shaped(void **state)
 {
     (void)state;
-    static const char *const names[] = {"single_dut", "state_fallback", "hierarchy",
-                                        "chunked"};
-    for (size_t n = 0; n < sizeof names / sizeof *names; n++) {
-        char err[512];
-        json_t *golden = gu_golden_load(names[n], err, sizeof err);
-        if (!golden)
-            fail_msg("%s", err);
-        json_t *py = python_shaped(golden);
+    const char *const *names = golden_names;
+    for (size_t n = 0; n < TT_COUNTOF(golden_names); n++) {
+        json_t *golden;
+        json_t *py = golden_python(names[n], &golden);
         char *text = json_dumps(py, 0);
         tt_catalyst *cat = NULL;
         tt_error e;
@@ -421,6 +431,204 @@ static void test_bad_input(void **state)
     assert_non_null(strstr(e.msg, "/nonexistent/x.json: cannot open: "));
 }
 
+/* --- appending (tt_trace_append: the live viewer's stream) --------------- */
+
+/* The session of cat as text. */
+static char *session_text(tt_catalyst *cat, unsigned flags)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    assert_non_null(f);
+    assert_int_equal(tt_session_write_json(cat, f, flags), 0);
+    fclose(f);
+    return text;
+}
+
+/* runs (a list of run dictionaries): the first n_runs of them read back
+ * whole, and read back with the last one's entries from k on appended
+ * (as a list, or as a run dictionary), write out the same. */
+static void append_matches(const json_t *runs, size_t n_runs, size_t k, bool as_run,
+                           const char *what)
+{
+    json_t *whole = json_array(), *prefix = json_array();
+    for (size_t i = 0; i < n_runs; i++) {
+        json_array_append_new(whole, json_deep_copy(json_array_get(runs, i)));
+        json_array_append_new(prefix, json_deep_copy(json_array_get(runs, i)));
+    }
+    json_t *last = json_array_get(prefix, n_runs - 1);
+    json_t *tr = json_object_get(last, "sparkle_trace");
+    json_t *rest = json_array();
+    while (json_array_size(tr) > k) {
+        json_array_append(rest, json_array_get(tr, k));
+        json_array_remove(tr, k);
+    }
+    char *wt = json_dumps(whole, 0), *pt = json_dumps(prefix, 0);
+    json_t *more = rest;
+    if (as_run) {
+        more = json_pack("{s:O, s:O}", "status", json_object_get(last, "status") ?: json_null(),
+                         "sparkle_trace", rest);
+        json_decref(rest);
+    }
+    char *mt = json_dumps(more, 0);
+    tt_catalyst *a = NULL, *b = NULL;
+    tt_error e;
+    if (tt_trace_parse(wt, strlen(wt), what, &a, &e) != 0)
+        fail_msg("%s", e.msg);
+    if (tt_trace_parse(pt, strlen(pt), what, &b, &e) != 0)
+        fail_msg("%s", e.msg);
+    if (tt_trace_append(b, mt, strlen(mt), what, 0, &e) != 0)
+        fail_msg("%s at %zu: %s", what, k, e.msg);
+    assert_string_equal(e.msg, "");
+    char *x = session_text(a, TT_JSON_EXTENSIONS), *y = session_text(b, TT_JSON_EXTENSIONS);
+    if (strcmp(x, y) != 0)
+        fail_msg("%s, run %zu from entry %zu appended%s: the session differs:\n%s\n%s", what,
+                 n_runs, k, as_run ? " as a run" : "", x, y);
+    assert_int_equal(tt_tonic_count(a), tt_tonic_count(b));
+    for (size_t i = 0; i < tt_tonic_count(a); i++) {
+        tt_tonic *ta = tt_tonic_at(a, i), *tb = ta ? tt_tonic_by_name(b, tt_tonic_name(ta)) : NULL;
+        if (!ta)
+            continue;
+        assert_non_null(tb);
+        assert_string_equal(tt_tonic_state_name(ta), tt_tonic_state_name(tb));
+        assert_int_equal(tt_tonic_id(ta), tt_tonic_id(tb));
+        /* the same class: states and sparkles */
+        assert_string_equal(tt_tonic_class_name(ta), tt_tonic_class_name(tb));
+        assert_int_equal(tt_tonic_state_count(ta), tt_tonic_state_count(tb));
+        for (size_t s = 0; s < tt_tonic_state_count(ta); s++)
+            assert_string_equal(tt_tonic_state_at(ta, s), tt_tonic_state_at(tb, s));
+        assert_int_equal(tt_tonic_sparkle_count(ta), tt_tonic_sparkle_count(tb));
+        for (size_t s = 0; s < tt_tonic_sparkle_count(ta); s++)
+            assert_string_equal(tt_tonic_sparkle_at(ta, s), tt_tonic_sparkle_at(tb, s));
+    }
+    assert_int_equal(tt_lint_count(a), tt_lint_count(b));
+    free(x);
+    free(y);
+    free(wt);
+    free(pt);
+    free(mt);
+    json_decref(more);
+    json_decref(whole);
+    json_decref(prefix);
+    tt_catalyst_free(a);
+    tt_catalyst_free(b);
+}
+
+/* Entries appended to a trace read back give what reading them all at once
+ * gives: tonics and timers first seen in them, states a class gains, ids,
+ * lints; Python-shaped runs (no seqs) and a ttdb session (seqs). */
+static void test_append(void **state)
+{
+    (void)state;
+    const char *const *names = golden_names;
+    for (size_t n = 0; n < TT_COUNTOF(golden_names); n++) {
+        json_t *golden;
+        json_t *py = golden_python(names[n], &golden);
+        for (size_t r = 1; r <= json_array_size(py); r++) {
+            size_t len = json_array_size(
+                json_object_get(json_array_get(py, r - 1), "sparkle_trace"));
+            for (size_t k = 0; k <= len; k++)
+                append_matches(py, r, k, k % 2 == 1, names[n]);
+        }
+        json_decref(py);
+        json_decref(golden);
+    }
+    char *text = lamp_session(TT_JSON_EXTENSIONS);
+    json_error_t jerr;
+    json_t *lamp = json_loads(text, 0, &jerr);
+    assert_non_null(lamp);
+    for (size_t r = 1; r <= json_array_size(lamp); r++) {
+        size_t len = json_array_size(json_object_get(json_array_get(lamp, r - 1), "sparkle_trace"));
+        for (size_t k = 0; k <= len; k++)
+            append_matches(lamp, r, k, k % 2 == 0, "lamp");
+    }
+    json_decref(lamp);
+    free(text);
+    /* a C trace: tonics of unnamed classes get their own, which gain the
+     * states and sparkles they meet later */
+    static const char c_trace[] =
+        "[{\"sparkle_trace\": ["
+        " {\"id\": 1, \"tonic\": \"A\", \"sparkle\": \"ttsc__ping\", \"source\": [null, \"\", -1],"
+        " \"at_enter\": {\"state\": \"--\"}, \"at_exit\": {\"state\": \"up\"}},"
+        " {\"id\": 2, \"tonic\": \"B\", \"sparkle\": \"ttsc__pong\", \"source\": [\"A\", \"ttsc__ping\", 1],"
+        " \"at_enter\": {\"state\": \"low\"}, \"at_exit\": {\"state\": \"high\"}},"
+        " {\"id\": 1, \"tonic\": \"A\", \"sparkle\": \"ttsc__pang\", \"source\": [\"B\", \"ttsc__pong\", 2],"
+        " \"at_enter\": {\"state\": \"up\"}, \"at_exit\": {\"state\": \"down\"}},"
+        " {\"id\": 2, \"tonic\": \"B\", \"sparkle\": \"ttsc__ping\", \"source\": [\"A\", \"ttsc__pang\", 1],"
+        " \"at_enter\": {\"state\": \"high\"}, \"at_exit\": {\"state\": \"alpha\"}}]}]";
+    json_t *ct = json_loads(c_trace, 0, &jerr);
+    assert_non_null(ct);
+    for (size_t k = 0; k <= 4; k++)
+        append_matches(ct, 1, k, k % 2 == 0, "c-trace");
+    json_decref(ct);
+}
+
+/* What tt_trace_append refuses leaves the trace as it was. */
+static void test_append_refused(void **state)
+{
+    (void)state;
+    static const char first[] =
+        "{\"status\": \"running\", \"sparkle_trace\": [{\"seq\": 7, \"id\": 1, \"tonic\": "
+        "\"A\", \"sparkle\": \"x\", \"source\": [null, \"\", -1], \"at_enter\": {\"state\": "
+        "\"--\"}, \"at_exit\": {\"state\": \"idle\"}}]}";
+    tt_catalyst *cat = NULL;
+    tt_error e;
+    if (tt_trace_parse(first, strlen(first), "live", &cat, &e) != 0)
+        fail_msg("%s", e.msg);
+    assert_int_equal(tt_trace_first_seq(cat), 7);
+    assert_int_equal(tt_trace_last_seq(cat), 7);
+    size_t tonics = tt_tonic_count(cat);
+    /* a gap: entries were lost */
+    static const char gap[] =
+        "[{\"seq\": 9, \"id\": 1, \"tonic\": \"A\", \"sparkle\": \"y\", \"source\": [null, "
+        "\"\", -1], \"at_enter\": {\"state\": \"idle\"}, \"at_exit\": {\"state\": \"busy\"}}]";
+    assert_int_equal(tt_trace_append(cat, gap, strlen(gap), "live", 0, &e), -TT_ERANGE);
+    assert_string_equal(e.msg, "live:1:2: entry 1 has seq 9: the trace ends at #7, the "
+                               "entries must go on from #8");
+    /* a bad entry after a good one naming a new tonic: nothing is added */
+    static const char bad2[] =
+        "[{\"seq\": 8, \"id\": 2, \"tonic\": \"B\", \"sparkle\": \"y\", \"source\": [null, "
+        "\"\", -1], \"at_enter\": {\"state\": \"--\"}, \"at_exit\": {\"state\": \"on\"}},\n"
+        " {\"seq\": 9, \"id\": 1, \"tonic\": \"A\", \"source\": [null, \"\", -1], "
+        "\"at_enter\": {\"state\": \"idle\"}, \"at_exit\": {\"state\": \"busy\"}}]";
+    assert_int_equal(tt_trace_append(cat, bad2, strlen(bad2), "live", 0, &e), -TT_EJSON);
+    assert_string_equal(e.msg, "live:2:2: entry 2 of run 1: missing \"sparkle\"");
+    assert_int_equal(e.line, 2);
+    assert_int_equal(e.column, 2);
+    assert_int_equal(tt_trace_append(cat, "{\"x\": ", 6, "live", 0, &e), -TT_EJSON);
+    static const char three[] = "{\"sparkle_trace\": 3}";
+    assert_int_equal(tt_trace_append(cat, three, strlen(three), "live", 0, &e), -TT_EJSON);
+    assert_string_equal(e.msg, "live:1:1: \"sparkle_trace\" must be a list, found an integer");
+    assert_int_equal(tt_trace_last_seq(cat), 7);
+    assert_int_equal(tt_tonic_count(cat), tonics);
+    assert_null(tt_tonic_by_name(cat, "B"));
+    /* then the good ones go on; A gains a state its class lacked */
+    static const char good[] =
+        "[{\"seq\": 8, \"id\": 1, \"tonic\": \"A\", \"sparkle\": \"y\", \"source\": [null, "
+        "\"\", -1], \"at_enter\": {\"state\": \"idle\"}, \"at_exit\": {\"state\": \"busy\"}}]";
+    assert_int_equal(tt_trace_append(cat, good, strlen(good), "live", 0, &e), 0);
+    assert_int_equal(tt_trace_last_seq(cat), 8);
+    assert_string_equal(tt_entry_state_exit(cat, tt_trace_get(cat, 7)), "idle");
+    tt_tonic *a = tt_tonic_by_name(cat, "A");
+    assert_non_null(a);
+    assert_string_equal(tt_tonic_state_name(a), "busy");
+    assert_string_equal(tt_entry_state_enter(cat, tt_trace_get(cat, 8)), "idle");
+    /* keep 1: only the last entry is held from now on */
+    assert_int_equal(tt_trace_append(cat, "[]", 2, "live", 1, &e), 0);
+    assert_int_equal(tt_trace_first_seq(cat), 8);
+    assert_null(tt_trace_get(cat, 7));
+    assert_non_null(tt_trace_get(cat, 8));
+    /* nothing runs on it still; a catalyst that is not a trace is refused */
+    assert_int_equal(tt_catalyst_run(cat), -TT_ERECORDED);
+    tt_catalyst *live = NULL;
+    tt_catalyst_options o = {.mode = TT_MODE_DISTILLER};
+    assert_int_equal(tt_catalyst_new(&live, &o), 0);
+    assert_int_equal(tt_trace_append(live, good, strlen(good), "live", 0, &e), -TT_EINVAL);
+    assert_int_equal(tt_trace_append(NULL, good, strlen(good), "live", 0, &e), -TT_EINVAL);
+    tt_catalyst_free(live);
+    tt_catalyst_free(cat);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -430,6 +638,8 @@ int main(void)
         cmocka_unit_test(test_partial),
         cmocka_unit_test(test_own_classes),
         cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_append),
+        cmocka_unit_test(test_append_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

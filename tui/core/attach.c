@@ -5,16 +5,15 @@
  * connection: every LIVE_PERIOD_MS the screen's loop asks for a snapshot
  * with the entries after the last one seen (`"since"`): tonics with their
  * states and statistics, the queue, the running timers, the lints and the
- * new entries.  The entries are kept in a window of the last WINDOW_MAX,
- * which becomes the recorded session again (tt_trace_parse) when new ones
- * came, so the panes, `info`, search and `export` show the app as it runs.
- * Rebuilding costs about 40 us an entry of the window (JSON out and in:
- * 0.2 s for a full window on a loaded machine), so the screen rebuilds at
- * most once in five times the last rebuild took, and before a command
- * runs; answers come no faster than twice the time the last one took to
- * take in.  A viewer of a busy app thus stays responsive and takes at most
- * about half a core.  The app never waits for ttdb: a viewer that falls behind its ring
- * is told how many entries it lost.  In batch mode nothing polls by itself:
+ * new entries.  The first answer becomes the recorded session
+ * (tt_trace_parse); the entries of each later one are appended to it as
+ * they come (tt_trace_append: the cost of parsing the new entries only),
+ * so the panes, `info`, search and `export` show the app as it runs; the
+ * session keeps the last WINDOW_MAX entries.  Answers come no
+ * faster than twice the time the last one took to take in.  The app never
+ * waits for ttdb: a viewer that falls behind its ring is told how many
+ * entries it lost, and the session starts again after the gap.  In batch
+ * mode nothing polls by itself:
  * `wait-entries K` asks until K new entries came (or fails after its
  * timeout).  Closing ttdb (or `restart`, `file`) detaches; the app runs on.
  */
@@ -31,7 +30,8 @@
 #include <unistd.h>
 
 #define LIVE_PERIOD_MS 100    /* between two requests of the screen */
-#define WINDOW_MAX 5000       /* entries the live session keeps */
+#define WINDOW_MAX 5000       /* entries the live session keeps,
+                                 and the most one answer brings */
 #define FIRST_ENTRIES 1000    /* entries asked for when attaching */
 #define ANSWER_MAX_S 10.0     /* an answer later than this: the app hangs
                                  (TTDB_ATTACH_TIMEOUT changes it) */
@@ -44,13 +44,11 @@ static struct {
     double sent;              /* when it was sent (now_mono) */
     double next;              /* when the screen asks again */
     json_t *snap;             /* the last snapshot */
-    json_t *window;           /* the entries kept, oldest first */
     uint64_t last_seq;        /* the newest entry seen */
     uint64_t lost;            /* entries lost since attaching */
     uint64_t received;        /* entries received since attaching */
-    bool stale;               /* the window has entries the session lacks */
-    double rebuild_after;     /* when the screen may rebuild again */
     double rtt_last, rtt_min; /* request to answer, seconds */
+    double take_last, take_max; /* an answer's entries into the session, s */
     bool ended;               /* the app went away */
 } A = {.fd = -1};
 
@@ -128,24 +126,37 @@ static int wait_answer(double timeout)
     }
 }
 
-/* The window of entries as a run dictionary, parsed into a catalyst that
- * becomes the session's. */
-static int rebuild(session *s)
+/* The entries of the answer's trace (a run dictionary) as the session:
+ * parsed into a catalyst that becomes the session's (attaching, or after a
+ * gap), else appended to it. */
+static int take_entries(session *s, const json_t *trace, bool fresh)
 {
-    double t0 = now_mono();
-    A.stale = false;
-    json_t *trace = json_object_get(A.snap, "trace");
     json_t *run = json_pack("{s:O, s:O, s:[s]}", "status",
                             json_object_get(trace, "status") ?: json_string("running"),
-                            "sparkle_trace", A.window, "stop_condition", "live");
+                            "sparkle_trace",
+                            json_object_get(trace, "sparkle_trace") ?: json_array(),
+                            "stop_condition", "live");
     char *text = run ? json_dumps(run, JSON_COMPACT) : NULL;
     json_decref(run);
-    tt_catalyst *cat = NULL;
     tt_error err = {0};
-    int rc = text ? tt_trace_parse(text, strlen(text), s->app_path, &cat, &err) : -TT_ENOMEM;
+    int rc = -TT_ENOMEM;
+    if (text && !fresh && s->cat && s->recorded) {
+        rc = tt_trace_append(s->cat, text, strlen(text), s->app_path, WINDOW_MAX, &err);
+        if (rc == 0) {
+            free(text);
+            frontend_changed();
+            return 0;
+        }
+        /* (not what was asked for: start again from these) */
+    }
+    tt_catalyst *cat = NULL;
+    rc = text ? tt_trace_parse(text, strlen(text), s->app_path, &cat, &err) : -TT_ENOMEM;
+    if (rc == 0)
+        rc = tt_trace_append(cat, "[]", 2, s->app_path, WINDOW_MAX, &err); /* the bound */
     free(text);
     if (rc < 0) {
         out_error("%s", err.msg[0] ? err.msg : tt_strerror(rc));
+        tt_catalyst_free(cat);
         return -1;
     }
     if (s->cat)
@@ -153,16 +164,12 @@ static int rebuild(session *s)
     s->cat = NULL;
     session_adopt_recorded(s, cat);
     s->attached = true;
-    A.rebuild_after = now_mono() + 4 * (now_mono() - t0);
     return 0;
 }
 
-/* Bring the session up to the window now (before a command reads it). */
-void attach_flush(void)
-{
-    if (g_session.attached && A.stale && A.window)
-        rebuild(&g_session);
-}
+/* Nothing waits to be taken in any more: each answer's entries go into the
+ * session as it comes (kept for the commands that call it). */
+void attach_flush(void) {}
 
 /* Take the answer line in A.buf (screen: asked by the screen's loop, not
  * by a command): 0, or -1 after printing why. */
@@ -195,7 +202,6 @@ static int take_answer(session *s, bool first, bool screen)
          * window starts again after the gap */
         bool again = A.lost > 0;
         A.lost += lost;
-        json_array_clear(A.window);
         /* the screen says it once (then the status line counts); a batch
          * command that asked says it each time */
         if (!again || !screen)
@@ -205,29 +211,23 @@ static int take_answer(session *s, bool first, bool screen)
                      screen ? "; the status line counts the next" : "");
     }
     size_t got = json_array_size(entries);
-    json_array_extend(A.window, entries);
-    size_t have = json_array_size(A.window);
-    if (have > WINDOW_MAX) {
-        /* drop the oldest in one go */
-        json_t *keep = json_array();
-        for (size_t i = have - WINDOW_MAX; i < have; i++)
-            json_array_append(keep, json_array_get(A.window, i));
-        json_decref(A.window);
-        A.window = keep;
-    }
     if (!first)
         A.received += got;
     A.last_seq = (uint64_t)json_integer_value(json_object_get(snap, "last_seq"));
     json_decref(A.snap);
     A.snap = snap;
-    if (got || lost)
-        A.stale = true;
-    /* the screen rebuilds when its pace allows; a command (wait-entries)
-     * leaves it to attach_flush */
-    if (first || !s->cat || (screen && A.stale && now_mono() >= A.rebuild_after))
-        return rebuild(s);
-    frontend_changed(); /* states, statistics, queue */
-    return 0;
+    /* the session starts again after a gap (the entries lost) */
+    int rc = 0;
+    if (first || !s->cat || got || lost) {
+        double t0 = now_mono();
+        rc = take_entries(s, trace, first || !s->cat || lost);
+        A.take_last = now_mono() - t0;
+        if (A.take_last > A.take_max)
+            A.take_max = A.take_last;
+    }
+    if (rc == 0)
+        frontend_changed(); /* states, statistics, queue */
+    return rc;
 }
 
 /* Connect to the app at path; false after printing why. */
@@ -272,7 +272,6 @@ int session_attach(session *s, const char *path)
     attach_drop();
     if (!connect_app(s->app_path))
         return -1;
-    A.window = json_array();
     if (!ask(true) || wait_answer(answer_max()) != 1) {
         out_error("cannot attach to %s: the app did not answer within %gs "
                   "(TTDB_ATTACH_TIMEOUT sets the limit)", s->app_path, answer_max());
@@ -300,12 +299,10 @@ static void attach_drop(void)
     A.len = A.cap = 0;
     A.pending = false;
     json_decref(A.snap);
-    json_decref(A.window);
-    A.snap = A.window = NULL;
+    A.snap = NULL;
     A.last_seq = A.lost = A.received = 0;
-    A.stale = false;
-    A.rebuild_after = 0;
     A.rtt_last = A.rtt_min = 0;
+    A.take_last = A.take_max = 0;
     A.ended = false;
 }
 
@@ -338,8 +335,7 @@ int attach_timeout_ms(void)
 {
     if (!attach_live() || A.pending)
         return -1;
-    double when = A.stale && A.rebuild_after < A.next ? A.rebuild_after : A.next;
-    double left = when - now_mono();
+    double left = A.next - now_mono();
     return left <= 0 ? 0 : (int)(left * 1000) + 1;
 }
 
@@ -368,8 +364,6 @@ void attach_service(void)
                      "return?)", s->app_path, now_mono() - A.sent);
         return;
     }
-    if (A.stale && now_mono() >= A.rebuild_after)
-        rebuild(s);
     if (now_mono() >= A.next) {
         A.next = now_mono() + LIVE_PERIOD_MS / 1e3;
         if (!ask(false))
@@ -471,9 +465,9 @@ static int info_stats_exec(cmd_args *a)
                    json_number_value(json_object_get(t, "period_s")),
                    json_number_value(json_object_get(t, "due_in_s")));
     out_printf("stream: %llu entries received, %llu lost; round trip %.2f ms (best %.2f ms), "
-               "asked every %d ms on the screen\n",
+               "taken in %.2f ms (most %.2f ms), asked every %d ms on the screen\n",
                (unsigned long long)A.received, (unsigned long long)A.lost, A.rtt_last * 1e3,
-               A.rtt_min * 1e3, LIVE_PERIOD_MS);
+               A.rtt_min * 1e3, A.take_last * 1e3, A.take_max * 1e3, LIVE_PERIOD_MS);
     return 0;
 }
 

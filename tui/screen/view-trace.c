@@ -8,8 +8,9 @@
  * Ignored entries show an `x` mark and "[ignored]", sparkles without a
  * handler `-`, crashed ones `!` in the error colour.
  *
- * Attached to a live app, the session is rebuilt from a window of the last
- * entries as they stream in, and the window's first entry moves: a pane
+ * Attached to a live app, the entries that stream in are appended to the
+ * session, which drops its oldest ones now and then (and starts again
+ * after entries were lost), so its first entry moves: a pane
  * that does not follow keeps its selection on the same entry (by seq), or
  * says that the entry left the window.
  */
@@ -136,13 +137,15 @@ static size_t seq_row(uint64_t seq)
     return pos >= base ? pos - base : 0;
 }
 
-/* Attached: the session was rebuilt (the live window moved on) since the
- * rows were last drawn; keep a pane that does not follow on the entry it
- * had selected, at the same height. */
+/* Attached: the session was rebuilt (after a gap), or its first entry
+ * moved on (the live session drops its oldest entries), since the rows
+ * were last drawn; keep a pane that does not follow on the entry it had
+ * selected, at the same height. */
 static void trace_update(pane *p)
 {
     tt_catalyst *cat = g_session.cat;
-    if (cat && g_session.attached && T.shown && T.shown_gen != g_session.generation &&
+    if (cat && g_session.attached && T.shown &&
+        (T.shown_gen != g_session.generation || T.shown_first != tt_trace_first_seq(cat)) &&
         !p->follow) {
         /* the selected entry in the rows as drawn (T.idx still holds the
          * seqs of the last catalyst: index_update has not run on this one) */
