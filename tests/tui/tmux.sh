@@ -3,9 +3,9 @@
 # with send-keys and the captured screen is checked.  Each check polls the
 # screen (bounded) for the text it expects.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 25
+plan 26
 
-command -v tmux >/dev/null 2>&1 || skip_all 25 "terminal test" "tmux is missing"
+command -v tmux >/dev/null 2>&1 || skip_all 26 "terminal test" "tmux is missing"
 
 . "${top_srcdir:-.}/tests/tui/tmux-lib.sh"
 tmux_init ttdbtest
@@ -71,6 +71,11 @@ keys / "nomatch" Enter
 check "a search message shows even when the status line is full" wait_for "/nomatch: not found"
 keys Escape "call Counter tts" Tab Tab
 check "completion lists fit the Console pane" wait_for " ttse__on_worked" " ttse__on_finished" " ttsc__to_state"
+keys C-u
+keys "watch Counter." Tab Tab
+# the typed tonic with its dot is no candidate (it was one of the list)
+check "completing TONIC. lists its probes, not TONIC. itself" \
+  eval 'wait_for "completions: Counter.count" && ! grep -v "(ttdb)" "$SCREEN" | grep -Eq "(^| )Counter\.( |\$)"'
 keys C-u
 keys / "ttsc__mix" Enter
 check "/ on an empty command line searches the trace" wait_for "/ttsc__mix: #"

@@ -617,7 +617,16 @@ static void cand_dotted(strvec *out, const char *word, bool probes)
         }
         free(left);
     }
+    size_t before = out->n;
     cand_tonics(out, word, ".");
+    /* "CarA." is no candidate once typed: its probes (or sparkles) are */
+    for (size_t i = before; i < out->n; i++)
+        if (strcmp(out->v[i], word) == 0) {
+            free(out->v[i]);
+            memmove(&out->v[i], &out->v[i + 1], (out->n - i - 1) * sizeof *out->v);
+            out->n--;
+            break;
+        }
     if (!probes)
         cand_sparkles(out, word, NULL, "");
 }
