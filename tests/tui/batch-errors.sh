@@ -2,7 +2,7 @@
 # batch-errors.sh: bad input ends in one clear line and a non-zero exit
 # status; with -k the script goes on and no trace is lost.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 31
+plan 32
 
 run_ttdb -batch -ex "info tonics" "$TMPD/missing.so"
 check "a missing app file" eval 'fails_with 1 "missing.so: No such file or directory" && [ ! -s "$OUT" ]'
@@ -82,3 +82,6 @@ check "a unique prefix of an alias works as one of a name (info watch, insp, bac
 run_ttdb -batch -k -ex "step 5" -ex "step x" -ex "reverse-step 0" -ex "advance soon" -ex "goto here" -ex "info entry #3" -ex "info trace #4" -ex "info trace #2-#3" -ex "info trace 5-3" -ex "info entry x" "$COUNTER"
 check "a wrong number names the word and what was wanted; entries are N or #N everywhere" \
   eval 'status 1 && err_has "step: \"x\" is not a count (1 or more); usage: step [N]" && err_has "reverse-step: \"0\" is not a count" && err_has "advance: \"soon\" is not seconds (0 or more)" && err_has "goto: \"here\" is not an entry (#N)" && err_has "info trace: \"5-3\" is not a range FROM-TO (FROM at most TO)" && err_has "info entry: \"x\" is not an entry (N or #N, from 1)" && out_has "\"seq\": 3" && grep -q "^4 Counter._ttss__on_start()" "$OUT" && grep -q "^2 tt_main_catalyst.ttse__on_start()" "$OUT" && [ "$(grep -c "^[0-9]" "$OUT")" -eq 3 ]'
+run_ttdb -batch -k -ex "display Counter.count" -ex "continue 5" -ex "delete display 1" -ex "info display" "$COUNTER"
+check "gdb's continue N and delete display N" \
+  eval 'status 1 && err_has "continue takes no count: \`ignore N COUNT\` lets breakpoint N pass COUNT hits, \`step 5\` runs 5 sparkles" && out_has "no displays"'

@@ -481,8 +481,18 @@ static int parse_nums(cmd_args *a, int from, int **nums)
 }
 
 /* delete [N...] */
+static int cmd_undisplay_exec(cmd_args *a);
+
 static int cmd_delete_exec(cmd_args *a)
 {
+    if (a->argc && strcmp(a->argv[0], "display") == 0) { /* gdb's form */
+        cmd_args rest = *a;
+        rest.argc--;
+        rest.argv++;
+        rest.raw++;
+        rest.starts++;
+        return cmd_undisplay_exec(&rest);
+    }
     int *nums;
     int n = parse_nums(a, 0, &nums);
     if (n < 0)
@@ -579,7 +589,7 @@ static int cmd_condition_exec(cmd_args *a)
 const cmd_entry cmd_delete_entry = {
     .name = "delete",
     .aliases = "d",
-    .usage = "delete [N...]",
+    .usage = "delete [N...] | delete display [N...]",
     .help = "Delete the breakpoints (all of them without numbers).",
     .exec = cmd_delete_exec,
 };

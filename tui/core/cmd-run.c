@@ -45,6 +45,13 @@ const cmd_entry cmd_step_entry = {
 /* continue: run until a breakpoint, idle, the timeout or the end. */
 static int cmd_continue_exec(cmd_args *a)
 {
+    long n;
+    if (a->argc == 1 && parse_long(a->argv[0], &n)) { /* gdb's continue N */
+        out_error("continue takes no count: `ignore N COUNT` lets breakpoint "
+                  "N pass COUNT hits, `step %s` runs %s sparkles", a->argv[0],
+                  a->argv[0]);
+        return -1;
+    }
     if (a->argc != 0)
         return cmd_usage_error(&cmd_continue_entry);
     tt_sparkle_args sa = {0};
