@@ -62,8 +62,26 @@ int tt_app_load(const char *path, tt_app **out, tt_error *err)
         return tt__seterr(err, -TT_EINVAL, "no app module given");
     *out = NULL;
     struct stat st;
-    if (stat(path, &st) != 0)
-        return tt__seterr(err, -TT_EDLOPEN, "%s: %s", path, strerror(errno));
+    if (stat(path, &st) != 0) {
+        int e = errno;
+        /* `ttdb app` for app.so: name the module that is there */
+        static const char *const ext[] = {".so", ".la"};
+        for (size_t i = 0; e == ENOENT && i < TT_COUNTOF(ext); i++) {
+            size_t n = strlen(path) + 4;
+            char *alt = malloc(n);
+            if (!alt)
+                break;
+            snprintf(alt, n, "%s%s", path, ext[i]);
+            bool there = stat(alt, &st) == 0 && !S_ISDIR(st.st_mode);
+            if (there)
+                tt__seterr(err, -TT_EDLOPEN, "%s: %s (did you mean %s?)", path,
+                           strerror(e), alt);
+            free(alt);
+            if (there)
+                return -TT_EDLOPEN;
+        }
+        return tt__seterr(err, -TT_EDLOPEN, "%s: %s", path, strerror(e));
+    }
     if (S_ISDIR(st.st_mode))
         return tt__seterr(err, -TT_EDLOPEN, "%s: is a directory, not an app module", path);
     size_t len = strlen(path);
@@ -87,8 +105,16 @@ int tt_app_load(const char *path, tt_app **out, tt_error *err)
         free(open_path);
     if (!h) {
         const char *e = dlerror();
-        tt__seterr(err, -TT_EDLOPEN, "cannot load %s: %s", path,
-                   e ? e : "not a shared object");
+        const char *dot = strrchr(path, '.');
+        if (dot && (strcmp(dot, ".c") == 0 || strcmp(dot, ".h") == 0))
+            tt__seterr(err, -TT_EDLOPEN,
+                       "cannot load %s: C source, not an app module: build the "
+                       "module first (cc -shared -fPIC -o APP.so %s $(pkg-config "
+                       "--cflags --libs tasktonic)) and give APP.so",
+                       path, path);
+        else
+            tt__seterr(err, -TT_EDLOPEN, "cannot load %s: %s", path,
+                       e ? e : "not a shared object");
         free(so);
         return -TT_EDLOPEN;
     }

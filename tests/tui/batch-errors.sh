@@ -2,7 +2,7 @@
 # batch-errors.sh: bad input ends in one clear line and a non-zero exit
 # status; with -k the script goes on and no trace is lost.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 32
+plan 34
 
 run_ttdb -batch -ex "info tonics" "$TMPD/missing.so"
 check "a missing app file" eval 'fails_with 1 "missing.so: No such file or directory" && [ ! -s "$OUT" ]'
@@ -11,6 +11,11 @@ check "a folder instead of an app" eval 'fails_with 1 "is a directory, not an ap
 echo "not a module" >"$TMPD/text.so"
 run_ttdb -batch -ex "info tonics" "$TMPD/text.so"
 check "a file that is not a module" eval 'fails_with 1 "cannot load $TMPD/text.so"'
+printf 'int x;\n' >"$TMPD/app.c"
+run_ttdb -batch -ex "info tonics" "$TMPD/app.c"
+check "a C source file instead of the module says to build it" eval 'fails_with 1 "app.c: C source, not an app module: build the module first (cc -shared -fPIC -o APP.so"'
+run_ttdb -batch -ex "info tonics" "${COUNTER%.la}"
+check "an app named without its extension: the module that is there is suggested" eval 'fails_with 1 "counter: No such file or directory (did you mean $APPS/counter.la?)"'
 echo "garbage" >"$TMPD/bad.la"
 run_ttdb -batch -ex "info tonics" "$TMPD/bad.la"
 check "a .la without a shared object" eval 'fails_with 1 "bad.la"'
