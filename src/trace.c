@@ -90,7 +90,9 @@ static tt__chunk *chunk_map(void)
 
 /* The chunk holding the region's free part gives back what it has not
  * used, if its bump is still in that block (else it keeps the block whole
- * and the region's rest is left unused). */
+ * and the region's rest is left unused).  A bump only moves back in
+ * tt__trace_cut, which releases the chunk first, so what is given back was
+ * never written: a region's free part is zero. */
 static void holder_release(tt__trace *t)
 {
     tt__chunk *c = t->rg_holder;
@@ -112,8 +114,9 @@ static void holder_release(tt__trace *t)
     t->rg_block = NULL;
 }
 
-/* Carve a block of at least `need` bytes (head included) for chunk c: the
- * region's whole free part, a fresh region when it is too small. */
+/* Carve a block of at least `need` bytes (head included), from a fresh
+ * region when the free part is too small: for chunk c's arena, the
+ * region's whole free part; without c, `need` bytes. */
 static char *carve(tt__trace *t, tt__chunk *c, size_t need)
 {
     holder_release(t);
@@ -125,11 +128,14 @@ static char *carve(tt__trace *t, tt__chunk *c, size_t need)
         t->rg_next = REGION_HEAD;
     }
     char *b = t->rg + t->rg_next;
-    *(arena_head *)b = (arena_head){REGION - t->rg_next, t->rg};
+    size_t size = c ? REGION - t->rg_next : need;
+    *(arena_head *)b = (arena_head){size, t->rg};
     ++*(size_t *)t->rg;
-    t->rg_next = REGION;
-    t->rg_holder = c;
-    t->rg_block = b;
+    t->rg_next += size;
+    if (c) {
+        t->rg_holder = c;
+        t->rg_block = b;
+    }
     return b;
 }
 
@@ -168,10 +174,13 @@ static void chunk_clear(tt__chunk *c, size_t used)
                 e->args[j].type == TT_T_MAP) /* the others own nothing */
                 tt_value_clear(&e->args[j]);
     }
-    if (c->probes) {
-        for (size_t i = 0; c->owns && i < 2 * used; i++)
-            tt__probes_clear(c->probes[i]);
-        memset(c->probes, 0, 2 * used * sizeof *c->probes);
+    for (size_t k = 0; k * TT__PP < used; k++) {
+        tt_map **p = c->pp[k];
+        size_t n = used - k * TT__PP < TT__PP ? used - k * TT__PP : TT__PP;
+        for (size_t i = 0; p && c->owns && i < 2 * n; i++)
+            tt__probes_clear(p[i]);
+        if (p)
+            memset(p, 0, 2 * n * sizeof *p);
     }
     c->n_x = 0;
     c->owns = false;
@@ -186,7 +195,9 @@ static void chunk_free(tt__trace *t, tt__chunk *c, size_t used)
     for (size_t i = 0; i < c->n_arenas; i++)
         block_free(t, c->arenas[i]);
     free(c->arenas);
-    free(c->probes);
+    for (size_t k = 0; k < TT__CHUNK / TT__PP; k++)
+        if (c->pp[k])
+            block_free(t, (char *)c->pp[k] - ARENA_HEAD);
     free(c->x);
     munmap(c, page_round(sizeof *c));
 }
@@ -341,18 +352,6 @@ void *tt__trace_alloc(tt__trace *t, uint64_t seq, size_t size)
     return r;
 }
 
-/* Give back the last allocation from seq's chunk arena. */
-void tt__trace_unalloc(tt__trace *t, uint64_t seq, void *p, size_t size)
-{
-    size_t k = (size_t)((seq - t->first_chunk_seq) >> TT__CHUNK_BITS);
-    tt__chunk *c = t->chunks[k];
-    size = (size + 7) & ~(size_t)7;
-    if (c->bump == (char *)p + size) {
-        c->bump = p;
-        c->bump_left += size;
-    }
-}
-
 /* The entry with number seq, NULL if dropped or not written. */
 const tt_trace_entry *tt__trace_get(const tt__trace *t, uint64_t seq)
 {
@@ -439,21 +438,34 @@ int tt__entry_put_out(tt__trace *t, tt_trace_entry *e, uint32_t kind, uint64_t b
     return 0;
 }
 
-/* Snapshots are rare (a probe contract): a per-chunk array, made on the
- * chunk's first snapshot. */
+/* Snapshots come with a probe contract: a chunk's table of them comes in
+ * pieces of TT__PP entries, each made on its first snapshot, carved from
+ * the arena's region when it has room (64 KiB in a huge page, where a
+ * table per chunk took 1 MiB faulted 4 KiB at a time), else malloc'd (a
+ * short trace stays small, and a region's tail is not skipped).  Freed
+ * with the chunk; a recycled chunk keeps them. */
 int tt__entry_set_probes_slow(tt__trace *t, tt_trace_entry *e, int side, tt_map *m)
 {
     tt__chunk *c = tt__chunk_of(e);
-    if (!c->probes) {
+    size_t i = (size_t)(e - c->e);
+    tt_map ***pp = &c->pp[i >> TT__PP_BITS];
+    if (!*pp) {
         if (!m)
             return 0;
-        size_t size = 2 * (size_t)TT__CHUNK * sizeof *c->probes;
-        if (!(c->probes = calloc(1, size)))
+        size_t need = ARENA_HEAD + 2 * (size_t)TT__PP * sizeof(tt_map *);
+        char *b = NULL;
+        holder_release(t);
+        if (t->rg && REGION - t->rg_next >= need)
+            b = carve(t, NULL, need); /* never written: zero */
+        else if ((b = calloc(1, need)) != NULL) /* a region's tail is not left unused */
+            *(arena_head *)b = (arena_head){need, NULL};
+        if (!b)
             return -TT_ENOMEM;
-        c->bytes += size;
-        t->bytes += size;
+        *pp = (tt_map **)(b + ARENA_HEAD);
+        c->bytes += need;
+        t->bytes += need;
     }
-    c->probes[2 * (size_t)(e - c->e) + (side != 0)] = m;
+    (*pp)[2 * (i & (TT__PP - 1)) + (side != 0)] = m;
     return 0;
 }
 
@@ -482,7 +494,9 @@ static const tt_map *entry_probes(const tt_trace_entry *e, int side)
     if (!e)
         return NULL;
     const tt__chunk *c = tt__chunk_of(e);
-    return c->probes ? c->probes[2 * (size_t)(e - c->e) + side] : NULL;
+    size_t i = (size_t)(e - c->e);
+    tt_map *const *p = c->pp[i >> TT__PP_BITS];
+    return p ? p[2 * (i & (TT__PP - 1)) + side] : NULL;
 }
 
 const tt_map *tt_entry_probes_enter(const tt_trace_entry *e) { return entry_probes(e, 0); }
@@ -908,10 +922,12 @@ void tt__trace_cut(tt__trace *t, const tt__trace_mark_t *m)
         tt_trace_entry *e = &c->e[i];
         for (size_t j = 0; e->args && j < e->nargs; j++)
             tt_value_clear(&e->args[j]);
-        if (c->probes) {
-            tt__probes_clear(c->probes[2 * i]);
-            tt__probes_clear(c->probes[2 * i + 1]);
-            c->probes[2 * i] = c->probes[2 * i + 1] = NULL;
+        tt_map **p = c->pp[i >> TT__PP_BITS];
+        if (p) {
+            size_t j = 2 * (i & (TT__PP - 1));
+            tt__probes_clear(p[j]);
+            tt__probes_clear(p[j + 1]);
+            p[j] = p[j + 1] = NULL;
         }
         memset(e, 0, sizeof *e);
     }

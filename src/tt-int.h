@@ -425,14 +425,14 @@ typedef struct tt__xval {
 } tt__xval;
 enum { TT__X_CAUSE, TT__X_EXIT };
 #define TT__PACKED_OUT UINT32_MAX /* cause_back / exit_ulps: see the list */
+#define TT__PP_BITS 12 /* a chunk's snapshot table comes in pieces of 4096 entries */
+#define TT__PP (1u << TT__PP_BITS)
 
 typedef struct tt__chunk {
     /* first, and the chunk is aligned to their size: an entry finds its
      * chunk, hence its seq and what it keeps out of line, from its address */
     tt_trace_entry e[TT__CHUNK];
     uint64_t seq0;          /* seq of e[0] */
-    tt_map **probes;        /* per entry its enter and exit snapshot; NULL
-                               until the chunk's first snapshot */
     tt__xval *x;
     size_t n_x, cap_x;
     /* bump arena for args and probe snapshots of this chunk's entries */
@@ -445,6 +445,9 @@ typedef struct tt__chunk {
     bool owns;              /* an entry's arguments or probe snapshots may own
                                memory (strings, lists, maps): clearing must
                                look at them */
+    /* per piece of TT__PP entries, each entry's enter and exit snapshot;
+     * a piece is NULL until its first snapshot (its memory: trace.c) */
+    tt_map **pp[TT__CHUNK / TT__PP];
 } tt__chunk;
 
 #define TT__CHUNK_BYTES ((uintptr_t)TT__CHUNK * sizeof(tt_trace_entry))
@@ -509,8 +512,6 @@ TT__INTERNAL tt_trace_entry *tt__trace_append(tt__trace *t);
 TT__INTERNAL tt_trace_entry *tt__trace_reserve(tt__trace *t, size_t nargs);
 /* Memory from the arena of the chunk that holds seq. */
 TT__INTERNAL void *tt__trace_alloc(tt__trace *t, uint64_t seq, size_t size);
-/* Give back the last tt__trace_alloc of entry seq's chunk, p of size. */
-TT__INTERNAL void tt__trace_unalloc(tt__trace *t, uint64_t seq, void *p, size_t size);
 /* Whether entries a and b (live) are in the same chunk: the same lifetime. */
 static inline bool tt__trace_same_chunk(const tt__trace *t, uint64_t a, uint64_t b)
 {
@@ -561,9 +562,11 @@ TT__INTERNAL int tt__entry_set_probes_slow(tt__trace *t, tt_trace_entry *e, int 
 static inline int tt__entry_set_probes(tt__trace *t, tt_trace_entry *e, int side, tt_map *m)
 {
     tt__chunk *c = tt__chunk_of(e);
-    if (TT__UNLIKELY(!c->probes))
+    size_t i = (size_t)(e - c->e);
+    tt_map **p = c->pp[i >> TT__PP_BITS];
+    if (TT__UNLIKELY(!p))
         return tt__entry_set_probes_slow(t, e, side, m);
-    c->probes[2 * (size_t)(e - c->e) + (side != 0)] = m;
+    p[2 * (i & (TT__PP - 1)) + (side != 0)] = m;
     return 0;
 }
 /* Mark the chunk of entry seq as holding values that own memory. */
