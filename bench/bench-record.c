@@ -8,19 +8,72 @@
  * sparkles (0: not recording, no crash containment), and prints sparkles
  * per second.  Compare two processes, e.g. with /usr/bin/time:
  *     bench/bench-record 2000000 0  vs  bench/bench-record 2000000 10000
+ * (a whole process also counts its start: about 60 ms of CPU through the
+ * libtool wrapper and python3 for bench/ab.sh, against about 40 ms for the
+ * chain itself, so its ratio understates the recorder's).
+ *
+ *     bench/bench-record CHAIN_LENGTH RECORD_LAST PAIRS
+ *
+ * runs the chain without and with recording in turn, PAIRS times in one
+ * process, and prints the medians of the CPU time a sparkle takes (this
+ * thread's clock, around tt_catalyst_run only) and of the pairs' ratios:
+ * the recorder's cost without the process's start.
  */
 #include "chain.h"
 
 #include <stdio.h>
 
+/* One chain of n under tt_catalyst_run recording the last `last` (0: not
+ * recording); CPU ns a sparkle, or -1. */
+static double chain_cpu_ns(long n, long last)
+{
+    tt_catalyst *cat;
+    tt_catalyst_options o = {.mode = TT_MODE_CATALYST, .contain_crashes = last > 0};
+    if (tt_catalyst_new(&cat, &o) < 0)
+        return -1;
+    if (last && tt_catalyst_record(cat, (size_t)last) < 0) {
+        tt_catalyst_free(cat);
+        return -1;
+    }
+    tt_tonic *t = tt_tonic_new(cat, &chain_class, "Chain", NULL);
+    tt_send(t, "ttsc__tick", TT_INT(n));
+    double t0 = bench_cpu_now();
+    tt_catalyst_run(cat);
+    double dt = bench_cpu_now() - t0;
+    tt_catalyst_free(cat);
+    return dt / (double)(n + 1) * 1e9;
+}
+
+/* PAIRS runs without and with recording, in turn. */
+static int pairs_run(long n, long last, int pairs)
+{
+    double *off = malloc(3 * (size_t)pairs * sizeof *off), *on = off + pairs, *ratio = on + pairs;
+    if (!off || chain_cpu_ns(n, 0) < 0 || chain_cpu_ns(n, last) < 0) /* warm-up */
+        return 1;
+    for (int i = 0; i < pairs; i++) {
+        off[i] = chain_cpu_ns(n, 0);
+        on[i] = chain_cpu_ns(n, last);
+        ratio[i] = on[i] / off[i];
+    }
+    printf("Catalyst, recording the last %ld: %.2f ns CPU a sparkle, not recording %.2f ns, "
+           "ratio %.3f (medians of %d pairs of chains of %ld)\n",
+           last, bench_median(on, pairs), bench_median(off, pairs), bench_median(ratio, pairs),
+           pairs, n);
+    free(off);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     long chain_len = argc > 1 ? atol(argv[1]) : 2000000;
     long last = argc > 2 ? atol(argv[2]) : 10000;
-    if (chain_len < 1 || last < 0) {
-        fprintf(stderr, "usage: bench-record [CHAIN_LENGTH] [RECORD_LAST]\n");
+    int pairs = argc > 3 ? atoi(argv[3]) : 0;
+    if (chain_len < 1 || last < 0 || pairs < 0 || (argc > 3 && (pairs < 1 || last < 1))) {
+        fprintf(stderr, "usage: bench-record [CHAIN_LENGTH] [RECORD_LAST] [PAIRS]\n");
         return 2;
     }
+    if (pairs)
+        return pairs_run(chain_len, last, pairs);
     tt_catalyst *cat;
     tt_catalyst_options o = {.mode = TT_MODE_CATALYST, .contain_crashes = last > 0};
     if (tt_catalyst_new(&cat, &o) < 0 || (last && tt_catalyst_record(cat, (size_t)last) < 0))
