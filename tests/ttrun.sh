@@ -25,6 +25,8 @@ n=0
 OUT=$tmp/out
 ERR=$tmp/err
 
+. "${top_srcdir:-$(dirname "$0")/..}/tests/wait-bounded.sh"
+
 # Run ttrun; stdout in $OUT, stderr in $ERR, status in $rc.
 run() {
   $VALGRIND "$ttrun" "$@" >"$OUT" 2>"$ERR" </dev/null
@@ -79,7 +81,7 @@ pid=$!
 exec 3<"$tmp/fifo"
 IFS= read -r line <&3
 kill -TERM "$pid" 2>/dev/null
-wait "$pid"
+wait_bounded "$pid"
 rc=$?
 cat <&3 >"$OUT"
 exec 3<&-
@@ -123,7 +125,7 @@ wait_stop() {
   done
 }
 finish_forever() {
-  wait "$pid"
+  wait_bounded "$pid"
   rc=$?
   cat <&3 >"$OUT"
   exec 3<&-
@@ -186,13 +188,13 @@ check "ttdb -attach: a command that would run says the app is live, not a record
 v1=$!
 "$TTDB" -batch -q -attach "$sock" -ex "info stats" >"$tmp/v2" 2>&1 </dev/null &
 v2=$!
-wait $v1; r1=$?
-wait $v2; r2=$?
+wait_bounded $v1; r1=$?
+wait_bounded $v2; r2=$?
 check "two viewers at once; after they detach the app still runs" \
   eval '[ $r1 -eq 0 ] && [ $r2 -eq 0 ] && grep -q "^Countdown" "$tmp/v1" && grep -q "^Countdown" "$tmp/v2" && kill -0 $pid'
 
 kill -TERM "$pid"
-wait "$pid"
+wait_bounded "$pid"
 rc=$?
 cat <&3 >"$OUT"
 exec 3<&-
@@ -223,8 +225,8 @@ check "ttdb -attach streams: wait-entries gets new entries, the statistics grow,
 v1=$!
 "$TTDB" -batch -q -attach "$sock" -ex "wait-entries 3 120" >"$tmp/v2" 2>&1 </dev/null &
 v2=$!
-wait $v1; r1=$?
-wait $v2; r2=$?
+wait_bounded $v1; r1=$?
+wait_bounded $v2; r2=$?
 "$TTDB" -batch -q -attach "$sock" -ex "wait-entries 1 120" >"$tmp/v3" 2>&1 </dev/null
 r3=$?
 check "two viewers stream at once; after they detach the app runs on and streams to the next" \
@@ -236,7 +238,7 @@ check "wait-entries: a bad count or timeout is a usage error" \
   eval '[ $r4 -eq 1 ] && grep -q "usage: wait-entries K \[SECONDS\]" "$tmp/v4"'
 
 kill -TERM "$pid"
-wait "$pid"
+wait_bounded "$pid"
 rc=$?
 cat <&3 >/dev/null
 exec 3<&-
@@ -268,7 +270,7 @@ exec 4>"$tmp/gate"
 echo 10 >&5
 IFS= read -r burst <&3
 exec 4>&-
-wait $v1
+wait_bounded $v1
 rc=$?
 first=$(sed -n 's/.* attached to pid [0-9]*: .*last entry #\([0-9]*\);.*/\1/p' "$OUT")
 check "a viewer that falls behind the ring is told exactly how many entries it lost" \
@@ -286,7 +288,7 @@ check "ttdb -attach: info queue lists the live queue's orders (arguments, source
 
 exec 5>&-
 kill -TERM "$pid"
-wait "$pid"
+wait_bounded "$pid"
 rc=$?
 cat <&3 >/dev/null
 exec 3<&-

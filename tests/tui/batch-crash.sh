@@ -29,7 +29,7 @@ while ! grep -q "(ttdb) continue" "$OUT" 2>/dev/null && kill -0 $pid 2>/dev/null
   sleep 0.05; i=$((i + 1))
 done
 kill -INT $pid 2>/dev/null
-wait $pid
+wait_bounded $pid
 rc=$?
 check "SIGINT interrupts continue with stop condition interrupted" eval 'status 0 && out_has "stopped: interrupted;" && out_has "interrupted"'
 
@@ -54,7 +54,7 @@ until grep -q "Ctrl-C again stops the sparkle" "$ERR" 2>/dev/null || ! kill -0 $
 done
 kill -INT $pid 2>/dev/null
 [ $i -ge 3000 ] && kill -KILL $pid 2>/dev/null # the first Ctrl-C went unheard
-wait $pid
+wait_bounded $pid
 rc=$?
 check "a second SIGINT stops a sparkle that does not return" eval 'status 3 && out_has "interrupted: Counter.ttsc__spin did not return; 1 sparkle (#11)" && out_has after && err_has "second Ctrl-C"'
 run_ttdb -batch -ex "quit 0" "$COUNTER"

@@ -98,6 +98,8 @@ fails_with() { [ "$rc" -eq "$1" ] && err_lines 1 && grep -F -q -e "$2" "$ERR"; }
 # Line N of stdout (1-based).
 out_line() { sed -n "$1p" "$OUT"; }
 
+. "$top_srcdir/tests/wait-bounded.sh"
+
 # Split an output into one file per seq: blocks between @@ and @@end after
 # a line that names where the session is ("stopped: ... #N", "at #N ...").
 split_dumps() {

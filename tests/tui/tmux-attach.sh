@@ -65,7 +65,7 @@ keys "quit" Enter
 wait_for "TTDB-EXIT=" >/dev/null
 exec 5>&-
 kill -TERM $pid
-wait $pid
+wait_bounded $pid
 cat <&3 >/dev/null
 exec 3<&-
 pid=

@@ -22,7 +22,7 @@ keys q
 check "an app printing 40 lines: its lines are in the Console (a popup first: long output)" wait_for "app| chatty line 40 of 40" "stop: idle"
 check "... and the screen stays intact (panes, status line, prompt)" eval 'grab; [ "$(wc -l <"$SCREEN")" -eq 30 ] && sed -n 1p "$SCREEN" | grep -q "^  Tonics" && sed -n 29p "$SCREEN" | grep -q "ttdb chatty.la" && sed -n 30p "$SCREEN" | grep -q "^(ttdb)" && ! grep -q "^chatty" "$SCREEN"'
 keys "set app-output $TMPD/app.txt" Enter "call Chatty talk 2" Enter "continue" Enter
-check "set app-output FILE: the lines go to the file" eval 'wait_for "| 7 sparkles |" && sleep 0.2 && grep -q "chatty line 2 of 2" "$TMPD/app.txt" && ! grep -q "of 2" "$SCREEN"'
+check "set app-output FILE: the lines go to the file" eval 'wait_for "| 7 sparkles |" && ! grep -q "of 2" "$SCREEN" && poll grep -q "chatty line 2 of 2" "$TMPD/app.txt"'
 
 keys "step" Enter
 wait_for "no sparkle ran" >/dev/null
