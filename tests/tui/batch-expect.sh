@@ -62,7 +62,7 @@ run_ttdb -batch -ex "set entries off" -ex "call Buggy ttsc__divide_by_zero" -ex 
 check "a crash pinned by expect stop: exit status 0" status 0
 # Going back past a pinned crash replays it: the same crash, not a new one
 # (it made the exit status 3, and a saved test of such a session failed).
-run_ttdb -batch -ex "set entries off" -ex "call Counter crash" -ex "call Counter start 1" -ex continue \
+run_ttdb -batch -ex "set entries off" -ex "call Counter divide 0" -ex "call Counter start 1" -ex continue \
   -ex "expect stop crashed" -ex continue -ex "goto #17" -ex continue -ex "save-test $TMPD/back.ttdb" "$COUNTER"
 check "a pinned crash that a goto back replays is not counted again: exit status 0" eval 'status 0 && out_has "at #17 "'
 run_ttdb -batch -x "$TMPD/back.ttdb" "$COUNTER"
