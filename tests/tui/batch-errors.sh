@@ -2,7 +2,7 @@
 # batch-errors.sh: bad input ends in one clear line and a non-zero exit
 # status; with -k the script goes on and no trace is lost.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 34
+plan 35
 
 run_ttdb -batch -ex "info tonics" "$TMPD/missing.so"
 check "a missing app file" eval 'fails_with 1 "missing.so: No such file or directory" && [ ! -s "$OUT" ]'
@@ -90,3 +90,6 @@ check "a wrong number names the word and what was wanted; entries are N or #N ev
 run_ttdb -batch -k -ex "display Counter.count" -ex "continue 5" -ex "delete display 1" -ex "info display" "$COUNTER"
 check "gdb's continue N and delete display N" \
   eval 'status 1 && err_has "continue takes no count: \`ignore N COUNT\` lets breakpoint N pass COUNT hits, \`step 5\` runs 5 sparkles" && out_has "no displays"'
+run_ttdb -batch -k -ex "set entries off" -ex "step 3" -ex "break Counter" -ex "until sparkle Counter" -ex "print count" -ex "watch count" -ex "info breakpoints" "$COUNTER"
+check "a tonic given for a sparkle, a probe without its tonic: the line says how to name them" \
+  eval 'status 1 && [ "$(grep -c "\"Counter\" is a tonic: name one of its sparkles as Counter.SPARKLE (\`info sparkles Counter\`)" "$ERR")" -eq 2 ] && [ "$(grep -c "\"count\": name the probe as TONIC.PROBE (Counter.count)" "$ERR")" -eq 2 ] && out_has "no breakpoints"'

@@ -215,9 +215,8 @@ static int cmd_break_sparkle_exec(cmd_args *a)
     } else {
         const char *sug = NULL;
         const char *full = cat ? find_sparkle_any(cat, a->argv[0], &sug) : NULL;
-        if (!full && sug) {
-            out_error("no tonic has a sparkle \"%s\" (did you mean \"%s\"?)",
-                      a->argv[0], sug);
+        if (!full && (sug || (cat && find_tonic(cat, a->argv[0], NULL)))) {
+            sparkle_any_error(cat, a->argv[0], sug);
             free(bp);
             return -1;
         }
@@ -324,8 +323,7 @@ static int cmd_break_probe_exec(cmd_args *a)
     tt_catalyst *cat = g_session.cat;
     char *tname, *probe;
     if (!split_dotted(a->argv[0], &tname, &probe)) {
-        out_error("\"%s\": name the probe as TONIC.PROBE", a->argv[0]);
-        return -1;
+        return probe_name_error(a->argv[0]);
     }
     breakpoint *bp = xcalloc(1, sizeof *bp);
     bp->kind = BP_PROBE;
@@ -630,8 +628,7 @@ static int cmd_display_exec(cmd_args *a)
         return cmd_usage_error(&cmd_display_entry);
     char *tname, *probe;
     if (!split_dotted(a->argv[0], &tname, &probe)) {
-        out_error("\"%s\": name the probe as TONIC.PROBE", a->argv[0]);
-        return -1;
+        return probe_name_error(a->argv[0]);
     }
     tt_catalyst *cat = g_session.cat;
     tt_tonic *t;
@@ -769,8 +766,7 @@ static int cmd_watch_exec(cmd_args *a)
         return cmd_usage_error(&cmd_watch_entry);
     char *tname, *probe;
     if (!split_dotted(a->argv[0], &tname, &probe)) {
-        out_error("\"%s\": name the probe as TONIC.PROBE", a->argv[0]);
-        return -1;
+        return probe_name_error(a->argv[0]);
     }
     breakpoint *bp = xcalloc(1, sizeof *bp);
     bp->kind = BP_WATCH;

@@ -58,8 +58,7 @@ static int cmd_expect_probe_exec(cmd_args *a)
         return cmd_usage_error(&cmd_expect_entry);
     char *tname, *probe;
     if (!split_dotted(a->argv[0], &tname, &probe)) {
-        out_error("\"%s\": name the probe as TONIC.PROBE", a->argv[0]);
-        return -1;
+        return probe_name_error(a->argv[0]);
     }
     tt_tonic *t = resolve_tonic(cat, tname);
     int rc = -1;
@@ -152,11 +151,8 @@ static int cmd_expect_ran_exec(cmd_args *a)
     } else {
         const char *sug;
         full = find_sparkle_any(cat, a->argv[0], &sug);
-        if (!full && sug)
-            out_error("no tonic has a sparkle \"%s\" (did you mean \"%s\"?)",
-                      a->argv[0], sug);
-        else if (!full)
-            out_error("no tonic has a sparkle \"%s\"", a->argv[0]);
+        if (!full)
+            sparkle_any_error(cat, a->argv[0], sug);
     }
     int rc = -1;
     if (full) {

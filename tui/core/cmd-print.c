@@ -144,6 +144,8 @@ static int cmd_print_exec(cmd_args *a)
     }
     char *tname, *probe;
     if (!split_dotted(w, &tname, &probe)) {
+        if (probe_named(w, false)) /* print floor: whose? (not a tonic) */
+            return probe_name_error(w);
         resolve_tonic(cat, w); /* prints the error */
         return -1;
     }

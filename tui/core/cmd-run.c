@@ -274,14 +274,8 @@ static int cmd_until_sparkle_exec(cmd_args *a)
     }
     const char *sug;
     const char *full = find_sparkle_any(cat, a->argv[0], &sug);
-    if (!full) {
-        if (sug)
-            out_error("no tonic has a sparkle \"%s\" (did you mean \"%s\"?)",
-                      a->argv[0], sug);
-        else
-            out_error("no tonic has a sparkle \"%s\"", a->argv[0]);
-        return -1;
-    }
+    if (!full)
+        return sparkle_any_error(cat, a->argv[0], sug);
     tt_sparkle_args sa = {.till_sparkle_in = full};
     return until_result(run(&sa), BY_TRIGGER, "sparkle", a);
 }
@@ -300,8 +294,7 @@ static int cmd_until_probe_exec(cmd_args *a)
     }
     char *tname, *probe;
     if (!split_dotted(a->argv[0], &tname, &probe)) {
-        out_error("\"%s\": name the probe as TONIC.PROBE", a->argv[0]);
-        return -1;
+        return probe_name_error(a->argv[0]);
     }
     char *text = a->argc == 3 ? cmd_arg_text(a, 2) : xstrdup(a->starts[2]);
     tt_tonic *t = find_tonic(cat, tname, NULL);

@@ -482,3 +482,50 @@ int parse_probe_value(tt_catalyst *cat, const tt_value *like,
     }
     return 0;
 }
+
+/* A sparkle no tonic has, named by word: one line, -1.  A tonic's name
+ * (`break CarA`) says how to name one of its sparkles. */
+int sparkle_any_error(tt_catalyst *cat, const char *word, const char *sug)
+{
+    if (cat && find_tonic(cat, word, NULL))
+        out_error("\"%s\" is a tonic: name one of its sparkles as %s.SPARKLE "
+                  "(`info sparkles %s`)", word, word, word);
+    else if (sug)
+        out_error("no tonic has a sparkle \"%s\" (did you mean \"%s\"?)", word, sug);
+    else
+        out_error("no tonic has a sparkle \"%s\"", word);
+    return -1;
+}
+
+/* A probe named without its tonic (`watch floor`): one line naming the
+ * tonics that have it, -1. */
+int probe_name_error(const char *word)
+{
+    probe_named(word, true);
+    return -1;
+}
+
+/* How many tonics have a probe named word; with say, the error line of
+ * probe_name_error. */
+size_t probe_named(const char *word, bool say)
+{
+    tt_catalyst *cat = g_session.cat;
+    strbuf b = {0};
+    size_t n = cat ? tt_tonic_count(cat) : 0, k = 0;
+    for (size_t i = 0; i < n; i++) {
+        tt_tonic *t = tt_tonic_at(cat, i);
+        for (size_t j = 0; t && j < tt_tonic_probe_count(t); j++)
+            if (strcmp(tt_tonic_probe_at(t, j), word) == 0) {
+                if (k++ < 3)
+                    sb_printf(&b, "%s%s.%s", k > 1 ? ", " : "", tt_tonic_name(t), word);
+                break;
+            }
+    }
+    if (say && k)
+        out_error("\"%s\": name the probe as TONIC.PROBE (%s%s)", word, b.s,
+                  k > 3 ? ", ..." : "");
+    else if (say)
+        out_error("\"%s\": name the probe as TONIC.PROBE", word);
+    sb_free(&b);
+    return k;
+}

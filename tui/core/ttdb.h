@@ -692,6 +692,12 @@ struct cmd_entry {
 /* Why a command that would run something fails here: on a recorded trace
  * (TT_ERECORDED's text), or attached to a live app. */
 const char *cmd_nothing_runs(void);
+/* resolve.c: a sparkle no tonic has (a tonic's name is said to be one);
+ * a probe named without its tonic (the tonics that have it named): one
+ * line each, -1. */
+int sparkle_any_error(tt_catalyst *cat, const char *word, const char *sug);
+int probe_name_error(const char *word);
+size_t probe_named(const char *word, bool say);
 /* "step: "x" is not a count (1 or more); usage: step [N]": -1. */
 int cmd_word_error(const cmd_entry *e, const char *word, const char *want);
 
