@@ -1,7 +1,7 @@
 # bench/local.mk: benchmarks, built by `make bench` (never run by make check).
 # Each prints its figure and the command that reproduces it.
 bench_programs = bench/bench-engine bench/bench-json bench/bench-export bench/bench-scale \
-	bench/bench-record bench/bench-race
+	bench/bench-record bench/bench-race bench/bench-attach
 EXTRA_PROGRAMS = $(bench_programs)
 bench_bench_engine_SOURCES = bench/bench-engine.c bench/chain.h
 bench_bench_engine_LDADD = src/libtasktonic.la
@@ -13,6 +13,8 @@ bench_bench_export_SOURCES = bench/bench-export.c bench/chain.h
 bench_bench_export_LDADD = plugins/libttdbplugins.la src/libtasktonic.la
 bench_bench_record_SOURCES = bench/bench-record.c bench/chain.h
 bench_bench_record_LDADD = src/libtasktonic.la
+bench_bench_attach_SOURCES = bench/bench-attach.c bench/chain.h
+bench_bench_attach_LDADD = src/libtasktonic.la
 CLEANFILES += $(bench_programs)
 
 # Build the benchmarks: `make bench`, then run e.g. bench/bench-engine.
