@@ -7,12 +7,12 @@
 # window (the last 5000 entries) trims, and says when the entry left it;
 # the Queue pane lists the live queue's orders.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 5
+plan 6
 
 TTRUN=$top_builddir/src/ttrun
 MOD=$top_builddir/tests/mod-countdown.la
 command -v tmux >/dev/null 2>&1 && [ -x "$TTRUN" ] && [ -f "$MOD" ] ||
-  skip_all 5 "live attach screen" "tmux, ttrun or tests/mod-countdown.la is missing"
+  skip_all 6 "live attach screen" "tmux, ttrun or tests/mod-countdown.la is missing"
 
 . "${top_srcdir:-.}/tests/tui/tmux-lib.sh"
 tmux_init ttdbattach
@@ -39,6 +39,13 @@ burst 6000
 start_ttdb ttdb 110x40 -attach "$TMPD/app.sock" \
   3<&- 5>&- # the tmux server must not keep the app's gate open
 check "attached: the last 1000 entries of the live app" wait_for "#5007-#6006"
+# A live app's trace keeps no clock here: the status line shows the time of
+# the newest entry (it showed 0.000s).
+status_time_is_newest() {
+  grab && vt=$(awk '$1 == "6006" { print $2; exit }' "$SCREEN") && [ -n "$vt" ] &&
+    grep -q "| time ${vt}s | 6006 sparkles |" "$SCREEN"
+}
+check "attached: the status line shows the newest entry's time" poll status_time_is_newest
 
 keys Tab Tab Tab
 keys Up Up Up Up Up

@@ -44,7 +44,12 @@ void status_draw(WINDOW *w)
     strbuf b = {0};
     sb_printf(&b, " ttdb %s", app_name());
     if (cat) {
-        sb_printf(&b, " | time %.3fs | %llu sparkles", tt_catalyst_now(cat),
+        double now = tt_catalyst_now(cat);
+        const tt_trace_entry *e = NULL;
+        /* a trace (a file, a live app) keeps no clock: its last entry's */
+        if (g_session.recorded && (e = tt_trace_get(cat, tt_trace_last_seq(cat))))
+            now = e->vt;
+        sb_printf(&b, " | time %.3fs | %llu sparkles", now,
                   (unsigned long long)tt_trace_last_seq(cat));
         strbuf lints = {0}; /* before the stop reasons, which may be long */
         lint_status(cat, &lints);
