@@ -20,7 +20,10 @@
  * The first SIGINT or SIGTERM finishes the catalyst cleanly; the stop goes
  * before any backlog of posted orders (tt_catalyst_stop).  A second one ends
  * the process at once, with status 128 + signal (no recording is written):
- * for a sparkle that never returns or a finish that takes too long.
+ * for a sparkle that never returns or a finish that takes too long.  The
+ * signal thread lives until ttrun returns, so this holds also while the
+ * app's own clean-up runs (a class's destroy that waits for a thread of its
+ * own): there a first signal is only noted and the second exits.
  */
 #include "ttrun.h"
 
@@ -37,6 +40,11 @@
 static sigset_t waited;
 static const char *record_path;
 static volatile sig_atomic_t stopped_by; /* SIGINT or SIGTERM, or 0 */
+/* Set when tt_catalyst_run has returned: the signal thread no longer touches
+ * the catalyst (it may be freed).  Under lock, so that a stop or snapshot
+ * under way ends before main goes on. */
+static pthread_mutex_t finish_lock = PTHREAD_MUTEX_INITIALIZER;
+static bool finishing;
 
 static const char usage[] =
     "usage: ttrun [--record FILE] [--record-last N] [--listen PATH] APP.so|APP.la\n"
@@ -57,22 +65,41 @@ static void *signal_waiter(void *cat)
 {
     int sig;
     while (sigwait(&waited, &sig) == 0) {
-        if (sig == SIGUSR1) {
-            if (record_path)
-                tt_catalyst_request_record(cat, record_path);
-            continue;
-        }
-        if (stopped_by) {
+        if (sig != SIGUSR1 && stopped_by) {
             static const char msg[] = "ttrun: second stop signal: exiting at once\n";
             if (write(STDERR_FILENO, msg, sizeof msg - 1) < 0) {
                 /* nothing more to say */
             }
             _exit(128 + sig);
         }
-        stopped_by = sig;
-        tt_catalyst_stop(cat);
+        pthread_mutex_lock(&finish_lock);
+        if (sig == SIGUSR1) {
+            if (record_path && !finishing)
+                tt_catalyst_request_record(cat, record_path);
+        } else {
+            stopped_by = sig;
+            if (!finishing) {
+                tt_catalyst_stop(cat);
+            } else {
+                static const char msg[] =
+                    "ttrun: the app is finishing (its clean-up); a second stop signal exits at once\n";
+                if (write(STDERR_FILENO, msg, sizeof msg - 1) < 0) {
+                    /* nothing more to say */
+                }
+            }
+        }
+        pthread_mutex_unlock(&finish_lock);
     }
     return NULL;
+}
+
+/* End the signal thread (sigwait is a cancellation point). */
+static void stop_waiter(bool have_waiter, pthread_t waiter)
+{
+    if (have_waiter) {
+        pthread_cancel(waiter);
+        pthread_join(waiter, NULL);
+    }
 }
 
 /* A usage error (status 2). */
@@ -162,10 +189,10 @@ int main(int argc, char **argv)
     pthread_t waiter;
     bool have_waiter = pthread_create(&waiter, NULL, signal_waiter, cat) == 0;
     rc = tt_catalyst_run(cat);
-    if (have_waiter) {
-        pthread_cancel(waiter); /* sigwait is a cancellation point */
-        pthread_join(waiter, NULL);
-    }
+    pthread_mutex_lock(&finish_lock);
+    bool stopped_in_run = stopped_by != 0;
+    finishing = true;
+    pthread_mutex_unlock(&finish_lock);
     ttrun_listen_stop();
     int crash = rc == -TT_ECRASHED ? tt_catalyst_crash_signal(cat) : 0;
     if (rc < 0)
@@ -174,7 +201,7 @@ int main(int argc, char **argv)
         char why[600];
         if (rc < 0)
             snprintf(why, sizeof why, "%s", tt_catalyst_errmsg(cat));
-        else if (stopped_by)
+        else if (stopped_in_run)
             snprintf(why, sizeof why, "stopped: %s", stopped_by == SIGINT ? "SIGINT" : "SIGTERM");
         else
             snprintf(why, sizeof why, "finished");
@@ -182,6 +209,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "ttrun: %s\n", tt_catalyst_errmsg(cat));
     }
     if (crash) {
+        stop_waiter(have_waiter, waiter);
         /* the usual crash exit: die of the signal (the process state after a
          * crash cannot be trusted, so nothing is freed) */
         sigset_t s;
@@ -193,5 +221,6 @@ int main(int argc, char **argv)
     }
     tt_catalyst_free(cat);
     tt_app_close(app);
+    stop_waiter(have_waiter, waiter);
     return rc < 0 ? 1 : 0;
 }

@@ -47,7 +47,7 @@ check() {
   fi
 }
 
-echo "1..29"
+echo "1..30"
 
 run
 check "no argument: usage on stderr, status 2" \
@@ -293,3 +293,26 @@ rc=$?
 cat <&3 >/dev/null
 exec 3<&-
 check "the app with the gate stops cleanly" eval '[ $rc -eq 0 ]'
+
+# A second stop signal ends ttrun also while the app's clean-up hangs: the
+# gate thread's FIFO stays open, so the class's destroy waits for it for
+# good.  The recording is written before the clean-up: once it is there,
+# the second SIGTERM goes.
+rm -f "$rec"
+TT_COUNTDOWN_PRINT=1 TT_COUNTDOWN_FOREVER=gate TT_COUNTDOWN_GATE=$tmp/ctl \
+  $VALGRIND "$ttrun" --record "$rec" "$mod" >"$tmp/fifo" 2>"$ERR" </dev/null &
+pid=$!
+exec 3<"$tmp/fifo"
+IFS= read -r line <&3
+exec 5>"$tmp/ctl"
+kill -TERM "$pid"
+wait_stop "stopped: SIGTERM"
+kill -TERM "$pid"
+if [ -n "$VALGRIND" ]; then bound=300; else bound=60; fi
+wait_bounded "$pid" $bound
+rc=$?
+exec 5>&-
+cat <&3 >/dev/null
+exec 3<&-
+check "a second SIGTERM while the app's clean-up hangs: ttrun exits at once (143)" \
+  eval '[ $rc -eq 143 ] && [ "$(stop_of "$rec")" = "stopped: SIGTERM" ] && grep -q "second stop signal: exiting at once" "$ERR"'
