@@ -1042,6 +1042,11 @@ static json_t *parse(loader *L, bool *partial)
         pos--;
     if (pos > L->len)
         pos = L->len;
+    if (L->len >= 4 && memcmp(L->text, "\177ELF", 4) == 0) {
+        fail_at(L, -TT_EJSON, SIZE_MAX, "an ELF file (a program or an app module), not a "
+                                        "trace (JSON)");
+        return NULL;
+    }
     fail_at(L, -TT_EJSON, pos, "%s %s", L->len == 0 ? "empty file:" : "not valid JSON:",
             L->len == 0 ? "expected a trace (JSON)" : jerr.text);
     return NULL;

@@ -2,7 +2,7 @@
 # batch-trace.sh: post-mortem: ttdb opens trace files (-trace FILE, FILE.json,
 # `file FILE.json`); nothing can run; bad and cut-short files.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 17
+plan 19
 
 # A session export and a last-run export of the counter app.
 run_ttdb -batch -ex "set entries off" -ex "step 3" -ex continue -ex "export $TMPD/s.json" -ex "export $TMPD/l.json -last" "$COUNTER"
@@ -24,6 +24,16 @@ for cmd in step continue "until state Counter done" "sparkle" "advance 1" "call 
   fails_with 1 "this is a recorded trace: nothing can run" || { echo "# $cmd"; break; }
 done
 check "commands that run fail with one line" fails_with 1 "this is a recorded trace: nothing can run"
+for cmd in step continue reverse-step reverse-continue "goto 1"; do
+  run_ttdb -batch -q -ex "$cmd" "$TMPD/s.json"
+  fails_with 1 "nothing can run: ${cmd%% *}" || { echo "# $cmd"; break; }
+  err_has "a recorded trace has no app; every entry is there already: \`info trace\`" || { echo "# $cmd"; break; }
+done
+check "step, continue, reverse-step, reverse-continue and goto say why and what instead" \
+  eval 'fails_with 1 "nothing can run: goto replays the app"'
+run_ttdb -batch -trace "$EXAMPLES/.libs/traffic_light.so"
+check "-trace on an app module says so and how to open it" \
+  fails_with 1 "traffic_light.so: an ELF file (a program or an app module), not a trace (JSON): to debug an app module, open it without -trace: ttdb "
 
 # A trace does not name the classes: each tonic has its own states and the
 # sparkles it ran (all shared one made-up class, whose states and handler

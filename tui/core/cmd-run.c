@@ -40,6 +40,8 @@ const cmd_entry cmd_step_entry = {
             "Distiller's sparkle_count. Enter on an empty line repeats it.",
     .exec = cmd_step_exec,
     .flags = CMD_RUNS | CMD_REPEAT | CMD_SESSION,
+    .on_recorded = "step runs the app's next sparkle, and a recorded trace has no app; "
+                   RECORDED_INSTEAD,
 };
 
 /* continue: run until a breakpoint, idle, the timeout or the end. */
@@ -68,6 +70,7 @@ const cmd_entry cmd_continue_entry = {
             "Ctrl-C between two sparkles. Enter on an empty line repeats it.",
     .exec = cmd_continue_exec,
     .flags = CMD_RUNS | CMD_REPEAT | CMD_SESSION,
+    .on_recorded = "continue runs the app, and a recorded trace has no app; " RECORDED_INSTEAD,
 };
 
 /* Split "a,b" words into a list of names. */

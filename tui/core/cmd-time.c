@@ -120,8 +120,7 @@ const cmd_entry cmd_goto_entry = {
     .exec = cmd_goto_exec,
     .flags = CMD_SESSION | CMD_RUNS,
     .on_recorded = "goto replays the app up to an entry, and a recorded trace has no app; "
-                   "every entry is there already: `info entry N`, `print #N`, `why #N`, "
-                   "or select its row in the Trace pane",
+                   RECORDED_INSTEAD,
 };
 
 /* reverse-step [N] */
@@ -155,6 +154,8 @@ const cmd_entry cmd_reverse_step_entry = {
             "sparkle that made it, so it lands before the whole change.",
     .exec = cmd_rs_exec,
     .flags = CMD_REPEAT | CMD_SESSION | CMD_RUNS,
+    .on_recorded = "reverse-step replays the app up to an earlier entry, and a recorded "
+                   "trace has no app; " RECORDED_INSTEAD,
 };
 
 /* The newest run before cur that an until (or a contract) stopped. */
@@ -250,6 +251,8 @@ const cmd_entry cmd_reverse_continue_entry = {
             "deleted. Without one, back to the start.",
     .exec = cmd_rc_exec,
     .flags = CMD_REPEAT | CMD_SESSION | CMD_RUNS,
+    .on_recorded = "reverse-continue replays the app up to an earlier stop, and a "
+                   "recorded trace has no app; " RECORDED_INSTEAD,
 };
 
 /* ---------------------------------------------------------------------- */

@@ -31,7 +31,10 @@ int session_open_trace(session *s, const char *path)
     tt_catalyst *cat = NULL;
     int rc = tt_trace_load(s->app_path, &cat, &err);
     if (rc < 0) {
-        out_error("%s", err.msg[0] ? err.msg : tt_strerror(rc));
+        bool elf = rc == -TT_EJSON && strstr(err.msg, ": an ELF file (");
+        out_error("%s%s%s", err.msg[0] ? err.msg : tt_strerror(rc),
+                  elf ? ": to debug an app module, open it without -trace: ttdb " : "",
+                  elf ? s->app_path : "");
         return -1;
     }
     if (err.msg[0])

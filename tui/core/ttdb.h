@@ -689,6 +689,12 @@ struct cmd_entry {
                                       usual "nothing can run") */
 };
 
+/* What a recorded trace offers instead of running (the end of on_recorded). */
+#define RECORDED_INSTEAD                                                        \
+    "every entry is there already: `info trace`, `info entry N`, `print #N`, " \
+    "`why #N`, or its row in the Trace pane"
+
+
 /* Why a command that would run something fails here: on a recorded trace
  * (TT_ERECORDED's text), or attached to a live app. */
 const char *cmd_nothing_runs(void);
