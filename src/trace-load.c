@@ -615,7 +615,10 @@ static int value_read(loader *L, const json_t *j, tt_value *out)
         if (s[0] == '<') {
             liq *q = liq_get(L, s, false, false);
             if (q && q->obj) {
-                *out = q->timer ? TT_TIMER((tt_timer *)q->obj) : TT_TONIC((tt_tonic *)q->obj);
+                /* by what was made: a later append may see the name as the
+                 * other kind */
+                *out = q->obj->kind == TT__K_TIMER ? TT_TIMER((tt_timer *)q->obj)
+                                                   : TT_TONIC((tt_tonic *)q->obj);
                 return 0;
             }
         }
@@ -1277,22 +1280,34 @@ int tt_trace_append(tt_catalyst *cat, const char *text, size_t len, const char *
     L.n_liqs = rec->n_liqs;
     L.cap_liqs = rec->cap_liqs;
     size_t old_liqs = L.n_liqs;
-    size_t *old_states = rc == 0 ? calloc(old_liqs + 1, sizeof *old_states) : NULL;
-    if (rc == 0 && !old_states)
+    liq *was = rc == 0 ? malloc((old_liqs + 1) * sizeof *was) : NULL;
+    if (rc == 0 && !was)
         rc = -TT_ENOMEM;
-    for (size_t i = 0; rc == 0 && i < old_liqs; i++)
-        old_states[i] = L.liqs[i].n_states;
+    if (rc == 0 && old_liqs)
+        memcpy(was, L.liqs, old_liqs * sizeof *was);
     for (size_t k = 0; rc == 0 && k < n; k++)
         rc = entry_check(&L, json_array_get(entries, k), k, tt_run_count(cat) ? tt_run_count(cat) - 1 : 0, k);
-    if (rc < 0 && old_states) {
+    if (rc < 0 && was) {
+        /* everything pass 1 learnt: new objects, and of the old ones their
+         * states, sparkles, class, ids and kind */
         for (size_t i = old_liqs; i < L.n_liqs; i++)
             liq_free(&L.liqs[i]);
         L.n_liqs = old_liqs;
-        for (size_t i = 0; i < old_liqs; i++)
-            while (L.liqs[i].n_states > old_states[i])
-                free(L.liqs[i].states[--L.liqs[i].n_states]);
+        for (size_t i = 0; i < old_liqs; i++) {
+            liq *q = &L.liqs[i];
+            while (q->n_states > was[i].n_states)
+                free(q->states[--q->n_states]);
+            while (q->n_sparkles > was[i].n_sparkles)
+                free(q->sparkles[--q->n_sparkles]);
+            if (q->cls != was[i].cls)
+                free(q->cls);
+            q->cls = was[i].cls;
+            q->timer = was[i].timer;
+            q->base_id = was[i].base_id;
+            q->id = was[i].id;
+        }
     }
-    free(old_states);
+    free(was);
     /* from here on only memory can fail */
     if (rc == 0)
         rc = grow_classes(&L);

@@ -233,13 +233,13 @@ static void drop_front(tt__trace *t)
     t->first_chunk_seq += TT__CHUNK;
     if (t->first < t->first_chunk_seq)
         t->first = t->first_chunk_seq;
+    if (t->rg_holder == c)
+        holder_release(t); /* first: its bytes then count what it keeps */
     if (t->spare) {
         t->bytes -= c->bytes + sizeof *c;
         chunk_free(t, c, used);
         return;
     }
-    if (t->rg_holder == c)
-        holder_release(t);
     chunk_clear(c, used);
     c->bump = NULL;
     c->bump_left = 0;
@@ -878,13 +878,13 @@ void tt__trace_mark(const tt__trace *t, tt__trace_mark_t *m)
 /* Free a chunk cut off the end (kept as the spare when there is none). */
 static void cut_chunk(tt__trace *t, tt__chunk *c, size_t used)
 {
+    if (t->rg_holder == c)
+        holder_release(t); /* first: its bytes then count what it keeps */
     if (t->spare) {
         t->bytes -= c->bytes + sizeof *c;
         chunk_free(t, c, used);
         return;
     }
-    if (t->rg_holder == c)
-        holder_release(t);
     chunk_clear(c, used);
     memset(c->e, 0, used * sizeof *c->e);
     c->bump = NULL;

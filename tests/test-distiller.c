@@ -1916,6 +1916,55 @@ static void test_arena_across_chunks(void **state)
     arena_chain(0, true, true);
 }
 
+/* What the trace reports holding after a checkpoint cut it back does not
+ * depend on what ran between: going back from a chunk that took arena space
+ * last (it ran on after an earlier going back, with snapshots) counts the
+ * space it did not use once, not twice. */
+static size_t memory_after_going_back(bool run_on)
+{
+    tt_catalyst_options o = {.mode = TT_MODE_DISTILLER};
+    tt_catalyst *cat = NULL;
+    assert_int_equal(tt_catalyst_new(&cat, &o), 0);
+    tt_tonic *t = tt_tonic_new(cat, &Spread_class, "Spread", NULL);
+    assert_non_null(t);
+    const tt_run *r = NULL;
+    assert_int_equal(tt_distiller_sparkle(cat, NULL, &r), 0);
+    assert_int_equal(tt_send(t, "ttsc__one", TT_INT(300000)), 0);
+    tt_sparkle_args part = {.sparkle_count = 1000};
+    assert_int_equal(tt_distiller_sparkle(cat, &part, &r), 0);
+    tt_checkpoint *ck0 = NULL, *ck1 = NULL;
+    assert_int_equal(tt_checkpoint_take(cat, NULL, &ck0), 0); /* in the first chunk */
+    part.sparkle_count = 65536;
+    assert_int_equal(tt_distiller_sparkle(cat, &part, &r), 0);
+    assert_int_equal(tt_checkpoint_take(cat, NULL, &ck1), 0); /* in the second */
+    part.sparkle_count = 70000;
+    assert_int_equal(tt_distiller_sparkle(cat, &part, &r), 0); /* into the third */
+    assert_int_equal(tt_checkpoint_restore(cat, ck1), 0);      /* the third is kept spare */
+    tt_contract *c = tt_contract_new();
+    assert_int_equal(tt_contract_add_probe(c, NULL, "n"), 0);
+    if (run_on) {
+        /* the second chunk runs on with snapshots: more space than before */
+        tt_sparkle_args more = {.contract = c, .sparkle_count = 30001};
+        assert_int_equal(tt_distiller_sparkle(cat, &more, &r), 0);
+    }
+    assert_int_equal(tt_checkpoint_restore(cat, ck0), 0);
+    size_t bytes = tt_trace_memory(cat);
+    tt_checkpoint_free(ck1);
+    tt_checkpoint_free(ck0);
+    tt_contract_free(c);
+    tt_catalyst_free(cat);
+    return bytes;
+}
+
+static void test_arena_memory_after_cut(void **state)
+{
+    (void)state;
+    size_t plain = memory_after_going_back(false), ran_on = memory_after_going_back(true);
+    if (plain != ran_on)
+        fail_msg("after going back: %zu bytes, %zu when the chunk cut off ran on first", plain,
+                 ran_on);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1939,6 +1988,7 @@ int main(void)
         cmocka_unit_test(test_order_hook),
         cmocka_unit_test(test_fast_path_same_trace),
         cmocka_unit_test(test_arena_across_chunks),
+        cmocka_unit_test(test_arena_memory_after_cut),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

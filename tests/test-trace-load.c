@@ -629,6 +629,71 @@ static void test_append_refused(void **state)
     tt_catalyst_free(cat);
 }
 
+/* A refused append learns nothing either: not the sparkle or the class its
+ * good entries named (the next append made the class with them). */
+static void test_append_refused_learns_nothing(void **state)
+{
+    (void)state;
+    static const char first[] =
+        "{\"sparkle_trace\": [{\"id\": 1, \"tonic\": \"A\", \"sparkle\": \"ttsc__ping\", "
+        "\"source\": [null, \"\", -1], \"at_enter\": {\"state\": \"--\"}, \"at_exit\": "
+        "{\"state\": \"idle\"}}]}";
+    tt_catalyst *cat = NULL;
+    tt_error e;
+    if (tt_trace_parse(first, strlen(first), "live", &cat, &e) != 0)
+        fail_msg("%s", e.msg);
+    tt_tonic *a = tt_tonic_by_name(cat, "A");
+    assert_non_null(a);
+    assert_string_equal(tt_tonic_class_name(a), "Recorded");
+    static const char bad[] =
+        "[{\"id\": 1, \"tonic\": \"A\", \"sparkle\": \"ttsc__zap\", \"source\": "
+        "[\"<ID[1]B[0] Lamp A>\", \"ttsc__ping\", 1], \"at_enter\": {\"state\": \"idle\"}, "
+        "\"at_exit\": {\"state\": \"idle\"}},\n"
+        " {\"id\": 1, \"tonic\": \"A\", \"source\": [null, \"\", -1], "
+        "\"at_enter\": {\"state\": \"idle\"}, \"at_exit\": {\"state\": \"idle\"}}]";
+    assert_int_equal(tt_trace_append(cat, bad, strlen(bad), "live", 0, &e), -TT_EJSON);
+    assert_string_equal(e.msg, "live:2:2: entry 2 of run 1: missing \"sparkle\"");
+    /* a good entry with a new state: the class is made again */
+    static const char good[] =
+        "[{\"id\": 1, \"tonic\": \"A\", \"sparkle\": \"ttsc__ping\", \"source\": [null, "
+        "\"\", -1], \"at_enter\": {\"state\": \"idle\"}, \"at_exit\": {\"state\": \"busy\"}}]";
+    assert_int_equal(tt_trace_append(cat, good, strlen(good), "live", 0, &e), 0);
+    assert_string_equal(tt_tonic_state_name(a), "busy");
+    assert_true(has_sparkle(a, "ttsc__ping"));
+    assert_false(has_sparkle(a, "ttsc__zap"));
+    assert_string_equal(tt_tonic_class_name(a), "Recorded");
+    tt_catalyst_free(cat);
+}
+
+/* A timer's name given later as an entry's tonic (nothing to show) does
+ * not make a reference to the timer a tonic value. */
+static void test_append_timer_stays_timer(void **state)
+{
+    (void)state;
+    static const char first[] =
+        "{\"sparkle_trace\": [{\"id\": 1, \"tonic\": \"A\", \"sparkle\": \"ttsc__ping\", "
+        "\"source\": [\"<ID[2]B[1] ttTimerSingleShot T>\", \"expired\", 2], \"at_enter\": "
+        "{\"state\": \"--\"}, \"at_exit\": {\"state\": \"idle\"}}]}";
+    tt_catalyst *cat = NULL;
+    tt_error e;
+    if (tt_trace_parse(first, strlen(first), "live", &cat, &e) != 0)
+        fail_msg("%s", e.msg);
+    assert_null(tt_tonic_by_name(cat, "T"));
+    static const char more[] =
+        "[{\"id\": 2, \"tonic\": \"T\", \"sparkle\": \"ttsc__x\", \"source\": [null, \"\", -1], "
+        "\"at_enter\": {\"state\": \"--\"}, \"at_exit\": {\"state\": \"--\"}},\n"
+        " {\"id\": 1, \"tonic\": \"A\", \"sparkle\": \"ttsc__ping\", \"source\": [null, \"\", "
+        "-1], \"at_enter\": {\"state\": \"idle\"}, \"at_exit\": {\"state\": \"idle\"}, "
+        "\"args\": [\"<ID[2]B[1] ttTimerSingleShot T>\"]}]";
+    assert_int_equal(tt_trace_append(cat, more, strlen(more), "live", 0, &e), 0);
+    const tt_trace_entry *last = tt_trace_get(cat, tt_trace_last_seq(cat));
+    assert_non_null(last);
+    assert_int_equal(last->nargs, 1);
+    assert_int_equal(last->args[0].type, TT_T_TIMER);
+    assert_null(tt_tonic_by_name(cat, "T"));
+    tt_catalyst_free(cat);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -640,6 +705,8 @@ int main(void)
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_append),
         cmocka_unit_test(test_append_refused),
+        cmocka_unit_test(test_append_refused_learns_nothing),
+        cmocka_unit_test(test_append_timer_stays_timer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
