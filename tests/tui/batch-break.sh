@@ -2,7 +2,7 @@
 # batch-break.sh: breakpoints (sparkle, state, probe, conditions, ignore
 # counts, enable/disable/delete) and watched probes.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 29
+plan 31
 
 # Counter: start 1 makes a tick every virtual second; three ticks -> done.
 
@@ -68,3 +68,9 @@ check "undisplay N takes the numbers of info display (as gdb's); a wrong one is 
   eval 'err_has "no display number 4 (\`info display\` numbers them)" && [ "$(sed -n "/^1: Counter.count:/,\$p" "$OUT" | grep -c "^[0-9]:")" -eq 1 ]'
 run_ttdb -batch -ex "display Counter.cont" "$COUNTER"
 check "watch with an unknown probe suggests" eval 'fails_with 1 "Counter has no probe \"cont\" (did you mean \"count\"?)"'
+run_ttdb -batch -ex "break Counter.ttsc__ping" -ex "break Counter.ttsc__add" -ex "break Counter.ttsc__mix" \
+  -ex "break Counter.ttsc__start" -ex "disable 2-3" -ex "info breakpoints" -ex "delete 1-3" -ex "info breakpoints" "$COUNTER"
+check "ranges as gdb's: disable 2-3, delete 1-3" \
+  eval 'status 0 && grep -q "^2   sparkle n " "$OUT" && grep -q "^3   sparkle n " "$OUT" && grep -q "^1   sparkle y " "$OUT" && [ "$(grep -c "^[0-9]   sparkle" "$OUT")" -eq 5 ] && [ "$(grep -c "^4   sparkle y" "$OUT")" -eq 2 ]'
+run_ttdb -batch -ex "break Counter.ttsc__ping" -ex "delete 5-9" "$COUNTER"
+check "a range with no breakpoint in it is named" fails_with 1 "no breakpoint numbered 5 to 9 (\`info breakpoints\`)"

@@ -456,13 +456,50 @@ const cmd_entry cmd_tbreak_entry = {
     .subs = break_subs,
 };
 
-/* Parse breakpoint numbers; none = all (returns 0 numbers). */
+/* A range of breakpoint numbers, "A-B" (as gdb's): the numbers that exist
+ * in it go into nums; -1 (said) when the word is a range with none, 0 when
+ * the word is no range. */
+static int parse_range(const char *w, int *nums, int *n)
+{
+    const char *dash = strchr(w, '-');
+    if (!dash || dash == w)
+        return 0;
+    char lo_s[32];
+    long lo, hi;
+    size_t k = (size_t)(dash - w);
+    if (k >= sizeof lo_s)
+        return 0;
+    memcpy(lo_s, w, k);
+    lo_s[k] = '\0';
+    if (!parse_long(lo_s, &lo) || !parse_long(dash + 1, &hi) || lo < 1 || hi < lo)
+        return 0;
+    int found = 0;
+    for (size_t i = 0; i < g_bps.n; i++)
+        if (g_bps.v[i]->num >= lo && g_bps.v[i]->num <= hi) {
+            nums[(*n)++] = g_bps.v[i]->num;
+            found++;
+        }
+    if (!found) {
+        out_error("no breakpoint numbered %ld to %ld (`info breakpoints`)", lo, hi);
+        return -1;
+    }
+    return 1;
+}
+
+/* Parse breakpoint numbers and ranges (A-B); none = all (returns 0 numbers). */
 static int parse_nums(cmd_args *a, int from, int **nums)
 {
-    *nums = xcalloc((size_t)a->argc + 1, sizeof **nums);
+    *nums = xcalloc((size_t)a->argc + g_bps.n + 1, sizeof **nums);
     int n = 0;
     for (int i = from; i < a->argc; i++) {
         long v;
+        int r = parse_range(a->argv[i], *nums, &n);
+        if (r < 0) {
+            free(*nums);
+            return -1;
+        }
+        if (r > 0)
+            continue;
         if (!parse_long(a->argv[i], &v) || v < 1) {
             out_error("\"%s\" is not a breakpoint number", a->argv[i]);
             free(*nums);
@@ -588,19 +625,22 @@ const cmd_entry cmd_delete_entry = {
     .name = "delete",
     .aliases = "d",
     .usage = "delete [N...] | delete display [N...]",
-    .help = "Delete the breakpoints (all of them without numbers).",
+    .help = "Delete the breakpoints (all of them without numbers); N may be a "
+            "range, A-B.",
     .exec = cmd_delete_exec,
 };
 const cmd_entry cmd_disable_entry = {
     .name = "disable",
     .usage = "disable [N...]",
-    .help = "Disable the breakpoints (all of them without numbers).",
+    .help = "Disable the breakpoints (all of them without numbers); N may be a "
+            "range, A-B.",
     .exec = cmd_disable_exec,
 };
 const cmd_entry cmd_enable_entry = {
     .name = "enable",
     .usage = "enable [N...]",
-    .help = "Enable the breakpoints (all of them without numbers).",
+    .help = "Enable the breakpoints (all of them without numbers); N may be a "
+            "range, A-B.",
     .exec = cmd_enable_exec,
 };
 const cmd_entry cmd_ignore_entry = {
