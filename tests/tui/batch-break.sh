@@ -2,7 +2,7 @@
 # batch-break.sh: breakpoints (sparkle, state, probe, conditions, ignore
 # counts, enable/disable/delete) and watched probes.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 31
+plan 32
 
 # Counter: start 1 makes a tick every virtual second; three ticks -> done.
 
@@ -65,7 +65,7 @@ run_ttdb -batch -k -ex "display Worker.jobs" -ex "display Counter.count" -ex "di
 check "display without a probe shows every display now; info display says which have no value yet" \
   eval 'status 1 && out_has "1: Worker.jobs (no value yet)" && out_has "2: Counter.count = 0" && out_has "(no value yet: read after each sparkle of Worker)"'
 check "undisplay N takes the numbers of info display (as gdb's); a wrong one is named" \
-  eval 'err_has "no display number 4 (\`info display\` numbers them)" && [ "$(sed -n "/^1: Counter.count:/,\$p" "$OUT" | grep -c "^[0-9]:")" -eq 1 ]'
+  eval 'err_has "no display number 4 (\`info display\` numbers them)" && [ "$(grep "^[0-9]:" "$OUT" | tail -n 2 | tr "\n" "|")" = "3: Counter.total = 0.0|2: Counter.count:|" ]'
 run_ttdb -batch -ex "display Counter.cont" "$COUNTER"
 check "watch with an unknown probe suggests" eval 'fails_with 1 "Counter has no probe \"cont\" (did you mean \"count\"?)"'
 run_ttdb -batch -ex "break Counter.ttsc__ping" -ex "break Counter.ttsc__add" -ex "break Counter.ttsc__mix" \
@@ -74,3 +74,7 @@ check "ranges as gdb's: disable 2-3, delete 1-3" \
   eval 'status 0 && grep -q "^2   sparkle n " "$OUT" && grep -q "^3   sparkle n " "$OUT" && grep -q "^1   sparkle y " "$OUT" && [ "$(grep -c "^[0-9]   sparkle" "$OUT")" -eq 5 ] && [ "$(grep -c "^4   sparkle y" "$OUT")" -eq 2 ]'
 run_ttdb -batch -ex "break Counter.ttsc__ping" -ex "delete 5-9" "$COUNTER"
 check "a range with no breakpoint in it is named" fails_with 1 "no breakpoint numbered 5 to 9 (\`info breakpoints\`)"
+run_ttdb -batch -ex "display Counter.count" -ex "display Counter.total" -ex "display Worker.jobs" -ex "undisplay 1" \
+  -ex "display" -ex "undisplay 3" -ex "display Counter.count" -ex "display" "$COUNTER"
+check "a display keeps its number when another goes (as gdb's); a new one gets the next" \
+  eval 'status 0 && [ "$(grep -c "^2: Counter.total = 0.0" "$OUT")" -eq 2 ] && out_has "3: Worker.jobs (no value yet)" && out_has "4: Counter.count = 0" && out_lacks "1: Counter.total"'

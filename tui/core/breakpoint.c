@@ -280,7 +280,8 @@ int watch_add(bp_list *l, tt_catalyst *cat, const char *tonic,
             strcmp(l->w[i].probe, probe) == 0)
             return (int)i;
     l->w = xrealloc(l->w, (l->nw + 1) * sizeof *l->w);
-    l->w[l->nw] = (watch){.tonic = xstrdup(tonic), .probe = xstrdup(probe)};
+    l->w[l->nw] = (watch){.num = ++l->last_display, .tonic = xstrdup(tonic),
+                          .probe = xstrdup(probe)};
     unsigned wi = (unsigned)l->nw++;
     if (cat) {
         tt_tonic *t = find_tonic(cat, tonic, NULL);

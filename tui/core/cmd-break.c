@@ -680,7 +680,8 @@ static int cmd_display_exec(cmd_args *a)
         if (strcmp(g_bps.w[i].tonic, keep) == 0 && strcmp(g_bps.w[i].probe, probe) == 0)
             dup = i + 1;
     if (dup) {
-        out_error("%s.%s is already displayed as %zu (`info display`)", keep, probe, dup);
+        out_error("%s.%s is already displayed as %u (`info display`)", keep, probe,
+                  g_bps.w[dup - 1].num);
     } else if (keep && (!t || resolve_probe(t, probe))) {
         int idx = watch_add(&g_bps, cat, keep, probe);
         const watch *w = &g_bps.w[idx];
@@ -706,8 +707,9 @@ static long display_index(const char *word)
 {
     long v;
     if (parse_long(word, &v)) {
-        if (v >= 1 && (size_t)v <= g_bps.nw)
-            return v - 1;
+        for (size_t i = 0; i < g_bps.nw; i++)
+            if (v == (long)g_bps.w[i].num)
+                return (long)i;
         out_error("no display number %s (`info display` numbers them)", word);
         return -1;
     }
@@ -723,7 +725,7 @@ static long display_index(const char *word)
 }
 
 /* undisplay [N|TONIC.PROBE...]: the numbers are those `info display`
- * showed before the command. */
+ * shows; the others keep theirs. */
 static int cmd_undisplay_exec(cmd_args *a)
 {
     if (a->argc == 0) {
@@ -759,10 +761,10 @@ static int display_all(void)
         const watch *w = &g_bps.w[i];
         if (w->has_last && w->present) {
             char *v = fmt_value(&w->last);
-            out_printf("%zu: %s.%s = %s\n", i + 1, w->tonic, w->probe, v);
+            out_printf("%u: %s.%s = %s\n", w->num, w->tonic, w->probe, v);
             free(v);
         } else {
-            out_printf("%zu: %s.%s (no value yet)\n", i + 1, w->tonic, w->probe);
+            out_printf("%u: %s.%s (no value yet)\n", w->num, w->tonic, w->probe);
         }
     }
     return 0;

@@ -283,7 +283,7 @@ static int info_display_exec(cmd_args *a)
     }
     for (size_t i = 0; i < g_bps.nw; i++) {
         const watch *w = &g_bps.w[i];
-        out_printf("%zu: %s.%s:\n", i + 1, w->tonic, w->probe);
+        out_printf("%u: %s.%s:\n", w->num, w->tonic, w->probe);
         size_t shown = 0;
         for (size_t j = 0; j < g_bps.nrows; j++) {
             const watch_row *r = &g_bps.rows[j];

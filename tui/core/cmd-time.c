@@ -553,6 +553,7 @@ int side_replay(const char *what, uint64_t target, size_t trace_ring,
     g_bps.nrows = g_bps.caprows = 0;
     g_bps.w = xcalloc(bps.nw ? bps.nw : 1, sizeof *g_bps.w);
     for (size_t i = 0; i < bps.nw; i++) {
+        g_bps.w[i].num = bps.w[i].num;
         g_bps.w[i].tonic = bps.w[i].tonic;
         g_bps.w[i].probe = bps.w[i].probe;
     }

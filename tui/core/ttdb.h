@@ -541,6 +541,7 @@ typedef struct watch_row {
 } watch_row;
 
 typedef struct watch {
+    unsigned num;       /* its display number (kept, as gdb's, when others go) */
     char *tonic;
     char *probe;
     bool has_last;
@@ -566,6 +567,7 @@ typedef struct bp_list {
                            each (\n-separated) */
     watch *w;
     size_t nw;
+    unsigned last_display; /* the number the last display got */
     watch_row *rows;
     size_t nrows, caprows;
     char stop_msg[512];
