@@ -1094,8 +1094,9 @@ TT_EXTERN int tt_trace_parse(const char *text, size_t len, const char *origin,
  * tt_trace_parse reads.  Tonics and timers new to the trace are made, a
  * class that meets a new state gains it (the trace's state indices are
  * translated; lints are computed again when next asked for).  When the
- * first entry has a "seq", it must be the trace's last seq + 1 (any seq
- * for an empty trace): else -TT_ERANGE and nothing changes (entries were
+ * first entry has a "seq", it must be the trace's last seq + 1 (for an
+ * empty trace any seq from 1 to 2^52 - 1): else -TT_ERANGE and nothing
+ * changes (entries were
  * lost: parse the whole again).  keep > 0 bounds the trace from then on:
  * it holds the last keep entries, older ones are forgotten (tt_trace_get
  * gives NULL for them; their memory is freed in whole chunks of 65536, as
@@ -1103,7 +1104,8 @@ TT_EXTERN int tt_trace_parse(const char *text, size_t len, const char *origin,
  * -TT_EINVAL (cat is not a recorded trace), -TT_EJSON (err names the
  * origin, line, column and what was expected; nothing changes),
  * -TT_ERANGE, -TT_ENOMEM (the entries before the one that failed are
- * appended).  Costs what parsing the new entries costs, whatever the size
+ * appended; the one that failed may be there in part: parse the whole
+ * again).  Costs what parsing the new entries costs, whatever the size
  * of the trace (but for a new state: one pass over the trace). */
 TT_EXTERN int tt_trace_append(tt_catalyst *cat, const char *text, size_t len,
                               const char *origin, size_t keep, tt_error *err);

@@ -2,7 +2,7 @@
 # batch-errors.sh: bad input ends in one clear line and a non-zero exit
 # status; with -k the script goes on and no trace is lost.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 35
+plan 36
 
 run_ttdb -batch -ex "info tonics" "$TMPD/missing.so"
 check "a missing app file" eval 'fails_with 1 "missing.so: No such file or directory" && [ ! -s "$OUT" ]'
@@ -93,3 +93,6 @@ check "gdb's continue N and delete display N" \
 run_ttdb -batch -k -ex "set entries off" -ex "step 3" -ex "break Counter" -ex "until sparkle Counter" -ex "print count" -ex "watch count" -ex "info breakpoints" "$COUNTER"
 check "a tonic given for a sparkle, a probe without its tonic: the line says how to name them" \
   eval 'status 1 && [ "$(grep -c "\"Counter\" is a tonic: name one of its sparkles as Counter.SPARKLE (\`info sparkles Counter\`)" "$ERR")" -eq 2 ] && [ "$(grep -c "\"count\": name the probe as TONIC.PROBE (Counter.count)" "$ERR")" -eq 2 ] && out_has "no breakpoints"'
+run_ttdb -batch -k -ex "x/4x 0" -ex "p/x Counter.count" -ex disas -ex "output Counter" -ex "info registers" "$COUNTER"
+check "gdb's /FORMAT, disassemble, output and info registers say what ttdb has" \
+  eval 'status 1 && err_lines 5 && err_has "unknown command \"x/4x\" (ttdb'"'"'s commands take no /FORMAT" && err_has "unknown command \"p/x\" (ttdb'"'"'s commands take no /FORMAT" && err_has "unknown command \"disas\" (\`info sparkles TONIC\` names" && err_has "unknown command \"output\" (\`print TONIC.PROBE\` shows a value" && err_has "unknown info subcommand \"registers\" (a tonic'"'"'s data are its probes"'

@@ -248,6 +248,10 @@ static const char *gdb_hint(const char *parent, const char *word)
          "`info sparkles TONIC` names each handler's C function; in an "
          "editor, the DAP front end shows the source"},
         {NULL, "x", "`print TONIC` shows a tonic's data (its probes)"},
+        {NULL, "disassemble disas",
+         "`info sparkles TONIC` names each handler's C function; gdb on the "
+         "app module shows its machine code"},
+        {NULL, "output", "`print TONIC.PROBE` shows a value, `echo TEXT` prints text"},
         {NULL, "kill", "`restart` starts the app afresh, `quit` leaves"},
         {NULL, "start starti",
          "`restart` stands before the first sparkle, `run` runs on from there"},
@@ -284,7 +288,14 @@ static const char *gdb_hint(const char *parent, const char *word)
         {"info", "locals",
          "a tonic's data are its probes: `print TONIC`, `info probes TONIC`"},
         {"info", "threads", "the tonics are the threads: `info tonics`"},
+        {"info", "registers all-registers",
+         "a tonic's data are its probes: `print TONIC`, `info probes TONIC`"},
     };
+    /* gdb's /FORMAT (p/x, x/4x): ttdb shows values as they are */
+    const char *slash = strchr(word, '/');
+    if (slash && slash > word && !parent)
+        return "ttdb's commands take no /FORMAT: `print TONIC.PROBE` shows a value as "
+               "it is, `print TONIC` a tonic's data";
     /* a number or #N stands for any location */
     if (*word == '#' || (*word >= '0' && *word <= '9'))
         word = "#";
