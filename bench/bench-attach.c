@@ -44,10 +44,13 @@ int main(int argc, char **argv)
         return 2;
     }
     long total = window + fresh * (REPS + 1);
-    char path[] = "/tmp/bench-attach-XXXXXX";
+    char path[4096];
+    bench_tmp_template(path, sizeof path, "bench-attach");
     int fd = mkstemp(path);
-    if (fd < 0)
+    if (fd < 0) {
+        fprintf(stderr, "bench-attach: cannot make a file %s\n", path);
         return 1;
+    }
     close(fd);
     tt_catalyst *rec, *src;
     tt_catalyst_options o = {.mode = TT_MODE_CATALYST};
@@ -57,12 +60,13 @@ int main(int argc, char **argv)
     tt_catalyst_run(rec);
     int rc = tt_catalyst_write_record(rec, path, NULL);
     tt_catalyst_free(rec);
-    tt_error err;
-    if (rc < 0 || tt_trace_load(path, &src, &err) < 0) {
-        unlink(path);
+    tt_error err = {0};
+    rc = rc < 0 ? rc : tt_trace_load(path, &src, &err);
+    unlink(path);
+    if (rc < 0) {
+        fprintf(stderr, "bench-attach: %s\n", err.msg[0] ? err.msg : tt_strerror(rc));
         return 1;
     }
-    unlink(path);
     uint64_t first = tt_trace_first_seq(src);
     double rebuild[REPS], append[REPS];
     for (int i = 0; i < REPS; i++) {
@@ -70,8 +74,10 @@ int main(int argc, char **argv)
         double t0 = bench_cpu_now();
         char *text = run_text(src, first, first + (uint64_t)window - 1, &len);
         tt_catalyst *cat = NULL;
-        if (!text || tt_trace_parse(text, len, "window", &cat, &err) < 0)
+        if (!text || tt_trace_parse(text, len, "window", &cat, &err) < 0) {
+            fprintf(stderr, "bench-attach: %s\n", text ? err.msg : "out of memory");
             return 1;
+        }
         rebuild[i] = bench_cpu_now() - t0;
         free(text);
         /* the session of the window goes on with the next NEW entries */
@@ -79,7 +85,7 @@ int main(int argc, char **argv)
         t0 = bench_cpu_now();
         text = run_text(src, from, from + (uint64_t)fresh - 1, &len);
         if (!text || tt_trace_append(cat, text, len, "answer", (size_t)window, &err) < 0) {
-            fprintf(stderr, "%s\n", err.msg);
+            fprintf(stderr, "bench-attach: %s\n", text ? err.msg : "out of memory");
             return 1;
         }
         append[i] = bench_cpu_now() - t0;
@@ -91,6 +97,7 @@ int main(int argc, char **argv)
            "(CPU, medians of %d)\n",
            window, bench_median(rebuild, REPS) * 1e3, fresh, bench_median(append, REPS) * 1e3,
            REPS);
+    printf("reproduce: bench/bench-attach %ld %ld\n", window, fresh);
     tt_catalyst_free(src);
     return 0;
 }

@@ -79,12 +79,11 @@ static double file_mib(const char *path)
 int main(int argc, char **argv)
 {
     long entries = argc > 1 ? strtol(argv[1], NULL, 10) : 1000000;
-    const char *tmp = getenv("TMPDIR");
     char dir[512];
     if (argc > 2)
         snprintf(dir, sizeof dir, "%s", argv[2]);
     else
-        snprintf(dir, sizeof dir, "%s/bench-export-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+        bench_tmp_template(dir, sizeof dir, "bench-export");
     if (entries < 10) {
         fprintf(stderr, "usage: bench-export [ENTRIES (>= 10) [FOLDER]]\n");
         return 2;

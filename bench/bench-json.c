@@ -12,9 +12,8 @@
 int main(int argc, char **argv)
 {
     long n = argc > 1 ? atol(argv[1]) : 1000000;
-    const char *tmpdir = getenv("TMPDIR");
     char tmpl[4096];
-    snprintf(tmpl, sizeof tmpl, "%s/bench-json-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+    bench_tmp_template(tmpl, sizeof tmpl, "bench-json");
     const char *path = argc > 2 ? argv[2] : NULL;
     if (n < 1) {
         fprintf(stderr, "usage: bench-json [ENTRIES] [FILE]\n");

@@ -8,6 +8,7 @@
 
 #include "tasktonic.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -35,6 +36,13 @@ static const tt_class chain_class = {
     .probes = chain_probes,
     .n_probes = TT_COUNTOF(chain_probes),
 };
+
+/* A mkstemp/mkdtemp template for NAME under $TMPDIR (else /tmp) in buf. */
+static inline void bench_tmp_template(char *buf, size_t size, const char *name)
+{
+    const char *tmp = getenv("TMPDIR");
+    snprintf(buf, size, "%s/%s-XXXXXX", tmp && *tmp ? tmp : "/tmp", name);
+}
 
 /* Monotonic seconds. */
 static inline double bench_now(void)

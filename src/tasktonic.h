@@ -1096,8 +1096,8 @@ TT_EXTERN int tt_trace_parse(const char *text, size_t len, const char *origin,
  * translated; lints are computed again when next asked for).  When the
  * first entry has a "seq", it must be the trace's last seq + 1 (for an
  * empty trace any seq from 1 to 2^52 - 1): else -TT_ERANGE and nothing
- * changes (entries were
- * lost: parse the whole again).  keep > 0 bounds the trace from then on:
+ * changes (entries were lost: parse the whole again).  keep > 0 bounds the
+ * trace from then on:
  * it holds the last keep entries, older ones are forgotten (tt_trace_get
  * gives NULL for them; their memory is freed in whole chunks of 65536, as
  * with tt_catalyst_options.trace_ring); 0 keeps all.  Returns 0,

@@ -563,6 +563,17 @@ static void test_append(void **state)
     json_decref(ct);
 }
 
+/* The catalyst of a trace given as text (origin "live"); fails the test
+ * when it does not parse. */
+static tt_catalyst *parse_live(const char *text)
+{
+    tt_catalyst *cat = NULL;
+    tt_error e;
+    if (tt_trace_parse(text, strlen(text), "live", &cat, &e) != 0)
+        fail_msg("%s", e.msg);
+    return cat;
+}
+
 /* What tt_trace_append refuses leaves the trace as it was. */
 static void test_append_refused(void **state)
 {
@@ -571,10 +582,8 @@ static void test_append_refused(void **state)
         "{\"status\": \"running\", \"sparkle_trace\": [{\"seq\": 7, \"id\": 1, \"tonic\": "
         "\"A\", \"sparkle\": \"x\", \"source\": [null, \"\", -1], \"at_enter\": {\"state\": "
         "\"--\"}, \"at_exit\": {\"state\": \"idle\"}}]}";
-    tt_catalyst *cat = NULL;
+    tt_catalyst *cat = parse_live(first);
     tt_error e;
-    if (tt_trace_parse(first, strlen(first), "live", &cat, &e) != 0)
-        fail_msg("%s", e.msg);
     assert_int_equal(tt_trace_first_seq(cat), 7);
     assert_int_equal(tt_trace_last_seq(cat), 7);
     size_t tonics = tt_tonic_count(cat);
@@ -638,10 +647,8 @@ static void test_append_refused_learns_nothing(void **state)
         "{\"sparkle_trace\": [{\"id\": 1, \"tonic\": \"A\", \"sparkle\": \"ttsc__ping\", "
         "\"source\": [null, \"\", -1], \"at_enter\": {\"state\": \"--\"}, \"at_exit\": "
         "{\"state\": \"idle\"}}]}";
-    tt_catalyst *cat = NULL;
+    tt_catalyst *cat = parse_live(first);
     tt_error e;
-    if (tt_trace_parse(first, strlen(first), "live", &cat, &e) != 0)
-        fail_msg("%s", e.msg);
     tt_tonic *a = tt_tonic_by_name(cat, "A");
     assert_non_null(a);
     assert_string_equal(tt_tonic_class_name(a), "Recorded");
@@ -674,10 +681,8 @@ static void test_append_timer_stays_timer(void **state)
         "{\"sparkle_trace\": [{\"id\": 1, \"tonic\": \"A\", \"sparkle\": \"ttsc__ping\", "
         "\"source\": [\"<ID[2]B[1] ttTimerSingleShot T>\", \"expired\", 2], \"at_enter\": "
         "{\"state\": \"--\"}, \"at_exit\": {\"state\": \"idle\"}}]}";
-    tt_catalyst *cat = NULL;
+    tt_catalyst *cat = parse_live(first);
     tt_error e;
-    if (tt_trace_parse(first, strlen(first), "live", &cat, &e) != 0)
-        fail_msg("%s", e.msg);
     assert_null(tt_tonic_by_name(cat, "T"));
     static const char more[] =
         "[{\"id\": 2, \"tonic\": \"T\", \"sparkle\": \"ttsc__x\", \"source\": [null, \"\", -1], "

@@ -167,10 +167,6 @@ static int take_entries(session *s, const json_t *trace, bool fresh)
     return 0;
 }
 
-/* Nothing waits to be taken in any more: each answer's entries go into the
- * session as it comes (kept for the commands that call it). */
-void attach_flush(void) {}
-
 /* Take the answer line in A.buf (screen: asked by the screen's loop, not
  * by a command): 0, or -1 after printing why. */
 static int take_answer(session *s, bool first, bool screen)
@@ -773,7 +769,6 @@ static int wait_entries_exec(cmd_args *a)
         else if (r == 1 && take_answer(s, false, false) < 0)
             return -1;
     }
-    attach_flush();
     out_printf("%llu new entries in %.3fs (%u request%s; last #%llu, %llu lost)\n",
                (unsigned long long)(A.received - start), now_mono() - t0, polls,
                polls == 1 ? "" : "s", (unsigned long long)A.last_seq,

@@ -173,10 +173,6 @@ static int cmd_set_exec(cmd_args *a)
         options_list();
         return 0;
     }
-    if (strcmp(a->argv[0], "version") == 0) { /* gdb's show version */
-        out_printf("ttdb (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
-        return 0;
-    }
     if (strcmp(a->argv[0], "app-output") == 0) {
         if (a->argc == 1) {
             out_printf("app-output %s\n", appout_file() ? appout_file() : "-");
@@ -247,7 +243,8 @@ const cmd_entry cmd_show_entry = {
     .name = "show",
     .usage = "show [NAME]",
     .help = "Print the settings, or one of them, with its value; it never "
-            "changes one (that is `set NAME VALUE`).",
+            "changes one (that is `set NAME VALUE`). `show version` prints "
+            "ttdb's version.",
     .exec = cmd_show_exec,
 };
 

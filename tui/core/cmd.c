@@ -285,11 +285,9 @@ static const char *gdb_hint(const char *parent, const char *word)
          "sparkles"},
         {"info", "frame", "`print #N` shows entry N, `why` its causes"},
         {"info", "args", "`print #N` shows entry N with its arguments"},
-        {"info", "locals",
+        {"info", "locals registers all-registers",
          "a tonic's data are its probes: `print TONIC`, `info probes TONIC`"},
         {"info", "threads", "the tonics are the threads: `info tonics`"},
-        {"info", "registers all-registers",
-         "a tonic's data are its probes: `print TONIC`, `info probes TONIC`"},
     };
     /* gdb's /FORMAT (p/x, x/4x): ttdb shows values as they are */
     const char *slash = strchr(word, '/');
@@ -445,7 +443,6 @@ int cmd_execute(const char *line)
         return -1;
     if (g_session.in_command++ == 0) /* nested for `source` */
         g_session.pending = 0;
-    attach_flush(); /* a live app's newest entries, if not in yet */
     char err[256];
     cmd_miss why;
     const cmd_entry *e = cmd_lookup(cmd_table, a.argv[0], err, sizeof err, &why);

@@ -287,12 +287,12 @@ char *run_contract_text(const tt_run *r)
     return sb_take(&m);
 }
 
-/* Print the run summary and (optionally) its entries. */
 /* The line interface lists at most LINE_ENTRIES_MAX entries of a run, else
  * its last LINE_ENTRIES_SHOWN. */
 #define LINE_ENTRIES_MAX 100
 #define LINE_ENTRIES_SHOWN 20
 
+/* Print the run summary and (optionally) its entries. */
 void session_print_run(session *s, const tt_run *r, bool entries)
 {
     tt_catalyst *cat = s->cat;

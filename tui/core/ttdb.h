@@ -272,9 +272,6 @@ void attach_status(strbuf *b);
 /* Print the app's lints; how many, -1 when not attached. */
 long attach_lints_print(void);
 long attach_lints_print_count(void);
-/* Rebuild the session from the entries streamed since it was last built
- * (cmd_execute does, before a command reads the session). */
-void attach_flush(void);
 /* The live tonics, row by row (the Tonics pane). */
 size_t attach_tonic_count(void);
 void attach_tonic_row(size_t i, strbuf *b, bool *gone);
