@@ -2,7 +2,7 @@
 # batch-run.sh: the commands that run sparkles: step, continue, until,
 # sparkle, advance, finish, restart.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 28
+plan 31
 
 run_ttdb -batch -ex step "$COUNTER"
 check "step runs one sparkle and lists it" eval 'status 0 && out_has "stopped: sparkle_count; 1 sparkle (#1), time 0s" && out_has "1 tt_main_catalyst._ttss__on_start()"'
@@ -73,3 +73,13 @@ mkdir -p "$TMPD/mk"
 printf 'all:\n\t@echo built $(X)\nbad:\n\t@false\n' >"$TMPD/mk/Makefile"
 run_ttdb -batch -ex "make -s -C $TMPD/mk X=it" -ex "make -s -C $TMPD/mk bad" "$COUNTER"
 check "make ARGS runs make; a failed build fails" eval 'status 1 && out_has "built it" && err_has "make: exit status 2"'
+
+# A huge run lists its end only, as gdb shows where it stopped: a continue
+# of millions of sparkles printed every one into the log. Short runs, which
+# scripts parse, are listed whole; `set entries-max 0` lists every entry.
+run_ttdb -batch -ex "call Chain next 5000" -ex continue "$CHAIN"
+check "batch: a run of over 1000 entries lists its last 20, naming the others" eval 'status 0 && out_has "stopped: idle; 5006 sparkles (#1-#5006)" && out_has "  ... 4986 earlier entries (\`info trace 1-4986\`)" && out_has "  5006 Chain.ttsc__next(0)" && out_lacks "  4986 Chain" && [ "$(grep -c "^  [0-9][0-9]* Chain" "$OUT")" -eq 20 ]'
+run_ttdb -batch -ex "call Chain next 994" -ex continue "$CHAIN"
+check "batch: a run of 1000 entries is listed whole" eval 'out_has "stopped: idle; 1000 sparkles (#1-#1000)" && out_has "  1 tt_main_catalyst._ttss__on_start()" && out_lacks "earlier entries"'
+run_ttdb -batch -ex "set entries-max 0" -ex "call Chain next 5000" -ex continue -ex "set entries-max 3" -ex "call Chain next 5" -ex continue "$CHAIN"
+check "set entries-max 0 lists every entry; a lower maximum shows that many" eval 'out_has "  1 tt_main_catalyst._ttss__on_start()" && out_lacks "4986 earlier" && out_has "  ... 3 earlier entries (\`info trace 5007-5009\`)" && out_has "  5012 Chain.ttsc__next(0)" && out_lacks "  5009 Chain"'

@@ -18,6 +18,7 @@ int line_main(const char *app, const startup_cmd *cmds, int ncmds)
 {
     g_opts.line = true;
     g_opts.print_entries = true;
+    g_opts.entries_max = 100; /* at a prompt: what fits a screen or two */
     g_opts.keep_going = true;
     if (!g_opts.quiet)
         printf("ttdb %s (line interface): `help` lists the commands; Enter "

@@ -67,7 +67,9 @@ const cmd_entry cmd_continue_entry = {
     .help = "Run until something stops it. That is a breakpoint, nothing "
             "being able to happen any more (idle: empty queue and no pending "
             "timer), the catalyst finishing, the timeout (`set timeout`) or "
-            "Ctrl-C between two sparkles. Enter on an empty line repeats it.",
+            "Ctrl-C between two sparkles. Enter on an empty line repeats it. "
+            "A run of more than 1000 entries (100 in -nw) lists only its "
+            "last 20 (`set entries-max`; `info trace` shows the others).",
     .exec = cmd_continue_exec,
     .flags = CMD_RUNS | CMD_REPEAT | CMD_SESSION,
     .on_recorded = "continue runs the app, and a recorded trace has no app; " RECORDED_INSTEAD,

@@ -27,7 +27,7 @@ typedef struct option_def {
 /* set compat: the order of tt_compat. */
 static const char *const compat_words[] = {"native", "python", NULL};
 
-ttdb_opts g_opts = {.show_system = true};
+ttdb_opts g_opts = {.show_system = true, .entries_max = 1000};
 
 static const option_def options[] = {
     {"watchdog", OPT_SECONDS, &g_session.watchdog, true, false,
@@ -71,6 +71,10 @@ static const option_def options[] = {
     {"entries", OPT_BOOL, &g_opts.print_entries, false, false,
      "print the executed sparkles after each run (default: on in batch "
      "mode)", false, NULL},
+    {"entries-max", OPT_COUNT, &g_opts.entries_max, false, false,
+     "a run of more than N entries lists only its last 20, after a line "
+     "naming the others (default 1000 in batch mode, 100 in -nw; 0: all)",
+     false, NULL},
     {"echo", OPT_BOOL, &g_opts.echo, false, false,
      "echo each command before its output (batch mode)", false, NULL},
     {"keep-going", OPT_BOOL, &g_opts.keep_going, false, false,

@@ -287,10 +287,9 @@ char *run_contract_text(const tt_run *r)
     return sb_take(&m);
 }
 
-/* The line interface lists at most LINE_ENTRIES_MAX entries of a run, else
- * its last LINE_ENTRIES_SHOWN. */
-#define LINE_ENTRIES_MAX 100
-#define LINE_ENTRIES_SHOWN 20
+/* A run of more than `set entries-max` entries lists only its last
+ * ENTRIES_SHOWN (fewer when the maximum is lower). */
+#define ENTRIES_SHOWN 20
 
 /* Print the run summary and (optionally) its entries. */
 void session_print_run(session *s, const tt_run *r, bool entries)
@@ -322,10 +321,12 @@ void session_print_run(session *s, const tt_run *r, bool entries)
     if (entries && tt_run_has_trace(r) && cat) {
         char line[1024];
         uint64_t i = 0;
-        /* at a prompt (-nw) a long run shows its end: a listing of
-         * millions of lines would take minutes to scroll by */
-        if (g_opts.line && n > LINE_ENTRIES_MAX) {
-            i = n - LINE_ENTRIES_SHOWN;
+        /* a long run shows its end, as gdb shows where it stopped: a
+         * listing of millions of lines takes minutes to scroll by (-nw)
+         * or fills a CI log (batch) */
+        if (g_opts.entries_max && n > g_opts.entries_max) {
+            i = n - (g_opts.entries_max < ENTRIES_SHOWN ? g_opts.entries_max
+                                                        : ENTRIES_SHOWN);
             out_printf("  ... %llu earlier entries (`info trace %llu-%llu`)\n",
                        (unsigned long long)i, (unsigned long long)first,
                        (unsigned long long)(first + i - 1));

@@ -851,6 +851,8 @@ typedef struct ttdb_opts {
     bool quiet;
     bool keep_going;     /* batch: do not stop at the first error */
     bool print_entries;  /* print executed entries after each run */
+    size_t entries_max;  /* a run of more entries lists only its last
+                            ENTRIES_SHOWN (`set entries-max`; 0: all) */
     bool echo;           /* echo commands in batch output */
     bool show_system;    /* system sparkles (_tt*) shown (`set system`) */
     bool quit;           /* `quit` was given */
