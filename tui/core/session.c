@@ -235,15 +235,25 @@ void session_interrupt(session *s)
         tt_distiller_interrupt(s->cat);
 }
 
-/* Join the stop conditions of r into s->last_stop. */
+/* Join the stop conditions of r into s->last_stop, each once: the
+ * Distiller lists a state_trigger after every sparkle of a state change
+ * that leaves the tonic in the state (two, or five when it enters the
+ * state twice), as Python's does; a user wants to read why it stopped.
+ * `sparkle -json` and the exports keep the Distiller's list. */
 static void remember_stop(session *s, const tt_run *r)
 {
     strbuf b = {0};
     size_t n = tt_run_stop_count(r);
     for (size_t i = 0; i < n; i++) {
-        if (i)
+        const char *st = tt_run_stop_at(r, i);
+        size_t j = 0;
+        while (j < i && strcmp(tt_run_stop_at(r, j), st) != 0)
+            j++;
+        if (j < i)
+            continue; /* already named */
+        if (b.len)
             sb_add(&b, ", ");
-        sb_add(&b, tt_run_stop_at(r, i));
+        sb_add(&b, st);
     }
     snprintf(s->last_stop, sizeof s->last_stop, "%s", b.s ? b.s : "");
     sb_free(&b);
