@@ -19,6 +19,15 @@ int batch_main(const char *app, const startup_cmd *cmds, int ncmds,
  * output; returns the exit status. */
 int line_main(const char *app, const startup_cmd *cmds, int ncmds);
 
+/* --- complete.c: Tab completion for readline (screen and -nw) -------- */
+
+/* The attempted-completion function's work: readline's matches for text,
+ * the word at start of rl_line_buffer (NULL: none, or file names when
+ * rl_attempted_completion_over was cleared). */
+char **frontend_complete(const char *text, int start);
+/* Free the candidates kept for readline. */
+void frontend_complete_free(void);
+
 /* --- screen/: the curses screen --------------------------------------- */
 
 /* Whether this terminal can run the screen (cursor addressing; not

@@ -72,7 +72,8 @@ TTDB_DAP_SOURCES = \
 	tui/dap/dap-io.c \
 	tui/dap/dap-source.c \
 	tui/dap/dap-vars.c
-tui_ttdb_SOURCES = tui/frontends.h tui/main.c tui/batch/batch.c tui/batch/line.c \
+tui_ttdb_SOURCES = tui/frontends.h tui/main.c tui/complete.c \
+	tui/batch/batch.c tui/batch/line.c \
 	$(TTDB_SCREEN_SOURCES) $(TTDB_DAP_SOURCES)
 tui_ttdb_CPPFLAGS = $(AM_CPPFLAGS) $(TTDB_INCLUDES)
 tui_ttdb_CFLAGS = $(AM_CFLAGS) $(CURSES_CFLAGS) $(READLINE_CFLAGS) \

@@ -1,7 +1,7 @@
 #!/bin/sh
 # batch-basic.sh: options, batch mode, command lookup, help, exit status.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 27
+plan 31
 
 run_ttdb --version
 check "--version prints the version" eval 'status 0 && out_has "ttdb"'
@@ -68,3 +68,16 @@ run_ttdb -batch -ex "dump-screen $TMPD/d.txt" "$COUNTER"
 check "dump-screen needs the screen" eval 'fails_with 1 "no screen in batch mode"'
 run_ttdb -batch -ex "set entries off" -ex continue -ex "bench-redraw 3" "$COUNTER"
 check "bench-redraw (hidden) works in batch mode" eval 'status 0 && out_has "trace pane redraw:" && out_has "3 redraws each"'
+
+# complete TEXT (gdb's): what Tab offers, one completed line each. Two
+# tonics with a common prefix complete to it and are both listed, bare
+# (`print ChunkA` is whole); the whole name offers the members.
+CHUNKED=$EXAMPLES/reference/chunked.la
+run_ttdb -batch -ex "complete p Chu" -ex "complete p ChunkA" -ex "complete info states Chu" "$CHUNKED"
+check "complete: tonics with a common prefix are listed bare; a whole name offers its probes" eval 'status 0 && out_has "p ChunkA" && out_has "p ChunkB" && ! grep -qx "p ChunkA\\." "$OUT" && out_has "p ChunkA.processed" && out_has "info states ChunkB"'
+run_ttdb -batch -ex "step 8" -ex "complete break Counter.ttsc__m" -ex "complete b Wor" -ex "complete tbreak s" "$COUNTER"
+check "complete break NAME: break's sparkles (it offered only sparkle, state, probe)" eval 'out_has "break Counter.ttsc__mix" && out_has "b Worker" && out_has "tbreak state" && out_has "tbreak start"'
+run_ttdb -batch -ex "complete set entr" -ex "complete set var Counter.c" "$COUNTER"
+check "complete set: the settings, then var TONIC.PROBE" eval 'out_has "set entries-max" && out_has "set var Counter.count"'
+run_ttdb -batch -ex "complete nosuch x" -ex "complete p Zz" "$COUNTER"
+check "complete with nothing to offer prints nothing" eval 'status 0 && err_empty && ! [ -s "$OUT" ]'

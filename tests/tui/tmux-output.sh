@@ -4,9 +4,9 @@
 # "app|", or to a file), Enter repeats the last run command after other
 # commands, and TERM=dumb gets the plain line interface.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 12
+plan 13
 
-command -v tmux >/dev/null 2>&1 || skip_all 12 "terminal test" "tmux is missing"
+command -v tmux >/dev/null 2>&1 || skip_all 13 "terminal test" "tmux is missing"
 
 CHATTY=$APPS/chatty.la
 . "${top_srcdir:-.}/tests/tui/tmux-lib.sh"
@@ -49,7 +49,12 @@ wait_for "(ttdb)" >/dev/null
 keys "call Chain next 1000" Enter "continue" Enter
 check "the line interface lists the last 20 entries of a long run, naming the others" \
   eval 'wait_for "stopped: idle; 1006 sparkles (#1-#1006)" "  ... 986 earlier entries (\`info trace 1-986\`)" "  1006 Chain.ttsc__next(0)" && ! grep -q "  986 Chain" "$SCREEN"'
-keys "quit" Enter
+# Tab completes in the line interface too (it completed file names): the
+# tonic, then its dot, then a list of its probes.
+keys "p Cha" Tab Tab Tab Tab
+check "the line interface completes with Tab: TONIC, TONIC., then the list" \
+  wait_for "(ttdb) p Chain." "Chain.n" "Chain.finishing"
+keys C-u "quit" Enter
 wait_for "TTDB-EXIT=0" >/dev/null
 
 # 80x24: long console lines wrap, the Probes pane shows the values.

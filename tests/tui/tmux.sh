@@ -3,9 +3,9 @@
 # with send-keys and the captured screen is checked.  Each check polls the
 # screen (bounded) for the text it expects.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 26
+plan 27
 
-command -v tmux >/dev/null 2>&1 || skip_all 26 "terminal test" "tmux is missing"
+command -v tmux >/dev/null 2>&1 || skip_all 27 "terminal test" "tmux is missing"
 
 . "${top_srcdir:-.}/tests/tui/tmux-lib.sh"
 tmux_init ttdbtest
@@ -78,6 +78,10 @@ keys "watch Counter." Tab Tab
 # the typed tonic with its dot is no candidate (it was one of the list)
 check "completing TONIC. lists its probes, not TONIC. itself" \
   eval 'wait_for "completions: Counter.count" && ! grep -v "(ttdb)" "$SCREEN" | grep -Eq "(^| )Counter\.( |\$)"'
+keys C-u "p Cou" Tab
+# `print Counter` is whole: Tab gives the name, no dot and no space
+check "Tab completes a tonic bare (a dot or Enter may follow)" \
+  eval 'wait_for "(ttdb) p Counter" && grep -qx "(ttdb) p Counter" "$SCREEN"'
 keys C-u
 keys / "ttsc__mix" Enter
 check "/ on an empty command line searches the trace" wait_for "/ttsc__mix: #"

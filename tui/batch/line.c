@@ -13,6 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Tab: the commands' completion (complete.c), as on the screen. */
+static char **line_complete(const char *text, int start, int end)
+{
+    (void)end;
+    return frontend_complete(text, start);
+}
+
 /* The line interface from start to exit status. */
 int line_main(const char *app, const startup_cmd *cmds, int ncmds)
 {
@@ -34,6 +41,8 @@ int line_main(const char *app, const startup_cmd *cmds, int ncmds)
     }
     script_run_startup(cmds, ncmds);
     rl_readline_name = "ttdb";
+    rl_attempted_completion_function = line_complete;
+    rl_sort_completion_matches = 0; /* user sparkles before _ttss__ ones */
     const char *home = getenv("HOME");
     char *hist = home && *home ? xasprintf("%s/.ttdb_history", home) : NULL;
     if (hist)
@@ -55,6 +64,7 @@ int line_main(const char *app, const startup_cmd *cmds, int ncmds)
         out_flush();
     }
     cmd_enter_line(NULL);
+    frontend_complete_free();
     if (hist && write_history(hist) != 0)
         fprintf(stderr, "ttdb: warning: cannot write %s\n", hist);
     free(hist);

@@ -441,7 +441,7 @@ const cmd_entry cmd_break_entry = {
             "The Distiller finishes the current state transition before it "
             "stops.",
     .exec = cmd_break_exec,
-    .complete = CC_SUBCOMMAND,
+    .complete = CC_SUB_OR_SPARKLE,
     .subs = break_subs,
 };
 
@@ -452,7 +452,7 @@ const cmd_entry cmd_tbreak_entry = {
     .help = "Set a temporary breakpoint: like `break`, deleted after it "
             "has stopped a run once.",
     .exec = cmd_tbreak_exec,
-    .complete = CC_SUBCOMMAND,
+    .complete = CC_SUB_OR_SPARKLE,
     .subs = break_subs,
 };
 

@@ -201,7 +201,8 @@ const cmd_entry cmd_set_entry = {
             "compat native|python, stop-on-error on|off (both inputs of the "
             "session: goto and save-test repeat them), giant-sparkle MS, "
             "stuck-after N, queue-growth N (the limits of `info lints`), "
-            "entries on|off, echo on|off, keep-going on|off. `set` alone "
+            "entries on|off, entries-max N, echo on|off, keep-going on|off. "
+            "`set` alone "
             "lists them with their values. `set var` (or `set variable`) "
             "writes a field probe of a tonic, the value read by the field's "
             "type as `call` reads arguments (a computed probe cannot be "
@@ -210,6 +211,7 @@ const cmd_entry cmd_set_entry = {
             "(stdout and stderr) to FILE; `-` brings it back (the Console, "
             "marked app|, on the screen; the terminal in batch mode).",
     .exec = cmd_set_exec,
+    .complete = CC_SETTING,
 };
 
 /* show [NAME]: print, never change (as in gdb). */

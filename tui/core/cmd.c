@@ -603,32 +603,48 @@ static void cand_probes(strvec *out, const char *word, tt_tonic *t,
     }
 }
 
-/* "TONIC." then "TONIC.NAME" completions; sparkles or probes. */
+/* Whether the last completion was of a TONIC.NAME word (cmd_complete_open). */
+static bool dotted_word;
+
+/* Members of tonic t as "PREFIX.NAME": probes or sparkles. */
+static void cand_members(strvec *out, const char *word, tt_tonic *t,
+                         const char *name, bool probes)
+{
+    char *prefix = xasprintf("%s.", name);
+    if (probes)
+        cand_probes(out, word, t, prefix);
+    else
+        cand_sparkles(out, word, t, prefix);
+    free(prefix);
+}
+
+/* "TONIC" then "TONIC.NAME" completions; sparkles or probes.  A tonic
+ * completes bare ("print CarA" is valid, and "Car" is the common prefix of
+ * CarA and CarB); once its name is whole, Tab offers its members. */
 static void cand_dotted(strvec *out, const char *word, bool probes)
 {
     tt_catalyst *cat = g_session.cat;
     if (!cat)
         return;
-    char *left;
+    dotted_word = true;
     const char *dot = strrchr(word, '.');
+    size_t before = out->n;
     if (dot) {
-        left = xstrdup(word);
+        char *left = xstrdup(word);
         left[dot - word] = '\0';
         tt_tonic *t = find_tonic(cat, left, NULL);
-        if (t) {
-            char *prefix = xasprintf("%s.", left);
-            if (probes)
-                cand_probes(out, word, t, prefix);
-            else
-                cand_sparkles(out, word, t, prefix);
-            free(prefix);
-        }
+        if (t)
+            cand_members(out, word, t, left, probes);
         free(left);
+    } else {
+        tt_tonic *t = find_tonic(cat, word, NULL);
+        if (t && strcmp(tt_tonic_name(t), word) == 0)
+            cand_members(out, word, t, word, probes);
     }
-    size_t before = out->n;
-    cand_tonics(out, word, ".");
-    /* "CarA." is no candidate once typed: its probes (or sparkles) are */
-    for (size_t i = before; i < out->n; i++)
+    bool members = out->n > before;
+    cand_tonics(out, word, "");
+    /* the whole name typed is no candidate when its members are */
+    for (size_t i = before; members && i < out->n; i++)
         if (strcmp(out->v[i], word) == 0) {
             free(out->v[i]);
             memmove(&out->v[i], &out->v[i + 1], (out->n - i - 1) * sizeof *out->v);
@@ -639,9 +655,16 @@ static void cand_dotted(strvec *out, const char *word, bool probes)
         cand_sparkles(out, word, NULL, "");
 }
 
+bool cmd_complete_open(const char *word)
+{
+    return dotted_word && g_session.cat && !strchr(word, ' ') &&
+           tt_tonic_by_name(g_session.cat, word) != NULL;
+}
+
 /* Candidates for the word being typed after the words of `line`. */
 void cmd_complete_words(const char *line, const char *word, strvec *out)
 {
+    dotted_word = false;
     cmd_args a;
     if (cmd_split(line, &a) < 0)
         return;
@@ -665,6 +688,9 @@ void cmd_complete_words(const char *line, const char *word, strvec *out)
         for (size_t i = 0; table[i]; i++)
             if (!(table[i]->flags & CMD_HIDDEN))
                 cand(out, word, table[i]->name);
+        /* `break NAME` is `break sparkle NAME` */
+        if (e && e->complete == CC_SUB_OR_SPARKLE)
+            cand_dotted(out, word, false);
         cmd_args_free(&a);
         return;
     }
@@ -709,9 +735,54 @@ void cmd_complete_words(const char *line, const char *word, strvec *out)
     case CC_FILE:
         sv_add(out, "\001file"); /* marker: complete file names */
         break;
+    case CC_SETTING:
+        if (pos == 0) {
+            const char **names;
+            size_t n = options_names(&names);
+            for (size_t i = 0; i < n; i++)
+                cand(out, word, names[i]);
+            cand(out, word, "app-output");
+            cand(out, word, "var");
+        } else if (pos == 1 && (strcmp(a.argv[k], "var") == 0 ||
+                                strcmp(a.argv[k], "variable") == 0))
+            cand_dotted(out, word, true);
+        else if (pos == 1 && strcmp(a.argv[k], "app-output") == 0)
+            sv_add(out, "\001file");
+        break;
     case CC_NONE:
     case CC_SUBCOMMAND:
+    case CC_SUB_OR_SPARKLE:
         break;
     }
     cmd_args_free(&a);
 }
+
+/* complete TEXT: what Tab offers after TEXT, one line each, as gdb's. */
+static int cmd_complete_exec(cmd_args *a)
+{
+    const char *line = a->argc ? a->starts[0] : "";
+    const char *w = line + strlen(line);
+    while (w > line && w[-1] != ' ' && w[-1] != '\t')
+        w--;
+    char *before = xstrdup(line);
+    before[w - line] = '\0';
+    strvec c = {0};
+    cmd_complete_words(before, w, &c);
+    for (size_t i = 0; i < c.n; i++)
+        if (c.v[i][0] != '\001') /* file names: readline's own */
+            out_printf("%s%s\n", before, c.v[i]);
+    sv_free(&c);
+    free(before);
+    return 0;
+}
+
+const cmd_entry cmd_complete_entry = {
+    .name = "complete",
+    .usage = "complete TEXT",
+    .help = "List what Tab offers after TEXT, one completed line each (as "
+            "gdb's): `complete break Car` lists the tonics and sparkles "
+            "that start so. A tonic completes bare (`print CarA` is whole); "
+            "Tab once more offers its members (CarA.floor ...).",
+    .exec = cmd_complete_exec,
+    .complete = CC_COMMAND,
+};

@@ -653,7 +653,9 @@ typedef enum cmd_complete {
     CC_DOTTED_SPARKLE,/* [TONIC.]SPARKLE */
     CC_DOTTED_PROBE,  /* TONIC.PROBE */
     CC_FILE,          /* a file name */
-    CC_SUBCOMMAND     /* a word of `subs` */
+    CC_SUBCOMMAND,    /* a word of `subs` */
+    CC_SUB_OR_SPARKLE,/* a word of `subs`, or [TONIC.]SPARKLE (break) */
+    CC_SETTING        /* a setting, or var TONIC.PROBE (set) */
 } cmd_complete;
 
 enum {
@@ -749,6 +751,9 @@ char *cmd_enter_line(const char *line);
  * text before the word, `word` the partial word.  Returns a strvec the
  * caller frees. */
 void cmd_complete_words(const char *line, const char *word, strvec *out);
+/* Whether word, the one candidate of the last completion, is a tonic name
+ * that may go on with ".NAME" (readline then adds no space). */
+bool cmd_complete_open(const char *word);
 /* Command needs a session: the catalyst or NULL (error printed). */
 tt_catalyst *cmd_cat(void);
 /* "wrong arguments; usage: step [N]" */
@@ -791,6 +796,7 @@ int cmd_usage_error(const cmd_entry *e);
     X(make)                                                                 \
     X(save_test)                                                            \
     X(help)                                                                 \
+    X(complete)                                                             \
     X(quit)                                                                 \
     X(lint)                                                                 \
     X(wait_entries)                                                         \

@@ -33,8 +33,6 @@ static bool searching;    /* the line being read is a search pattern */
 static int search_dir;
 static char *history_path;
 static FILE *null_out;
-static strvec comp;       /* completion candidates */
-static size_t comp_i;
 
 /* readline's input: the next queued byte. */
 static int prompt_getc(FILE *f)
@@ -157,39 +155,14 @@ void prompt_cancel(void)
     g_prompt_dirty = true;
 }
 
-/* Completion candidates, one per call. */
-static char *comp_next(const char *text, int state)
-{
-    (void)text;
-    if (state == 0)
-        comp_i = 0;
-    if (comp_i < comp.n)
-        return xstrdup(comp.v[comp_i++]);
-    return NULL;
-}
-
-/* Complete the word at start..end of the line. */
+/* Complete the word at start..end of the line (complete.c). */
 static char **prompt_complete(const char *text, int start, int end)
 {
     (void)end;
     rl_attempted_completion_over = 1;
     if (searching)
         return NULL;
-    char *before = xmalloc((size_t)start + 1);
-    memcpy(before, rl_line_buffer, (size_t)start);
-    before[start] = '\0';
-    sv_free(&comp);
-    cmd_complete_words(before, text, &comp);
-    free(before);
-    if (comp.n == 1 && comp.v[0][0] == '\001') {
-        sv_free(&comp);
-        rl_attempted_completion_over = 0; /* file names */
-        return NULL;
-    }
-    char **m = rl_completion_matches(text, comp_next);
-    if (m && !m[1] && m[0][0] && m[0][strlen(m[0]) - 1] == '.')
-        rl_completion_append_character = '\0'; /* "Door." continues */
-    return m;
+    return frontend_complete(text, start);
 }
 
 /* Completion lists go to the Console pane. */
@@ -273,7 +246,7 @@ void prompt_free(void)
     free(history_path);
     history_path = NULL;
     cmd_enter_line(NULL);
-    sv_free(&comp);
+    frontend_complete_free();
     if (null_out) {
         rl_outstream = stdout;
         fclose(null_out);
