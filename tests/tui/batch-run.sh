@@ -2,7 +2,7 @@
 # batch-run.sh: the commands that run sparkles: step, continue, until,
 # sparkle, advance, finish, restart.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 31
+plan 32
 
 run_ttdb -batch -ex step "$COUNTER"
 check "step runs one sparkle and lists it" eval 'status 0 && out_has "stopped: sparkle_count; 1 sparkle (#1), time 0s" && out_has "1 tt_main_catalyst._ttss__on_start()"'
@@ -17,6 +17,8 @@ check "continue when idle runs nothing" eval 'out_has "stopped: idle; no sparkle
 
 run_ttdb -batch -ex "set entries off" -ex "until state idle" -ex "info states Counter" "$COUNTER"
 check "until state STATE (any tonic): the reason once (the Distiller lists it after each sparkle of the change)" eval 'out_has "stopped: state_trigger: [idle]; 7 sparkles" && out_has "* 2 idle"'
+run_ttdb -batch -ex "set entries off" -ex "until state idle" -ex "info runs" "$COUNTER"
+check "info runs names each stop condition once, as the stop line" eval 'out_has "  1  #1-#7  state_trigger: [idle]  (wall" && out_lacks "[idle], state_trigger"'
 run_ttdb -batch -ex "set entries off" -ex "until state Counter idle" "$COUNTER"
 check "until state TONIC STATE uses a contract" eval 'out_has "stopped: contract_met" && out_has "contract met (1 of 1): Counter: state: '"'"'idle'"'"'"'
 run_ttdb -batch -k -ex "set entries off" -ex "until state Counter counting,done" -ex "call Counter start 1" -ex "u state Counter counting done" "$COUNTER"

@@ -184,7 +184,13 @@ static int cmd_export_exec(cmd_args *a)
                                               (const char *const *)names.v,
                                               names.n)
                                  : NULL;
-        if (format && sug)
+        bool swapped = format && !strchr(path, '/') && !strchr(path, '.') &&
+                       (strcasecmp(path, "json") == 0 ||
+                        (plugins && ttdb_plugins_find(plugins, path)));
+        if (swapped) /* `export chrome t.json`: the file comes first */
+            out_error("export takes the file first: `export %s %s`", format,
+                      path);
+        else if (format && sug)
             out_error("unknown export format \"%s\" (did you mean \"%s\"?)",
                       format, sug);
         else if (format)

@@ -133,6 +133,7 @@ static void sparkle_handlers(tt_tonic *t, const char *s, strbuf *b)
                                                  : "(ran in the trace)");
         return;
     }
+    bool own = false; /* a state has a handler of its own */
     for (int st = 0; st <= (int)ns; st++) {
         int idx = st < (int)ns ? st : -1; /* the generic handler last */
         const tt_handler *h = tt_tonic_handler(t, s, idx);
@@ -140,10 +141,11 @@ static void sparkle_handlers(tt_tonic *t, const char *s, strbuf *b)
             continue;
         if (b->len)
             sb_add(b, "; ");
-        if (idx >= 0)
+        if (idx >= 0) {
             sb_printf(b, "in %s: ", tt_tonic_state_at(t, idx));
-        else
-            sb_add(b, ns ? "other states: " : "");
+            own = true;
+        } else if (own)
+            sb_add(b, "other states: ");
         if (h->function)
             sb_add(b, h->function);
         else
@@ -313,26 +315,23 @@ static int info_runs_exec(cmd_args *a)
         out_printf("nothing has run yet\n");
     for (size_t i = 0; i < n; i++) {
         const tt_run *r = tt_run_at(cat, i);
-        strbuf b = {0};
-        size_t ns = tt_run_stop_count(r);
-        for (size_t j = 0; j < ns; j++)
-            sb_printf(&b, "%s%s", j ? ", " : "", tt_run_stop_at(r, j));
+        char *stop = run_stop_text(r);
         uint64_t f = tt_run_first_seq(r), c = tt_run_entry_count(r);
         double wall = tt_run_end(r) - tt_run_start(r);
         if (c)
             out_printf("%3zu  #%llu-#%llu  %s  (wall %.3fs%s", i + 1,
                        (unsigned long long)f,
-                       (unsigned long long)(f + c - 1), b.s ? b.s : "", wall,
+                       (unsigned long long)(f + c - 1), stop, wall,
                        wall > 0 ? ", " : ")\n");
         else
-            out_printf("%3zu  (none)  %s\n", i + 1, b.s ? b.s : "");
+            out_printf("%3zu  (none)  %s\n", i + 1, stop);
         if (c && wall > 0)
             out_printf("%.0f sparkles/s)\n", (double)c / wall);
         char *met = run_contract_text(r);
         if (met)
             out_printf("     %s\n", met);
         free(met);
-        sb_free(&b);
+        free(stop);
     }
     return 0;
 }

@@ -235,12 +235,12 @@ void session_interrupt(session *s)
         tt_distiller_interrupt(s->cat);
 }
 
-/* Join the stop conditions of r into s->last_stop, each once: the
+/* The stop conditions of r joined by ", ", each once (malloc'ed): the
  * Distiller lists a state_trigger after every sparkle of a state change
  * that leaves the tonic in the state (two, or five when it enters the
  * state twice), as Python's does; a user wants to read why it stopped.
  * `sparkle -json` and the exports keep the Distiller's list. */
-static void remember_stop(session *s, const tt_run *r)
+char *run_stop_text(const tt_run *r)
 {
     strbuf b = {0};
     size_t n = tt_run_stop_count(r);
@@ -255,8 +255,15 @@ static void remember_stop(session *s, const tt_run *r)
             sb_add(&b, ", ");
         sb_add(&b, st);
     }
-    snprintf(s->last_stop, sizeof s->last_stop, "%s", b.s ? b.s : "");
-    sb_free(&b);
+    return b.s ? sb_take(&b) : xstrdup("");
+}
+
+/* Remember why r stopped, for the stop line and the status line. */
+static void remember_stop(session *s, const tt_run *r)
+{
+    char *t = run_stop_text(r);
+    snprintf(s->last_stop, sizeof s->last_stop, "%s", t);
+    free(t);
 }
 
 /* The run came to rest before an order a handler breakpoint is on: its

@@ -231,6 +231,8 @@ int session_run(session *s, const tt_sparkle_args *a, bool finish,
 /* The same without the journal (journal.c replays through it). */
 int session_run_raw(session *s, const tt_sparkle_args *a, bool finish,
                     bool quiet, const tt_run **out);
+/* r's stop conditions joined by ", ", each once (malloc'ed). */
+char *run_stop_text(const tt_run *r);
 /* "contract met (M of T): TONIC: REASON ..." for a run whose contract was
  * met, else NULL (malloc'ed): the run's summary and info runs. */
 char *run_contract_text(const tt_run *r);
