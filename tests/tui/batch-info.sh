@@ -1,7 +1,7 @@
 #!/bin/sh
 # batch-info.sh: the info subcommands.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 15
+plan 17
 
 run_ttdb -batch -ex "set entries off" -ex continue -ex "call Counter start 1" -ex "step 4" \
   -ex "info tonics" -ex "info timers" -ex "info queue" -ex "info runs" "$COUNTER"
@@ -34,3 +34,9 @@ run_ttdb -batch -ex "step 2" -ex "info entry 5" "$COUNTER"
 check "info entry past the end names the entries there are" eval 'fails_with 1 "no trace entry #5 (the trace holds #1-#2)"'
 run_ttdb -batch -ex "info exporters" "$COUNTER"
 check "info exporters lists the plugins" eval 'out_has "json" && out_has "csv"'
+
+# info entry alone: where the session is (gdb's info frame); it was a usage error
+run_ttdb -batch -ex "step 3" -ex "info entry" -ex "goto #2" -ex "info entry" "$COUNTER"
+check "info entry without SEQ shows the entry the session is at" eval 'status 0 && grep -c "\"seq\": 3," "$OUT" | grep -qx 1 && out_has "\"seq\": 2,"'
+run_ttdb -batch -ex "info entry" "$COUNTER"
+check "info entry before anything ran says so" fails_with 1 "info entry: nothing has run yet (step first)"

@@ -401,9 +401,15 @@ static int info_entry_exec(cmd_args *a)
     uint64_t seq;
     if (!cat)
         return -1;
-    if (a->argc != 1)
+    if (a->argc > 1)
         return cmd_usage_error(&info_entry_entry);
-    if (!parse_seq(a->argv[0], &seq) || seq < 1)
+    if (a->argc == 0) { /* as gdb's `info frame`: where the session is */
+        seq = tt_trace_last_seq(cat);
+        if (seq == 0) {
+            out_error("info entry: nothing has run yet (step first)");
+            return -1;
+        }
+    } else if (!parse_seq(a->argv[0], &seq) || seq < 1)
         return cmd_word_error(&info_entry_entry, a->argv[0], "an entry (N or #N, from 1)");
     const tt_trace_entry *e = trace_entry(cat, (long)seq);
     if (!e)
@@ -528,8 +534,9 @@ static const cmd_entry info_trace_entry = {
 };
 static const cmd_entry info_entry_entry = {
     .name = "entry",
-    .usage = "info entry SEQ",
-    .help = "One trace entry in full, as JSON.",
+    .usage = "info entry [SEQ]",
+    .help = "One trace entry in full, as JSON; without SEQ the one the "
+            "session is at (the newest, or where goto went).",
     .exec = info_entry_exec,
     .flags = CMD_SESSION,
 };
