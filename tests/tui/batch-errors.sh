@@ -2,7 +2,7 @@
 # batch-errors.sh: bad input ends in one clear line and a non-zero exit
 # status; with -k the script goes on and no trace is lost.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 36
+plan 37
 
 run_ttdb -batch -ex "info tonics" "$TMPD/missing.so"
 check "a missing app file" eval 'fails_with 1 "missing.so: No such file or directory" && [ ! -s "$OUT" ]'
@@ -96,3 +96,7 @@ check "a tonic given for a sparkle, a probe without its tonic: the line says how
 run_ttdb -batch -k -ex "x/4x 0" -ex "p/x Counter.count" -ex disas -ex "output Counter" -ex "info registers" "$COUNTER"
 check "gdb's /FORMAT, disassemble, output and info registers say what ttdb has" \
   eval 'status 1 && err_lines 5 && err_has "unknown command \"x/4x\" (ttdb'"'"'s commands take no /FORMAT" && err_has "unknown command \"p/x\" (ttdb'"'"'s commands take no /FORMAT" && err_has "unknown command \"disas\" (\`info sparkles TONIC\` names" && err_has "unknown command \"output\" (\`print TONIC.PROBE\` shows a value" && err_has "unknown info subcommand \"registers\" (a tonic'"'"'s data are its probes"'
+
+# gdb's k (kill) and commands N: what ttdb has instead
+run_ttdb -batch -k -ex k -ex "commands 1" "$COUNTER"
+check "k and commands say what ttdb has" eval 'status 1 && err_has "unknown command \"k\" (\`restart\` starts the app afresh" && err_has "unknown command \"commands\" (a breakpoint runs no commands: \`display TONIC.PROBE\`"'

@@ -252,7 +252,10 @@ static const char *gdb_hint(const char *parent, const char *word)
          "`info sparkles TONIC` names each handler's C function; gdb on the "
          "app module shows its machine code"},
         {NULL, "output", "`print TONIC.PROBE` shows a value, `echo TEXT` prints text"},
-        {NULL, "kill", "`restart` starts the app afresh, `quit` leaves"},
+        {NULL, "kill k", "`restart` starts the app afresh, `quit` leaves"},
+        {NULL, "commands",
+         "a breakpoint runs no commands: `display TONIC.PROBE` shows a "
+         "value at every stop, and a script (-x FILE) goes on after one"},
         {NULL, "start starti",
          "`restart` stands before the first sparkle, `run` runs on from there"},
         {NULL, "stepi si nexti ni",
