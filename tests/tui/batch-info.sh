@@ -1,7 +1,7 @@
 #!/bin/sh
 # batch-info.sh: the info subcommands.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 17
+plan 18
 
 run_ttdb -batch -ex "set entries off" -ex continue -ex "call Counter start 1" -ex "step 4" \
   -ex "info tonics" -ex "info timers" -ex "info queue" -ex "info runs" "$COUNTER"
@@ -40,3 +40,9 @@ run_ttdb -batch -ex "step 3" -ex "info entry" -ex "goto #2" -ex "info entry" "$C
 check "info entry without SEQ shows the entry the session is at" eval 'status 0 && grep -c "\"seq\": 3," "$OUT" | grep -qx 1 && out_has "\"seq\": 2,"'
 run_ttdb -batch -ex "info entry" "$COUNTER"
 check "info entry before anything ran says so" fails_with 1 "info entry: nothing has run yet (step first)"
+
+# A single-shot timer's end is queued from outside any sparkle (source
+# external, as Python's); why said "timer finished in #15", the entry that
+# started it.
+run_ttdb -batch -ex "set timeout 25" -ex "set entries off" -ex continue -ex "why #20" "$EXAMPLES/traffic_light.la"
+check "why on a single shot's infusion_completed: it finished after it fired, started in #N" eval 'out_has "#20 Light._ttss__on_infusion_completed(yellow)" && out_has "<- the timer finished after it fired (a single shot); started in #15" && out_lacks "timer finished in"'

@@ -75,8 +75,11 @@ static void link_text(strbuf *b, tt_catalyst *cat, const tt_trace_entry *e,
                   (unsigned long long)c);
     else if (src && sp && strcmp(sp, "__init__") == 0)
         sb_printf(b, "<- %s created in #%llu\n", src, (unsigned long long)c);
-    else if (!src && !(sp && *sp))
-        sb_printf(b, "<- timer finished in #%llu\n", (unsigned long long)c);
+    else if (!src && !(sp && *sp)) /* a single shot's end, after it fired:
+                                       queued from outside any sparkle, as
+                                       Python's (source external) */
+        sb_printf(b, "<- the timer finished after it fired (a single shot); "
+                     "started in #%llu\n", (unsigned long long)c);
 }
 
 /* The causal chain from entry seq, one line per link, into b (seq's own
