@@ -9,7 +9,7 @@
 # reverse-continue repeated, must land at the same seqs, newest first, in
 # the same states.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 40
+plan 41
 
 # The inputs (all given at #0); count goes 0 -> 1 -> -4, then one tick a
 # second counts up to 3, where the counter is done.
@@ -238,3 +238,8 @@ check "after going back, info runs shows the runs with their own stop reasons" \
   eval '[ "$(runs_cols 1)" = "$(runs_cols 2)" ] && [ "$(runs_cols 2 | grep -c "breakpoint 1: Counter.ttse__on_tick\|contract_met")" = 2 ]'
 check "... and so does an export" \
   eval '[ "$(grep -o "\"stop_condition\": \[[^]]*\]" "$TMPD/runs.json" | tr "\n" " ")" = "\"stop_condition\": [\"sparkle_count\"] \"stop_condition\": [\"breakpoint 1: Counter.ttse__on_tick\"] \"stop_condition\": [\"contract_met\"] " ]'
+
+# Back at #0 with a recorded future: export and save-test said "no run yet,
+# step or continue first", as if nothing had run.
+run_ttdb -batch -k -ex "set entries off" -ex continue -ex "reverse-continue" -ex "export $TMPD/r0.json" -ex "save-test $TMPD/r0.ttdb" "$COUNTER"
+check "at #0 with a recorded future: export and save-test name it and the goto" eval 'status 1 && err_has "nothing to export at #0, before the first sparkle: the recorded future runs to #10 (\`goto #10\` first)" && err_has "save-test: nothing has run at #0, before the first sparkle: the recorded future runs to #10" && ! [ -e "$TMPD/r0.json" ]'

@@ -159,7 +159,13 @@ static int cmd_export_exec(cmd_args *a)
         return cmd_usage_error(&cmd_export_entry);
     }
     if (tt_run_count(cat) == 0) {
-        out_error("nothing to export: no run yet (step or continue first)");
+        uint64_t h = journal_horizon(&g_journal);
+        if (h) /* gone back to the start: the runs are ahead */
+            out_error("nothing to export at #0, before the first sparkle: the "
+                      "recorded future runs to #%llu (`goto #%llu` first)",
+                      (unsigned long long)h, (unsigned long long)h);
+        else
+            out_error("nothing to export: no run yet (step or continue first)");
         sb_free(&opts);
         return -1;
     }

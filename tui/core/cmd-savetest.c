@@ -816,8 +816,15 @@ static int cmd_save_test_exec(cmd_args *a)
     }
     size_t nruns = record_run_count();
     if (nruns == 0) {
-        out_error("save-test: nothing has run since the app started; run it first "
-                  "(step, continue, until)");
+        uint64_t h = journal_horizon(&g_journal);
+        if (h) /* gone back to the start: the runs are ahead */
+            out_error("save-test: nothing has run at #0, before the first "
+                      "sparkle: the recorded future runs to #%llu (`goto "
+                      "#%llu` first)", (unsigned long long)h,
+                      (unsigned long long)h);
+        else
+            out_error("save-test: nothing has run since the app started; run "
+                      "it first (step, continue, until)");
         return -1;
     }
     o.first_pinned = o.last && o.last < nruns ? nruns - o.last + 1 : 1;
