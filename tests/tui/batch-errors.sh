@@ -2,7 +2,7 @@
 # batch-errors.sh: bad input ends in one clear line and a non-zero exit
 # status; with -k the script goes on and no trace is lost.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 37
+plan 38
 
 run_ttdb -batch -ex "info tonics" "$TMPD/missing.so"
 check "a missing app file" eval 'fails_with 1 "missing.so: No such file or directory" && [ ! -s "$OUT" ]'
@@ -100,3 +100,7 @@ check "gdb's /FORMAT, disassemble, output and info registers say what ttdb has" 
 # gdb's k (kill) and commands N: what ttdb has instead
 run_ttdb -batch -k -ex k -ex "commands 1" "$COUNTER"
 check "k and commands say what ttdb has" eval 'status 1 && err_has "unknown command \"k\" (\`restart\` starts the app afresh" && err_has "unknown command \"commands\" (a breakpoint runs no commands: \`display TONIC.PROBE\`"'
+
+# A prefix of several tonics names them all (it suggested the first only)
+run_ttdb -batch -k -ex "p Chunk" "$EXAMPLES/reference/chunked.la"
+check "an unknown tonic that starts several names them" fails_with 1 'unknown tonic "Chunk": ChunkA, ChunkB start so'

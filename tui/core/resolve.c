@@ -95,6 +95,26 @@ tt_tonic *resolve_tonic(tt_catalyst *cat, const char *name)
     tt_tonic *t = find_tonic(cat, name, &sug);
     if (t)
         return t;
+    /* "Lane" with LaneN and LaneS: name them all, not the nearest one */
+    strvec names = {0}, starts = {0};
+    tonic_names(cat, &names);
+    for (size_t i = 0; *name && i < names.n; i++)
+        if (str_starts(names.v[i], name))
+            sv_add(&starts, names.v[i]);
+    if (starts.n >= 2) {
+        strbuf b = {0};
+        for (size_t i = 0; i < starts.n && i < 8; i++)
+            sb_printf(&b, "%s%s", i ? ", " : "", starts.v[i]);
+        out_error("unknown tonic \"%s\": %s%s start so", name, b.s,
+                  starts.n > 8 ? ", ..." : "");
+        sb_free(&b);
+    }
+    sv_free(&names);
+    if (starts.n >= 2) {
+        sv_free(&starts);
+        return NULL;
+    }
+    sv_free(&starts);
     if (sug)
         out_error("unknown tonic \"%s\" (did you mean \"%s\"?)", name, sug);
     else
