@@ -2,7 +2,7 @@
 # batch-run.sh: the commands that run sparkles: step, continue, until,
 # sparkle, advance, finish, restart.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 32
+plan 33
 
 run_ttdb -batch -ex step "$COUNTER"
 check "step runs one sparkle and lists it" eval 'status 0 && out_has "stopped: sparkle_count; 1 sparkle (#1), time 0s" && out_has "1 tt_main_catalyst._ttss__on_start()"'
@@ -85,3 +85,5 @@ run_ttdb -batch -ex "call Chain next 994" -ex continue "$CHAIN"
 check "batch: a run of 1000 entries is listed whole" eval 'out_has "stopped: idle; 1000 sparkles (#1-#1000)" && out_has "  1 tt_main_catalyst._ttss__on_start()" && out_lacks "earlier entries"'
 run_ttdb -batch -ex "set entries-max 0" -ex "call Chain next 5000" -ex continue -ex "set entries-max 3" -ex "call Chain next 5" -ex continue "$CHAIN"
 check "set entries-max 0 lists every entry; a lower maximum shows that many" eval 'out_has "  1 tt_main_catalyst._ttss__on_start()" && out_lacks "4986 earlier" && out_has "  ... 3 earlier entries (\`info trace 5007-5009\`)" && out_has "  5012 Chain.ttsc__next(0)" && out_lacks "  5009 Chain"'
+run_ttdb -batch -ex "set trace-ring 100" -ex "call Chain next 200000" -ex continue "$CHAIN"
+check "a huge run whose start the trace ring dropped names only the entries held" eval 'out_has "stopped: idle; 200006 sparkles (#1-#200006)" && out_has "  ... 199986 earlier entries (\`info trace 131073-199986\`; those before #131073 were dropped by the trace ring)"'

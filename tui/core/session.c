@@ -344,9 +344,22 @@ void session_print_run(session *s, const tt_run *r, bool entries)
         if (g_opts.entries_max && n > g_opts.entries_max) {
             i = n - (g_opts.entries_max < ENTRIES_SHOWN ? g_opts.entries_max
                                                         : ENTRIES_SHOWN);
-            out_printf("  ... %llu earlier entries (`info trace %llu-%llu`)\n",
-                       (unsigned long long)i, (unsigned long long)first,
-                       (unsigned long long)(first + i - 1));
+            /* the trace ring may have dropped the run's start */
+            uint64_t held = tt_trace_first_seq(cat);
+            if (held >= first + i)
+                out_printf("  ... %llu earlier entries (dropped by the trace "
+                           "ring)\n", (unsigned long long)i);
+            else if (held > first)
+                out_printf("  ... %llu earlier entries (`info trace "
+                           "%llu-%llu`; those before #%llu were dropped by "
+                           "the trace ring)\n", (unsigned long long)i,
+                           (unsigned long long)held,
+                           (unsigned long long)(first + i - 1),
+                           (unsigned long long)held);
+            else
+                out_printf("  ... %llu earlier entries (`info trace %llu-%llu`)\n",
+                           (unsigned long long)i, (unsigned long long)first,
+                           (unsigned long long)(first + i - 1));
         }
         for (; i < n; i++) {
             const tt_trace_entry *e = tt_trace_get(cat, first + i);
