@@ -1,7 +1,7 @@
 #!/bin/sh
 # batch-call.sh: `call` parses arguments by the sparkle's registered types.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 15
+plan 16
 
 run_ttdb -batch -ex "call Counter mix 7 2.5 true \"two words\"" -ex "info queue" -ex "set entries off" -ex continue -ex "info probes Counter" "$COUNTER"
 check "int, double, bool and a quoted string" eval 'out_has "queued Counter.ttsc__mix(7, 2.5, true, \"two words\") at position 6" && out_has "label = \"two words\"" && out_has "total = 9.5"'
@@ -32,3 +32,5 @@ run_ttdb -batch -ex "call Counter ttsc__finish" -ex "set entries off" -ex contin
 check "an outside ttsc__finish: a note, and the entry is marked ignored" eval 'out_has "note: a tonic ignores a ttsc__finish from outside" && out_has "8 Counter.ttsc__finish() <- ttdb  idle -> idle  [ignored]"'
 run_ttdb -batch -ex "set entries off" -ex continue -ex "finish Worker" -ex continue -ex "call Worker work 3" -ex continue -ex "info trace 1" "$COUNTER"
 check "call on a finished tonic warns, queues a dead letter, traced as dropped" eval 'status 0 && err_has "warning: Worker has finished: Worker.ttsc__work is queued as a dead letter" && out_has "17 Worker.ttsc__work(3) <- ttdb  -- -> --  [dropped]"'
+run_ttdb -batch -ex "set entries off" -ex continue -ex "finish Worker" -ex continue -ex "break Worker.work" -ex "call Worker work 3" -ex continue "$COUNTER"
+check "a breakpoint on a dead letter says it did not run" out_has "stopped: breakpoint 1: Worker.ttsc__work (a dead letter: the tonic had finished, it did not run); 1 sparkle (#17)"

@@ -448,7 +448,11 @@ static bool bp_check(breakpoint *bp, tt_catalyst *cat,
     case BP_SPARKLE:
         if (strcmp(bp->name, tt_entry_sparkle_name(cat, e)) != 0)
             return false;
-        snprintf(msg, msz, "breakpoint %d: %s.%s", bp->num, tname, bp->name);
+        /* an order to a finished tonic is traced, never run: say so */
+        snprintf(msg, msz, "breakpoint %d: %s.%s%s", bp->num, tname, bp->name,
+                 e->flags & TT_EF_DROPPED
+                     ? " (a dead letter: the tonic had finished, it did not run)"
+                     : "");
         break;
     case BP_STATE: {
         if (e->state_enter == e->state_exit)
