@@ -258,12 +258,15 @@ static inline void fire_timers(tt_catalyst *cat)
 /* A recorded sparkle crashed (contain_crashes): stop with its message. */
 static int crashed(tt_catalyst *cat)
 {
-    const tt__rec *r = tt__rec_get(&cat->rec, cat->rec.seq);
+    const tt__rec *r = cat->crash_between ? NULL : tt__rec_get(&cat->rec, cat->rec.seq);
     tt_trace_entry e0 = {.tonic = r ? r->tonic : 0, .sparkle = r ? r->sparkle : 0}, *e = r ? &e0 : NULL;
     for (size_t i = cat->extras_head; i < cat->n_extras; i++)
         tt__order_clear(&cat->extras[i]);
     cat->n_extras = cat->extras_head = 0;
     cat->tainted = true;
+    if (cat->crash_between)
+        return tt__err(cat, -TT_ECRASHED, "crashed: %s in the catalyst, between two sparkles",
+                       tt__signame(cat->crash_sig));
     return tt__err(cat, -TT_ECRASHED, "crashed: %s in %s.%s", tt__signame(cat->crash_sig),
                    e ? tt_entry_tonic_name(cat, e) : "?", e ? tt_entry_sparkle_name(cat, e) : "?");
 }
@@ -293,23 +296,32 @@ int tt_catalyst_run(tt_catalyst *cat)
     /* the flight recorder's crash guard: one jump buffer for the whole run
      * (with a watchdog, each sparkle arms its own) */
     sigjmp_buf jb;
+    tt__ticker_start(cat);
     if (cat->opt.contain_crashes && cat->opt.watchdog == 0) {
         int why = sigsetjmp(jb, 0);
         if (why != 0) {
+            tt__loop_guard_disarm(cat);
             cat->loop_jmp = NULL;
+            tt__ticker_stop(cat);
             tt__rec_crashed(cat, why);
             return crashed(cat);
         }
         cat->loop_jmp = &jb;
+        tt__loop_guard_arm(cat);
     }
     int rc = run_loop(cat);
+    tt__loop_guard_disarm(cat);
     cat->loop_jmp = NULL;
+    tt__ticker_stop(cat);
+    TT__REC_RESTART(cat); /* when the last records' tick ended at the latest */
     return rc;
 }
 
-/* The loop of tt_catalyst_run (not inlined there: a function that calls
- * sigsetjmp is compiled with fewer optimisations). */
-static int run_loop(tt_catalyst *cat)
+/* The loop of tt_catalyst_run, recording (rec) or not: inlined into one
+ * function for each, so that neither path's code weighs on the other's.
+ * Returns 0 when the catalyst finished, 1 when recording was turned on or
+ * off between two sparkles (the other loop goes on), or crashed()'s. */
+static inline __attribute__((always_inline)) int loop(tt_catalyst *cat, const bool rec)
 {
     while (!cat->finished) {
         if (TT__UNLIKELY(atomic_load(&cat->stop_flag))) {
@@ -326,6 +338,8 @@ static int run_loop(tt_catalyst *cat)
                 fin.args = fin.inl;
                 tt__queue_push_front(&cat->queue, &fin);
             }
+            if ((cat->record_n != 0) != rec)
+                return 1;
         }
         if (TT__UNLIKELY(atomic_load_explicit(&cat->inbox_flag, memory_order_relaxed)))
             tt__inbox_drain(cat);
@@ -338,16 +352,16 @@ static int run_loop(tt_catalyst *cat)
             continue;
         }
         tt__drain_from(cat, o);
-        if (TT__LIKELY(!cat->record_n))
-            tt__execute_plain(cat, o);
-        else
+        if (rec)
             tt__execute_rec(cat, o);
+        else
+            tt__execute_plain(cat, o);
         if (TT__UNLIKELY(cat->n_extras)) {
             while (cat->extras_head < cat->n_extras && !cat->crash_sig) {
                 tt__order x = cat->extras[cat->extras_head++];
                 if (x.nargs <= TT__INLINE_ARGS)
                     x.args = x.inl;
-                if (cat->record_n)
+                if (rec)
                     execute_rec_extra(cat, &x);
                 else
                     tt__execute(cat, &x, NULL);
@@ -358,6 +372,19 @@ static int run_loop(tt_catalyst *cat)
             return crashed(cat);
     }
     return 0;
+}
+
+static __attribute__((noinline)) int loop_plain(tt_catalyst *cat) { return loop(cat, false); }
+static __attribute__((noinline)) int loop_rec(tt_catalyst *cat) { return loop(cat, true); }
+
+/* The loop of tt_catalyst_run (not inlined there: a function that calls
+ * sigsetjmp is compiled with fewer optimisations). */
+static int run_loop(tt_catalyst *cat)
+{
+    int rc;
+    while ((rc = cat->record_n ? loop_rec(cat) : loop_plain(cat)) == 1)
+        ;
+    return rc;
 }
 
 /* --- queue view ---------------------------------------------------------- */

@@ -7,7 +7,11 @@
  * it runs jumps back, and the run stops with `crashed: SIGNAL in TONIC.SPARKLE`.
  * A signal outside a guarded sparkle gets the default action (the process dies
  * as it would have).  The watchdog arms ITIMER_REAL for the length of one
- * sparkle and jumps back the same way on SIGALRM.
+ * sparkle and jumps back the same way on SIGALRM.  The recording production
+ * loop arms its guard once for its whole run (tt__loop_guard_arm: nothing
+ * to do a sparkle), so a fatal signal between two of its sparkles (the
+ * library's code, a tt_catalyst_request_call) stops the run the same way.
+ * A guard saves the one it replaces and puts it back (guards nest).
  *
  * The process state after a contained crash cannot be trusted (the sparkle
  * may have held locks or broken invariants), so the catalyst is marked tainted.
@@ -192,12 +196,18 @@ int tt__guarded_call(tt_catalyst *cat, const tt__impl *impl, size_t nargs, tt_to
 {
     sigjmp_buf jb;
     volatile double wd = cat->opt.watchdog;
+    /* the guard this one replaces while it runs (a production loop's is
+     * armed for its whole run: this catalyst may run inside its sparkle) */
+    sigjmp_buf *volatile outer = guard_jmp;
+    tt_catalyst *volatile outer_owner = owner;
     /* The mask is not saved here (that is a system call per sparkle): the
      * handler restores the catalyst thread's mask before it jumps. */
     int sig = sigsetjmp(jb, 0);
     if (sig != 0) {
         if (wd > 0)
             arm(0);
+        guard_jmp = outer;
+        owner = outer_owner;
         return sig;
     }
     owner = cat;
@@ -207,21 +217,36 @@ int tt__guarded_call(tt_catalyst *cat, const tt__impl *impl, size_t nargs, tt_to
     tt__impl_call(impl, nargs, self, args);
     if (wd > 0)
         arm(0);
-    guard_jmp = NULL;
+    guard_jmp = outer;
+    owner = outer_owner;
     return 0;
 }
 
 /* The production loop's cheaper guard (flight recorder, no watchdog): the
- * jump buffer is set once by tt_catalyst_run, so a sparkle only publishes
- * it around the call; a crash ends the run anyway, so jumping back to the
- * loop rather than to the sparkle loses nothing. */
-void tt__loop_guarded_call(tt_catalyst *cat, const tt__impl *impl, size_t nargs,
-                           tt_tonic *self, const tt_value *args)
+ * jump buffer is set once by tt_catalyst_run and armed for the whole run,
+ * so a sparkle costs nothing; a crash ends the run anyway, so jumping back
+ * to the loop rather than to the sparkle loses nothing.  A crash between
+ * two sparkles (in the library) jumps back too: tt__rec_crashed tells it
+ * by cat->in_sparkle. */
+void tt__loop_guard_arm(tt_catalyst *cat)
 {
     owner = cat;
     guard_jmp = cat->loop_jmp;
+}
+
+/* The run is over: disarm its guard (unless a crash did). */
+void tt__loop_guard_disarm(tt_catalyst *cat)
+{
+    if (guard_jmp && guard_jmp == cat->loop_jmp)
+        guard_jmp = NULL;
+}
+
+/* A sparkle under the loop's guard. */
+void tt__loop_guarded_call(tt_catalyst *cat, const tt__impl *impl, size_t nargs,
+                           tt_tonic *self, const tt_value *args)
+{
+    (void)cat;
     tt__impl_call(impl, nargs, self, args);
-    guard_jmp = NULL;
 }
 
 /* Leave guarded code that called exit(). */
@@ -246,20 +271,23 @@ int tt__guard_exit_status(void)
  * TT__GUARD_EXIT. */
 int tt__guard(tt_catalyst *cat, void (*fn)(void *), void *ud)
 {
-    if (!cat || owner != cat || !pthread_equal(pthread_self(), cat->thread)) {
+    if (!cat || !cat->crash_owned || !pthread_equal(pthread_self(), cat->thread)) {
         fn(ud);
         return 0;
     }
     sigjmp_buf jb;
     sigjmp_buf *volatile outer = guard_jmp;
+    tt_catalyst *volatile outer_owner = owner;
     volatile double wd = outer ? 0 : cat->opt.watchdog; /* the outer one's runs on */
     int why = sigsetjmp(jb, 0);
     if (why != 0) {
         if (wd > 0)
             arm(0);
         guard_jmp = outer;
+        owner = outer_owner;
         return why;
     }
+    owner = cat;
     guard_jmp = &jb;
     if (wd > 0)
         arm(wd);
@@ -267,6 +295,7 @@ int tt__guard(tt_catalyst *cat, void (*fn)(void *), void *ud)
     if (wd > 0)
         arm(0);
     guard_jmp = outer;
+    owner = outer_owner;
     return 0;
 }
 

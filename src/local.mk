@@ -30,6 +30,7 @@ src_libtasktonic_la_SOURCES = \
 	src/probes.c \
 	src/queue.c \
 	src/record.c \
+	src/record-clock.c \
 	src/suggest.c \
 	src/timer.c \
 	src/tonic.c \

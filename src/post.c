@@ -257,6 +257,21 @@ static inline const tt__sparkle *cached_sparkle(tt_catalyst *cat, const char *sp
  * target.  The order is written straight into the queue.  Anything else
  * returns 1 and takes the general path (post_checked), which behaves the
  * same. */
+#if TT__ORDER_WORDS
+/* post_fast's 8-byte words */
+_Static_assert(offsetof(tt__order, nargs) == offsetof(tt__order, sparkle) + 4 &&
+                   offsetof(tt__order, flags) == offsetof(tt__order, sparkle) + 6 &&
+                   offsetof(tt__order, src_sparkle) == offsetof(tt__order, src_obj) + 4 &&
+                   offsetof(tt__order, cause) == offsetof(tt__order, src_id) + 8 &&
+                   offsetof(tt__order, src_obj) % 8 == 0 && offsetof(tt__order, src_id) % 8 == 0 &&
+                   offsetof(tt_value, u) == 8 && sizeof(tt_type) == 4,
+               "tt__order's words");
+static inline void store_word(void *p, uint64_t w)
+{
+    memcpy(p, &w, sizeof w);
+}
+#endif
+
 static inline int post_fast(tt_catalyst *cat, tt_tonic *target, const char *sparkle,
                             const tt_value *args, size_t nargs)
 {
@@ -272,19 +287,41 @@ static inline int post_fast(tt_catalyst *cat, tt_tonic *target, const char *spar
     tt__order *o = tt__queue_push_slot(&cat->queue);
     if (!o)
         return 1; /* the general path says so */
+#if TT__ORDER_WORDS
+    /* the order in 8-byte words, as the loop reads it back soon after
+     * (tt__drain_from reads src_obj and src_sparkle as one): a load of
+     * parts of two smaller stores still on their way to the cache waits
+     * for them (a store-forwarding stall) */
+    const tt__frame *f = &cat->frame;
+    uint32_t src_obj = TT_SRC_NONE;
+    int32_t src_id = -1;
+    if (f->obj) {
+        src_obj = f->obj->kind == TT__K_TIMER ? (TT_SRC_TIMER | f->obj->serial) : f->obj->serial;
+        src_id = f->id;
+    }
+    o->tonic = target;
+    o->sp = sp;
+    store_word(&o->sparkle, sp->name | (uint64_t)nargs << 32); /* flags 0 */
+    store_word(&o->src_obj, src_obj | (uint64_t)f->sparkle << 32);
+    store_word(&o->src_id, (uint32_t)src_id);
+    o->cause = f->cause;
+#else
     o->tonic = target;
     o->sp = sp;
     o->sparkle = sp->name;
     o->nargs = (uint16_t)nargs;
     o->flags = 0;
     tt__frame_to_src(&cat->frame, o);
+#endif
     o->args = o->inl;
-    /* field by field: the caller has most often just written the value
-     * that way, and one 16-byte load of two smaller stores would wait for
-     * them to reach the cache (a store-forwarding stall, a third of this
-     * function's time in the chain) */
+    /* the values read field by field: the caller has most often just
+     * written them that way (one 16-byte load would stall as above) */
     for (size_t i = 0; i < nargs; i++) {
+#if TT__ORDER_WORDS
+        store_word(&o->inl[i].type, (uint32_t)args[i].type);
+#else
         o->inl[i].type = args[i].type;
+#endif
         o->inl[i].u = args[i].u;
     }
     return 0;

@@ -7,9 +7,9 @@
  * values from then on), the ids and states of the tonic, and raw clock
  * readings.  Filling one is a copy and a few stores, inlined in the loop
  * (tt__execute_rec in tt-int.h): no allocation, no formatting, no names,
- * one clock read (the TSC
- * where it is invariant, else CLOCK_REALTIME; a coarse clock would be as
- * cheap but too blunt for the busy times below).  The records become the
+ * and one clock read (the TSC where it is invariant, else CLOCK_REALTIME)
+ * or, while sparkles under a microsecond run back to back, the reading of
+ * the recorder's ticker thread (record-clock.c).  The records become the
  * entries the Distiller records (tt_trace_entry, in cat->trace) only when
  * someone asks for them: tt_catalyst_write_record, a live viewer, or
  * tt_trace_get; then the trace JSON is written from them as ttdb exports it.
@@ -44,10 +44,16 @@ SAME_FIELD(src_obj, src_obj);
 SAME_FIELD(src_sparkle, src_sparkle);
 SAME_FIELD(src_id, src_id);
 SAME_FIELD(cause, cause);
-SAME_FIELD(args, heap);
 SAME_FIELD(inl, inl);
-_Static_assert(sizeof(tt__order) - offsetof(tt__order, sparkle) == offsetof(tt__rec, t_enter),
+SAME_FIELD(args, heap);
+_Static_assert(sizeof(tt__order) - offsetof(tt__order, sparkle) == offsetof(tt__rec, tonic),
                "tt__rec starts with the end of tt__order");
+/* ... and stores two words of its own as one (tt__execute_rec) */
+_Static_assert(offsetof(tt__rec, id) == offsetof(tt__rec, tonic) + 4 &&
+                   offsetof(tt__rec, state_exit) == offsetof(tt__rec, state_enter) + 2 &&
+                   offsetof(tt__rec, flags) == offsetof(tt__rec, state_enter) + 4 &&
+                   offsetof(tt__rec, unused) == offsetof(tt__rec, state_enter) + 6,
+               "tt__rec's words");
 
 /* Record the last n sparkles (0: stop recording). */
 int tt_catalyst_record(tt_catalyst *cat, size_t n)
@@ -143,16 +149,25 @@ void tt__rec_crashed(tt_catalyst *cat, int why)
 {
     tt__recorder *rec = &cat->rec;
     cat->crash_sig = why;
-    tt__rec *r = &rec->ring[rec->head];
-    uint16_t flags = TT_EF_CRASHED | cat->exec_flags;
-    if (cat->sparkling)
-        flags |= TT_EF_SPARKLING;
-    r->t_exit = tt__ticks(&cat->clock);
-    r->state_exit = cat->current ? (int16_t)cat->current->state : r->state_enter;
-    r->flags = flags;
-    rec->seq++;
-    if (++rec->head == rec->cap)
-        tt__rec_wrap(rec);
+    cat->crash_between = !cat->in_sparkle;
+    if (!cat->crash_between) {
+        tt__rec *r = &rec->ring[rec->head];
+        uint16_t flags = TT_EF_CRASHED | cat->exec_flags;
+        if (cat->sparkling)
+            flags |= TT_EF_SPARKLING;
+        /* (a sparkle that runs user code does not change its tonic's state:
+         * state changes are sparkles of their own) */
+        const tt_tonic *t = cat->current;
+        r->tonic = t ? t->l.serial : 0;
+        r->id = t ? t->l.id : -1;
+        r->t_enter = rec->t;
+        r->t_exit = tt__ticks(&cat->clock);
+        r->state_enter = r->state_exit = t ? (int16_t)t->state : -1;
+        r->flags = flags;
+        rec->seq++;
+        if (++rec->head == rec->cap)
+            tt__rec_wrap(rec);
+    }
     cat->exec_seq = 0;
     cat->in_sparkle = false;
     cat->current = NULL;
@@ -170,8 +185,48 @@ const tt__rec *tt__rec_get(const tt__recorder *rec, uint64_t seq)
     return &rec->ring[(rec->head + rec->cap - back) % rec->cap];
 }
 
+/* Records first..last stamped with the same reading of the ticker
+ * (TT__RF_TICK): spread evenly over [lo, hi]. */
+struct tick_group {
+    uint64_t first, last, m;
+    uint64_t lo, hi;
+};
+
+/* The group of records from seq s on stamped with the same reading tau.
+ * They ended between tau and the next reading, a tick later at most: hi is
+ * the next record's exit (or the loop's reading after it stopped, or now),
+ * but no more than a tick after tau; lo is tau, or the last entry's exit
+ * when that is later (the group was begun by an earlier conversion). */
+static void tick_group(const tt_catalyst *cat, uint64_t s, struct tick_group *g)
+{
+    const tt__recorder *rec = &cat->rec;
+    uint64_t tau = tt__rec_get(rec, s)->t_exit, end = s;
+    const tt__rec *next = NULL;
+    while (end < rec->seq) {
+        next = tt__rec_get(rec, end + 1);
+        if (!(next->flags & TT__RF_TICK) || next->t_exit != tau)
+            break;
+        next = NULL;
+        end++;
+    }
+    /* without a next record: the loop's last reading when it stopped or
+     * waited since, else now */
+    uint64_t hi = next ? next->t_exit : rec->t > tau ? rec->t : tt__ticks(&cat->clock);
+    uint64_t tick = tt__ticker_period(&cat->clock);
+    if (hi > tau + tick)
+        hi = tau + tick;
+    g->first = s;
+    g->last = end;
+    g->m = end - s + 1;
+    g->lo = rec->sync_tick && rec->sync_t > tau ? rec->sync_t : tau;
+    g->hi = hi > g->lo ? hi : g->lo;
+}
+
 /* Convert the held records that cat->trace lacks into trace entries (in
- * order; the trace starts over when the ring went past its end). */
+ * order; the trace starts over when the ring went past its end).  Records
+ * stamped with the ticker's reading get times spread over their tick
+ * (record-clock.c); an exact record after them starts no earlier than the
+ * last of them ends. */
 void tt__record_sync(tt_catalyst *cat)
 {
     tt__recorder *rec = &cat->rec;
@@ -187,11 +242,25 @@ void tt__record_sync(tt_catalyst *cat)
         t->first = t->first_chunk_seq = first;
         t->last = first - 1;
     }
+    struct tick_group g = {0};
     for (uint64_t s = t->last + 1; s <= rec->seq; s++) {
         const tt__rec *r = tt__rec_get(rec, s);
         tt_trace_entry *e = tt__trace_append(t);
         if (!e)
             return; /* out of memory: the rest another time */
+        uint64_t t_in = r->t_enter, t_out = r->t_exit;
+        if (r->flags & TT__RF_TICK) {
+            if (s > g.last)
+                tick_group(cat, s, &g);
+            t_in = g.lo + (g.hi - g.lo) * (s - g.first) / g.m;
+            t_out = g.lo + (g.hi - g.lo) * (s - g.first + 1) / g.m;
+        } else if (rec->sync_tick && t_in < rec->sync_t) {
+            t_in = rec->sync_t; /* the tick's records were spread up to there */
+            if (t_out < t_in)
+                t_out = t_in;
+        }
+        rec->sync_t = t_out;
+        rec->sync_tick = (r->flags & TT__RF_TICK) != 0;
         e->id = r->id;
         e->tonic = r->tonic;
         e->sparkle = r->sparkle;
@@ -200,12 +269,12 @@ void tt__record_sync(tt_catalyst *cat)
         e->src_sparkle = r->src_sparkle;
         e->state_enter = r->state_enter;
         e->state_exit = r->state_exit;
-        e->flags = r->flags | (r->oflags & TT_EF_EXTRA);
-        e->t_enter = tt__ticks_wall(&cat->clock, r->t_enter);
+        e->flags = (r->flags & (uint16_t)~TT__RF_TICK) | (r->oflags & TT_EF_EXTRA);
+        e->t_enter = tt__ticks_wall(&cat->clock, t_in);
         /* without memory for the packed parts: no cause, exit = enter */
         if (r->cause)
             tt__entry_set_cause(t, e, r->cause);
-        tt__entry_set_exit(t, e, tt__ticks_wall(&cat->clock, r->t_exit));
+        tt__entry_set_exit(t, e, tt__ticks_wall(&cat->clock, t_out));
         e->vt = e->t_enter - cat->vt_base;
         const tt_value *v = r->nargs > TT__INLINE_ARGS ? r->heap : r->inl;
         if (r->nargs && (e->args = tt__trace_alloc(t, tt__entry_seq(e), r->nargs * sizeof *e->args))) {

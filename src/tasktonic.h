@@ -415,7 +415,7 @@ TT_EXTERN int tt_catalyst_stop(tt_catalyst *cat);
  * sparkle, args, source, cause, states, timestamps), keeping exactly the
  * last n (0 stops recording; changing n starts a new ring, what was
  * recorded stays readable with tt_trace_get).  The loop fills plain records
- * (no allocation, one clock read a sparkle); they become trace entries
+ * (no allocation; the clock as tt_catalyst_record_clock says); they become trace entries
  * (tt_trace_get, tt_trace_last_seq) when asked for, on the catalyst's thread
  * between sparkles or after the run.  Cheap enough to leave on
  * (doc/performance.md).  While recording, the catalyst also counts
@@ -428,6 +428,24 @@ TT_EXTERN int tt_catalyst_stop(tt_catalyst *cat);
 TT_EXTERN int tt_catalyst_record(tt_catalyst *cat, size_t n);
 /* The n of tt_catalyst_record (0: not recording). */
 TT_EXTERN size_t tt_catalyst_record_size(const tt_catalyst *cat);
+/* How the flight recorder times sparkles. */
+typedef enum tt_record_clock {
+    /* The default: every sparkle timed exactly, except in stretches where
+     * sparkles shorter than a microsecond run back to back: there a thread
+     * of the recorder reads the clock every 2 ms and the loop stamps each
+     * record with that reading (one clock read would cost about a third of
+     * such a sparkle).  Their entries get times spread evenly within the
+     * tick; a sparkle that runs long among them is still timed exactly at
+     * its end (its start at most a tick early), and everything near a
+     * timer's due time exactly. */
+    TT_RECORD_CLOCK_AUTO = 0,
+    /* Read the clock at every sparkle (exact durations; costs one clock
+     * read a sparkle). */
+    TT_RECORD_CLOCK_EXACT = 1,
+} tt_record_clock;
+/* Choose the recorder's clock; call before tt_catalyst_run or between
+ * runs.  -TT_EINVAL for another value, -TT_EBUSY inside a sparkle. */
+TT_EXTERN int tt_catalyst_record_clock(tt_catalyst *cat, tt_record_clock how);
 /* A tonic's statistics, counted by the recording Catalyst over the whole
  * run (not only the entries the ring holds); all zero when it never ran
  * while recording. */

@@ -20,6 +20,9 @@
 #include <stdatomic.h>
 #include <stddef.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #if defined(__GNUC__)
 #define TT__INTERNAL __attribute__((visibility("hidden")))
@@ -318,9 +321,29 @@ typedef struct tt__order {
     uint32_t src_sparkle;
     int32_t src_id;
     uint64_t cause;         /* seq of the entry that queued it, 0 external */
-    tt_value *args;         /* == inl when nargs <= TT__INLINE_ARGS */
     tt_value inl[TT__INLINE_ARGS];
+    tt_value *args;         /* == inl when nargs <= TT__INLINE_ARGS */
 } tt__order;
+
+/* Store two 64-bit words side by side at p, in one store where there is
+ * one (SSE2): for data read back soon as one 16-byte word, or not at all. */
+static inline __attribute__((always_inline)) void tt__store2(void *p, uint64_t a, uint64_t b)
+{
+#if defined(__SSE2__)
+    _mm_storeu_si128((__m128i *)p, _mm_set_epi64x((long long)b, (long long)a));
+#else
+    uint64_t w[2] = {a, b};
+    memcpy(p, w, sizeof w);
+#endif
+}
+
+/* Whether post.c writes tt__order's fields two by two as 8-byte words
+ * (little endian; the layout below is checked there). */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define TT__ORDER_WORDS 1
+#else
+#define TT__ORDER_WORDS 0
+#endif
 
 /* The ring keeps one slot free, so that the production loop can run the
  * order it took in place (tt__queue_take) while the sparkle queues more: a
@@ -615,14 +638,16 @@ typedef struct tt__rec {
     uint32_t src_obj, src_sparkle;
     int32_t src_id;
     uint64_t cause;
-    tt_value *heap;           /* the values when nargs > TT__INLINE_ARGS */
-    tt_value inl[TT__INLINE_ARGS]; /* else these */
-    /* the recorder's own */
-    uint64_t t_enter, t_exit; /* tt__ticks() */
+    tt_value inl[TT__INLINE_ARGS]; /* the values when nargs <= TT__INLINE_ARGS, */
+    tt_value *heap;           /* else these (a copy of args only then) */
+    /* the recorder's own, in the order tt__execute_rec stores them: 8
+     * bytes at the enter, 24 at the exit */
     uint32_t tonic;           /* serial */
     int32_t id;
+    uint64_t t_enter, t_exit; /* tt__ticks() */
     int16_t state_enter, state_exit;
     uint16_t flags;           /* TT_EF_* of the run, beside the order's */
+    uint16_t unused;
 } tt__rec;
 
 typedef struct tt__recorder {
@@ -637,7 +662,26 @@ typedef struct tt__recorder {
                                  back to back (one clock read a sparkle), a
                                  fresh reading after the loop waited or did
                                  anything else (TT__REC_RESTART) */
+    /* record-clock.c: while `coarse` (set by the ticker thread), the loop
+     * stamps records with `tick`, the ticker's last clock reading, instead
+     * of reading the clock (TT__RF_TICK); both are read and written with
+     * __atomic builtins, as is seq, which the ticker reads */
+    uint32_t coarse;
+    uint64_t tick;
+    struct tt__ticker *ticker; /* running while tt_catalyst_run records */
+    uint8_t clock_mode;       /* tt_record_clock */
+    uint64_t sync_t;          /* record.c: the last entry's exit, in ticks, */
+    bool sync_tick;           /* and whether its record had TT__RF_TICK */
 } tt__recorder;
+/* record-clock.c: start the ticker for a recording run (nothing to do
+ * unless recording with TT_RECORD_CLOCK_AUTO), stop it when it is over. */
+TT__INTERNAL void tt__ticker_start(tt_catalyst *cat);
+TT__INTERNAL void tt__ticker_stop(tt_catalyst *cat);
+/* The ticker's period while sparkles are fast, in tt__ticks(). */
+TT__INTERNAL uint64_t tt__ticker_period(const tt__clock *c);
+/* A record stamped with the ticker's reading (tt__rec.flags, beside the
+ * TT_EF_* bits; never in an entry's flags). */
+#define TT__RF_TICK 0x8000u
 
 /* The recorder's clock starts again (recording: now; else 0): when the
  * loop starts, after it waited, after a snapshot or a call. */
@@ -654,7 +698,8 @@ TT__INTERNAL void tt__rec_wrap(tt__recorder *rec);
 /* Free the ring and the statistics. */
 TT__INTERNAL void tt__record_free(tt_catalyst *cat);
 /* The sparkle in the slot at head crashed (why: as tt__guarded_call's):
- * close its record and put the loop back in order. */
+ * close its record and put the loop back in order (no record when the crash
+ * was between two sparkles: cat->crash_between). */
 TT__INTERNAL void tt__rec_crashed(tt_catalyst *cat, int why);
 /* Convert the records not in cat->trace yet into trace entries. */
 TT__INTERNAL void tt__record_sync(tt_catalyst *cat);
@@ -774,6 +819,7 @@ struct tt_catalyst {
     int crash_sig;           /* signal of the last contained crash, -1 watchdog */
     sigjmp_buf *loop_jmp;    /* tt_catalyst_run's, while it runs with
                                 contain_crashes and no watchdog */
+    bool crash_between;      /* the contained crash was not in a sparkle */
     bool crash_owned;        /* counted among the catalysts that contain crashes */
     const tt_contract *probe_contract; /* probes to take during a run */
     struct tt__probe_plan **plan;      /* per tonic serial, resolved lazily */
@@ -1149,8 +1195,11 @@ TT__INTERNAL int tt__guarded_call(tt_catalyst *cat, const tt__impl *impl, size_t
 /* The guarded code's catalyst and jump buffer (NULL: none runs). */
 TT__INTERNAL extern tt_catalyst *tt__guard_owner;
 TT__INTERNAL extern sigjmp_buf *volatile tt__guard_jmp;
-/* The same under the jump buffer of tt_catalyst_run (cat->loop_jmp): a
- * crash returns there. */
+/* Arm the guard of tt_catalyst_run (cat->loop_jmp) for the whole run:
+ * a crash returns there; disarm it when the run is over. */
+TT__INTERNAL void tt__loop_guard_arm(tt_catalyst *cat);
+TT__INTERNAL void tt__loop_guard_disarm(tt_catalyst *cat);
+/* A call under that guard. */
 TT__INTERNAL void tt__loop_guarded_call(tt_catalyst *cat, const tt__impl *impl, size_t nargs,
                                         tt_tonic *self, const tt_value *args);
 
@@ -1169,12 +1218,14 @@ static inline __attribute__((always_inline)) void tt__execute_rec(tt_catalyst *c
     if (TT__UNLIKELY(r->oflags & TT__OF_OWNS))
         tt__rec_clear(r);
     tt_tonic *t = o->tonic;
-    memcpy(r, &o->sparkle, offsetof(tt__rec, t_enter));
-    r->tonic = t->l.serial;
-    r->id = t->l.id;
-    r->state_enter = (int16_t)t->state;
-    /* (a crash does not come back here: tt__rec_crashed closes the record) */
-    r->t_enter = rec->t;
+    memcpy(r, &o->sparkle, offsetof(tt__rec, heap)); /* 64 bytes */
+    if (TT__UNLIKELY(o->nargs > TT__INLINE_ARGS))
+        r->heap = o->args;
+    /* the rest of the record at the exit, in as few stores as can be
+     * (stores are most of what a record costs; a crash does not come back
+     * here: tt__rec_crashed closes the record) */
+    uint16_t state_in = (uint16_t)t->state;
+    uint64_t who = (uint64_t)t->l.serial | (uint64_t)(uint32_t)t->l.id << 32;
 
     /* the common case, a user handler of a live tonic called with its whole
      * signature under the loop's crash guard, here; anything else as
@@ -1196,10 +1247,8 @@ static inline __attribute__((always_inline)) void tt__execute_rec(tt_catalyst *c
     (void)tt__enter(cat, o, rec->seq + 1);
     uint16_t flags;
     if (TT__LIKELY(impl != NULL)) {
-        tt__guard_owner = cat;
-        tt__guard_jmp = cat->loop_jmp;
+        /* under the loop's guard, armed for the whole run (crash.c) */
         tt__impl_call(impl, o->nargs, t, o->args);
-        tt__guard_jmp = NULL;
         flags = 0;
     } else {
         flags = tt__execute_rec_slow(cat, o);
@@ -1212,21 +1261,35 @@ static inline __attribute__((always_inline)) void tt__execute_rec(tt_catalyst *c
     /* (seq and the enter time are read again: cheaper than keeping them
      * across the call) */
     uint64_t seq = rec->seq + 1;
-    uint64_t t1 = tt__ticks(&cat->clock);
+    uint64_t t0 = rec->t, t1;
+    flags |= cat->exec_flags | (cat->sparkling ? TT_EF_SPARKLING : 0);
+    if (__atomic_load_n(&rec->coarse, __ATOMIC_ACQUIRE)) {
+        /* the ticker's reading, never before the last (record-clock.c);
+         * a tick's worth of difference says nothing of this sparkle's
+         * length, so it counts in the busy time only */
+        uint64_t now = __atomic_load_n(&rec->tick, __ATOMIC_RELAXED);
+        t1 = t0;
+        if (TT__UNLIKELY(now > t0)) {
+            t1 = now;
+            t->stats.busy += t1 - t0;
+        }
+        flags |= TT__RF_TICK;
+    } else {
+        t1 = tt__ticks(&cat->clock);
+        t->stats.busy += t1 - t0;
+        if (t1 - t0 > t->stats.longest)
+            t->stats.longest = t1 - t0;
+    }
+    t->stats.sparkles++;
     rec->t = t1;
-    r->t_exit = t1;
-    r->state_exit = (int16_t)t->state;
-    r->flags = flags | cat->exec_flags | (cat->sparkling ? TT_EF_SPARKLING : 0);
-    rec->seq = seq;
+    uint64_t end = state_in | (uint64_t)(uint16_t)t->state << 16 | (uint64_t)flags << 32;
+    tt__store2(&r->tonic, who, t0);
+    tt__store2(&r->t_exit, t1, end);
+    __atomic_store_n(&rec->seq, seq, __ATOMIC_RELAXED);
     if (TT__UNLIKELY(cat->queue.len > cat->q_high)) { /* for lint.c */
         cat->q_high = cat->queue.len;
         cat->q_high_seq = seq;
     }
-    uint64_t d = t1 - r->t_enter;
-    t->stats.sparkles++;
-    t->stats.busy += d;
-    if (d > t->stats.longest)
-        t->stats.longest = d;
     if (TT__UNLIKELY(++rec->head == rec->cap))
         tt__rec_wrap(rec); /* may move the ring: r is stale */
 }

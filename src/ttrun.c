@@ -47,13 +47,19 @@ static pthread_mutex_t finish_lock = PTHREAD_MUTEX_INITIALIZER;
 static bool finishing;
 
 static const char usage[] =
-    "usage: ttrun [--record FILE] [--record-last N] [--listen PATH] APP.so|APP.la\n"
+    "usage: ttrun [--record FILE] [--record-last N] [--record-clock auto|exact]\n"
+    "             [--listen PATH] APP.so|APP.la\n"
     "Run a TaskTonic app module under the real-time Catalyst until it finishes.\n"
     "\n"
     "  --record FILE      flight recorder: write the last sparkles to FILE (trace\n"
     "                     JSON, `ttdb -trace FILE` opens it) when the app finishes,\n"
     "                     on SIGINT/SIGTERM, on SIGUSR1 (a snapshot) and on a crash\n"
     "  --record-last N    how many sparkles the recording keeps (default 10000)\n"
+    "  --record-clock auto|exact\n"
+    "                     auto (the default): sparkles shorter than a microsecond\n"
+    "                     back to back are timed to 2 ms, the rest exactly;\n"
+    "                     exact: every sparkle timed exactly (one clock read\n"
+    "                     each, up to a third more on the shortest)\n"
     "  --listen PATH      let debuggers attach (`ttdb -attach PATH`) through a Unix\n"
     "                     socket (owner only); the recorder feeds them\n"
     "\n"
@@ -116,6 +122,7 @@ int main(int argc, char **argv)
     const char *app_path = NULL;
     const char *listen_path = NULL;
     size_t record_last = RECORD_LAST_DEFAULT;
+    tt_record_clock record_clock = TT_RECORD_CLOCK_AUTO;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -129,6 +136,15 @@ int main(int argc, char **argv)
             if (++i >= argc)
                 return bad_usage("%s needs a socket path", a);
             listen_path = argv[i];
+        } else if (strcmp(a, "--record-clock") == 0) {
+            if (++i >= argc)
+                return bad_usage("%s needs auto or exact", a);
+            if (strcmp(argv[i], "auto") == 0)
+                record_clock = TT_RECORD_CLOCK_AUTO;
+            else if (strcmp(argv[i], "exact") == 0)
+                record_clock = TT_RECORD_CLOCK_EXACT;
+            else
+                return bad_usage("--record-clock wants auto or exact, not '%s'", argv[i]);
         } else if (strcmp(a, "--record-last") == 0) {
             if (++i >= argc)
                 return bad_usage("%s needs a number", a);
@@ -166,6 +182,8 @@ int main(int argc, char **argv)
     int rc = tt_catalyst_new(&cat, &opts);
     if (rc == 0 && (record_path || listen_path))
         rc = tt_catalyst_record(cat, record_last);
+    if (rc == 0)
+        rc = tt_catalyst_record_clock(cat, record_clock);
     if (rc < 0) {
         fprintf(stderr, "ttrun: %s\n", tt_strerror(rc));
         tt_catalyst_free(cat);

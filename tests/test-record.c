@@ -4,12 +4,14 @@
  * trace; the written recording reads back with tt_trace_load.
  */
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -161,12 +163,192 @@ static void test_not_recording(void **state)
     tt_catalyst_free(cat);
 }
 
+/* The chain of steps, recorded in each clock mode. */
+static tt_catalyst *clocked_chain(tt_record_clock how, int64_t steps, double *t0, double *t1)
+{
+    tt_catalyst_options o = {.mode = TT_MODE_CATALYST};
+    tt_catalyst *cat;
+    assert_int_equal(tt_catalyst_new(&cat, &o), 0);
+    tt_tonic *t = tt_tonic_new(cat, &Chain_class, "Chain", NULL);
+    assert_int_equal(tt_send(t, "ttsc__step", TT_INT(steps)), 0);
+    assert_int_equal(tt_catalyst_record(cat, 5000), 0);
+    assert_int_equal(tt_catalyst_record_clock(cat, how), 0);
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    *t0 = (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+    assert_int_equal(tt_catalyst_run(cat), 0);
+    clock_gettime(CLOCK_REALTIME, &ts);
+    *t1 = (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+    return cat;
+}
+
+/* TT_RECORD_CLOCK_AUTO (the ticker's readings in a fast chain) records the
+ * same entries as TT_RECORD_CLOCK_EXACT; its times go forward entry by
+ * entry, inside the run, and the busy time fits in it.  (Whether the
+ * ticker's readings were used depends on the machine's speed: these hold
+ * either way.) */
+static void test_clock_modes(void **state)
+{
+    (void)state;
+    const int64_t steps = 300000;
+    double a0, a1, x0, x1;
+    tt_catalyst *exact = clocked_chain(TT_RECORD_CLOCK_EXACT, steps, &x0, &x1);
+    tt_catalyst *aut = clocked_chain(TT_RECORD_CLOCK_AUTO, steps, &a0, &a1);
+    uint64_t last = tt_trace_last_seq(aut);
+    assert_int_equal(last, tt_trace_last_seq(exact));
+    assert_int_equal(tt_trace_first_seq(aut), tt_trace_first_seq(exact));
+    const tt_trace_entry *prev = NULL;
+    for (uint64_t s = tt_trace_first_seq(aut); s <= last; s++) {
+        char a[700], b[700];
+        const tt_trace_entry *e = tt_trace_get(aut, s);
+        fields(aut, e, a, sizeof a);
+        fields(exact, tt_trace_get(exact, s), b, sizeof b);
+        assert_string_equal(a, b);
+        assert_int_equal(e->flags, tt_trace_get(exact, s)->flags);
+        /* (0.1 ms of slack: the counter's rate is known to about 1e-4) */
+        if (!(e->t_enter >= a0 - 1e-4 && tt_entry_t_exit(e) <= a1 + 1e-4))
+            fail_msg("entry %llu: %.9f..%.9f outside the run %.9f..%.9f",
+                     (unsigned long long)s, e->t_enter, tt_entry_t_exit(e), a0, a1);
+        assert_true(tt_entry_t_exit(e) >= e->t_enter);
+        if (prev)
+            assert_true(e->t_enter >= tt_entry_t_exit(prev));
+        prev = e;
+    }
+    tt_tonic_stats_info sa, sx;
+    assert_int_equal(tt_tonic_stats(tt_tonic_at(aut, 1), &sa), 0);
+    assert_int_equal(tt_tonic_stats(tt_tonic_at(exact, 1), &sx), 0);
+    assert_int_equal(sa.sparkles, sx.sparkles);
+    assert_true(sa.sparkles >= (uint64_t)steps);
+    assert_true(sa.busy > 0 && sa.busy <= a1 - a0 + 1e-4);
+    assert_true(sa.longest <= sa.busy);
+    /* a clock that is not one */
+    assert_int_equal(tt_catalyst_record_clock(aut, (tt_record_clock)7), -TT_EINVAL);
+    assert_non_null(strstr(tt_catalyst_errmsg(aut), "no recorder clock 7"));
+    assert_int_equal(tt_catalyst_record_clock(NULL, TT_RECORD_CLOCK_EXACT), -TT_EINVAL);
+    tt_catalyst_free(aut);
+    tt_catalyst_free(exact);
+}
+
+/* Recording turned on, then off, between two sparkles of a run
+ * (tt_catalyst_request_call on the catalyst's own thread): the loop goes on
+ * recording from there, then not. */
+static int64_t switch_on = -1, switch_off = -1;
+static void record_on(tt_catalyst *cat, void *ud) { (void)ud; assert_int_equal(tt_catalyst_record(cat, 1000), 0); }
+static void record_off(tt_catalyst *cat, void *ud) { (void)ud; assert_int_equal(tt_catalyst_record(cat, 0), 0); }
+static void Switch_ttsc__step(tt_tonic *self, int64_t n)
+{
+    tt_catalyst *cat = tt_tonic_catalyst(self);
+    if (n == switch_on)
+        assert_int_equal(tt_catalyst_request_call(cat, record_on, NULL), 0);
+    if (n == switch_off)
+        assert_int_equal(tt_catalyst_request_call(cat, record_off, NULL), 0);
+    if (n > 0)
+        tt_send(self, "ttsc__step", TT_INT(n - 1));
+    else
+        tt_finish(self);
+}
+static const tt_handler switch_handlers[] = {TT_ON(Switch, ttsc__step, int64_t)};
+static const tt_class Switch_class = {
+    .name = "Switch", .handlers = switch_handlers, .n_handlers = TT_COUNTOF(switch_handlers)};
+
+static void test_record_switched_mid_run(void **state)
+{
+    (void)state;
+    for (int off = 0; off <= 1; off++) {
+        tt_catalyst_options o = {.mode = TT_MODE_CATALYST};
+        tt_catalyst *cat;
+        assert_int_equal(tt_catalyst_new(&cat, &o), 0);
+        tt_tonic *t = tt_tonic_new(cat, &Switch_class, "Switch", NULL);
+        assert_int_equal(tt_send(t, "ttsc__step", TT_INT(100)), 0);
+        switch_on = 60;
+        switch_off = off ? 20 : -1;
+        assert_int_equal(tt_catalyst_run(cat), 0);
+        tt_tonic_stats_info st;
+        assert_int_equal(tt_tonic_stats(t, &st), 0);
+        if (off) {
+            /* steps 59..20 recorded: the call runs after the sparkle that asked */
+            assert_int_equal(st.sparkles, 40);
+            assert_int_equal(tt_trace_last_seq(cat) - tt_trace_first_seq(cat) + 1, 40);
+        } else {
+            /* steps 59..0, then the finishing sparkles */
+            assert_true(st.sparkles >= 60);
+            const tt_trace_entry *e = tt_trace_get(cat, tt_trace_first_seq(cat));
+            assert_non_null(e);
+            assert_int_equal(e->args[0].u.i, 59);
+        }
+        tt_catalyst_free(cat);
+    }
+}
+
+/* A crash between two sparkles of a recording run (in a requested call) is
+ * contained too: the loop's guard is armed for the whole run. */
+static void crash_call(tt_catalyst *cat, void *ud)
+{
+    (void)cat;
+    (void)ud;
+    raise(SIGSEGV);
+}
+static void Crasher_ttsc__step(tt_tonic *self, int64_t n)
+{
+    if (n == 5)
+        tt_catalyst_request_call(tt_tonic_catalyst(self), crash_call, NULL);
+    if (n == 3) /* a Distiller of its own inside the sparkle, guarded too */ {
+        tt_catalyst_options o = {.mode = TT_MODE_DISTILLER, .contain_crashes = true};
+        tt_catalyst *d;
+        assert_int_equal(tt_catalyst_new(&d, &o), 0);
+        tt_tonic *c = tt_tonic_new(d, &Chain_class, "Inner", NULL);
+        assert_int_equal(tt_send(c, "ttsc__step", TT_INT(3)), 0);
+        assert_int_equal(tt_distiller_sparkle(d, &(tt_sparkle_args){.timeout = 10}, NULL), 0);
+        tt_catalyst_free(d);
+    }
+    if (n == 1)
+        raise(SIGSEGV);
+    tt_send(self, "ttsc__step", TT_INT(n - 1));
+}
+static const tt_handler crasher_handlers[] = {TT_ON(Crasher, ttsc__step, int64_t)};
+static const tt_class Crasher_class = {
+    .name = "Crasher", .handlers = crasher_handlers, .n_handlers = TT_COUNTOF(crasher_handlers)};
+
+static void test_guard_whole_run(void **state)
+{
+    (void)state;
+    for (int between = 1; between >= 0; between--) {
+        tt_catalyst_options o = {.mode = TT_MODE_CATALYST, .contain_crashes = true};
+        tt_catalyst *cat;
+        assert_int_equal(tt_catalyst_new(&cat, &o), 0);
+        assert_int_equal(tt_catalyst_record(cat, 100), 0);
+        tt_tonic *t = tt_tonic_new(cat, &Crasher_class, "Crasher", NULL);
+        /* from 5: the requested call crashes; from 4: the Distiller, then
+         * the sparkle of step 1 */
+        assert_int_equal(tt_send(t, "ttsc__step", TT_INT(between ? 5 : 4)), 0);
+        assert_int_equal(tt_catalyst_run(cat), -TT_ECRASHED);
+        assert_int_equal(tt_catalyst_crash_signal(cat), SIGSEGV);
+        const tt_trace_entry *e = tt_trace_get(cat, tt_trace_last_seq(cat));
+        assert_non_null(e);
+        if (between) {
+            assert_string_equal(tt_catalyst_errmsg(cat),
+                                "crashed: SIGSEGV in the catalyst, between two sparkles");
+            /* the last record is the sparkle that ran before, whole */
+            assert_int_equal(e->args[0].u.i, 5);
+            assert_false(e->flags & TT_EF_CRASHED);
+        } else {
+            assert_string_equal(tt_catalyst_errmsg(cat), "crashed: SIGSEGV in Crasher.ttsc__step");
+            assert_int_equal(e->args[0].u.i, 1);
+            assert_true(e->flags & TT_EF_CRASHED);
+        }
+        tt_catalyst_free(cat);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ring_keeps_last_n),
         cmocka_unit_test(test_stats_whole_run),
         cmocka_unit_test(test_not_recording),
+        cmocka_unit_test(test_clock_modes),
+        cmocka_unit_test(test_record_switched_mid_run),
+        cmocka_unit_test(test_guard_whole_run),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

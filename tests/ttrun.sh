@@ -47,7 +47,7 @@ check() {
   fi
 }
 
-echo "1..30"
+echo "1..33"
 
 run
 check "no argument: usage on stderr, status 2" \
@@ -106,6 +106,16 @@ check "--record: the file gets the usual permissions (0666 less the umask)" \
 run --record "$rec" --record-last 0 "$mod"
 check "--record-last 0 is a usage error" \
   eval '[ $rc -eq 2 ] && grep -q "record-last wants a number" "$ERR"'
+
+TT_COUNTDOWN_PRINT=1 run --record "$rec" --record-last 5 --record-clock exact "$mod"
+check "--record-clock exact: the same recording" \
+  eval '[ $rc -eq 0 ] && [ "$(entries "$rec")" -eq 5 ] && [ "$(stop_of "$rec")" = finished ]'
+run --record "$rec" --record-clock tsc "$mod"
+check "--record-clock: a clock that is not one is a usage error naming it" \
+  eval '[ $rc -eq 2 ] && grep -q "^ttrun: --record-clock wants auto or exact, not .tsc.$" "$ERR"'
+run --record "$rec" --record-clock
+check "--record-clock without a value says what it wants" \
+  eval '[ $rc -eq 2 ] && grep -q "^ttrun: --record-clock needs auto or exact$" "$ERR"'
 
 # Start the app forever with a recorder; wait for its "ready" line.
 start_forever() {

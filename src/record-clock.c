@@ -1,0 +1,187 @@
+/*
+ * record-clock.c: the flight recorder's clock (tt_record_clock).
+ *
+ * One clock read a sparkle is the least that times every record exactly
+ * (back to back, a sparkle's exit is the next one's enter), and on some
+ * machines it is a third of a short sparkle (rdtsc is microcode on AMD Zen 3
+ * under KVM: 6.4 ns against 19 ns for a sparkle of the chain benchmark), more
+ * than the whole budget of a recorder meant to be left on.  So in
+ * TT_RECORD_CLOCK_AUTO, while tt_catalyst_run records, a ticker thread
+ * reads the clock now and then (a quarter of a millisecond after the run
+ * starts, then every tick of 2 ms while sparkles are fast) and looks at how
+ * many sparkles ran since its last reading:
+ *
+ * - a thousand a millisecond or more (under a microsecond each on
+ *   average): it publishes its reading in rec->tick and sets rec->coarse,
+ *   and the loop stamps each record with that reading instead of reading
+ *   the clock (TT__RF_TICK);
+ * - fewer, or none (slow sparkles, one sparkle running long, the catalyst
+ *   waiting for work), or a timer due within two ticks: it clears
+ *   rec->coarse, and the loop reads the clock at every sparkle again (one
+ *   read is then nothing next to the sparkle, and timers fire on time).
+ *   While nothing is fast it sleeps twice as long each time, up to 128 ms,
+ *   so an idle app wakes it about eight times a second.
+ *
+ * So a sparkle that runs long in a fast stretch is timed exactly at its
+ * exit (the ticker sees no sparkle end during its tick), its enter time at
+ * most a tick early.  record.c spreads the records stamped with one reading
+ * evenly over that tick when they become entries; the tonics' busy times
+ * add the readings' differences (right on average), their longest sparkles
+ * count exactly timed records only.  The loop only loads rec->coarse and
+ * rec->tick, which the ticker writes once a tick: one cache miss a tick.
+ * The ticker itself costs about 1% of a core while it ticks (a wake-up
+ * every 2 ms; bench/bench-record's "whole process" line).
+ */
+#include "tt-int.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <time.h>
+
+enum {
+    FIRST_US = 250,           /* the first look, soon after the run starts */
+    TICK_US = 2000,           /* the period while sparkles are fast */
+    IDLE_MAX_US = 128000,     /* the longest sleep while they are not */
+    FAST_PER_MS = 1000,       /* sparkles a millisecond that make it fast */
+};
+
+struct tt__ticker {
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;      /* on CLOCK_MONOTONIC: the stop */
+    bool quit;
+    tt_catalyst *cat;
+};
+
+/* ts + us microseconds. */
+static struct timespec after_us(struct timespec ts, long us)
+{
+    ts.tv_nsec += (us % 1000000) * 1000;
+    ts.tv_sec += us / 1000000 + ts.tv_nsec / 1000000000;
+    ts.tv_nsec %= 1000000000;
+    return ts;
+}
+
+/* Clock ticks in a span of seconds (the counter's, else nanoseconds). */
+static uint64_t ticks_in(const tt__clock *c, double seconds)
+{
+    double per = tt__ticks_span(c, 1000000);
+    return per > 0 ? (uint64_t)(seconds * 1000000 / per) : 0;
+}
+
+uint64_t tt__ticker_period(const tt__clock *c)
+{
+    return ticks_in(c, TICK_US * 1e-6);
+}
+
+static void *ticker_main(void *arg)
+{
+    struct tt__ticker *tk = arg;
+    tt_catalyst *cat = tk->cat;
+    tt__recorder *rec = &cat->rec;
+    const uint64_t per_tick = tt__ticker_period(&cat->clock);
+    const uint64_t per_ms = per_tick * 1000 / TICK_US;
+    uint64_t last_t = tt__ticks(&cat->clock);
+    uint64_t last_seq = __atomic_load_n(&rec->seq, __ATOMIC_RELAXED);
+    long sleep_us = FIRST_US;
+    struct timespec wake;
+    clock_gettime(CLOCK_MONOTONIC, &wake);
+    pthread_mutex_lock(&tk->lock);
+    while (!tk->quit) {
+        wake = after_us(wake, sleep_us);
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if (now.tv_sec > wake.tv_sec || (now.tv_sec == wake.tv_sec && now.tv_nsec > wake.tv_nsec))
+            wake = now; /* late (a loaded machine): no catching up */
+        while (!tk->quit && pthread_cond_timedwait(&tk->cond, &tk->lock, &wake) == 0)
+            ;
+        if (tk->quit)
+            break;
+        uint64_t t = tt__ticks(&cat->clock);
+        uint64_t seq = __atomic_load_n(&rec->seq, __ATOMIC_RELAXED);
+        uint64_t ran = seq - last_seq, span = t - last_t;
+        /* FAST_PER_MS a millisecond or more, whatever the sleep's length */
+        bool fast = per_ms && ran * per_ms >= span * FAST_PER_MS;
+        if (fast && __atomic_load_n(&cat->n_active, __ATOMIC_RELAXED)) {
+            uint64_t due = __atomic_load_n(&cat->timer_tsc, __ATOMIC_RELAXED);
+            if (!due || due <= t + 2 * per_tick)
+                fast = false; /* a timer is (or may be) due: the exact clock */
+        }
+        if (fast) {
+            __atomic_store_n(&rec->tick, t, __ATOMIC_RELAXED);
+            __atomic_store_n(&rec->coarse, 1, __ATOMIC_RELEASE);
+            sleep_us = TICK_US;
+        } else {
+            __atomic_store_n(&rec->coarse, 0, __ATOMIC_RELAXED);
+            if (sleep_us < IDLE_MAX_US)
+                sleep_us *= 2;
+        }
+        last_t = t;
+        last_seq = seq;
+    }
+    pthread_mutex_unlock(&tk->lock);
+    return NULL;
+}
+
+/* Start the ticker for a recording run (TT_RECORD_CLOCK_AUTO); without one
+ * (no thread, no memory) every sparkle is timed exactly. */
+void tt__ticker_start(tt_catalyst *cat)
+{
+    tt__recorder *rec = &cat->rec;
+    if (rec->ticker || !cat->record_n || rec->clock_mode != TT_RECORD_CLOCK_AUTO)
+        return;
+    struct tt__ticker *tk = calloc(1, sizeof *tk);
+    if (!tk)
+        return;
+    tk->cat = cat;
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_mutex_init(&tk->lock, NULL);
+    pthread_cond_init(&tk->cond, &ca);
+    pthread_condattr_destroy(&ca);
+    /* no signal of the app's is delivered on this thread */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    int rc = pthread_create(&tk->thread, NULL, ticker_main, tk);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (rc != 0) {
+        pthread_cond_destroy(&tk->cond);
+        pthread_mutex_destroy(&tk->lock);
+        free(tk);
+        return;
+    }
+    rec->ticker = tk;
+}
+
+/* Stop the ticker (the run is over): every record after it is exact. */
+void tt__ticker_stop(tt_catalyst *cat)
+{
+    struct tt__ticker *tk = cat->rec.ticker;
+    if (!tk)
+        return;
+    pthread_mutex_lock(&tk->lock);
+    tk->quit = true;
+    pthread_cond_signal(&tk->cond);
+    pthread_mutex_unlock(&tk->lock);
+    pthread_join(tk->thread, NULL);
+    pthread_cond_destroy(&tk->cond);
+    pthread_mutex_destroy(&tk->lock);
+    free(tk);
+    cat->rec.ticker = NULL;
+    __atomic_store_n(&cat->rec.coarse, 0, __ATOMIC_RELAXED);
+}
+
+int tt_catalyst_record_clock(tt_catalyst *cat, tt_record_clock how)
+{
+    if (!cat)
+        return -TT_EINVAL;
+    if (how != TT_RECORD_CLOCK_AUTO && how != TT_RECORD_CLOCK_EXACT)
+        return tt__err(cat, -TT_EINVAL, "no recorder clock %d (auto or exact)", (int)how);
+    if (cat->in_sparkle)
+        return tt__err(cat, -TT_EBUSY, "cannot change the recorder inside a sparkle");
+    cat->rec.clock_mode = (uint8_t)how;
+    return 0;
+}
