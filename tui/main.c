@@ -263,6 +263,7 @@ int main(int argc, char **argv)
         }
         g_opts.print_entries = false;
         g_opts.keep_going = true;
+        g_opts.dap = true;
         status = dap_main();
     } else if (g_opts.batch) {
         status = batch_main(app, cmds, ncmds, opt_batch);

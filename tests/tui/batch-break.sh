@@ -2,7 +2,7 @@
 # batch-break.sh: breakpoints (sparkle, state, probe, conditions, ignore
 # counts, enable/disable/delete) and watched probes.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 32
+plan 33
 
 # Counter: start 1 makes a tick every virtual second; three ticks -> done.
 
@@ -78,3 +78,7 @@ run_ttdb -batch -ex "display Counter.count" -ex "display Counter.total" -ex "dis
   -ex "display" -ex "undisplay 3" -ex "display Counter.count" -ex "display" "$COUNTER"
 check "a display keeps its number when another goes (as gdb's); a new one gets the next" \
   eval 'status 0 && [ "$(grep -c "^2: Counter.total = 0.0" "$OUT")" -eq 2 ] && out_has "3: Worker.jobs (no value yet)" && out_has "4: Counter.count = 0" && out_lacks "1: Counter.total"'
+
+# As gdb's, a stop shows the displays in batch mode (no Probes pane there)
+run_ttdb -batch -ex "set entries off" -ex "display Counter.count" -ex "display Worker.jobs" -ex "call Counter start 1" -ex "step 3" "$COUNTER"
+check "batch: every stop shows the displays, numbered as gdb's" eval 'status 0 && out_has "stopped: sparkle_count; " && [ "$(grep -c "^1: Counter.count = " "$OUT")" -eq 1 ] && out_has "2: Worker.jobs (no value yet)"'

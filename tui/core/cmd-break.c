@@ -757,6 +757,12 @@ static int display_all(void)
         out_printf("no displays\n");
         return 0;
     }
+    displays_show();
+    return 0;
+}
+
+void displays_show(void)
+{
     for (size_t i = 0; i < g_bps.nw; i++) {
         const watch *w = &g_bps.w[i];
         if (w->has_last && w->present) {
@@ -767,7 +773,6 @@ static int display_all(void)
             out_printf("%u: %s.%s (no value yet)\n", w->num, w->tonic, w->probe);
         }
     }
-    return 0;
 }
 
 const cmd_entry cmd_display_entry = {
@@ -775,8 +780,10 @@ const cmd_entry cmd_display_entry = {
     .usage = "display [TONIC.PROBE]",
     .help = "Record the probe's value history: one row per change, read "
             "after every sparkle of the tonic (the Probes pane, `info "
-            "display`). It does not stop the run; `watch` does. Without "
-            "a probe: the value of every display now.",
+            "display`). It does not stop the run; `watch` does. In batch "
+            "mode and -nw every stop shows the displays, as gdb's (`1: "
+            "TONIC.PROBE = VALUE`). Without a probe: the value of every "
+            "display now.",
     .exec = cmd_display_exec,
     .complete = CC_DOTTED_PROBE,
 };

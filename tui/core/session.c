@@ -369,6 +369,10 @@ void session_print_run(session *s, const tt_run *r, bool entries)
             out_printf("  %s\n", line);
         }
     }
+    /* batch and -nw have no Probes pane: a stop shows the displays, as
+     * gdb's */
+    if ((g_opts.batch || g_opts.line) && !g_opts.dap)
+        displays_show();
 }
 
 /* A run the user asked for: journaled, and replaying the recorded future

@@ -756,6 +756,9 @@ void cmd_complete_words(const char *line, const char *word, strvec *out);
 /* Whether word, the one candidate of the last completion, is a tonic name
  * that may go on with ".NAME" (readline then adds no space). */
 bool cmd_complete_open(const char *word);
+/* Every display's value ("1: TONIC.PROBE = VALUE"), as gdb shows them
+ * at a stop (cmd-break.c). */
+void displays_show(void);
 /* Command needs a session: the catalyst or NULL (error printed). */
 tt_catalyst *cmd_cat(void);
 /* "wrong arguments; usage: step [N]" */
@@ -856,6 +859,7 @@ typedef struct ttdb_opts {
     bool batch;          /* plain text, no screen */
     bool screen;         /* the curses screen is active */
     bool line;           /* the plain line interface (-nw, TERM=dumb) */
+    bool dap;            /* the Debug Adapter Protocol front end */
     bool quiet;
     bool keep_going;     /* batch: do not stop at the first error */
     bool print_entries;  /* print executed entries after each run */
