@@ -2,7 +2,7 @@
 # batch-errors.sh: bad input ends in one clear line and a non-zero exit
 # status; with -k the script goes on and no trace is lost.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 38
+plan 39
 
 run_ttdb -batch -ex "info tonics" "$TMPD/missing.so"
 check "a missing app file" eval 'fails_with 1 "missing.so: No such file or directory" && [ ! -s "$OUT" ]'
@@ -104,3 +104,7 @@ check "k and commands say what ttdb has" eval 'status 1 && err_has "unknown comm
 # A prefix of several tonics names them all (it suggested the first only)
 run_ttdb -batch -k -ex "p Chunk" "$EXAMPLES/reference/chunked.la"
 check "an unknown tonic that starts several names them" fails_with 1 'unknown tonic "Chunk": ChunkA, ChunkB start so'
+
+# A gdb script's preamble does not stop a batch: ttdb says it ignores it
+run_ttdb -batch -ex "set pagination off" -ex "set confirm off" -ex "set height 0" -ex "set print pretty on" -ex "echo AFTER" "$COUNTER"
+check "set pagination/confirm/height/print: ignored with a warning, the script goes on" eval 'status 0 && out_has AFTER && err_has "set pagination: a gdb setting that ttdb has no use for" && err_has "set print: a gdb setting" && [ "$(wc -l <"$ERR")" -eq 4 ]'

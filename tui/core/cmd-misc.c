@@ -187,9 +187,9 @@ static int cmd_set_exec(cmd_args *a)
                          .raw = a->raw + 1, .starts = a->starts + 1};
         return setvar_exec(&rest);
     }
-    if (a->argc > 2)
+    if (a->argc > 2 && !options_gdb_only(a->argv[0])) /* set print pretty on */
         return cmd_usage_error(&cmd_set_entry);
-    return options_set(a->argv[0], a->argc == 2 ? a->argv[1] : NULL);
+    return options_set(a->argv[0], a->argc >= 2 ? a->argv[1] : NULL);
 }
 
 const cmd_entry cmd_set_entry = {

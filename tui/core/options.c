@@ -154,10 +154,28 @@ const char *options_name(const char *name)
     return o ? o->name : NULL;
 }
 
+/* A gdb script's preamble (set pagination off, set confirm off, set
+ * height 0, set print pretty on): nothing to do here, and no reason to stop
+ * the script. */
+bool options_gdb_only(const char *name)
+{
+    static const char *const gdb_only[] = {"pagination", "confirm", "height",
+                                           "width", "print", "verbose"};
+    for (size_t i = 0; i < TT_COUNTOF(gdb_only); i++)
+        if (strcmp(name, gdb_only[i]) == 0)
+            return true;
+    return false;
+}
+
 /* set NAME [VALUE]: show or change a setting. */
 int options_set(const char *name, const char *value)
 {
     const option_def *o = option_find(name);
+    if (!o && options_gdb_only(name)) {
+        out_warn("set %s: a gdb setting that ttdb has no use for (it never "
+                 "pages or asks, and prints values whole); ignored", name);
+        return 0;
+    }
     if (!o) {
         const char *names[N_OPTIONS];
         for (size_t i = 0; i < N_OPTIONS; i++)

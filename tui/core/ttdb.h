@@ -848,6 +848,8 @@ int options_set(const char *name, const char *value);
 /* The full name of the setting that name (or a prefix of one only) names;
  * NULL when none. */
 const char *options_name(const char *name);
+/* Whether name is a gdb setting ttdb ignores (pagination, confirm, ...). */
+bool options_gdb_only(const char *name);
 /* The setting names (static array). */
 size_t options_names(const char ***out);
 
