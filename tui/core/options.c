@@ -84,25 +84,27 @@ static const option_def options[] = {
 
 #define N_OPTIONS (sizeof options / sizeof options[0])
 
-/* Print one setting. */
+/* Print one setting: the names and values in columns as wide as the
+ * widest (trace-ring's 1048576 pushed its help out of line). */
 static void option_show(const option_def *o)
 {
+    char v[64];
     switch (o->type) {
     case OPT_BOOL:
-        out_printf("%-13s %-6s %s\n", o->name,
-                   *(bool *)o->ptr ? "on" : "off", o->help);
+        snprintf(v, sizeof v, "%s", *(bool *)o->ptr ? "on" : "off");
         break;
     case OPT_SECONDS:
     case OPT_MS:
-        out_printf("%-13s %-6g %s\n", o->name, *(double *)o->ptr, o->help);
+        snprintf(v, sizeof v, "%g", *(double *)o->ptr);
         break;
     case OPT_COUNT:
-        out_printf("%-13s %-6zu %s\n", o->name, *(size_t *)o->ptr, o->help);
+        snprintf(v, sizeof v, "%zu", *(size_t *)o->ptr);
         break;
     case OPT_WORD:
-        out_printf("%-13s %-6s %s\n", o->name, o->words[*(int *)o->ptr], o->help);
+        snprintf(v, sizeof v, "%s", o->words[*(int *)o->ptr]);
         break;
     }
+    out_printf("%-19s %-7s %s\n", o->name, v, o->help);
 }
 
 /* Print every setting. */
