@@ -84,9 +84,10 @@ static const option_def options[] = {
 
 #define N_OPTIONS (sizeof options / sizeof options[0])
 
-/* Print one setting: the names and values in columns as wide as the
- * widest (trace-ring's 1048576 pushed its help out of line). */
-static void option_show(const option_def *o)
+/* Print one setting; in the list (`set` alone) the names and values in
+ * columns as wide as the widest (trace-ring's 1048576 pushed its help out
+ * of line). */
+static void option_show(const option_def *o, bool list)
 {
     char v[64];
     switch (o->type) {
@@ -104,14 +105,17 @@ static void option_show(const option_def *o)
         snprintf(v, sizeof v, "%s", o->words[*(int *)o->ptr]);
         break;
     }
-    out_printf("%-19s %-7s %s\n", o->name, v, o->help);
+    if (list)
+        out_printf("%-19s %-7s %s\n", o->name, v, o->help);
+    else
+        out_printf("%-13s %-6s %s\n", o->name, v, o->help);
 }
 
 /* Print every setting. */
 void options_list(void)
 {
     for (size_t i = 0; i < N_OPTIONS; i++)
-        option_show(&options[i]);
+        option_show(&options[i], true);
 }
 
 /* A Distiller setting changed: restart now if nothing ran yet. */
@@ -191,7 +195,7 @@ int options_set(const char *name, const char *value)
         return -1;
     }
     if (!value) {
-        option_show(o);
+        option_show(o, false);
         return 0;
     }
     switch (o->type) {
