@@ -2,7 +2,7 @@
 # batch-break.sh: breakpoints (sparkle, state, probe, conditions, ignore
 # counts, enable/disable/delete) and watched probes.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 33
+plan 34
 
 # Counter: start 1 makes a tick every virtual second; three ticks -> done.
 
@@ -82,3 +82,9 @@ check "a display keeps its number when another goes (as gdb's); a new one gets t
 # As gdb's, a stop shows the displays in batch mode (no Probes pane there)
 run_ttdb -batch -ex "set entries off" -ex "display Counter.count" -ex "display Worker.jobs" -ex "call Counter start 1" -ex "step 3" "$COUNTER"
 check "batch: every stop shows the displays, numbered as gdb's" eval 'status 0 && out_has "stopped: sparkle_count; " && [ "$(grep -c "^1: Counter.count = " "$OUT")" -eq 1 ] && out_has "2: Worker.jobs (no value yet)"'
+
+# A watch on a tonic created at start-up: after `run` its appearance is
+# where the watch starts, as on the first pass (it stopped at
+# "Worker.jobs (absent) -> 0"); the next real change stops.
+run_ttdb -batch -ex "set entries off" -ex continue -ex "watch Worker.jobs" -ex run -ex "call Counter ping" -ex continue "$COUNTER"
+check "watch: a tonic appearing after run is no change; a real one stops" eval 'status 0 && out_lacks "(absent)" && out_has "restarted" && out_has "stopped: idle; 10 sparkles (#1-#10)" && out_has "stopped: watchpoint 1: Worker.jobs 0 -> 1; 2 sparkles (#11-#12)"'

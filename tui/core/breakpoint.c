@@ -383,6 +383,15 @@ static bool watch_changed(breakpoint *bp, tt_tonic *t, char *msg, size_t msz)
         tt_value_clear(&v);
         return false;
     }
+    /* the tonic appeared (after `run`, or in a replay): its first value is
+     * where the watch starts, as for a pending watch, not a change (it
+     * stopped at "(absent) -> 0" after `run` but not on the first pass) */
+    if (rc == 0 && !bp->has_old) {
+        tt_value_clear(&bp->old);
+        bp->old = v;
+        bp->has_old = true;
+        return false;
+    }
     char *a = bp->has_old ? fmt_value(&bp->old) : xstrdup("(absent)");
     /* a crashing probe callback (contained): "crashed: SIGSEGV in probe T.P" */
     char *b = have ? fmt_value(&v)
