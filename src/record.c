@@ -194,9 +194,12 @@ struct tick_group {
 
 /* The group of records from seq s on stamped with the same reading tau.
  * They ended between tau and the next reading, a tick later at most: hi is
- * the next record's exit (or the loop's reading after it stopped, or now),
- * but no more than a tick after tau; lo is tau, or the last entry's exit
- * when that is later (the group was begun by an earlier conversion). */
+ * when the next record started as far as is known (below), but no more
+ * than a tick after tau; lo is tau, or the last entry's exit when that is
+ * later (the group was begun by an earlier conversion).  An exactly timed
+ * record is never shortened: a sparkle that ran long after a fast stretch
+ * keeps its whole span (at most a tick too long), for the giant-sparkle
+ * lint. */
 static void tick_group(const tt_catalyst *cat, uint64_t s, struct tick_group *g)
 {
     const tt__recorder *rec = &cat->rec;
@@ -209,9 +212,13 @@ static void tick_group(const tt_catalyst *cat, uint64_t s, struct tick_group *g)
         next = NULL;
         end++;
     }
-    /* without a next record: the loop's last reading when it stopped or
-     * waited since, else now */
-    uint64_t hi = next ? next->t_exit : rec->t > tau ? rec->t : tt__ticks(&cat->clock);
+    /* the next record stamped with a later reading started before it was
+     * read; an exactly timed one started at its enter time (tau itself when
+     * it came straight after: its span is its own, the group's is not
+     * taken from it); without a next record, the loop's last reading when
+     * it stopped or waited since, else now */
+    uint64_t hi = next ? (next->flags & TT__RF_TICK ? next->t_exit : next->t_enter)
+                       : rec->t > tau ? rec->t : tt__ticks(&cat->clock);
     uint64_t tick = tt__ticker_period(&cat->clock);
     if (hi > tau + tick)
         hi = tau + tick;

@@ -229,6 +229,65 @@ static void test_clock_modes(void **state)
     tt_catalyst_free(exact);
 }
 
+/* A sparkle that runs long after a fast stretch (the ticker's readings
+ * in use in AUTO) is recorded no shorter than it ran, measured inside it:
+ * the giant-sparkle lint counts on it. */
+static double long_ran; /* seconds, as the sparkle measured itself */
+static double wall_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+static void Long_ttsc__step(tt_tonic *self, int64_t n)
+{
+    if (n == 1) { /* 20 ms of work, after 200,000 short sparkles */
+        double t0 = wall_now(), t;
+        while ((t = wall_now()) < t0 + 0.020)
+            ;
+        long_ran = t - t0;
+    }
+    if (n > 0)
+        tt_send(self, "ttsc__step", TT_INT(n - 1));
+    else
+        tt_finish(self);
+}
+static const tt_handler long_handlers[] = {TT_ON(Long, ttsc__step, int64_t)};
+static const tt_class Long_class = {
+    .name = "Long", .handlers = long_handlers, .n_handlers = TT_COUNTOF(long_handlers)};
+
+static void test_long_sparkle_whole(void **state)
+{
+    (void)state;
+    for (int how = TT_RECORD_CLOCK_AUTO; how <= TT_RECORD_CLOCK_EXACT; how++) {
+        tt_catalyst_options o = {.mode = TT_MODE_CATALYST};
+        tt_catalyst *cat;
+        assert_int_equal(tt_catalyst_new(&cat, &o), 0);
+        tt_tonic *t = tt_tonic_new(cat, &Long_class, "Long", NULL);
+        assert_int_equal(tt_send(t, "ttsc__step", TT_INT(200001)), 0);
+        assert_int_equal(tt_catalyst_record(cat, 100), 0);
+        assert_int_equal(tt_catalyst_record_clock(cat, (tt_record_clock)how), 0);
+        assert_int_equal(tt_catalyst_run(cat), 0);
+        const tt_trace_entry *e = NULL;
+        for (uint64_t s = tt_trace_first_seq(cat); s <= tt_trace_last_seq(cat); s++) {
+            const tt_trace_entry *x = tt_trace_get(cat, s);
+            if (strcmp(tt_entry_sparkle_name(cat, x), "ttsc__step") == 0 &&
+                x->args[0].u.i == 1)
+                e = x;
+        }
+        assert_non_null(e);
+        double d = tt_entry_t_exit(e) - e->t_enter;
+        /* (the counter's rate is known to about 1e-4) */
+        if (d < long_ran * (1 - 1e-4) - 1e-6)
+            fail_msg("%s: the long sparkle recorded as %.6f s, it ran %.6f s",
+                     how == TT_RECORD_CLOCK_AUTO ? "auto" : "exact", d, long_ran);
+        tt_tonic_stats_info st;
+        assert_int_equal(tt_tonic_stats(t, &st), 0);
+        assert_true(st.longest >= long_ran * (1 - 1e-4) - 1e-6);
+        tt_catalyst_free(cat);
+    }
+}
+
 /* Recording turned on, then off, between two sparkles of a run
  * (tt_catalyst_request_call on the catalyst's own thread): the loop goes on
  * recording from there, then not. */
@@ -347,6 +406,7 @@ int main(void)
         cmocka_unit_test(test_stats_whole_run),
         cmocka_unit_test(test_not_recording),
         cmocka_unit_test(test_clock_modes),
+        cmocka_unit_test(test_long_sparkle_whole),
         cmocka_unit_test(test_record_switched_mid_run),
         cmocka_unit_test(test_guard_whole_run),
     };
