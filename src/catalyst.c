@@ -235,7 +235,9 @@ static void wait_for_work(tt_catalyst *cat)
  * time-stamp counter says that the earliest may be due: its rate is known to
  * far better than the margin taken, and the clock decides.  Without a usable
  * counter, at every pass.  While the flight recorder records sparkles back
- * to back, its last reading (the last sparkle's exit) is the counter now. */
+ * to back, its last reading (the last sparkle's exit) is the counter now:
+ * within two ticks of a due timer the recorder's ticker makes that an exact
+ * reading again (record-clock.c). */
 static inline void fire_timers(tt_catalyst *cat)
 {
     uint64_t tsc = cat->rec.t && cat->clock.tsc ? cat->rec.t : tt__tsc_now();

@@ -659,9 +659,10 @@ typedef struct tt__recorder {
     uint64_t seq;             /* seq of the last record (0: none) */
     uint64_t t;               /* the next record's enter time (recording;
                                  else 0): the last exit while sparkles run
-                                 back to back (one clock read a sparkle), a
-                                 fresh reading after the loop waited or did
-                                 anything else (TT__REC_RESTART) */
+                                 back to back (one clock read or ticker
+                                 stamp a sparkle), a fresh reading after
+                                 the loop waited or did anything else
+                                 (TT__REC_RESTART) */
     /* record-clock.c: while `coarse` (set by the ticker thread), the loop
      * stamps records with `tick`, the ticker's last clock reading, instead
      * of reading the clock (TT__RF_TICK); both are read and written with
