@@ -1,7 +1,7 @@
 #!/bin/sh
 # batch-info.sh: the info subcommands.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 18
+plan 19
 
 run_ttdb -batch -ex "set entries off" -ex continue -ex "call Counter start 1" -ex "step 4" \
   -ex "info tonics" -ex "info timers" -ex "info queue" -ex "info runs" "$COUNTER"
@@ -46,3 +46,7 @@ check "info entry before anything ran says so" fails_with 1 "info entry: nothing
 # started it.
 run_ttdb -batch -ex "set timeout 25" -ex "set entries off" -ex continue -ex "why #20" "$EXAMPLES/traffic_light.la"
 check "why on a single shot's infusion_completed: it finished after it fired, started in #N" eval 'out_has "#20 Light._ttss__on_infusion_completed(yellow)" && out_has "<- the timer finished after it fired (a single shot); started in #15" && out_lacks "timer finished in"'
+
+# info states alone (it was a usage error): every tonic with states
+run_ttdb -batch -ex "set entries off" -ex "until state Counter idle" -ex "info states" "$COUNTER"
+check "info states without TONIC: every tonic that has states, the current marked" eval 'status 0 && out_has "Counter: counting done *idle" && out_lacks "tt_main_catalyst:"'

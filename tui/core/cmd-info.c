@@ -187,6 +187,25 @@ static int info_sparkles_exec(cmd_args *a)
 /* info states TONIC */
 static int info_states_exec(cmd_args *a)
 {
+    if (a->argc == 0 && a->cat) { /* every tonic that has states, a line each */
+        size_t nt = tt_tonic_count(a->cat), shown = 0;
+        for (size_t k = 0; k < nt; k++) {
+            tt_tonic *u = tt_tonic_at(a->cat, k);
+            size_t n = u ? tt_tonic_state_count(u) : 0;
+            if (!n)
+                continue;
+            strbuf b = {0};
+            for (size_t i = 0; i < n; i++)
+                sb_printf(&b, " %s%s", (int)i == tt_tonic_state(u) ? "*" : "",
+                          tt_tonic_state_at(u, (int)i));
+            out_printf("%s:%s\n", tt_tonic_name(u), b.s);
+            sb_free(&b);
+            shown++;
+        }
+        if (!shown)
+            out_printf("no tonic has states\n");
+        return 0;
+    }
     tt_tonic *t = arg_tonic(a, &info_states_entry);
     if (!t)
         return -1;
@@ -462,8 +481,9 @@ static const cmd_entry info_sparkles_entry = {
 };
 static const cmd_entry info_states_entry = {
     .name = "states",
-    .usage = "info states TONIC",
-    .help = "The tonic's states (* marks the current one).",
+    .usage = "info states [TONIC]",
+    .help = "The tonic's states (* marks the current one); without TONIC, "
+            "those of every tonic, a line each.",
     .exec = info_states_exec,
     .complete = CC_TONIC,
     .flags = CMD_SESSION,
