@@ -782,8 +782,8 @@ static int cmd_complete_exec(cmd_args *a)
 const cmd_entry cmd_complete_entry = {
     .name = "complete",
     .usage = "complete TEXT",
-    .help = "List what Tab offers after TEXT, one completed line each (as "
-            "gdb's): `complete break Car` lists the tonics and sparkles "
+    .help = "List what Tab offers after TEXT, as gdb's. One completed "
+            "line each: `complete break Car` lists the tonics and sparkles "
             "that start so. A tonic completes bare (`print CarA` is whole); "
             "Tab once more offers its members (CarA.floor ...).",
     .exec = cmd_complete_exec,
