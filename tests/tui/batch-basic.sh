@@ -1,7 +1,7 @@
 #!/bin/sh
 # batch-basic.sh: options, batch mode, command lookup, help, exit status.
 . "${top_srcdir:-.}/tests/tui/lib.sh"
-plan 32
+plan 33
 
 run_ttdb --version
 check "--version prints the version" eval 'status 0 && out_has "ttdb"'
@@ -83,3 +83,5 @@ run_ttdb -batch -ex "complete nosuch x" -ex "complete p Zz" "$COUNTER"
 check "complete with nothing to offer prints nothing" eval 'status 0 && err_empty && ! [ -s "$OUT" ]'
 run_ttdb -batch -ex "set" "$COUNTER"
 check "set lists the settings in columns (trace-ring's value pushed its help out of line)" eval 'status 0 && [ "$(wc -l <"$OUT")" -ge 16 ] && awk "substr(\$0, 28, 1) != \" \" || substr(\$0, 29, 1) == \" \" { bad = 1 } END { exit bad }" "$OUT"'
+run_ttdb -batch -ex "complete set var Light." -ex "complete p Light.w" "$EXAMPLES/traffic_light.la"
+check "complete set var offers only the probes it can write (fields), print every one" eval 'status 0 && out_has "set var Light.cycles" && out_lacks "set var Light.walk" && out_lacks "set var Light.finishing" && out_has "p Light.walk"'

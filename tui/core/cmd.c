@@ -594,12 +594,19 @@ static void cand_states(strvec *out, const char *word, tt_tonic *t)
     }
 }
 
+/* Only probes that `set var` can write (fields): set while completing it. */
+static bool fields_only;
+
 /* Probe names of t, prefixed. */
 static void cand_probes(strvec *out, const char *word, tt_tonic *t,
                         const char *prefix)
 {
     size_t m = tt_tonic_probe_count(t);
     for (size_t j = 0; j < m; j++) {
+        tt_type ty;
+        if (fields_only &&
+            tt_tonic_probe_field_type(t, tt_tonic_probe_at(t, j), &ty) != 0)
+            continue; /* computed or built in: cannot be set */
         char *s = xasprintf("%s%s", prefix, tt_tonic_probe_at(t, j));
         cand(out, word, s);
         free(s);
@@ -747,8 +754,11 @@ void cmd_complete_words(const char *line, const char *word, strvec *out)
             cand(out, word, "app-output");
             cand(out, word, "var");
         } else if (pos == 1 && (strcmp(a.argv[k], "var") == 0 ||
-                                strcmp(a.argv[k], "variable") == 0))
+                                strcmp(a.argv[k], "variable") == 0)) {
+            fields_only = true;
             cand_dotted(out, word, true);
+            fields_only = false;
+        }
         else if (pos == 1 && strcmp(a.argv[k], "app-output") == 0)
             sv_add(out, "\001file");
         break;
