@@ -298,12 +298,13 @@ int tt_catalyst_run(tt_catalyst *cat)
     /* the flight recorder's crash guard: one jump buffer for the whole run
      * (with a watchdog, each sparkle arms its own) */
     sigjmp_buf jb;
-    tt__ticker_start(cat);
+    cat->loop_running = true;
     if (cat->opt.contain_crashes && cat->opt.watchdog == 0) {
         int why = sigsetjmp(jb, 0);
         if (why != 0) {
             tt__loop_guard_disarm(cat);
             cat->loop_jmp = NULL;
+            cat->loop_running = false;
             tt__ticker_stop(cat);
             tt__rec_crashed(cat, why);
             return crashed(cat);
@@ -314,6 +315,7 @@ int tt_catalyst_run(tt_catalyst *cat)
     int rc = run_loop(cat);
     tt__loop_guard_disarm(cat);
     cat->loop_jmp = NULL;
+    cat->loop_running = false;
     tt__ticker_stop(cat);
     TT__REC_RESTART(cat); /* when the last records' tick ended at the latest */
     return rc;
@@ -383,10 +385,18 @@ static __attribute__((noinline)) int loop_rec(tt_catalyst *cat) { return loop(ca
  * sigsetjmp is compiled with fewer optimisations). */
 static int run_loop(tt_catalyst *cat)
 {
-    int rc;
-    while ((rc = cat->record_n ? loop_rec(cat) : loop_plain(cat)) == 1)
-        ;
-    return rc;
+    for (;;) {
+        int rc;
+        if (cat->record_n) {
+            tt__ticker_start(cat); /* (when the recorder's clock says so) */
+            rc = loop_rec(cat);
+        } else {
+            tt__ticker_stop(cat);
+            rc = loop_plain(cat);
+        }
+        if (rc != 1)
+            return rc;
+    }
 }
 
 /* --- queue view ---------------------------------------------------------- */

@@ -124,12 +124,14 @@ static void *ticker_main(void *arg)
     return NULL;
 }
 
-/* Start the ticker for a recording run (TT_RECORD_CLOCK_AUTO); without one
- * (no thread, no memory) every sparkle is timed exactly. */
+/* Start the ticker for a recording run (TT_RECORD_CLOCK_AUTO; on the
+ * catalyst's thread while tt_catalyst_run runs); without one (no thread, no
+ * memory) every sparkle is timed exactly. */
 void tt__ticker_start(tt_catalyst *cat)
 {
     tt__recorder *rec = &cat->rec;
-    if (rec->ticker || !cat->record_n || rec->clock_mode != TT_RECORD_CLOCK_AUTO)
+    if (rec->ticker || !cat->record_n || !cat->loop_running ||
+        rec->clock_mode != TT_RECORD_CLOCK_AUTO)
         return;
     struct tt__ticker *tk = calloc(1, sizeof *tk);
     if (!tk)
@@ -182,6 +184,14 @@ int tt_catalyst_record_clock(tt_catalyst *cat, tt_record_clock how)
         return tt__err(cat, -TT_EINVAL, "no recorder clock %d (auto or exact)", (int)how);
     if (cat->in_sparkle)
         return tt__err(cat, -TT_EBUSY, "cannot change the recorder inside a sparkle");
+    if (cat->loop_running && !tt__on_catalyst_thread(cat))
+        return tt__err(cat, -TT_EBUSY, "the recorder's clock changes on the catalyst's thread "
+                                       "while it runs (tt_catalyst_request_call)");
     cat->rec.clock_mode = (uint8_t)how;
+    /* between two sparkles of a run: at once */
+    if (cat->loop_running && how == TT_RECORD_CLOCK_EXACT)
+        tt__ticker_stop(cat);
+    else if (cat->loop_running)
+        tt__ticker_start(cat);
     return 0;
 }

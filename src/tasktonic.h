@@ -443,8 +443,10 @@ typedef enum tt_record_clock {
      * read a sparkle). */
     TT_RECORD_CLOCK_EXACT = 1,
 } tt_record_clock;
-/* Choose the recorder's clock; call before tt_catalyst_run or between
- * runs.  -TT_EINVAL for another value, -TT_EBUSY inside a sparkle. */
+/* Choose the recorder's clock: before tt_catalyst_run, or on the
+ * catalyst's thread between two sparkles (tt_catalyst_request_call), when
+ * it takes effect at once.  -TT_EINVAL for another value, -TT_EBUSY inside
+ * a sparkle or from another thread while the catalyst runs. */
 TT_EXTERN int tt_catalyst_record_clock(tt_catalyst *cat, tt_record_clock how);
 /* A tonic's statistics, counted by the recording Catalyst over the whole
  * run (not only the entries the ring holds); all zero when it never ran

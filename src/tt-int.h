@@ -821,6 +821,7 @@ struct tt_catalyst {
     sigjmp_buf *loop_jmp;    /* tt_catalyst_run's, while it runs with
                                 contain_crashes and no watchdog */
     bool crash_between;      /* the contained crash was not in a sparkle */
+    bool loop_running;       /* tt_catalyst_run is running */
     bool crash_owned;        /* counted among the catalysts that contain crashes */
     const tt_contract *probe_contract; /* probes to take during a run */
     struct tt__probe_plan **plan;      /* per tonic serial, resolved lazily */

@@ -292,11 +292,20 @@ static void test_long_sparkle_whole(void **state)
  * (tt_catalyst_request_call on the catalyst's own thread): the loop goes on
  * recording from there, then not. */
 static int64_t switch_on = -1, switch_off = -1;
-static void record_on(tt_catalyst *cat, void *ud) { (void)ud; assert_int_equal(tt_catalyst_record(cat, 1000), 0); }
+static void record_on(tt_catalyst *cat, void *ud)
+{
+    (void)ud;
+    assert_int_equal(tt_catalyst_record(cat, 1000), 0);
+    /* the clock too, between two sparkles: at once */
+    assert_int_equal(tt_catalyst_record_clock(cat, TT_RECORD_CLOCK_EXACT), 0);
+    assert_int_equal(tt_catalyst_record_clock(cat, TT_RECORD_CLOCK_AUTO), 0);
+}
 static void record_off(tt_catalyst *cat, void *ud) { (void)ud; assert_int_equal(tt_catalyst_record(cat, 0), 0); }
 static void Switch_ttsc__step(tt_tonic *self, int64_t n)
 {
     tt_catalyst *cat = tt_tonic_catalyst(self);
+    if (n == 100) /* not inside a sparkle */
+        assert_int_equal(tt_catalyst_record_clock(cat, TT_RECORD_CLOCK_EXACT), -TT_EBUSY);
     if (n == switch_on)
         assert_int_equal(tt_catalyst_request_call(cat, record_on, NULL), 0);
     if (n == switch_off)
