@@ -45,9 +45,8 @@ SAME_FIELD(src_sparkle, src_sparkle);
 SAME_FIELD(src_id, src_id);
 SAME_FIELD(cause, cause);
 SAME_FIELD(inl, inl);
-SAME_FIELD(args, heap);
-_Static_assert(sizeof(tt__order) - offsetof(tt__order, sparkle) == offsetof(tt__rec, tonic),
-               "tt__rec starts with the end of tt__order");
+_Static_assert(offsetof(tt__order, args) - offsetof(tt__order, sparkle) == offsetof(tt__rec, tonic),
+               "tt__rec starts with tt__order's fields before args");
 /* ... and stores two words of its own as one (tt__execute_rec) */
 _Static_assert(offsetof(tt__rec, id) == offsetof(tt__rec, tonic) + 4 &&
                    offsetof(tt__rec, state_exit) == offsetof(tt__rec, state_enter) + 2 &&

@@ -638,8 +638,10 @@ typedef struct tt__rec {
     uint32_t src_obj, src_sparkle;
     int32_t src_id;
     uint64_t cause;
-    tt_value inl[TT__INLINE_ARGS]; /* the values when nargs <= TT__INLINE_ARGS, */
-    tt_value *heap;           /* else these (a copy of args only then) */
+    union {
+        tt_value inl[TT__INLINE_ARGS]; /* the values when nargs <= TT__INLINE_ARGS, */
+        tt_value *heap;       /* else these (the order's args) */
+    };
     /* the recorder's own, in the order tt__execute_rec stores them: 8
      * bytes at the enter, 24 at the exit */
     uint32_t tonic;           /* serial */
@@ -1220,7 +1222,7 @@ static inline __attribute__((always_inline)) void tt__execute_rec(tt_catalyst *c
     if (TT__UNLIKELY(r->oflags & TT__OF_OWNS))
         tt__rec_clear(r);
     tt_tonic *t = o->tonic;
-    memcpy(r, &o->sparkle, offsetof(tt__rec, heap)); /* 64 bytes */
+    memcpy(r, &o->sparkle, offsetof(tt__rec, tonic)); /* 64 bytes */
     if (TT__UNLIKELY(o->nargs > TT__INLINE_ARGS))
         r->heap = o->args;
     /* the rest of the record at the exit, in as few stores as can be
