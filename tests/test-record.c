@@ -288,6 +288,53 @@ static void test_long_sparkle_whole(void **state)
     }
 }
 
+/* Records own their values: strings, and more than two values (kept out of
+ * line), freed when the ring goes past them (valgrind and ASan check that
+ * in `make check-valgrind` / the sanitizer build). */
+static void Many_ttsc__note(tt_tonic *self, const char *a, int64_t n, const char *b)
+{
+    (void)a;
+    (void)b;
+    if (n > 0) {
+        char buf[32];
+        snprintf(buf, sizeof buf, "step %lld", (long long)(n - 1));
+        tt_send(self, "ttsc__note", TT_STR(buf), TT_INT(n - 1), TT_STR("tail"));
+    } else {
+        tt_finish(self);
+    }
+}
+static const tt_handler many_handlers[] = {
+    TT_ON(Many, ttsc__note, const char *, int64_t, const char *)};
+static const tt_class Many_class = {
+    .name = "Many", .handlers = many_handlers, .n_handlers = TT_COUNTOF(many_handlers)};
+
+static void test_records_own_values(void **state)
+{
+    (void)state;
+    tt_catalyst_options o = {.mode = TT_MODE_CATALYST};
+    tt_catalyst *cat;
+    assert_int_equal(tt_catalyst_new(&cat, &o), 0);
+    tt_tonic *t = tt_tonic_new(cat, &Many_class, "Many", NULL);
+    assert_int_equal(tt_send(t, "ttsc__note", TT_STR("step 50"), TT_INT(50), TT_STR("tail")), 0);
+    assert_int_equal(tt_catalyst_record(cat, 20), 0); /* of about 60 */
+    assert_int_equal(tt_catalyst_run(cat), 0);
+    assert_true(tt_trace_first_seq(cat) > 30);
+    int found = 0;
+    for (uint64_t s = tt_trace_first_seq(cat); s <= tt_trace_last_seq(cat); s++) {
+        const tt_trace_entry *e = tt_trace_get(cat, s);
+        if (strcmp(tt_entry_sparkle_name(cat, e), "ttsc__note") != 0)
+            continue;
+        assert_int_equal(e->nargs, 3);
+        char want[32];
+        snprintf(want, sizeof want, "step %lld", (long long)e->args[1].u.i);
+        assert_string_equal(e->args[0].u.s, want);
+        assert_string_equal(e->args[2].u.s, "tail");
+        found++;
+    }
+    assert_true(found >= 10);
+    tt_catalyst_free(cat);
+}
+
 /* Recording turned on, then off, between two sparkles of a run
  * (tt_catalyst_request_call on the catalyst's own thread): the loop goes on
  * recording from there, then not. */
@@ -416,6 +463,7 @@ int main(void)
         cmocka_unit_test(test_not_recording),
         cmocka_unit_test(test_clock_modes),
         cmocka_unit_test(test_long_sparkle_whole),
+        cmocka_unit_test(test_records_own_values),
         cmocka_unit_test(test_record_switched_mid_run),
         cmocka_unit_test(test_guard_whole_run),
     };
