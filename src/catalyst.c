@@ -235,12 +235,14 @@ static void wait_for_work(tt_catalyst *cat)
  * time-stamp counter says that the earliest may be due: its rate is known to
  * far better than the margin taken, and the clock decides.  Without a usable
  * counter, at every pass.  While the flight recorder records sparkles back
- * to back, its last reading (the last sparkle's exit) is the counter now:
- * within two ticks of a due timer the recorder's ticker makes that an exact
- * reading again (record-clock.c). */
+ * to back, its last reading (the last sparkle's exit) is the counter now,
+ * unless it stamps records with the ticker's reading (record-clock.c): then
+ * the counter is read, as when nothing records. */
 static inline void fire_timers(tt_catalyst *cat)
 {
-    uint64_t tsc = cat->rec.t && cat->clock.tsc ? cat->rec.t : tt__tsc_now();
+    uint64_t tsc = cat->rec.t && cat->clock.tsc && !__atomic_load_n(&cat->rec.coarse, __ATOMIC_RELAXED)
+                       ? cat->rec.t
+                       : tt__tsc_now();
     if (tsc && tsc < cat->timer_tsc)
         return;
     double now = tt_catalyst_now(cat);
@@ -266,9 +268,12 @@ static int crashed(tt_catalyst *cat)
         tt__order_clear(&cat->extras[i]);
     cat->n_extras = cat->extras_head = 0;
     cat->tainted = true;
-    if (cat->crash_between)
-        return tt__err(cat, -TT_ECRASHED, "crashed: %s in the catalyst, between two sparkles",
-                       tt__signame(cat->crash_sig));
+    if (cat->crash_between) {
+        char buf[256];
+        tt__guard_describe(cat, cat->crash_sig, "the catalyst, between two sparkles", buf,
+                           sizeof buf);
+        return tt__err(cat, -TT_ECRASHED, "%s", buf);
+    }
     return tt__err(cat, -TT_ECRASHED, "crashed: %s in %s.%s", tt__signame(cat->crash_sig),
                    e ? tt_entry_tonic_name(cat, e) : "?", e ? tt_entry_sparkle_name(cat, e) : "?");
 }
@@ -299,6 +304,7 @@ int tt_catalyst_run(tt_catalyst *cat)
      * (with a watchdog, each sparkle arms its own) */
     sigjmp_buf jb;
     cat->loop_running = true;
+    cat->crash_between = false;
     if (cat->opt.contain_crashes && cat->opt.watchdog == 0) {
         int why = sigsetjmp(jb, 0);
         if (why != 0) {
@@ -309,8 +315,7 @@ int tt_catalyst_run(tt_catalyst *cat)
             tt__rec_crashed(cat, why);
             return crashed(cat);
         }
-        cat->loop_jmp = &jb;
-        tt__loop_guard_arm(cat);
+        cat->loop_jmp = &jb; /* armed by the recording loop (run_loop) */
     }
     int rc = run_loop(cat);
     tt__loop_guard_disarm(cat);
@@ -345,14 +350,25 @@ static inline __attribute__((always_inline)) int loop(tt_catalyst *cat, const bo
             if ((cat->record_n != 0) != rec)
                 return 1;
         }
-        if (TT__UNLIKELY(atomic_load_explicit(&cat->inbox_flag, memory_order_relaxed)))
+        /* (the recording loop's guard is off while the loop takes in other
+         * threads' posts or waits: a signal there is not a sparkle's) */
+        if (TT__UNLIKELY(atomic_load_explicit(&cat->inbox_flag, memory_order_relaxed))) {
+            if (rec)
+                tt__loop_guard_disarm(cat);
             tt__inbox_drain(cat);
+            if (rec && cat->loop_jmp)
+                tt__loop_guard_arm(cat);
+        }
         if (cat->n_active)
             fire_timers(cat);
         /* run the order in its queue slot: no copy (see tt__queue) */
         tt__order *o = tt__queue_take(&cat->queue);
         if (!o) {
+            if (rec)
+                tt__loop_guard_disarm(cat);
             wait_for_work(cat);
+            if (rec && cat->loop_jmp)
+                tt__loop_guard_arm(cat);
             continue;
         }
         tt__drain_from(cat, o);
@@ -389,9 +405,12 @@ static int run_loop(tt_catalyst *cat)
         int rc;
         if (cat->record_n) {
             tt__ticker_start(cat); /* (when the recorder's clock says so) */
+            if (cat->loop_jmp)
+                tt__loop_guard_arm(cat);
             rc = loop_rec(cat);
         } else {
             tt__ticker_stop(cat);
+            tt__loop_guard_disarm(cat);
             rc = loop_plain(cat);
         }
         if (rc != 1)

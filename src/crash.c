@@ -8,10 +8,11 @@
  * A signal outside a guarded sparkle gets the default action (the process dies
  * as it would have).  The watchdog arms ITIMER_REAL for the length of one
  * sparkle and jumps back the same way on SIGALRM.  The recording production
- * loop arms its guard once for its whole run (tt__loop_guard_arm: nothing
- * to do a sparkle), so a fatal signal between two of its sparkles (the
- * library's code, a tt_catalyst_request_call) stops the run the same way.
- * A guard saves the one it replaces and puts it back (guards nest).
+ * loop arms its guard while it runs sparkles, not around each
+ * (tt__loop_guard_arm: nothing to do a sparkle), so a fatal signal between
+ * two of its sparkles (the library's code, a tt_catalyst_request_call)
+ * stops the run the same way; not while it waits for work.  A guard saves
+ * the one it replaces and puts it back (guards nest).
  *
  * The process state after a contained crash cannot be trusted (the sparkle
  * may have held locks or broken invariants), so the catalyst is marked tainted.
@@ -32,8 +33,8 @@
 static const int fatal[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
 static struct sigaction saved[TT_COUNTOF(fatal)];
 static struct sigaction saved_alrm;
-/* the catalyst of the last guarded call, and the jump buffer of the guarded
- * code running now: shared with the recording loop (tt__execute_rec) */
+/* the catalyst and the jump buffer of the guarded code running now (each
+ * guard puts back the ones it replaced) */
 tt_catalyst *tt__guard_owner;
 #define owner tt__guard_owner
 static int n_owners;             /* catalysts that contain crashes */
@@ -70,6 +71,12 @@ static void on_signal(int sig)
          * alarm(), a late tick, a fuzzer's timer) stops nothing */
         if (sig == SIGALRM && !abort_pending && !wd_armed)
             return;
+        /* an abort between two sparkles of a recording loop stops nothing
+         * (tt_distiller_abort stops a sparkle) */
+        if (sig == SIGALRM && j == owner->loop_jmp && !owner->in_sparkle) {
+            abort_pending = 0;
+            return;
+        }
         guard_jmp = NULL;
         int why = sig;
         if (sig == SIGALRM)
@@ -223,22 +230,33 @@ int tt__guarded_call(tt_catalyst *cat, const tt__impl *impl, size_t nargs, tt_to
 }
 
 /* The production loop's cheaper guard (flight recorder, no watchdog): the
- * jump buffer is set once by tt_catalyst_run and armed for the whole run,
- * so a sparkle costs nothing; a crash ends the run anyway, so jumping back
- * to the loop rather than to the sparkle loses nothing.  A crash between
- * two sparkles (in the library) jumps back too: tt__rec_crashed tells it
- * by cat->in_sparkle. */
+ * jump buffer is set once by tt_catalyst_run and armed while the recording
+ * loop runs sparkles (not while it waits for work or takes in other
+ * threads' posts), so a sparkle costs nothing; a crash ends the run anyway,
+ * so jumping back to the loop rather than to the sparkle loses nothing.  A
+ * crash between two sparkles (the library, a requested call) jumps back
+ * too: tt__rec_crashed tells it by cat->in_sparkle.  The guard it replaces
+ * (a production loop run inside a guarded sparkle) is put back when it is
+ * disarmed. */
 void tt__loop_guard_arm(tt_catalyst *cat)
 {
+    if (cat->loop_armed)
+        return;
+    cat->outer_jmp = guard_jmp;
+    cat->outer_owner = owner;
     owner = cat;
     guard_jmp = cat->loop_jmp;
+    cat->loop_armed = true;
 }
 
-/* The run is over: disarm its guard (unless a crash did). */
+/* Disarm it (waiting, the plain loop, the run is over or crashed). */
 void tt__loop_guard_disarm(tt_catalyst *cat)
 {
-    if (guard_jmp && guard_jmp == cat->loop_jmp)
-        guard_jmp = NULL;
+    if (!cat->loop_armed)
+        return;
+    cat->loop_armed = false;
+    guard_jmp = cat->outer_jmp;
+    owner = cat->outer_owner;
 }
 
 /* A sparkle under the loop's guard. */

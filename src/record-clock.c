@@ -16,21 +16,29 @@
  *   and the loop stamps each record with that reading instead of reading
  *   the clock (TT__RF_TICK);
  * - fewer, or none (slow sparkles, one sparkle running long, the catalyst
- *   waiting for work), or a timer due within two ticks: it clears
- *   rec->coarse, and the loop reads the clock at every sparkle again (one
- *   read is then nothing next to the sparkle, and timers fire on time).
+ *   waiting for work): it clears rec->coarse, and the loop reads the clock
+ *   at every sparkle again (one read is then nothing next to the sparkle).
  *   While nothing is fast it sleeps twice as long each time, up to 128 ms,
  *   so an idle app wakes it about eight times a second.
  *
- * So a sparkle that runs long in a fast stretch is timed exactly at its
- * exit (the ticker sees no sparkle end during its tick), its enter time at
- * most a tick early.  record.c spreads the records stamped with one reading
- * evenly over that tick when they become entries; the tonics' busy times
- * add the readings' differences (right on average), their longest sparkles
- * count exactly timed records only.  The loop only loads rec->coarse and
- * rec->tick, which the ticker writes once a tick: one cache miss a tick.
- * The ticker itself costs about 1% of a core while it ticks (a wake-up
- * every 2 ms; bench/bench-record's "whole process" line).
+ * So a sparkle that runs longer than about two ticks in a fast stretch is
+ * timed exactly at its exit (the ticker sees no sparkle end during a tick),
+ * its enter time at most a tick early; a shorter one is known to a tick
+ * only.  record.c spreads the records stamped with one reading evenly over
+ * that tick when they become entries; the tonics' busy times add the
+ * readings' differences (right on average), their longest sparkles count
+ * exactly timed records only, less a tick when the start was a stamp.
+ * Timers do not depend on it: the loop reads the counter for them itself
+ * while records are stamped (catalyst.c, fire_timers).  The loop only
+ * loads rec->coarse and rec->tick, which the ticker writes once a tick:
+ * one cache miss a tick.  The ticker costs about 1% of a core while it
+ * ticks (a wake-up every 2 ms; bench/bench-record's "whole process" line).
+ * TT_RECORD_CLOCK_TICK stamps every record (the ticker never clears
+ * rec->coarse): the cheapest, and what the tests of the spreading use.
+ *
+ * The ticker reads only rec->seq (atomic on both sides) and its own copy of
+ * the catalyst's clock.  A process forked inside a sparkle has no ticker:
+ * its child clears rec->coarse and does not wait for it (pthread_atfork).
  */
 #include "tt-int.h"
 
@@ -38,6 +46,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 enum {
     FIRST_US = 250,           /* the first look, soon after the run starts */
@@ -51,8 +60,29 @@ struct tt__ticker {
     pthread_mutex_t lock;
     pthread_cond_t cond;      /* on CLOCK_MONOTONIC: the stop */
     bool quit;
-    tt_catalyst *cat;
+    bool always;              /* TT_RECORD_CLOCK_TICK */
+    tt__recorder *rec;
+    tt__clock clock;          /* the catalyst's, copied at the start */
+    pid_t pid;                /* the process that started it */
+    struct tt__ticker *next;  /* the running ones (fork_child) */
 };
+
+/* The running tickers, for a child forked while they run. */
+static pthread_mutex_t running_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct tt__ticker *running;
+static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+
+static void fork_prepare(void) { pthread_mutex_lock(&running_lock); }
+static void fork_parent(void) { pthread_mutex_unlock(&running_lock); }
+/* The child has none of the tickers' threads: its records are timed
+ * exactly, and its run's end does not wait for them. */
+static void fork_child(void)
+{
+    for (struct tt__ticker *tk = running; tk; tk = tk->next)
+        __atomic_store_n(&tk->rec->coarse, 0, __ATOMIC_RELAXED);
+    pthread_mutex_unlock(&running_lock);
+}
+static void atfork_install(void) { pthread_atfork(fork_prepare, fork_parent, fork_child); }
 
 /* ts + us microseconds. */
 static struct timespec after_us(struct timespec ts, long us)
@@ -78,11 +108,9 @@ uint64_t tt__ticker_period(const tt__clock *c)
 static void *ticker_main(void *arg)
 {
     struct tt__ticker *tk = arg;
-    tt_catalyst *cat = tk->cat;
-    tt__recorder *rec = &cat->rec;
-    const uint64_t per_tick = tt__ticker_period(&cat->clock);
-    const uint64_t per_ms = per_tick * 1000 / TICK_US;
-    uint64_t last_t = tt__ticks(&cat->clock);
+    tt__recorder *rec = tk->rec;
+    const uint64_t per_ms = rec->tick_span * 1000 / TICK_US;
+    uint64_t last_t = tt__ticks(&tk->clock);
     uint64_t last_seq = __atomic_load_n(&rec->seq, __ATOMIC_RELAXED);
     long sleep_us = FIRST_US;
     struct timespec wake;
@@ -98,25 +126,21 @@ static void *ticker_main(void *arg)
             ;
         if (tk->quit)
             break;
-        uint64_t t = tt__ticks(&cat->clock);
+        uint64_t t = tt__ticks(&tk->clock);
         uint64_t seq = __atomic_load_n(&rec->seq, __ATOMIC_RELAXED);
         uint64_t ran = seq - last_seq, span = t - last_t;
         /* FAST_PER_MS a millisecond or more, whatever the sleep's length */
         bool fast = per_ms && ran * per_ms >= span * FAST_PER_MS;
-        if (fast && __atomic_load_n(&cat->n_active, __ATOMIC_RELAXED)) {
-            uint64_t due = __atomic_load_n(&cat->timer_tsc, __ATOMIC_RELAXED);
-            if (!due || due <= t + 2 * per_tick)
-                fast = false; /* a timer is (or may be) due: the exact clock */
-        }
-        if (fast) {
+        if (fast || tk->always) {
             __atomic_store_n(&rec->tick, t, __ATOMIC_RELAXED);
             __atomic_store_n(&rec->coarse, 1, __ATOMIC_RELEASE);
-            sleep_us = TICK_US;
         } else {
             __atomic_store_n(&rec->coarse, 0, __ATOMIC_RELAXED);
-            if (sleep_us < IDLE_MAX_US)
-                sleep_us *= 2;
         }
+        if (fast || tk->always)
+            sleep_us = TICK_US;
+        else if (sleep_us < IDLE_MAX_US)
+            sleep_us *= 2;
         last_t = t;
         last_seq = seq;
     }
@@ -131,12 +155,21 @@ void tt__ticker_start(tt_catalyst *cat)
 {
     tt__recorder *rec = &cat->rec;
     if (rec->ticker || !cat->record_n || !cat->loop_running ||
-        rec->clock_mode != TT_RECORD_CLOCK_AUTO)
+        rec->clock_mode == TT_RECORD_CLOCK_EXACT)
         return;
+    pthread_once(&atfork_once, atfork_install);
     struct tt__ticker *tk = calloc(1, sizeof *tk);
     if (!tk)
         return;
-    tk->cat = cat;
+    tk->rec = rec;
+    tk->clock = cat->clock;
+    tk->pid = getpid();
+    tk->always = rec->clock_mode == TT_RECORD_CLOCK_TICK;
+    rec->tick_span = tt__ticker_period(&cat->clock);
+    if (tk->always) { /* stamped from the first record on */
+        __atomic_store_n(&rec->tick, tt__ticks(&cat->clock), __ATOMIC_RELAXED);
+        __atomic_store_n(&rec->coarse, 1, __ATOMIC_RELEASE);
+    }
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -150,11 +183,16 @@ void tt__ticker_start(tt_catalyst *cat)
     int rc = pthread_create(&tk->thread, NULL, ticker_main, tk);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (rc != 0) {
+        __atomic_store_n(&rec->coarse, 0, __ATOMIC_RELAXED);
         pthread_cond_destroy(&tk->cond);
         pthread_mutex_destroy(&tk->lock);
         free(tk);
         return;
     }
+    pthread_mutex_lock(&running_lock);
+    tk->next = running;
+    running = tk;
+    pthread_mutex_unlock(&running_lock);
     rec->ticker = tk;
 }
 
@@ -164,13 +202,22 @@ void tt__ticker_stop(tt_catalyst *cat)
     struct tt__ticker *tk = cat->rec.ticker;
     if (!tk)
         return;
-    pthread_mutex_lock(&tk->lock);
-    tk->quit = true;
-    pthread_cond_signal(&tk->cond);
-    pthread_mutex_unlock(&tk->lock);
-    pthread_join(tk->thread, NULL);
-    pthread_cond_destroy(&tk->cond);
-    pthread_mutex_destroy(&tk->lock);
+    pthread_mutex_lock(&running_lock);
+    for (struct tt__ticker **p = &running; *p; p = &(*p)->next)
+        if (*p == tk) {
+            *p = tk->next;
+            break;
+        }
+    pthread_mutex_unlock(&running_lock);
+    if (tk->pid == getpid()) { /* (a forked child has no such thread) */
+        pthread_mutex_lock(&tk->lock);
+        tk->quit = true;
+        pthread_cond_signal(&tk->cond);
+        pthread_mutex_unlock(&tk->lock);
+        pthread_join(tk->thread, NULL);
+        pthread_cond_destroy(&tk->cond);
+        pthread_mutex_destroy(&tk->lock);
+    }
     free(tk);
     cat->rec.ticker = NULL;
     __atomic_store_n(&cat->rec.coarse, 0, __ATOMIC_RELAXED);
@@ -180,8 +227,8 @@ int tt_catalyst_record_clock(tt_catalyst *cat, tt_record_clock how)
 {
     if (!cat)
         return -TT_EINVAL;
-    if (how != TT_RECORD_CLOCK_AUTO && how != TT_RECORD_CLOCK_EXACT)
-        return tt__err(cat, -TT_EINVAL, "no recorder clock %d (auto or exact)", (int)how);
+    if (how != TT_RECORD_CLOCK_AUTO && how != TT_RECORD_CLOCK_EXACT && how != TT_RECORD_CLOCK_TICK)
+        return tt__err(cat, -TT_EINVAL, "no recorder clock %d (auto, exact or tick)", (int)how);
     if (cat->in_sparkle)
         return tt__err(cat, -TT_EBUSY, "cannot change the recorder inside a sparkle");
     if (cat->loop_running && !tt__on_catalyst_thread(cat))
@@ -189,9 +236,9 @@ int tt_catalyst_record_clock(tt_catalyst *cat, tt_record_clock how)
                                        "while it runs (tt_catalyst_request_call)");
     cat->rec.clock_mode = (uint8_t)how;
     /* between two sparkles of a run: at once */
-    if (cat->loop_running && how == TT_RECORD_CLOCK_EXACT)
+    if (cat->loop_running) {
         tt__ticker_stop(cat);
-    else if (cat->loop_running)
         tt__ticker_start(cat);
+    }
     return 0;
 }

@@ -47,8 +47,10 @@ SAME_FIELD(cause, cause);
 SAME_FIELD(inl, inl);
 _Static_assert(offsetof(tt__order, args) - offsetof(tt__order, sparkle) == offsetof(tt__rec, tonic),
                "tt__rec starts with tt__order's fields before args");
-/* ... and stores two words of its own as one (tt__execute_rec) */
+/* ... and stores its own fields as two 16-byte words (tt__execute_rec) */
 _Static_assert(offsetof(tt__rec, id) == offsetof(tt__rec, tonic) + 4 &&
+                   offsetof(tt__rec, t_enter) == offsetof(tt__rec, tonic) + 8 &&
+                   offsetof(tt__rec, state_enter) == offsetof(tt__rec, t_exit) + 8 &&
                    offsetof(tt__rec, state_exit) == offsetof(tt__rec, state_enter) + 2 &&
                    offsetof(tt__rec, flags) == offsetof(tt__rec, state_enter) + 4 &&
                    offsetof(tt__rec, unused) == offsetof(tt__rec, state_enter) + 6,
@@ -148,7 +150,7 @@ void tt__rec_crashed(tt_catalyst *cat, int why)
 {
     tt__recorder *rec = &cat->rec;
     cat->crash_sig = why;
-    cat->crash_between = !cat->in_sparkle;
+    cat->crash_between = !cat->in_sparkle || !rec->ring;
     if (!cat->crash_between) {
         tt__rec *r = &rec->ring[rec->head];
         uint16_t flags = TT_EF_CRASHED | cat->exec_flags;

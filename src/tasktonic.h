@@ -435,13 +435,17 @@ typedef enum tt_record_clock {
      * of the recorder reads the clock every 2 ms and the loop stamps each
      * record with that reading (one clock read would cost about a third of
      * such a sparkle).  Their entries get times spread evenly within the
-     * tick; a sparkle that runs long among them is still timed exactly at
-     * its end (its start at most a tick early), and everything near a
-     * timer's due time exactly. */
+     * tick; a sparkle that runs longer than two ticks among them is still
+     * timed exactly at its end (its start at most a tick early), a shorter
+     * one to a tick.  Timers fire on time either way. */
     TT_RECORD_CLOCK_AUTO = 0,
     /* Read the clock at every sparkle (exact durations; costs one clock
      * read a sparkle). */
     TT_RECORD_CLOCK_EXACT = 1,
+    /* Stamp every sparkle with the thread's last reading (every 2 ms while
+     * the catalyst runs): the cheapest, but every duration is known to a
+     * tick only, a sparkle running long included. */
+    TT_RECORD_CLOCK_TICK = 2,
 } tt_record_clock;
 /* Choose the recorder's clock: before tt_catalyst_run, or on the
  * catalyst's thread between two sparkles (tt_catalyst_request_call), when

@@ -671,6 +671,7 @@ typedef struct tt__recorder {
      * __atomic builtins, as is seq, which the ticker reads */
     uint32_t coarse;
     uint64_t tick;
+    uint64_t tick_span;       /* the ticker's period, in tt__ticks() */
     struct tt__ticker *ticker; /* running while tt_catalyst_run records */
     uint8_t clock_mode;       /* tt_record_clock */
     uint64_t sync_t;          /* record.c: the last entry's exit, in ticks, */
@@ -824,6 +825,9 @@ struct tt_catalyst {
                                 contain_crashes and no watchdog */
     bool crash_between;      /* the contained crash was not in a sparkle */
     bool loop_running;       /* tt_catalyst_run is running */
+    bool loop_armed;         /* its guard is armed (crash.c), */
+    sigjmp_buf *outer_jmp;   /* in place of this guard */
+    tt_catalyst *outer_owner;
     bool crash_owned;        /* counted among the catalysts that contain crashes */
     const tt_contract *probe_contract; /* probes to take during a run */
     struct tt__probe_plan **plan;      /* per tonic serial, resolved lazily */
@@ -1281,14 +1285,29 @@ static inline __attribute__((always_inline)) void tt__execute_rec(tt_catalyst *c
     } else {
         t1 = tt__ticks(&cat->clock);
         t->stats.busy += t1 - t0;
-        if (t1 - t0 > t->stats.longest)
-            t->stats.longest = t1 - t0;
+        /* a start stamped by the ticker is up to a tick early: the longest
+         * sparkle counts what this one ran at least */
+        uint64_t d = t1 - t0;
+        if (TT__UNLIKELY(t0 == __atomic_load_n(&rec->tick, __ATOMIC_RELAXED)))
+            d = d > rec->tick_span ? d - rec->tick_span : 0;
+        if (d > t->stats.longest)
+            t->stats.longest = d;
     }
     t->stats.sparkles++;
     rec->t = t1;
+#if TT__ORDER_WORDS
     uint64_t end = state_in | (uint64_t)(uint16_t)t->state << 16 | (uint64_t)flags << 32;
     tt__store2(&r->tonic, who, t0);
     tt__store2(&r->t_exit, t1, end);
+#else
+    r->tonic = (uint32_t)who;
+    r->id = (int32_t)(who >> 32);
+    r->t_enter = t0;
+    r->t_exit = t1;
+    r->state_enter = (int16_t)state_in;
+    r->state_exit = (int16_t)t->state;
+    r->flags = flags;
+#endif
     __atomic_store_n(&rec->seq, seq, __ATOMIC_RELAXED);
     if (TT__UNLIKELY(cat->queue.len > cat->q_high)) { /* for lint.c */
         cat->q_high = cat->queue.len;

@@ -47,7 +47,7 @@ static pthread_mutex_t finish_lock = PTHREAD_MUTEX_INITIALIZER;
 static bool finishing;
 
 static const char usage[] =
-    "usage: ttrun [--record FILE] [--record-last N] [--record-clock auto|exact]\n"
+    "usage: ttrun [--record FILE] [--record-last N] [--record-clock auto|exact|tick]\n"
     "             [--listen PATH] APP.so|APP.la\n"
     "Run a TaskTonic app module under the real-time Catalyst until it finishes.\n"
     "\n"
@@ -55,11 +55,12 @@ static const char usage[] =
     "                     JSON, `ttdb -trace FILE` opens it) when the app finishes,\n"
     "                     on SIGINT/SIGTERM, on SIGUSR1 (a snapshot) and on a crash\n"
     "  --record-last N    how many sparkles the recording keeps (default 10000)\n"
-    "  --record-clock auto|exact\n"
+    "  --record-clock auto|exact|tick\n"
     "                     auto (the default): sparkles shorter than a microsecond\n"
     "                     back to back are timed to 2 ms, the rest exactly;\n"
     "                     exact: every sparkle timed exactly (one clock read\n"
-    "                     each, up to a third more on the shortest)\n"
+    "                     each, up to a third more on the shortest); tick: every\n"
+    "                     sparkle timed to 2 ms (the cheapest)\n"
     "  --listen PATH      let debuggers attach (`ttdb -attach PATH`) through a Unix\n"
     "                     socket (owner only); the recorder feeds them\n"
     "\n"
@@ -138,13 +139,15 @@ int main(int argc, char **argv)
             listen_path = argv[i];
         } else if (strcmp(a, "--record-clock") == 0) {
             if (++i >= argc)
-                return bad_usage("%s needs auto or exact", a);
+                return bad_usage("%s needs auto, exact or tick", a);
             if (strcmp(argv[i], "auto") == 0)
                 record_clock = TT_RECORD_CLOCK_AUTO;
             else if (strcmp(argv[i], "exact") == 0)
                 record_clock = TT_RECORD_CLOCK_EXACT;
+            else if (strcmp(argv[i], "tick") == 0)
+                record_clock = TT_RECORD_CLOCK_TICK;
             else
-                return bad_usage("--record-clock wants auto or exact, not '%s'", argv[i]);
+                return bad_usage("--record-clock wants auto, exact or tick, not '%s'", argv[i]);
         } else if (strcmp(a, "--record-last") == 0) {
             if (++i >= argc)
                 return bad_usage("%s needs a number", a);

@@ -455,6 +455,143 @@ static void test_guard_whole_run(void **state)
     }
 }
 
+/* TT_RECORD_CLOCK_TICK stamps every record: the records of a tick are
+ * spread over it (durations that add up, not all zero), and times go on
+ * forward across a conversion made halfway (a viewer's, here a requested
+ * call's). */
+static void sync_now(tt_catalyst *cat, void *ud)
+{
+    (void)ud;
+    assert_true(tt_trace_last_seq(cat) > 0); /* converts the records so far */
+}
+static void Tick_ttsc__step(tt_tonic *self, int64_t n)
+{
+    if (n == 1000)
+        assert_int_equal(tt_catalyst_request_call(tt_tonic_catalyst(self), sync_now, NULL), 0);
+    if (n > 0)
+        tt_send(self, "ttsc__step", TT_INT(n - 1));
+    else
+        tt_finish(self);
+}
+static const tt_handler tick_handlers[] = {TT_ON(Tick, ttsc__step, int64_t)};
+static const tt_class Tick_class = {
+    .name = "Tick", .handlers = tick_handlers, .n_handlers = TT_COUNTOF(tick_handlers)};
+
+static void test_tick_spread(void **state)
+{
+    (void)state;
+    tt_catalyst_options o = {.mode = TT_MODE_CATALYST};
+    tt_catalyst *cat;
+    assert_int_equal(tt_catalyst_new(&cat, &o), 0);
+    tt_tonic *t = tt_tonic_new(cat, &Tick_class, "Tick", NULL);
+    assert_int_equal(tt_send(t, "ttsc__step", TT_INT(3000)), 0);
+    assert_int_equal(tt_catalyst_record(cat, 10000), 0);
+    assert_int_equal(tt_catalyst_record_clock(cat, TT_RECORD_CLOCK_TICK), 0);
+    double t0 = wall_now();
+    assert_int_equal(tt_catalyst_run(cat), 0);
+    double t1 = wall_now();
+    const tt_trace_entry *prev = NULL;
+    double sum = 0;
+    for (uint64_t s = tt_trace_first_seq(cat); s <= tt_trace_last_seq(cat); s++) {
+        const tt_trace_entry *e = tt_trace_get(cat, s);
+        double d = tt_entry_t_exit(e) - e->t_enter;
+        assert_true(d >= 0);
+        if (prev && e->t_enter < tt_entry_t_exit(prev))
+            fail_msg("entry %llu starts before the one before it ends",
+                     (unsigned long long)s);
+        sum += d;
+        prev = e;
+    }
+    assert_true(sum > 0);
+    /* (the ticks' spans: a stamp is read before the run's first sparkle,
+     * and the last group ends a tick after its stamp at most) */
+    assert_true(sum <= t1 - t0 + 0.002 + 1e-4);
+    tt_catalyst_free(cat);
+}
+
+/* tt_distiller_abort between two sparkles of a recording run stops
+ * nothing (here from a requested call, on the catalyst's thread). */
+static void abort_call(tt_catalyst *cat, void *ud)
+{
+    (void)ud;
+    tt_distiller_abort(cat);
+}
+static void Aborted_ttsc__step(tt_tonic *self, int64_t n)
+{
+    if (n == 5)
+        tt_catalyst_request_call(tt_tonic_catalyst(self), abort_call, NULL);
+    if (n > 0)
+        tt_send(self, "ttsc__step", TT_INT(n - 1));
+    else
+        tt_finish(self);
+}
+static const tt_handler aborted_handlers[] = {TT_ON(Aborted, ttsc__step, int64_t)};
+static const tt_class Aborted_class = {
+    .name = "Aborted", .handlers = aborted_handlers, .n_handlers = TT_COUNTOF(aborted_handlers)};
+
+static void test_abort_between_sparkles(void **state)
+{
+    (void)state;
+    tt_catalyst_options o = {.mode = TT_MODE_CATALYST, .contain_crashes = true};
+    tt_catalyst *cat;
+    assert_int_equal(tt_catalyst_new(&cat, &o), 0);
+    assert_int_equal(tt_catalyst_record(cat, 100), 0);
+    tt_tonic *t = tt_tonic_new(cat, &Aborted_class, "Aborted", NULL);
+    assert_int_equal(tt_send(t, "ttsc__step", TT_INT(10)), 0);
+    assert_int_equal(tt_catalyst_run(cat), 0);
+    assert_int_equal(tt_catalyst_crash_signal(cat), 0);
+    tt_catalyst_free(cat);
+}
+
+/* A recording production run inside a Distiller's guarded sparkle puts the
+ * Distiller's guard back: the same sparkle crashing afterwards is
+ * contained, after the inner run crashed or not. */
+static int inner_crash;
+static void Inner_ttsc__go(tt_tonic *self)
+{
+    (void)self;
+    if (inner_crash)
+        raise(SIGSEGV);
+}
+static const tt_handler inner_handlers[] = {TT_ON(Inner, ttsc__go)};
+static const tt_class Inner_class = {
+    .name = "Inner", .handlers = inner_handlers, .n_handlers = TT_COUNTOF(inner_handlers)};
+static void Outer_ttsc__go(tt_tonic *self)
+{
+    (void)self;
+    tt_catalyst_options o = {.mode = TT_MODE_CATALYST, .contain_crashes = true};
+    tt_catalyst *p;
+    assert_int_equal(tt_catalyst_new(&p, &o), 0);
+    assert_int_equal(tt_catalyst_record(p, 10), 0);
+    tt_tonic *in = tt_tonic_new(p, &Inner_class, "Inner", NULL);
+    assert_int_equal(tt_send(in, "ttsc__go"), 0);
+    assert_int_equal(tt_catalyst_stop(p), 0);
+    int rc = tt_catalyst_run(p);
+    assert_int_equal(rc, inner_crash ? -TT_ECRASHED : 0);
+    tt_catalyst_free(p);
+    raise(SIGSEGV); /* the Distiller's guard is back */
+}
+static const tt_handler outer_handlers[] = {TT_ON(Outer, ttsc__go)};
+static const tt_class Outer_class = {
+    .name = "Outer", .handlers = outer_handlers, .n_handlers = TT_COUNTOF(outer_handlers)};
+
+static void test_loop_guard_nests(void **state)
+{
+    (void)state;
+    for (inner_crash = 0; inner_crash <= 1; inner_crash++) {
+        tt_catalyst_options o = {.mode = TT_MODE_DISTILLER, .contain_crashes = true};
+        tt_catalyst *d;
+        assert_int_equal(tt_catalyst_new(&d, &o), 0);
+        tt_tonic *t = tt_tonic_new(d, &Outer_class, "Outer", NULL);
+        assert_int_equal(tt_send(t, "ttsc__go"), 0);
+        const tt_run *r;
+        assert_int_equal(tt_distiller_sparkle(d, &(tt_sparkle_args){.timeout = 10}, &r), 0);
+        assert_string_equal(tt_run_stop_at(r, 0), "crashed: SIGSEGV in Outer.ttsc__go");
+        assert_true(tt_distiller_tainted(d));
+        tt_catalyst_free(d);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -464,6 +601,9 @@ int main(void)
         cmocka_unit_test(test_clock_modes),
         cmocka_unit_test(test_long_sparkle_whole),
         cmocka_unit_test(test_records_own_values),
+        cmocka_unit_test(test_tick_spread),
+        cmocka_unit_test(test_abort_between_sparkles),
+        cmocka_unit_test(test_loop_guard_nests),
         cmocka_unit_test(test_record_switched_mid_run),
         cmocka_unit_test(test_guard_whole_run),
     };

@@ -47,7 +47,7 @@ check() {
   fi
 }
 
-echo "1..33"
+echo "1..34"
 
 run
 check "no argument: usage on stderr, status 2" \
@@ -107,15 +107,17 @@ run --record "$rec" --record-last 0 "$mod"
 check "--record-last 0 is a usage error" \
   eval '[ $rc -eq 2 ] && grep -q "record-last wants a number" "$ERR"'
 
-TT_COUNTDOWN_PRINT=1 run --record "$rec" --record-last 5 --record-clock exact "$mod"
-check "--record-clock exact: the same recording" \
-  eval '[ $rc -eq 0 ] && [ "$(entries "$rec")" -eq 5 ] && [ "$(stop_of "$rec")" = finished ]'
+for clock in exact tick; do
+  TT_COUNTDOWN_PRINT=1 run --record "$rec" --record-last 5 --record-clock $clock "$mod"
+  check "--record-clock $clock: the same recording" \
+    eval '[ $rc -eq 0 ] && [ "$(entries "$rec")" -eq 5 ] && [ "$(stop_of "$rec")" = finished ]'
+done
 run --record "$rec" --record-clock tsc "$mod"
 check "--record-clock: a clock that is not one is a usage error naming it" \
-  eval '[ $rc -eq 2 ] && grep -q "^ttrun: --record-clock wants auto or exact, not .tsc.$" "$ERR"'
+  eval '[ $rc -eq 2 ] && grep -q "^ttrun: --record-clock wants auto, exact or tick, not .tsc.$" "$ERR"'
 run --record "$rec" --record-clock
 check "--record-clock without a value says what it wants" \
-  eval '[ $rc -eq 2 ] && grep -q "^ttrun: --record-clock needs auto or exact$" "$ERR"'
+  eval '[ $rc -eq 2 ] && grep -q "^ttrun: --record-clock needs auto, exact or tick$" "$ERR"'
 
 # Start the app forever with a recorder; wait for its "ready" line.
 start_forever() {
