@@ -133,6 +133,7 @@ void tt_catalyst_free(tt_catalyst *cat)
 {
     if (!cat)
         return;
+    tt__ticker_stop(cat); /* (a run left by a jump out of it) */
     tt__queue_free(&cat->queue);
     for (size_t i = cat->extras_head; i < cat->n_extras; i++)
         tt__order_clear(&cat->extras[i]);
@@ -236,11 +237,14 @@ static void wait_for_work(tt_catalyst *cat)
  * far better than the margin taken, and the clock decides.  Without a usable
  * counter, at every pass.  While the flight recorder records sparkles back
  * to back, its last reading (the last sparkle's exit) is the counter now,
- * unless it stamps records with the ticker's reading (record-clock.c): then
- * the counter is read, as when nothing records. */
+ * unless it stamps records with the ticker's reading (record-clock.c) or
+ * that reading is a stamp: then the counter is read, as when nothing
+ * records. */
 static inline void fire_timers(tt_catalyst *cat)
 {
-    uint64_t tsc = cat->rec.t && cat->clock.tsc && !__atomic_load_n(&cat->rec.coarse, __ATOMIC_RELAXED)
+    uint64_t tsc = cat->rec.t && cat->clock.tsc &&
+                           !__atomic_load_n(&cat->rec.coarse, __ATOMIC_RELAXED) &&
+                           cat->rec.t != __atomic_load_n(&cat->rec.tick, __ATOMIC_RELAXED)
                        ? cat->rec.t
                        : tt__tsc_now();
     if (tsc && tsc < cat->timer_tsc)
@@ -274,8 +278,11 @@ static int crashed(tt_catalyst *cat)
                            sizeof buf);
         return tt__err(cat, -TT_ECRASHED, "%s", buf);
     }
-    return tt__err(cat, -TT_ECRASHED, "crashed: %s in %s.%s", tt__signame(cat->crash_sig),
-                   e ? tt_entry_tonic_name(cat, e) : "?", e ? tt_entry_sparkle_name(cat, e) : "?");
+    char what[256], buf[512];
+    snprintf(what, sizeof what, "%s.%s", e ? tt_entry_tonic_name(cat, e) : "?",
+             e ? tt_entry_sparkle_name(cat, e) : "?");
+    tt__guard_describe(cat, cat->crash_sig, what, buf, sizeof buf);
+    return tt__err(cat, -TT_ECRASHED, "%s", buf);
 }
 
 static __attribute__((noinline)) int run_loop(tt_catalyst *cat);

@@ -71,11 +71,25 @@ static void on_signal(int sig)
          * alarm(), a late tick, a fuzzer's timer) stops nothing */
         if (sig == SIGALRM && !abort_pending && !wd_armed)
             return;
-        /* an abort between two sparkles of a recording loop stops nothing
-         * (tt_distiller_abort stops a sparkle) */
-        if (sig == SIGALRM && j == owner->loop_jmp && !owner->in_sparkle) {
-            abort_pending = 0;
-            return;
+        if (sig == SIGALRM && j == owner->loop_jmp) {
+            /* under a recording loop's guard: an abort between two of its
+             * sparkles stops nothing (tt_distiller_abort stops a sparkle);
+             * a watchdog is an outer guard's (the loop has none: a
+             * Distiller's sparkle runs the loop), and stops that guard's
+             * code, the loop with it */
+            if (!wd_armed) {
+                if (!owner->in_sparkle) {
+                    abort_pending = 0;
+                    return;
+                }
+            } else if (owner->outer_jmp) {
+                tt_catalyst *inner = owner;
+                inner->loop_armed = false;
+                j = inner->outer_jmp;
+                owner = inner->outer_owner;
+            } else {
+                return;
+            }
         }
         guard_jmp = NULL;
         int why = sig;

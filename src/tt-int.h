@@ -1274,21 +1274,29 @@ static inline __attribute__((always_inline)) void tt__execute_rec(tt_catalyst *c
     if (__atomic_load_n(&rec->coarse, __ATOMIC_ACQUIRE)) {
         /* the ticker's reading, never before the last (record-clock.c);
          * a tick's worth of difference says nothing of this sparkle's
-         * length, so it counts in the busy time only */
+         * length, so it counts in the busy time only; a sparkle stamped
+         * across more ticks (TT_RECORD_CLOCK_TICK, or a late ticker) counts
+         * in the longest less a tick (an estimate: to a tick when the
+         * ticker keeps time) */
         uint64_t now = __atomic_load_n(&rec->tick, __ATOMIC_RELAXED);
         t1 = t0;
         if (TT__UNLIKELY(now > t0)) {
             t1 = now;
             t->stats.busy += t1 - t0;
+            if (t1 - t0 > rec->tick_span && t1 - t0 - rec->tick_span > t->stats.longest)
+                t->stats.longest = t1 - t0 - rec->tick_span;
         }
         flags |= TT__RF_TICK;
     } else {
         t1 = tt__ticks(&cat->clock);
         t->stats.busy += t1 - t0;
-        /* a start stamped by the ticker is up to a tick early: the longest
-         * sparkle counts what this one ran at least */
+        /* a start stamped by the ticker is up to a tick early: a short
+         * sparkle after a fast stretch counts what it ran at least (else
+         * it takes the stretch's tail); one longer than two ticks, which
+         * the ticker saw running, counts whole (never shorter than it ran) */
         uint64_t d = t1 - t0;
-        if (TT__UNLIKELY(t0 == __atomic_load_n(&rec->tick, __ATOMIC_RELAXED)))
+        if (TT__UNLIKELY(t0 == __atomic_load_n(&rec->tick, __ATOMIC_RELAXED)) &&
+            d <= 2 * rec->tick_span)
             d = d > rec->tick_span ? d - rec->tick_span : 0;
         if (d > t->stats.longest)
             t->stats.longest = d;
