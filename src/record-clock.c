@@ -27,7 +27,8 @@
  * only.  record.c spreads the records stamped with one reading evenly over
  * that tick when they become entries; the tonics' busy times add the
  * readings' differences (right on average), their longest sparkles count
- * exactly timed records only, less a tick when the start was a stamp.
+ * exactly timed records (less a tick for a short one whose start was a
+ * stamp) and, estimated, records stamped across ticks.
  * Timers do not depend on it: the loop reads the counter for them itself
  * while records are stamped (catalyst.c, fire_timers).  The loop only
  * loads rec->coarse and rec->tick, which the ticker writes once a tick:
