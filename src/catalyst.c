@@ -333,6 +333,16 @@ int tt_catalyst_run(tt_catalyst *cat)
     return rc;
 }
 
+/* The recording loop's guard (crash.c) off while the loop takes in other
+ * threads' posts or waits (a signal there is not a sparkle's), on again. */
+static inline void guard(tt_catalyst *cat, bool rec, bool on)
+{
+    if (rec && on && cat->loop_jmp)
+        tt__loop_guard_arm(cat);
+    else if (rec && !on)
+        tt__loop_guard_disarm(cat);
+}
+
 /* The loop of tt_catalyst_run, recording (rec) or not: inlined into one
  * function for each, so that neither path's code weighs on the other's.
  * Returns 0 when the catalyst finished, 1 when recording was turned on or
@@ -357,25 +367,19 @@ static inline __attribute__((always_inline)) int loop(tt_catalyst *cat, const bo
             if ((cat->record_n != 0) != rec)
                 return 1;
         }
-        /* (the recording loop's guard is off while the loop takes in other
-         * threads' posts or waits: a signal there is not a sparkle's) */
         if (TT__UNLIKELY(atomic_load_explicit(&cat->inbox_flag, memory_order_relaxed))) {
-            if (rec)
-                tt__loop_guard_disarm(cat);
+            guard(cat, rec, false);
             tt__inbox_drain(cat);
-            if (rec && cat->loop_jmp)
-                tt__loop_guard_arm(cat);
+            guard(cat, rec, true);
         }
         if (cat->n_active)
             fire_timers(cat);
         /* run the order in its queue slot: no copy (see tt__queue) */
         tt__order *o = tt__queue_take(&cat->queue);
         if (!o) {
-            if (rec)
-                tt__loop_guard_disarm(cat);
+            guard(cat, rec, false);
             wait_for_work(cat);
-            if (rec && cat->loop_jmp)
-                tt__loop_guard_arm(cat);
+            guard(cat, rec, true);
             continue;
         }
         tt__drain_from(cat, o);

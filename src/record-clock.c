@@ -135,13 +135,12 @@ static void *ticker_main(void *arg)
         if (fast || tk->always) {
             __atomic_store_n(&rec->tick, t, __ATOMIC_RELAXED);
             __atomic_store_n(&rec->coarse, 1, __ATOMIC_RELEASE);
+            sleep_us = TICK_US;
         } else {
             __atomic_store_n(&rec->coarse, 0, __ATOMIC_RELAXED);
+            if (sleep_us < IDLE_MAX_US)
+                sleep_us *= 2;
         }
-        if (fast || tk->always)
-            sleep_us = TICK_US;
-        else if (sleep_us < IDLE_MAX_US)
-            sleep_us *= 2;
         last_t = t;
         last_seq = seq;
     }
@@ -149,9 +148,9 @@ static void *ticker_main(void *arg)
     return NULL;
 }
 
-/* Start the ticker for a recording run (TT_RECORD_CLOCK_AUTO; on the
- * catalyst's thread while tt_catalyst_run runs); without one (no thread, no
- * memory) every sparkle is timed exactly. */
+/* Start the ticker for a recording run (TT_RECORD_CLOCK_AUTO or _TICK; on
+ * the catalyst's thread while tt_catalyst_run runs); without one (no
+ * thread, no memory) every sparkle is timed exactly. */
 void tt__ticker_start(tt_catalyst *cat)
 {
     tt__recorder *rec = &cat->rec;
