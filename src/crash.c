@@ -217,8 +217,8 @@ int tt__guarded_call(tt_catalyst *cat, const tt__impl *impl, size_t nargs, tt_to
 {
     sigjmp_buf jb;
     volatile double wd = cat->opt.watchdog;
-    /* the guard this one replaces while it runs (a production loop's is
-     * armed for its whole run: this catalyst may run inside its sparkle) */
+    /* the guard this one replaces while it runs (a recording production
+     * loop's: this catalyst may run inside one of its sparkles) */
     sigjmp_buf *volatile outer = guard_jmp;
     tt_catalyst *volatile outer_owner = owner;
     /* The mask is not saved here (that is a system call per sparkle): the
@@ -271,14 +271,6 @@ void tt__loop_guard_disarm(tt_catalyst *cat)
     cat->loop_armed = false;
     guard_jmp = cat->outer_jmp;
     owner = cat->outer_owner;
-}
-
-/* A sparkle under the loop's guard. */
-void tt__loop_guarded_call(tt_catalyst *cat, const tt__impl *impl, size_t nargs,
-                           tt_tonic *self, const tt_value *args)
-{
-    (void)cat;
-    tt__impl_call(impl, nargs, self, args);
 }
 
 /* Leave guarded code that called exit(). */

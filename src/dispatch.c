@@ -60,8 +60,8 @@ run(tt_catalyst *cat, tt__order *o, const tt_value *args, size_t nargs, bool tra
     if (!impl->fn)
         return TT_EF_NOHANDLER;
     if (cat->opt.contain_crashes && traced) {
-        if (cat->loop_jmp) {
-            tt__loop_guarded_call(cat, impl, sp->nargs, t, args);
+        if (cat->loop_jmp) { /* the recording loop's guard is armed */
+            tt__impl_call(impl, sp->nargs, t, args);
             return 0;
         }
         int sig = tt__guarded_call(cat, impl, sp->nargs, t, args);

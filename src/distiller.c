@@ -488,8 +488,8 @@ static size_t run_fast(run_ctx *rc, double deadline, unsigned *pass, bool guarde
         uint16_t flags = 0;
         if (TT__LIKELY(!contain)) {
             tt__impl_call(impl, nargs, t, args);
-        } else if (cat->loop_jmp) {
-            tt__loop_guarded_call(cat, impl, nargs, t, args);
+        } else if (cat->loop_jmp) { /* the recording loop's guard is armed */
+            tt__impl_call(impl, nargs, t, args);
         } else {
             int sig = tt__guarded_call(cat, impl, nargs, t, args);
             if (sig != 0) {

@@ -94,16 +94,10 @@ static struct timespec after_us(struct timespec ts, long us)
     return ts;
 }
 
-/* Clock ticks in a span of seconds (the counter's, else nanoseconds). */
-static uint64_t ticks_in(const tt__clock *c, double seconds)
-{
-    double per = tt__ticks_span(c, 1000000);
-    return per > 0 ? (uint64_t)(seconds * 1000000 / per) : 0;
-}
-
 uint64_t tt__ticker_period(const tt__clock *c)
 {
-    return ticks_in(c, TICK_US * 1e-6);
+    double per_million = tt__ticks_span(c, 1000000); /* seconds */
+    return per_million > 0 ? (uint64_t)(TICK_US * 1e-6 * 1000000 / per_million) : 0;
 }
 
 static void *ticker_main(void *arg)

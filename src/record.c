@@ -220,9 +220,8 @@ static void tick_group(const tt_catalyst *cat, uint64_t s, struct tick_group *g)
      * it stopped or waited since, else now */
     uint64_t hi = next ? (next->flags & TT__RF_TICK ? next->t_exit : next->t_enter)
                        : rec->t > tau ? rec->t : tt__ticks(&cat->clock);
-    uint64_t tick = tt__ticker_period(&cat->clock);
-    if (hi > tau + tick)
-        hi = tau + tick;
+    if (hi > tau + rec->tick_span)
+        hi = tau + rec->tick_span;
     g->first = s;
     g->last = end;
     g->m = end - s + 1;

@@ -415,9 +415,9 @@ TT_EXTERN int tt_catalyst_stop(tt_catalyst *cat);
  * sparkle, args, source, cause, states, timestamps), keeping exactly the
  * last n (0 stops recording; changing n starts a new ring, what was
  * recorded stays readable with tt_trace_get).  The loop fills plain records
- * (no allocation; the clock as tt_catalyst_record_clock says); they become trace entries
- * (tt_trace_get, tt_trace_last_seq) when asked for, on the catalyst's thread
- * between sparkles or after the run.  Cheap enough to leave on
+ * (no allocation; timed as tt_catalyst_record_clock says); they become
+ * trace entries (tt_trace_get, tt_trace_last_seq) when asked for, on the
+ * catalyst's thread between sparkles or after the run.  Cheap enough to leave on
  * (doc/performance.md).  While recording, the catalyst also counts
  * tt_tonic_stats over the whole run.
  * With contain_crashes, a sparkle that crashes is recorded with "ran":

@@ -337,8 +337,9 @@ static inline __attribute__((always_inline)) void tt__store2(void *p, uint64_t a
 #endif
 }
 
-/* Whether post.c writes tt__order's fields two by two as 8-byte words
- * (little endian; the layout below is checked there). */
+/* Whether tt__order's and tt__rec's fields are written two by two as
+ * 8-byte words (post_fast, tt__execute_rec): little endian; the layouts
+ * are checked in post.c and record.c. */
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define TT__ORDER_WORDS 1
 #else
@@ -642,8 +643,8 @@ typedef struct tt__rec {
         tt_value inl[TT__INLINE_ARGS]; /* the values when nargs <= TT__INLINE_ARGS, */
         tt_value *heap;       /* else these (the order's args) */
     };
-    /* the recorder's own, in the order tt__execute_rec stores them: 8
-     * bytes at the enter, 24 at the exit */
+    /* the recorder's own, two 16-byte words that tt__execute_rec stores
+     * at the exit */
     uint32_t tonic;           /* serial */
     int32_t id;
     uint64_t t_enter, t_exit; /* tt__ticks() */
@@ -678,7 +679,8 @@ typedef struct tt__recorder {
     bool sync_tick;           /* and whether its record had TT__RF_TICK */
 } tt__recorder;
 /* record-clock.c: start the ticker for a recording run (nothing to do
- * unless recording with TT_RECORD_CLOCK_AUTO), stop it when it is over. */
+ * unless recording with TT_RECORD_CLOCK_AUTO or _TICK), stop it when it is
+ * over. */
 TT__INTERNAL void tt__ticker_start(tt_catalyst *cat);
 TT__INTERNAL void tt__ticker_stop(tt_catalyst *cat);
 /* The ticker's period while sparkles are fast, in tt__ticks(). */
@@ -1203,13 +1205,11 @@ TT__INTERNAL int tt__guarded_call(tt_catalyst *cat, const tt__impl *impl, size_t
 /* The guarded code's catalyst and jump buffer (NULL: none runs). */
 TT__INTERNAL extern tt_catalyst *tt__guard_owner;
 TT__INTERNAL extern sigjmp_buf *volatile tt__guard_jmp;
-/* Arm the guard of tt_catalyst_run (cat->loop_jmp) for the whole run:
- * a crash returns there; disarm it when the run is over. */
+/* Arm the guard of tt_catalyst_run (cat->loop_jmp) while the recording
+ * loop runs sparkles (a crash returns there: a sparkle needs nothing of its
+ * own), disarm it while the loop waits and when the run is over. */
 TT__INTERNAL void tt__loop_guard_arm(tt_catalyst *cat);
 TT__INTERNAL void tt__loop_guard_disarm(tt_catalyst *cat);
-/* A call under that guard. */
-TT__INTERNAL void tt__loop_guarded_call(tt_catalyst *cat, const tt__impl *impl, size_t nargs,
-                                        tt_tonic *self, const tt_value *args);
 
 /* Run one order recording it in the flight recorder's ring (the production
  * loop's hot path, inlined there): the order's fields and values copied into
